@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+# Copse runs its TypeScript directly through tsx on Node 24, so the image needs Node and the
+# production dependencies only; there is no build step and no Deno.
+
+# --- Stage 1: install production dependencies -------------------------------------------------
+FROM node:24-slim AS deps
+WORKDIR /app
+
+# better-sqlite3 and argon2 normally download prebuilt binaries, but when none matches the
+# platform npm compiles them from source, which needs Python and a C++ toolchain. They are
+# installed in this stage only, so they never reach the final image.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+
+# The postinstall hook runs scripts/ensure-node.mjs (a no-op on Node 24), so the script must be
+# present before `npm ci` or the install fails.
+COPY package.json package-lock.json ./
+COPY scripts/ ./scripts/
+# tsx and sass are production dependencies because the server uses them at run time.
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# --- Stage 2: the runtime image ---------------------------------------------------------------
+FROM node:24-slim AS runtime
+WORKDIR /app
+
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    COPSE_DATA_DIR=/data
+
+# The application files stay owned by root, so a compromised server process cannot rewrite
+# its own code; only /data is writable by the `node` user.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY scripts/ ./scripts/
+COPY migrations/ ./migrations/
+COPY src/ ./src/
+
+# Creating /data before declaring the volume makes Docker copy its ownership into a new named
+# volume, so the unprivileged user can write the SQLite database and uploads there.
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
+
+# The official Node image ships a `node` user (uid 1000); running as it keeps the server from
+# having root inside the container.
+USER node
+
+EXPOSE 3000
+
+# Node 24 has fetch built in, so the health check needs no curl or wget in the slim image. It
+# uses 127.0.0.1 rather than localhost because localhost may resolve to ::1 while the server
+# listens on IPv4 only.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+# This is what `npm start` runs once scripts/ensure-node.mjs has found a new enough Node; the
+# image already has Node 24, so the wrapper is skipped.
+CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -1,0 +1,16 @@
+import "../src/temporal.ts";
+import { benchQueue } from "./queue.ts";
+import { benchJoinRoundTrip, benchWeb } from "./web.ts";
+
+// `npm run bench`: every benchmark prints its own figures. Machines are noisy: compare medians
+// and ratios between runs on the same machine, not absolute numbers between machines.
+const only = process.argv[2];
+const benches: Record<string, () => Promise<void>> = {
+  queue: benchQueue,
+  web: benchWeb,
+  join: benchJoinRoundTrip,
+};
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  await run();
+}

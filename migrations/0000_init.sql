@@ -1,0 +1,111 @@
+CREATE TABLE `accounts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`actor_id` integer NOT NULL,
+	`email` text NOT NULL,
+	`password_hash` text NOT NULL,
+	`is_admin` integer DEFAULT false NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `accounts_actor_id_unique` ON `accounts` (`actor_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `accounts_email_unique` ON `accounts` (`email`);--> statement-breakpoint
+CREATE TABLE `login_attempts` (
+	`key` text PRIMARY KEY NOT NULL,
+	`failures` integer NOT NULL,
+	`window_start` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `sessions` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`account_id` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	FOREIGN KEY (`account_id`) REFERENCES `accounts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `sessions_account_idx` ON `sessions` (`account_id`);--> statement-breakpoint
+CREATE TABLE `actor_keys` (
+	`actor_id` integer NOT NULL,
+	`algorithm` text NOT NULL,
+	`private_key_jwk` text NOT NULL,
+	`public_key_jwk` text NOT NULL,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `actor_keys_actor_alg_idx` ON `actor_keys` (`actor_id`,`algorithm`);--> statement-breakpoint
+CREATE TABLE `actors` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`iri` text NOT NULL,
+	`type` text NOT NULL,
+	`handle` text NOT NULL,
+	`host` text NOT NULL,
+	`is_local` integer NOT NULL,
+	`name` text DEFAULT '' NOT NULL,
+	`summary` text DEFAULT '' NOT NULL,
+	`job_title` text DEFAULT '' NOT NULL,
+	`organisation` text DEFAULT '' NOT NULL,
+	`url` text,
+	`inbox_url` text,
+	`shared_inbox_url` text,
+	`followers_url` text,
+	`manually_approves_followers` integer DEFAULT false NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`fetched_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `actors_iri_unique` ON `actors` (`iri`);--> statement-breakpoint
+CREATE UNIQUE INDEX `actors_handle_host_idx` ON `actors` (`handle`,`host`);--> statement-breakpoint
+CREATE INDEX `actors_local_idx` ON `actors` (`is_local`,`type`);--> statement-breakpoint
+CREATE TABLE `communities` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`actor_id` integer NOT NULL,
+	`visibility` text NOT NULL,
+	`created_by_id` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`created_by_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `communities_actor_id_unique` ON `communities` (`actor_id`);--> statement-breakpoint
+CREATE TABLE `memberships` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`group_id` integer NOT NULL,
+	`member_id` integer NOT NULL,
+	`state` text NOT NULL,
+	`role` text DEFAULT 'member' NOT NULL,
+	`request_iri` text,
+	`request_type` text DEFAULT 'Follow' NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`decided_at` integer,
+	FOREIGN KEY (`group_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`member_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `memberships_group_member_idx` ON `memberships` (`group_id`,`member_id`);--> statement-breakpoint
+CREATE INDEX `memberships_member_idx` ON `memberships` (`member_id`);--> statement-breakpoint
+CREATE INDEX `memberships_group_state_idx` ON `memberships` (`group_id`,`state`);--> statement-breakpoint
+CREATE TABLE `fedify_kv` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL,
+	`expires_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `fedify_kv_expires_idx` ON `fedify_kv` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `fedify_queue` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`message` text NOT NULL,
+	`ordering_key` text,
+	`available_at` integer NOT NULL,
+	`claimed_by` text,
+	`claimed_at` integer,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `fedify_queue_ready_idx` ON `fedify_queue` (`claimed_by`,`available_at`);--> statement-breakpoint
+CREATE INDEX `fedify_queue_ordering_idx` ON `fedify_queue` (`ordering_key`,`id`);--> statement-breakpoint
+CREATE TABLE `inbox_seen` (
+	`activity_iri` text PRIMARY KEY NOT NULL,
+	`received_at` integer NOT NULL
+);

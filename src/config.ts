@@ -1,0 +1,136 @@
+import { resolve } from "node:path";
+
+/** Everything Copse reads from its environment, parsed and checked. */
+export interface Config {
+  /** Public origin, e.g. `https://copse.example.gov.uk`; ids of actors and objects start with it. */
+  origin: string;
+  /** TCP port the HTTP server listens on. */
+  port: number;
+  /** Address the HTTP server binds to. */
+  host: string;
+  /** Directory for the SQLite database and uploaded files. */
+  dataDir: string;
+  /** Name shown in the header and in NodeInfo. */
+  instanceName: string;
+  /** Lets federation reach loopback and private addresses: for tests and development only. */
+  allowPrivateAddress: boolean;
+  /** SMTP connection URL for outgoing mail; undefined means mail is logged, not sent. */
+  smtpUrl: string | undefined;
+  /** Sender address for outgoing mail. */
+  mailFrom: string;
+  /** Whether anyone may sign up (`open`) or only admins create accounts (`closed`). */
+  registration: "open" | "closed";
+  /** Minimum log level written to the console. */
+  logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
+  /** Largest request body accepted, in bytes (inbox POSTs and forms). */
+  maxBodyBytes: number;
+}
+
+/** Raised when the environment holds values Copse cannot use; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Copse cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
+
+/** Reads the configuration from an environment (by default `process.env`), reporting all problems together. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+
+  const port = parseInteger(env.PORT, 3000);
+  if (port === undefined || port < 0 || port > 65535) {
+    problems.push(
+      `PORT must be a whole number from 0 to 65535 (got "${env.PORT}"); e.g. PORT=3000`,
+    );
+  }
+
+  const effectivePort = port ?? 3000;
+  let origin = `http://localhost:${effectivePort}`;
+  if (env.COPSE_ORIGIN) {
+    try {
+      const url = new URL(env.COPSE_ORIGIN);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
+      if (url.pathname !== "/" || url.search || url.hash) throw new Error("path");
+      origin = url.origin;
+    } catch {
+      problems.push(
+        `COPSE_ORIGIN must be an http(s) origin with no path, e.g. https://copse.example.gov.uk (got "${env.COPSE_ORIGIN}")`,
+      );
+    }
+  }
+
+  const allowPrivateAddress = parseBoolean(env.COPSE_ALLOW_PRIVATE_ADDRESS, false);
+  if (allowPrivateAddress === undefined) {
+    problems.push(
+      `COPSE_ALLOW_PRIVATE_ADDRESS must be true or false (got "${env.COPSE_ALLOW_PRIVATE_ADDRESS}")`,
+    );
+  }
+
+  if (env.SMTP_URL) {
+    try {
+      const url = new URL(env.SMTP_URL);
+      if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new Error("scheme");
+    } catch {
+      problems.push(
+        `SMTP_URL must look like smtp://user:pass@mail.example.org:587 or smtps://... (got "${env.SMTP_URL}")`,
+      );
+    }
+  }
+
+  const registration = env.COPSE_REGISTRATION ?? "open";
+  if (registration !== "open" && registration !== "closed") {
+    problems.push(`COPSE_REGISTRATION must be "open" or "closed" (got "${registration}")`);
+  }
+
+  const logLevel = (env.COPSE_LOG_LEVEL ?? "info") as Config["logLevel"];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`COPSE_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
+  }
+
+  const maxBodyBytes = parseInteger(env.COPSE_MAX_BODY_BYTES, 1024 * 1024);
+  if (maxBodyBytes === undefined || maxBodyBytes < 1024) {
+    problems.push(
+      `COPSE_MAX_BODY_BYTES must be a whole number of bytes, at least 1024 (got "${env.COPSE_MAX_BODY_BYTES}")`,
+    );
+  }
+
+  const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
+  if (instanceName.length === 0 || instanceName.length > 80) {
+    problems.push("COPSE_INSTANCE_NAME must be 1 to 80 characters long");
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    origin,
+    port: effectivePort,
+    host: env.HOST ?? "0.0.0.0",
+    dataDir: resolve(env.COPSE_DATA_DIR ?? "data"),
+    instanceName,
+    allowPrivateAddress: allowPrivateAddress ?? false,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.COPSE_MAIL_FROM ?? `copse@${new URL(origin).hostname}`,
+    registration: registration as Config["registration"],
+    logLevel,
+    maxBodyBytes: maxBodyBytes ?? 1024 * 1024,
+  };
+}
+
+function parseInteger(value: string | undefined, fallback: number): number | undefined {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+function parseBoolean(value: string | undefined, fallback: boolean): boolean | undefined {
+  if (value === undefined || value === "") return fallback;
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  return undefined;
+}

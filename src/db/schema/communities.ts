@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { actors } from "./actors.ts";
+
+/** Communities hosted on this instance; each is backed by a local Group actor. */
+export const communities = sqliteTable("communities", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  actorId: integer("actor_id")
+    .notNull()
+    .unique()
+    .references(() => actors.id, { onDelete: "cascade" }),
+  visibility: text("visibility", { enum: ["public", "private"] }).notNull(),
+  createdById: integer("created_by_id").references(() => actors.id, { onDelete: "set null" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+});
+
+/**
+ * Membership of an actor in a group, local or remote. For local groups this is the
+ * authoritative record; for remote groups it mirrors what the home instance told us.
+ */
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    memberId: integer("member_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    state: text("state", { enum: ["pending", "active", "rejected"] }).notNull(),
+    role: text("role", { enum: ["member", "facilitator"] })
+      .notNull()
+      .default("member"),
+    /** IRI of the Follow or Join that asked for membership; Accept/Reject/Undo refer to it. */
+    requestIri: text("request_iri"),
+    /** Activity type used to ask (Follow or Join), so replies mirror what the peer sent. */
+    requestType: text("request_type", { enum: ["Follow", "Join"] })
+      .notNull()
+      .default("Follow"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("memberships_group_member_idx").on(t.groupId, t.memberId),
+    index("memberships_member_idx").on(t.memberId),
+    index("memberships_group_state_idx").on(t.groupId, t.state),
+  ],
+);

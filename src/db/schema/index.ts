@@ -1,0 +1,6 @@
+// The whole database schema, one file per area; drizzle-kit reads this file.
+export * from "./accounts.ts";
+export * from "./actors.ts";
+export * from "./communities.ts";
+export * from "./fedify.ts";
+export * from "./inbox.ts";

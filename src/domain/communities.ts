@@ -1,0 +1,149 @@
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { actors, communities, memberships } from "../db/schema/index.ts";
+import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
+import { type FieldError, NotFoundError, ValidationError } from "./errors.ts";
+import { communityPagePath } from "./paths.ts";
+
+/** Whether anyone may join at once (public) or a facilitator must approve (private). */
+export type Visibility = "public" | "private";
+
+/** A local community with its Group actor. */
+export interface Community {
+  id: number;
+  visibility: Visibility;
+  createdAt: Date;
+  actor: ActorRow;
+}
+
+/** A community as listed in "All communities". */
+export interface CommunitySummary extends Community {
+  memberCount: number;
+}
+
+/** Creates a community and its Group actor, with the owner as its first facilitator. */
+export function createCommunity(
+  db: Db,
+  origin: string,
+  input: {
+    handle: string;
+    name: string;
+    description: string;
+    visibility: string;
+    ownerActorId: number;
+  },
+): Community {
+  const handle = input.handle.trim().toLowerCase();
+  const name = input.name.replace(/\s+/g, " ").trim();
+  const description = input.description.replace(/\r\n/g, "\n").trim();
+  const errors: FieldError[] = [];
+  if (name.length === 0) errors.push({ field: "name", message: "Enter a name for the community" });
+  else if (name.length > 100)
+    errors.push({ field: "name", message: "Name must be 100 characters or fewer" });
+  const problem = handleProblem(handle);
+  if (problem) errors.push({ field: "handle", message: problem });
+  else if (findLocalActor(db, handle)) {
+    errors.push({ field: "handle", message: `The handle "${handle}" is already taken` });
+  }
+  if (description.length > 5000) {
+    errors.push({ field: "description", message: "Description must be 5,000 characters or fewer" });
+  }
+  if (input.visibility !== "public" && input.visibility !== "private") {
+    errors.push({
+      field: "visibility",
+      message: "Choose whether the community is public or private",
+    });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+  const visibility = input.visibility as Visibility;
+
+  return db.transaction((tx) => {
+    const txDb = tx as unknown as Db;
+    const actor = insertLocalActor(txDb, origin, {
+      type: "Group",
+      handle,
+      name,
+      summary: description,
+      url: `${origin}${communityPagePath(handle)}`,
+      manuallyApprovesFollowers: visibility === "private",
+    });
+    const row = txDb
+      .insert(communities)
+      .values({ actorId: actor.id, visibility, createdById: input.ownerActorId })
+      .returning()
+      .get();
+    txDb
+      .insert(memberships)
+      .values({
+        groupId: actor.id,
+        memberId: input.ownerActorId,
+        state: "active",
+        role: "facilitator",
+        decidedAt: new Date(),
+      })
+      .run();
+    return { id: row.id, visibility, createdAt: row.createdAt, actor };
+  });
+}
+
+/** Finds a local community by handle. */
+export function findCommunity(db: Db, handle: string): Community | undefined {
+  const row = db
+    .select({ community: communities, actor: actors })
+    .from(communities)
+    .innerJoin(actors, eq(communities.actorId, actors.id))
+    .where(and(eq(actors.handle, handle), eq(actors.isLocal, true)))
+    .get();
+  return row ? toCommunity(row) : undefined;
+}
+
+/** Finds a local community by handle or throws NotFoundError. */
+export function getCommunity(db: Db, handle: string): Community {
+  const found = findCommunity(db, handle);
+  if (!found) throw new NotFoundError(`There is no community called "${handle}" here`);
+  return found;
+}
+
+/** Finds the local community backed by a Group actor id. */
+export function findCommunityByActorId(db: Db, actorId: number): Community | undefined {
+  const row = db
+    .select({ community: communities, actor: actors })
+    .from(communities)
+    .innerJoin(actors, eq(communities.actorId, actors.id))
+    .where(eq(communities.actorId, actorId))
+    .get();
+  return row ? toCommunity(row) : undefined;
+}
+
+/**
+ * Lists every local community with its active member count, alphabetically. Private
+ * communities are listed (people must find them to ask to join) but never their content.
+ */
+export function listCommunities(db: Db): CommunitySummary[] {
+  const memberCount = db
+    .select({ groupId: memberships.groupId, n: count().as("n") })
+    .from(memberships)
+    .where(eq(memberships.state, "active"))
+    .groupBy(memberships.groupId)
+    .as("member_count");
+  return db
+    .select({ community: communities, actor: actors, n: memberCount.n })
+    .from(communities)
+    .innerJoin(actors, eq(communities.actorId, actors.id))
+    .leftJoin(memberCount, eq(memberCount.groupId, actors.id))
+    .orderBy(asc(sql`lower(${actors.name})`))
+    .all()
+    .map((row) => ({ ...toCommunity(row), memberCount: row.n ?? 0 }));
+}
+
+function toCommunity(row: {
+  community: typeof communities.$inferSelect;
+  actor: ActorRow;
+}): Community {
+  return {
+    id: row.community.id,
+    visibility: row.community.visibility,
+    createdAt: row.community.createdAt,
+    actor: row.actor,
+  };
+}

@@ -1,0 +1,229 @@
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { accounts, actors, memberships } from "../db/schema/index.ts";
+import type { ActorRow } from "./actors.ts";
+import { findCommunityByActorId } from "./communities.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "./errors.ts";
+
+/** A row of the memberships table. */
+export type Membership = typeof memberships.$inferSelect;
+/** Where a membership stands. */
+export type MembershipState = Membership["state"];
+
+/** A membership together with the member's actor. */
+export interface MemberEntry {
+  membership: Membership;
+  member: ActorRow;
+}
+
+/** How a membership request was received. */
+export interface MembershipRequest {
+  groupId: number;
+  memberId: number;
+  /** Id of the Follow/Join activity, when the request came (or goes) over federation. */
+  requestIri?: string | null;
+  requestType?: "Follow" | "Join";
+}
+
+/** Returns the membership of an actor in a group, if any. */
+export function findMembership(db: Db, groupId: number, memberId: number): Membership | undefined {
+  return db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.memberId, memberId)))
+    .get();
+}
+
+/** Finds the membership that a Follow/Join activity id asked for. */
+export function findMembershipByRequest(db: Db, requestIri: string): Membership | undefined {
+  return db.select().from(memberships).where(eq(memberships.requestIri, requestIri)).get();
+}
+
+/**
+ * Asks to join a community hosted here. Public communities accept at once; private ones leave
+ * the request pending for a facilitator. Asking again while active changes nothing; asking
+ * again after a rejection opens a new request.
+ */
+export function requestMembership(db: Db, request: MembershipRequest): Membership {
+  const community = findCommunityByActorId(db, request.groupId);
+  if (!community) throw new NotFoundError("That community is not hosted on this instance");
+  const state = community.visibility === "public" ? "active" : "pending";
+  const existing = findMembership(db, request.groupId, request.memberId);
+  if (existing?.state === "active") {
+    // A repeated Follow (peers resend them) gets a fresh id to answer, but stays active.
+    return db
+      .update(memberships)
+      .set({
+        requestIri: request.requestIri ?? existing.requestIri,
+        requestType: request.requestType ?? existing.requestType,
+      })
+      .where(eq(memberships.id, existing.id))
+      .returning()
+      .get();
+  }
+  const values = {
+    state,
+    requestIri: request.requestIri ?? null,
+    requestType: request.requestType ?? "Follow",
+    decidedAt: state === "active" ? new Date() : null,
+  } as const;
+  if (existing) {
+    return db
+      .update(memberships)
+      .set(values)
+      .where(eq(memberships.id, existing.id))
+      .returning()
+      .get();
+  }
+  return db
+    .insert(memberships)
+    .values({ groupId: request.groupId, memberId: request.memberId, ...values })
+    .returning()
+    .get();
+}
+
+/** Records that a local person asked a remote community to join; pending until it answers. */
+export function recordRemoteRequest(
+  db: Db,
+  request: MembershipRequest & { requestIri: string },
+): Membership {
+  const existing = findMembership(db, request.groupId, request.memberId);
+  const values = {
+    state: "pending" as const,
+    requestIri: request.requestIri,
+    requestType: request.requestType ?? "Follow",
+    decidedAt: null,
+  };
+  if (existing) {
+    return db
+      .update(memberships)
+      .set(values)
+      .where(eq(memberships.id, existing.id))
+      .returning()
+      .get();
+  }
+  return db
+    .insert(memberships)
+    .values({ groupId: request.groupId, memberId: request.memberId, ...values })
+    .returning()
+    .get();
+}
+
+/** Applies a remote community's answer (Accept or Reject) to a pending request of ours. */
+export function applyRemoteDecision(db: Db, membershipId: number, accepted: boolean): Membership {
+  return db
+    .update(memberships)
+    .set({ state: accepted ? "active" : "rejected", decidedAt: new Date() })
+    .where(eq(memberships.id, membershipId))
+    .returning()
+    .get();
+}
+
+/** Whether an actor facilitates a group. */
+export function isFacilitator(db: Db, groupId: number, actorId: number): boolean {
+  const m = findMembership(db, groupId, actorId);
+  return m?.state === "active" && m.role === "facilitator";
+}
+
+/** Whether an actor is an active member (any role) of a group. */
+export function isActiveMember(db: Db, groupId: number, actorId: number): boolean {
+  return findMembership(db, groupId, actorId)?.state === "active";
+}
+
+function assertMayModerate(db: Db, groupId: number, byActorId: number | null): void {
+  // null stands for the instance administrator acting from the command line.
+  if (byActorId === null || isFacilitator(db, groupId, byActorId)) return;
+  const admin = db.select().from(accounts).where(eq(accounts.actorId, byActorId)).get();
+  if (admin?.isAdmin) return;
+  throw new ForbiddenError("Only the community's facilitators can decide on membership requests");
+}
+
+/** Whether any active member of a group has their account on the given host. */
+export function hasActiveMemberOnHost(db: Db, groupId: number, host: string): boolean {
+  const row = db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(actors, eq(memberships.memberId, actors.id))
+    .where(
+      and(eq(memberships.groupId, groupId), eq(memberships.state, "active"), eq(actors.host, host)),
+    )
+    .get();
+  return row !== undefined;
+}
+
+/** A facilitator (or instance admin) decides on a pending request; returns the updated row. */
+export function decideMembership(
+  db: Db,
+  input: { groupId: number; memberId: number; byActorId: number | null; approve: boolean },
+): Membership {
+  assertMayModerate(db, input.groupId, input.byActorId);
+  const existing = findMembership(db, input.groupId, input.memberId);
+  if (!existing || existing.state !== "pending") {
+    throw new NotFoundError("There is no pending request from that person");
+  }
+  return db
+    .update(memberships)
+    .set({ state: input.approve ? "active" : "rejected", decidedAt: new Date() })
+    .where(eq(memberships.id, existing.id))
+    .returning()
+    .get();
+}
+
+/**
+ * Removes a membership (leaving, or withdrawing a request). The last facilitator of a local
+ * community cannot leave, or nobody would be able to run it.
+ */
+export function leaveGroup(db: Db, groupId: number, memberId: number): Membership {
+  const existing = findMembership(db, groupId, memberId);
+  if (!existing) throw new NotFoundError("You are not a member of that community");
+  if (existing.role === "facilitator" && existing.state === "active") {
+    const facilitators =
+      db
+        .select({ n: count() })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.groupId, groupId),
+            eq(memberships.role, "facilitator"),
+            eq(memberships.state, "active"),
+          ),
+        )
+        .get()?.n ?? 0;
+    if (facilitators <= 1 && findCommunityByActorId(db, groupId)) {
+      throw new ConflictError(
+        "You are the only facilitator. Appoint another facilitator before you leave.",
+      );
+    }
+  }
+  db.delete(memberships).where(eq(memberships.id, existing.id)).run();
+  return existing;
+}
+
+/** Lists members of a group in one state, facilitators first, then by name. */
+export function listMembers(
+  db: Db,
+  groupId: number,
+  state: MembershipState = "active",
+): MemberEntry[] {
+  return db
+    .select({ membership: memberships, member: actors })
+    .from(memberships)
+    .innerJoin(actors, eq(memberships.memberId, actors.id))
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.state, state)))
+    .orderBy(sql`${memberships.role} = 'facilitator' desc`, asc(sql`lower(${actors.name})`))
+    .all();
+}
+
+/** Lists the groups (local or remote) an actor belongs to or has asked to join. */
+export function listMembershipsOf(
+  db: Db,
+  memberId: number,
+): { membership: Membership; group: ActorRow }[] {
+  return db
+    .select({ membership: memberships, group: actors })
+    .from(memberships)
+    .innerJoin(actors, eq(memberships.groupId, actors.id))
+    .where(eq(memberships.memberId, memberId))
+    .orderBy(asc(sql`lower(${actors.name})`))
+    .all();
+}

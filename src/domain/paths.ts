@@ -1,0 +1,31 @@
+// URL shapes shared by the domain (which stores local actors' ids) and the federation layer
+// (which routes them). Keeping them in one module stops the two from drifting apart.
+
+/** URI template of every local actor, Person or Group. */
+export const ACTOR_PATH = "/ap/actors/{identifier}";
+/** URI template of a local actor's inbox. */
+export const INBOX_PATH = "/ap/actors/{identifier}/inbox";
+/** Path of the shared inbox. */
+export const SHARED_INBOX_PATH = "/ap/inbox";
+/** Identifier of the instance's own Application actor, used to sign fetches. */
+export const INSTANCE_ACTOR = "instance";
+
+/** The id of the local actor with this handle. */
+export function localActorIri(origin: string, handle: string): string {
+  return `${origin}${ACTOR_PATH.replace("{identifier}", encodeURIComponent(handle))}`;
+}
+
+/** The inbox of the local actor with this handle. */
+export function localInboxIri(origin: string, handle: string): string {
+  return `${origin}${INBOX_PATH.replace("{identifier}", encodeURIComponent(handle))}`;
+}
+
+/** The HTML page of a local person. */
+export function personPagePath(handle: string): string {
+  return `/people/${encodeURIComponent(handle)}`;
+}
+
+/** The HTML page of a community; remote ones are addressed as `name@host`. */
+export function communityPagePath(handle: string, host?: string): string {
+  return `/c/${encodeURIComponent(host ? `${handle}@${host}` : handle)}`;
+}

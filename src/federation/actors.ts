@@ -1,0 +1,105 @@
+import type { ActorKeyPair, Context, RequestContext } from "@fedify/fedify";
+import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
+import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
+import { type ActorRow, findLocalActor, getActorKeys, saveActorKeys } from "../domain/actors.ts";
+import { ACTOR_PATH, INSTANCE_ACTOR } from "../domain/paths.ts";
+import { logger } from "../logging.ts";
+import type { ContextData, CopseFederation } from "./context.ts";
+import { textToHtml } from "./vocab/text.ts";
+
+const log = logger("federation", "actors");
+
+/** Registers the actor dispatcher (Person, Group, instance Application) and its key pairs. */
+export function registerActors(federation: CopseFederation): void {
+  federation
+    .setActorDispatcher(ACTOR_PATH, async (ctx, identifier) => {
+      const row = findLocalActor(ctx.data.db, identifier);
+      if (!row) return null;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      return buildActor(ctx, row, keys);
+    })
+    .setKeyPairsDispatcher((ctx, identifier) => keyPairsFor(ctx.data, identifier))
+    .mapHandle((_ctx, username) => username.toLowerCase());
+}
+
+function buildActor(ctx: RequestContext<ContextData>, row: ActorRow, keys: ActorKeyPair[]) {
+  const identifier = row.handle;
+  const common = {
+    id: ctx.getActorUri(identifier),
+    preferredUsername: identifier,
+    name: row.name,
+    summary: row.summary ? textToHtml(row.summary) : null,
+    url: row.url ? new URL(row.url) : null,
+    inbox: ctx.getInboxUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    outbox: ctx.getOutboxUri(identifier),
+    followers: ctx.getFollowersUri(identifier),
+    following: ctx.getFollowingUri(identifier),
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((k) => k.multikey),
+    published: Temporal.Instant.fromEpochMilliseconds(row.createdAt.getTime()),
+  };
+  if (row.type === "Group") {
+    return new Group({
+      ...common,
+      manuallyApprovesFollowers: row.manuallyApprovesFollowers,
+      // Lemmy and Mbin read a group's moderators from the collection named by attributedTo.
+      attribution: ctx.getCollectionUri("moderators", { identifier }),
+      discoverable: true,
+    });
+  }
+  if (row.type === "Application") {
+    return new Application({ ...common, manuallyApprovesFollowers: true, discoverable: false });
+  }
+  const attachments: PropertyValue[] = [];
+  if (row.jobTitle) attachments.push(new PropertyValue({ name: "Job title", value: row.jobTitle }));
+  if (row.organisation) {
+    attachments.push(new PropertyValue({ name: "Organisation", value: row.organisation }));
+  }
+  return new Person({
+    ...common,
+    attachments,
+    manuallyApprovesFollowers: false,
+    discoverable: true,
+  });
+}
+
+/**
+ * Returns an actor's RSA and Ed25519 key pairs, generating and storing them on first use so
+ * that actors which never federate cost nothing, and keys never change once published.
+ */
+async function keyPairsFor(data: ContextData, identifier: string): Promise<CryptoKeyPair[]> {
+  const row = findLocalActor(data.db, identifier);
+  if (!row) return [];
+  let stored = getActorKeys(data.db, row.id);
+  if (stored.length < 2) {
+    const pairs = [];
+    for (const algorithm of ["RSASSA-PKCS1-v1_5", "Ed25519"] as const) {
+      if (stored.some((k) => k.algorithm === algorithm)) continue;
+      const pair = await generateCryptoKeyPair(algorithm);
+      pairs.push({
+        actorId: row.id,
+        algorithm,
+        privateKeyJwk: JSON.stringify(await exportJwk(pair.privateKey)),
+        publicKeyJwk: JSON.stringify(await exportJwk(pair.publicKey)),
+      });
+    }
+    saveActorKeys(data.db, pairs);
+    log.info("Generated key pairs for {identifier}", { identifier });
+    // Re-read so a concurrent first use and this one agree on whichever keys were stored first.
+    stored = getActorKeys(data.db, row.id);
+  }
+  const order = { "RSASSA-PKCS1-v1_5": 0, Ed25519: 1 } as const;
+  stored.sort((a, b) => order[a.algorithm] - order[b.algorithm]);
+  return Promise.all(
+    stored.map(async (k) => ({
+      privateKey: await importJwk(JSON.parse(k.privateKeyJwk), "private"),
+      publicKey: await importJwk(JSON.parse(k.publicKeyJwk), "public"),
+    })),
+  );
+}
+
+/** The identifier the shared inbox signs its fetches with (the instance actor). */
+export function instanceActorIdentifier(_ctx: Context<ContextData>): { identifier: string } {
+  return { identifier: INSTANCE_ACTOR };
+}

@@ -1,0 +1,51 @@
+import {
+  createExponentialBackoffPolicy,
+  createFederation,
+  type KvStore,
+  type MessageQueue,
+} from "@fedify/fedify";
+import type { Config } from "../config.ts";
+import { COPSE_VERSION } from "../version.ts";
+import { registerActors } from "./actors.ts";
+import { registerCollections } from "./collections.ts";
+import type { ContextData, CopseFederation } from "./context.ts";
+import { registerInbox } from "./inbox/index.ts";
+import { registerNodeInfo } from "./nodeinfo.ts";
+import { registerObjects } from "./objects.ts";
+
+/** Builds Copse's Fedify federation: actors, collections, inbox, NodeInfo, durable queue. */
+export function buildFederation(options: {
+  config: Config;
+  kv: KvStore;
+  queue: MessageQueue;
+}): CopseFederation {
+  const { config } = options;
+  const federation = createFederation<ContextData>({
+    kv: options.kv,
+    queue: options.queue,
+    // The server starts the queue itself, so one-off processes (the admin command line) can
+    // enqueue deliveries for the server to send without delivering anything themselves.
+    manuallyStartQueue: true,
+    origin: config.origin,
+    allowPrivateAddress: config.allowPrivateAddress,
+    userAgent: { software: `Copse/${COPSE_VERSION}`, url: new URL(config.origin) },
+    // Fedify's default gives up after about half an hour. Council servers go down for
+    // weekends and maintenance windows, so keep trying for about three days, as Mastodon does.
+    outboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { minutes: 1 },
+      maxDelay: { hours: 12 },
+      maxAttempts: 16,
+    }),
+    inboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { seconds: 5 },
+      maxDelay: { hours: 1 },
+      maxAttempts: 10,
+    }),
+  });
+  registerActors(federation);
+  registerCollections(federation);
+  registerObjects(federation);
+  registerInbox(federation);
+  registerNodeInfo(federation);
+  return federation;
+}

@@ -1,0 +1,102 @@
+import type { RequestContext } from "@fedify/fedify";
+import type { Recipient } from "@fedify/vocab";
+import { Person } from "@fedify/vocab";
+import { findActorByIri, findLocalActor } from "../domain/actors.ts";
+import { findCommunityByActorId } from "../domain/communities.ts";
+import {
+  hasActiveMemberOnHost,
+  isActiveMember,
+  listMembers,
+  listMembershipsOf,
+} from "../domain/membership.ts";
+import type { ContextData, CopseFederation } from "./context.ts";
+
+/** Registers outbox, followers, following and moderators collections of local actors. */
+export function registerCollections(federation: CopseFederation): void {
+  // The outbox fills with the group's Announces once content federates; until then it is an
+  // honest empty collection rather than a 404, which some peers treat as a broken actor.
+  federation
+    .setOutboxDispatcher("/ap/actors/{identifier}/outbox", (ctx, identifier) =>
+      findLocalActor(ctx.data.db, identifier) ? { items: [] } : null,
+    )
+    .setCounter((ctx, identifier) => (findLocalActor(ctx.data.db, identifier) ? 0 : null));
+
+  // A group's followers are its members, local and remote. Fan-out uses this dispatcher too,
+  // so it returns inbox and shared-inbox ids, not just actor ids.
+  federation
+    .setFollowersDispatcher("/ap/actors/{identifier}/followers", (ctx, identifier) => {
+      const actor = findLocalActor(ctx.data.db, identifier);
+      if (!actor) return null;
+      if (actor.type !== "Group") return { items: [] };
+      const items: Recipient[] = listMembers(ctx.data.db, actor.id).map(({ member }) => ({
+        id: new URL(member.iri),
+        inboxId: member.inboxUrl ? new URL(member.inboxUrl) : null,
+        endpoints: member.sharedInboxUrl ? { sharedInbox: new URL(member.sharedInboxUrl) } : null,
+      }));
+      return { items };
+    })
+    .setCounter((ctx, identifier) => {
+      const actor = findLocalActor(ctx.data.db, identifier);
+      if (!actor) return null;
+      return actor.type === "Group" ? listMembers(ctx.data.db, actor.id).length : 0;
+    })
+    .authorize((ctx, identifier) => mayReadMembership(ctx, identifier));
+
+  federation
+    .setFollowingDispatcher("/ap/actors/{identifier}/following", (ctx, identifier) => {
+      const actor = findLocalActor(ctx.data.db, identifier);
+      if (!actor) return null;
+      // Only public communities are listed: membership of a private one is its members' business.
+      const items = listMembershipsOf(ctx.data.db, actor.id)
+        .filter(
+          ({ membership, group }) =>
+            membership.state === "active" && isListable(ctx.data, group.id),
+        )
+        .map(({ group }) => new URL(group.iri));
+      return { items };
+    })
+    .authorize((ctx, identifier) => findLocalActor(ctx.data.db, identifier) !== undefined);
+
+  federation
+    .setCollectionDispatcher(
+      "moderators",
+      Person,
+      "/ap/actors/{identifier}/moderators",
+      (ctx, values) => {
+        const group = findLocalActor(ctx.data.db, values.identifier ?? "");
+        if (!group || group.type !== "Group") return null;
+        const items = listMembers(ctx.data.db, group.id)
+          .filter(({ membership }) => membership.role === "facilitator")
+          .map(({ member }) => new Person({ id: new URL(member.iri) }));
+        return { items };
+      },
+    )
+    .authorize((ctx, values) => mayReadMembership(ctx, values.identifier ?? ""));
+}
+
+function isListable(data: ContextData, groupId: number): boolean {
+  const community = findCommunityByActorId(data.db, groupId);
+  // Remote groups decide their own visibility; we only ever list what their servers showed us.
+  return community ? community.visibility === "public" : true;
+}
+
+/**
+ * Members of a private community are visible only to requests signed by one of its members
+ * (or by the group itself); public communities show theirs to anyone.
+ */
+async function mayReadMembership(
+  ctx: RequestContext<ContextData>,
+  identifier: string,
+): Promise<boolean> {
+  const group = findLocalActor(ctx.data.db, identifier);
+  if (!group) return true; // the dispatcher answers 404
+  const community = findCommunityByActorId(ctx.data.db, group.id);
+  if (!community || community.visibility === "public") return true;
+  const owner = await ctx.getSignedKeyOwner();
+  if (!owner?.id) return false;
+  if (owner.id.href === group.iri) return true;
+  const requester = findActorByIri(ctx.data.db, owner.id.href);
+  if (requester && isActiveMember(ctx.data.db, group.id, requester.id)) return true;
+  // A member's instance may sign with its own instance actor (shared-inbox fetches do).
+  return hasActiveMemberOnHost(ctx.data.db, group.id, owner.id.host);
+}

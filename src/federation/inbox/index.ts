@@ -1,0 +1,25 @@
+import { Accept, Follow, Join, Leave, Reject, Undo } from "@fedify/vocab";
+import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/paths.ts";
+import { logger } from "../../logging.ts";
+import type { CopseFederation } from "../context.ts";
+import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
+
+const log = logger("federation", "inbox");
+
+/** Wires every inbox listener; each activity family lives in its own module. */
+export function registerInbox(federation: CopseFederation): void {
+  federation
+    .setInboxListeners(INBOX_PATH, SHARED_INBOX_PATH)
+    // Fetches made while handling shared-inbox deliveries are signed by the instance actor,
+    // so servers that require authorized fetch still answer.
+    .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
+    .on(Follow, onFollowed)
+    .on(Join, onJoined)
+    .on(Undo, onUndone)
+    .on(Leave, onLeft)
+    .on(Accept, onAccepted)
+    .on(Reject, onRejected)
+    .onError((_ctx, error) => {
+      log.error("Inbox listener failed: {error}", { error });
+    });
+}

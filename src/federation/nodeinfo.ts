@@ -1,0 +1,25 @@
+import { instanceUsage } from "../domain/instance.ts";
+import { COPSE_VERSION } from "../version.ts";
+import type { CopseFederation } from "./context.ts";
+
+/** Registers NodeInfo 2.1 (linked from /.well-known/nodeinfo by Fedify). */
+export function registerNodeInfo(federation: CopseFederation): void {
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", (ctx) => {
+    const usage = instanceUsage(ctx.data.db);
+    return {
+      software: { name: "copse", version: COPSE_VERSION, homepage: new URL("/about", ctx.origin) },
+      protocols: ["activitypub"],
+      openRegistrations: ctx.data.config.registration === "open",
+      usage: {
+        users: {
+          total: usage.users,
+          activeMonth: usage.activeMonth,
+          activeHalfyear: usage.activeHalfyear,
+        },
+        localPosts: 0,
+        localComments: 0,
+      },
+      metadata: { nodeName: ctx.data.config.instanceName, communities: usage.communities },
+    };
+  });
+}

@@ -1,0 +1,91 @@
+import "./temporal.ts";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import type { Config } from "./config.ts";
+import { type Db, openDatabase } from "./db/client.ts";
+import { runMigrations } from "./db/migrate.ts";
+import { ensureInstanceActor } from "./domain/actors.ts";
+import { INSTANCE_ACTOR } from "./domain/paths.ts";
+import { buildFederation } from "./federation/builder.ts";
+import type { CopseFederation } from "./federation/context.ts";
+import { SqliteKvStore } from "./federation/kv.ts";
+import { SqliteMessageQueue } from "./federation/queue.ts";
+import { logger } from "./logging.ts";
+import { createApp } from "./web/app.ts";
+import { buildStylesheet } from "./web/assets/css.ts";
+
+const log = logger("instance");
+
+/** A running Copse instance: HTTP server, database, federation and queue worker. */
+export interface RunningInstance {
+  config: Config;
+  db: Db;
+  federation: CopseFederation;
+  /** The address the server listens on (may differ from the public origin behind a proxy). */
+  listenUrl: string;
+  /** Stops taking requests, lets in-flight deliveries finish, and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database under the data directory and brings its schema up to date. */
+export function openInstanceDatabase(config: Config): Db {
+  const db = openDatabase(join(config.dataDir, "copse.db"));
+  runMigrations(db);
+  ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
+  return db;
+}
+
+/** Builds the federation object over a database, with Copse's durable KV store and queue. */
+export function createInstanceFederation(config: Config, db: Db): CopseFederation {
+  return buildFederation({ config, kv: new SqliteKvStore(db), queue: new SqliteMessageQueue(db) });
+}
+
+/** Starts a whole instance from its configuration. */
+export async function startInstance(
+  config: Config,
+  options: { stylesheetCacheDir?: string } = {},
+): Promise<RunningInstance> {
+  const db = openInstanceDatabase(config);
+  const federation = createInstanceFederation(config, db);
+  // The compiled stylesheet is cached under the data directory, which is writable even where
+  // the code is not (the container image); tests share one cache to compile it once.
+  const stylesheet = await buildStylesheet({
+    outDir: options.stylesheetCacheDir ?? join(config.dataDir, "cache"),
+  });
+  const app = createApp({ db, config, federation, stylesheet });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    );
+    s.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const listenUrl = `http://${host}:${address.port}`;
+
+  const queueController = new AbortController();
+  const queueDone = federation.startQueue({ db, config }, { signal: queueController.signal });
+  log.info("Copse is serving {origin} (listening on {listenUrl})", {
+    origin: config.origin,
+    listenUrl,
+  });
+
+  return {
+    config,
+    db,
+    federation,
+    listenUrl,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open for minutes; end them now.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      queueController.abort();
+      await queueDone.catch(() => undefined);
+      db.$client.close();
+    },
+  };
+}

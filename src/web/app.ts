@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { findLocalActor } from "../domain/actors.ts";
+import { communityPagePath, personPagePath } from "../domain/paths.ts";
+import { logger } from "../logging.ts";
+import { csrfMiddleware, sessionMiddleware } from "./auth.ts";
+import type { AppDeps, AppEnv } from "./env.ts";
+import { federationMiddleware } from "./federation.ts";
+import { pageContext, render } from "./render.ts";
+import { assetRoutes } from "./routes/assets.ts";
+import { authRoutes } from "./routes/auth.tsx";
+import { communityRoutes } from "./routes/communities.tsx";
+import { homeRoutes } from "./routes/home.tsx";
+import { preferenceRoutes } from "./routes/preferences.ts";
+import { profileRoutes } from "./routes/profile.tsx";
+import { NotFoundPage, ServerErrorPage } from "./views/errors.tsx";
+
+const log = logger("web");
+
+/** Builds the whole HTTP application: federation endpoints first, then the web pages. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", "https:", "data:"],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      crossOriginResourcePolicy: false,
+    }),
+  );
+  // Every body is capped before anything reads it: inbox POSTs and forms alike.
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) =>
+        c.text(`Request body too large (limit ${deps.config.maxBodyBytes} bytes)`, 413),
+    }),
+  );
+  app.get("/healthz", (c) => c.text("ok"));
+  app.route("/", assetRoutes(deps.stylesheet));
+  app.use(federationMiddleware());
+  app.use(sessionMiddleware());
+  app.use(csrfMiddleware());
+
+  // Browsers that open an actor's id are sent to its page.
+  app.get("/ap/actors/:handle", (c) => {
+    const actor = findLocalActor(deps.db, c.req.param("handle"));
+    if (!actor) return c.notFound();
+    return c.redirect(
+      actor.type === "Group" ? communityPagePath(actor.handle) : personPagePath(actor.handle),
+      303,
+    );
+  });
+
+  app.route("/", preferenceRoutes({ secureCookies: deps.config.origin.startsWith("https:") }));
+  app.route("/", homeRoutes());
+  app.route("/", authRoutes());
+  app.route("/", profileRoutes());
+  app.route("/", communityRoutes());
+
+  app.notFound((c) => render(c, NotFoundPage({ ctx: pageContext(c) }), 404));
+  app.onError((error, c) => {
+    log.error("Unhandled error on {method} {path}: {error}", {
+      method: c.req.method,
+      path: c.req.path,
+      error,
+    });
+    return render(c, ServerErrorPage({ ctx: pageContext(c) }), 500);
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { AccountWithActor } from "../domain/accounts.ts";
+import type { CopseFederation } from "../federation/context.ts";
+import type { Stylesheet } from "./assets/css.ts";
+
+/** What the web layer is built from. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  federation: CopseFederation;
+  stylesheet: Stylesheet;
+}
+
+/** Hono's environment: per-request variables set by the middleware in auth.ts. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    account: AccountWithActor | null;
+    csrfToken: string;
+    sessionToken: string | null;
+  };
+}

@@ -1,0 +1,35 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { CopseContext } from "../federation/context.ts";
+import type { AppEnv } from "./env.ts";
+
+/** A Fedify context for a web request, for handlers that must federate. */
+export function federationContext(c: Context<AppEnv>): CopseContext {
+  const { federation, db, config } = c.get("deps");
+  return federation.createContext(c.req.raw, { db, config });
+}
+
+/**
+ * Lets Fedify answer the requests it owns (actors, inboxes, collections, WebFinger, NodeInfo)
+ * and passes everything else, including browsers asking for an actor's HTML, to the web routes.
+ */
+export function federationMiddleware(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { federation, db, config } = c.get("deps");
+    let passed = false;
+    const response = await federation.fetch(c.req.raw, {
+      contextData: { db, config },
+      onNotFound: async () => {
+        passed = true;
+        await next();
+        return c.res;
+      },
+      onNotAcceptable: async () => {
+        passed = true;
+        await next();
+        return c.res;
+      },
+    });
+    if (!passed) return response;
+    return c.res;
+  };
+}

@@ -1,0 +1,35 @@
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import type { Child } from "hono/jsx";
+import { takeFlash } from "./auth.ts";
+import type { AppEnv } from "./env.ts";
+import { readTextSize } from "./routes/preferences.ts";
+import type { PageContext } from "./views/layout.tsx";
+
+/** Builds what every page's layout needs from the request. */
+export function pageContext(c: Context<AppEnv>): PageContext {
+  const { config, stylesheet } = c.get("deps");
+  const account = c.get("account") ?? null;
+  return {
+    instanceName: config.instanceName,
+    user: account
+      ? { handle: account.actor.handle, name: account.actor.name, isAdmin: account.isAdmin }
+      : null,
+    csrfToken: c.get("csrfToken") ?? "",
+    textSize: readTextSize(getCookie(c, "copse_text_size")),
+    currentPath: new URL(c.req.url).pathname,
+    stylesheetPath: `/assets/${stylesheet.fileName}`,
+    flash: takeFlash(c),
+  };
+}
+
+/** Renders a page with a status (200 unless a form error or a failure says otherwise). */
+export async function render(
+  c: Context<AppEnv>,
+  page: Child,
+  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 = 200,
+) {
+  // The layout writes the doctype itself; toString() may be async when components are.
+  const body = await (page as { toString(): string | Promise<string> }).toString();
+  return c.html(body, status);
+}

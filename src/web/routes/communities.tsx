@@ -1,0 +1,259 @@
+import { type Context, Hono } from "hono";
+import { type ActorRow, findActorByHandle, getActor } from "../../domain/actors.ts";
+import { createCommunity, findCommunity, listCommunities } from "../../domain/communities.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from "../../domain/errors.ts";
+import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
+import { communityPagePath } from "../../domain/paths.ts";
+import { LookupError, parseHandle, resolveActor } from "../../federation/lookup.ts";
+import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
+import { logger } from "../../logging.ts";
+import { requireSignIn, setFlash } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { federationContext } from "../federation.ts";
+import { formFields } from "../forms.ts";
+import { pageContext, render } from "../render.ts";
+import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
+import {
+  CommunitiesPage,
+  CommunityPage,
+  NewCommunityPage,
+  RequestsPage,
+} from "../views/pages/communities.tsx";
+
+const log = logger("web", "communities");
+
+/** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
+function groupFor(c: Context<AppEnv>): { group: ActorRow; isPrivate: boolean } | null {
+  const { db, config } = c.get("deps");
+  const ref = decodeURIComponent(c.req.param("ref") ?? "").toLowerCase();
+  const remote = parseHandle(ref);
+  if (remote && remote.host !== new URL(config.origin).host) {
+    const group = findActorByHandle(db, remote.name, remote.host);
+    return group?.type === "Group" ? { group, isPrivate: group.manuallyApprovesFollowers } : null;
+  }
+  const community = findCommunity(db, remote ? remote.name : ref);
+  return community
+    ? { group: community.actor, isPrivate: community.visibility === "private" }
+    : null;
+}
+
+function notFound(c: Context<AppEnv>) {
+  return render(
+    c,
+    <NotFoundPage ctx={pageContext(c)} message="There is no community at this address." />,
+    404,
+  );
+}
+
+/** All communities, creating one, a community's page, joining, leaving and requests. */
+export function communityRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/communities", (c) =>
+    render(
+      c,
+      <CommunitiesPage ctx={pageContext(c)} communities={listCommunities(c.get("deps").db)} />,
+    ),
+  );
+
+  app.get("/communities/find", async (c) => {
+    const { db } = c.get("deps");
+    const input = (c.req.query("handle") ?? "").trim();
+    const fail = (message: string) =>
+      render(
+        c,
+        <CommunitiesPage
+          ctx={pageContext(c)}
+          communities={listCommunities(db)}
+          findValue={input}
+          errors={[{ field: "handle", message }]}
+        />,
+        422,
+      );
+    if (!input) return fail("Enter the community's handle, like @planning@council.example");
+    try {
+      const actor = await resolveActor(federationContext(c), input);
+      if (actor.type !== "Group") return fail(`${input} is a person, not a community`);
+      return c.redirect(
+        communityPagePath(actor.handle, actor.isLocal ? undefined : actor.host),
+        303,
+      );
+    } catch (error) {
+      if (error instanceof LookupError) return fail(error.message);
+      throw error;
+    }
+  });
+
+  app.get("/communities/new", requireSignIn(), (c) =>
+    render(c, <NewCommunityPage ctx={pageContext(c)} />),
+  );
+
+  app.post("/communities/new", requireSignIn(), async (c) => {
+    const { db, config } = c.get("deps");
+    const me = c.get("account")!.actor;
+    const f = await formFields(c);
+    const values = {
+      name: f.name ?? "",
+      handle: f.handle ?? "",
+      description: f.description ?? "",
+      visibility: f.visibility ?? "",
+    };
+    try {
+      const community = createCommunity(db, config.origin, { ...values, ownerActorId: me.id });
+      log.info("{owner} created community {handle}", {
+        owner: me.handle,
+        handle: community.actor.handle,
+      });
+      setFlash(c, `${community.actor.name} has been created. You are its facilitator.`);
+      return c.redirect(communityPagePath(community.actor.handle), 303);
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        return render(
+          c,
+          <NewCommunityPage ctx={pageContext(c)} values={values} errors={error.errors} />,
+          422,
+        );
+      }
+      throw error;
+    }
+  });
+
+  app.get("/c/:ref", (c) => {
+    const { db } = c.get("deps");
+    const found = groupFor(c);
+    if (!found) return notFound(c);
+    const { group, isPrivate } = found;
+    const viewer = c.get("account")?.actor;
+    const membership = viewer ? findMembership(db, group.id, viewer.id) : undefined;
+    // Members of a private community are its own business; remote groups' member lists live
+    // on their home servers, so only the people we know of here are shown.
+    const mayList =
+      !isPrivate || membership?.state === "active" || c.get("account")?.isAdmin === true;
+    const members = mayList ? listMembers(db, group.id) : null;
+    const facilitates =
+      viewer !== undefined && group.isLocal && isFacilitator(db, group.id, viewer.id);
+    const pendingCount = facilitates ? listMembers(db, group.id, "pending").length : null;
+    return render(
+      c,
+      <CommunityPage
+        ctx={pageContext(c)}
+        group={group}
+        isPrivate={isPrivate}
+        membership={membership}
+        members={members}
+        pendingCount={pendingCount}
+      />,
+    );
+  });
+
+  app.post("/c/:ref/join", requireSignIn(), async (c) => {
+    const found = groupFor(c);
+    if (!found) return notFound(c);
+    const me = c.get("account")!.actor;
+    const membership = await joinCommunity(federationContext(c), me, found.group);
+    setFlash(
+      c,
+      membership.state === "active"
+        ? `You have joined ${found.group.name}.`
+        : found.group.isLocal
+          ? `Your request to join ${found.group.name} has been sent to its facilitators.`
+          : `Your request to join ${found.group.name} has been sent to ${found.group.host}.`,
+    );
+    return c.redirect(
+      communityPagePath(found.group.handle, found.group.isLocal ? undefined : found.group.host),
+      303,
+    );
+  });
+
+  app.post("/c/:ref/leave", requireSignIn(), async (c) => {
+    const found = groupFor(c);
+    if (!found) return notFound(c);
+    const me = c.get("account")!.actor;
+    const path = communityPagePath(
+      found.group.handle,
+      found.group.isLocal ? undefined : found.group.host,
+    );
+    try {
+      await leaveCommunity(federationContext(c), me, found.group);
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof NotFoundError) {
+        setFlash(c, error.message);
+        return c.redirect(path, 303);
+      }
+      throw error;
+    }
+    setFlash(c, `You have left ${found.group.name}.`);
+    return c.redirect(path, 303);
+  });
+
+  app.get("/c/:ref/requests", requireSignIn(), (c) => {
+    const { db } = c.get("deps");
+    const found = groupFor(c);
+    if (!found || !found.group.isLocal) return notFound(c);
+    const me = c.get("account")!;
+    if (!isFacilitator(db, found.group.id, me.actor.id) && !me.isAdmin) {
+      return render(
+        c,
+        <ForbiddenPage
+          ctx={pageContext(c)}
+          message="Only this community's facilitators can see its membership requests."
+        />,
+        403,
+      );
+    }
+    return render(
+      c,
+      <RequestsPage
+        ctx={pageContext(c)}
+        group={found.group}
+        pending={listMembers(db, found.group.id, "pending")}
+      />,
+    );
+  });
+
+  app.post("/c/:ref/requests/decide", requireSignIn(), async (c) => {
+    const { db } = c.get("deps");
+    const found = groupFor(c);
+    if (!found || !found.group.isLocal) return notFound(c);
+    const me = c.get("account")!;
+    const f = await formFields(c);
+    const member = /^\d+$/.test(f.member ?? "") ? getActor(db, Number(f.member)) : undefined;
+    const path = `${communityPagePath(found.group.handle)}/requests`;
+    if (!member || (f.decision !== "approve" && f.decision !== "reject")) {
+      setFlash(c, "Choose approve or reject for a person who asked to join.");
+      return c.redirect(path, 303);
+    }
+    try {
+      await decideRequest(federationContext(c), {
+        group: found.group,
+        member,
+        byActorId:
+          me.isAdmin && !isFacilitator(db, found.group.id, me.actor.id) ? null : me.actor.id,
+        approve: f.decision === "approve",
+      });
+    } catch (error) {
+      if (error instanceof ForbiddenError) {
+        return render(c, <ForbiddenPage ctx={pageContext(c)} message={error.message} />, 403);
+      }
+      if (error instanceof NotFoundError) {
+        setFlash(c, error.message);
+        return c.redirect(path, 303);
+      }
+      throw error;
+    }
+    setFlash(
+      c,
+      f.decision === "approve"
+        ? `${member.name} is now a member.`
+        : `You rejected ${member.name}'s request.`,
+    );
+    return c.redirect(path, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,130 @@
+import {
+  Button,
+  CsrfField,
+  ErrorSummary,
+  errorFor,
+  type FieldError,
+  TextInput,
+} from "../components.tsx";
+import { Layout, type PageContext } from "../layout.tsx";
+
+/** The sign-up form, with what was typed and any errors. */
+export function SignUpPage(props: {
+  ctx: PageContext;
+  values?: { handle?: string; email?: string; name?: string };
+  errors?: FieldError[];
+  closed?: boolean;
+}) {
+  const errors = props.errors ?? [];
+  const v = props.values ?? {};
+  return (
+    <Layout ctx={props.ctx} title="Create an account" errors={errors.length > 0}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <ErrorSummary errors={errors} />
+          <h1 class="govuk-heading-l">Create an account</h1>
+          {props.closed ? (
+            <p class="govuk-body">
+              This instance is not taking new sign-ups. Ask its administrator to create an account
+              for you.
+            </p>
+          ) : (
+            <form method="post" action="/signup" novalidate>
+              <CsrfField token={props.ctx.csrfToken} />
+              <TextInput
+                name="name"
+                label="Your name"
+                value={v.name}
+                error={errorFor(errors, "name")}
+                autocomplete="name"
+                spellcheck={false}
+              />
+              <TextInput
+                name="handle"
+                label="Handle"
+                hint="Your public name on the fediverse: 2 to 30 lower-case letters, numbers or underscores. It cannot be changed later."
+                value={v.handle}
+                error={errorFor(errors, "handle")}
+                autocomplete="username"
+                spellcheck={false}
+                width={20}
+              />
+              <TextInput
+                name="email"
+                type="email"
+                label="Email address"
+                value={v.email}
+                error={errorFor(errors, "email")}
+                autocomplete="email"
+                spellcheck={false}
+              />
+              <TextInput
+                name="password"
+                type="password"
+                label="Password"
+                hint="At least 10 characters. A few unrelated words make a strong password."
+                error={errorFor(errors, "password")}
+                autocomplete="new-password"
+              />
+              <Button>Create account</Button>
+            </form>
+          )}
+          <p class="govuk-body">
+            Already have an account?{" "}
+            <a class="govuk-link" href="/signin">
+              Sign in
+            </a>
+            .
+          </p>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** The sign-in form. */
+export function SignInPage(props: {
+  ctx: PageContext;
+  login?: string;
+  returnTo?: string;
+  errors?: FieldError[];
+}) {
+  const errors = props.errors ?? [];
+  return (
+    <Layout ctx={props.ctx} title="Sign in" errors={errors.length > 0}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <ErrorSummary errors={errors} />
+          <h1 class="govuk-heading-l">Sign in</h1>
+          <form method="post" action="/signin" novalidate>
+            <CsrfField token={props.ctx.csrfToken} />
+            <input type="hidden" name="return" value={props.returnTo ?? "/"} />
+            <TextInput
+              name="login"
+              label="Handle or email address"
+              value={props.login}
+              error={errorFor(errors, "login")}
+              autocomplete="username"
+              spellcheck={false}
+            />
+            <TextInput
+              name="password"
+              type="password"
+              label="Password"
+              error={errorFor(errors, "password")}
+              autocomplete="current-password"
+            />
+            <Button>Sign in</Button>
+          </form>
+          <p class="govuk-body">
+            New here?{" "}
+            <a class="govuk-link" href="/signup">
+              Create an account
+            </a>
+            .
+          </p>
+        </div>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,310 @@
+import type { ActorRow } from "../../../domain/actors.ts";
+import type { CommunitySummary } from "../../../domain/communities.ts";
+import type { MemberEntry, Membership } from "../../../domain/membership.ts";
+import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
+import {
+  Button,
+  ButtonLink,
+  CsrfField,
+  ErrorSummary,
+  errorFor,
+  type FieldError,
+  Radios,
+  Table,
+  Tag,
+  Textarea,
+  TextInput,
+} from "../components.tsx";
+import { Layout, type PageContext } from "../layout.tsx";
+import { MultilineText } from "../text.tsx";
+
+/** "All communities": every community hosted here, and a way to find one elsewhere. */
+export function CommunitiesPage(props: {
+  ctx: PageContext;
+  communities: CommunitySummary[];
+  findValue?: string;
+  errors?: FieldError[];
+}) {
+  const errors = props.errors ?? [];
+  return (
+    <Layout ctx={props.ctx} title="All communities" errors={errors.length > 0}>
+      <ErrorSummary errors={errors} />
+      <h1 class="govuk-heading-l">All communities</h1>
+      {props.ctx.user ? <ButtonLink href="/communities/new">Create a community</ButtonLink> : null}
+      {props.communities.length === 0 ? (
+        <p class="govuk-body">There are no communities here yet.</p>
+      ) : (
+        <Table
+          caption="Communities on this instance"
+          captionSize="m"
+          head={["Community", "About", "Members"]}
+          numericColumns={[2]}
+          rows={props.communities.map((c) => [
+            <>
+              <a class="govuk-link" href={communityPagePath(c.actor.handle)}>
+                {c.actor.name}
+              </a>{" "}
+              {c.visibility === "private" ? <Tag colour="grey">Private</Tag> : null}
+            </>,
+            excerpt(c.actor.summary),
+            String(c.memberCount),
+          ])}
+        />
+      )}
+      <h2 class="govuk-heading-m">Find a community on another instance</h2>
+      <form method="get" action="/communities/find" novalidate>
+        <TextInput
+          name="handle"
+          label="Community handle"
+          hint="For example, @planning@somerset.example.gov.uk"
+          value={props.findValue}
+          error={errorFor(errors, "handle")}
+          spellcheck={false}
+          width={30}
+        />
+        <Button variant="secondary">Find community</Button>
+      </form>
+    </Layout>
+  );
+}
+
+function excerpt(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+/** The form for creating a community. */
+export function NewCommunityPage(props: {
+  ctx: PageContext;
+  values?: { name?: string; handle?: string; description?: string; visibility?: string };
+  errors?: FieldError[];
+}) {
+  const errors = props.errors ?? [];
+  const v = props.values ?? {};
+  return (
+    <Layout ctx={props.ctx} title="Create a community" errors={errors.length > 0}>
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <ErrorSummary errors={errors} />
+          <h1 class="govuk-heading-l">Create a community</h1>
+          <form method="post" action="/communities/new" novalidate>
+            <CsrfField token={props.ctx.csrfToken} />
+            <TextInput name="name" label="Name" value={v.name} error={errorFor(errors, "name")} />
+            <TextInput
+              name="handle"
+              label="Handle"
+              hint="Used in its address and to follow it from other servers: 2 to 30 lower-case letters, numbers or underscores. It cannot be changed later."
+              value={v.handle}
+              error={errorFor(errors, "handle")}
+              spellcheck={false}
+              width={20}
+            />
+            <Textarea
+              name="description"
+              label="Description"
+              hint="Who the community is for and what it works on."
+              value={v.description}
+              error={errorFor(errors, "description")}
+            />
+            <Radios
+              name="visibility"
+              legend="Who can join?"
+              legendSize="m"
+              value={v.visibility ?? "public"}
+              error={errorFor(errors, "visibility")}
+              items={[
+                {
+                  value: "public",
+                  text: "Public",
+                  hint: "Anyone can join at once and see what is posted.",
+                },
+                {
+                  value: "private",
+                  text: "Private",
+                  hint: "People ask to join and a facilitator decides. Only members see members and posts.",
+                },
+              ]}
+            />
+            <Button>Create community</Button>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** The join, request, withdraw or leave control for the viewer. */
+function MembershipControl(props: {
+  ctx: PageContext;
+  path: string;
+  membership: Membership | undefined;
+  isPrivate: boolean;
+}) {
+  if (!props.ctx.user) {
+    return (
+      <p class="govuk-body">
+        <a class="govuk-link" href={`/signin?return=${encodeURIComponent(props.path)}`}>
+          Sign in
+        </a>{" "}
+        to join this community.
+      </p>
+    );
+  }
+  const m = props.membership;
+  const form = (action: string, label: string, variant?: "secondary" | "warning") => (
+    <form method="post" action={`${props.path}/${action}`}>
+      <CsrfField token={props.ctx.csrfToken} />
+      <Button variant={variant}>{label}</Button>
+    </form>
+  );
+  if (m?.state === "active") {
+    return (
+      <>
+        <p class="govuk-body">
+          You are a {m.role === "facilitator" ? "facilitator" : "member"} of this community.
+        </p>
+        {form("leave", "Leave community", "secondary")}
+      </>
+    );
+  }
+  if (m?.state === "pending") {
+    return (
+      <>
+        <p class="govuk-body">
+          <Tag colour="yellow">Request pending</Tag> A facilitator will decide on your request.
+        </p>
+        {form("leave", "Withdraw request", "secondary")}
+      </>
+    );
+  }
+  return (
+    <>
+      {m?.state === "rejected" ? (
+        <p class="govuk-body">Your last request to join was not accepted. You can ask again.</p>
+      ) : null}
+      {form("join", props.isPrivate ? "Ask to join" : "Join community")}
+    </>
+  );
+}
+
+/** A community's home page, local or remote. */
+export function CommunityPage(props: {
+  ctx: PageContext;
+  group: ActorRow;
+  isPrivate: boolean;
+  membership: Membership | undefined;
+  members: MemberEntry[] | null;
+  pendingCount: number | null;
+}) {
+  const g = props.group;
+  const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
+  return (
+    <Layout ctx={props.ctx} title={g.name}>
+      <span class="govuk-caption-l">
+        @{g.handle}@{g.host}
+      </span>
+      <h1 class="govuk-heading-l">
+        {g.name}{" "}
+        {props.isPrivate ? <Tag colour="grey">Private</Tag> : <Tag colour="green">Public</Tag>}
+      </h1>
+      {g.summary ? <MultilineText text={g.summary} /> : null}
+      {!g.isLocal ? (
+        <p class="govuk-body">
+          This community is hosted on {g.host}.{" "}
+          {g.url ? (
+            <a class="govuk-link" href={g.url} rel="noopener">
+              See it on its home server
+            </a>
+          ) : null}
+        </p>
+      ) : (
+        <p class="govuk-body">
+          People on Mastodon, Lemmy and other servers can follow it as{" "}
+          <strong>
+            @{g.handle}@{g.host}
+          </strong>
+          .
+        </p>
+      )}
+      <MembershipControl
+        ctx={props.ctx}
+        path={path}
+        membership={props.membership}
+        isPrivate={props.isPrivate}
+      />
+      {props.pendingCount !== null ? (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`${path}/requests`}>
+            Membership requests ({props.pendingCount})
+          </a>
+        </p>
+      ) : null}
+      {props.members === null ? (
+        g.isLocal ? (
+          <p class="govuk-body">Only members can see who is in this community.</p>
+        ) : null
+      ) : (
+        <Table
+          caption={`Members (${props.members.length})`}
+          captionSize="m"
+          head={["Name", "Role", "Instance"]}
+          rows={props.members.map(({ member, membership }) => [
+            member.isLocal ? (
+              <a class="govuk-link" href={personPagePath(member.handle)}>
+                {member.name}
+              </a>
+            ) : member.url ? (
+              <a class="govuk-link" href={member.url} rel="noopener">
+                {member.name}
+              </a>
+            ) : (
+              member.name
+            ),
+            membership.role === "facilitator" ? "Facilitator" : "Member",
+            member.host,
+          ])}
+        />
+      )}
+    </Layout>
+  );
+}
+
+/** Pending requests to join, for facilitators to approve or reject. */
+export function RequestsPage(props: { ctx: PageContext; group: ActorRow; pending: MemberEntry[] }) {
+  const path = communityPagePath(props.group.handle);
+  const decide = (memberId: number, name: string) => (
+    <form method="post" action={`${path}/requests/decide`} class="copse-inline-form">
+      <CsrfField token={props.ctx.csrfToken} />
+      <input type="hidden" name="member" value={String(memberId)} />
+      <Button name="decision" value="approve" class="govuk-!-margin-bottom-0">
+        Approve<span class="govuk-visually-hidden"> {name}</span>
+      </Button>{" "}
+      <Button name="decision" value="reject" variant="warning" class="govuk-!-margin-bottom-0">
+        Reject<span class="govuk-visually-hidden"> {name}</span>
+      </Button>
+    </form>
+  );
+  return (
+    <Layout ctx={props.ctx} title={`Membership requests – ${props.group.name}`}>
+      <a class="govuk-back-link" href={path}>
+        Back to {props.group.name}
+      </a>
+      <h1 class="govuk-heading-l">Membership requests</h1>
+      {props.pending.length === 0 ? (
+        <p class="govuk-body">There are no requests waiting.</p>
+      ) : (
+        <Table
+          caption={`Waiting to join ${props.group.name}`}
+          captionSize="m"
+          head={["Name", "Handle", "Asked", "Decision"]}
+          rows={props.pending.map(({ member, membership }) => [
+            member.name,
+            `@${member.handle}@${member.host}`,
+            membership.createdAt.toISOString().slice(0, 10),
+            decide(member.id, member.name),
+          ])}
+        />
+      )}
+    </Layout>
+  );
+}

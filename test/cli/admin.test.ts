@@ -1,0 +1,144 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client.ts";
+import { findAccount } from "../../src/domain/accounts.ts";
+import { findCommunity } from "../../src/domain/communities.ts";
+import { findMembership, requestMembership } from "../../src/domain/membership.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "copse-cli-"));
+const env = {
+  ...process.env,
+  COPSE_DATA_DIR: dataDir,
+  COPSE_ORIGIN: "http://copse.test",
+  COPSE_LOG_LEVEL: "error",
+};
+
+/** Runs the admin command line as a user would, in its own process. */
+function admin(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/admin.ts", ...args], {
+    env,
+    input: input ?? "",
+    encoding: "utf8",
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => T): T {
+  const db = openDatabase(join(dataDir, "copse.db"));
+  try {
+    return fn(db);
+  } finally {
+    db.$client.close();
+  }
+}
+
+describe("admin command line", () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("creates users, the first as administrator, and refuses bad input with a message", () => {
+    const first = admin(
+      ["create-user", "--handle", "alice", "--email", "alice@example.org", "--password-stdin"],
+      "a long enough secret\n",
+    );
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(
+      /Created user @alice@copse\.test <alice@example\.org> \(administrator\)/,
+    );
+
+    const second = admin(
+      ["create-user", "--handle", "bob", "--email", "bob@example.org", "--password-stdin"],
+      "another fine passphrase",
+    );
+    expect(second.code).toBe(0);
+    expect(second.out).not.toMatch(/administrator/);
+
+    const duplicate = admin(
+      ["create-user", "--handle", "alice", "--email", "x@example.org", "--password-stdin"],
+      "a long enough secret",
+    );
+    expect(duplicate.code).not.toBe(0);
+    expect(duplicate.err).toMatch(/--handle: The handle "alice" is already taken/);
+
+    const weak = admin(
+      ["create-user", "--handle", "carol", "--email", "carol@example.org", "--password-stdin"],
+      "short",
+    );
+    expect(weak.code).not.toBe(0);
+    expect(weak.err).toMatch(/--password: Password must be at least 10 characters/);
+    withDb((db) => {
+      expect(findAccount(db, "alice")?.isAdmin).toBe(true);
+      expect(findAccount(db, "bob")?.isAdmin).toBe(false);
+      expect(findAccount(db, "carol")).toBeUndefined();
+    });
+  });
+
+  it("creates and lists communities, and approves a pending request", () => {
+    const created = admin([
+      "create-community",
+      "--handle",
+      "garden",
+      "--name",
+      "Garden",
+      "--owner",
+      "alice",
+      "--private",
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.out).toMatch(
+      /Created private community @garden@copse\.test \("Garden"\), facilitated by @alice/,
+    );
+
+    const noOwner = admin([
+      "create-community",
+      "--handle",
+      "pond",
+      "--name",
+      "Pond",
+      "--owner",
+      "nobody",
+    ]);
+    expect(noOwner.code).not.toBe(0);
+    expect(noOwner.err).toMatch(/no local user called "nobody"/);
+
+    const bobIri = withDb((db) => {
+      const garden = findCommunity(db, "garden")!;
+      const bob = findAccount(db, "bob")!;
+      requestMembership(db, { groupId: garden.actor.id, memberId: bob.actor.id });
+      return bob.actor.iri;
+    });
+    const listed = admin(["list-communities"]);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/garden\tprivate\t1 members\t1 pending\tGarden/);
+
+    const unknown = admin([
+      "approve",
+      "--community",
+      "garden",
+      "--actor",
+      "http://elsewhere.test/users/zed",
+    ]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err).toMatch(/has no pending request/);
+
+    const approved = admin(["approve", "--community", "garden", "--actor", bobIri]);
+    expect(approved.code).toBe(0);
+    expect(approved.out).toMatch(/Approved .*bob for garden/);
+    withDb((db) => {
+      const garden = findCommunity(db, "garden")!;
+      const bob = findAccount(db, "bob")!;
+      expect(findMembership(db, garden.actor.id, bob.actor.id)?.state).toBe("active");
+    });
+  });
+
+  it("prints usage for an unknown command or a missing option", () => {
+    const unknown = admin(["frobnicate"]);
+    expect(unknown.code).toBe(64);
+    expect(unknown.err).toMatch(/Unknown command "frobnicate"[\s\S]*Usage:/);
+    const missing = admin(["create-community", "--handle", "x1"]);
+    expect(missing.code).toBe(64);
+    expect(missing.err).toMatch(/Missing --owner/);
+  });
+});

@@ -1,0 +1,229 @@
+import "../helpers/temporal.ts";
+import type { KvKey, KvStoreListEntry } from "@fedify/fedify";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Db } from "../../src/db/client.ts";
+import { durationToMilliseconds, SqliteKvStore } from "../../src/federation/kv.ts";
+import { freshDb } from "../helpers/db.ts";
+
+async function collect(iterable: AsyncIterable<KvStoreListEntry>): Promise<KvStoreListEntry[]> {
+  const entries: KvStoreListEntry[] = [];
+  for await (const entry of iterable) entries.push(entry);
+  return entries;
+}
+
+/** Sorts entries element by element, since the store promises no particular listing order. */
+function sortByKey(entries: KvStoreListEntry[]): KvStoreListEntry[] {
+  const compare = (a: KvKey, b: KvKey): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    }
+    return a.length - b.length;
+  };
+  return [...entries].sort((x, y) => compare(x.key, y.key));
+}
+
+function keysOf(entries: KvStoreListEntry[]): KvKey[] {
+  return sortByKey(entries).map((entry) => entry.key);
+}
+
+// vitest's fake timers also try to fake the global Temporal, which the polyfill does not allow,
+// so the tests move only Date.now, which is the one clock the store reads.
+let clock = 0;
+
+function freezeClock(): void {
+  clock = Date.now();
+  vi.spyOn(Date, "now").mockImplementation(() => clock);
+}
+
+function advanceClock(ms: number): void {
+  clock += ms;
+}
+
+describe("SqliteKvStore", () => {
+  let db: Db;
+  let kv: SqliteKvStore;
+
+  beforeEach(() => {
+    db = freshDb();
+    kv = new SqliteKvStore(db);
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    db.$client.close();
+  });
+
+  it("returns undefined for a key never set", async () => {
+    expect(await kv.get(["missing"])).toBeUndefined();
+  });
+
+  it("stores and returns JSON values under multi-part keys", async () => {
+    await kv.set(["actor", "https://example.com/users/alice"], { name: "Alice", tags: [1, 2] });
+    await kv.set(["count"], 42);
+    expect(await kv.get(["actor", "https://example.com/users/alice"])).toEqual({
+      name: "Alice",
+      tags: [1, 2],
+    });
+    expect(await kv.get(["count"])).toBe(42);
+    // A different split of the same characters is a different key.
+    expect(await kv.get(["actor"])).toBeUndefined();
+  });
+
+  it("replaces a value and its expiry on a second set", async () => {
+    freezeClock();
+    await kv.set(["k"], "first", { ttl: Temporal.Duration.from({ seconds: 1 }) });
+    await kv.set(["k"], "second");
+    advanceClock(5_000);
+    expect(await kv.get(["k"])).toBe("second");
+  });
+
+  it("deletes a key, and deleting an absent key is harmless", async () => {
+    await kv.set(["k"], "v");
+    await kv.delete(["k"]);
+    await kv.delete(["never-there"]);
+    expect(await kv.get(["k"])).toBeUndefined();
+  });
+
+  it("treats setting undefined as deleting", async () => {
+    await kv.set(["k"], "v");
+    await kv.set(["k"], undefined);
+    expect(await kv.get(["k"])).toBeUndefined();
+    expect(db.$client.prepare("SELECT COUNT(*) AS n FROM fedify_kv").get()).toEqual({ n: 0 });
+  });
+
+  it("expires entries after their ttl and removes them when read", async () => {
+    freezeClock();
+    await kv.set(["short"], "soon gone", { ttl: Temporal.Duration.from({ seconds: 10 }) });
+    await kv.set(["forever"], "stays");
+    advanceClock(9_000);
+    expect(await kv.get(["short"])).toBe("soon gone");
+    advanceClock(2_000);
+    expect(await kv.get(["short"])).toBeUndefined();
+    expect(await kv.get(["forever"])).toBe("stays");
+    const rows = db.$client.prepare("SELECT key FROM fedify_kv ORDER BY key").all();
+    expect(rows).toEqual([{ key: '["forever"]' }]);
+  });
+
+  it("purges expired entries nobody reads again on a later write", async () => {
+    freezeClock();
+    await kv.set(["a"], 1, { ttl: Temporal.Duration.from({ seconds: 1 }) });
+    await kv.set(["b"], 2, { ttl: Temporal.Duration.from({ seconds: 1 }) });
+    advanceClock(2 * 60_000);
+    await kv.set(["c"], 3);
+    const rows = db.$client.prepare("SELECT key FROM fedify_kv").all();
+    expect(rows).toEqual([{ key: '["c"]' }]);
+  });
+
+  it("lists every live entry when given no prefix", async () => {
+    freezeClock();
+    await kv.set(["a"], 1);
+    await kv.set(["b", "c"], 2);
+    await kv.set(["gone"], 3, { ttl: Temporal.Duration.from({ seconds: 1 }) });
+    advanceClock(2_000);
+    const entries = await collect(kv.list());
+    expect(sortByKey(entries)).toEqual([
+      { key: ["a"], value: 1 },
+      { key: ["b", "c"], value: 2 },
+    ]);
+  });
+
+  it("matches a prefix element by element, never by string prefix", async () => {
+    await kv.set(["a"], "a");
+    await kv.set(["a", "b"], "a/b");
+    await kv.set(["a", "b", "c"], "a/b/c");
+    await kv.set(["ab"], "ab");
+    await kv.set(["ab", "c"], "ab/c");
+    await kv.set(["a,"], "a-comma");
+    await kv.set(['a"'], "a-quote");
+    await kv.set(["a", "bc"], "a/bc");
+    await kv.set(["b"], "b");
+
+    expect(keysOf(await collect(kv.list(["a"])))).toEqual([
+      ["a"],
+      ["a", "b"],
+      ["a", "b", "c"],
+      ["a", "bc"],
+    ]);
+    expect(keysOf(await collect(kv.list(["a", "b"])))).toEqual([
+      ["a", "b"],
+      ["a", "b", "c"],
+    ]);
+    expect(keysOf(await collect(kv.list(["ab"])))).toEqual([["ab"], ["ab", "c"]]);
+    expect(keysOf(await collect(kv.list(["a", "b", "c", "d"])))).toEqual([]);
+  });
+
+  it("lists keys holding characters JSON escapes", async () => {
+    await kv.set(['quote"d', "é\n"], 1);
+    await kv.set(['quote"d'], 2);
+    await kv.set(["quote"], 3);
+    const entries = await collect(kv.list(['quote"d']));
+    expect(sortByKey(entries)).toEqual([
+      { key: ['quote"d'], value: 2 },
+      { key: ['quote"d', "é\n"], value: 1 },
+    ]);
+  });
+
+  it("lets the caller write while iterating a listing", async () => {
+    await kv.set(["batch", "1"], 1);
+    await kv.set(["batch", "2"], 2);
+    for await (const entry of kv.list(["batch"])) await kv.delete(entry.key);
+    expect(await collect(kv.list(["batch"]))).toEqual([]);
+  });
+
+  describe("cas", () => {
+    it("sets the value when the current one deep-equals the expected one", async () => {
+      await kv.set(["k"], { b: [1, { c: true }], a: "x" });
+      expect(await kv.cas(["k"], { a: "x", b: [1, { c: true }] }, "new")).toBe(true);
+      expect(await kv.get(["k"])).toBe("new");
+    });
+
+    it("leaves the value alone when the current one differs", async () => {
+      await kv.set(["k"], { a: 1 });
+      expect(await kv.cas(["k"], { a: 2 }, "new")).toBe(false);
+      expect(await kv.cas(["k"], { a: 1, b: 2 }, "new")).toBe(false);
+      expect(await kv.cas(["k"], undefined, "new")).toBe(false);
+      expect(await kv.get(["k"])).toEqual({ a: 1 });
+    });
+
+    it("treats an absent or expired key as undefined", async () => {
+      freezeClock();
+      expect(await kv.cas(["fresh"], null, "no")).toBe(false);
+      expect(await kv.cas(["fresh"], undefined, "created")).toBe(true);
+      expect(await kv.get(["fresh"])).toBe("created");
+      await kv.set(["old"], "v", { ttl: Temporal.Duration.from({ seconds: 1 }) });
+      advanceClock(2_000);
+      expect(await kv.cas(["old"], "v", "revived")).toBe(false);
+      expect(await kv.cas(["old"], undefined, "replaced")).toBe(true);
+      expect(await kv.get(["old"])).toBe("replaced");
+    });
+
+    it("applies the ttl of the new value", async () => {
+      freezeClock();
+      await kv.set(["k"], 1);
+      expect(await kv.cas(["k"], 1, 2, { ttl: Temporal.Duration.from({ seconds: 5 }) })).toBe(true);
+      advanceClock(6_000);
+      expect(await kv.get(["k"])).toBeUndefined();
+    });
+
+    it("lets exactly one of many racing swaps win", async () => {
+      await kv.set(["counter"], 0);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => kv.cas(["counter"], 0, i + 1)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true) + 1;
+      expect(await kv.get(["counter"])).toBe(winner);
+    });
+  });
+});
+
+describe("durationToMilliseconds", () => {
+  it("totals fixed units and resolves calendar units from now", () => {
+    expect(durationToMilliseconds(Temporal.Duration.from({ days: 1, seconds: 2 }))).toBe(
+      86_402_000,
+    );
+    const month = durationToMilliseconds(Temporal.Duration.from({ months: 1 }));
+    expect(month).toBeGreaterThanOrEqual(28 * 86_400_000);
+    expect(month).toBeLessThanOrEqual(31 * 86_400_000);
+  });
+});

@@ -1,0 +1,417 @@
+import "../helpers/temporal.ts";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { testMessageQueue } from "@fedify/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Db, openDatabase } from "../../src/db/client.ts";
+import { runMigrations } from "../../src/db/migrate.ts";
+import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "../../src/federation/queue.ts";
+import { freshDb } from "../helpers/db.ts";
+
+const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Condition not met in ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+// Gates still shut when a test ends (because an assertion failed first) are opened by stopAll,
+// so a failing test reports its failure instead of hanging on a handler that never returns.
+const gates: (() => void)[] = [];
+
+/** A promise the test settles by hand, to hold a handler open. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  gates.push(open);
+  return { opened, open };
+}
+
+type Handler = (message: unknown) => Promise<void> | void;
+
+// Every listener a test starts is stopped after it, so a failing test cannot leave one polling.
+const running: { controller: AbortController; done: Promise<void> }[] = [];
+
+function listen(queue: SqliteMessageQueue, handler: Handler) {
+  const controller = new AbortController();
+  const done = queue.listen(handler, { signal: controller.signal });
+  running.push({ controller, done });
+  return {
+    done,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
+async function stopAll(): Promise<void> {
+  for (const open of gates.splice(0)) open();
+  for (const { controller } of running) controller.abort();
+  await Promise.all(running.splice(0).map(({ done }) => done));
+}
+
+function rows(db: Db) {
+  return db.$client
+    .prepare("SELECT id, message, claimed_by, attempts, available_at FROM fedify_queue ORDER BY id")
+    .all() as {
+    id: number;
+    message: string;
+    claimed_by: string | null;
+    attempts: number;
+    available_at: number;
+  }[];
+}
+
+describe("SqliteMessageQueue", () => {
+  let db: Db;
+  const queueOn = (options: SqliteMessageQueueOptions = {}) =>
+    new SqliteMessageQueue(db, { pollIntervalMs: 50, ...options });
+
+  beforeEach(() => {
+    db = freshDb();
+  });
+
+  afterEach(async () => {
+    await stopAll();
+    db.$client.close();
+  });
+
+  it("refuses a concurrency below one", () => {
+    expect(() => queueOn({ concurrency: 0 })).toThrow(RangeError);
+  });
+
+  it("delivers a message and deletes its row only after the handler resolves", async () => {
+    const queue = queueOn();
+    const received: unknown[] = [];
+    const hold = gate();
+    listen(queue, async (message) => {
+      received.push(message);
+      await hold.opened;
+    });
+    await queue.enqueue({ type: "Create", id: "https://example.com/1" });
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual([{ type: "Create", id: "https://example.com/1" }]);
+    expect(rows(db)).toEqual([expect.objectContaining({ claimed_by: expect.any(String) })]);
+    hold.open();
+    await waitFor(() => rows(db).length === 0);
+    expect(received).toHaveLength(1);
+  });
+
+  it("wakes a listener at once for a message enqueued in the same process", async () => {
+    const queue = queueOn({ pollIntervalMs: 60_000 });
+    const received: unknown[] = [];
+    listen(queue, (message) => {
+      received.push(message);
+    });
+    // Let the listener finish its first empty look and go to sleep for the long poll.
+    await sleep(50);
+    await new SqliteMessageQueue(db).enqueue("ping");
+    await waitFor(() => received.length === 1, 1_000);
+    expect(received).toEqual(["ping"]);
+  });
+
+  it("holds a delayed message until its delay has passed, then runs it promptly", async () => {
+    const queue = queueOn({ pollIntervalMs: 60_000 });
+    const deliveredAt: number[] = [];
+    listen(queue, () => {
+      deliveredAt.push(Date.now());
+    });
+    const enqueuedAt = Date.now();
+    await queue.enqueue("later", { delay: Temporal.Duration.from({ milliseconds: 400 }) });
+    expect(await queue.getDepth()).toEqual({ queued: 1, ready: 0, delayed: 1 });
+    await waitFor(() => deliveredAt.length === 1, 2_000);
+    expect(deliveredAt[0]! - enqueuedAt).toBeGreaterThanOrEqual(400);
+    // The listener sleeps until the message is due rather than for the whole poll interval.
+    expect(deliveredAt[0]! - enqueuedAt).toBeLessThan(1_400);
+  });
+
+  it("enqueues many messages at once, delayed together and in order", async () => {
+    const queue = queueOn({ concurrency: 1 });
+    const received: { message: unknown; at: number }[] = [];
+    listen(queue, (message) => {
+      received.push({ message, at: Date.now() });
+    });
+    const enqueuedAt = Date.now();
+    await queue.enqueueMany(["one", "two", "three"], {
+      delay: Temporal.Duration.from({ milliseconds: 200 }),
+    });
+    await waitFor(() => received.length === 3);
+    expect(received.map((r) => r.message)).toEqual(["one", "two", "three"]);
+    expect(Math.min(...received.map((r) => r.at)) - enqueuedAt).toBeGreaterThanOrEqual(200);
+  });
+
+  it("runs messages sharing an ordering key one at a time, in enqueue order", async () => {
+    const queue = queueOn({ concurrency: 4 });
+    const active = new Map<string, number>();
+    const maxActive = new Map<string, number>();
+    let overall = 0;
+    let maxOverall = 0;
+    const order: string[] = [];
+    listen(queue, async (message) => {
+      const { key, n } = message as { key: string; n: number };
+      active.set(key, (active.get(key) ?? 0) + 1);
+      maxActive.set(key, Math.max(maxActive.get(key) ?? 0, active.get(key)!));
+      maxOverall = Math.max(maxOverall, ++overall);
+      // Later messages finish faster, so any reordering would show.
+      await sleep(30 - n * 5);
+      order.push(`${key}${n}`);
+      active.set(key, active.get(key)! - 1);
+      overall--;
+    });
+    for (let n = 1; n <= 5; n++) {
+      await queue.enqueue({ key: "a", n }, { orderingKey: "a" });
+      await queue.enqueue({ key: "b", n }, { orderingKey: "b" });
+    }
+    await waitFor(() => order.length === 10);
+    expect(order.filter((s) => s.startsWith("a"))).toEqual(["a1", "a2", "a3", "a4", "a5"]);
+    expect(order.filter((s) => s.startsWith("b"))).toEqual(["b1", "b2", "b3", "b4", "b5"]);
+    expect(Object.fromEntries(maxActive)).toEqual({ a: 1, b: 1 });
+    // Different keys still run side by side.
+    expect(maxOverall).toBe(2);
+  });
+
+  it("keeps later messages of an ordering key waiting while an earlier one is retried", async () => {
+    const queue = queueOn({ retryBaseDelayMs: 100 });
+    const log: string[] = [];
+    let failedOnce = false;
+    listen(queue, (message) => {
+      if (message === "first" && !failedOnce) {
+        failedOnce = true;
+        log.push("first failed");
+        throw new Error("remote server is down");
+      }
+      log.push(String(message));
+    });
+    await queue.enqueue("first", { orderingKey: "inbox" });
+    await queue.enqueue("second", { orderingKey: "inbox" });
+    await queue.enqueue("unrelated");
+    await waitFor(() => log.length === 4);
+    expect(log.filter((entry) => entry !== "unrelated")).toEqual([
+      "first failed",
+      "first",
+      "second",
+    ]);
+  });
+
+  it("never runs more handlers at once than its concurrency", async () => {
+    const queue = queueOn({ concurrency: 3 });
+    let active = 0;
+    let maxActive = 0;
+    let finished = 0;
+    listen(queue, async () => {
+      maxActive = Math.max(maxActive, ++active);
+      await sleep(20);
+      active--;
+      finished++;
+    });
+    await queue.enqueueMany(Array.from({ length: 12 }, (_, i) => i));
+    await waitFor(() => finished === 12);
+    expect(maxActive).toBe(3);
+  });
+
+  it("retries a message whose handler threw, after a backoff", async () => {
+    const queue = queueOn({ retryBaseDelayMs: 150 });
+    const attemptsAt: number[] = [];
+    listen(queue, () => {
+      attemptsAt.push(Date.now());
+      if (attemptsAt.length < 3) throw new Error(`failure ${attemptsAt.length}`);
+    });
+    await queue.enqueue({ type: "Follow" });
+    await waitFor(() => attemptsAt.length === 1);
+    await waitFor(() => rows(db)[0]?.claimed_by === null);
+    expect(rows(db)).toEqual([
+      expect.objectContaining({ attempts: 1, available_at: expect.any(Number) }),
+    ]);
+    expect(rows(db)[0]!.available_at).toBeGreaterThan(attemptsAt[0]!);
+    await waitFor(() => attemptsAt.length === 3 && rows(db).length === 0);
+    // The second wait doubles the first.
+    expect(attemptsAt[1]! - attemptsAt[0]!).toBeGreaterThanOrEqual(150);
+    expect(attemptsAt[2]! - attemptsAt[1]!).toBeGreaterThanOrEqual(300);
+  });
+
+  it("reports depth, leaving out messages being handled", async () => {
+    const queue = queueOn({ concurrency: 1 });
+    expect(await queue.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
+    await queue.enqueue("a");
+    await queue.enqueue("b");
+    await queue.enqueue("c", { delay: Temporal.Duration.from({ hours: 1 }) });
+    expect(await queue.getDepth()).toEqual({ queued: 3, ready: 2, delayed: 1 });
+    // A message behind an earlier one with its ordering key is not ready yet.
+    await queue.enqueue("d", { orderingKey: "k" });
+    await queue.enqueue("e", { orderingKey: "k" });
+    expect(await queue.getDepth()).toEqual({ queued: 5, ready: 3, delayed: 2 });
+    const hold = gate();
+    let started = 0;
+    listen(queue, async () => {
+      started++;
+      await hold.opened;
+    });
+    await waitFor(() => started === 1);
+    expect(await queue.getDepth()).toEqual({ queued: 4, ready: 2, delayed: 2 });
+    hold.open();
+  });
+
+  it("lets listen() resolve on abort only after running handlers finish", async () => {
+    const queue = queueOn();
+    const hold = gate();
+    let started = false;
+    const listener = listen(queue, async () => {
+      started = true;
+      await hold.opened;
+    });
+    await queue.enqueue("slow");
+    await waitFor(() => started);
+    let resolved = false;
+    const stopping = listener.stop().then(() => {
+      resolved = true;
+    });
+    await sleep(100);
+    expect(resolved).toBe(false);
+    hold.open();
+    await stopping;
+    expect(rows(db)).toEqual([]);
+  });
+
+  it("stops listening instead of rejecting when its connection is closed", async () => {
+    const listener = listen(queueOn(), () => {});
+    await sleep(20);
+    db.$client.close();
+    await expect(listener.done).resolves.toBeUndefined();
+  });
+
+  it("reclaims rows of a dead process on start, never those of a live listener", async () => {
+    const queue = queueOn();
+    await queue.enqueue("orphan");
+    await queue.enqueue("held");
+    db.$client.prepare("UPDATE fedify_queue SET claimed_by = 'dead:1', claimed_at = 1").run();
+
+    const hold = gate();
+    const received: unknown[] = [];
+    listen(queue, async (message) => {
+      received.push(message);
+      if (message === "held") await hold.opened;
+    });
+    await waitFor(() => received.length === 2);
+    expect(new Set(received)).toEqual(new Set(["orphan", "held"]));
+    const heldClaim = rows(db)[0]!.claimed_by;
+    expect(heldClaim).not.toBe("dead:1");
+
+    // A second listener in this process must leave the first one's claim alone.
+    listen(queueOn(), (message) => {
+      received.push(message);
+    });
+    await sleep(150);
+    expect(rows(db)).toEqual([
+      expect.objectContaining({ message: '"held"', claimed_by: heldClaim }),
+    ]);
+    expect(received).toHaveLength(2);
+    hold.open();
+  });
+
+  it("frees a message left waiting with nothing ahead of it when listening starts", async () => {
+    const queue = queueOn();
+    await queue.enqueue("stranded", { orderingKey: "k" });
+    db.$client.prepare("UPDATE fedify_queue SET claimed_by = '(waiting)'").run();
+    const received: unknown[] = [];
+    listen(queue, (message) => {
+      received.push(message);
+    });
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual(["stranded"]);
+  });
+
+  it("passes @fedify/testing's message queue checks", { timeout: 90_000 }, async () => {
+    await testMessageQueue(
+      () => queueOn({ pollIntervalMs: 100 }),
+      ({ controller }) => controller.abort(),
+      { testOrderingKey: true },
+    );
+    expect(rows(db)).toEqual([]);
+  });
+});
+
+describe("SqliteMessageQueue across a crash", () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "copse-queue-crash-"));
+  });
+
+  afterEach(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("re-delivers the message of a killed process once, and keeps its delayed one", async () => {
+    const path = join(dir, "copse.db");
+    const delayMs = 3_000;
+    const worker = spawn(
+      process.execPath,
+      ["--import", "tsx", join(projectRoot, "test/fixtures/queue-worker.ts"), path, `${delayMs}`],
+      { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child = worker;
+    let stderr = "";
+    worker.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const events: { event: string; kind?: string; enqueuedAt?: number }[] = [];
+    createInterface({ input: worker.stdout! }).on("line", (line) => events.push(JSON.parse(line)));
+    const exited = once(worker, "exit");
+    await Promise.race([
+      waitFor(() => events.some((e) => e.event === "started"), 20_000),
+      exited.then(() => {
+        throw new Error(`The worker exited before its handler started:\n${stderr}`);
+      }),
+    ]);
+    worker.kill("SIGKILL");
+    await exited;
+    const enqueuedAt = events.find((e) => e.event === "enqueued")!.enqueuedAt!;
+    expect(events.filter((e) => e.event === "started")).toEqual([
+      { event: "started", kind: "blocking" },
+    ]);
+
+    const db = openDatabase(path);
+    try {
+      runMigrations(db);
+      // The killed process left its claim behind and had not yet touched the delayed message.
+      expect(rows(db)).toEqual([
+        expect.objectContaining({ message: '{"kind":"delayed"}', claimed_by: null }),
+        expect.objectContaining({
+          message: '{"kind":"blocking"}',
+          claimed_by: expect.stringMatching(/^doomed-worker:/),
+        }),
+      ]);
+      const queue = new SqliteMessageQueue(db, { pollIntervalMs: 50 });
+      const deliveries: { kind: string; at: number }[] = [];
+      // The restart must happen while the delayed message is still pending, or this test
+      // would not show that the delay survived.
+      expect(Date.now()).toBeLessThan(enqueuedAt + delayMs);
+      listen(queue, (message) => {
+        deliveries.push({ kind: (message as { kind: string }).kind, at: Date.now() });
+      });
+      await waitFor(() => deliveries.some((d) => d.kind === "delayed"), 10_000);
+      // Give a duplicate delivery time to show up before counting.
+      await sleep(200);
+      expect(deliveries.map((d) => d.kind)).toEqual(["blocking", "delayed"]);
+      expect(deliveries[1]!.at).toBeGreaterThanOrEqual(enqueuedAt + delayMs);
+      expect(rows(db)).toEqual([]);
+    } finally {
+      await stopAll();
+      db.$client.close();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * A minimal cookie-keeping HTTP client for driving the web pages from tests without a browser:
+ * it follows no redirects (tests assert on them) and fills in the CSRF field as a form would.
+ */
+export class WebClient {
+  private cookies = new Map<string, string>();
+
+  constructor(readonly origin: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  private remember(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const expired = attrs.some(
+        (a) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a),
+      );
+      if (expired || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  /** The value of a cookie this client holds. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** GETs a path and returns the response with its body read as text. */
+  async get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ response: Response; body: string }> {
+    const response = await fetch(new URL(path, this.origin), {
+      headers: { cookie: this.cookieHeader(), ...headers },
+      redirect: "manual",
+    });
+    this.remember(response);
+    return { response, body: await response.text() };
+  }
+
+  /** POSTs a form; the CSRF token is added unless `csrf` is false. */
+  async post(
+    path: string,
+    fields: Record<string, string>,
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<{ response: Response; body: string }> {
+    if (!this.cookies.has("copse_csrf")) await this.get("/");
+    const form = new URLSearchParams(fields);
+    if (options.csrf !== false) form.set("_csrf", this.cookies.get("copse_csrf") ?? "");
+    const response = await fetch(new URL(path, this.origin), {
+      method: "POST",
+      headers: {
+        cookie: this.cookieHeader(),
+        "content-type": "application/x-www-form-urlencoded",
+        ...options.headers,
+      },
+      body: form,
+      redirect: "manual",
+    });
+    this.remember(response);
+    return { response, body: await response.text() };
+  }
+}

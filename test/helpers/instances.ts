@@ -1,0 +1,112 @@
+import "../../src/temporal.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { type AccountWithActor, createAccount } from "../../src/domain/accounts.ts";
+import { type Community, createCommunity } from "../../src/domain/communities.ts";
+import type { CopseContext } from "../../src/federation/context.ts";
+import { type RunningInstance, startInstance } from "../../src/instance.ts";
+
+/** One stylesheet cache for every test instance, so Sass compiles once per run. */
+export const TEST_STYLESHEET_DIR = join(tmpdir(), "copse-test-stylesheet");
+
+/** A Copse instance started for a test, on a loopback port with its own data directory. */
+export interface TestInstance extends RunningInstance {
+  origin: string;
+  /** `host:port`, the host part of handles on this instance. */
+  host: string;
+  /** A Fedify context for calling federation functions as this instance. */
+  ctx(): CopseContext;
+  /** Creates an account (password "correct horse battery"). */
+  createUser(
+    handle: string,
+    options?: { admin?: boolean; name?: string },
+  ): Promise<AccountWithActor>;
+  /** Creates a community owned by an existing local user. */
+  createCommunity(
+    handle: string,
+    owner: AccountWithActor,
+    visibility?: "public" | "private",
+  ): Community;
+}
+
+/** The password test users are created with. */
+export const TEST_PASSWORD = "correct horse battery";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a real Copse instance on 127.0.0.1 with a fresh database. */
+export async function startTestInstance(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<TestInstance> {
+  const dataDir = mkdtempSync(join(tmpdir(), `copse-${name.toLowerCase()}-`));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    COPSE_ORIGIN: origin,
+    COPSE_DATA_DIR: dataDir,
+    COPSE_INSTANCE_NAME: name,
+    COPSE_ALLOW_PRIVATE_ADDRESS: "true",
+    ...env,
+  });
+  const running = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
+  return {
+    ...running,
+    origin,
+    host: `127.0.0.1:${port}`,
+    ctx: () => running.federation.createContext(new URL(origin), { db: running.db, config }),
+    createUser: (handle, options = {}) =>
+      createAccount(running.db, origin, {
+        handle,
+        email: `${handle}@${name.toLowerCase()}.example`,
+        password: TEST_PASSWORD,
+        name: options.name ?? handle[0]!.toUpperCase() + handle.slice(1),
+        admin: options.admin,
+      }),
+    createCommunity: (handle, owner, visibility = "public") =>
+      createCommunity(running.db, origin, {
+        handle,
+        name: handle[0]!.toUpperCase() + handle.slice(1),
+        description: `The ${handle} community.`,
+        visibility,
+        ownerActorId: owner.actor.id,
+      }),
+    async close() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value (or throws its last error after the timeout). */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw lastError ?? new Error(`Condition not met within ${timeoutMs} ms`);
+}
