@@ -91,7 +91,7 @@ export async function runAdmin(argv: string[]): Promise<number> {
       case "create-community": {
         const ownerHandle = required(values, "owner").replace(/^@/, "");
         const owner = findLocalActor(db, ownerHandle);
-        if (!owner || owner.type !== "Person")
+        if (owner?.type !== "Person")
           throw new NotFoundError(`There is no local user called "${ownerHandle}"`);
         const community = createCommunity(db, config.origin, {
           handle: required(values, "handle"),

@@ -158,7 +158,7 @@ export function decideMembership(
 ): Membership {
   assertMayModerate(db, input.groupId, input.byActorId);
   const existing = findMembership(db, input.groupId, input.memberId);
-  if (!existing || existing.state !== "pending") {
+  if (existing?.state !== "pending") {
     throw new NotFoundError("There is no pending request from that person");
   }
   return db

@@ -1,6 +1,6 @@
 import type { RequestContext } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Person } from "@fedify/vocab";
+import { Application, Person, Service } from "@fedify/vocab";
 import { findActorByIri, findLocalActor } from "../domain/actors.ts";
 import { findCommunityByActorId } from "../domain/communities.ts";
 import {
@@ -55,7 +55,13 @@ export function registerCollections(federation: CopseFederation): void {
         .map(({ group }) => new URL(group.iri));
       return { items };
     })
-    .authorize((ctx, identifier) => findLocalActor(ctx.data.db, identifier) !== undefined);
+    .setCounter((ctx, identifier) => {
+      const actor = findLocalActor(ctx.data.db, identifier);
+      if (!actor) return null;
+      return listMembershipsOf(ctx.data.db, actor.id).filter(
+        ({ membership, group }) => membership.state === "active" && isListable(ctx.data, group.id),
+      ).length;
+    });
 
   federation
     .setCollectionDispatcher(
@@ -64,7 +70,7 @@ export function registerCollections(federation: CopseFederation): void {
       "/ap/actors/{identifier}/moderators",
       (ctx, values) => {
         const group = findLocalActor(ctx.data.db, values.identifier ?? "");
-        if (!group || group.type !== "Group") return null;
+        if (group?.type !== "Group") return null;
         const items = listMembers(ctx.data.db, group.id)
           .filter(({ membership }) => membership.role === "facilitator")
           .map(({ member }) => new Person({ id: new URL(member.iri) }));
@@ -97,6 +103,8 @@ async function mayReadMembership(
   if (owner.id.href === group.iri) return true;
   const requester = findActorByIri(ctx.data.db, owner.id.href);
   if (requester && isActiveMember(ctx.data.db, group.id, requester.id)) return true;
-  // A member's instance may sign with its own instance actor (shared-inbox fetches do).
-  return hasActiveMemberOnHost(ctx.data.db, group.id, owner.id.host);
+  // A member's server may sign with its own instance actor (shared-inbox fetches do). Only
+  // that server-wide actor is let in: an ordinary account on the same big server is not.
+  const isServerActor = owner instanceof Application || owner instanceof Service;
+  return isServerActor && hasActiveMemberOnHost(ctx.data.db, group.id, owner.id.host);
 }

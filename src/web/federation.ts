@@ -18,7 +18,15 @@ export function federationMiddleware(): MiddlewareHandler<AppEnv> {
     let passed = false;
     const response = await federation.fetch(c.req.raw, {
       contextData: { db, config },
-      onNotFound: async () => {
+      onNotFound: async (request) => {
+        // Everything under /ap/ belongs to federation: an unknown actor's inbox or a missing
+        // object is a plain 404 for the peer, never a web page or a CSRF refusal.
+        if (new URL(request.url).pathname.startsWith("/ap/")) {
+          return new Response("Not found", {
+            status: 404,
+            headers: { "content-type": "text/plain" },
+          });
+        }
         passed = true;
         await next();
         return c.res;

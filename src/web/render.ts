@@ -17,7 +17,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
       : null,
     csrfToken: c.get("csrfToken") ?? "",
     textSize: readTextSize(getCookie(c, "copse_text_size")),
-    currentPath: new URL(c.req.url).pathname,
+    currentPath: pathWithQuery(c.req.url),
     stylesheetPath: `/assets/${stylesheet.fileName}`,
     flash: takeFlash(c),
   };
@@ -32,4 +32,10 @@ export async function render(
   // The layout writes the doctype itself; toString() may be async when components are.
   const body = await (page as { toString(): string | Promise<string> }).toString();
   return c.html(body, status);
+}
+
+/** The path and query of a URL, so forms that return here come back to the same view. */
+function pathWithQuery(url: string): string {
+  const { pathname, search } = new URL(url);
+  return pathname + search;
 }

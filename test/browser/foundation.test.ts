@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, with cells and lines apart, which is what people see.
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAccount } from "../../src/domain/accounts.ts";
@@ -37,7 +38,10 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
   let bob: Page;
 
   async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      ...options,
+    });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
     return context.newPage();
@@ -124,7 +128,10 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
       "Your account is ready. You are this instance's administrator.",
     );
     await expectVisible(h1(alice).filter({ hasText: "Edit your profile" }));
-    await expectVisible(nav(alice).getByRole("button", { name: "Sign out" }), "the Sign out button");
+    await expectVisible(
+      nav(alice).getByRole("button", { name: "Sign out" }),
+      "the Sign out button",
+    );
     expect(await alice.getByLabel("Display name").inputValue()).toBe("Alice");
     await a11y(alice);
 
@@ -183,9 +190,9 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
     );
     expect(await loginField.getAttribute("aria-describedby")).toContain("login-error");
     // Without JavaScript the summary takes focus through autofocus, as govuk-frontend's script would.
-    expect.soft(await alice.evaluate(() => document.activeElement?.className)).toContain(
-      "govuk-error-summary",
-    );
+    expect
+      .soft(await alice.evaluate(() => document.activeElement?.className))
+      .toContain("govuk-error-summary");
     await a11y(alice);
 
     await summaryLink.click();
@@ -341,9 +348,7 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
     await clickAndLoad(bob, nav(bob).getByRole("link", { name: "All communities" }));
     await clickAndLoad(bob, main(bob).getByRole("link", { name: PRIVATE.name }));
     expect(pathOf(bob)).toBe(`/c/${PRIVATE.handle}`);
-    expect(await main(bob).innerText()).toContain(
-      "Only members can see who is in this community.",
-    );
+    expect(await main(bob).innerText()).toContain("Only members can see who is in this community.");
     expect(await bob.getByRole("table").count()).toBe(0);
     await a11y(bob);
 
@@ -356,7 +361,11 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
     // Still not a member, so still no member list.
     expect(await bob.getByRole("table").count()).toBe(0);
     expect(await main(bob).innerText()).not.toContain(ALICE.name);
-    expect(await main(bob).getByRole("link", { name: /Membership requests/ }).count()).toBe(0);
+    expect(
+      await main(bob)
+        .getByRole("link", { name: /Membership requests/ })
+        .count(),
+    ).toBe(0);
     await a11y(bob);
   });
 

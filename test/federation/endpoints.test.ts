@@ -166,6 +166,8 @@ describe("federation endpoints over HTTP", () => {
       expect(body.id).toBe(url);
       expect(body.type).toBe("OrderedCollection");
       expect(itemIds(body)).toEqual(expected());
+      // Mastodon shows counts from totalItems, so it must agree with the items.
+      expect(body.totalItems).toBe(expected().length);
     },
   );
 
@@ -198,6 +200,7 @@ describe("federation endpoints over HTTP", () => {
       expect([401, 403]).toContain(response.status);
     });
 
+    // This runs before anyone on the peer is a member: see the last case for why that matters.
     it("is refused to a signed request from someone who is not a member", async () => {
       const response = await peer.get(url(), { as: outsider.path });
       expect([401, 403]).toContain(response.status);
@@ -221,7 +224,7 @@ describe("federation endpoints over HTTP", () => {
           ? row
           : undefined;
       });
-      // Still pending, the requester may not see the members yet.
+      // While the request is pending, the requester may not see the members yet.
       expect([401, 403]).toContain((await peer.get(url(), { as: member.path })).status);
 
       await decideRequest(copse.ctx(), {
@@ -235,8 +238,20 @@ describe("federation endpoints over HTTP", () => {
       expect(itemIds(await response.json()).sort()).toEqual([fran.actor.iri, member.id].sort());
     });
 
-    // A second server, because Copse also serves the list to any actor on a host where some
-    // member lives (meant for instance actors signing shared-inbox fetches).
+    // A member's server may sign with its instance actor, but an ordinary account on a server
+    // where a member lives must not see the list (one member on a big server is common).
+    it("is refused to another account on a member's server, yet served to that server's instance actor", async () => {
+      expect([401, 403]).toContain((await peer.get(url(), { as: outsider.path })).status);
+      const serverActor = await peer.addActor({
+        path: "/actor",
+        type: "Application",
+        preferredUsername: "peer.example",
+      });
+      const response = await peer.get(url(), { as: serverActor.path });
+      expect(response.status).toBe(200);
+      expect(itemIds(await response.json())).toContain(member.id);
+    });
+
     it("is still refused to a non-member on a server where nobody is a member", async () => {
       const response = await otherPeer.get(url(), { as: stranger.path });
       expect([401, 403]).toContain(response.status);

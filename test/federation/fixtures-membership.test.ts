@@ -239,24 +239,23 @@ describe.skipIf(!haveFixtures)("real fediverse membership payloads through Copse
       await peer.addActor({ path: "/m/someMag", type: "Group", preferredUsername: "someMag" });
     });
 
-    const mbinMap = (
-      follow: { id: string },
-      user: { actor: { iri: string } },
-      groupIri: string,
-    ) => ({
-      "https://some-other.instance/f/object/c51ea652-e594-4920-a989-f5350f0cec05": follow.id,
-      "https://some-other.instance/u/someUser": user.actor.iri,
-      "https://some-mbin.instance/m/someMag": groupIri,
-      "https://some-mbin.instance": peer.origin,
-      "https://some-other.instance": copse.origin,
-    });
+    const MBIN_FOLLOW_ID =
+      "https://some-other.instance/f/object/c51ea652-e594-4920-a989-f5350f0cec05";
+
+    /** Points Mbin's Accept at the fake peer and Copse; `followId` null keeps Mbin's own id. */
+    function mbinAccept(followId: string | null, userIri: string, groupIri: string) {
+      return rewrite(fixture("mbin/activities/accept.json"), {
+        ...(followId ? { [MBIN_FOLLOW_ID]: followId } : {}),
+        "https://some-other.instance/u/someUser": userIri,
+        "https://some-mbin.instance/m/someMag": groupIri,
+        "https://some-mbin.instance": peer.origin,
+        "https://some-other.instance": copse.origin,
+      });
+    }
 
     it("is applied when its embedded Follow carries our id", async () => {
       const { user, group, follow } = await followRemoteGroup("jude", "/m/someMag");
-      const accept = rewrite(
-        fixture("mbin/activities/accept.json"),
-        mbinMap(follow, user, group.iri),
-      );
+      const accept = mbinAccept(follow.id, user.actor.iri, group.iri);
       expect(accept.object.id).toBe(follow.id);
       expect((await peer.deliver(user.actor.inboxUrl!, accept, { as: "/m/someMag" })).status).toBe(
         202,
@@ -268,11 +267,7 @@ describe.skipIf(!haveFixtures)("real fediverse membership payloads through Copse
       const { user, group, follow } = await followRemoteGroup("kit", "/m/someMag");
       // Leave the captured Follow id as Mbin made it (only its host moved), and give the Accept
       // an id of its own so Fedify's idempotency check does not drop it as a repeat.
-      const map = mbinMap(follow, user, group.iri);
-      delete (map as Record<string, string>)[
-        "https://some-other.instance/f/object/c51ea652-e594-4920-a989-f5350f0cec05"
-      ];
-      const accept = rewrite(fixture("mbin/activities/accept.json"), map);
+      const accept = mbinAccept(null, user.actor.iri, group.iri);
       accept.id = peer.url("/f/object/kit-accept#accept");
       expect(accept.object.id).not.toBe(follow.id);
       expect(accept.object.actor).toBe(user.actor.iri);
@@ -311,6 +306,20 @@ describe.skipIf(!haveFixtures)("real fediverse membership payloads through Copse
       expect(membershipOf(copse.db, commons.iri, actorId)).toBeUndefined();
     }
 
+    // Without this, a broken community would make every "nothing was stored" below pass.
+    it("accepts a well-formed signed Follow (the control for the cases below)", async () => {
+      const control = await peer.addActor({
+        path: "/users/control",
+        type: "Person",
+        preferredUsername: "control",
+      });
+      const response = await peer.deliver(commons.inboxUrl!, follow(control.id, "control"), {
+        as: control.path,
+      });
+      expect(response.status).toBe(202);
+      await eventually(() => membershipOf(copse.db, commons.iri, control.id)?.state === "active");
+    });
+
     it("refuses an unsigned POST with 401", async () => {
       const mallory = peer.actor("/users/mallory");
       const response = await peer.deliver(commons.inboxUrl!, follow(mallory.id, "unsigned"));
@@ -322,6 +331,17 @@ describe.skipIf(!haveFixtures)("real fediverse membership payloads through Copse
       const victim = peer.actor("/users/victim");
       const response = await peer.deliver(commons.inboxUrl!, follow(victim.id, "forged"), {
         as: "/users/mallory",
+      });
+      expect(response.status).toBe(401);
+      expect(await response.text()).toMatch(/signer and the actor do not match/);
+      await expectNotStored(victim.id);
+    });
+
+    it("refuses a signature made with a key other than the one the actor publishes with 401", async () => {
+      const [mallory, victim] = [peer.actor("/users/mallory"), peer.actor("/users/victim")];
+      const response = await peer.deliver(commons.inboxUrl!, follow(victim.id, "wrong-key"), {
+        as: victim.path,
+        keyOverride: { privateKey: mallory.privateKey },
       });
       expect(response.status).toBe(401);
       await expectNotStored(victim.id);
@@ -343,6 +363,8 @@ describe.skipIf(!haveFixtures)("real fediverse membership payloads through Copse
       await expectNotStored(mallory.id);
     });
 
+    // Fedify hands a POST for an unknown recipient to the web routes (onNotFound), which must
+    // answer 404 like any other unknown path, not treat it as a form.
     it("answers 404 for the inbox of an actor that does not exist", async () => {
       const mallory = peer.actor("/users/mallory");
       const response = await peer.deliver(

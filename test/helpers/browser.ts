@@ -118,8 +118,12 @@ export function formatViolations(violations: readonly AxeViolation[]): string {
     .map((v) => {
       const nodes = v.nodes
         .map((n) => {
-          const summary = n.failureSummary?.replace(/\s+/g, " ").trim();
-          return `    - ${n.target.join(" ")}${summary ? `\n      ${summary}` : ""}`;
+          const summary = (n.failureSummary ?? "")
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean)
+            .join("\n        ");
+          return `    - ${n.target.join(" ")}${summary ? `\n        ${summary}` : ""}`;
         })
         .join("\n");
       return `  * ${v.id} (${v.impact ?? "no impact given"}): ${v.help}\n    ${v.helpUrl}\n${nodes}`;
@@ -167,7 +171,8 @@ export async function expectVisible(target: Locator, what?: string): Promise<voi
     .waitFor({ state: "visible", timeout: 5_000 })
     .then(() => true)
     .catch(() => false);
-  expect(visible, `expected ${what ?? String(target)} to be visible on ${target.page().url()}`).toBe(
-    true,
-  );
+  expect(
+    visible,
+    `expected ${what ?? String(target)} to be visible on ${target.page().url()}`,
+  ).toBe(true);
 }

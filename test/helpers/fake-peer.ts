@@ -44,7 +44,8 @@ export interface AddActorOptions {
   /**
    * More fields for the actor document, e.g. a fixture's real actor document with its ids
    * rewritten. The fields the peer needs to work (id, type, inbox, endpoints, publicKey)
-   * always win over these, so a fixture's foreign key never replaces the peer's own.
+   * always win over these, so a fixture's foreign key never replaces the peer's own. A
+   * fixture's @context is kept, so it must be one Fedify has preloaded (tests run offline).
    */
   extra?: Record<string, unknown>;
 }

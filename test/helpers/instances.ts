@@ -72,7 +72,7 @@ export async function startTestInstance(
     createUser: (handle, options = {}) =>
       createAccount(running.db, origin, {
         handle,
-        email: `${handle}@${name.toLowerCase()}.example`,
+        email: `${handle}@${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.example`,
         password: TEST_PASSWORD,
         name: options.name ?? handle[0]!.toUpperCase() + handle.slice(1),
         admin: options.admin,

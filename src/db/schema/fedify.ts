@@ -23,7 +23,10 @@ export const fedifyQueue = sqliteTable(
     orderingKey: text("ordering_key"),
     /** Epoch milliseconds before which the message must not run (delayed retries). */
     availableAt: integer("available_at").notNull(),
-    /** Worker that holds the message now, or null when free. */
+    /**
+     * Worker that holds the message now, null when free, or "(waiting)" while an earlier
+     * message with the same ordering key is still queued (it is freed when that one is done).
+     */
     claimedBy: text("claimed_by"),
     claimedAt: integer("claimed_at"),
     attempts: integer("attempts").notNull().default(0),

@@ -148,9 +148,13 @@ async function requestAnswered(ctx: InboxContext<ContextData>, answer: Accept | 
   if (byId && byId.groupId === group.id) return byId;
   const object = await answer.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
   if (!(object instanceof Follow || object instanceof Join) || !object.actorId) return undefined;
+  // The embedded request must be one asking this very group, and only a request still
+  // waiting for an answer is settled this way: a stale Accept cannot revive a rejection.
+  if (object.objectId?.href !== group.iri) return undefined;
   const member = findActorByIri(ctx.data.db, object.actorId.href);
   if (!member?.isLocal) return undefined;
-  return findMembership(ctx.data.db, group.id, member.id);
+  const membership = findMembership(ctx.data.db, group.id, member.id);
+  return membership?.state === "pending" ? membership : undefined;
 }
 
 /** A remote group accepted one of our people. */

@@ -194,7 +194,7 @@ export function communityRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/requests", requireSignIn(), (c) => {
     const { db } = c.get("deps");
     const found = groupFor(c);
-    if (!found || !found.group.isLocal) return notFound(c);
+    if (!found?.group.isLocal) return notFound(c);
     const me = c.get("account")!;
     if (!isFacilitator(db, found.group.id, me.actor.id) && !me.isAdmin) {
       return render(
@@ -219,7 +219,7 @@ export function communityRoutes(): Hono<AppEnv> {
   app.post("/c/:ref/requests/decide", requireSignIn(), async (c) => {
     const { db } = c.get("deps");
     const found = groupFor(c);
-    if (!found || !found.group.isLocal) return notFound(c);
+    if (!found?.group.isLocal) return notFound(c);
     const me = c.get("account")!;
     const f = await formFields(c);
     const member = /^\d+$/.test(f.member ?? "") ? getActor(db, Number(f.member)) : undefined;

@@ -18,7 +18,7 @@ export function profileRoutes(): Hono<AppEnv> {
   app.get("/people/:handle", (c) => {
     const { db } = c.get("deps");
     const person = findLocalActor(db, c.req.param("handle").toLowerCase());
-    if (!person || person.type !== "Person") {
+    if (person?.type !== "Person") {
       return render(
         c,
         <NotFoundPage ctx={pageContext(c)} message="There is no one with that handle here." />,

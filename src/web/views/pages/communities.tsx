@@ -285,10 +285,7 @@ export function RequestsPage(props: { ctx: PageContext; group: ActorRow; pending
     </form>
   );
   return (
-    <Layout ctx={props.ctx} title={`Membership requests – ${props.group.name}`}>
-      <a class="govuk-back-link" href={path}>
-        Back to {props.group.name}
-      </a>
+    <Layout ctx={props.ctx} title={`Membership requests – ${props.group.name}`} backLink={path}>
       <h1 class="govuk-heading-l">Membership requests</h1>
       {props.pending.length === 0 ? (
         <p class="govuk-body">There are no requests waiting.</p>
