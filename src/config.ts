@@ -24,6 +24,8 @@ export interface Config {
   logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
   /** Largest request body accepted, in bytes (inbox POSTs and forms). */
   maxBodyBytes: number;
+  /** Whether a reverse proxy in front sets X-Forwarded-For (used to tell clients apart). */
+  trustProxy: boolean;
 }
 
 /** Raised when the environment holds values Copse cannot use; lists every problem at once. */
@@ -82,6 +84,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
 
+  const trustProxy = parseBoolean(env.COPSE_TRUST_PROXY, false);
+  if (trustProxy === undefined) {
+    problems.push(`COPSE_TRUST_PROXY must be true or false (got "${env.COPSE_TRUST_PROXY}")`);
+  }
+
   const registration = env.COPSE_REGISTRATION ?? "open";
   if (registration !== "open" && registration !== "closed") {
     problems.push(`COPSE_REGISTRATION must be "open" or "closed" (got "${registration}")`);
@@ -118,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     registration: registration as Config["registration"],
     logLevel,
     maxBodyBytes: maxBodyBytes ?? 1024 * 1024,
+    trustProxy: trustProxy ?? false,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ActorKeyPair, Context, RequestContext } from "@fedify/fedify";
+import type { Context } from "@fedify/fedify";
 import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
 import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
 import { type ActorRow, findLocalActor, getActorKeys, saveActorKeys } from "../domain/actors.ts";
@@ -14,16 +14,16 @@ export function registerActors(federation: CopseFederation): void {
   federation
     .setActorDispatcher(ACTOR_PATH, async (ctx, identifier) => {
       const row = findLocalActor(ctx.data.db, identifier);
-      if (!row) return null;
-      const keys = await ctx.getActorKeyPairs(identifier);
-      return buildActor(ctx, row, keys);
+      return row ? localActorObject(ctx, row) : null;
     })
     .setKeyPairsDispatcher((ctx, identifier) => keyPairsFor(ctx.data, identifier))
     .mapHandle((_ctx, username) => username.toLowerCase());
 }
 
-function buildActor(ctx: RequestContext<ContextData>, row: ActorRow, keys: ActorKeyPair[]) {
+/** The ActivityStreams document of a local actor, with its public keys. */
+export async function localActorObject(ctx: Context<ContextData>, row: ActorRow) {
   const identifier = row.handle;
+  const keys = await ctx.getActorKeyPairs(identifier);
   const common = {
     id: ctx.getActorUri(identifier),
     preferredUsername: identifier,

@@ -7,7 +7,7 @@ export function registerNodeInfo(federation: CopseFederation): void {
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", (ctx) => {
     const usage = instanceUsage(ctx.data.db);
     return {
-      software: { name: "copse", version: COPSE_VERSION, homepage: new URL("/about", ctx.origin) },
+      software: { name: "copse", version: COPSE_VERSION },
       protocols: ["activitypub"],
       openRegistrations: ctx.data.config.registration === "open",
       usage: {

@@ -11,8 +11,16 @@ export async function formFields(c: Context<AppEnv>): Promise<Record<string, str
   return fields;
 }
 
-/** The client's address for throttling: the socket's, as Copse cannot trust proxy headers by default. */
+/**
+ * The client's address, for throttling sign-in attempts. Behind a reverse proxy every request
+ * comes from the proxy, so with COPSE_TRUST_PROXY the address the proxy appended to
+ * X-Forwarded-For (the last one, the only one it vouches for) is used instead.
+ */
 export function clientKey(c: Context<AppEnv>): string {
+  if (c.get("deps").config.trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
+    if (forwarded) return forwarded;
+  }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? "unknown";
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findActorByIri } from "../../src/domain/actors.ts";
 import { findMembership, listMembers } from "../../src/domain/membership.ts";
+import { updateProfile } from "../../src/domain/profiles.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../src/federation/membership.ts";
+import { publishProfileUpdate } from "../../src/federation/profiles.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 
 // Two real instances on loopback: Somerset hosts the communities, Sunderland's people join
@@ -103,6 +105,31 @@ describe("membership across instances", () => {
     expect(listMembers(somerset.db, audit.id).map((m) => m.member.iri)).not.toContain(
       dave.actor.iri,
     );
+  });
+
+  it("refreshes a remote member's profile on the community's instance when they edit it", async () => {
+    const jo = await somerset.createUser("jo");
+    const waste = somerset.createCommunity("waste", jo, "public");
+    const kim = await sunderland.createUser("kim");
+    const group = await resolveActor(sunderland.ctx(), `@waste@${somerset.host}`);
+    await joinCommunity(sunderland.ctx(), kim.actor, group);
+    await eventually(
+      () => findMembership(sunderland.db, group.id, kim.actor.id)?.state === "active",
+    );
+
+    const updated = updateProfile(sunderland.db, kim.actor.id, {
+      name: "Kim Lee",
+      jobTitle: "Waste strategy officer",
+      organisation: "Sunderland City Council",
+      bio: "Recycling contracts.",
+    });
+    await publishProfileUpdate(sunderland.ctx(), updated);
+    const onSomerset = await eventually(() =>
+      listMembers(somerset.db, waste.actor.id).find(
+        (m) => m.member.iri === kim.actor.iri && m.member.name === "Kim Lee",
+      ),
+    );
+    expect(onSomerset.member.summary).toBe("Recycling contracts.");
   });
 
   it("refuses decisions from someone who is not a facilitator", async () => {

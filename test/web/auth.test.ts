@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, sessions } from "../../src/db/schema/index.ts";
 import { findAccount } from "../../src/domain/accounts.ts";
 import { WebClient } from "../helpers/client.ts";
-import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 
 describe("accounts on the web", () => {
   let copse: TestInstance;
@@ -143,5 +143,37 @@ describe("accounts on the web", () => {
     });
     expect(response.status).toBe(413);
     expect(accountCount()).toBe(before);
+  });
+});
+
+describe("sign-in throttling behind a reverse proxy", () => {
+  let copse: TestInstance;
+  beforeAll(async () => {
+    copse = await startTestInstance("Proxied", { COPSE_TRUST_PROXY: "true" });
+    await copse.createUser("zoe");
+  });
+  afterAll(() => copse?.close());
+
+  it("counts failures per forwarded client, so one guesser cannot lock everyone out", async () => {
+    const guesser = new WebClient(copse.origin);
+    const asGuesser = { headers: { "x-forwarded-for": "203.0.113.9" } };
+    for (let i = 0; i < 20; i++) {
+      await guesser.post("/signin", { login: `nobody${i}`, password: "wrong guess" }, asGuesser);
+    }
+    const blocked = await guesser.post(
+      "/signin",
+      { login: "zoe", password: TEST_PASSWORD },
+      asGuesser,
+    );
+    expect(blocked.response.status).toBe(429);
+
+    // Another person behind the same proxy still gets in.
+    const colleague = new WebClient(copse.origin);
+    const ok = await colleague.post(
+      "/signin",
+      { login: "zoe", password: TEST_PASSWORD },
+      { headers: { "x-forwarded-for": "198.51.100.7" } },
+    );
+    expect(ok.response.status).toBe(303);
   });
 });

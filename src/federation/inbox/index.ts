@@ -1,8 +1,9 @@
-import { Accept, Follow, Join, Leave, Reject, Undo } from "@fedify/vocab";
+import { Accept, Follow, Join, Leave, Reject, Undo, Update } from "@fedify/vocab";
 import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/paths.ts";
 import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
+import { onUpdated } from "./updates.ts";
 
 const log = logger("federation", "inbox");
 
@@ -19,6 +20,7 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Leave, onLeft)
     .on(Accept, onAccepted)
     .on(Reject, onRejected)
+    .on(Update, onUpdated)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });
     });

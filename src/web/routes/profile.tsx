@@ -4,8 +4,10 @@ import { findCommunityByActorId } from "../../domain/communities.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { isActiveMember, listMembershipsOf } from "../../domain/membership.ts";
 import { updateProfile } from "../../domain/profiles.ts";
+import { publishProfileUpdate } from "../../federation/profiles.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
+import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { NotFoundPage } from "../views/errors.tsx";
@@ -73,7 +75,8 @@ export function profileRoutes(): Hono<AppEnv> {
       bio: f.bio ?? "",
     };
     try {
-      updateProfile(db, me.id, values);
+      const updated = updateProfile(db, me.id, values);
+      await publishProfileUpdate(federationContext(c), updated);
     } catch (error) {
       if (error instanceof ValidationError) {
         return render(

@@ -245,7 +245,11 @@ export function CommunityPage(props: {
         ) : null
       ) : (
         <Table
-          caption={`Members (${props.members.length})`}
+          caption={
+            g.isLocal
+              ? `Members (${props.members.length})`
+              : `Members from ${props.ctx.instanceName} (${props.members.length})`
+          }
           captionSize="m"
           head={["Name", "Role", "Instance"]}
           rows={props.members.map(({ member, membership }) => [

@@ -1,0 +1,33 @@
+import { Update } from "@fedify/vocab";
+import type { ActorRow } from "../domain/actors.ts";
+import { listMembershipsOf } from "../domain/membership.ts";
+import { logger } from "../logging.ts";
+import { localActorObject } from "./actors.ts";
+import type { CopseContext } from "./context.ts";
+import { newActivityIri, recipientOf } from "./membership.ts";
+
+const log = logger("federation", "profiles");
+
+/**
+ * Tells the remote communities a person belongs to that their profile changed, so member
+ * lists elsewhere show the new name. Local communities read the same database.
+ */
+export async function publishProfileUpdate(ctx: CopseContext, person: ActorRow): Promise<void> {
+  const recipients = listMembershipsOf(ctx.data.db, person.id)
+    .filter(({ membership, group }) => membership.state === "active" && !group.isLocal)
+    .map(({ group }) => recipientOf(group));
+  if (recipients.length === 0) return;
+  const actor = await localActorObject(ctx, person);
+  const update = new Update({
+    id: newActivityIri(ctx, "update"),
+    actor: actor.id,
+    object: actor,
+  });
+  await ctx.sendActivity({ identifier: person.handle }, recipients, update, {
+    preferSharedInbox: true,
+  });
+  log.info("Sent the profile of {person} to {count} communities", {
+    person: person.handle,
+    count: recipients.length,
+  });
+}
