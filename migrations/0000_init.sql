@@ -85,6 +85,53 @@ CREATE TABLE `memberships` (
 CREATE UNIQUE INDEX `memberships_group_member_idx` ON `memberships` (`group_id`,`member_id`);--> statement-breakpoint
 CREATE INDEX `memberships_member_idx` ON `memberships` (`member_id`);--> statement-breakpoint
 CREATE INDEX `memberships_group_state_idx` ON `memberships` (`group_id`,`state`);--> statement-breakpoint
+CREATE TABLE `community_sections` (
+	`group_id` integer NOT NULL,
+	`section` text NOT NULL,
+	`enabled` integer NOT NULL,
+	PRIMARY KEY(`group_id`, `section`),
+	FOREIGN KEY (`group_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `item_groups` (
+	`item_id` integer NOT NULL,
+	`group_id` integer NOT NULL,
+	PRIMARY KEY(`item_id`, `group_id`),
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`group_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `item_groups_group_idx` ON `item_groups` (`group_id`);--> statement-breakpoint
+CREATE TABLE `items` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`iri` text NOT NULL,
+	`kind` text NOT NULL,
+	`author_id` integer NOT NULL,
+	`parent_id` integer,
+	`root_id` integer,
+	`title` text DEFAULT '' NOT NULL,
+	`summary` text DEFAULT '' NOT NULL,
+	`body_source` text,
+	`body_html` text DEFAULT '' NOT NULL,
+	`url` text,
+	`visibility` text NOT NULL,
+	`status` text DEFAULT 'published' NOT NULL,
+	`is_local` integer NOT NULL,
+	`published_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`activity_at` integer NOT NULL,
+	`deleted_at` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`author_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`parent_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`root_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `items_iri_unique` ON `items` (`iri`);--> statement-breakpoint
+CREATE INDEX `items_kind_activity_idx` ON `items` (`kind`,`activity_at`);--> statement-breakpoint
+CREATE INDEX `items_parent_idx` ON `items` (`parent_id`);--> statement-breakpoint
+CREATE INDEX `items_root_idx` ON `items` (`root_id`);--> statement-breakpoint
+CREATE INDEX `items_author_idx` ON `items` (`author_id`);--> statement-breakpoint
 CREATE TABLE `fedify_kv` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL,

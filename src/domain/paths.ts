@@ -29,3 +29,28 @@ export function personPagePath(handle: string): string {
 export function communityPagePath(handle: string, host?: string): string {
   return `/c/${encodeURIComponent(host ? `${handle}@${host}` : handle)}`;
 }
+
+/** The HTML page of an item, within the community it is shown in. */
+export function itemPagePath(
+  item: { id: number; kind: string; rootId: number | null },
+  group: { handle: string; host: string; isLocal: boolean },
+  rootKind = "topic",
+): string {
+  const community = communityPagePath(group.handle, group.isLocal ? undefined : group.host);
+  const root = item.rootId ?? item.id;
+  switch (item.kind) {
+    case "topic":
+      return `${community}/forum/${item.id}`;
+    case "reply":
+      // A reply or comment lives on the page of the thread it belongs to.
+      return `${itemPagePath({ id: root, kind: rootKind, rootId: root }, group)}#item-${item.id}`;
+    case "entry":
+      return `${community}/blog/${item.id}`;
+    case "wiki":
+      return `${community}/wiki/${item.id}`;
+    case "event":
+      return `${community}/events/${item.id}`;
+    default:
+      return `${community}/documents/${item.id}`;
+  }
+}

@@ -1,14 +1,10 @@
 import type { RequestContext } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Application, Person, Service } from "@fedify/vocab";
-import { findActorByIri, findLocalActor } from "../domain/actors.ts";
+import { Person } from "@fedify/vocab";
+import { findLocalActor } from "../domain/actors.ts";
 import { findCommunityByActorId } from "../domain/communities.ts";
-import {
-  hasActiveMemberOnHost,
-  isActiveMember,
-  listMembers,
-  listMembershipsOf,
-} from "../domain/membership.ts";
+import { listMembers, listMembershipsOf } from "../domain/membership.ts";
+import { signerMayReadGroup } from "./authorize.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 
 /** Registers outbox, followers, following and moderators collections of local actors. */
@@ -86,25 +82,12 @@ function isListable(data: ContextData, groupId: number): boolean {
   return community ? community.visibility === "public" : true;
 }
 
-/**
- * Members of a private community are visible only to requests signed by one of its members
- * (or by the group itself); public communities show theirs to anyone.
- */
+/** Members of a private community are visible only to its members and their servers. */
 async function mayReadMembership(
   ctx: RequestContext<ContextData>,
   identifier: string,
 ): Promise<boolean> {
   const group = findLocalActor(ctx.data.db, identifier);
-  if (!group) return true; // the dispatcher answers 404
-  const community = findCommunityByActorId(ctx.data.db, group.id);
-  if (!community || community.visibility === "public") return true;
-  const owner = await ctx.getSignedKeyOwner();
-  if (!owner?.id) return false;
-  if (owner.id.href === group.iri) return true;
-  const requester = findActorByIri(ctx.data.db, owner.id.href);
-  if (requester && isActiveMember(ctx.data.db, group.id, requester.id)) return true;
-  // A member's server may sign with its own instance actor (shared-inbox fetches do). Only
-  // that server-wide actor is let in: an ordinary account on the same big server is not.
-  const isServerActor = owner instanceof Application || owner instanceof Service;
-  return isServerActor && hasActiveMemberOnHost(ctx.data.db, group.id, owner.id.host);
+  if (!group || group.type !== "Group") return true; // the dispatcher answers 404 or an empty list
+  return signerMayReadGroup(ctx, group);
 }

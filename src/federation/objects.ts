@@ -1,9 +1,12 @@
-import { Follow } from "@fedify/vocab";
+import { Article, Follow, Note, Page } from "@fedify/vocab";
 import { getActor } from "../domain/actors.ts";
+import { findItemByIri, groupsOfItem } from "../domain/items.ts";
 import { findMembershipByRequest } from "../domain/membership.ts";
-import type { CopseFederation } from "./context.ts";
+import { signerMayReadGroup } from "./authorize.ts";
+import type { CopseContext, CopseFederation } from "./context.ts";
+import { localItemObject } from "./publish.ts";
 
-/** Registers dispatchers that make the ids of activities Copse sends dereferenceable. */
+/** Registers dispatchers that make the ids of activities and content Copse sends dereferenceable. */
 export function registerObjects(federation: CopseFederation): void {
   // Peers may fetch a Follow to verify an Accept or an Undo that names it by id.
   federation.setObjectDispatcher(Follow, "/ap/follows/{id}", (ctx, values) => {
@@ -15,4 +18,32 @@ export function registerObjects(federation: CopseFederation): void {
     if (!member?.isLocal || !group) return null;
     return new Follow({ id: new URL(iri), actor: new URL(member.iri), object: new URL(group.iri) });
   });
+
+  // Content is served from one path per ActivityStreams type. Members-only items answer only
+  // requests signed by someone allowed to read one of their communities.
+  for (const [cls, path] of [
+    [Page, "/ap/pages/{id}"],
+    [Note, "/ap/notes/{id}"],
+    [Article, "/ap/articles/{id}"],
+  ] as const) {
+    federation
+      .setObjectDispatcher(cls as typeof Note, path, (ctx, values) => {
+        const item = liveLocalItem(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
+        return item ? (localItemObject(ctx, item) as Note) : null;
+      })
+      .authorize(async (ctx, values) => {
+        const item = liveLocalItem(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
+        if (!item || item.visibility === "public") return true;
+        for (const group of groupsOfItem(ctx.data.db, item.id)) {
+          if (await signerMayReadGroup(ctx, group)) return true;
+        }
+        return false;
+      });
+  }
+}
+
+/** A published, undeleted local item with this id. */
+function liveLocalItem(ctx: CopseContext, iri: string) {
+  const item = findItemByIri(ctx.data.db, iri);
+  return item?.isLocal && !item.deletedAt && item.status === "published" ? item : undefined;
 }

@@ -2,5 +2,6 @@
 export * from "./accounts.ts";
 export * from "./actors.ts";
 export * from "./communities.ts";
+export * from "./content.ts";
 export * from "./fedify.ts";
 export * from "./inbox.ts";

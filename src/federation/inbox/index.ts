@@ -1,7 +1,19 @@
-import { Accept, Follow, Join, Leave, Reject, Undo, Update } from "@fedify/vocab";
+import {
+  Accept,
+  Announce,
+  Create,
+  Delete,
+  Follow,
+  Join,
+  Leave,
+  Reject,
+  Undo,
+  Update,
+} from "@fedify/vocab";
 import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/paths.ts";
 import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
+import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onUpdated } from "./updates.ts";
 
@@ -21,6 +33,9 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Accept, onAccepted)
     .on(Reject, onRejected)
     .on(Update, onUpdated)
+    .on(Create, onCreated)
+    .on(Delete, onDeleted)
+    .on(Announce, onAnnounced)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });
     });

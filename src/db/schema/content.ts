@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+} from "drizzle-orm/sqlite-core";
+import { actors } from "./actors.ts";
+
+/**
+ * Every piece of content, local or remote: forum topics and replies, blog entries and their
+ * comments, wiki pages, events, documents. One table keeps threads, tags, search and the
+ * "what's new" views simple; kind-specific details live in side tables keyed by item id.
+ */
+export const items = sqliteTable(
+  "items",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** ActivityPub id; local items get `${origin}/ap/items/{uuid}`. */
+    iri: text("iri").notNull().unique(),
+    kind: text("kind", {
+      enum: ["topic", "reply", "entry", "wiki", "event", "document"],
+    }).notNull(),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    /** The item this one answers (replies and comments). */
+    parentId: integer("parent_id").references((): AnySQLiteColumn => items.id, {
+      onDelete: "cascade",
+    }),
+    /** The first item of the thread (itself for a thread's root); `context` in ActivityPub. */
+    rootId: integer("root_id").references((): AnySQLiteColumn => items.id, {
+      onDelete: "cascade",
+    }),
+    title: text("title").notNull().default(""),
+    summary: text("summary").notNull().default(""),
+    /** The author's Markdown (local items only; remote ones arrive as HTML). */
+    bodySource: text("body_source"),
+    /** Sanitized HTML, safe to show as is. */
+    bodyHtml: text("body_html").notNull().default(""),
+    /** Human-readable page of the item (remote items: on their home server). */
+    url: text("url"),
+    /** Public items are addressed to everyone; members-only ones to the group's followers. */
+    visibility: text("visibility", { enum: ["public", "members"] }).notNull(),
+    status: text("status", { enum: ["published", "draft"] })
+      .notNull()
+      .default("published"),
+    isLocal: integer("is_local", { mode: "boolean" }).notNull(),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    /** Last time anything happened in the thread (for "most current" sorting). */
+    activityAt: integer("activity_at", { mode: "timestamp_ms" }).notNull(),
+    /** Set when deleted: the row stays as a tombstone so ids keep resolving (410). */
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    index("items_kind_activity_idx").on(t.kind, t.activityAt),
+    index("items_parent_idx").on(t.parentId),
+    index("items_root_idx").on(t.rootId),
+    index("items_author_idx").on(t.authorId),
+  ],
+);
+
+/** Which communities (Group actors) an item is published into; blog entries may have several. */
+export const itemGroups = sqliteTable(
+  "item_groups",
+  {
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.groupId] }),
+    index("item_groups_group_idx").on(t.groupId),
+  ],
+);
+
+/** Sections a facilitator has switched off for a community (all are on by default). */
+export const communitySections = sqliteTable(
+  "community_sections",
+  {
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    section: text("section", {
+      enum: ["forum", "blog", "wiki", "events", "documents"],
+    }).notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.section] })],
+);

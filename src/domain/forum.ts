@@ -1,0 +1,114 @@
+import { aliasedTable, and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { actors, itemGroups, items } from "../db/schema/index.ts";
+import type { ActorRow } from "./actors.ts";
+import type { ItemRow } from "./items.ts";
+
+/** How the topic list is ordered or filtered. */
+export type TopicSort = "current" | "az" | "mine";
+
+/** One line of a community's topic list. */
+export interface TopicSummary {
+  topic: ItemRow;
+  author: ActorRow;
+  replies: number;
+  lastActivityAt: Date;
+  lastActivityBy: ActorRow;
+}
+
+/** Page sizes offered in the topic list. */
+export const PAGE_SIZES = [10, 25, 50] as const;
+
+/**
+ * Lists a community's forum topics with their reply counts and who last posted, one page at a
+ * time, in one query (no per-topic look-ups).
+ */
+export function listTopics(
+  db: Db,
+  groupId: number,
+  options: { sort: TopicSort; viewerId?: number | null; page: number; pageSize: number },
+): { topics: TopicSummary[]; total: number } {
+  const reply = aliasedTable(items, "reply");
+  const lastAuthor = aliasedTable(actors, "last_author");
+  const conditions = [
+    eq(itemGroups.groupId, groupId),
+    eq(items.kind, "topic"),
+    isNull(items.deletedAt),
+  ];
+  if (options.sort === "mine") conditions.push(eq(items.authorId, options.viewerId ?? -1));
+  const where = and(...conditions);
+
+  const total =
+    db
+      .select({ n: count() })
+      .from(items)
+      .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
+      .where(where)
+      .get()?.n ?? 0;
+
+  // The newest live reply of each topic, found by a correlated subquery on the thread index.
+  const lastReplyId = sql<number | null>`(select ${reply.id} from ${reply}
+    where ${reply.rootId} = ${items.id} and ${reply.id} != ${items.id} and ${reply.deletedAt} is null
+    order by ${reply.publishedAt} desc limit 1)`;
+  const replyCount = sql<number>`(select count(*) from ${reply}
+    where ${reply.rootId} = ${items.id} and ${reply.id} != ${items.id} and ${reply.deletedAt} is null)`;
+
+  const rows = db
+    .select({ topic: items, author: actors, replies: replyCount, lastReplyId })
+    .from(items)
+    .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
+    .innerJoin(actors, eq(actors.id, items.authorId))
+    .where(where)
+    .orderBy(
+      options.sort === "az" ? asc(sql`lower(${items.title})`) : desc(items.activityAt),
+      desc(items.id),
+    )
+    .limit(options.pageSize)
+    .offset((Math.max(1, options.page) - 1) * options.pageSize)
+    .all();
+
+  const lastIds = rows.map((r) => r.lastReplyId).filter((id): id is number => id !== null);
+  const lastReplies = new Map(
+    lastIds.length === 0
+      ? []
+      : db
+          .select({ id: reply.id, at: reply.publishedAt, by: lastAuthor })
+          .from(reply)
+          .innerJoin(lastAuthor, eq(lastAuthor.id, reply.authorId))
+          .where(sql`${reply.id} in (${sql.join(lastIds, sql`, `)})`)
+          .all()
+          .map((r) => [r.id, r]),
+  );
+  return {
+    total,
+    topics: rows.map((r) => {
+      const last = r.lastReplyId !== null ? lastReplies.get(r.lastReplyId) : undefined;
+      return {
+        topic: r.topic,
+        author: r.author,
+        replies: r.replies,
+        lastActivityAt: last?.at ?? r.topic.publishedAt,
+        lastActivityBy: last?.by ?? r.author,
+      };
+    }),
+  };
+}
+
+/** The newest items of any kind in a community, for its home page's "what's new". */
+export function recentInGroup(
+  db: Db,
+  groupId: number,
+  limit = 10,
+): { item: ItemRow; author: ActorRow }[] {
+  return db
+    .select({ item: items, author: actors })
+    .from(items)
+    .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
+    .innerJoin(actors, eq(actors.id, items.authorId))
+    .where(
+      and(eq(itemGroups.groupId, groupId), isNull(items.deletedAt), eq(items.status, "published")),
+    )
+    .orderBy(desc(items.publishedAt))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,287 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
+import type { ActorRow } from "./actors.ts";
+import { findCommunityByActorId } from "./communities.ts";
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import { renderMarkdown } from "./html.ts";
+import { isActiveMember, isFacilitator } from "./membership.ts";
+
+/** A row of the items table. */
+export type ItemRow = typeof items.$inferSelect;
+/** What an item is: forum topic or reply, blog entry, wiki page, event or document. */
+export type ItemKind = ItemRow["kind"];
+
+/** The ActivityStreams type each kind is published as, which also names its id's path. */
+export const ITEM_OBJECT_TYPE: Record<ItemKind, "Page" | "Note" | "Article" | "Event"> = {
+  topic: "Page",
+  reply: "Note",
+  entry: "Article",
+  wiki: "Article",
+  event: "Event",
+  document: "Article",
+};
+
+/** A fresh id for a local item of a kind, e.g. `https://copse.example/ap/pages/<uuid>`. */
+export function newItemIri(origin: string, kind: ItemKind): string {
+  return `${origin}/ap/${ITEM_OBJECT_TYPE[kind]!.toLowerCase()}s/${randomUUID()}`;
+}
+
+/** Everything needed to store an item, local or remote. */
+export interface ItemInput {
+  kind: ItemKind;
+  iri: string;
+  authorId: number;
+  groupIds: number[];
+  parentId?: number | null;
+  title?: string;
+  summary?: string;
+  bodySource?: string | null;
+  bodyHtml: string;
+  url?: string | null;
+  visibility: "public" | "members";
+  isLocal: boolean;
+  status?: "published" | "draft";
+  publishedAt?: Date;
+  updatedAt?: Date;
+}
+
+const TITLED: ItemKind[] = ["topic", "entry", "wiki", "event", "document"];
+const MAX_TITLE = 200;
+const MAX_BODY = 100_000;
+
+/** Checks the fields a person typed for a new or edited item. */
+export function validateItemFields(kind: ItemKind, fields: { title?: string; body: string }): void {
+  const errors: FieldError[] = [];
+  const title = fields.title?.trim() ?? "";
+  if (TITLED.includes(kind) && title.length === 0)
+    errors.push({ field: "title", message: "Enter a title" });
+  if (title.length > MAX_TITLE)
+    errors.push({ field: "title", message: `Title must be ${MAX_TITLE} characters or fewer` });
+  if (kind !== "event" && kind !== "document" && fields.body.trim().length === 0) {
+    errors.push({
+      field: "body",
+      message: kind === "reply" ? "Write your reply" : "Write something in the body",
+    });
+  }
+  if (fields.body.length > MAX_BODY)
+    errors.push({ field: "body", message: "The text is too long (100,000 characters at most)" });
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+/** Stores an item and links it to its groups; replies join their parent's thread. */
+export function insertItem(db: Db, input: ItemInput): ItemRow {
+  const now = new Date();
+  return db.transaction((tx) => {
+    const parent = input.parentId
+      ? tx.select().from(items).where(eq(items.id, input.parentId)).get()
+      : undefined;
+    const published = input.publishedAt ?? now;
+    let row = tx
+      .insert(items)
+      .values({
+        kind: input.kind,
+        iri: input.iri,
+        authorId: input.authorId,
+        parentId: parent?.id ?? null,
+        rootId: parent ? (parent.rootId ?? parent.id) : null,
+        title: input.title?.trim() ?? "",
+        summary: input.summary?.trim() ?? "",
+        bodySource: input.bodySource ?? null,
+        bodyHtml: input.bodyHtml,
+        url: input.url ?? null,
+        visibility: input.visibility,
+        status: input.status ?? "published",
+        isLocal: input.isLocal,
+        publishedAt: published,
+        updatedAt: input.updatedAt ?? published,
+        activityAt: published,
+      })
+      .returning()
+      .get();
+    if (!parent) {
+      row = tx.update(items).set({ rootId: row.id }).where(eq(items.id, row.id)).returning().get();
+    } else {
+      // A reply makes its whole thread current again.
+      tx.update(items).set({ activityAt: published }).where(eq(items.id, row.rootId!)).run();
+    }
+    for (const groupId of new Set(input.groupIds))
+      tx.insert(itemGroups).values({ itemId: row.id, groupId }).run();
+    return row;
+  });
+}
+
+/** Whether every group is one the author may post in (an active member of each). */
+function assertMayPost(db: Db, authorId: number, groups: ActorRow[]): void {
+  for (const group of groups) {
+    if (!isActiveMember(db, group.id, authorId)) {
+      throw new ForbiddenError(`Only members of ${group.name} can post there`);
+    }
+  }
+}
+
+/** Members-only when any of the groups is private (local setting, or the remote group's flag). */
+export function visibilityFor(db: Db, groups: ActorRow[]): "public" | "members" {
+  const isPrivate = groups.some((g) => {
+    const community = findCommunityByActorId(db, g.id);
+    return community ? community.visibility === "private" : g.manuallyApprovesFollowers;
+  });
+  return isPrivate ? "members" : "public";
+}
+
+/** A local person writes a new item (or a reply) in Markdown into some groups. */
+export function composeItem(
+  db: Db,
+  origin: string,
+  input: {
+    kind: ItemKind;
+    author: ActorRow;
+    groups: ActorRow[];
+    parent?: ItemRow;
+    title?: string;
+    summary?: string;
+    body: string;
+    status?: "published" | "draft";
+  },
+): ItemRow {
+  validateItemFields(input.kind, { title: input.title, body: input.body });
+  assertMayPost(db, input.author.id, input.groups);
+  if (input.parent && (input.parent.deletedAt || !canView(db, input.parent, input.author.id))) {
+    throw new NotFoundError("That item no longer exists");
+  }
+  return insertItem(db, {
+    kind: input.kind,
+    iri: newItemIri(origin, input.kind),
+    authorId: input.author.id,
+    groupIds: input.groups.map((g) => g.id),
+    parentId: input.parent?.id ?? null,
+    title: input.title,
+    summary: input.summary,
+    bodySource: input.body,
+    bodyHtml: renderMarkdown(input.body),
+    url: null,
+    visibility: input.parent ? input.parent.visibility : visibilityFor(db, input.groups),
+    isLocal: true,
+    status: input.status,
+  });
+}
+
+/** Finds an item by database id. */
+export function getItem(db: Db, id: number): ItemRow | undefined {
+  return db.select().from(items).where(eq(items.id, id)).get();
+}
+
+/** Finds an item by ActivityPub id. */
+export function findItemByIri(db: Db, iri: string): ItemRow | undefined {
+  return db.select().from(items).where(eq(items.iri, iri)).get();
+}
+
+/** The groups an item is published into. */
+export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
+  return db
+    .select({ actor: actors })
+    .from(itemGroups)
+    .innerJoin(actors, eq(itemGroups.groupId, actors.id))
+    .where(eq(itemGroups.itemId, itemId))
+    .all()
+    .map((r) => r.actor);
+}
+
+/**
+ * Whether someone may see an item: drafts only by their author, members-only items only by
+ * active members of one of its groups, everything else by anyone.
+ */
+export function canView(db: Db, item: ItemRow, viewerId: number | null | undefined): boolean {
+  if (item.status === "draft") return viewerId === item.authorId;
+  if (item.visibility === "public") return true;
+  if (!viewerId) return false;
+  if (viewerId === item.authorId) return true;
+  return groupsOfItem(db, item.id).some((g) => isActiveMember(db, g.id, viewerId));
+}
+
+/** Whether someone may edit or delete an item: its author, a facilitator of its group, or an admin. */
+export function canModerate(db: Db, item: ItemRow, actorId: number): boolean {
+  if (item.authorId === actorId) return true;
+  if (groupsOfItem(db, item.id).some((g) => g.isLocal && isFacilitator(db, g.id, actorId)))
+    return true;
+  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+}
+
+/** A local person edits an item's title and body (author or facilitator only). */
+export function editItem(
+  db: Db,
+  item: ItemRow,
+  byActorId: number,
+  fields: { title?: string; summary?: string; body: string; status?: "published" | "draft" },
+): ItemRow {
+  if (item.deletedAt) throw new NotFoundError("That item has been deleted");
+  if (!canModerate(db, item, byActorId))
+    throw new ForbiddenError("You can only change your own posts");
+  validateItemFields(item.kind, { title: fields.title ?? item.title, body: fields.body });
+  return db
+    .update(items)
+    .set({
+      title: fields.title?.trim() ?? item.title,
+      summary: fields.summary?.trim() ?? item.summary,
+      bodySource: fields.body,
+      bodyHtml: renderMarkdown(fields.body),
+      status: fields.status ?? item.status,
+      updatedAt: new Date(),
+    })
+    .where(eq(items.id, item.id))
+    .returning()
+    .get();
+}
+
+/** Turns an item into a tombstone: content gone, id kept so links and threads still resolve. */
+export function tombstoneItem(db: Db, item: ItemRow): ItemRow {
+  return db
+    .update(items)
+    .set({ title: "", summary: "", bodySource: null, bodyHtml: "", deletedAt: new Date() })
+    .where(eq(items.id, item.id))
+    .returning()
+    .get();
+}
+
+/** A local person deletes an item (author, facilitator or admin only). */
+export function deleteItem(db: Db, item: ItemRow, byActorId: number): ItemRow {
+  if (item.deletedAt) return item;
+  if (!canModerate(db, item, byActorId))
+    throw new ForbiddenError("You can only delete your own posts");
+  return tombstoneItem(db, item);
+}
+
+/** Applies a remote author's new version of an item (already checked and sanitized). */
+export function applyRemoteEdit(
+  db: Db,
+  item: ItemRow,
+  fields: { title: string; summary: string; bodyHtml: string; url: string | null; updatedAt: Date },
+): ItemRow {
+  return db.update(items).set(fields).where(eq(items.id, item.id)).returning().get();
+}
+
+/** Every non-deleted item of a thread below its root, oldest first. */
+export function threadItems(db: Db, rootId: number): ItemRow[] {
+  return db
+    .select()
+    .from(items)
+    .where(and(eq(items.rootId, rootId), isNull(items.deletedAt)))
+    .orderBy(items.publishedAt)
+    .all()
+    .filter((i) => i.id !== rootId);
+}
+
+/** The authors of some items, by id, in one query. */
+export function authorsOf(db: Db, rows: ItemRow[]): Map<number, ActorRow> {
+  const ids = [...new Set(rows.map((r) => r.authorId))];
+  if (ids.length === 0) return new Map();
+  return new Map(
+    db
+      .select()
+      .from(actors)
+      .where(inArray(actors.id, ids))
+      .all()
+      .map((a) => [a.id, a]),
+  );
+}

@@ -1,0 +1,267 @@
+import type { InboxContext } from "@fedify/fedify";
+import {
+  type Announce,
+  type Object as APObject,
+  type Create,
+  type Delete,
+  Delete as DeleteActivity,
+  isActor,
+  Tombstone,
+  type Update,
+  Update as UpdateActivity,
+} from "@fedify/vocab";
+import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
+import {
+  applyRemoteEdit,
+  findItemByIri,
+  groupsOfItem,
+  type ItemRow,
+  insertItem,
+  tombstoneItem,
+  visibilityFor,
+} from "../../domain/items.ts";
+import { isActiveMember, listMembers } from "../../domain/membership.ts";
+import { logger } from "../../logging.ts";
+import type { ContextData } from "../context.ts";
+import { announceToMembers } from "../publish.ts";
+import { remoteActorData } from "../vocab/actors.ts";
+import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
+
+const log = logger("federation", "inbox", "content");
+type Ctx = InboxContext<ContextData>;
+
+/** Fetches an object from its own server, the only source trusted for its content. */
+async function fetchFromOrigin(ctx: Ctx, id: URL): Promise<APObject | null> {
+  try {
+    return (await ctx.lookupObject(id, { documentLoader: ctx.documentLoader })) ?? null;
+  } catch (error) {
+    log.info("Could not fetch {id} from its origin: {error}", { id: id.href, error });
+    return null;
+  }
+}
+
+/** Stores (or refreshes) the author of remote content, fetching their actor document. */
+async function storeAuthor(ctx: Ctx, iri: string): Promise<ActorRow | null> {
+  const known = findActorByIri(ctx.data.db, iri);
+  if (known?.isLocal) return known;
+  const actor = await fetchFromOrigin(ctx, new URL(iri));
+  const data = isActor(actor) ? remoteActorData(actor) : null;
+  return data ? upsertRemoteActor(ctx.data.db, data) : (known ?? null);
+}
+
+/** The local groups an incoming object is addressed to (or whose thread it answers). */
+function localGroupsFor(ctx: Ctx, data: RemoteItemData, parent: ItemRow | undefined): ActorRow[] {
+  if (parent) return groupsOfItem(ctx.data.db, parent.id).filter((g) => g.isLocal);
+  return data.addressees
+    .map((iri) => findActorByIri(ctx.data.db, iri))
+    .filter((a): a is ActorRow => a?.type === "Group" && a.isLocal);
+}
+
+/**
+ * Stores a remote Note, Page or Article in the given groups. The author must be an active
+ * member of each local group; a reply must answer something we hold.
+ */
+async function storeRemoteContent(
+  ctx: Ctx,
+  object: APObject,
+  groups: ActorRow[] | null,
+): Promise<ItemRow | null> {
+  const data = remoteItemData(object);
+  if (!data?.authorIri) return null;
+  const existing = findItemByIri(ctx.data.db, data.iri);
+  if (existing) return existing;
+  const parent = data.inReplyTo ? findItemByIri(ctx.data.db, data.inReplyTo) : undefined;
+  if (data.inReplyTo && !parent) {
+    log.info("Ignored {id}: it answers {parent}, which is not here", {
+      id: data.iri,
+      parent: data.inReplyTo,
+    });
+    return null;
+  }
+  const targets = groups ?? localGroupsFor(ctx, data, parent);
+  if (targets.length === 0) {
+    log.info("Ignored {id}: not addressed to a community here", { id: data.iri });
+    return null;
+  }
+  const author = await storeAuthor(ctx, data.authorIri);
+  if (!author) return null;
+  const outsiders = targets.filter(
+    (g) => g.isLocal && !isActiveMember(ctx.data.db, g.id, author.id),
+  );
+  if (outsiders.length > 0) {
+    log.info("Ignored {id}: {author} is not a member of {group}", {
+      id: data.iri,
+      author: author.iri,
+      group: outsiders[0]!.iri,
+    });
+    return null;
+  }
+  const visibility = parent
+    ? parent.visibility
+    : data.isPublic
+      ? visibilityFor(ctx.data.db, targets)
+      : "members";
+  return insertItem(ctx.data.db, {
+    kind: data.kind,
+    iri: data.iri,
+    authorId: author.id,
+    groupIds: targets.map((g) => g.id),
+    parentId: parent?.id ?? null,
+    title: data.title,
+    summary: data.summary,
+    bodyHtml: data.bodyHtml,
+    url: data.url,
+    visibility,
+    isLocal: false,
+    publishedAt: data.publishedAt,
+    updatedAt: data.updatedAt,
+  });
+}
+
+/** A member (or a Mastodon user mentioning the group) posts to a community hosted here. */
+export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
+  const actorId = create.actorId;
+  if (!actorId || !create.objectId) return;
+  // The object must come from the signer's own server; otherwise it is fetched from its origin.
+  const embedded =
+    create.objectId.origin === actorId.origin
+      ? await create.getObject(ctx)
+      : await fetchFromOrigin(ctx, create.objectId);
+  if (!isContentObject(embedded)) {
+    log.info("Ignored Create of {type}: not content Copse keeps", {
+      type: embedded?.constructor.name,
+    });
+    return;
+  }
+  if (embedded.attributionId?.href !== actorId.href) {
+    log.warn("Ignored Create {id}: its actor is not the object's author", { id: create.id?.href });
+    return;
+  }
+  const item = await storeRemoteContent(ctx, embedded, null);
+  if (!item || item.isLocal) return;
+  // Every local group the post belongs to passes it on to its other members.
+  for (const group of groupsOfItem(ctx.data.db, item.id).filter((g) => g.isLocal)) {
+    await announceToMembers(ctx, group, embedded, item.visibility);
+  }
+}
+
+/** Whether an actor may change an item: its author, or (for deletions) one of its groups. */
+function mayChange(ctx: Ctx, item: ItemRow, actorIri: string): boolean {
+  const actor = findActorByIri(ctx.data.db, actorIri);
+  if (!actor) return false;
+  if (actor.id === item.authorId) return true;
+  return groupsOfItem(ctx.data.db, item.id).some(
+    (g) =>
+      g.id === actor.id ||
+      (g.isLocal &&
+        listMembers(ctx.data.db, g.id).some(
+          (m) => m.member.id === actor.id && m.membership.role === "facilitator",
+        )),
+  );
+}
+
+/** Applies a remote edit of content we hold, if its author (as fetched from origin) agrees. */
+async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<ItemRow | null> {
+  if (item.isLocal || item.deletedAt) return null;
+  const fresh = await fetchFromOrigin(ctx, new URL(item.iri));
+  const data = fresh ? remoteItemData(fresh) : null;
+  if (!data || data.authorIri !== getActor(ctx.data.db, item.authorId)?.iri) return null;
+  if (actorIri !== data.authorIri && !mayChange(ctx, item, actorIri)) return null;
+  return applyRemoteEdit(ctx.data.db, item, {
+    title: data.title,
+    summary: data.summary,
+    bodyHtml: data.bodyHtml,
+    url: data.url,
+    updatedAt: data.updatedAt,
+  });
+}
+
+/** An author edits content we hold; local groups pass the edit on. */
+export async function onContentUpdated(ctx: Ctx, update: Update): Promise<boolean> {
+  const item = update.objectId ? findItemByIri(ctx.data.db, update.objectId.href) : undefined;
+  if (!item || !update.actorId) return false;
+  if (!mayChange(ctx, item, update.actorId.href)) {
+    log.warn("Refused Update of {item} by {actor}: not its author", {
+      item: item.iri,
+      actor: update.actorId.href,
+    });
+    return true;
+  }
+  const updated = await applyUpdate(ctx, item, update.actorId.href);
+  if (!updated) return true;
+  for (const group of groupsOfItem(ctx.data.db, item.id).filter((g) => g.isLocal)) {
+    await announceToMembers(ctx, group, update, item.visibility);
+  }
+  return true;
+}
+
+/** An author (or a moderator of its community) deletes content we hold. */
+export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
+  const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
+  if (!item || !del.actorId) {
+    log.debug("Ignored Delete of {object}: not held here", { object: del.objectId?.href });
+    return;
+  }
+  if (item.isLocal || !mayChange(ctx, item, del.actorId.href)) {
+    log.warn("Refused Delete of {item} by {actor}", { item: item.iri, actor: del.actorId.href });
+    return;
+  }
+  tombstoneItem(ctx.data.db, item);
+  for (const group of groupsOfItem(ctx.data.db, item.id).filter((g) => g.isLocal)) {
+    await announceToMembers(ctx, group, del, item.visibility);
+  }
+}
+
+/**
+ * A remote community we belong to passes on a post, edit or deletion. We trust the group only
+ * for *which* object it is about: the object's content is taken from its own server.
+ */
+export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
+  const group = announce.actorId ? findActorByIri(ctx.data.db, announce.actorId.href) : undefined;
+  if (!group || group.type !== "Group" || group.isLocal || !hasLocalMembers(ctx, group)) {
+    log.info("Ignored Announce {id}: not from a community our people belong to", {
+      id: announce.id?.href,
+    });
+    return;
+  }
+  const inner = await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+  if (inner instanceof DeleteActivity) {
+    const item = inner.objectId ? findItemByIri(ctx.data.db, inner.objectId.href) : undefined;
+    if (!item || item.isLocal) return;
+    const still = await fetchFromOrigin(ctx, new URL(item.iri));
+    if (still === null || still instanceof Tombstone) tombstoneItem(ctx.data.db, item);
+    return;
+  }
+  if (inner instanceof UpdateActivity) {
+    const item = inner.objectId ? findItemByIri(ctx.data.db, inner.objectId.href) : undefined;
+    if (item && inner.actorId) await applyUpdate(ctx, item, inner.actorId.href);
+    return;
+  }
+  // Announce{Create{X}} (Lemmy, NodeBB) or Announce{X} (Copse, PeerTube, WordPress).
+  const objectId =
+    inner && "objectId" in inner && !isContentObject(inner)
+      ? (inner as Create).objectId
+      : inner?.id;
+  if (!objectId) return;
+  const sameOrigin = objectId.origin === new URL(group.iri).origin;
+  const object =
+    sameOrigin && isContentObject(inner) ? inner : await fetchFromOrigin(ctx, objectId);
+  if (!isContentObject(object)) {
+    log.info("Ignored Announce {id} of {type}", {
+      id: announce.id?.href,
+      type: object?.constructor.name,
+    });
+    return;
+  }
+  const data = remoteItemData(object);
+  const parent = data?.inReplyTo ? findItemByIri(ctx.data.db, data.inReplyTo) : undefined;
+  await storeRemoteContent(
+    ctx,
+    object,
+    parent ? groupsOfItem(ctx.data.db, parent.rootId ?? parent.id) : [group],
+  );
+}
+
+function hasLocalMembers(ctx: Ctx, group: ActorRow): boolean {
+  return listMembers(ctx.data.db, group.id).some((m) => m.member.isLocal);
+}

@@ -1,0 +1,107 @@
+import {
+  type Activity,
+  Announce,
+  type Object as APObject,
+  Create,
+  Delete,
+  Tombstone,
+  Update,
+} from "@fedify/vocab";
+import { type ActorRow, getActor } from "../domain/actors.ts";
+import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
+import { logger } from "../logging.ts";
+import type { CopseContext } from "./context.ts";
+import { newActivityIri, recipientOf } from "./membership.ts";
+import { addressing, itemObject } from "./vocab/items.ts";
+
+const log = logger("federation", "publish");
+
+/** What happened to an item, which decides the activity sent. */
+export type ItemChange = "create" | "update" | "delete";
+
+/** The ActivityStreams object of a local item, ready to send or serve. */
+export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
+  const author = getActor(ctx.data.db, item.authorId)!;
+  const parent = item.parentId ? getItem(ctx.data.db, item.parentId) : undefined;
+  const root =
+    item.rootId && item.rootId !== item.id ? getItem(ctx.data.db, item.rootId) : undefined;
+  return itemObject(item, {
+    author,
+    groups: groupsOfItem(ctx.data.db, item.id),
+    parent,
+    root,
+    origin: ctx.origin,
+  });
+}
+
+/**
+ * A local group passes an activity on to its members and followers (FEP-1b12). A new post is
+ * announced as the object itself, which Mastodon shows as a boost; edits and deletions are
+ * announced as the activity, so receivers know what changed. Local members need no copy.
+ */
+export async function announceToMembers(
+  ctx: CopseContext,
+  group: ActorRow,
+  payload: Activity | APObject,
+  visibility: "public" | "members",
+): Promise<void> {
+  const groupId = new URL(group.iri);
+  const followers = group.followersUrl ? new URL(group.followersUrl) : null;
+  const announce = new Announce({
+    id: newActivityIri(ctx, "announce"),
+    actor: groupId,
+    object: payload,
+    tos:
+      visibility === "public"
+        ? [new URL("https://www.w3.org/ns/activitystreams#Public")]
+        : followers
+          ? [followers]
+          : [],
+    ccs: visibility === "public" && followers ? [followers] : [],
+  });
+  await ctx.sendActivity({ identifier: group.handle }, "followers", announce, {
+    preferSharedInbox: true,
+    excludeBaseUris: [new URL(ctx.origin)],
+  });
+}
+
+/**
+ * Sends a local item's creation, edit or deletion where it must go: local groups announce it
+ * to their members; remote groups receive it from the author and announce it themselves.
+ */
+export async function publishItemChange(
+  ctx: CopseContext,
+  item: ItemRow,
+  change: ItemChange,
+): Promise<void> {
+  if (item.status === "draft" || !item.isLocal) return;
+  const author = getActor(ctx.data.db, item.authorId);
+  if (!author?.isLocal) return;
+  const groups = groupsOfItem(ctx.data.db, item.id);
+  if (groups.length === 0) return;
+  const { tos, ccs } = addressing(item, groups);
+  const object =
+    change === "delete"
+      ? new Tombstone({ id: new URL(item.iri), deleted: Temporal.Now.instant() })
+      : localItemObject(ctx, item);
+  const Verb = change === "create" ? Create : change === "update" ? Update : Delete;
+  const activity = new Verb({
+    id: newActivityIri(ctx, change),
+    actor: new URL(author.iri),
+    object,
+    tos,
+    ccs,
+  });
+  for (const group of groups) {
+    if (group.isLocal) {
+      await announceToMembers(ctx, group, change === "create" ? object : activity, item.visibility);
+    } else {
+      await ctx.sendActivity({ identifier: author.handle }, recipientOf(group), activity);
+    }
+  }
+  log.info("Published {change} of {item} to {count} communities", {
+    change,
+    item: item.iri,
+    count: groups.length,
+  });
+}

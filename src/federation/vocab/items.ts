@@ -1,0 +1,141 @@
+import {
+  type Object as APObject,
+  Article,
+  Mention,
+  Note,
+  Page,
+  PUBLIC_COLLECTION,
+  Source,
+} from "@fedify/vocab";
+import type { ActorRow } from "../../domain/actors.ts";
+import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
+import type { ItemKind, ItemRow } from "../../domain/items.ts";
+import { itemPagePath } from "../../domain/paths.ts";
+
+/** What an item's ActivityStreams object needs besides the item itself. */
+export interface ItemContext {
+  author: ActorRow;
+  groups: ActorRow[];
+  parent: ItemRow | undefined;
+  root: ItemRow | undefined;
+  origin: string;
+}
+
+/**
+ * Addressing per FEP-1b12: public items go to everyone with the groups named; members-only
+ * items go to the groups and their followers (the members) and never to Public.
+ */
+export function addressing(item: ItemRow, groups: ActorRow[]): { tos: URL[]; ccs: URL[] } {
+  const groupIds = groups.map((g) => new URL(g.iri));
+  const followers = groups.filter((g) => g.followersUrl).map((g) => new URL(g.followersUrl!));
+  return item.visibility === "public"
+    ? { tos: [PUBLIC_COLLECTION, ...groupIds], ccs: followers }
+    : { tos: [...groupIds, ...followers], ccs: [] };
+}
+
+/** Builds the ActivityStreams object for a local item: Page, Note or Article. */
+export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
+  const { tos, ccs } = addressing(item, ctx.groups);
+  const firstGroup = ctx.groups[0];
+  const values = {
+    id: new URL(item.iri),
+    attribution: new URL(ctx.author.iri),
+    content: item.bodyHtml,
+    mediaType: "text/html",
+    source: item.bodySource
+      ? new Source({ content: item.bodySource, mediaType: "text/markdown" })
+      : null,
+    url: firstGroup ? new URL(itemPagePath(item, firstGroup), ctx.origin) : null,
+    published: Temporal.Instant.fromEpochMilliseconds(item.publishedAt.getTime()),
+    updated:
+      item.updatedAt.getTime() !== item.publishedAt.getTime()
+        ? Temporal.Instant.fromEpochMilliseconds(item.updatedAt.getTime())
+        : null,
+    tos,
+    ccs,
+    audience: firstGroup ? new URL(firstGroup.iri) : null,
+    // The thread is named by its first item (FEP-7888's `context`).
+    contexts: [new URL(ctx.root?.iri ?? item.iri)],
+    replyTarget: ctx.parent ? new URL(ctx.parent.iri) : null,
+    // Mentioning the groups makes Mastodon show the post in the group's context and lets
+    // other servers route it.
+    tags: ctx.groups.map(
+      (g) => new Mention({ href: new URL(g.iri), name: `@${g.handle}@${g.host}` }),
+    ),
+  };
+  switch (item.kind) {
+    case "topic":
+      return new Page({ ...values, name: item.title });
+    case "reply":
+      return new Note(values);
+    default:
+      return new Article({ ...values, name: item.title, summary: item.summary || null });
+  }
+}
+
+/** What Copse keeps of a remote Note, Page or Article. */
+export interface RemoteItemData {
+  kind: ItemKind;
+  iri: string;
+  title: string;
+  summary: string;
+  bodyHtml: string;
+  url: string | null;
+  publishedAt: Date;
+  updatedAt: Date;
+  authorIri: string | null;
+  inReplyTo: string | null;
+  /** Every id the object is addressed to (to, cc, audience), to find its groups. */
+  addressees: string[];
+  isPublic: boolean;
+}
+
+const TITLE_FROM_TEXT_MAX = 120;
+
+/**
+ * Maps a remote object to an item. A Page or Article with a name starts a topic or entry; a
+ * Note that answers nothing starts a topic whose title is its first line (Mastodon users
+ * start topics by mentioning the group); anything answering another object is a reply.
+ */
+export function remoteItemData(object: APObject): RemoteItemData | null {
+  if (!object.id) return null;
+  if (!(object instanceof Note || object instanceof Page || object instanceof Article)) return null;
+  const bodyHtml = cleanHtml(object.content?.toString() ?? "");
+  const inReplyTo = object.replyTargetId?.href ?? null;
+  const name = object.name?.toString().trim() ?? "";
+  let kind: ItemKind;
+  let title = name;
+  if (inReplyTo) kind = "reply";
+  else if (object instanceof Article) kind = "entry";
+  else kind = "topic";
+  if (kind === "topic" && !title) {
+    // Mastodon's text starts with the mention of the group; drop leading mentions.
+    const text = htmlToPlainText(bodyHtml).replace(/^(\s*@[\w.-]+(@[\w.:-]+)?)+\s*/, "");
+    title = (text.split("\n")[0] ?? "").slice(0, TITLE_FROM_TEXT_MAX).trim() || "Untitled";
+  }
+  const url = object.url instanceof URL ? object.url.href : (object.url?.href?.href ?? null);
+  const published = object.published ? new Date(object.published.epochMilliseconds) : new Date();
+  const addressees = [...object.toIds, ...object.ccIds, ...object.audienceIds].map((u) => u.href);
+  return {
+    kind,
+    iri: object.id.href,
+    title: title.slice(0, 200),
+    summary: object.summary ? htmlToPlainText(object.summary.toString()).slice(0, 1000) : "",
+    bodyHtml,
+    url,
+    publishedAt: published,
+    updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : published,
+    authorIri: object.attributionId?.href ?? null,
+    inReplyTo,
+    addressees,
+    isPublic:
+      addressees.includes(PUBLIC_COLLECTION.href) ||
+      addressees.includes("as:Public") ||
+      addressees.includes("Public"),
+  };
+}
+
+/** Whether an object is a kind of content Copse stores. */
+export function isContentObject(object: unknown): object is Note | Page | Article {
+  return object instanceof Note || object instanceof Page || object instanceof Article;
+}
