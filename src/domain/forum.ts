@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -28,8 +28,6 @@ export function listTopics(
   groupId: number,
   options: { sort: TopicSort; viewerId?: number | null; page: number; pageSize: number },
 ): { topics: TopicSummary[]; total: number } {
-  const reply = aliasedTable(items, "reply");
-  const lastAuthor = aliasedTable(actors, "last_author");
   const conditions = [
     eq(itemGroups.groupId, groupId),
     eq(items.kind, "topic"),
@@ -46,12 +44,13 @@ export function listTopics(
       .where(where)
       .get()?.n ?? 0;
 
-  // The newest live reply of each topic, found by a correlated subquery on the thread index.
-  const lastReplyId = sql<number | null>`(select ${reply.id} from ${reply}
-    where ${reply.rootId} = ${items.id} and ${reply.id} != ${items.id} and ${reply.deletedAt} is null
-    order by ${reply.publishedAt} desc limit 1)`;
-  const replyCount = sql<number>`(select count(*) from ${reply}
-    where ${reply.rootId} = ${items.id} and ${reply.id} != ${items.id} and ${reply.deletedAt} is null)`;
+  // The newest live reply of each topic and the reply count, by correlated subqueries on the
+  // thread index (written out in SQL: Drizzle cannot alias a table inside a raw subquery).
+  const lastReplyId = sql<number | null>`(select r.id from items r
+    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null
+    order by r.published_at desc limit 1)`;
+  const replyCount = sql<number>`(select count(*) from items r
+    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null)`;
 
   const rows = db
     .select({ topic: items, author: actors, replies: replyCount, lastReplyId })
@@ -72,10 +71,10 @@ export function listTopics(
     lastIds.length === 0
       ? []
       : db
-          .select({ id: reply.id, at: reply.publishedAt, by: lastAuthor })
-          .from(reply)
-          .innerJoin(lastAuthor, eq(lastAuthor.id, reply.authorId))
-          .where(sql`${reply.id} in (${sql.join(lastIds, sql`, `)})`)
+          .select({ id: items.id, at: items.publishedAt, by: actors })
+          .from(items)
+          .innerJoin(actors, eq(actors.id, items.authorId))
+          .where(inArray(items.id, lastIds))
           .all()
           .map((r) => [r.id, r]),
   );

@@ -216,7 +216,8 @@ export function editItem(
   fields: { title?: string; summary?: string; body: string; status?: "published" | "draft" },
 ): ItemRow {
   if (item.deletedAt) throw new NotFoundError("That item has been deleted");
-  if (!canModerate(db, item, byActorId))
+  // A copy of a post from another server is changed only by its author, over there.
+  if (!item.isLocal || !canModerate(db, item, byActorId))
     throw new ForbiddenError("You can only change your own posts");
   validateItemFields(item.kind, { title: fields.title ?? item.title, body: fields.body });
   return db
@@ -247,7 +248,7 @@ export function tombstoneItem(db: Db, item: ItemRow): ItemRow {
 /** A local person deletes an item (author, facilitator or admin only). */
 export function deleteItem(db: Db, item: ItemRow, byActorId: number): ItemRow {
   if (item.deletedAt) return item;
-  if (!canModerate(db, item, byActorId))
+  if (!item.isLocal || !canModerate(db, item, byActorId))
     throw new ForbiddenError("You can only delete your own posts");
   return tombstoneItem(db, item);
 }

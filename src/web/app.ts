@@ -11,6 +11,7 @@ import { pageContext, render } from "./render.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { communityRoutes } from "./routes/communities.tsx";
+import { forumRoutes } from "./routes/forum.tsx";
 import { homeRoutes } from "./routes/home.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", authRoutes());
   app.route("/", profileRoutes());
   app.route("/", communityRoutes());
+  app.route("/", forumRoutes());
 
   app.notFound((c) => render(c, NotFoundPage({ ctx: pageContext(c) }), 404));
   app.onError((error, c) => {

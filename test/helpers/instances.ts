@@ -3,11 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
 import { type AccountWithActor, createAccount } from "../../src/domain/accounts.ts";
 import { type Community, createCommunity } from "../../src/domain/communities.ts";
 import type { CopseContext } from "../../src/federation/context.ts";
 import { type RunningInstance, startInstance } from "../../src/instance.ts";
+import { configureLogging } from "../../src/logging.ts";
+
+// COPSE_TEST_LOG=debug (or info, warning...) shows the instances' logs while debugging a test.
+if (process.env.COPSE_TEST_LOG) {
+  await configureLogging(process.env.COPSE_TEST_LOG as Config["logLevel"]);
+}
 
 /** One stylesheet cache for every test instance, so Sass compiles once per run. */
 export const TEST_STYLESHEET_DIR = join(tmpdir(), "copse-test-stylesheet");

@@ -28,6 +28,8 @@ import { remoteActorData } from "../vocab/actors.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 
 const log = logger("federation", "inbox", "content");
+// How far up a thread Copse fetches missing posts before giving up on a reply.
+const MAX_ANCESTOR_FETCHES = 5;
 type Ctx = InboxContext<ContextData>;
 
 /** Fetches an object from its own server, the only source trusted for its content. */
@@ -65,12 +67,21 @@ async function storeRemoteContent(
   ctx: Ctx,
   object: APObject,
   groups: ActorRow[] | null,
+  depth = 0,
 ): Promise<ItemRow | null> {
   const data = remoteItemData(object);
   if (!data?.authorIri) return null;
   const existing = findItemByIri(ctx.data.db, data.iri);
   if (existing) return existing;
-  const parent = data.inReplyTo ? findItemByIri(ctx.data.db, data.inReplyTo) : undefined;
+  let parent = data.inReplyTo ? findItemByIri(ctx.data.db, data.inReplyTo) : undefined;
+  if (data.inReplyTo && !parent && depth < MAX_ANCESTOR_FETCHES) {
+    // Deliveries race: an answer can arrive before what it answers. Fetch the missing post
+    // from its own server (as announced by the same group) and store it first.
+    const missing = await fetchFromOrigin(ctx, new URL(data.inReplyTo));
+    if (isContentObject(missing)) {
+      parent = (await storeRemoteContent(ctx, missing, groups, depth + 1)) ?? undefined;
+    }
+  }
   if (data.inReplyTo && !parent) {
     log.info("Ignored {id}: it answers {parent}, which is not here", {
       id: data.iri,

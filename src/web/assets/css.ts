@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -103,7 +103,8 @@ async function readCached(outDir: string, manifestPath: string): Promise<Stylesh
 
 /** Writes a file under a temporary name and renames it, so concurrent starts never see half a file. */
 async function writeAtomically(path: string, data: string | Buffer): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // A random part, not the time: several instances in one process may write in the same millisecond.
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(temporary, data);
   await rename(temporary, path);
 }

@@ -1,18 +1,21 @@
 import { type Context, Hono } from "hono";
-import { type ActorRow, findActorByHandle, getActor } from "../../domain/actors.ts";
-import { createCommunity, findCommunity, listCommunities } from "../../domain/communities.ts";
+import { getActor } from "../../domain/actors.ts";
+import { createCommunity, listCommunities } from "../../domain/communities.ts";
 import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
   ValidationError,
 } from "../../domain/errors.ts";
+import { recentInGroup } from "../../domain/forum.ts";
+import { canView } from "../../domain/items.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
 import { communityPagePath } from "../../domain/paths.ts";
-import { LookupError, parseHandle, resolveActor } from "../../federation/lookup.ts";
+import { LookupError, resolveActor } from "../../federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
+import { groupFor } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
@@ -26,21 +29,6 @@ import {
 } from "../views/pages/communities.tsx";
 
 const log = logger("web", "communities");
-
-/** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
-function groupFor(c: Context<AppEnv>): { group: ActorRow; isPrivate: boolean } | null {
-  const { db, config } = c.get("deps");
-  const ref = decodeURIComponent(c.req.param("ref") ?? "").toLowerCase();
-  const remote = parseHandle(ref);
-  if (remote && remote.host !== new URL(config.origin).host) {
-    const group = findActorByHandle(db, remote.name, remote.host);
-    return group?.type === "Group" ? { group, isPrivate: group.manuallyApprovesFollowers } : null;
-  }
-  const community = findCommunity(db, remote ? remote.name : ref);
-  return community
-    ? { group: community.actor, isPrivate: community.visibility === "private" }
-    : null;
-}
 
 function notFound(c: Context<AppEnv>) {
   return render(
@@ -147,6 +135,11 @@ export function communityRoutes(): Hono<AppEnv> {
         membership={membership}
         members={members}
         pendingCount={pendingCount}
+        recent={
+          mayList
+            ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))
+            : null
+        }
       />,
     );
   });

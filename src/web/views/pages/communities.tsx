@@ -1,7 +1,8 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { CommunitySummary } from "../../../domain/communities.ts";
+import type { ItemRow } from "../../../domain/items.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
-import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
 import {
   Button,
   ButtonLink,
@@ -17,6 +18,7 @@ import {
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { MultilineText } from "../text.tsx";
+import { ActorLink, When } from "./items.tsx";
 
 /** "All communities": every community hosted here, and a way to find one elsewhere. */
 export function CommunitiesPage(props: {
@@ -195,6 +197,8 @@ export function CommunityPage(props: {
   membership: Membership | undefined;
   members: MemberEntry[] | null;
   pendingCount: number | null;
+  /** The newest items, or null when the viewer may not read the community. */
+  recent: { item: ItemRow; author: ActorRow }[] | null;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -232,6 +236,36 @@ export function CommunityPage(props: {
         membership={props.membership}
         isPrivate={props.isPrivate}
       />
+      {props.recent ? (
+        <>
+          <nav aria-label="Community sections">
+            <ul class="govuk-list">
+              <li>
+                <a class="govuk-link govuk-!-font-weight-bold" href={`${path}/forum`}>
+                  Forum
+                </a>
+              </li>
+            </ul>
+          </nav>
+          <h2 class="govuk-heading-m">What's new</h2>
+          {props.recent.length === 0 ? (
+            <p class="govuk-body">Nothing has been posted yet.</p>
+          ) : (
+            <ul class="govuk-list govuk-list--spaced">
+              {props.recent.map(({ item, author }) => (
+                <li>
+                  <a class="govuk-link" href={itemPagePath(item, g)}>
+                    {item.kind === "reply" ? "Reply" : item.title}
+                  </a>{" "}
+                  <span class="govuk-body-s">
+                    by <ActorLink actor={author} />, <When date={item.publishedAt} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      ) : null}
       {props.pendingCount !== null ? (
         <p class="govuk-body">
           <a class="govuk-link" href={`${path}/requests`}>

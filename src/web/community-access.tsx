@@ -1,0 +1,82 @@
+import type { Context } from "hono";
+import { type ActorRow, findActorByHandle } from "../domain/actors.ts";
+import { findCommunity } from "../domain/communities.ts";
+import { findMembership, isFacilitator, type Membership } from "../domain/membership.ts";
+import { communityPagePath } from "../domain/paths.ts";
+import { parseHandle } from "../federation/lookup.ts";
+import type { AppEnv } from "./env.ts";
+import { pageContext, render } from "./render.ts";
+import { ForbiddenPage, NotFoundPage } from "./views/errors.tsx";
+
+/** A community as the current viewer may use it. */
+export interface CommunityAccess {
+  group: ActorRow;
+  isPrivate: boolean;
+  /** The community's page, e.g. `/c/garden` or `/c/garden@other.example`. */
+  path: string;
+  membership: Membership | undefined;
+  /** Whether the viewer may read its content (public, or an active member, or an admin). */
+  canRead: boolean;
+  /** Whether the viewer may post (an active member). */
+  canPost: boolean;
+  /** Whether the viewer runs it (a facilitator of a local community). */
+  canModerate: boolean;
+}
+
+/** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
+export function groupFor(c: Context<AppEnv>): { group: ActorRow; isPrivate: boolean } | null {
+  const { db, config } = c.get("deps");
+  const ref = decodeURIComponent(c.req.param("ref") ?? "").toLowerCase();
+  const remote = parseHandle(ref);
+  if (remote && remote.host !== new URL(config.origin).host) {
+    const group = findActorByHandle(db, remote.name, remote.host);
+    return group?.type === "Group" ? { group, isPrivate: group.manuallyApprovesFollowers } : null;
+  }
+  const community = findCommunity(db, remote ? remote.name : ref);
+  return community
+    ? { group: community.actor, isPrivate: community.visibility === "private" }
+    : null;
+}
+
+/** Works out what the viewer may do in the community the path names; null when there is none. */
+export function communityAccess(c: Context<AppEnv>): CommunityAccess | null {
+  const found = groupFor(c);
+  if (!found) return null;
+  const { db } = c.get("deps");
+  const account = c.get("account");
+  const membership = account ? findMembership(db, found.group.id, account.actor.id) : undefined;
+  const active = membership?.state === "active";
+  const moderator =
+    account !== null &&
+    found.group.isLocal &&
+    (isFacilitator(db, found.group.id, account.actor.id) || account.isAdmin);
+  return {
+    ...found,
+    path: communityPagePath(found.group.handle, found.group.isLocal ? undefined : found.group.host),
+    membership,
+    canRead: !found.isPrivate || active || account?.isAdmin === true,
+    canPost: active,
+    canModerate: moderator,
+  };
+}
+
+/** The 404 page for a community path that names nothing. */
+export function communityNotFound(c: Context<AppEnv>) {
+  return render(
+    c,
+    <NotFoundPage ctx={pageContext(c)} message="There is no community at this address." />,
+    404,
+  );
+}
+
+/** The 403 page for a private community's content seen by a non-member. */
+export function membersOnly(c: Context<AppEnv>, access: CommunityAccess) {
+  return render(
+    c,
+    <ForbiddenPage
+      ctx={pageContext(c)}
+      message={`Only members of ${access.group.name} can see this. Ask to join on its home page.`}
+    />,
+    403,
+  );
+}

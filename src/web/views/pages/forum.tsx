@@ -1,0 +1,305 @@
+import type { ActorRow } from "../../../domain/actors.ts";
+import { PAGE_SIZES, type TopicSort, type TopicSummary } from "../../../domain/forum.ts";
+import type { ItemRow } from "../../../domain/items.ts";
+import type { CommunityAccess } from "../../community-access.tsx";
+import {
+  Button,
+  ButtonLink,
+  CsrfField,
+  ErrorSummary,
+  errorFor,
+  type FieldError,
+  Pagination,
+  Table,
+  Textarea,
+  TextInput,
+} from "../components.tsx";
+import { Layout, type PageContext } from "../layout.tsx";
+import { ActorLink, ItemBody, When } from "./items.tsx";
+
+const SORT_LABELS: Record<TopicSort, string> = {
+  current: "Most current",
+  az: "A to Z",
+  mine: "My topics",
+};
+
+/** A community's forum: topics sortable, paginated, with replies and last update. */
+export function ForumPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  topics: TopicSummary[];
+  total: number;
+  sort: TopicSort;
+  page: number;
+  pageSize: number;
+}) {
+  const { access, sort, page, pageSize } = props;
+  const base = `${access.path}/forum`;
+  const href = (p: number) => `${base}?sort=${sort}&size=${pageSize}&page=${p}`;
+  const totalPages = Math.max(1, Math.ceil(props.total / pageSize));
+  return (
+    <Layout ctx={props.ctx} title={`Forum – ${access.group.name}`} backLink={access.path}>
+      <span class="govuk-caption-l">{access.group.name}</span>
+      <h1 class="govuk-heading-l">Forum</h1>
+      {access.canPost ? <ButtonLink href={`${base}/new`}>Start a topic</ButtonLink> : null}
+      <form method="get" action={base} class="copse-inline-form" novalidate>
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="sort">
+            Sort by
+          </label>
+          <select class="govuk-select" id="sort" name="sort">
+            {(Object.keys(SORT_LABELS) as TopicSort[])
+              .filter((s) => s !== "mine" || props.ctx.user)
+              .map((s) => (
+                <option value={s} selected={s === sort}>
+                  {SORT_LABELS[s]}
+                </option>
+              ))}
+          </select>
+        </div>
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="size">
+            Topics per page
+          </label>
+          <select class="govuk-select" id="size" name="size">
+            {PAGE_SIZES.map((n) => (
+              <option value={String(n)} selected={n === pageSize}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button variant="secondary">Show topics</Button>
+      </form>
+      {props.topics.length === 0 ? (
+        <p class="govuk-body">
+          {sort === "mine" ? "You have not started any topics here." : "No topics yet."}
+        </p>
+      ) : (
+        <Table
+          caption={`Topics (${props.total})`}
+          captionSize="m"
+          head={["Topic", "Started by", "Replies", "Last update"]}
+          numericColumns={[2]}
+          rows={props.topics.map((t) => [
+            <a class="govuk-link" href={`${base}/${t.topic.id}`}>
+              {t.topic.title}
+            </a>,
+            <ActorLink actor={t.author} />,
+            String(t.replies),
+            <>
+              <When date={t.lastActivityAt} /> by <ActorLink actor={t.lastActivityBy} />
+            </>,
+          ])}
+        />
+      )}
+      <Pagination currentPage={Math.min(page, totalPages)} totalPages={totalPages} hrefFor={href} />
+    </Layout>
+  );
+}
+
+/** The form for a new topic (or for editing a topic or reply). */
+export function TopicFormPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  action: string;
+  heading: string;
+  withTitle: boolean;
+  values?: { title?: string; body?: string };
+  errors?: FieldError[];
+}) {
+  const errors = props.errors ?? [];
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={`${props.heading} – ${props.access.group.name}`}
+      errors={errors.length > 0}
+      backLink={`${props.access.path}/forum`}
+    >
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <ErrorSummary errors={errors} />
+          <span class="govuk-caption-l">{props.access.group.name}</span>
+          <h1 class="govuk-heading-l">{props.heading}</h1>
+          <form method="post" action={props.action} novalidate>
+            <CsrfField token={props.ctx.csrfToken} />
+            {props.withTitle ? (
+              <TextInput
+                name="title"
+                label="Title"
+                value={props.values?.title}
+                error={errorFor(errors, "title")}
+              />
+            ) : null}
+            <Textarea
+              name="body"
+              label="Message"
+              hint="You can use Markdown: **bold**, _italic_, [links](https://example.org), lists and headings."
+              value={props.values?.body}
+              error={errorFor(errors, "body")}
+              rows={10}
+            />
+            <Button>{props.withTitle && !props.values?.title ? "Post topic" : "Save"}</Button>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** One post in a thread, with its answers nested below it. */
+function Post(props: {
+  ctx: PageContext;
+  item: ItemRow;
+  authors: Map<number, ActorRow>;
+  children: Map<number, ItemRow[]>;
+  topicPath: string;
+  canPost: boolean;
+  mayModerate: (item: ItemRow) => boolean;
+}) {
+  const { item } = props;
+  const author = props.authors.get(item.authorId);
+  const answers = props.children.get(item.id) ?? [];
+  return (
+    <li class="copse-post" id={`item-${item.id}`}>
+      <article aria-labelledby={`item-${item.id}-by`}>
+        <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
+          {author ? <ActorLink actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+          {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
+        </p>
+        <ItemBody item={item} />
+        <PostActions {...props} />
+      </article>
+      {answers.length > 0 ? (
+        <ul class="copse-thread">
+          {answers.map((answer) => (
+            <Post {...props} item={answer} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+/** Reply (a disclosure that works without JavaScript), edit and delete for one post. */
+function PostActions(props: {
+  ctx: PageContext;
+  item: ItemRow;
+  topicPath: string;
+  canPost: boolean;
+  mayModerate: (item: ItemRow) => boolean;
+}) {
+  const { item, ctx } = props;
+  return (
+    <div class="copse-post__actions">
+      {props.canPost ? (
+        <details class="govuk-details">
+          <summary class="govuk-details__summary">
+            <span class="govuk-details__summary-text">Reply</span>
+          </summary>
+          <div class="govuk-details__text">
+            <form method="post" action={`${props.topicPath}/reply`} novalidate>
+              <CsrfField token={ctx.csrfToken} />
+              <input type="hidden" name="parent" value={String(item.id)} />
+              <Textarea name="body" id={`reply-${item.id}`} label="Your reply" rows={4} />
+              <Button>Post reply</Button>
+            </form>
+          </div>
+        </details>
+      ) : null}
+      {props.mayModerate(item) ? (
+        <p class="govuk-body-s">
+          <a class="govuk-link" href={`${props.topicPath}/edit?item=${item.id}`}>
+            Edit<span class="govuk-visually-hidden"> this post</span>
+          </a>{" "}
+          <a class="govuk-link" href={`${props.topicPath}/delete?item=${item.id}`}>
+            Delete<span class="govuk-visually-hidden"> this post</span>
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A topic with its threaded replies. */
+export function TopicPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  topic: ItemRow;
+  replies: ItemRow[];
+  authors: Map<number, ActorRow>;
+  mayModerate: (item: ItemRow) => boolean;
+}) {
+  const { topic, access } = props;
+  const topicPath = `${access.path}/forum/${topic.id}`;
+  // Replies whose parent was deleted hang from the topic, so nobody's answer disappears.
+  const ids = new Set([topic.id, ...props.replies.map((r) => r.id)]);
+  const children = new Map<number, ItemRow[]>();
+  for (const reply of props.replies) {
+    const parent = reply.parentId && ids.has(reply.parentId) ? reply.parentId : topic.id;
+    children.set(parent, [...(children.get(parent) ?? []), reply]);
+  }
+  const author = props.authors.get(topic.authorId);
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={`${topic.title} – ${access.group.name}`}
+      backLink={`${access.path}/forum`}
+    >
+      <span class="govuk-caption-l">{access.group.name} forum</span>
+      <h1 class="govuk-heading-l">{topic.title}</h1>
+      <ul class="copse-thread copse-thread--root">
+        <Post
+          ctx={props.ctx}
+          item={topic}
+          authors={props.authors}
+          children={children}
+          topicPath={topicPath}
+          canPost={access.canPost}
+          mayModerate={props.mayModerate}
+        />
+      </ul>
+      {author && !author.isLocal && topic.url ? (
+        <p class="govuk-body-s">
+          Posted on {author.host}.{" "}
+          <a class="govuk-link" href={topic.url} rel="nofollow noopener">
+            See the original
+          </a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+}
+
+/** Asks before deleting a post. */
+export function DeleteItemPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  item: ItemRow;
+  action: string;
+  cancel: string;
+}) {
+  return (
+    <Layout ctx={props.ctx} title="Delete this post?" backLink={props.cancel}>
+      <h1 class="govuk-heading-l">Delete this post?</h1>
+      <ItemBody item={props.item} />
+      <div class="govuk-warning-text">
+        <span class="govuk-warning-text__icon" aria-hidden="true">
+          !
+        </span>
+        <strong class="govuk-warning-text__text">
+          <span class="govuk-visually-hidden">Warning</span>
+          Deleting removes it here and on other servers. Replies to it stay.
+        </strong>
+      </div>
+      <form method="post" action={props.action}>
+        <CsrfField token={props.ctx.csrfToken} />
+        <input type="hidden" name="item" value={String(props.item.id)} />
+        <Button variant="warning">Delete post</Button>{" "}
+        <a class="govuk-link" href={props.cancel}>
+          Cancel
+        </a>
+      </form>
+    </Layout>
+  );
+}
