@@ -12,6 +12,7 @@ import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { communityRoutes } from "./routes/communities.tsx";
 import { forumRoutes } from "./routes/forum.tsx";
+import { settingsRoutes } from "./routes/settings.tsx";
 import { homeRoutes } from "./routes/home.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", profileRoutes());
   app.route("/", communityRoutes());
   app.route("/", forumRoutes());
+  app.route("/", settingsRoutes());
 
   app.notFound((c) => render(c, NotFoundPage({ ctx: pageContext(c) }), 404));
   app.onError((error, c) => {

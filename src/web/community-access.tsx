@@ -3,6 +3,7 @@ import { type ActorRow, findActorByHandle } from "../domain/actors.ts";
 import { findCommunity } from "../domain/communities.ts";
 import { findMembership, isFacilitator, type Membership } from "../domain/membership.ts";
 import { communityPagePath } from "../domain/paths.ts";
+import { enabledSections, type SectionId } from "../domain/sections.ts";
 import { parseHandle } from "../federation/lookup.ts";
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";
@@ -78,5 +79,19 @@ export function membersOnly(c: Context<AppEnv>, access: CommunityAccess) {
       message={`Only members of ${access.group.name} can see this. Ask to join on its home page.`}
     />,
     403,
+  );
+}
+
+/**
+ * Answers 404 when a facilitator has switched a section off (null when it is on), so every
+ * section's routes can start with `const off = sectionOff(c, access, "wiki"); if (off) return off;`.
+ */
+export function sectionOff(c: Context<AppEnv>, access: CommunityAccess, section: SectionId): Promise<Response> | null {
+  if (!access.group.isLocal) return null; // a remote community's home decides its sections
+  if (enabledSections(c.get("deps").db, access.group.id).has(section)) return null;
+  return render(
+    c,
+    <NotFoundPage ctx={pageContext(c)} message={`${access.group.name} does not use this section.`} />,
+    404,
   );
 }

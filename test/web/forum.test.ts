@@ -150,3 +150,36 @@ describe("the forum pages", () => {
     expect(notMember.response.status).toBe(403);
   });
 });
+
+describe("community sections", () => {
+  let copse: TestInstance;
+  beforeAll(async () => {
+    copse = await startTestInstance("Sections");
+    const owner = await copse.createUser("olive");
+    await copse.createUser("pat");
+    copse.createCommunity("parks", owner, "public");
+  });
+  afterAll(() => copse?.close());
+
+  it("lets a facilitator switch the forum off, which hides it everywhere", async () => {
+    const olive = new WebClient(copse.origin);
+    await olive.post("/signin", { login: "olive", password: TEST_PASSWORD });
+    const before = await olive.get("/c/parks");
+    expect(before.body).toContain('href="/c/parks/forum"');
+    expect(before.body).toContain("Community settings");
+
+    const pat = new WebClient(copse.origin);
+    await pat.post("/signin", { login: "pat", password: TEST_PASSWORD });
+    expect((await pat.get("/c/parks/settings")).response.status).toBe(403);
+    expect((await pat.post("/c/parks/settings", { sections: "wiki" })).response.status).toBe(403);
+
+    const saved = await olive.post("/c/parks/settings", { sections: "wiki" });
+    expect(saved.response.status).toBe(303);
+    const after = await olive.get("/c/parks");
+    expect(after.body).not.toContain('href="/c/parks/forum"');
+    expect((await olive.get("/c/parks/forum")).response.status).toBe(404);
+    const settings = await olive.get("/c/parks/settings");
+    expect(settings.body).toMatch(/value="wiki"[^>]*checked/);
+    expect(settings.body).not.toMatch(/value="forum"[^>]*checked/);
+  });
+});

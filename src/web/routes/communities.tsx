@@ -11,6 +11,7 @@ import { recentInGroup } from "../../domain/forum.ts";
 import { canView } from "../../domain/items.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
 import { communityPagePath } from "../../domain/paths.ts";
+import { enabledSections } from "../../domain/sections.ts";
 import { LookupError, resolveActor } from "../../federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
 import { logger } from "../../logging.ts";
@@ -135,6 +136,8 @@ export function communityRoutes(): Hono<AppEnv> {
         membership={membership}
         members={members}
         pendingCount={pendingCount}
+        sections={enabledSections(db, group.id)}
+        canModerate={facilitates || c.get("account")?.isAdmin === true}
         recent={
           mayList
             ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))

@@ -20,6 +20,7 @@ import {
   communityAccess,
   communityNotFound,
   membersOnly,
+  sectionOff,
 } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
@@ -35,7 +36,7 @@ function readable(c: C): CommunityAccess | Promise<Response> {
   const access = communityAccess(c);
   if (!access) return communityNotFound(c);
   if (!access.canRead) return membersOnly(c, access);
-  return access;
+  return sectionOff(c, access, "forum") ?? access;
 }
 
 /** The topic named by the path, if it belongs to this community and the viewer may see it. */

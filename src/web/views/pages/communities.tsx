@@ -1,6 +1,7 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { CommunitySummary } from "../../../domain/communities.ts";
 import type { ItemRow } from "../../../domain/items.ts";
+import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
 import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
 import {
@@ -199,6 +200,10 @@ export function CommunityPage(props: {
   pendingCount: number | null;
   /** The newest items, or null when the viewer may not read the community. */
   recent: { item: ItemRow; author: ActorRow }[] | null;
+  /** The sections the community shows. */
+  sections: Set<SectionId>;
+  /** Whether the viewer may change the community's settings. */
+  canModerate: boolean;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -238,13 +243,23 @@ export function CommunityPage(props: {
       />
       {props.recent ? (
         <>
+          {/* The sections come from SECTIONS in src/domain/sections.ts; add new ones there. */}
           <nav aria-label="Community sections">
-            <ul class="govuk-list">
-              <li>
-                <a class="govuk-link govuk-!-font-weight-bold" href={`${path}/forum`}>
-                  Forum
-                </a>
-              </li>
+            <ul class="govuk-list copse-section-nav">
+              {SECTIONS.filter((s) => props.sections.has(s.id)).map((s) => (
+                <li>
+                  <a class="govuk-link govuk-!-font-weight-bold" href={`${path}/${s.id}`}>
+                    {s.label}
+                  </a>
+                </li>
+              ))}
+              {props.canModerate && g.isLocal ? (
+                <li>
+                  <a class="govuk-link" href={`${path}/settings`}>
+                    Community settings
+                  </a>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <h2 class="govuk-heading-m">What's new</h2>

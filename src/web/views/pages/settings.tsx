@@ -1,0 +1,27 @@
+import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
+import type { CommunityAccess } from "../../community-access.tsx";
+import { Button, Checkboxes, CsrfField } from "../components.tsx";
+import { Layout, type PageContext } from "../layout.tsx";
+
+/** A facilitator's settings for a community: which sections it shows. */
+export function CommunitySettingsPage(props: { ctx: PageContext; access: CommunityAccess; sections: Set<SectionId> }) {
+  const { access } = props;
+  return (
+    <Layout ctx={props.ctx} title={`Settings – ${access.group.name}`} backLink={access.path}>
+      <span class="govuk-caption-l">{access.group.name}</span>
+      <h1 class="govuk-heading-l">Community settings</h1>
+      <form method="post" action={`${access.path}/settings`} novalidate>
+        <CsrfField token={props.ctx.csrfToken} />
+        <Checkboxes
+          name="sections"
+          legend="Sections this community uses"
+          legendSize="m"
+          hint="Switched-off sections disappear from the community's pages. Nothing in them is deleted."
+          items={SECTIONS.map((s) => ({ value: s.id, text: s.label }))}
+          values={[...props.sections]}
+        />
+        <Button>Save settings</Button>
+      </form>
+    </Layout>
+  );
+}
