@@ -1,6 +1,6 @@
-import { count, countDistinct, gt } from "drizzle-orm";
+import { and, count, countDistinct, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { accounts, communities, sessions } from "../db/schema/index.ts";
+import { accounts, communities, items, sessions } from "../db/schema/index.ts";
 
 /** Counts reported in NodeInfo and on the admin pages. */
 export interface InstanceUsage {
@@ -8,6 +8,10 @@ export interface InstanceUsage {
   activeMonth: number;
   activeHalfyear: number;
   communities: number;
+  /** Local top-level posts (topics, entries, pages, events, documents). */
+  localPosts: number;
+  /** Local replies and comments. */
+  localComments: number;
 }
 
 /** Counts accounts, recently signed-in accounts and communities. */
@@ -23,5 +27,24 @@ export function instanceUsage(db: Db, now = Date.now()): InstanceUsage {
     activeMonth: activeSince(30),
     activeHalfyear: activeSince(182),
     communities: db.select({ n: count() }).from(communities).get()?.n ?? 0,
+    localPosts: countLocalItems(db, false),
+    localComments: countLocalItems(db, true),
   };
+}
+
+function countLocalItems(db: Db, replies: boolean): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(items)
+      .where(
+        and(
+          eq(items.isLocal, true),
+          isNull(items.deletedAt),
+          eq(items.status, "published"),
+          replies ? eq(items.kind, "reply") : ne(items.kind, "reply"),
+        ),
+      )
+      .get()?.n ?? 0
+  );
 }

@@ -16,8 +16,8 @@ export function registerNodeInfo(federation: CopseFederation): void {
           activeMonth: usage.activeMonth,
           activeHalfyear: usage.activeHalfyear,
         },
-        localPosts: 0,
-        localComments: 0,
+        localPosts: usage.localPosts,
+        localComments: usage.localComments,
       },
       metadata: { nodeName: ctx.data.config.instanceName, communities: usage.communities },
     };

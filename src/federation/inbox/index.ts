@@ -1,12 +1,18 @@
 import {
   Accept,
+  Add,
   Announce,
+  Block,
   Create,
   Delete,
+  Dislike,
+  EmojiReact,
+  Flag,
   Follow,
   Join,
   Leave,
   Reject,
+  Remove,
   Undo,
   Update,
 } from "@fedify/vocab";
@@ -14,6 +20,7 @@ import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/path
 import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
+import { onIgnored } from "./ignored.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onUpdated } from "./updates.ts";
 
@@ -36,6 +43,12 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Create, onCreated)
     .on(Delete, onDeleted)
     .on(Announce, onAnnounced)
+    .on(Flag, onIgnored)
+    .on(Block, onIgnored)
+    .on(Add, onIgnored)
+    .on(Remove, onIgnored)
+    .on(Dislike, onIgnored)
+    .on(EmojiReact, onIgnored)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });
     });
