@@ -132,6 +132,58 @@ CREATE INDEX `items_kind_activity_idx` ON `items` (`kind`,`activity_at`);--> sta
 CREATE INDEX `items_parent_idx` ON `items` (`parent_id`);--> statement-breakpoint
 CREATE INDEX `items_root_idx` ON `items` (`root_id`);--> statement-breakpoint
 CREATE INDEX `items_author_idx` ON `items` (`author_id`);--> statement-breakpoint
+CREATE TABLE `documents` (
+	`item_id` integer PRIMARY KEY NOT NULL,
+	`file_name` text NOT NULL,
+	`media_type` text NOT NULL,
+	`size` integer,
+	`sha256` text,
+	`storage_path` text,
+	`remote_url` text,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `documents_sha256_idx` ON `documents` (`sha256`);--> statement-breakpoint
+CREATE TABLE `ratings` (
+	`item_id` integer NOT NULL,
+	`actor_id` integer NOT NULL,
+	`stars` integer,
+	`like_iri` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	PRIMARY KEY(`item_id`, `actor_id`),
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	CONSTRAINT "ratings_stars_range" CHECK("ratings"."stars" is null or "ratings"."stars" between 1 and 5)
+);
+--> statement-breakpoint
+CREATE TABLE `events` (
+	`item_id` integer PRIMARY KEY NOT NULL,
+	`starts_at` integer NOT NULL,
+	`ends_at` integer NOT NULL,
+	`timezone` text DEFAULT 'Europe/London' NOT NULL,
+	`location_name` text DEFAULT '' NOT NULL,
+	`location_address` text DEFAULT '' NOT NULL,
+	`online_url` text,
+	`contact` text DEFAULT '' NOT NULL,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `events_starts_idx` ON `events` (`starts_at`);--> statement-breakpoint
+CREATE INDEX `events_ends_idx` ON `events` (`ends_at`);--> statement-breakpoint
+CREATE TABLE `rsvps` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`item_id` integer NOT NULL,
+	`actor_id` integer NOT NULL,
+	`status` text NOT NULL,
+	`activity_iri` text,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `rsvps_item_actor_idx` ON `rsvps` (`item_id`,`actor_id`);--> statement-breakpoint
+CREATE INDEX `rsvps_activity_idx` ON `rsvps` (`activity_iri`);--> statement-breakpoint
 CREATE TABLE `fedify_kv` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL,
@@ -156,3 +208,53 @@ CREATE TABLE `inbox_seen` (
 	`activity_iri` text PRIMARY KEY NOT NULL,
 	`received_at` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE `wiki_pending_edits` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`group_id` integer NOT NULL,
+	`item_id` integer,
+	`author_id` integer NOT NULL,
+	`activity_iri` text NOT NULL,
+	`base_number` integer NOT NULL,
+	`title` text NOT NULL,
+	`body_source` text NOT NULL,
+	`reason` text NOT NULL,
+	`state` text NOT NULL,
+	`message` text,
+	`revision_number` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`decided_at` integer,
+	FOREIGN KEY (`group_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`author_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `wiki_pending_edits_activity_iri_unique` ON `wiki_pending_edits` (`activity_iri`);--> statement-breakpoint
+CREATE INDEX `wiki_pending_edits_item_author_idx` ON `wiki_pending_edits` (`item_id`,`author_id`);--> statement-breakpoint
+CREATE INDEX `wiki_pending_edits_group_author_idx` ON `wiki_pending_edits` (`group_id`,`author_id`);--> statement-breakpoint
+CREATE TABLE `wiki_related` (
+	`item_id` integer NOT NULL,
+	`related_item_id` integer NOT NULL,
+	PRIMARY KEY(`item_id`, `related_item_id`),
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`related_item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `wiki_related_related_idx` ON `wiki_related` (`related_item_id`);--> statement-breakpoint
+CREATE TABLE `wiki_revisions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`item_id` integer NOT NULL,
+	`number` integer NOT NULL,
+	`title` text NOT NULL,
+	`body_source` text,
+	`body_html` text NOT NULL,
+	`reason` text NOT NULL,
+	`author_id` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`iri` text NOT NULL,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`author_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `wiki_revisions_iri_unique` ON `wiki_revisions` (`iri`);--> statement-breakpoint
+CREATE UNIQUE INDEX `wiki_revisions_item_number_idx` ON `wiki_revisions` (`item_id`,`number`);

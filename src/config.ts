@@ -24,6 +24,8 @@ export interface Config {
   logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
   /** Largest request body accepted, in bytes (inbox POSTs and forms). */
   maxBodyBytes: number;
+  /** Largest file accepted by the document library, in bytes. */
+  maxUploadBytes: number;
   /** Whether a reverse proxy in front sets X-Forwarded-For (used to tell clients apart). */
   trustProxy: boolean;
 }
@@ -106,6 +108,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const maxUploadBytes = parseInteger(env.COPSE_MAX_UPLOAD_BYTES, 25 * 1024 * 1024);
+  if (maxUploadBytes === undefined || maxUploadBytes < 1024) {
+    problems.push(
+      `COPSE_MAX_UPLOAD_BYTES must be a whole number of bytes, at least 1024, e.g. 26214400 for 25 MiB (got "${env.COPSE_MAX_UPLOAD_BYTES}")`,
+    );
+  }
+
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
   if (instanceName.length === 0 || instanceName.length > 80) {
     problems.push("COPSE_INSTANCE_NAME must be 1 to 80 characters long");
@@ -125,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     registration: registration as Config["registration"],
     logLevel,
     maxBodyBytes: maxBodyBytes ?? 1024 * 1024,
+    maxUploadBytes: maxUploadBytes ?? 25 * 1024 * 1024,
     trustProxy: trustProxy ?? false,
   };
 }

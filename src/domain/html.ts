@@ -93,9 +93,42 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
-/** Cleans HTML from a remote server (or anywhere) down to Copse's allow-list. */
-export function cleanHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+/**
+ * Cleans HTML from a remote server (or anywhere) down to Copse's allow-list. With `baseUrl`
+ * (the object's id), relative links and images are resolved against the server they came
+ * from; otherwise `/logout` in a remote post would point at this instance.
+ */
+export function cleanHtml(html: string, baseUrl?: string): string {
+  if (!baseUrl) return sanitizeHtml(html, SANITIZE_OPTIONS);
+  const absolute = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value, baseUrl);
+      return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const transformTags = SANITIZE_OPTIONS.transformTags as Record<string, sanitizeHtml.Transformer>;
+  return sanitizeHtml(html, {
+    ...SANITIZE_OPTIONS,
+    transformTags: {
+      ...transformTags,
+      a: (tagName, attribs) =>
+        transformTags.a!(tagName, withAttr(attribs, "href", absolute(attribs.href))),
+      img: (tagName, attribs) =>
+        transformTags.img!(tagName, withAttr(attribs, "src", absolute(attribs.src))),
+    },
+  });
+}
+
+function withAttr(
+  attribs: sanitizeHtml.Attributes,
+  name: string,
+  value: string | undefined,
+): sanitizeHtml.Attributes {
+  const { [name]: _dropped, ...rest } = attribs;
+  return value === undefined ? rest : { ...rest, [name]: value };
 }
 
 /** Renders a user's Markdown to safe HTML. */

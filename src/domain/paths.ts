@@ -25,6 +25,11 @@ export function personPagePath(handle: string): string {
   return `/people/${encodeURIComponent(handle)}`;
 }
 
+/** The HTML page of a local person's blog entry; its canonical address, wherever it is listed. */
+export function entryPagePath(authorHandle: string, id: number): string {
+  return `${personPagePath(authorHandle)}/blog/${id}`;
+}
+
 /** The HTML page of a community; remote ones are addressed as `name@host`. */
 export function communityPagePath(handle: string, host?: string): string {
   return `/c/${encodeURIComponent(host ? `${handle}@${host}` : handle)}`;
@@ -45,6 +50,7 @@ export function itemPagePath(
       // A reply or comment lives on the page of the thread it belongs to.
       return `${itemPagePath({ id: root, kind: rootKind, rootId: root }, group)}#item-${item.id}`;
     case "entry":
+      // An entry listed in a community; local authors' entries redirect to entryPagePath.
       return `${community}/blog/${item.id}`;
     case "wiki":
       return `${community}/wiki/${item.id}`;

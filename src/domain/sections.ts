@@ -33,7 +33,11 @@ export function enabledSections(db: Db, groupId: number): Set<SectionId> {
 }
 
 /** Saves which sections a community shows (the rest are switched off). */
-export function setEnabledSections(db: Db, groupId: number, enabled: Iterable<string>): Set<SectionId> {
+export function setEnabledSections(
+  db: Db,
+  groupId: number,
+  enabled: Iterable<string>,
+): Set<SectionId> {
   const on = new Set([...enabled].filter(isSectionId));
   db.transaction((tx) => {
     for (const { id } of SECTIONS) {

@@ -1,10 +1,11 @@
-import { Article, Follow, Note, Page } from "@fedify/vocab";
+import { Article, Event, Follow, Note, Page } from "@fedify/vocab";
 import { getActor } from "../domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../domain/items.ts";
 import { findMembershipByRequest } from "../domain/membership.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { CopseContext, CopseFederation } from "./context.ts";
 import { localItemObject } from "./publish.ts";
+import { localWikiArticle, registerWikiObjects } from "./wiki.ts";
 
 /** Registers dispatchers that make the ids of activities and content Copse sends dereferenceable. */
 export function registerObjects(federation: CopseFederation): void {
@@ -25,10 +26,13 @@ export function registerObjects(federation: CopseFederation): void {
     [Page, "/ap/pages/{id}"],
     [Note, "/ap/notes/{id}"],
     [Article, "/ap/articles/{id}"],
+    [Event, "/ap/events/{id}"],
   ] as const) {
     federation
       .setObjectDispatcher(cls as typeof Note, path, (ctx, values) => {
         const item = liveLocalItem(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
+        // A wiki page is attributed to its community rather than to its first author.
+        if (item?.kind === "wiki") return localWikiArticle(ctx, item) as unknown as Note;
         return item ? (localItemObject(ctx, item) as Note) : null;
       })
       .authorize(async (ctx, values) => {
@@ -40,6 +44,7 @@ export function registerObjects(federation: CopseFederation): void {
         return false;
       });
   }
+  registerWikiObjects(federation);
 }
 
 /** A published, undeleted local item with this id. */

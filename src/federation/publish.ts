@@ -8,10 +8,12 @@ import {
   Update,
 } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
+import { getEventDetails } from "../domain/events.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
+import { withDocumentAttachment } from "./vocab/documents.ts";
 import { addressing, itemObject } from "./vocab/items.ts";
 
 const log = logger("federation", "publish");
@@ -25,13 +27,14 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
   const parent = item.parentId ? getItem(ctx.data.db, item.parentId) : undefined;
   const root =
     item.rootId && item.rootId !== item.id ? getItem(ctx.data.db, item.rootId) : undefined;
-  return itemObject(item, {
-    author,
-    groups: groupsOfItem(ctx.data.db, item.id),
-    parent,
-    root,
-    origin: ctx.origin,
-  });
+  const groups = groupsOfItem(ctx.data.db, item.id);
+  // An event's time and place live beside the item (src/domain/events.ts).
+  const event = item.kind === "event" ? getEventDetails(ctx.data.db, item.id) : undefined;
+  const object = itemObject(item, { author, groups, parent, root, origin: ctx.origin, event });
+  // A document's Article carries its file as an attachment (src/federation/vocab/documents.ts).
+  return item.kind === "document"
+    ? withDocumentAttachment(ctx.data.db, ctx.origin, item, groups[0], object)
+    : object;
 }
 
 /**
@@ -42,7 +45,7 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
 export async function announceToMembers(
   ctx: CopseContext,
   group: ActorRow,
-  payload: Activity | APObject,
+  payload: Activity | APObject | URL,
   visibility: "public" | "members",
 ): Promise<void> {
   const groupId = new URL(group.iri);

@@ -10,12 +10,16 @@ import { federationMiddleware } from "./federation.ts";
 import { pageContext, render } from "./render.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
+import { blogRoutes } from "./routes/blog.tsx";
 import { communityRoutes } from "./routes/communities.tsx";
+import { documentRoutes, documentUploadLimit, isDocumentUpload } from "./routes/documents.tsx";
+import { eventRoutes } from "./routes/events.tsx";
 import { forumRoutes } from "./routes/forum.tsx";
-import { settingsRoutes } from "./routes/settings.tsx";
 import { homeRoutes } from "./routes/home.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
+import { settingsRoutes } from "./routes/settings.tsx";
+import { wikiRoutes } from "./routes/wiki.tsx";
 import { NotFoundPage, ServerErrorPage } from "./views/errors.tsx";
 
 const log = logger("web");
@@ -39,20 +43,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         frameAncestors: ["'none'"],
       },
       crossOriginResourcePolicy: false,
+      // Routes that set their own, stricter headers keep them (file downloads).
+      overwrite: false,
     }),
   );
-  // Every body is capped before anything reads it: inbox POSTs and forms alike.
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) =>
-        c.text(`Request body too large (limit ${deps.config.maxBodyBytes} bytes)`, 413),
-    }),
-  );
+  // Every body is capped before anything reads it: inbox POSTs and forms alike. Document
+  // uploads are capped by documentUploadLimit() below instead, at their own limit.
+  const formBodyLimit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) => c.text(`Request body too large (limit ${deps.config.maxBodyBytes} bytes)`, 413),
+  });
+  app.use((c, next) => (isDocumentUpload(c) ? next() : formBodyLimit(c, next)));
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(deps.stylesheet));
   app.use(federationMiddleware());
   app.use(sessionMiddleware());
+  app.use(documentUploadLimit());
   app.use(csrfMiddleware());
 
   // Browsers that open an actor's id are sent to its page.
@@ -71,6 +77,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", profileRoutes());
   app.route("/", communityRoutes());
   app.route("/", forumRoutes());
+  app.route("/", wikiRoutes());
+  app.route("/", documentRoutes());
+  app.route("/", eventRoutes());
+  app.route("/", blogRoutes());
   app.route("/", settingsRoutes());
 
   app.notFound((c) => render(c, NotFoundPage({ ctx: pageContext(c) }), 404));

@@ -86,12 +86,19 @@ export function membersOnly(c: Context<AppEnv>, access: CommunityAccess) {
  * Answers 404 when a facilitator has switched a section off (null when it is on), so every
  * section's routes can start with `const off = sectionOff(c, access, "wiki"); if (off) return off;`.
  */
-export function sectionOff(c: Context<AppEnv>, access: CommunityAccess, section: SectionId): Promise<Response> | null {
+export function sectionOff(
+  c: Context<AppEnv>,
+  access: CommunityAccess,
+  section: SectionId,
+): Promise<Response> | null {
   if (!access.group.isLocal) return null; // a remote community's home decides its sections
   if (enabledSections(c.get("deps").db, access.group.id).has(section)) return null;
   return render(
     c,
-    <NotFoundPage ctx={pageContext(c)} message={`${access.group.name} does not use this section.`} />,
+    <NotFoundPage
+      ctx={pageContext(c)}
+      message={`${access.group.name} does not use this section.`}
+    />,
     404,
   );
 }

@@ -5,7 +5,12 @@ import type { Community } from "../../src/domain/communities.ts";
 import { composeItem, findItemByIri, groupsOfItem } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
-import { ACTIVITY_JSON, type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
+import {
+  ACTIVITY_JSON,
+  type FakeActor,
+  type FakePeer,
+  startFakePeer,
+} from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 
 const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
@@ -37,7 +42,10 @@ describe("a Mastodon user and a Copse community", () => {
       cc: [`${author.id}/followers`, garden.actor.iri],
       tag: [{ type: "Mention", href: garden.actor.iri, name: `@garden@${copse.host}` }],
     };
-    peer.serve(new URL(id).pathname, { "@context": "https://www.w3.org/ns/activitystreams", ...note });
+    peer.serve(new URL(id).pathname, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      ...note,
+    });
     return {
       "@context": "https://www.w3.org/ns/activitystreams",
       id: `${id}/activity`,
@@ -62,7 +70,9 @@ describe("a Mastodon user and a Copse community", () => {
       actor: mona.id,
       object: garden.actor.iri,
     };
-    expect((await peer.deliver(garden.actor.inboxUrl!, follow, { as: mona.path })).status).toBe(202);
+    expect((await peer.deliver(garden.actor.inboxUrl!, follow, { as: mona.path })).status).toBe(
+      202,
+    );
     await eventually(() => peer.activities("Accept").length > 0);
   });
   afterAll(async () => {
@@ -96,12 +106,18 @@ describe("a Mastodon user and a Copse community", () => {
       mona,
       `<p><span class="h-card"><a href="${garden.actor.url}" class="u-url mention">@<span>garden</span></a></span> Bulky waste collections</p><p>How do you charge for them?</p>`,
     );
-    expect((await peer.deliver(`${copse.origin}/ap/inbox`, create, { as: mona.path })).status).toBe(202);
+    expect((await peer.deliver(`${copse.origin}/ap/inbox`, create, { as: mona.path })).status).toBe(
+      202,
+    );
     const topic = await eventually(() => findItemByIri(copse.db, create.object.id));
     expect(topic.kind).toBe("topic");
     expect(topic.title).toBe("Bulky waste collections");
     expect(groupsOfItem(copse.db, topic.id).map((g) => g.iri)).toEqual([garden.actor.iri]);
-    await eventually(() => peer.activities("Announce").some((a) => (a.body.object?.id ?? a.body.object) === create.object.id));
+    await eventually(() =>
+      peer
+        .activities("Announce")
+        .some((a) => (a.body.object?.id ?? a.body.object) === create.object.id),
+    );
   });
 
   it("threads the Mastodon user's reply under a community topic", async () => {
@@ -114,7 +130,9 @@ describe("a Mastodon user and a Copse community", () => {
     });
     await publishItemChange(copse.ctx(), topic, "create");
     const reply = mastodonStatus(mona, "<p>Biennial here, annual near schools.</p>", topic.iri);
-    expect((await peer.deliver(`${copse.origin}/ap/inbox`, reply, { as: mona.path })).status).toBe(202);
+    expect((await peer.deliver(`${copse.origin}/ap/inbox`, reply, { as: mona.path })).status).toBe(
+      202,
+    );
     const stored = await eventually(() => findItemByIri(copse.db, reply.object.id));
     expect(stored.kind).toBe("reply");
     expect(stored.parentId).toBe(topic.id);
@@ -123,11 +141,19 @@ describe("a Mastodon user and a Copse community", () => {
 
   it("ignores posts from someone who does not follow the community", async () => {
     const stranger = mastodonStatus(nora, "<p>@garden Buy cheap watches</p>");
-    expect((await peer.deliver(`${copse.origin}/ap/inbox`, stranger, { as: nora.path })).status).toBe(202);
+    expect(
+      (await peer.deliver(`${copse.origin}/ap/inbox`, stranger, { as: nora.path })).status,
+    ).toBe(202);
     await new Promise((r) => setTimeout(r, 500));
     expect(findItemByIri(copse.db, stranger.object.id)).toBeUndefined();
-    expect(peer.activities("Announce").some((a) => (a.body.object?.id ?? a.body.object) === stranger.object.id)).toBe(false);
+    expect(
+      peer
+        .activities("Announce")
+        .some((a) => (a.body.object?.id ?? a.body.object) === stranger.object.id),
+    ).toBe(false);
     const noraRow = findActorByIri(copse.db, nora.id);
-    expect(noraRow ? findMembership(copse.db, garden.actor.id, noraRow.id) : undefined).toBeUndefined();
+    expect(
+      noraRow ? findMembership(copse.db, garden.actor.id, noraRow.id) : undefined,
+    ).toBeUndefined();
   });
 });

@@ -43,10 +43,10 @@ export class WebClient {
     return { response, body: await response.text() };
   }
 
-  /** POSTs a form; the CSRF token is added unless `csrf` is false. */
+  /** POSTs a form (pairs allow repeated names); the CSRF token is added unless `csrf` is false. */
   async post(
     path: string,
-    fields: Record<string, string>,
+    fields: Record<string, string> | [string, string][],
     options: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<{ response: Response; body: string }> {
     if (!this.cookies.has("copse_csrf")) await this.get("/");

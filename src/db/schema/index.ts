@@ -3,5 +3,8 @@ export * from "./accounts.ts";
 export * from "./actors.ts";
 export * from "./communities.ts";
 export * from "./content.ts";
+export * from "./documents.ts";
+export * from "./events.ts";
 export * from "./fedify.ts";
 export * from "./inbox.ts";
+export * from "./wiki.ts";

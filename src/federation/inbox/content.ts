@@ -11,6 +11,8 @@ import {
   Update as UpdateActivity,
 } from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
+import { addItemGroups } from "../../domain/blog.ts";
+import { saveRemoteDocument } from "../../domain/documents.ts";
 import {
   applyRemoteEdit,
   findItemByIri,
@@ -25,7 +27,10 @@ import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { announceToMembers } from "../publish.ts";
 import { remoteActorData } from "../vocab/actors.ts";
+import { remoteDocumentOf } from "../vocab/documents.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
+import { storeRemoteEventDetails } from "./events.ts";
+import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "content");
 // How far up a thread Copse fetches missing posts before giving up on a reply.
@@ -72,7 +77,14 @@ async function storeRemoteContent(
   const data = remoteItemData(object);
   if (!data?.authorIri) return null;
   const existing = findItemByIri(ctx.data.db, data.iri);
-  if (existing) return existing;
+  if (existing) {
+    // A blog entry in several communities is announced by each; list it in every one it names.
+    const named = (groups ?? []).filter((g) => data.addressees.includes(g.iri)).map((g) => g.id);
+    if (!existing.isLocal && !existing.parentId && named.length > 0) {
+      addItemGroups(ctx.data.db, existing.id, named);
+    }
+    return existing;
+  }
   let parent = data.inReplyTo ? findItemByIri(ctx.data.db, data.inReplyTo) : undefined;
   if (data.inReplyTo && !parent && depth < MAX_ANCESTOR_FETCHES) {
     // Deliveries race: an answer can arrive before what it answers. Fetch the missing post
@@ -112,8 +124,10 @@ async function storeRemoteContent(
     : data.isPublic
       ? visibilityFor(ctx.data.db, targets)
       : "members";
-  return insertItem(ctx.data.db, {
-    kind: data.kind,
+  // A post sharing a file joins the document library (src/federation/vocab/documents.ts).
+  const attached = await remoteDocumentOf(object);
+  const item = insertItem(ctx.data.db, {
+    kind: attached ? "document" : data.kind,
     iri: data.iri,
     authorId: author.id,
     groupIds: targets.map((g) => g.id),
@@ -127,10 +141,14 @@ async function storeRemoteContent(
     publishedAt: data.publishedAt,
     updatedAt: data.updatedAt,
   });
+  if (attached) saveRemoteDocument(ctx.data.db, item.id, attached);
+  await storeRemoteEventDetails(ctx, item, object);
+  return item;
 }
 
 /** A member (or a Mastodon user mentioning the group) posts to a community hosted here. */
 export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
+  if (await onWikiPageProposed(ctx, create)) return;
   const actorId = create.actorId;
   if (!actorId || !create.objectId) return;
   // The object must come from the signer's own server; otherwise it is fetched from its origin.
@@ -150,9 +168,10 @@ export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
   }
   const item = await storeRemoteContent(ctx, embedded, null);
   if (!item || item.isLocal) return;
-  // Every local group the post belongs to passes it on to its other members.
+  // Every local group the post belongs to passes it on to its other members, by id only: the
+  // raw object is not ours to vouch for, and receivers fetch it from its author's server.
   for (const group of groupsOfItem(ctx.data.db, item.id).filter((g) => g.isLocal)) {
-    await announceToMembers(ctx, group, embedded, item.visibility);
+    await announceToMembers(ctx, group, new URL(item.iri), item.visibility);
   }
 }
 
@@ -178,6 +197,8 @@ async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<I
   const data = fresh ? remoteItemData(fresh) : null;
   if (!data || data.authorIri !== getActor(ctx.data.db, item.authorId)?.iri) return null;
   if (actorIri !== data.authorIri && !mayChange(ctx, item, actorIri)) return null;
+  // An event's new time and place come with it (src/federation/inbox/events.ts).
+  if (fresh) await storeRemoteEventDetails(ctx, item, fresh);
   return applyRemoteEdit(ctx.data.db, item, {
     title: data.title,
     summary: data.summary,
@@ -228,6 +249,7 @@ export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
  * for *which* object it is about: the object's content is taken from its own server.
  */
 export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
+  if (await onWikiAnnounced(ctx, announce)) return;
   const group = announce.actorId ? findActorByIri(ctx.data.db, announce.actorId.href) : undefined;
   if (!group || group.type !== "Group" || group.isLocal || !hasLocalMembers(ctx, group)) {
     log.info("Ignored Announce {id}: not from a community our people belong to", {

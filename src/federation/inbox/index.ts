@@ -11,8 +11,10 @@ import {
   Follow,
   Join,
   Leave,
+  Like,
   Reject,
   Remove,
+  TentativeAccept,
   Undo,
   Update,
 } from "@fedify/vocab";
@@ -20,7 +22,9 @@ import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/path
 import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
+import { onTentativelyAccepted } from "./events.ts";
 import { onIgnored } from "./ignored.ts";
+import { onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onUpdated } from "./updates.ts";
 
@@ -38,11 +42,13 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Undo, onUndone)
     .on(Leave, onLeft)
     .on(Accept, onAccepted)
+    .on(TentativeAccept, onTentativelyAccepted)
     .on(Reject, onRejected)
     .on(Update, onUpdated)
     .on(Create, onCreated)
     .on(Delete, onDeleted)
     .on(Announce, onAnnounced)
+    .on(Like, onLiked)
     .on(Flag, onIgnored)
     .on(Block, onIgnored)
     .on(Add, onIgnored)

@@ -1,5 +1,5 @@
 import type { InboxContext } from "@fedify/fedify";
-import { type Accept, Follow, Join, type Leave, type Reject, type Undo } from "@fedify/vocab";
+import { type Accept, Follow, Join, type Leave, Like, type Reject, type Undo } from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
 import {
   applyRemoteDecision,
@@ -12,6 +12,9 @@ import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { sendMembershipDecision } from "../membership.ts";
 import { remoteActorData } from "../vocab/actors.ts";
+import { concernsEvent, onEventAnswered, onEventJoined, onEventLeft } from "./events.ts";
+import { onLikeUndone } from "./likes.ts";
+import { onWikiEditRejected } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "membership");
 
@@ -76,6 +79,8 @@ export async function onFollowed(ctx: InboxContext<ContextData>, follow: Follow)
 
 /** Handles Join. */
 export async function onJoined(ctx: InboxContext<ContextData>, join: Join): Promise<void> {
+  // A Join of an Event is an RSVP (FEP-8a8e), not a membership request.
+  if (concernsEvent(ctx, join.objectId)) return onEventJoined(ctx, join);
   await onMembershipRequested(ctx, join);
 }
 
@@ -118,6 +123,7 @@ export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Prom
     return;
   }
   const object = await undo.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+  if (object instanceof Like) return onLikeUndone(ctx, object, undo.actorId?.href ?? "");
   if (!(object instanceof Follow || object instanceof Join)) {
     log.debug("Ignored Undo of {type}", { type: object?.constructor.name });
     return;
@@ -131,6 +137,7 @@ export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Prom
 
 /** Handles Leave (Mobilizon). */
 export async function onLeft(ctx: InboxContext<ContextData>, leave: Leave): Promise<void> {
+  if (concernsEvent(ctx, leave.objectId)) return onEventLeft(ctx, leave);
   await onMembershipEnded(ctx, leave.objectId, leave);
 }
 
@@ -159,6 +166,7 @@ async function requestAnswered(ctx: InboxContext<ContextData>, answer: Accept | 
 
 /** A remote group accepted one of our people. */
 export async function onAccepted(ctx: InboxContext<ContextData>, accept: Accept): Promise<void> {
+  if (concernsEvent(ctx, accept.objectId)) return onEventAnswered(ctx, accept);
   const membership = await requestAnswered(ctx, accept);
   if (!membership) {
     log.info("Ignored Accept {id}: it answers no request of ours", { id: accept.id?.href });
@@ -173,6 +181,8 @@ export async function onAccepted(ctx: InboxContext<ContextData>, accept: Accept)
 
 /** A remote group rejected one of our people (or removed them). */
 export async function onRejected(ctx: InboxContext<ContextData>, reject: Reject): Promise<void> {
+  if (concernsEvent(ctx, reject.objectId)) return onEventAnswered(ctx, reject);
+  if (await onWikiEditRejected(ctx, reject)) return;
   const membership = await requestAnswered(ctx, reject);
   if (!membership) {
     log.info("Ignored Reject {id}: it answers no request of ours", { id: reject.id?.href });

@@ -1,6 +1,7 @@
 import {
   type Object as APObject,
   Article,
+  Event,
   Mention,
   Note,
   Page,
@@ -8,9 +9,11 @@ import {
   Source,
 } from "@fedify/vocab";
 import type { ActorRow } from "../../domain/actors.ts";
+import type { EventRow } from "../../domain/events.ts";
 import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
 import type { ItemKind, ItemRow } from "../../domain/items.ts";
-import { itemPagePath } from "../../domain/paths.ts";
+import { entryPagePath, itemPagePath } from "../../domain/paths.ts";
+import { eventObject } from "./events.ts";
 
 /** What an item's ActivityStreams object needs besides the item itself. */
 export interface ItemContext {
@@ -19,6 +22,8 @@ export interface ItemContext {
   parent: ItemRow | undefined;
   root: ItemRow | undefined;
   origin: string;
+  /** An event's time and place (events only; see src/federation/vocab/events.ts). */
+  event?: EventRow | undefined;
 }
 
 /**
@@ -45,7 +50,13 @@ export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
     source: item.bodySource
       ? new Source({ content: item.bodySource, mediaType: "text/markdown" })
       : null,
-    url: firstGroup ? new URL(itemPagePath(item, firstGroup), ctx.origin) : null,
+    // An entry's page is on its author's blog; a comment's is on its entry's page.
+    url:
+      item.kind === "entry"
+        ? new URL(entryPagePath(ctx.author.handle, item.id), ctx.origin)
+        : firstGroup
+          ? new URL(itemPagePath(item, firstGroup, ctx.root?.kind), ctx.origin)
+          : null,
     published: Temporal.Instant.fromEpochMilliseconds(item.publishedAt.getTime()),
     updated:
       item.updatedAt.getTime() !== item.publishedAt.getTime()
@@ -68,6 +79,8 @@ export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
       return new Page({ ...values, name: item.title });
     case "reply":
       return new Note(values);
+    case "event":
+      return eventObject(values, item.title, ctx.event);
     default:
       return new Article({ ...values, name: item.title, summary: item.summary || null });
   }
@@ -99,15 +112,17 @@ const TITLE_FROM_TEXT_MAX = 120;
  */
 export function remoteItemData(object: APObject): RemoteItemData | null {
   if (!object.id) return null;
-  if (!(object instanceof Note || object instanceof Page || object instanceof Article)) return null;
-  const bodyHtml = cleanHtml(object.content?.toString() ?? "");
+  if (!isContentObject(object)) return null;
+  const bodyHtml = cleanHtml(object.content?.toString() ?? "", object.id.href);
   const inReplyTo = object.replyTargetId?.href ?? null;
   const name = object.name?.toString().trim() ?? "";
   let kind: ItemKind;
   let title = name;
   if (inReplyTo) kind = "reply";
+  else if (object instanceof Event) kind = "event";
   else if (object instanceof Article) kind = "entry";
   else kind = "topic";
+  if (kind === "event" && !title) title = "Untitled event";
   if (kind === "topic" && !title) {
     // Mastodon's text starts with the mention of the group; drop leading mentions.
     const text = htmlToPlainText(bodyHtml).replace(/^(\s*@[\w.-]+(@[\w.:-]+)?)+\s*/, "");
@@ -136,6 +151,11 @@ export function remoteItemData(object: APObject): RemoteItemData | null {
 }
 
 /** Whether an object is a kind of content Copse stores. */
-export function isContentObject(object: unknown): object is Note | Page | Article {
-  return object instanceof Note || object instanceof Page || object instanceof Article;
+export function isContentObject(object: unknown): object is Note | Page | Article | Event {
+  return (
+    object instanceof Note ||
+    object instanceof Page ||
+    object instanceof Article ||
+    object instanceof Event
+  );
 }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { findLocalActor } from "../../domain/actors.ts";
+import { listEntries } from "../../domain/blog.ts";
 import { findCommunityByActorId } from "../../domain/communities.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import { isActiveMember, listMembershipsOf } from "../../domain/membership.ts";
@@ -47,6 +48,10 @@ export function profileRoutes(): Hono<AppEnv> {
         person={person}
         communities={groups}
         isSelf={viewer?.id === person.id}
+        entries={
+          listEntries(db, person.id, { viewerId: viewer?.id, pageSize: 3, publishedOnly: true })
+            .entries
+        }
       />,
     );
   });

@@ -19,19 +19,42 @@ export function settingsRoutes(): Hono<AppEnv> {
     const access = communityAccess(c);
     if (!access || !access.group.isLocal) return communityNotFound(c);
     if (!access.canModerate) {
-      return render(c, <ForbiddenPage ctx={pageContext(c)} message="Only this community's facilitators can change its settings." />, 403);
+      return render(
+        c,
+        <ForbiddenPage
+          ctx={pageContext(c)}
+          message="Only this community's facilitators can change its settings."
+        />,
+        403,
+      );
     }
-    return render(c, <CommunitySettingsPage ctx={pageContext(c)} access={access} sections={enabledSections(c.get("deps").db, access.group.id)} />);
+    return render(
+      c,
+      <CommunitySettingsPage
+        ctx={pageContext(c)}
+        access={access}
+        sections={enabledSections(c.get("deps").db, access.group.id)}
+      />,
+    );
   });
 
   app.post("/c/:ref/settings", async (c) => {
     const access = communityAccess(c);
     if (!access || !access.group.isLocal) return communityNotFound(c);
     if (!access.canModerate) {
-      return render(c, <ForbiddenPage ctx={pageContext(c)} message="Only this community's facilitators can change its settings." />, 403);
+      return render(
+        c,
+        <ForbiddenPage
+          ctx={pageContext(c)}
+          message="Only this community's facilitators can change its settings."
+        />,
+        403,
+      );
     }
     const body = await c.req.parseBody({ all: true });
-    const chosen = ([] as unknown[]).concat(body.sections ?? []).filter((v): v is string => typeof v === "string");
+    const chosen = ([] as unknown[])
+      .concat(body.sections ?? [])
+      .filter((v): v is string => typeof v === "string");
     const on = setEnabledSections(c.get("deps").db, access.group.id, chosen);
     log.info("{who} set the sections of {group} to {sections}", {
       who: c.get("account")!.actor.handle,

@@ -1,9 +1,9 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { CommunitySummary } from "../../../domain/communities.ts";
 import type { ItemRow } from "../../../domain/items.ts";
-import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
 import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
+import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import {
   Button,
   ButtonLink,

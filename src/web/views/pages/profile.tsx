@@ -1,4 +1,5 @@
 import type { ActorRow } from "../../../domain/actors.ts";
+import type { EntrySummary } from "../../../domain/blog.ts";
 import { communityPagePath } from "../../../domain/paths.ts";
 import {
   Button,
@@ -11,6 +12,7 @@ import {
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { MultilineText } from "../text.tsx";
+import { BlogTeaser } from "./blog.tsx";
 
 /** A person's public profile with the communities the viewer may see. */
 export function ProfilePage(props: {
@@ -18,6 +20,8 @@ export function ProfilePage(props: {
   person: ActorRow;
   communities: ActorRow[];
   isSelf: boolean;
+  /** The newest entries of their blog the viewer may see. */
+  entries?: EntrySummary[];
 }) {
   const p = props.person;
   return (
@@ -47,6 +51,7 @@ export function ProfilePage(props: {
       </dl>
       <h2 class="govuk-heading-m">About</h2>
       {p.summary ? <MultilineText text={p.summary} /> : <p class="govuk-body">Nothing here yet.</p>}
+      <BlogTeaser person={p} entries={props.entries ?? []} />
       <h2 class="govuk-heading-m">Communities</h2>
       {props.communities.length === 0 ? (
         <p class="govuk-body">Not a member of any community yet.</p>

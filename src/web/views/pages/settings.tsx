@@ -4,7 +4,11 @@ import { Button, Checkboxes, CsrfField } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 
 /** A facilitator's settings for a community: which sections it shows. */
-export function CommunitySettingsPage(props: { ctx: PageContext; access: CommunityAccess; sections: Set<SectionId> }) {
+export function CommunitySettingsPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  sections: Set<SectionId>;
+}) {
   const { access } = props;
   return (
     <Layout ctx={props.ctx} title={`Settings – ${access.group.name}`} backLink={access.path}>

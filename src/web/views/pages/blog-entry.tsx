@@ -1,0 +1,297 @@
+import type { ActorRow } from "../../../domain/actors.ts";
+import type { ItemRow } from "../../../domain/items.ts";
+import { communityPagePath } from "../../../domain/paths.ts";
+import {
+  Button,
+  CsrfField,
+  ErrorSummary,
+  errorFor,
+  type FieldError,
+  Tag,
+  Textarea,
+} from "../components.tsx";
+import { Layout, type PageContext } from "../layout.tsx";
+import { ActorLink, ItemBody, When } from "./items.tsx";
+
+/** What the viewer may do on an entry's page. */
+export interface EntryPermissions {
+  comment: boolean;
+  editEntry: boolean;
+  deleteEntry: boolean;
+  editComment: (comment: ItemRow) => boolean;
+  deleteComment: (comment: ItemRow) => boolean;
+}
+
+/** A refused comment: which form it came from, what was typed and what was wrong. */
+export interface CommentProblem {
+  parentId: number;
+  body: string;
+  error: FieldError;
+}
+
+/** The field name (and so the textarea id) of the comment form answering an item. */
+export function commentField(entry: ItemRow, parentId: number): string {
+  return parentId === entry.id ? "comment" : `reply-${parentId}`;
+}
+
+/** A comment form: at the foot of the entry, or inside a comment's "Reply" disclosure. */
+function CommentForm(props: {
+  ctx: PageContext;
+  entry: ItemRow;
+  base: string;
+  parentId: number;
+  problem?: CommentProblem | undefined;
+}) {
+  const field = commentField(props.entry, props.parentId);
+  const problem = props.problem?.parentId === props.parentId ? props.problem : undefined;
+  return (
+    <form method="post" action={`${props.base}/comment`} novalidate>
+      <CsrfField token={props.ctx.csrfToken} />
+      <input type="hidden" name="parent" value={String(props.parentId)} />
+      <Textarea
+        name="body"
+        id={field}
+        label={props.parentId === props.entry.id ? "Add a comment" : "Your reply"}
+        labelClass={props.parentId === props.entry.id ? "govuk-label--m" : undefined}
+        value={problem?.body}
+        error={problem?.error.message}
+        rows={props.parentId === props.entry.id ? 5 : 4}
+      />
+      <Button>{props.parentId === props.entry.id ? "Post comment" : "Post reply"}</Button>
+    </form>
+  );
+}
+
+/** One comment with the answers to it nested below. */
+function Comment(props: {
+  ctx: PageContext;
+  entry: ItemRow;
+  item: ItemRow;
+  base: string;
+  authors: Map<number, ActorRow>;
+  children: Map<number, ItemRow[]>;
+  may: EntryPermissions;
+  problem?: CommentProblem | undefined;
+}) {
+  const { item, base } = props;
+  const author = props.authors.get(item.authorId);
+  const answers = props.children.get(item.id) ?? [];
+  return (
+    <li class="copse-post" id={`item-${item.id}`}>
+      <article aria-labelledby={`item-${item.id}-by`}>
+        <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
+          {author ? <ActorLink actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+          {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
+        </p>
+        <ItemBody item={item} />
+        <div class="copse-post__actions">
+          {props.may.comment ? (
+            <details class="govuk-details" open={props.problem?.parentId === item.id}>
+              <summary class="govuk-details__summary">
+                <span class="govuk-details__summary-text">Reply</span>
+              </summary>
+              <div class="govuk-details__text">
+                <CommentForm {...props} parentId={item.id} />
+              </div>
+            </details>
+          ) : null}
+          {props.may.editComment(item) || props.may.deleteComment(item) ? (
+            <p class="govuk-body-s">
+              {props.may.editComment(item) ? (
+                <a class="govuk-link" href={`${base}/comments/${item.id}/edit`}>
+                  Edit<span class="govuk-visually-hidden"> this comment</span>
+                </a>
+              ) : null}{" "}
+              {props.may.deleteComment(item) ? (
+                <a class="govuk-link" href={`${base}/comments/${item.id}/delete`}>
+                  Delete<span class="govuk-visually-hidden"> this comment</span>
+                </a>
+              ) : null}
+            </p>
+          ) : null}
+        </div>
+      </article>
+      {answers.length > 0 ? (
+        <ul class="copse-thread">
+          {answers.map((answer) => (
+            <Comment {...props} item={answer} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+/** An entry with its threaded comments and, for those who may, a comment form. */
+export function EntryPage(props: {
+  ctx: PageContext;
+  entry: ItemRow;
+  author: ActorRow;
+  /** The communities the viewer may see it is published in. */
+  groups: ActorRow[];
+  comments: ItemRow[];
+  authors: Map<number, ActorRow>;
+  /** The entry's canonical page, which its forms post to. */
+  base: string;
+  backLink: string;
+  may: EntryPermissions;
+  problem?: CommentProblem | undefined;
+}) {
+  const { entry, author, base } = props;
+  // Comments whose parent was deleted hang from the entry, so nobody's answer disappears.
+  const ids = new Set([entry.id, ...props.comments.map((r) => r.id)]);
+  const children = new Map<number, ItemRow[]>();
+  for (const comment of props.comments) {
+    const parent = comment.parentId && ids.has(comment.parentId) ? comment.parentId : entry.id;
+    children.set(parent, [...(children.get(parent) ?? []), comment]);
+  }
+  const topLevel = children.get(entry.id) ?? [];
+  const errors = props.problem ? [props.problem.error] : [];
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={entry.title}
+      errors={errors.length > 0}
+      backLink={props.backLink}
+    >
+      <ErrorSummary errors={errors} />
+      <span class="govuk-caption-l">Blog of {author.name}</span>
+      <h1 class="govuk-heading-l">
+        {entry.title} {entry.status === "draft" ? <Tag colour="grey">Draft</Tag> : null}
+      </h1>
+      {entry.status === "draft" ? (
+        <div class="govuk-inset-text">
+          This entry is a draft: only you can see it. Edit it and choose Publish to share it.
+        </div>
+      ) : null}
+      <p class="govuk-body-s copse-post__meta">
+        By <ActorLink actor={author} />, <When date={entry.publishedAt} />
+        {entry.updatedAt.getTime() !== entry.publishedAt.getTime() ? (
+          <>
+            {" "}
+            (updated <When date={entry.updatedAt} />)
+          </>
+        ) : null}
+      </p>
+      {entry.summary ? <p class="govuk-body-l">{entry.summary}</p> : null}
+      <ItemBody item={entry} />
+      <p class="govuk-body-s">
+        {props.groups.length === 0 ? (
+          `Published on the blog of ${author.name}.`
+        ) : (
+          <>
+            Published in{" "}
+            {props.groups.map((g, i) => (
+              <>
+                {i > 0 ? ", " : ""}
+                <a
+                  class="govuk-link"
+                  href={`${communityPagePath(g.handle, g.isLocal ? undefined : g.host)}/blog`}
+                >
+                  {g.name}
+                </a>
+              </>
+            ))}
+            .
+          </>
+        )}
+      </p>
+      {!author.isLocal && entry.url ? (
+        <p class="govuk-body-s">
+          Written on {author.host}.{" "}
+          <a class="govuk-link" href={entry.url} rel="nofollow noopener">
+            See the original
+          </a>
+        </p>
+      ) : null}
+      {props.may.editEntry || props.may.deleteEntry ? (
+        <p class="govuk-body">
+          {props.may.editEntry ? (
+            <a class="govuk-link" href={`${base}/edit`}>
+              Edit<span class="govuk-visually-hidden"> this entry</span>
+            </a>
+          ) : null}{" "}
+          {props.may.deleteEntry ? (
+            <a class="govuk-link" href={`${base}/delete`}>
+              Delete<span class="govuk-visually-hidden"> this entry</span>
+            </a>
+          ) : null}
+        </p>
+      ) : null}
+      <h2 class="govuk-heading-m">
+        Comments ({props.comments.filter((c) => !c.deletedAt).length})
+      </h2>
+      {topLevel.length === 0 ? (
+        <p class="govuk-body">No comments yet.</p>
+      ) : (
+        <ul class="copse-thread copse-thread--root">
+          {topLevel.map((item) => (
+            <Comment
+              ctx={props.ctx}
+              entry={entry}
+              item={item}
+              base={base}
+              authors={props.authors}
+              children={children}
+              may={props.may}
+              problem={props.problem}
+            />
+          ))}
+        </ul>
+      )}
+      {props.may.comment ? (
+        <CommentForm
+          ctx={props.ctx}
+          entry={entry}
+          base={base}
+          parentId={entry.id}
+          problem={props.problem}
+        />
+      ) : entry.status === "published" && !props.ctx.user ? (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/signin?return=${encodeURIComponent(base)}`}>
+            Sign in
+          </a>{" "}
+          to comment.
+        </p>
+      ) : null}
+    </Layout>
+  );
+}
+
+/** The form for editing one's own comment. */
+export function CommentFormPage(props: {
+  ctx: PageContext;
+  action: string;
+  backLink: string;
+  body: string;
+  errors?: FieldError[];
+}) {
+  const errors = props.errors ?? [];
+  return (
+    <Layout
+      ctx={props.ctx}
+      title="Edit comment"
+      errors={errors.length > 0}
+      backLink={props.backLink}
+    >
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-two-thirds">
+          <ErrorSummary errors={errors} />
+          <h1 class="govuk-heading-l">Edit comment</h1>
+          <form method="post" action={props.action} novalidate>
+            <CsrfField token={props.ctx.csrfToken} />
+            <Textarea
+              name="body"
+              label="Comment"
+              value={props.body}
+              error={errorFor(errors, "body")}
+              rows={6}
+            />
+            <Button>Save comment</Button>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,98 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  chromiumAvailable,
+  clickAndLoad,
+  expectNoA11yViolations,
+  expectVisible,
+  launchBrowser,
+  SKIP_MESSAGE,
+  screenshot,
+} from "../helpers/browser.ts";
+import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+
+// The blog journey clicked through in Chromium: Alice writes an entry into
+// a community, Bob comments on it. Every page the journey lands on is checked with axe-core.
+
+const browserMissing = !chromiumAvailable();
+if (browserMissing) console.warn(SKIP_MESSAGE);
+
+describe.skipIf(browserMissing)("the blog in a browser", () => {
+  let instance: TestInstance;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let alice: Page;
+  let bob: Page;
+
+  const main = (page: Page) => page.getByRole("main");
+  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
+
+  async function signedInPage(handle: string): Promise<Page> {
+    // JavaScript stays on only because axe runs in the page; Copse itself ships none.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(new URL("/signin", instance.origin).href);
+    await page.getByLabel("Handle or email address").fill(handle);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
+    return page;
+  }
+
+  beforeAll(async () => {
+    instance = await startTestInstance("Blogwood");
+    const owner = await instance.createUser("alice", { name: "Alice Adams" });
+    await instance.createUser("bob", { name: "Bob Brown" });
+    instance.createCommunity("highways", owner, "public");
+    const launched = await launchBrowser();
+    if (!launched) throw new Error(SKIP_MESSAGE);
+    browser = launched;
+    alice = await signedInPage("alice");
+    bob = await signedInPage("bob");
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await instance?.close();
+  });
+
+  it("writes an entry into a community, with errors first, and comments on it", async () => {
+    await alice.goto(new URL("/c/highways/blog", instance.origin).href);
+    await a11y(alice);
+    await clickAndLoad(alice, main(alice).getByRole("link", { name: "Write an entry" }));
+    expect(await alice.getByLabel("Highways").isChecked()).toBe(true);
+    await a11y(alice);
+
+    // Publishing with no title comes back with the error summary and the text kept.
+    await alice.getByLabel("Entry", { exact: true }).fill("We grit **bus routes** first.");
+    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Publish" }));
+    expect(await alice.title()).toMatch(/^Error: Write a blog entry/);
+    await expectVisible(alice.locator(".govuk-error-summary").getByText("Enter a title"));
+    expect(await alice.getByLabel("Entry", { exact: true }).inputValue()).toContain("bus routes");
+    await a11y(alice);
+
+    await alice.getByLabel("Title").fill("Gritting routes this winter");
+    await alice.getByLabel("Summary (optional)").fill("Bus routes first, then schools.");
+    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Publish" }));
+    expect(new URL(alice.url()).pathname).toMatch(/^\/people\/alice\/blog\/\d+$/);
+    await expectVisible(alice.getByRole("heading", { level: 1, name: /Gritting routes/ }));
+    await a11y(alice);
+    const entryUrl = alice.url();
+
+    await bob.goto(entryUrl);
+    await bob.getByLabel("Add a comment").fill("We do the same near schools.");
+    await clickAndLoad(bob, main(bob).getByRole("button", { name: "Post comment" }));
+    await expectVisible(main(bob).getByText("We do the same near schools."));
+    await expectVisible(bob.getByRole("heading", { name: "Comments (1)" }));
+    await a11y(bob);
+    await screenshot(bob, "blog-entry");
+
+    for (const path of ["/people/alice/blog", "/people/alice", "/c/highways/blog"]) {
+      await bob.goto(new URL(path, instance.origin).href);
+      await expectVisible(main(bob).getByText("Gritting routes this winter"));
+      await a11y(bob);
+    }
+  });
+});
