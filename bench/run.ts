@@ -1,5 +1,6 @@
 import "../src/temporal.ts";
 import { benchQueue } from "./queue.ts";
+import { benchSearch } from "./search.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
 
 // `npm run bench`: every benchmark prints its own figures. Machines are noisy: compare medians
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   queue: benchQueue,
   web: benchWeb,
   join: benchJoinRoundTrip,
+  search: benchSearch,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

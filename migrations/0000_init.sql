@@ -85,6 +85,20 @@ CREATE TABLE `memberships` (
 CREATE UNIQUE INDEX `memberships_group_member_idx` ON `memberships` (`group_id`,`member_id`);--> statement-breakpoint
 CREATE INDEX `memberships_member_idx` ON `memberships` (`member_id`);--> statement-breakpoint
 CREATE INDEX `memberships_group_state_idx` ON `memberships` (`group_id`,`state`);--> statement-breakpoint
+CREATE TABLE `contacts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`follower_id` integer NOT NULL,
+	`followee_id` integer NOT NULL,
+	`state` text NOT NULL,
+	`request_iri` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`follower_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`followee_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `contacts_request_iri_unique` ON `contacts` (`request_iri`);--> statement-breakpoint
+CREATE UNIQUE INDEX `contacts_pair_idx` ON `contacts` (`follower_id`,`followee_id`);--> statement-breakpoint
+CREATE INDEX `contacts_followee_idx` ON `contacts` (`followee_id`,`state`);--> statement-breakpoint
 CREATE TABLE `community_sections` (
 	`group_id` integer NOT NULL,
 	`section` text NOT NULL,
@@ -209,6 +223,69 @@ CREATE TABLE `inbox_seen` (
 	`received_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `messages` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`iri` text NOT NULL,
+	`sender_id` integer NOT NULL,
+	`recipient_id` integer NOT NULL,
+	`body_html` text NOT NULL,
+	`body_source` text,
+	`in_reply_to_iri` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`read_at` integer,
+	FOREIGN KEY (`sender_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`recipient_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `messages_iri_unique` ON `messages` (`iri`);--> statement-breakpoint
+CREATE INDEX `messages_sender_recipient_idx` ON `messages` (`sender_id`,`recipient_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `messages_recipient_unread_idx` ON `messages` (`recipient_id`,`read_at`);--> statement-breakpoint
+CREATE TABLE `person_profiles` (
+	`actor_id` integer PRIMARY KEY NOT NULL,
+	`location` text DEFAULT '' NOT NULL,
+	`email` text DEFAULT '' NOT NULL,
+	`email_visibility` text DEFAULT 'contacts' NOT NULL,
+	`phone` text DEFAULT '' NOT NULL,
+	`phone_visibility` text DEFAULT 'contacts' NOT NULL,
+	`website` text DEFAULT '' NOT NULL,
+	`website_visibility` text DEFAULT 'public' NOT NULL,
+	`service_areas` text DEFAULT '' NOT NULL,
+	`photo_updated_at` integer,
+	`icon_url` text,
+	`approve_contacts` integer DEFAULT false NOT NULL,
+	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `person_tags` (
+	`actor_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`tag` text NOT NULL,
+	PRIMARY KEY(`actor_id`, `kind`, `tag`),
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `person_tags_tag_idx` ON `person_tags` (`tag`);--> statement-breakpoint
+CREATE TABLE `taggings` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`item_id` integer NOT NULL,
+	`tag_id` integer NOT NULL,
+	`tagger_id` integer NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`tag_id`) REFERENCES `tags`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`tagger_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `taggings_item_tag_tagger_idx` ON `taggings` (`item_id`,`tag_id`,`tagger_id`);--> statement-breakpoint
+CREATE INDEX `taggings_tag_idx` ON `taggings` (`tag_id`);--> statement-breakpoint
+CREATE TABLE `tags` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text NOT NULL,
+	`display` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `tags_name_unique` ON `tags` (`name`);--> statement-breakpoint
 CREATE TABLE `wiki_pending_edits` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`group_id` integer NOT NULL,

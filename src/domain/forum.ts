@@ -1,8 +1,9 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
-import type { ItemRow } from "./items.ts";
+import type { ItemKind, ItemRow } from "./items.ts";
 
 /** How the topic list is ordered or filtered. */
 export type TopicSort = "current" | "az" | "mine";
@@ -93,17 +94,31 @@ export function listTopics(
   };
 }
 
+/** One line of a community's "what's new": the item, its author and its thread's first kind. */
+export interface RecentItem {
+  item: ItemRow;
+  author: ActorRow;
+  /** The kind of the item that starts its thread (its own kind when it starts one). */
+  rootKind: ItemKind;
+}
+
+/** The thread's first item, joined to each reply or comment to learn which page it is on. */
+const roots = alias(items, "roots");
+
 /** The newest items of any kind in a community, for its home page's "what's new". */
-export function recentInGroup(
-  db: Db,
-  groupId: number,
-  limit = 10,
-): { item: ItemRow; author: ActorRow }[] {
+export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[] {
+  // A reply's link depends on what it answers (a topic, a blog entry, a document, an event),
+  // so the root comes in the same query rather than one look-up per reply.
   return db
-    .select({ item: items, author: actors })
+    .select({
+      item: items,
+      author: actors,
+      rootKind: sql<ItemKind>`coalesce(${roots.kind}, ${items.kind})`,
+    })
     .from(items)
     .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
     .innerJoin(actors, eq(actors.id, items.authorId))
+    .leftJoin(roots, eq(roots.id, items.rootId))
     .where(
       and(eq(itemGroups.groupId, groupId), isNull(items.deletedAt), eq(items.status, "published")),
     )

@@ -1,10 +1,12 @@
 import type { Context } from "@fedify/fedify";
 import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
-import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
+import { Application, Endpoints, Group, Person } from "@fedify/vocab";
 import { type ActorRow, findLocalActor, getActorKeys, saveActorKeys } from "../domain/actors.ts";
 import { ACTOR_PATH, INSTANCE_ACTOR } from "../domain/paths.ts";
+import { getPersonProfile, listPersonTags } from "../domain/person-details.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
+import { personExtras } from "./vocab/people.ts";
 import { textToHtml } from "./vocab/text.ts";
 
 const log = logger("federation", "actors");
@@ -51,15 +53,21 @@ export async function localActorObject(ctx: Context<ContextData>, row: ActorRow)
   if (row.type === "Application") {
     return new Application({ ...common, manuallyApprovesFollowers: true, discoverable: false });
   }
-  const attachments: PropertyValue[] = [];
-  if (row.jobTitle) attachments.push(new PropertyValue({ name: "Job title", value: row.jobTitle }));
-  if (row.organisation) {
-    attachments.push(new PropertyValue({ name: "Organisation", value: row.organisation }));
-  }
+  const db = ctx.data.db;
+  const profile = getPersonProfile(db, row.id);
+  const extras = personExtras(
+    ctx.origin,
+    row,
+    profile,
+    listPersonTags(db, row.id, "expertise"),
+    listPersonTags(db, row.id, "interest"),
+  );
   return new Person({
     ...common,
-    attachments,
-    manuallyApprovesFollowers: false,
+    attachments: extras.attachments,
+    tags: extras.tags,
+    icon: extras.icon,
+    manuallyApprovesFollowers: profile.approveContacts,
     discoverable: true,
   });
 }

@@ -3,6 +3,7 @@ import type { Recipient } from "@fedify/vocab";
 import { Person } from "@fedify/vocab";
 import { findLocalActor } from "../domain/actors.ts";
 import { findCommunityByActorId } from "../domain/communities.ts";
+import { listContactFollowers } from "../domain/contacts.ts";
 import { listMembers, listMembershipsOf } from "../domain/membership.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
@@ -23,8 +24,14 @@ export function registerCollections(federation: CopseFederation): void {
     .setFollowersDispatcher("/ap/actors/{identifier}/followers", (ctx, identifier) => {
       const actor = findLocalActor(ctx.data.db, identifier);
       if (!actor) return null;
-      if (actor.type !== "Group") return { items: [] };
-      const items: Recipient[] = listMembers(ctx.data.db, actor.id).map(({ member }) => ({
+      // A person's followers are the people who have them as an accepted contact.
+      const followers =
+        actor.type === "Group"
+          ? listMembers(ctx.data.db, actor.id).map(({ member }) => member)
+          : actor.type === "Person"
+            ? listContactFollowers(ctx.data.db, actor.id)
+            : [];
+      const items: Recipient[] = followers.map((member) => ({
         id: new URL(member.iri),
         inboxId: member.inboxUrl ? new URL(member.inboxUrl) : null,
         endpoints: member.sharedInboxUrl ? { sharedInbox: new URL(member.sharedInboxUrl) } : null,
@@ -34,6 +41,7 @@ export function registerCollections(federation: CopseFederation): void {
     .setCounter((ctx, identifier) => {
       const actor = findLocalActor(ctx.data.db, identifier);
       if (!actor) return null;
+      if (actor.type === "Person") return listContactFollowers(ctx.data.db, actor.id).length;
       return actor.type === "Group" ? listMembers(ctx.data.db, actor.id).length : 0;
     })
     .authorize((ctx, identifier) => mayReadMembership(ctx, identifier));
@@ -88,6 +96,6 @@ async function mayReadMembership(
   identifier: string,
 ): Promise<boolean> {
   const group = findLocalActor(ctx.data.db, identifier);
-  if (!group || group.type !== "Group") return true; // the dispatcher answers 404 or an empty list
+  if (group?.type !== "Group") return true; // the dispatcher answers 404 or an empty list
   return signerMayReadGroup(ctx, group);
 }

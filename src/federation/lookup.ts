@@ -3,6 +3,7 @@ import { validatePublicUrl } from "@fedify/vocab-runtime";
 import { type ActorRow, findActorByIri, upsertRemoteActor } from "../domain/actors.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
+import { refreshRemotePerson } from "./people.ts";
 import { remoteActorData } from "./vocab/actors.ts";
 
 const log = logger("federation", "lookup");
@@ -91,7 +92,9 @@ export async function fetchAndStoreActor(ctx: CopseContext, iri: string): Promis
   if (!data || data.iri !== new URL(iri).href) {
     throw new LookupError(`${iri} did not describe itself`);
   }
-  return upsertRemoteActor(ctx.data.db, data);
+  const row = upsertRemoteActor(ctx.data.db, data);
+  await refreshRemotePerson(ctx.data.db, row, object);
+  return row;
 }
 
 /**

@@ -4,6 +4,7 @@ import { findItemByIri, groupsOfItem } from "../domain/items.ts";
 import { findMembershipByRequest } from "../domain/membership.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { CopseContext, CopseFederation } from "./context.ts";
+import { localMessageNote, signerMayReadMessage } from "./messages.ts";
 import { localItemObject } from "./publish.ts";
 import { localWikiArticle, registerWikiObjects } from "./wiki.ts";
 
@@ -33,11 +34,15 @@ export function registerObjects(federation: CopseFederation): void {
         const item = liveLocalItem(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
         // A wiki page is attributed to its community rather than to its first author.
         if (item?.kind === "wiki") return localWikiArticle(ctx, item) as unknown as Note;
-        return item ? (localItemObject(ctx, item) as Note) : null;
+        if (!item) return localMessageNote(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
+        return localItemObject(ctx, item) as Note;
       })
       .authorize(async (ctx, values) => {
         const item = liveLocalItem(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
-        if (!item || item.visibility === "public") return true;
+        // Private messages share the Notes path; only their two people may read them.
+        if (!item)
+          return signerMayReadMessage(ctx, ctx.getObjectUri(cls as typeof Note, values).href);
+        if (item.visibility === "public") return true;
         for (const group of groupsOfItem(ctx.data.db, item.id)) {
           if (await signerMayReadGroup(ctx, group)) return true;
         }

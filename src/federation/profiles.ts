@@ -1,5 +1,6 @@
 import { Update } from "@fedify/vocab";
 import type { ActorRow } from "../domain/actors.ts";
+import { listContactFollowers } from "../domain/contacts.ts";
 import { listMembershipsOf } from "../domain/membership.ts";
 import { logger } from "../logging.ts";
 import { localActorObject } from "./actors.ts";
@@ -9,13 +10,17 @@ import { newActivityIri, recipientOf } from "./membership.ts";
 const log = logger("federation", "profiles");
 
 /**
- * Tells the remote communities a person belongs to that their profile changed, so member
- * lists elsewhere show the new name. Local communities read the same database.
+ * Tells the remote communities a person belongs to, and remote people who have them as a
+ * contact, that their profile changed. Local readers use the same database.
  */
 export async function publishProfileUpdate(ctx: CopseContext, person: ActorRow): Promise<void> {
   const recipients = listMembershipsOf(ctx.data.db, person.id)
     .filter(({ membership, group }) => membership.state === "active" && !group.isLocal)
     .map(({ group }) => recipientOf(group));
+  // Remote people who have this person as a contact keep a copy of the profile too.
+  for (const follower of listContactFollowers(ctx.data.db, person.id)) {
+    if (!follower.isLocal) recipients.push(recipientOf(follower));
+  }
   if (recipients.length === 0) return;
   const actor = await localActorObject(ctx, person);
   const update = new Update({
@@ -26,7 +31,7 @@ export async function publishProfileUpdate(ctx: CopseContext, person: ActorRow):
   await ctx.sendActivity({ identifier: person.handle }, recipients, update, {
     preferSharedInbox: true,
   });
-  log.info("Sent the profile of {person} to {count} communities", {
+  log.info("Sent the profile of {person} to {count} communities and contacts", {
     person: person.handle,
     count: recipients.length,
   });

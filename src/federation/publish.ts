@@ -10,6 +10,7 @@ import {
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import { getEventDetails } from "../domain/events.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
+import { tagsOfItem } from "../domain/tags.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
@@ -30,7 +31,16 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
   const groups = groupsOfItem(ctx.data.db, item.id);
   // An event's time and place live beside the item (src/domain/events.ts).
   const event = item.kind === "event" ? getEventDetails(ctx.data.db, item.id) : undefined;
-  const object = itemObject(item, { author, groups, parent, root, origin: ctx.origin, event });
+  const hashtags = tagsOfItem(ctx.data.db, item.id).map((t) => t.name);
+  const object = itemObject(item, {
+    author,
+    groups,
+    parent,
+    root,
+    origin: ctx.origin,
+    event,
+    hashtags,
+  });
   // A document's Article carries its file as an attachment (src/federation/vocab/documents.ts).
   return item.kind === "document"
     ? withDocumentAttachment(ctx.data.db, ctx.origin, item, groups[0], object)

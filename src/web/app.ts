@@ -12,12 +12,16 @@ import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { blogRoutes } from "./routes/blog.tsx";
 import { communityRoutes } from "./routes/communities.tsx";
+import { contactRoutes } from "./routes/contacts.tsx";
 import { documentRoutes, documentUploadLimit, isDocumentUpload } from "./routes/documents.tsx";
 import { eventRoutes } from "./routes/events.tsx";
 import { forumRoutes } from "./routes/forum.tsx";
 import { homeRoutes } from "./routes/home.tsx";
+import { messageRoutes } from "./routes/messages.tsx";
+import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
+import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { wikiRoutes } from "./routes/wiki.tsx";
 import { NotFoundPage, ServerErrorPage } from "./views/errors.tsx";
@@ -53,12 +57,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     maxSize: deps.config.maxBodyBytes,
     onError: (c) => c.text(`Request body too large (limit ${deps.config.maxBodyBytes} bytes)`, 413),
   });
-  app.use((c, next) => (isDocumentUpload(c) ? next() : formBodyLimit(c, next)));
+  app.use((c, next) => (isDocumentUpload(c) || isPhotoUpload(c) ? next() : formBodyLimit(c, next)));
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(deps.stylesheet));
   app.use(federationMiddleware());
   app.use(sessionMiddleware());
   app.use(documentUploadLimit());
+  app.use(photoUploadLimit());
   app.use(csrfMiddleware());
 
   // Browsers that open an actor's id are sent to its page.
@@ -75,8 +80,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", homeRoutes());
   app.route("/", authRoutes());
   app.route("/", profileRoutes());
+  app.route("/", contactRoutes());
+  app.route("/", peopleMediaRoutes());
   app.route("/", communityRoutes());
   app.route("/", forumRoutes());
+  app.route("/", messageRoutes());
+  app.route("/", searchRoutes());
   app.route("/", wikiRoutes());
   app.route("/", documentRoutes());
   app.route("/", eventRoutes());

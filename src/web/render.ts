@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
+import { unreadMessageCount } from "../domain/messages.ts";
 import { takeFlash } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { readTextSize } from "./routes/preferences.ts";
@@ -20,6 +21,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     currentPath: pathWithQuery(c.req.url),
     stylesheetPath: `/assets/${stylesheet.fileName}`,
     flash: takeFlash(c),
+    unreadMessages: account ? unreadMessageCount(c.get("deps").db, account.actor.id) : 0,
   };
 }
 

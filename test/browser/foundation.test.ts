@@ -1,22 +1,33 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, with cells and lines apart, which is what people see.
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAccount } from "../../src/domain/accounts.ts";
 import {
   chromiumAvailable,
   clickAndLoad,
-  expectNoA11yViolations,
   expectVisible,
-  launchBrowser,
   SKIP_MESSAGE,
   screenshot,
 } from "../helpers/browser.ts";
+import {
+  a11y,
+  type BrowserSession,
+  flash,
+  h1,
+  main,
+  nav,
+  openBrowserSession,
+  pathOf,
+  rowFor,
+  text,
+} from "../helpers/browser-pages.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 
 // The foundation journeys, clicked through in Chromium as people would: by labels, roles and
 // visible text. Every page the tests land on is checked with axe-core for WCAG 2.2 A and AA.
 // The tests in this file run in order and build on each other: Alice signs up first (and so
 // becomes the administrator), creates two communities, and Bob joins them.
+// The layout's own features (skip link, text size) are checked in layout.test.ts.
 
 const INSTANCE_NAME = "Copsewood";
 const ALICE = { name: "Alice Adams", handle: "alice", email: "alice@hub.example" };
@@ -31,83 +42,23 @@ if (browserMissing) console.warn(SKIP_MESSAGE);
 
 describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let session: BrowserSession;
   /** Alice's and Bob's tabs, each in its own browser context (own cookies). */
   let alice: Page;
   let bob: Page;
-
-  async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      ...options,
-    });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  /** Opens a path on the instance and waits for it to load. */
-  async function go(page: Page, path: string): Promise<void> {
-    await page.goto(new URL(path, instance.origin).href);
-  }
-
-  /** Checks the page with axe, recording violations but carrying on, so every page is reported. */
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  const nav = (page: Page) => page.getByRole("navigation", { name: "Menu" });
-  const main = (page: Page) => page.getByRole("main");
-  const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
-  const flash = (page: Page) => page.locator("#flash");
-  const pathOf = (page: Page) => new URL(page.url()).pathname;
-  const text = (page: Page, selector: string) => page.locator(selector).innerText();
-  const rowFor = (page: Page, name: string) => page.getByRole("row").filter({ hasText: name });
+  const openPage = (options?: BrowserContextOptions) => session.openPage(options);
+  const go = (page: Page, path: string) => session.go(page, path);
 
   beforeAll(async () => {
     instance = await startTestInstance(INSTANCE_NAME);
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
+    session = await openBrowserSession(instance);
     alice = await openPage();
     bob = await openPage();
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
+    await session?.close();
     await instance?.close();
-  });
-
-  it("lets a keyboard user skip straight to the main content with the first Tab", async () => {
-    await go(alice, "/");
-    expect(await alice.title()).toBe(`Home – ${INSTANCE_NAME}`);
-    await expectVisible(h1(alice).filter({ hasText: INSTANCE_NAME }), "the instance name as h1");
-    await screenshot(alice, "home-signed-out");
-    await a11y(alice);
-
-    await alice.keyboard.press("Tab");
-    const focused = await alice.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      const box = el?.getBoundingClientRect();
-      return {
-        text: el?.textContent?.trim(),
-        href: el?.getAttribute("href"),
-        className: el?.className,
-        width: box?.width ?? 0,
-        height: box?.height ?? 0,
-      };
-    });
-    expect(focused.text).toBe("Skip to main content");
-    expect(focused.href).toBe("#main-content");
-    expect(focused.className).toContain("govuk-skip-link");
-    // The skip link is visually hidden until it has focus; focused, it must be seen.
-    expect(focused.width).toBeGreaterThan(10);
-    expect(focused.height).toBeGreaterThan(10);
-    expect(await alice.locator("#main-content").evaluate((el) => el.tagName)).toBe("MAIN");
-
-    await alice.keyboard.press("Enter");
-    expect(new URL(alice.url()).hash).toBe("#main-content");
-    expect(await alice.evaluate(() => document.querySelector(":target")?.id)).toBe("main-content");
   });
 
   it("signs up the first visitor, who becomes the administrator and fills in a profile", async () => {
@@ -407,35 +358,6 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
     expect(await rowFor(bob, BOB.name).count()).toBe(0);
     expect(await main(bob).innerText()).not.toContain("You are a member");
     await a11y(bob);
-  });
-
-  it("makes text larger with the footer's text size control", async () => {
-    const page = await openPage();
-    await go(page, "/communities");
-    const rootFontSize = () =>
-      page.evaluate(() => Number.parseFloat(getComputedStyle(document.documentElement).fontSize));
-    const before = await rootFontSize();
-    expect(await page.locator("html").getAttribute("class")).toContain("copse-text-standard");
-    expect(await page.getByLabel("Standard").isChecked()).toBe(true);
-
-    const footer = page.getByRole("contentinfo");
-    await footer.getByRole("group", { name: "Text size" }).getByLabel("Largest").check();
-    await clickAndLoad(page, footer.getByRole("button", { name: "Change text size" }));
-
-    expect(pathOf(page)).toBe("/communities");
-    const classes = (await page.locator("html").getAttribute("class")) ?? "";
-    expect(classes.split(/\s+/)).toContain("copse-text-largest");
-    expect(classes).not.toContain("copse-text-standard");
-    expect(await page.getByLabel("Largest").isChecked()).toBe(true);
-    const after = await rootFontSize();
-    expect(after).toBeGreaterThan(before);
-    expect(after / before).toBeCloseTo(1.5, 2);
-    await a11y(page);
-
-    // The choice is remembered on the next page.
-    await clickAndLoad(page, nav(page).getByRole("link", { name: "Home" }));
-    expect(await page.locator("html").getAttribute("class")).toContain("copse-text-largest");
-    await a11y(page);
   });
 
   it("works with JavaScript turned off: signing in and joining a community", async () => {

@@ -3,6 +3,7 @@ import { isActor, type Update } from "@fedify/vocab";
 import { findActorByIri, upsertRemoteActor } from "../../domain/actors.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { refreshRemotePerson } from "../people.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 
 const log = logger("federation", "inbox", "actors");
@@ -23,7 +24,8 @@ export async function onActorUpdated(
   if (!isActor(object)) return false;
   const data = remoteActorData(object);
   if (!data || data.iri !== known.iri) return false;
-  upsertRemoteActor(ctx.data.db, data);
+  const row = upsertRemoteActor(ctx.data.db, data);
+  await refreshRemotePerson(ctx.data.db, row, object);
   log.info("Refreshed the profile of {actor}", { actor: known.iri });
   return true;
 }

@@ -23,13 +23,16 @@ import {
   visibilityFor,
 } from "../../domain/items.ts";
 import { isActiveMember, listMembers } from "../../domain/membership.ts";
+import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { announceToMembers } from "../publish.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import { remoteDocumentOf } from "../vocab/documents.ts";
+import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
+import { onDirectMessage } from "./messages.ts";
 import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "content");
@@ -142,12 +145,14 @@ async function storeRemoteContent(
     updatedAt: data.updatedAt,
   });
   if (attached) saveRemoteDocument(ctx.data.db, item.id, attached);
+  saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(object), author.id);
   await storeRemoteEventDetails(ctx, item, object);
   return item;
 }
 
 /** A member (or a Mastodon user mentioning the group) posts to a community hosted here. */
 export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
+  if (await onDirectMessage(ctx, create)) return;
   if (await onWikiPageProposed(ctx, create)) return;
   const actorId = create.actorId;
   if (!actorId || !create.objectId) return;
@@ -199,6 +204,7 @@ async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<I
   if (actorIri !== data.authorIri && !mayChange(ctx, item, actorIri)) return null;
   // An event's new time and place come with it (src/federation/inbox/events.ts).
   if (fresh) await storeRemoteEventDetails(ctx, item, fresh);
+  if (fresh) saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(fresh), item.authorId);
   return applyRemoteEdit(ctx.data.db, item, {
     title: data.title,
     summary: data.summary,
@@ -251,7 +257,7 @@ export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
 export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
   if (await onWikiAnnounced(ctx, announce)) return;
   const group = announce.actorId ? findActorByIri(ctx.data.db, announce.actorId.href) : undefined;
-  if (!group || group.type !== "Group" || group.isLocal || !hasLocalMembers(ctx, group)) {
+  if (group?.type !== "Group" || group.isLocal || !hasLocalMembers(ctx, group)) {
     log.info("Ignored Announce {id}: not from a community our people belong to", {
       id: announce.id?.href,
     });

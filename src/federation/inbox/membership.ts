@@ -12,6 +12,13 @@ import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { sendMembershipDecision } from "../membership.ts";
 import { remoteActorData } from "../vocab/actors.ts";
+import {
+  concernsLocalPerson,
+  onContactAccepted,
+  onContactFollowed,
+  onContactRejected,
+  onContactUndone,
+} from "./contacts.ts";
 import { concernsEvent, onEventAnswered, onEventJoined, onEventLeft } from "./events.ts";
 import { onLikeUndone } from "./likes.ts";
 import { onWikiEditRejected } from "./wiki.ts";
@@ -74,6 +81,7 @@ async function onMembershipRequested(
 
 /** Handles Follow. */
 export async function onFollowed(ctx: InboxContext<ContextData>, follow: Follow): Promise<void> {
+  if (concernsLocalPerson(ctx, follow.objectId)) return onContactFollowed(ctx, follow);
   await onMembershipRequested(ctx, follow);
 }
 
@@ -111,6 +119,7 @@ async function onMembershipEnded(
 
 /** Handles Undo; only Undo{Follow} and Undo{Join} mean something here for now. */
 export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Promise<void> {
+  if (onContactUndone(ctx, undo)) return;
   // Most peers name a Follow we already hold, so no fetch is needed: Fedify has checked that
   // the Undo is signed by its actor, and the request must be that actor's own.
   const known = undo.objectId
@@ -167,6 +176,7 @@ async function requestAnswered(ctx: InboxContext<ContextData>, answer: Accept | 
 /** A remote group accepted one of our people. */
 export async function onAccepted(ctx: InboxContext<ContextData>, accept: Accept): Promise<void> {
   if (concernsEvent(ctx, accept.objectId)) return onEventAnswered(ctx, accept);
+  if (await onContactAccepted(ctx, accept)) return;
   const membership = await requestAnswered(ctx, accept);
   if (!membership) {
     log.info("Ignored Accept {id}: it answers no request of ours", { id: accept.id?.href });
@@ -183,6 +193,7 @@ export async function onAccepted(ctx: InboxContext<ContextData>, accept: Accept)
 export async function onRejected(ctx: InboxContext<ContextData>, reject: Reject): Promise<void> {
   if (concernsEvent(ctx, reject.objectId)) return onEventAnswered(ctx, reject);
   if (await onWikiEditRejected(ctx, reject)) return;
+  if (await onContactRejected(ctx, reject)) return;
   const membership = await requestAnswered(ctx, reject);
   if (!membership) {
     log.info("Ignored Reject {id}: it answers no request of ours", { id: reject.id?.href });

@@ -14,6 +14,7 @@ import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
 import type { ItemKind, ItemRow } from "../../domain/items.ts";
 import { entryPagePath, itemPagePath } from "../../domain/paths.ts";
 import { eventObject } from "./events.ts";
+import { hashtagObjects } from "./hashtags.ts";
 
 /** What an item's ActivityStreams object needs besides the item itself. */
 export interface ItemContext {
@@ -24,6 +25,8 @@ export interface ItemContext {
   origin: string;
   /** An event's time and place (events only; see src/federation/vocab/events.ts). */
   event?: EventRow | undefined;
+  /** The item's folksonomy tags, sent as Hashtags (src/domain/tags.ts). */
+  hashtags?: string[];
 }
 
 /**
@@ -70,9 +73,12 @@ export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
     replyTarget: ctx.parent ? new URL(ctx.parent.iri) : null,
     // Mentioning the groups makes Mastodon show the post in the group's context and lets
     // other servers route it.
-    tags: ctx.groups.map(
-      (g) => new Mention({ href: new URL(g.iri), name: `@${g.handle}@${g.host}` }),
-    ),
+    tags: [
+      ...ctx.groups.map(
+        (g) => new Mention({ href: new URL(g.iri), name: `@${g.handle}@${g.host}` }),
+      ),
+      ...hashtagObjects(ctx.origin, ctx.hashtags ?? []),
+    ],
   };
   switch (item.kind) {
     case "topic":

@@ -12,6 +12,7 @@ import { canView } from "../../domain/items.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
 import { communityPagePath } from "../../domain/paths.ts";
 import { enabledSections } from "../../domain/sections.ts";
+import { tagCloud } from "../../domain/tags.ts";
 import { LookupError, resolveActor } from "../../federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
 import { logger } from "../../logging.ts";
@@ -143,6 +144,7 @@ export function communityRoutes(): Hono<AppEnv> {
             ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))
             : null
         }
+        tagCloud={mayList ? tagCloud(db, viewer?.id, { groupId: group.id, limit: 30 }) : undefined}
       />,
     );
   });

@@ -23,6 +23,7 @@ import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
 import { EventPage, EventsPage } from "../views/pages/events.tsx";
+import { itemTagsData } from "../views/tags.tsx";
 import { eventEditingRoutes } from "./event-editing.tsx";
 
 type C = Context<AppEnv>;
@@ -64,6 +65,7 @@ function showEvent(
       mayReply={viewer !== undefined && canView(db, item, viewer.id)}
       mayModerate={viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)}
       notice={notice}
+      tags={itemTagsData(db, item, viewer?.id)}
     />,
     status,
   );

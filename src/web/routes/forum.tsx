@@ -28,6 +28,7 @@ import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { DeleteItemPage, ForumPage, TopicFormPage, TopicPage } from "../views/pages/forum.tsx";
+import { itemTagsData } from "../views/tags.tsx";
 
 type C = Context<AppEnv>;
 
@@ -44,7 +45,7 @@ function topicIn(c: C, access: CommunityAccess): ItemRow | undefined {
   const { db } = c.get("deps");
   const id = Number(c.req.param("id"));
   const topic = Number.isInteger(id) ? getItem(db, id) : undefined;
-  if (!topic || topic.kind !== "topic" || topic.deletedAt) return undefined;
+  if (topic?.kind !== "topic" || topic.deletedAt) return undefined;
   if (!groupsOfItem(db, topic.id).some((g) => g.id === access.group.id)) return undefined;
   return canView(db, topic, c.get("account")?.actor.id) ? topic : undefined;
 }
@@ -173,6 +174,7 @@ export function forumRoutes(): Hono<AppEnv> {
         mayModerate={(item) =>
           viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)
         }
+        tags={itemTagsData(db, topic, viewer?.id)}
       />,
     );
   });

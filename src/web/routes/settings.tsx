@@ -17,7 +17,7 @@ export function settingsRoutes(): Hono<AppEnv> {
 
   app.get("/c/:ref/settings", (c) => {
     const access = communityAccess(c);
-    if (!access || !access.group.isLocal) return communityNotFound(c);
+    if (!access?.group.isLocal) return communityNotFound(c);
     if (!access.canModerate) {
       return render(
         c,
@@ -40,7 +40,7 @@ export function settingsRoutes(): Hono<AppEnv> {
 
   app.post("/c/:ref/settings", async (c) => {
     const access = communityAccess(c);
-    if (!access || !access.group.isLocal) return communityNotFound(c);
+    if (!access?.group.isLocal) return communityNotFound(c);
     if (!access.canModerate) {
       return render(
         c,

@@ -33,6 +33,7 @@ import {
   WikiListPage,
   WikiPageView,
 } from "../views/pages/wiki.tsx";
+import { itemTagsData } from "../views/tags.tsx";
 import { wikiHistoryRoutes } from "./wiki-history.tsx";
 import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./wiki-shared.tsx";
 
@@ -181,6 +182,7 @@ export function wikiRoutes(): Hono<AppEnv> {
         latest={latestWithAuthor(c, page)}
         related={relatedPages(db, page.id)}
         pending={viewer && !page.isLocal ? openPendingEdits(db, page.id, viewer.id) : []}
+        tags={itemTagsData(db, page, viewer?.id)}
       />,
     );
   });

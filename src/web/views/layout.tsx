@@ -12,6 +12,8 @@ export interface PageContext {
   currentPath: string;
   stylesheetPath: string;
   flash?: string | undefined;
+  /** How many private messages the signed-in person has not read (src/domain/messages.ts). */
+  unreadMessages?: number;
 }
 
 /** The text sizes a reader can pick, in the order the footer offers them. */
@@ -30,7 +32,7 @@ export const TEXT_SIZE_PATH = "/preferences/text-size";
 /** One entry in the header navigation. */
 interface NavItem {
   href: string;
-  text: string;
+  text: Child;
 }
 
 /** Tells how a navigation link relates to the page: it is the page, a section above it, or neither. */
@@ -41,6 +43,18 @@ function currentness(href: string, path: string): "page" | "true" | undefined {
   return undefined;
 }
 
+/** "Messages", with the unread count spoken as "3 unread" by screen readers. */
+function MessagesLinkText(props: { unread: number }) {
+  if (props.unread === 0) return <>Messages</>;
+  return (
+    <>
+      {/* Screen readers hear "Messages, 1 unread"; the brackets would be read out oddly. */}
+      Messages <span aria-hidden="true">({props.unread})</span>
+      <span class="govuk-visually-hidden">{`, ${props.unread} unread`}</span>
+    </>
+  );
+}
+
 /** The header: the instance's name and the site navigation, on the brand colour. */
 function Header(props: { ctx: PageContext }) {
   const { ctx } = props;
@@ -48,6 +62,8 @@ function Header(props: { ctx: PageContext }) {
   const items: NavItem[] = [
     { href: "/", text: "Home" },
     { href: "/communities", text: "All communities" },
+    { href: "/search", text: "Search" },
+    { href: "/people", text: "People" },
   ];
   if (ctx.user) items.push({ href: personPagePath(ctx.user.handle), text: "Your profile" });
   else
@@ -55,6 +71,12 @@ function Header(props: { ctx: PageContext }) {
       { href: "/signin", text: "Sign in" },
       { href: "/signup", text: "Create an account" },
     );
+  if (ctx.user) {
+    items.push(
+      { href: "/contacts", text: "Contacts" },
+      { href: "/messages", text: <MessagesLinkText unread={ctx.unreadMessages ?? 0} /> },
+    );
+  }
 
   return (
     <section

@@ -4,6 +4,7 @@ import type { ItemRow } from "../../../domain/items.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
 import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
+import type { CloudTag } from "../../../domain/tags.ts";
 import {
   Button,
   ButtonLink,
@@ -18,6 +19,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { CommunityTags } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
 import { ActorLink, When } from "./items.tsx";
 
@@ -199,11 +201,13 @@ export function CommunityPage(props: {
   members: MemberEntry[] | null;
   pendingCount: number | null;
   /** The newest items, or null when the viewer may not read the community. */
-  recent: { item: ItemRow; author: ActorRow }[] | null;
+  recent: { item: ItemRow; author: ActorRow; rootKind: string }[] | null;
   /** The sections the community shows. */
   sections: Set<SectionId>;
   /** Whether the viewer may change the community's settings. */
   canModerate: boolean;
+  /** The community's tag cloud, when the viewer may read it (src/domain/tags.ts). */
+  tagCloud?: CloudTag[] | undefined;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -253,6 +257,11 @@ export function CommunityPage(props: {
                   </a>
                 </li>
               ))}
+              <li>
+                <a class="govuk-link" href={`${path}/search`}>
+                  Search this community
+                </a>
+              </li>
               {props.canModerate && g.isLocal ? (
                 <li>
                   <a class="govuk-link" href={`${path}/settings`}>
@@ -267,9 +276,9 @@ export function CommunityPage(props: {
             <p class="govuk-body">Nothing has been posted yet.</p>
           ) : (
             <ul class="govuk-list govuk-list--spaced">
-              {props.recent.map(({ item, author }) => (
+              {props.recent.map(({ item, author, rootKind }) => (
                 <li>
-                  <a class="govuk-link" href={itemPagePath(item, g)}>
+                  <a class="govuk-link" href={itemPagePath(item, g, rootKind)}>
                     {item.kind === "reply" ? "Reply" : item.title}
                   </a>{" "}
                   <span class="govuk-body-s">
@@ -279,6 +288,7 @@ export function CommunityPage(props: {
               ))}
             </ul>
           )}
+          {props.tagCloud ? <CommunityTags tags={props.tagCloud} /> : null}
         </>
       ) : null}
       {props.pendingCount !== null ? (

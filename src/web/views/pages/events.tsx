@@ -21,6 +21,7 @@ import {
   Tag,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
 import { ActorLink, ItemBody } from "./items.tsx";
 
@@ -209,6 +210,7 @@ export function EventPage(props: {
   mayModerate: boolean;
   /** Why the viewer's last reply was refused, shown at the top. */
   notice?: string | undefined;
+  tags?: ItemTagsData;
 }) {
   const { access, item, event } = props;
   const eventPath = `${access.path}/events/${item.id}`;
@@ -271,6 +273,7 @@ export function EventPage(props: {
           Download this event (iCalendar file)
         </a>
       </p>
+      {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={eventPath} /> : null}
       {props.mayModerate ? (
         <p class="govuk-body">
           <a class="govuk-link" href={`${eventPath}/edit`}>

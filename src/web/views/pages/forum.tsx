@@ -15,6 +15,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
 const SORT_LABELS: Record<TopicSort, string> = {
@@ -229,6 +230,7 @@ export function TopicPage(props: {
   replies: ItemRow[];
   authors: Map<number, ActorRow>;
   mayModerate: (item: ItemRow) => boolean;
+  tags?: ItemTagsData;
 }) {
   const { topic, access } = props;
   const topicPath = `${access.path}/forum/${topic.id}`;
@@ -259,6 +261,7 @@ export function TopicPage(props: {
           mayModerate={props.mayModerate}
         />
       </ul>
+      {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={topicPath} /> : null}
       {author && !author.isLocal && topic.url ? (
         <p class="govuk-body-s">
           Posted on {author.host}.{" "}

@@ -1,13 +1,16 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { Membership } from "../../../domain/membership.ts";
 import { communityPagePath } from "../../../domain/paths.ts";
+import type { SuggestedPerson } from "../../../domain/people-finder.ts";
 import { ButtonLink, Tag } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { PeopleSuggestions } from "../people-suggestions.tsx";
 
 /** The front page: an introduction, or the signed-in person's communities. */
 export function HomePage(props: {
   ctx: PageContext;
   memberships: { membership: Membership; group: ActorRow }[];
+  suggestions?: SuggestedPerson[];
 }) {
   const { ctx } = props;
   return (
@@ -48,6 +51,7 @@ export function HomePage(props: {
           <ButtonLink href="/communities/new" variant="secondary">
             Create a community
           </ButtonLink>
+          <PeopleSuggestions people={props.suggestions ?? []} />
         </>
       ) : (
         <>

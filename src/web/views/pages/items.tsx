@@ -12,7 +12,7 @@ export function ActorLink(props: { actor: ActorRow }) {
       {label}
     </a>
   ) : (
-    <>{label}</>
+    label
   );
 }
 

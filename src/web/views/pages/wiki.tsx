@@ -18,6 +18,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 import { DiffTable } from "./wiki-history.tsx";
 
@@ -132,6 +133,7 @@ export function WikiPageView(props: {
   latest: { revision: WikiRevision; author: ActorRow } | undefined;
   related: ItemRow[];
   pending: PendingWikiEdit[];
+  tags?: ItemTagsData;
 }) {
   const { access, page, latest } = props;
   const pagePath = `${access.path}/wiki/${page.id}`;
@@ -156,6 +158,7 @@ export function WikiPageView(props: {
         </p>
       ) : null}
       <ItemBody item={page} />
+      {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={pagePath} /> : null}
       {props.related.length > 0 ? (
         <>
           <h2 class="govuk-heading-m">Related pages</h2>

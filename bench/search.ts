@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../src/db/client.ts";
+import { runMigrations } from "../src/db/migrate.ts";
+import { findPeople } from "../src/domain/people-finder.ts";
+import { search } from "../src/domain/search.ts";
+import { median, percentile, timeRuns } from "./stats.ts";
+
+const PEOPLE = 10_000;
+const ITEMS = 100_000;
+const GROUPS = 200;
+const QUERIES = 200;
+
+// A small vocabulary so queries hit many rows, which is the slow case for ranking.
+const WORDS = (
+  "planning housing waste recycling gritting budget procurement tender consultation school " +
+  "transport highways library licensing flood drainage parking energy climate care adult " +
+  "children digital contract policy strategy report survey committee council officer team"
+).split(" ");
+const EXPERTISE = ["flood-risk", "procurement", "housing-policy", "gis", "data", "social-care"];
+const ORGS = ["Leeds City Council", "Kent County Council", "Bristol City Council", "Fife Council"];
+
+function pick<T>(list: readonly T[], n: number): T {
+  return list[n % list.length]!;
+}
+
+function sentence(seed: number, length: number): string {
+  const words: string[] = [];
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    words.push(pick(WORDS, x));
+  }
+  return words.join(" ");
+}
+
+/** Fills a fresh database with people, communities, memberships and items by direct SQL. */
+function fill(path: string) {
+  const db = openDatabase(path);
+  runMigrations(db);
+  const sqlite = db.$client;
+  const now = Date.now();
+  sqlite.transaction(() => {
+    const actor = sqlite.prepare(
+      `INSERT INTO actors (iri, type, handle, host, is_local, name, summary, job_title, organisation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const tag = sqlite.prepare(
+      "INSERT INTO person_tags (actor_id, kind, tag) VALUES (?, 'expertise', ?)",
+    );
+    for (let i = 1; i <= PEOPLE; i++) {
+      const host = i % 3 === 0 ? "remote.example" : "copse.test";
+      actor.run(
+        `https://${host}/u/p${i}`,
+        "Person",
+        `p${i}`,
+        host,
+        host === "copse.test" ? 1 : 0,
+        `Person ${i} ${pick(["Smith", "Jones", "Patel", "Brown"], i)}`,
+        `<p>${sentence(i, 12)}</p>`,
+        pick(["Planning officer", "Waste manager", "Data analyst"], i),
+        pick(ORGS, i),
+      );
+      tag.run(i, pick(EXPERTISE, i));
+    }
+    for (let g = 0; g < GROUPS; g++) {
+      const id = Number(
+        actor.run(
+          `https://copse.test/c/g${g}`,
+          "Group",
+          `g${g}`,
+          "copse.test",
+          1,
+          `Group ${g}`,
+          "",
+          "",
+          "",
+        ).lastInsertRowid,
+      );
+      sqlite
+        .prepare("INSERT INTO communities (actor_id, visibility) VALUES (?, ?)")
+        .run(id, g % 4 === 0 ? "private" : "public");
+      for (let m = 0; m < 50; m++)
+        sqlite
+          .prepare(
+            "INSERT OR IGNORE INTO memberships (group_id, member_id, state) VALUES (?, ?, 'active')",
+          )
+          .run(id, 1 + ((g * 50 + m) % PEOPLE));
+    }
+    const item = sqlite.prepare(
+      `INSERT INTO items (iri, kind, author_id, title, body_html, visibility, status, is_local,
+         published_at, updated_at, activity_at) VALUES (?, ?, ?, ?, ?, ?, 'published', 1, ?, ?, ?)`,
+    );
+    const link = sqlite.prepare("INSERT INTO item_groups (item_id, group_id) VALUES (?, ?)");
+    for (let i = 1; i <= ITEMS; i++) {
+      const g = i % GROUPS;
+      const at = now - i * 60_000;
+      const id = item.run(
+        `https://copse.test/ap/items/${i}`,
+        pick(["topic", "reply", "entry", "wiki"], i),
+        1 + (i % PEOPLE),
+        sentence(i * 7, 6),
+        `<p>${sentence(i, 60)}</p>`,
+        g % 4 === 0 ? "members" : "public",
+        at,
+        at,
+        at,
+      ).lastInsertRowid;
+      link.run(id, PEOPLE + 1 + g);
+    }
+  })();
+  return db;
+}
+
+/** Times search and the people finder on 10,000 people and 100,000 items; prints the figures. */
+export async function benchSearch(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "copse-bench-search-"));
+  try {
+    let started = performance.now();
+    const db = fill(join(dir, "bench.db"));
+    console.log(
+      `search: filled ${PEOPLE} people, ${ITEMS} items in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const queries = Array.from({ length: QUERIES }, (_, i) =>
+      i % 2 ? pick(WORDS, i * 7) : `${pick(WORDS, i)} ${pick(WORDS, i * 13 + 5)}`,
+    );
+    started = performance.now();
+    const searchTimes = await timeRuns(QUERIES, async (i) =>
+      search(db, i % 2 ? null : 1 + (i % PEOPLE), { q: queries[i]! }),
+    );
+    const finderQueries = [
+      "smith",
+      "flood risk",
+      "leeds",
+      "planning",
+      "procurement",
+      "patel kent",
+      "data",
+      "waste",
+    ];
+    const finderTimes = await timeRuns(QUERIES, async (i) =>
+      findPeople(db, pick(finderQueries, i)),
+    );
+    const fmt = (t: number[]) =>
+      `median ${median(t).toFixed(2)} ms, p95 ${percentile(t, 95).toFixed(2)} ms`;
+    console.log(`search: site-wide search (${QUERIES} queries): ${fmt(searchTimes)}`);
+    console.log(`search: people finder (${QUERIES} queries): ${fmt(finderTimes)}`);
+    db.$client.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { actors } from "./actors.ts";
+import { items } from "./content.ts";
+
+/** Folksonomy tags, one row per normalised (lower-case) name. */
+export const tags = sqliteTable("tags", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** Lower-case, trimmed name: the key used in URLs and for matching. */
+  name: text("name").notNull().unique(),
+  /** The spelling first used, shown in clouds and lists. */
+  display: text("display").notNull(),
+});
+
+/** Who put which tag on which item; any member may tag, so one item+tag can have many taggers. */
+export const taggings = sqliteTable(
+  "taggings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+    taggerId: integer("tagger_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex("taggings_item_tag_tagger_idx").on(t.itemId, t.tagId, t.taggerId),
+    index("taggings_tag_idx").on(t.tagId),
+  ],
+);

@@ -1,0 +1,72 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import sharp from "sharp";
+import { ValidationError } from "./errors.ts";
+import { sniffBytes } from "./sniff.ts";
+
+/** The largest photo accepted, before resizing. */
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+/** The square sizes, in pixels, every profile photo is stored at. */
+export const PHOTO_SIZES = [48, 128, 400] as const;
+/** One of PHOTO_SIZES. */
+export type PhotoSize = (typeof PHOTO_SIZES)[number];
+
+/** A checked photo resized to every size, ready to be written. */
+export interface PreparedPhoto {
+  sizes: [PhotoSize, Buffer][];
+}
+
+const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/** Where a local person's photos live under the data directory. */
+export function photoDir(dataDir: string, handle: string): string {
+  return join(dataDir, "media", "people", handle);
+}
+
+/** The file of one size of a local person's photo. */
+export function photoFile(dataDir: string, handle: string, size: PhotoSize): string {
+  return join(photoDir(dataDir, handle), `${size}.webp`);
+}
+
+/**
+ * Checks an uploaded photo by its bytes, then resizes it to WebP squares of every size. sharp
+ * drops EXIF and other metadata unless asked to keep it, so location data never leaves; the
+ * EXIF orientation is applied first so phone pictures stand the right way up.
+ */
+export async function preparePhoto(bytes: Uint8Array): Promise<PreparedPhoto> {
+  const invalid = (message: string) => new ValidationError([{ field: "photo", message }]);
+  if (bytes.length > MAX_PHOTO_BYTES) throw invalid("The photo must be smaller than 5 MB");
+  if (!IMAGE_TYPES.has(sniffBytes(bytes)))
+    throw invalid("The photo must be a JPEG, PNG, GIF or WebP image");
+  const outputs: [PhotoSize, Buffer][] = [];
+  try {
+    for (const size of PHOTO_SIZES) {
+      const webp = await sharp(bytes, { limitInputPixels: 40_000_000 })
+        .rotate()
+        .resize(size, size, { fit: "cover" })
+        .webp({ quality: 82 })
+        .toBuffer();
+      outputs.push([size, webp]);
+    }
+  } catch {
+    // A file that sniffs as an image but does not decode is as useless as any other file.
+    throw invalid("The photo could not be read; try saving it again as a JPEG or PNG");
+  }
+  return { sizes: outputs };
+}
+
+/** Writes a prepared photo as a local person's photo, replacing the old one. */
+export function writePhoto(dataDir: string, handle: string, photo: PreparedPhoto): void {
+  mkdirSync(photoDir(dataDir, handle), { recursive: true });
+  // Each size is written beside its final name and renamed, so a reader never sees half a file.
+  for (const [size, data] of photo.sizes) {
+    const file = photoFile(dataDir, handle, size);
+    writeFileSync(`${file}.tmp`, data);
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+/** Removes a local person's stored photo, if any. */
+export function removePhoto(dataDir: string, handle: string): void {
+  rmSync(photoDir(dataDir, handle), { recursive: true, force: true });
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import type { Context } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import type { ActorRow } from "../../domain/actors.ts";
+import { findLocalActor } from "../../domain/actors.ts";
+import type { PersonProfileRow } from "../../domain/person-details.ts";
+import { getPersonProfile } from "../../domain/person-details.ts";
+import { MAX_PHOTO_BYTES, PHOTO_SIZES, type PhotoSize, photoFile } from "../../domain/photos.ts";
+import type { AppEnv } from "../env.ts";
+import { pageContext, render } from "../render.ts";
+import { PhotoTooLargePage } from "../views/pages/profile-edit.tsx";
+
+// The profile form carries text fields and the CSRF token beside the photo.
+const FORM_OVERHEAD_BYTES = 256 * 1024;
+// How much of a refused upload is read and dropped so the browser can show the answer.
+const MAX_DISCARD_BYTES = 32 * 1024 * 1024;
+
+/** The URL of a person's photo at one size, or null when they have none we can show. */
+export function photoUrl(
+  person: ActorRow,
+  profile: PersonProfileRow,
+  size: PhotoSize,
+): string | null {
+  if (!person.isLocal) return profile.iconUrl;
+  if (!profile.photoUpdatedAt) return null;
+  // The version in the query lets the file be cached for a year and still change at once.
+  return `/media/people/${person.handle}/${size}.webp?v=${profile.photoUpdatedAt.getTime()}`;
+}
+
+/** Whether a request is the profile form, which may carry a photo bigger than other forms. */
+export function isPhotoUpload(c: Context<AppEnv>): boolean {
+  return c.req.method === "POST" && c.req.path === "/profile/edit";
+}
+
+const TOO_LARGE = `The photo must be smaller than ${MAX_PHOTO_BYTES / 1024 / 1024} MB. Nothing was saved, so choose a smaller photo and fill in the form again.`;
+
+/**
+ * Caps the profile form at the photo limit before anything reads it (the CSRF check parses
+ * the form). A refused body is read to its end, up to a cap, so the browser shows the answer
+ * instead of a network error.
+ */
+export function photoUploadLimit(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!isPhotoUpload(c) || !c.req.raw.body) return next();
+    const max = MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES;
+    const declared = Number(c.req.header("content-length") ?? Number.NaN);
+    if (Number.isFinite(declared) && declared <= max) return next();
+    const reader = c.req.raw.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > max + MAX_DISCARD_BYTES) {
+        await reader.cancel();
+        break;
+      }
+      if (size <= max) chunks.push(value);
+    }
+    if (size > max) {
+      return render(c, PhotoTooLargePage({ ctx: pageContext(c), message: TOO_LARGE }), 413);
+    }
+    c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks) });
+    return next();
+  };
+}
+
+/** Serves local people's photos with a long cache: each upload gets a new URL. */
+export function peopleMediaRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/media/people/:handle/:file", (c) => {
+    const { db, config } = c.get("deps");
+    const match = /^(\d+)\.webp$/.exec(c.req.param("file"));
+    const size = Number(match?.[1]) as PhotoSize;
+    const person = findLocalActor(db, c.req.param("handle").toLowerCase());
+    if (!match || !PHOTO_SIZES.includes(size) || person?.type !== "Person") return c.notFound();
+    if (!getPersonProfile(db, person.id).photoUpdatedAt) return c.notFound();
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(photoFile(config.dataDir, person.handle, size));
+    } catch {
+      return c.notFound();
+    }
+    return c.body(new Uint8Array(bytes), 200, {
+      "content-type": "image/webp",
+      "cache-control": "public, max-age=31536000, immutable",
+      "x-content-type-options": "nosniff",
+    });
+  });
+  return app;
+}

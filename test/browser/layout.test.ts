@@ -1,0 +1,109 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  chromiumAvailable,
+  clickAndLoad,
+  expectVisible,
+  SKIP_MESSAGE,
+  screenshot,
+} from "../helpers/browser.ts";
+import {
+  a11y,
+  type BrowserSession,
+  h1,
+  nav,
+  openBrowserSession,
+  pathOf,
+} from "../helpers/browser-pages.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+
+// What every page's layout gives people, checked in Chromium: a skip link for keyboard users
+// and a text size control in the footer. Each page is checked with axe-core for WCAG 2.2 AA.
+
+const INSTANCE_NAME = "Copsewood";
+
+const browserMissing = !chromiumAvailable();
+if (browserMissing) console.warn(SKIP_MESSAGE);
+
+describe.skipIf(browserMissing)("the page layout in a browser", () => {
+  let instance: TestInstance;
+  let session: BrowserSession;
+  /** A signed-out visitor's tab. */
+  let visitor: Page;
+  const openPage = () => session.openPage();
+  const go = (page: Page, path: string) => session.go(page, path);
+
+  beforeAll(async () => {
+    instance = await startTestInstance(INSTANCE_NAME);
+    session = await openBrowserSession(instance);
+    visitor = await openPage();
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await instance?.close();
+  });
+
+  it("lets a keyboard user skip straight to the main content with the first Tab", async () => {
+    await go(visitor, "/");
+    expect(await visitor.title()).toBe(`Home – ${INSTANCE_NAME}`);
+    await expectVisible(h1(visitor).filter({ hasText: INSTANCE_NAME }), "the instance name as h1");
+    await screenshot(visitor, "home-signed-out");
+    await a11y(visitor);
+
+    await visitor.keyboard.press("Tab");
+    const focused = await visitor.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      const box = el?.getBoundingClientRect();
+      return {
+        text: el?.textContent?.trim(),
+        href: el?.getAttribute("href"),
+        className: el?.className,
+        width: box?.width ?? 0,
+        height: box?.height ?? 0,
+      };
+    });
+    expect(focused.text).toBe("Skip to main content");
+    expect(focused.href).toBe("#main-content");
+    expect(focused.className).toContain("govuk-skip-link");
+    // The skip link is visually hidden until it has focus; focused, it must be seen.
+    expect(focused.width).toBeGreaterThan(10);
+    expect(focused.height).toBeGreaterThan(10);
+    expect(await visitor.locator("#main-content").evaluate((el) => el.tagName)).toBe("MAIN");
+
+    await visitor.keyboard.press("Enter");
+    expect(new URL(visitor.url()).hash).toBe("#main-content");
+    expect(await visitor.evaluate(() => document.querySelector(":target")?.id)).toBe(
+      "main-content",
+    );
+  });
+
+  it("makes text larger with the footer's text size control", async () => {
+    const page = await openPage();
+    await go(page, "/communities");
+    const rootFontSize = () =>
+      page.evaluate(() => Number.parseFloat(getComputedStyle(document.documentElement).fontSize));
+    const before = await rootFontSize();
+    expect(await page.locator("html").getAttribute("class")).toContain("copse-text-standard");
+    expect(await page.getByLabel("Standard").isChecked()).toBe(true);
+
+    const footer = page.getByRole("contentinfo");
+    await footer.getByRole("group", { name: "Text size" }).getByLabel("Largest").check();
+    await clickAndLoad(page, footer.getByRole("button", { name: "Change text size" }));
+
+    expect(pathOf(page)).toBe("/communities");
+    const classes = (await page.locator("html").getAttribute("class")) ?? "";
+    expect(classes.split(/\s+/)).toContain("copse-text-largest");
+    expect(classes).not.toContain("copse-text-standard");
+    expect(await page.getByLabel("Largest").isChecked()).toBe(true);
+    const after = await rootFontSize();
+    expect(after).toBeGreaterThan(before);
+    expect(after / before).toBeCloseTo(1.5, 2);
+    await a11y(page);
+
+    // The choice is remembered on the next page.
+    await clickAndLoad(page, nav(page).getByRole("link", { name: "Home" }));
+    expect(await page.locator("html").getAttribute("class")).toContain("copse-text-largest");
+    await a11y(page);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { SNIPPET_END, SNIPPET_START } from "../../src/db/search-index.ts";
+import { createAccount } from "../../src/domain/accounts.ts";
+import { createCommunity } from "../../src/domain/communities.ts";
+import { composeItem, deleteItem, editItem } from "../../src/domain/items.ts";
+import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
+import { ftsQuery, search, searchItems } from "../../src/domain/search.ts";
+import { freshDb } from "../helpers/db.ts";
+
+const ORIGIN = "https://copse.test";
+
+async function setUp() {
+  const db = freshDb();
+  const person = (handle: string) =>
+    createAccount(db, ORIGIN, {
+      handle,
+      email: `${handle}@e.org`,
+      password: "correct horse battery",
+    });
+  const alice = await person("alice");
+  const bob = await person("bob");
+  const eve = await person("eve");
+  const open = createCommunity(db, ORIGIN, {
+    handle: "planners",
+    name: "Planners",
+    description: "",
+    visibility: "public",
+    ownerActorId: alice.actor.id,
+  });
+  const secret = createCommunity(db, ORIGIN, {
+    handle: "secret",
+    name: "Secret housing group",
+    description: "",
+    visibility: "private",
+    ownerActorId: alice.actor.id,
+  });
+  requestMembership(db, { groupId: secret.actor.id, memberId: bob.actor.id });
+  decideMembership(db, {
+    groupId: secret.actor.id,
+    memberId: bob.actor.id,
+    byActorId: alice.actor.id,
+    approve: true,
+  });
+  const post = (group: typeof open, title: string, body: string, status?: "draft") =>
+    composeItem(db, ORIGIN, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [group.actor],
+      title,
+      body,
+      status,
+    });
+  return { db, alice, bob, eve, open, secret, post };
+}
+
+describe("search", () => {
+  it("ranks title matches first and marks matched words in snippets", async () => {
+    const { db, open, post } = await setUp();
+    post(open, "Cycle lanes", "We talked about **gritting** roads in winter and other things.");
+    post(open, "Gritting rota", "Who drives the lorry this year?");
+    const { hits, total } = searchItems(db, null, { q: "gritting" });
+    expect(total).toBe(2);
+    expect(hits.map((h) => h.title)).toEqual(["Gritting rota", "Cycle lanes"]);
+    expect(hits[1]!.snippet).toContain(`${SNIPPET_START}gritting${SNIPPET_END}`);
+    // Markup from the rendered body never reaches the snippet.
+    expect(hits[1]!.snippet).not.toContain("<strong>");
+  });
+
+  it("finds words by prefix and follows edits and deletions", async () => {
+    const { db, alice, open, post } = await setUp();
+    const item = post(open, "Local plan", "Consultation on the planning framework");
+    expect(searchItems(db, null, { q: "framew" }).total).toBe(1);
+    editItem(db, item, alice.actor.id, { title: "Local plan", body: "Nothing about roads" });
+    expect(searchItems(db, null, { q: "framework" }).total).toBe(0);
+    expect(searchItems(db, null, { q: "roads" }).total).toBe(1);
+    deleteItem(db, item, alice.actor.id);
+    expect(searchItems(db, null, { q: "roads" }).total).toBe(0);
+  });
+
+  it("never errors on FTS5 syntax characters", async () => {
+    const { db, open, post } = await setUp();
+    post(open, "Budget NEAR deadline", 'He said "budget" (again) - then: ^caret * star');
+    const nasty = [
+      '"',
+      "*",
+      "(",
+      ")",
+      "NEAR",
+      "NEAR(",
+      "-",
+      ":",
+      "^",
+      '"budget',
+      "budget\"'",
+      "",
+      "   ",
+      "AND OR NOT",
+      "title:budget",
+      "{title}",
+      "budget*",
+      "\\",
+      "%_",
+    ];
+    for (const q of nasty) {
+      expect(() => search(db, null, { q })).not.toThrow();
+    }
+    expect(searchItems(db, null, { q: '"budget' }).total).toBe(1);
+    expect(searchItems(db, null, { q: "NEAR" }).total).toBe(1);
+    expect(searchItems(db, null, { q: "title:budget" }).total).toBe(0);
+    expect(ftsQuery("   ")).toBeNull();
+    expect(ftsQuery('a"b')).toBe('"a b"');
+  });
+
+  it("filters by type, community and date", async () => {
+    const { db, open, secret, bob, post } = await setUp();
+    post(open, "Waste collection", "bins");
+    post(secret, "Waste strategy", "bins");
+    expect(searchItems(db, bob.actor.id, { q: "waste" }).total).toBe(2);
+    expect(searchItems(db, bob.actor.id, { q: "waste", communityId: secret.actor.id }).total).toBe(
+      1,
+    );
+    expect(searchItems(db, bob.actor.id, { q: "waste", type: "event" }).total).toBe(0);
+    expect(
+      searchItems(db, bob.actor.id, { q: "waste", from: new Date(Date.now() + 60_000) }).total,
+    ).toBe(0);
+    expect(
+      searchItems(db, bob.actor.id, { q: "waste", to: new Date(Date.now() + 60_000) }).total,
+    ).toBe(2);
+  });
+
+  // Who sees a private community's topic, a draft and a public topic: a matrix of viewers.
+  const matrix: [string, "anonymous" | "eve" | "bob" | "alice", boolean, boolean, boolean][] = [
+    ["anonymous visitor", "anonymous", true, false, false],
+    ["signed-in non-member", "eve", true, false, false],
+    ["member of the private community", "bob", true, true, false],
+    ["author", "alice", true, true, true],
+  ];
+  for (const [label, who, seesPublic, seesPrivate, seesDraft] of matrix) {
+    it(`shows a ${label} only what they may see`, async () => {
+      const s = await setUp();
+      s.post(s.open, "Zebra crossing public", "zebra");
+      s.post(s.secret, "Zebra crossing private", "zebra");
+      s.post(s.open, "Zebra crossing draft", "zebra", "draft");
+      const viewer = who === "anonymous" ? null : s[who].actor.id;
+      const titles = search(s.db, viewer, { q: "zebra" }).items.map((h) => h.title);
+      expect(titles.includes("Zebra crossing public")).toBe(seesPublic);
+      expect(titles.includes("Zebra crossing private")).toBe(seesPrivate);
+      expect(titles.includes("Zebra crossing draft")).toBe(seesDraft);
+      const communities = search(s.db, viewer, { q: "secret housing" }).communities;
+      expect(communities.length).toBe(seesPrivate ? 1 : 0);
+    });
+  }
+
+  it("finds people and public communities by name", async () => {
+    const { db, eve } = await setUp();
+    const results = search(db, eve.actor.id, { q: "plan" });
+    expect(results.communities.map((c) => c.handle)).toEqual(["planners"]);
+    expect(search(db, null, { q: "bob" }).people.map((p) => p.handle)).toEqual(["bob"]);
+  });
+});

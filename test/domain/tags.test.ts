@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { createAccount } from "../../src/domain/accounts.ts";
+import { createCommunity } from "../../src/domain/communities.ts";
+import { ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
+import { composeItem } from "../../src/domain/items.ts";
+import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
+import { findPeople, suggestPeople } from "../../src/domain/people-finder.ts";
+import {
+  addTag,
+  itemsWithTag,
+  removeTag,
+  saveRemoteHashtags,
+  tagCloud,
+  tagsOfItem,
+} from "../../src/domain/tags.ts";
+import { freshDb } from "../helpers/db.ts";
+
+const ORIGIN = "https://copse.test";
+
+async function setUp() {
+  const db = freshDb();
+  const person = (handle: string) =>
+    createAccount(db, ORIGIN, {
+      handle,
+      email: `${handle}@e.org`,
+      password: "correct horse battery",
+    });
+  const alice = await person("alice");
+  const bob = await person("bob");
+  const eve = await person("eve");
+  const open = createCommunity(db, ORIGIN, {
+    handle: "open",
+    name: "Open",
+    description: "",
+    visibility: "public",
+    ownerActorId: alice.actor.id,
+  });
+  const secret = createCommunity(db, ORIGIN, {
+    handle: "secret",
+    name: "Secret",
+    description: "",
+    visibility: "private",
+    ownerActorId: alice.actor.id,
+  });
+  requestMembership(db, { groupId: open.actor.id, memberId: bob.actor.id });
+  requestMembership(db, { groupId: secret.actor.id, memberId: bob.actor.id });
+  decideMembership(db, {
+    groupId: secret.actor.id,
+    memberId: bob.actor.id,
+    byActorId: alice.actor.id,
+    approve: true,
+  });
+  const topic = (group: typeof open, title: string) =>
+    composeItem(db, ORIGIN, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [group.actor],
+      title,
+      body: "text",
+    });
+  return { db, alice, bob, eve, open, secret, topic };
+}
+
+describe("tags", () => {
+  it("lets any member tag, records who, and lets people remove only their own", async () => {
+    const { db, alice, bob, eve, open, topic } = await setUp();
+    const item = topic(open, "Bins");
+    addTag(db, item, bob.actor.id, "#Waste");
+    addTag(db, item, alice.actor.id, "waste");
+    addTag(db, item, bob.actor.id, "Recycling");
+    expect(tagsOfItem(db, item.id).map((t) => [t.name, t.taggers.map((p) => p.handle)])).toEqual([
+      ["recycling", ["bob"]],
+      ["waste", ["bob", "alice"]],
+    ]);
+    expect(() => addTag(db, item, eve.actor.id, "spam")).toThrow(ForbiddenError);
+    expect(() => addTag(db, item, bob.actor.id, "no spaces?!")).toThrow(ValidationError);
+    expect(() => addTag(db, item, bob.actor.id, "  ")).toThrow(ValidationError);
+    // Bob removes his own tagging; Alice's stays. Bob cannot remove what only Alice added.
+    addTag(db, item, alice.actor.id, "bins");
+    expect(removeTag(db, item, bob.actor.id, "waste")).toBe(1);
+    expect(tagsOfItem(db, item.id).find((t) => t.name === "waste")?.taggers).toHaveLength(1);
+    expect(() => removeTag(db, item, bob.actor.id, "bins")).toThrow(ForbiddenError);
+    // Alice facilitates the community, so she removes a tag whoever added it.
+    expect(removeTag(db, item, alice.actor.id, "recycling")).toBe(1);
+    expect(tagsOfItem(db, item.id).map((t) => t.name)).toEqual(["bins", "waste"]);
+  });
+
+  it("keeps private items out of tag pages and clouds for non-members", async () => {
+    const { db, bob, eve, open, secret, topic } = await setUp();
+    addTag(db, topic(open, "Public one"), bob.actor.id, "housing");
+    addTag(db, topic(secret, "Private one"), bob.actor.id, "housing");
+    addTag(db, topic(secret, "Private two"), bob.actor.id, "secretword");
+    const titles = (viewer: number | null) =>
+      itemsWithTag(db, viewer, "Housing")
+        .items.map((i) => i.title)
+        .sort();
+    expect(titles(null)).toEqual(["Public one"]);
+    expect(titles(eve.actor.id)).toEqual(["Public one"]);
+    expect(titles(bob.actor.id)).toEqual(["Private one", "Public one"]);
+    expect(itemsWithTag(db, eve.actor.id, "secretword").total).toBe(0);
+    expect(tagCloud(db, eve.actor.id).map((t) => [t.name, t.count])).toEqual([["housing", 1]]);
+    const cloud = tagCloud(db, bob.actor.id);
+    expect(cloud.map((t) => [t.name, t.count, t.step])).toEqual([
+      ["housing", 2, 5],
+      ["secretword", 1, 1],
+    ]);
+    expect(tagCloud(db, bob.actor.id, { groupId: open.actor.id }).map((t) => t.name)).toEqual([
+      "housing",
+    ]);
+  });
+
+  it("mirrors remote hashtags as the author's taggings", async () => {
+    const { db, alice, bob, open, topic } = await setUp();
+    const item = topic(open, "Roads");
+    addTag(db, item, bob.actor.id, "potholes");
+    saveRemoteHashtags(db, item, ["#Gritting", "potholes", "bad tag!"], alice.actor.id);
+    expect(tagsOfItem(db, item.id).map((t) => t.name)).toEqual(["gritting", "potholes"]);
+    saveRemoteHashtags(db, item, ["potholes"], alice.actor.id);
+    expect(tagsOfItem(db, item.id).map((t) => t.name)).toEqual(["potholes"]);
+  });
+});
+
+describe("people finder", () => {
+  it("finds people by name, expertise, service area and organisation, saying why", async () => {
+    const { db, alice, bob, eve } = await setUp();
+    db.$client
+      .prepare("UPDATE actors SET name = ?, organisation = ? WHERE id = ?")
+      .run("Bob Jones", "Leeds City Council", bob.actor.id);
+    db.$client
+      .prepare(
+        "INSERT INTO person_tags (actor_id, kind, tag) VALUES (?, 'expertise', 'flood-risk')",
+      )
+      .run(eve.actor.id);
+    db.$client
+      .prepare(
+        "INSERT INTO person_tags (actor_id, kind, tag) VALUES (?, 'expertise', 'flood-risk')",
+      )
+      .run(alice.actor.id);
+    db.$client
+      .prepare("INSERT INTO person_profiles (actor_id, service_areas) VALUES (?, 'housing,waste')")
+      .run(alice.actor.id);
+    expect(findPeople(db, "jones").map((p) => [p.handle, p.reasons[0]?.field])).toEqual([
+      ["bob", "name"],
+    ]);
+    expect(
+      findPeople(db, "flood risk", "expertise")
+        .map((p) => p.handle)
+        .sort(),
+    ).toEqual(["alice", "eve"]);
+    expect(findPeople(db, "flood", "name")).toEqual([]);
+    expect(findPeople(db, "waste").map((p) => [p.handle, p.reasons[0]])).toEqual([
+      ["alice", { field: "service area", value: "Waste" }],
+    ]);
+    expect(findPeople(db, "leeds", "organisation").map((p) => p.reasons[0]?.field)).toEqual([
+      "organisation",
+    ]);
+    expect(findPeople(db, '"( NEAR * ^')).toEqual([]);
+    // Eve shares an expertise with Alice; Bob shares a community with her.
+    expect(
+      suggestPeople(db, alice.actor.id)
+        .map((p) => p.handle)
+        .sort(),
+    ).toEqual(["bob", "eve"]);
+  });
+});
