@@ -22,6 +22,10 @@ export function federationMiddleware(): MiddlewareHandler<AppEnv> {
         // Everything under /ap/ belongs to federation: an unknown actor's inbox or a missing
         // object is a plain 404 for the peer, never a web page or a CSRF refusal.
         if (new URL(request.url).pathname.startsWith("/ap/")) {
+          // Read the (size-limited) body first: a response sent before the request is read
+          // makes the Node adapter cut the connection under load, and the peer sees a network
+          // error instead of the 404.
+          if (!request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
           return new Response("Not found", {
             status: 404,
             headers: { "content-type": "text/plain" },

@@ -122,4 +122,39 @@ describe("tags across three instances", () => {
     });
     expect(names).toEqual(["gritting"]);
   });
+
+  it("applies a tag added on another instance to an item of the community's home, for everyone", async () => {
+    const topic = composeItem(somerset.db, somerset.origin, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [garden],
+      title: "Verge cutting",
+      body: "Twice a year, or once?",
+    });
+    await publishItemChange(somerset.ctx(), topic, "create");
+    const onSunderland = await eventually(() => findItemByIri(sunderland.db, topic.iri));
+    const onCardiff = await eventually(() => findItemByIri(cardiff.db, topic.iri));
+
+    // Bob, a member on Sunderland, tags Somerset's topic from his own instance.
+    const webBob = new WebClient(sunderland.origin);
+    await webBob.post("/signin", { login: "bob", password: TEST_PASSWORD });
+    const tagged = await webBob.post(`/items/${onSunderland.id}/tags`, { tag: "Biodiversity" });
+    expect(tagged.response.status).toBe(303);
+
+    // The community's home applies it (credited to Bob) and announces it; Cardiff gets it too.
+    const onHome = await eventually(() =>
+      tagsOfItem(somerset.db, topic.id).find((t) => t.name === "biodiversity"),
+    );
+    expect(onHome).toBeDefined();
+    await eventually(() =>
+      tagsOfItem(cardiff.db, onCardiff.id).some((t) => t.name === "biodiversity"),
+    );
+
+    // Someone who is not a member of the community cannot tag it from elsewhere.
+    const outsider = await cardiff.createUser("olga");
+    const { sendRemoteTagging } = await import("../../src/federation/tags.ts");
+    await sendRemoteTagging(cardiff.ctx(), onCardiff, outsider.actor, "spam", true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tagsOfItem(somerset.db, topic.id).map((t) => t.name)).not.toContain("spam");
+  });
 });

@@ -26,6 +26,7 @@ import { onTentativelyAccepted } from "./events.ts";
 import { onIgnored } from "./ignored.ts";
 import { onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
+import { onAdded, onRemoved } from "./tags.ts";
 import { onUpdated } from "./updates.ts";
 
 const log = logger("federation", "inbox");
@@ -51,8 +52,8 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Like, onLiked)
     .on(Flag, onIgnored)
     .on(Block, onIgnored)
-    .on(Add, onIgnored)
-    .on(Remove, onIgnored)
+    .on(Add, onAdded)
+    .on(Remove, onRemoved)
     .on(Dislike, onIgnored)
     .on(EmojiReact, onIgnored)
     .onError((_ctx, error) => {

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import type { Db } from "../../db/client.ts";
 import type { ActorRow } from "../../domain/actors.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
@@ -8,6 +9,7 @@ import { type SearchQuery, type SearchType, search } from "../../domain/search.t
 import { addTag, findTag, itemsWithTag, removeTag, tagCloud } from "../../domain/tags.ts";
 import { parseHandle, resolveActor } from "../../federation/lookup.ts";
 import { publishItemChange } from "../../federation/publish.ts";
+import { sendRemoteTagging } from "../../federation/tags.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { communityAccess, communityNotFound, membersOnly } from "../community-access.tsx";
@@ -180,7 +182,7 @@ export function searchRoutes(): Hono<AppEnv> {
     if (!item) return itemNotFound(c);
     const f = await formFields(c);
     const back = returnPath(c, f.return, item);
-    if (!item.isLocal) {
+    if (!item.isLocal && !taggableAtHome(c.get("deps").db, item)) {
       return render(
         c,
         <ForbiddenPage
@@ -191,8 +193,12 @@ export function searchRoutes(): Hono<AppEnv> {
       );
     }
     try {
-      const tag = addTag(c.get("deps").db, item, c.get("account")!.actor.id, f.tag ?? "");
-      await publishItemChange(federationContext(c), item, "update");
+      const me = c.get("account")!.actor;
+      const tag = addTag(c.get("deps").db, item, me.id, f.tag ?? "");
+      // Our own items announce their new tags; an item from elsewhere is tagged at its home,
+      // which announces them to every instance.
+      if (item.isLocal) await publishItemChange(federationContext(c), item, "update");
+      else await sendRemoteTagging(federationContext(c), item, me, tag.name, true);
       log.info("Tagged item {itemId} with {tag}", { itemId: item.id, tag: tag.name });
       setFlash(c, `Tagged with ${tag.display}.`);
       return c.redirect(back, 303);
@@ -223,8 +229,10 @@ export function searchRoutes(): Hono<AppEnv> {
     const f = await formFields(c);
     const back = returnPath(c, f.return, item);
     try {
-      removeTag(c.get("deps").db, item, c.get("account")!.actor.id, f.tag ?? "");
+      const me = c.get("account")!.actor;
+      removeTag(c.get("deps").db, item, me.id, f.tag ?? "");
       if (item.isLocal) await publishItemChange(federationContext(c), item, "update");
+      else await sendRemoteTagging(federationContext(c), item, me, f.tag ?? "", false);
       setFlash(c, "The tag has been removed.");
       return c.redirect(back, 303);
     } catch (error) {
@@ -272,4 +280,13 @@ export function searchRoutes(): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/**
+ * Whether an item from elsewhere can be tagged from here: only when it lives on the home server
+ * of one of its communities, which then applies the tag and announces it to every instance.
+ */
+function taggableAtHome(db: Db, item: ItemRow): boolean {
+  const home = new URL(item.iri).host;
+  return groupsOfItem(db, item.id).some((g) => !g.isLocal && g.host === home);
 }
