@@ -136,11 +136,17 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
       `SELECT ${actorColumns}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
        WHERE pt.tag >= @low AND pt.tag < @high AND a.type = 'Person' LIMIT 200`,
     );
+    // A word may also start a later word of a longer tag ("drainage" in "sustainable
+    // drainage"); that needs a scan, but person tags are a small table.
+    const inner = sqlite.prepare(
+      `SELECT ${actorColumns}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
+       WHERE instr(' ' || replace(pt.tag, '-', ' '), ' ' || @word) > 1 AND a.type = 'Person' LIMIT 200`,
+    );
     for (const word of candidates) {
-      const rows = stmt.all({ low: word, high: `${word}\u{10FFFF}` }) as (ActorHit & {
-        kind: "expertise" | "interest";
-        tag: string;
-      })[];
+      const rows = [
+        ...stmt.all({ low: word, high: `${word}\u{10FFFF}` }),
+        ...inner.all({ word }),
+      ] as (ActorHit & { kind: "expertise" | "interest"; tag: string })[];
       for (const r of rows)
         if (tagKinds.includes(r.kind))
           add(r, { field: r.kind, value: r.tag }, r.tag === word ? 80 : 60);
