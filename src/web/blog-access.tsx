@@ -26,6 +26,7 @@ import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";
 import { NotFoundPage } from "./views/errors.tsx";
 import { type CommentProblem, EntryPage } from "./views/pages/blog-entry.tsx";
+import { itemTagsData } from "./views/tags.tsx";
 
 type C = Context<AppEnv>;
 
@@ -119,6 +120,7 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
       base={scene.base}
       backLink={scene.listPath}
       problem={problem}
+      tags={entry.status === "published" ? itemTagsData(db, entry, viewer?.id) : undefined}
       may={{
         comment: mayComment(db, entry, viewer?.id),
         editEntry: entry.isLocal && entry.authorId === viewer?.id,

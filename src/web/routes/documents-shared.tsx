@@ -22,6 +22,7 @@ import { pageContext, render } from "../render.ts";
 import type { FieldError } from "../views/components.tsx";
 import { NotFoundPage } from "../views/errors.tsx";
 import { DocumentPage } from "../views/pages/document.tsx";
+import { itemTagsData } from "../views/tags.tsx";
 
 // Helpers shared by the document library's routes (documents.tsx and document-actions.tsx).
 
@@ -94,6 +95,7 @@ export function renderDocumentPage(
       }
       errors={form?.errors}
       values={form?.values}
+      tags={itemTagsData(db, found.item, viewer?.id)}
     />,
     form ? 422 : 200,
   );

@@ -11,6 +11,7 @@ import {
   Textarea,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
 /** What the viewer may do on an entry's page. */
@@ -136,6 +137,8 @@ export function EntryPage(props: {
   backLink: string;
   may: EntryPermissions;
   problem?: CommentProblem | undefined;
+  /** The entry's tags and what the viewer may do with them (none for drafts). */
+  tags?: ItemTagsData | undefined;
 }) {
   const { entry, author, base } = props;
   // Comments whose parent was deleted hang from the entry, so nobody's answer disappears.
@@ -218,6 +221,7 @@ export function EntryPage(props: {
           ) : null}
         </p>
       ) : null}
+      {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={base} /> : null}
       <h2 class="govuk-heading-m">
         Comments ({props.comments.filter((c) => !c.deletedAt).length})
       </h2>

@@ -16,6 +16,7 @@ import {
   Textarea,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
@@ -110,6 +111,8 @@ export function DocumentPage(props: {
   mayModerate: (item: ItemRow) => boolean;
   errors?: FieldError[];
   values?: { stars?: string; body?: string };
+  /** The document's tags and what the viewer may do with them. */
+  tags?: ItemTagsData | undefined;
 }) {
   const { access, view } = props;
   const { item, document, rating } = view;
@@ -207,6 +210,7 @@ export function DocumentPage(props: {
           <Button variant="secondary">Save rating</Button>
         </form>
       ) : null}
+      {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={basePath} /> : null}
       <h2 class="govuk-heading-m" id="comments">
         Comments ({view.comments.length})
       </h2>
