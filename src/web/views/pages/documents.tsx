@@ -16,6 +16,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ListControls } from "../list-controls.tsx";
 import { ActorLink, When } from "./items.tsx";
 
 const SORT_LABELS: Record<DocumentSort, string> = {
@@ -76,35 +77,15 @@ export function DocumentsPage(props: {
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Documents</h1>
       {access.canPost ? <ButtonLink href={`${base}/new`}>Upload a document</ButtonLink> : null}
-      <form method="get" action={base} class="copse-inline-form" novalidate>
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="sort">
-            Sort by
-          </label>
-          <select class="govuk-select" id="sort" name="sort">
-            {(Object.keys(SORT_LABELS) as DocumentSort[])
-              .filter((s) => s !== "mine" || props.ctx.user)
-              .map((s) => (
-                <option value={s} selected={s === sort}>
-                  {SORT_LABELS[s]}
-                </option>
-              ))}
-          </select>
-        </div>
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="size">
-            Documents per page
-          </label>
-          <select class="govuk-select" id="size" name="size">
-            {PAGE_SIZES.map((n) => (
-              <option value={String(n)} selected={n === pageSize}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Button variant="secondary">Show documents</Button>
-      </form>
+      <ListControls
+        action={base}
+        sorts={SORT_LABELS}
+        sort={sort}
+        pageSizes={PAGE_SIZES}
+        pageSize={pageSize}
+        signedIn={props.ctx.user !== null}
+        noun="Documents"
+      />
       {props.documents.length === 0 ? (
         <p class="govuk-body">
           {sort === "mine" ? "You have not uploaded any documents here." : "No documents yet."}

@@ -15,6 +15,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ListControls } from "../list-controls.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
@@ -43,35 +44,15 @@ export function ForumPage(props: {
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Forum</h1>
       {access.canPost ? <ButtonLink href={`${base}/new`}>Start a topic</ButtonLink> : null}
-      <form method="get" action={base} class="copse-inline-form" novalidate>
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="sort">
-            Sort by
-          </label>
-          <select class="govuk-select" id="sort" name="sort">
-            {(Object.keys(SORT_LABELS) as TopicSort[])
-              .filter((s) => s !== "mine" || props.ctx.user)
-              .map((s) => (
-                <option value={s} selected={s === sort}>
-                  {SORT_LABELS[s]}
-                </option>
-              ))}
-          </select>
-        </div>
-        <div class="govuk-form-group">
-          <label class="govuk-label" for="size">
-            Topics per page
-          </label>
-          <select class="govuk-select" id="size" name="size">
-            {PAGE_SIZES.map((n) => (
-              <option value={String(n)} selected={n === pageSize}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Button variant="secondary">Show topics</Button>
-      </form>
+      <ListControls
+        action={base}
+        sorts={SORT_LABELS}
+        sort={sort}
+        pageSizes={PAGE_SIZES}
+        pageSize={pageSize}
+        signedIn={props.ctx.user !== null}
+        noun="Topics"
+      />
       {props.topics.length === 0 ? (
         <p class="govuk-body">
           {sort === "mine" ? "You have not started any topics here." : "No topics yet."}
