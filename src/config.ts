@@ -18,6 +18,12 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Sender address for outgoing mail. */
   mailFrom: string;
+  /** Hour of the day (0-23, in `timeZone`) when daily and weekly digests go out. */
+  digestHour: number;
+  /** IANA time zone for digests and other wall-clock schedules. */
+  timeZone: string;
+  /** How often news feeds are refreshed, in minutes. */
+  newsRefreshMinutes: number;
   /** Whether anyone may sign up (`open`) or only admins create accounts (`closed`). */
   registration: "open" | "closed";
   /** Minimum log level written to the console. */
@@ -115,6 +121,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const digestHour = parseInteger(env.COPSE_DIGEST_HOUR, 7);
+  if (digestHour === undefined || digestHour > 23) {
+    problems.push(
+      `COPSE_DIGEST_HOUR must be an hour from 0 to 23 (got "${env.COPSE_DIGEST_HOUR}")`,
+    );
+  }
+
+  const timeZone = env.COPSE_TIME_ZONE || "Europe/London";
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+  } catch {
+    problems.push(
+      `COPSE_TIME_ZONE must be an IANA time zone such as Europe/London (got "${timeZone}")`,
+    );
+  }
+
+  const newsRefreshMinutes = parseInteger(env.COPSE_NEWS_REFRESH_MINUTES, 30);
+  if (newsRefreshMinutes === undefined || newsRefreshMinutes < 1) {
+    problems.push(
+      `COPSE_NEWS_REFRESH_MINUTES must be a whole number of minutes, at least 1 (got "${env.COPSE_NEWS_REFRESH_MINUTES}")`,
+    );
+  }
+
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
   if (instanceName.length === 0 || instanceName.length > 80) {
     problems.push("COPSE_INSTANCE_NAME must be 1 to 80 characters long");
@@ -131,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateAddress: allowPrivateAddress ?? false,
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.COPSE_MAIL_FROM ?? `copse@${new URL(origin).hostname}`,
+    digestHour: digestHour ?? 7,
+    timeZone,
+    newsRefreshMinutes: newsRefreshMinutes ?? 30,
     registration: registration as Config["registration"],
     logLevel,
     maxBodyBytes: maxBodyBytes ?? 1024 * 1024,

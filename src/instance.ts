@@ -11,6 +11,8 @@ import { buildFederation } from "./federation/builder.ts";
 import type { CopseFederation } from "./federation/context.ts";
 import { SqliteKvStore } from "./federation/kv.ts";
 import { SqliteMessageQueue } from "./federation/queue.ts";
+import { JobRunner } from "./jobs/runner.ts";
+import { instanceTasks } from "./jobs/tasks.ts";
 import { logger } from "./logging.ts";
 import { createApp } from "./web/app.ts";
 import { buildStylesheet } from "./web/assets/css.ts";
@@ -24,6 +26,8 @@ export interface RunningInstance {
   federation: CopseFederation;
   /** The address the server listens on (may differ from the public origin behind a proxy). */
   listenUrl: string;
+  /** Background tasks: alerts, digests, mail, news refresh. */
+  jobs: JobRunner;
   /** Stops taking requests, lets in-flight deliveries finish, and closes the database. */
   close(): Promise<void>;
 }
@@ -67,6 +71,15 @@ export async function startInstance(
 
   const queueController = new AbortController();
   const queueDone = federation.startQueue({ db, config }, { signal: queueController.signal });
+  const jobs = new JobRunner(
+    {
+      db,
+      config,
+      federation: () => federation.createContext(new URL(config.origin), { db, config }),
+    },
+    instanceTasks(config),
+  );
+  const jobsDone = jobs.start(queueController.signal);
   log.info("Copse is serving {origin} (listening on {listenUrl})", {
     origin: config.origin,
     listenUrl,
@@ -77,6 +90,7 @@ export async function startInstance(
     db,
     federation,
     listenUrl,
+    jobs,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -85,6 +99,7 @@ export async function startInstance(
       });
       queueController.abort();
       await queueDone.catch(() => undefined);
+      await jobsDone.catch(() => undefined);
       db.$client.close();
     },
   };

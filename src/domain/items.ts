@@ -14,13 +14,17 @@ export type ItemRow = typeof items.$inferSelect;
 export type ItemKind = ItemRow["kind"];
 
 /** The ActivityStreams type each kind is published as, which also names its id's path. */
-export const ITEM_OBJECT_TYPE: Record<ItemKind, "Page" | "Note" | "Article" | "Event"> = {
+export const ITEM_OBJECT_TYPE: Record<
+  ItemKind,
+  "Page" | "Note" | "Article" | "Event" | "Question"
+> = {
   topic: "Page",
   reply: "Note",
   entry: "Article",
   wiki: "Article",
   event: "Event",
   document: "Article",
+  poll: "Question",
 };
 
 /** A fresh id for a local item of a kind, e.g. `https://copse.example/ap/pages/<uuid>`. */

@@ -10,6 +10,14 @@ export const communities = sqliteTable("communities", {
     .unique()
     .references(() => actors.id, { onDelete: "cascade" }),
   visibility: text("visibility", { enum: ["public", "private"] }).notNull(),
+  /** The community this one is a sub-community of (a local Group actor); null at the top. */
+  parentGroupId: integer("parent_group_id").references(() => actors.id, { onDelete: "set null" }),
+  /** Whether members of the parent may join at once, whatever this community's visibility. */
+  inheritsMembership: integer("inherits_membership", { mode: "boolean" }).notNull().default(false),
+  /** Where the community is in its life, set by its facilitators. */
+  stage: text("stage", { enum: ["planning", "start-up", "nurture", "sustain", "closedown"] })
+    .notNull()
+    .default("start-up"),
   createdById: integer("created_by_id").references(() => actors.id, { onDelete: "set null" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()

@@ -21,7 +21,7 @@ export const items = sqliteTable(
     /** ActivityPub id; local items get `${origin}/ap/items/{uuid}`. */
     iri: text("iri").notNull().unique(),
     kind: text("kind", {
-      enum: ["topic", "reply", "entry", "wiki", "event", "document"],
+      enum: ["topic", "reply", "entry", "wiki", "event", "document", "poll"],
     }).notNull(),
     authorId: integer("author_id")
       .notNull()
@@ -91,7 +91,7 @@ export const communitySections = sqliteTable(
       .notNull()
       .references(() => actors.id, { onDelete: "cascade" }),
     section: text("section", {
-      enum: ["forum", "blog", "wiki", "events", "documents"],
+      enum: ["forum", "blog", "wiki", "events", "documents", "polls", "news"],
     }).notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
   },
