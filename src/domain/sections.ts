@@ -9,6 +9,8 @@ export const SECTIONS = [
   { id: "wiki", label: "Wiki" },
   { id: "events", label: "Events" },
   { id: "documents", label: "Documents" },
+  { id: "polls", label: "Polls" },
+  { id: "news", label: "News" },
 ] as const;
 
 /** One of the community sections. */
