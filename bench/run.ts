@@ -1,4 +1,5 @@
 import "../src/temporal.ts";
+import { benchMetrics } from "./metrics.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   web: benchWeb,
   join: benchJoinRoundTrip,
   search: benchSearch,
+  metrics: benchMetrics,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -47,6 +47,13 @@ CREATE TABLE `mail_outbox` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `mail_outbox_message_id_unique` ON `mail_outbox` (`message_id`);--> statement-breakpoint
 CREATE INDEX `mail_outbox_due_idx` ON `mail_outbox` (`state`,`next_attempt_at`);--> statement-breakpoint
+CREATE TABLE `remote_group_parents` (
+	`group_id` integer PRIMARY KEY NOT NULL,
+	`parent_iri` text NOT NULL,
+	FOREIGN KEY (`group_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `remote_group_parents_parent_idx` ON `remote_group_parents` (`parent_iri`);--> statement-breakpoint
 CREATE TABLE `feed_tokens` (
 	`token` text PRIMARY KEY NOT NULL,
 	`person_id` integer NOT NULL,

@@ -14,7 +14,7 @@ export interface Config {
   instanceName: string;
   /** Lets federation reach loopback and private addresses: for tests and development only. */
   allowPrivateAddress: boolean;
-  /** SMTP connection URL for outgoing mail; undefined means mail is logged, not sent. */
+  /** SMTP connection URL for outgoing mail; undefined means each mail is written to `<dataDir>/mail/*.eml`. */
   smtpUrl: string | undefined;
   /** Sender address for outgoing mail. */
   mailFrom: string;

@@ -2,7 +2,9 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, communities, memberships } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
+import { attachChild, type ParentOption, planChild } from "./community-tree.ts";
 import { type FieldError, NotFoundError, ValidationError } from "./errors.ts";
+import type { Stage } from "./lifecycle.ts";
 import { communityPagePath } from "./paths.ts";
 
 /** Whether anyone may join at once (public) or a facilitator must approve (private). */
@@ -14,6 +16,10 @@ export interface Community {
   visibility: Visibility;
   createdAt: Date;
   actor: ActorRow;
+  /** The Group actor of the community this one is a sub-community of (src/domain/community-tree.ts). */
+  parentGroupId: number | null;
+  inheritsMembership: boolean;
+  stage: Stage;
 }
 
 /** A community as listed in "All communities". */
@@ -21,7 +27,11 @@ export interface CommunitySummary extends Community {
   memberCount: number;
 }
 
-/** Creates a community and its Group actor, with the owner as its first facilitator. */
+/**
+ * Creates a community and its Group actor, with the owner as its first facilitator; with
+ * `parent`, a sub-community that keeps the chosen sections and maybe the parent's membership
+ * rules (src/domain/community-tree.ts).
+ */
 export function createCommunity(
   db: Db,
   origin: string,
@@ -31,6 +41,7 @@ export function createCommunity(
     description: string;
     visibility: string;
     ownerActorId: number;
+    parent?: ParentOption;
   },
 ): Community {
   const handle = input.handle.trim().toLowerCase();
@@ -48,14 +59,17 @@ export function createCommunity(
   if (description.length > 5000) {
     errors.push({ field: "description", message: "Description must be 5,000 characters or fewer" });
   }
-  if (input.visibility !== "public" && input.visibility !== "private") {
+  const child = input.parent ? planChild(db, input.parent, errors) : null;
+  // A sub-community that inherits its parent's membership rules takes its visibility too.
+  const requested = child?.visibility ?? input.visibility;
+  if (requested !== "public" && requested !== "private") {
     errors.push({
       field: "visibility",
       message: "Choose whether the community is public or private",
     });
   }
   if (errors.length > 0) throw new ValidationError(errors);
-  const visibility = input.visibility as Visibility;
+  const visibility = requested as Visibility;
 
   return db.transaction((tx) => {
     const txDb = tx as unknown as Db;
@@ -69,7 +83,13 @@ export function createCommunity(
     });
     const row = txDb
       .insert(communities)
-      .values({ actorId: actor.id, visibility, createdById: input.ownerActorId })
+      .values({
+        actorId: actor.id,
+        visibility,
+        createdById: input.ownerActorId,
+        parentGroupId: child?.parentGroupId ?? null,
+        inheritsMembership: child?.inheritsMembership ?? false,
+      })
       .returning()
       .get();
     txDb
@@ -82,7 +102,8 @@ export function createCommunity(
         decidedAt: new Date(),
       })
       .run();
-    return { id: row.id, visibility, createdAt: row.createdAt, actor };
+    if (child) attachChild(txDb, actor.id, child);
+    return toCommunity({ community: row, actor });
   });
 }
 
@@ -145,5 +166,8 @@ function toCommunity(row: {
     visibility: row.community.visibility,
     createdAt: row.community.createdAt,
     actor: row.actor,
+    parentGroupId: row.community.parentGroupId,
+    inheritsMembership: row.community.inheritsMembership,
+    stage: row.community.stage,
   };
 }

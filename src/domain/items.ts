@@ -51,7 +51,7 @@ export interface ItemInput {
   updatedAt?: Date;
 }
 
-const TITLED: ItemKind[] = ["topic", "entry", "wiki", "event", "document"];
+const TITLED: ItemKind[] = ["topic", "entry", "wiki", "event", "document", "poll"];
 const MAX_TITLE = 200;
 const MAX_BODY = 100_000;
 
@@ -63,7 +63,8 @@ export function validateItemFields(kind: ItemKind, fields: { title?: string; bod
     errors.push({ field: "title", message: "Enter a title" });
   if (title.length > MAX_TITLE)
     errors.push({ field: "title", message: `Title must be ${MAX_TITLE} characters or fewer` });
-  if (kind !== "event" && kind !== "document" && fields.body.trim().length === 0) {
+  // Events, documents and polls say what they are in their own fields; a description is optional.
+  if (!["event", "document", "poll"].includes(kind) && fields.body.trim().length === 0) {
     errors.push({
       field: "body",
       message: kind === "reply" ? "Write your reply" : "Write something in the body",

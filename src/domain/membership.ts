@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { accounts, actors, memberships } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
+import { joinsThroughParent } from "./community-tree.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors.ts";
 
 /** A row of the memberships table. */
@@ -47,7 +48,10 @@ export function findMembershipByRequest(db: Db, requestIri: string): Membership 
 export function requestMembership(db: Db, request: MembershipRequest): Membership {
   const community = findCommunityByActorId(db, request.groupId);
   if (!community) throw new NotFoundError("That community is not hosted on this instance");
-  const state = community.visibility === "public" ? "active" : "pending";
+  // A sub-community that inherits its parent's rules lets the parent's members straight in.
+  const atOnce =
+    community.visibility === "public" || joinsThroughParent(db, community, request.memberId);
+  const state = atOnce ? "active" : "pending";
   const existing = findMembership(db, request.groupId, request.memberId);
   if (existing?.state === "active") {
     // A repeated Follow (peers resend them) gets a fresh id to answer, but stays active.

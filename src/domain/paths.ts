@@ -56,6 +56,8 @@ export function itemPagePath(
       return `${community}/wiki/${item.id}`;
     case "event":
       return `${community}/events/${item.id}`;
+    case "poll":
+      return `${community}/polls/${item.id}`;
     default:
       return `${community}/documents/${item.id}`;
   }

@@ -46,7 +46,7 @@ export interface SearchHit {
   isLocal: boolean;
 }
 
-const ITEM_KINDS = new Set(["topic", "reply", "entry", "wiki", "event", "document"]);
+const ITEM_KINDS = new Set(["topic", "reply", "entry", "wiki", "event", "poll", "document"]);
 const PER_PAGE = 20;
 /** Result counts above this are shown as "more than". */
 export const MAX_COUNTED = 1000;

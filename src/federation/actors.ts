@@ -6,6 +6,7 @@ import { ACTOR_PATH, INSTANCE_ACTOR } from "../domain/paths.ts";
 import { getPersonProfile, listPersonTags } from "../domain/person-details.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
+import { groupParentLinks } from "./subcommunities.ts";
 import { personExtras } from "./vocab/people.ts";
 import { textToHtml } from "./vocab/text.ts";
 
@@ -47,6 +48,7 @@ export async function localActorObject(ctx: Context<ContextData>, row: ActorRow)
       manuallyApprovesFollowers: row.manuallyApprovesFollowers,
       // Lemmy and Mbin read a group's moderators from the collection named by attributedTo.
       attribution: ctx.getCollectionUri("moderators", { identifier }),
+      attachments: groupParentLinks(ctx.data.db, row),
       discoverable: true,
     });
   }

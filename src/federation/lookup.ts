@@ -4,6 +4,7 @@ import { type ActorRow, findActorByIri, upsertRemoteActor } from "../domain/acto
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import { refreshRemotePerson } from "./people.ts";
+import { refreshRemoteGroup } from "./subcommunities.ts";
 import { remoteActorData } from "./vocab/actors.ts";
 
 const log = logger("federation", "lookup");
@@ -94,6 +95,7 @@ export async function fetchAndStoreActor(ctx: CopseContext, iri: string): Promis
   }
   const row = upsertRemoteActor(ctx.data.db, data);
   await refreshRemotePerson(ctx.data.db, row, object);
+  await refreshRemoteGroup(ctx.data.db, row, object);
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { Article, Event, Follow, Note, Page } from "@fedify/vocab";
+import { Article, Event, Follow, Note, Page, Question } from "@fedify/vocab";
 import { getActor } from "../domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../domain/items.ts";
 import { findMembershipByRequest } from "../domain/membership.ts";
@@ -28,6 +28,7 @@ export function registerObjects(federation: CopseFederation): void {
     [Note, "/ap/notes/{id}"],
     [Article, "/ap/articles/{id}"],
     [Event, "/ap/events/{id}"],
+    [Question, "/ap/questions/{id}"],
   ] as const) {
     federation
       .setObjectDispatcher(cls as typeof Note, path, (ctx, values) => {

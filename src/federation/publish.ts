@@ -10,6 +10,7 @@ import {
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import { getEventDetails } from "../domain/events.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
+import { pollResults } from "../domain/polls.ts";
 import { tagsOfItem } from "../domain/tags.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
@@ -32,6 +33,8 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
   // An event's time and place live beside the item (src/domain/events.ts).
   const event = item.kind === "event" ? getEventDetails(ctx.data.db, item.id) : undefined;
   const hashtags = tagsOfItem(ctx.data.db, item.id).map((t) => t.name);
+  // A poll's options and totals live beside the item too (src/domain/polls.ts).
+  const poll = item.kind === "poll" ? pollResults(ctx.data.db, item) : undefined;
   const object = itemObject(item, {
     author,
     groups,
@@ -40,6 +43,7 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
     origin: ctx.origin,
     event,
     hashtags,
+    poll,
   });
   // A document's Article carries its file as an attachment (src/federation/vocab/documents.ts).
   return item.kind === "document"

@@ -1,7 +1,16 @@
 import type { Config } from "../config.ts";
+import { alertTasks } from "./alerts.ts";
+import { mailSenderTask } from "./mail-sender.ts";
+import { newsRefreshTask } from "./news-refresh.ts";
+import { pollClosingTask } from "./poll-closing.ts";
 import type { Task } from "./runner.ts";
 
 /** Every recurring task of an instance; each area adds its own line. */
-export function instanceTasks(_config: Config): Task[] {
-  return [];
+export function instanceTasks(config: Config): Task[] {
+  return [
+    newsRefreshTask(config),
+    mailSenderTask(config),
+    ...alertTasks(config),
+    pollClosingTask(),
+  ];
 }

@@ -8,6 +8,8 @@ import { csrfMiddleware, sessionMiddleware } from "./auth.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { federationMiddleware } from "./federation.ts";
 import { pageContext, render } from "./render.ts";
+import { adminRoutes } from "./routes/admin.tsx";
+import { alertRoutes } from "./routes/alerts.tsx";
 import { assetRoutes } from "./routes/assets.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { blogRoutes } from "./routes/blog.tsx";
@@ -15,14 +17,21 @@ import { communityRoutes } from "./routes/communities.tsx";
 import { contactRoutes } from "./routes/contacts.tsx";
 import { documentRoutes, documentUploadLimit, isDocumentUpload } from "./routes/documents.tsx";
 import { eventRoutes } from "./routes/events.tsx";
+import { feedRoutes } from "./routes/feeds.ts";
 import { forumRoutes } from "./routes/forum.tsx";
 import { homeRoutes } from "./routes/home.tsx";
+import { liveRoutes } from "./routes/live.tsx";
+import { liveScriptRoutes } from "./routes/live-script.ts";
 import { messageRoutes } from "./routes/messages.tsx";
+import { metricsRoutes } from "./routes/metrics.tsx";
+import { newsRoutes } from "./routes/news.tsx";
 import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
+import { pollRoutes } from "./routes/polls.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
 import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { subcommunityRoutes } from "./routes/subcommunities.tsx";
 import { wikiRoutes } from "./routes/wiki.tsx";
 import { NotFoundPage, ServerErrorPage } from "./views/errors.tsx";
 
@@ -60,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use((c, next) => (isDocumentUpload(c) || isPhotoUpload(c) ? next() : formBodyLimit(c, next)));
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(deps.stylesheet));
+  app.route("/", liveScriptRoutes());
   app.use(federationMiddleware());
   app.use(sessionMiddleware());
   app.use(documentUploadLimit());
@@ -89,8 +99,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", wikiRoutes());
   app.route("/", documentRoutes());
   app.route("/", eventRoutes());
+  app.route("/", pollRoutes());
   app.route("/", blogRoutes());
   app.route("/", settingsRoutes());
+  app.route("/", subcommunityRoutes());
+  app.route("/", feedRoutes());
+  app.route("/", adminRoutes());
+  app.route("/", alertRoutes());
+  app.route("/", liveRoutes());
+  app.route("/", newsRoutes());
+  app.route("/", metricsRoutes());
 
   app.notFound((c) => render(c, NotFoundPage({ ctx: pageContext(c) }), 404));
   app.onError((error, c) => {

@@ -52,13 +52,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a real Copse instance on 127.0.0.1 with a fresh database. */
+/**
+ * Starts a real Copse instance on 127.0.0.1 with a fresh database. To simulate a restart, pass
+ * the `dataDir` and `port` of an instance that was closed: the caller then owns the directory
+ * (close() leaves it) and the origin stays the same.
+ */
 export async function startTestInstance(
   name: string,
   env: Record<string, string> = {},
+  options: { dataDir?: string; port?: number } = {},
 ): Promise<TestInstance> {
-  const dataDir = mkdtempSync(join(tmpdir(), `copse-${name.toLowerCase()}-`));
-  const port = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `copse-${name.toLowerCase()}-`));
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     PORT: String(port),
@@ -93,7 +98,7 @@ export async function startTestInstance(
       }),
     async close() {
       await running.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -68,7 +68,8 @@ export const mailOutbox = sqliteTable(
     headers: text("headers").notNull().default("{}"),
     /** Stable Message-ID, so a resend after a crash can be recognised as the same mail. */
     messageId: text("message_id").notNull().unique(),
-    state: text("state", { enum: ["queued", "sent", "failed"] })
+    /** `sending` while a sender holds the row; a restart puts such rows back to `queued`. */
+    state: text("state", { enum: ["queued", "sending", "sent", "failed"] })
       .notNull()
       .default("queued"),
     attempts: integer("attempts").notNull().default(0),

@@ -25,6 +25,21 @@ export const communities = sqliteTable("communities", {
 });
 
 /**
+ * The parent a remote community's Group document links to (an attachment Link with rel "up",
+ * see FEDERATION.md), kept by id so it can be shown once the parent is known here too.
+ */
+export const remoteGroupParents = sqliteTable(
+  "remote_group_parents",
+  {
+    groupId: integer("group_id")
+      .primaryKey()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    parentIri: text("parent_iri").notNull(),
+  },
+  (t) => [index("remote_group_parents_parent_idx").on(t.parentIri)],
+);
+
+/**
  * Membership of an actor in a group, local or remote. For local groups this is the
  * authoritative record; for remote groups it mirrors what the home instance told us.
  */

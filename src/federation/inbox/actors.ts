@@ -4,6 +4,7 @@ import { findActorByIri, upsertRemoteActor } from "../../domain/actors.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { refreshRemotePerson } from "../people.ts";
+import { refreshRemoteGroup } from "../subcommunities.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 
 const log = logger("federation", "inbox", "actors");
@@ -26,6 +27,7 @@ export async function onActorUpdated(
   if (!data || data.iri !== known.iri) return false;
   const row = upsertRemoteActor(ctx.data.db, data);
   await refreshRemotePerson(ctx.data.db, row, object);
+  await refreshRemoteGroup(ctx.data.db, row, object);
   log.info("Refreshed the profile of {actor}", { actor: known.iri });
   return true;
 }

@@ -33,6 +33,7 @@ import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
 import { onDirectMessage } from "./messages.ts";
+import { onPollVote, storeRemotePoll } from "./polls.ts";
 import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "content");
@@ -147,11 +148,14 @@ async function storeRemoteContent(
   if (attached) saveRemoteDocument(ctx.data.db, item.id, attached);
   saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(object), author.id);
   await storeRemoteEventDetails(ctx, item, object);
+  await storeRemotePoll(ctx, item, object);
   return item;
 }
 
 /** A member (or a Mastodon user mentioning the group) posts to a community hosted here. */
 export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
+  // A poll vote is addressed to one person, like a direct message, and answers a post.
+  if (await onPollVote(ctx, create)) return;
   if (await onDirectMessage(ctx, create)) return;
   if (await onWikiPageProposed(ctx, create)) return;
   const actorId = create.actorId;
@@ -204,6 +208,7 @@ async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<I
   if (actorIri !== data.authorIri && !mayChange(ctx, item, actorIri)) return null;
   // An event's new time and place come with it (src/federation/inbox/events.ts).
   if (fresh) await storeRemoteEventDetails(ctx, item, fresh);
+  if (fresh) await storeRemotePoll(ctx, item, fresh);
   if (fresh) saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(fresh), item.authorId);
   return applyRemoteEdit(ctx.data.db, item, {
     title: data.title,

@@ -6,6 +6,7 @@ import {
   Note,
   Page,
   PUBLIC_COLLECTION,
+  Question,
   Source,
 } from "@fedify/vocab";
 import type { ActorRow } from "../../domain/actors.ts";
@@ -13,8 +14,10 @@ import type { EventRow } from "../../domain/events.ts";
 import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
 import type { ItemKind, ItemRow } from "../../domain/items.ts";
 import { entryPagePath, itemPagePath } from "../../domain/paths.ts";
+import type { PollResults } from "../../domain/polls.ts";
 import { eventObject } from "./events.ts";
 import { hashtagObjects } from "./hashtags.ts";
+import { pollBodyHtml, pollQuestion } from "./polls.ts";
 
 /** What an item's ActivityStreams object needs besides the item itself. */
 export interface ItemContext {
@@ -25,6 +28,8 @@ export interface ItemContext {
   origin: string;
   /** An event's time and place (events only; see src/federation/vocab/events.ts). */
   event?: EventRow | undefined;
+  /** A poll's settings and totals (polls only; see src/federation/vocab/polls.ts). */
+  poll?: PollResults | undefined;
   /** The item's folksonomy tags, sent as Hashtags (src/domain/tags.ts). */
   hashtags?: string[];
 }
@@ -87,6 +92,8 @@ export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
       return new Note(values);
     case "event":
       return eventObject(values, item.title, ctx.event);
+    case "poll":
+      return pollQuestion(values, item, ctx.poll);
     default:
       return new Article({ ...values, name: item.title, summary: item.summary || null });
   }
@@ -126,10 +133,11 @@ export function remoteItemData(object: APObject): RemoteItemData | null {
   let title = name;
   if (inReplyTo) kind = "reply";
   else if (object instanceof Event) kind = "event";
+  else if (object instanceof Question) kind = "poll";
   else if (object instanceof Article) kind = "entry";
   else kind = "topic";
   if (kind === "event" && !title) title = "Untitled event";
-  if (kind === "topic" && !title) {
+  if ((kind === "topic" || kind === "poll") && !title) {
     // Mastodon's text starts with the mention of the group; drop leading mentions.
     const text = htmlToPlainText(bodyHtml).replace(/^(\s*@[\w.-]+(@[\w.:-]+)?)+\s*/, "");
     title = (text.split("\n")[0] ?? "").slice(0, TITLE_FROM_TEXT_MAX).trim() || "Untitled";
@@ -142,7 +150,7 @@ export function remoteItemData(object: APObject): RemoteItemData | null {
     iri: object.id.href,
     title: title.slice(0, 200),
     summary: object.summary ? htmlToPlainText(object.summary.toString()).slice(0, 1000) : "",
-    bodyHtml,
+    bodyHtml: kind === "poll" ? pollBodyHtml(bodyHtml, title) : bodyHtml,
     url,
     publishedAt: published,
     updatedAt: object.updated ? new Date(object.updated.epochMilliseconds) : published,
@@ -157,11 +165,14 @@ export function remoteItemData(object: APObject): RemoteItemData | null {
 }
 
 /** Whether an object is a kind of content Copse stores. */
-export function isContentObject(object: unknown): object is Note | Page | Article | Event {
+export function isContentObject(
+  object: unknown,
+): object is Note | Page | Article | Event | Question {
   return (
     object instanceof Note ||
     object instanceof Page ||
     object instanceof Article ||
-    object instanceof Event
+    object instanceof Event ||
+    object instanceof Question
   );
 }

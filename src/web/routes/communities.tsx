@@ -9,7 +9,9 @@ import {
 } from "../../domain/errors.ts";
 import { recentInGroup } from "../../domain/forum.ts";
 import { canView } from "../../domain/items.ts";
+import { isStage } from "../../domain/lifecycle.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
+import { flaggedFeedCount } from "../../domain/news/feeds.ts";
 import { communityPagePath } from "../../domain/paths.ts";
 import { enabledSections } from "../../domain/sections.ts";
 import { tagCloud } from "../../domain/tags.ts";
@@ -18,6 +20,7 @@ import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/m
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { groupFor } from "../community-access.tsx";
+import { lineageFor } from "../community-tree.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
@@ -44,12 +47,23 @@ function notFound(c: Context<AppEnv>) {
 export function communityRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get("/communities", (c) =>
-    render(
+  app.get("/communities", (c) => {
+    // An unknown stage in the filter gets an error and the whole list (src/domain/lifecycle.ts).
+    const stage = c.req.query("stage") ?? "";
+    const known = stage === "" || isStage(stage);
+    return render(
       c,
-      <CommunitiesPage ctx={pageContext(c)} communities={listCommunities(c.get("deps").db)} />,
-    ),
-  );
+      <CommunitiesPage
+        ctx={pageContext(c)}
+        communities={listCommunities(c.get("deps").db)}
+        stage={isStage(stage) ? stage : undefined}
+        errors={
+          known ? [] : [{ field: "stage", message: "Choose a lifecycle stage from the list" }]
+        }
+      />,
+      known ? 200 : 422,
+    );
+  });
 
   app.get("/communities/find", async (c) => {
     const { db } = c.get("deps");
@@ -145,6 +159,8 @@ export function communityRoutes(): Hono<AppEnv> {
             : null
         }
         tagCloud={mayList ? tagCloud(db, viewer?.id, { groupId: group.id, limit: 30 }) : undefined}
+        flaggedNewsFeeds={group.isLocal ? flaggedFeedCount(db, group.id) : 0}
+        lineage={lineageFor(db, group)}
       />,
     );
   });

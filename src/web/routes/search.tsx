@@ -32,6 +32,7 @@ const TYPES = new Set<SearchType>([
   "entry",
   "wiki",
   "event",
+  "poll",
   "document",
   "person",
   "community",

@@ -3,6 +3,7 @@ import { enabledSections, setEnabledSections } from "../../domain/sections.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { communityAccess, communityNotFound } from "../community-access.tsx";
+import { lifecycleSettingsFor } from "../community-tree.ts";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
@@ -34,6 +35,7 @@ export function settingsRoutes(): Hono<AppEnv> {
         ctx={pageContext(c)}
         access={access}
         sections={enabledSections(c.get("deps").db, access.group.id)}
+        lifecycle={lifecycleSettingsFor(c.get("deps").db, access.group, c.get("account")!)}
       />,
     );
   });

@@ -2,6 +2,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { personPagePath } from "../../domain/paths.ts";
 import { BackLink, Button, CsrfField, NotificationBanner } from "./components.tsx";
+import { FeedAlternates, type FeedRef } from "./feed-links.tsx";
 
 /** What every page needs to know about the request to draw the shared template. */
 export interface PageContext {
@@ -64,6 +65,7 @@ function Header(props: { ctx: PageContext }) {
     { href: "/communities", text: "All communities" },
     { href: "/search", text: "Search" },
     { href: "/people", text: "People" },
+    { href: "/live", text: "Happening now" },
   ];
   if (ctx.user) items.push({ href: personPagePath(ctx.user.handle), text: "Your profile" });
   else
@@ -77,6 +79,7 @@ function Header(props: { ctx: PageContext }) {
       { href: "/messages", text: <MessagesLinkText unread={ctx.unreadMessages ?? 0} /> },
     );
   }
+  if (ctx.user?.isAdmin) items.push({ href: "/admin", text: "Administration" });
 
   return (
     <section
@@ -202,6 +205,10 @@ export function Layout(props: {
   errors?: boolean;
   children: Child;
   backLink?: string;
+  /** The feed this page offers, announced for feed readers to discover (src/web/views/feed-links.tsx). */
+  feed?: FeedRef | undefined;
+  /** Script files this page enhances itself with; every page works without them. */
+  scripts?: string[];
 }) {
   const { ctx } = props;
   // GOV.UK pattern: a page showing form errors says so first in its title, which is the first
@@ -219,6 +226,10 @@ export function Layout(props: {
           {/* An empty icon stops browsers asking for /favicon.ico, which Copse does not serve. */}
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href={ctx.stylesheetPath} />
+          <FeedAlternates feed={props.feed} />
+          {props.scripts?.map((src) => (
+            <script src={src} defer />
+          ))}
         </head>
         <body class="govuk-template__body">
           <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">

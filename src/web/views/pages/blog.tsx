@@ -16,6 +16,7 @@ import {
   Textarea,
   TextInput,
 } from "../components.tsx";
+import { blogFeedRef, communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
@@ -78,6 +79,7 @@ export function BlogPage(props: {
       ctx={props.ctx}
       title={`Blog – ${person.name}`}
       backLink={personPagePath(person.handle)}
+      feed={blogFeedRef(person)}
     >
       <span class="govuk-caption-l">{person.name}</span>
       <h1 class="govuk-heading-l">Blog</h1>
@@ -92,6 +94,7 @@ export function BlogPage(props: {
         totalPages={totalPages}
         hrefFor={(p) => `${base}?page=${p}`}
       />
+      <FeedLinks feed={blogFeedRef(person)} />
     </Layout>
   );
 }
@@ -108,7 +111,12 @@ export function CommunityBlogPage(props: {
   const { access } = props;
   const totalPages = Math.max(1, Math.ceil(props.total / props.pageSize));
   return (
-    <Layout ctx={props.ctx} title={`Blog – ${access.group.name}`} backLink={access.path}>
+    <Layout
+      ctx={props.ctx}
+      title={`Blog – ${access.group.name}`}
+      backLink={access.path}
+      feed={communityFeedRef(access, "blog")}
+    >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Blog</h1>
       {access.canPost ? (
@@ -124,6 +132,7 @@ export function CommunityBlogPage(props: {
         totalPages={totalPages}
         hrefFor={(p) => `${access.path}/blog?page=${p}`}
       />
+      <FeedLinks feed={communityFeedRef(access, "blog")} />
     </Layout>
   );
 }

@@ -1,10 +1,18 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { CommunitySummary } from "../../../domain/communities.ts";
 import type { ItemRow } from "../../../domain/items.ts";
+import type { Stage } from "../../../domain/lifecycle.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
 import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CloudTag } from "../../../domain/tags.ts";
+import {
+  CommunityDirectory,
+  CommunityPlace,
+  type Lineage,
+  StageFilter,
+  SubCommunities,
+} from "../community-tree.tsx";
 import {
   Button,
   ButtonLink,
@@ -19,14 +27,19 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { FlaggedFeedsNotice } from "../news-notice.tsx";
 import { CommunityTags } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
+import { CommunityAlertsLink } from "./alerts.tsx";
 import { ActorLink, When } from "./items.tsx";
+import { MetricsNavItem } from "./metrics.tsx";
 
 /** "All communities": every community hosted here, and a way to find one elsewhere. */
 export function CommunitiesPage(props: {
   ctx: PageContext;
   communities: CommunitySummary[];
+  /** The lifecycle stage the list is filtered by (src/web/views/community-tree.tsx). */
+  stage?: Stage | undefined;
   findValue?: string;
   errors?: FieldError[];
 }) {
@@ -36,26 +49,8 @@ export function CommunitiesPage(props: {
       <ErrorSummary errors={errors} />
       <h1 class="govuk-heading-l">All communities</h1>
       {props.ctx.user ? <ButtonLink href="/communities/new">Create a community</ButtonLink> : null}
-      {props.communities.length === 0 ? (
-        <p class="govuk-body">There are no communities here yet.</p>
-      ) : (
-        <Table
-          caption="Communities on this instance"
-          captionSize="m"
-          head={["Community", "About", "Members"]}
-          numericColumns={[2]}
-          rows={props.communities.map((c) => [
-            <>
-              <a class="govuk-link" href={communityPagePath(c.actor.handle)}>
-                {c.actor.name}
-              </a>{" "}
-              {c.visibility === "private" ? <Tag colour="grey">Private</Tag> : null}
-            </>,
-            excerpt(c.actor.summary),
-            String(c.memberCount),
-          ])}
-        />
-      )}
+      <StageFilter stage={props.stage} error={errorFor(errors, "stage")} />
+      <CommunityDirectory communities={props.communities} stage={props.stage} />
       <h2 class="govuk-heading-m">Find a community on another instance</h2>
       <form method="get" action="/communities/find" novalidate>
         <TextInput
@@ -71,11 +66,6 @@ export function CommunitiesPage(props: {
       </form>
     </Layout>
   );
-}
-
-function excerpt(text: string): string {
-  const line = text.split("\n")[0] ?? "";
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
 /** The form for creating a community. */
@@ -208,6 +198,10 @@ export function CommunityPage(props: {
   canModerate: boolean;
   /** The community's tag cloud, when the viewer may read it (src/domain/tags.ts). */
   tagCloud?: CloudTag[] | undefined;
+  /** How many of its news feeds keep failing (src/domain/news/feeds.ts), for facilitators. */
+  flaggedNewsFeeds?: number;
+  /** Its parents, sub-communities and lifecycle stage (src/web/views/community-tree.tsx). */
+  lineage?: Lineage | undefined;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -221,6 +215,7 @@ export function CommunityPage(props: {
         {props.isPrivate ? <Tag colour="grey">Private</Tag> : <Tag colour="green">Public</Tag>}
       </h1>
       {g.summary ? <MultilineText text={g.summary} /> : null}
+      <CommunityPlace lineage={props.lineage} />
       {!g.isLocal ? (
         <p class="govuk-body">
           This community is hosted on {g.host}.{" "}
@@ -245,6 +240,9 @@ export function CommunityPage(props: {
         membership={props.membership}
         isPrivate={props.isPrivate}
       />
+      {props.canModerate ? (
+        <FlaggedFeedsNotice count={props.flaggedNewsFeeds ?? 0} communityPath={path} />
+      ) : null}
       {props.recent ? (
         <>
           {/* The sections come from SECTIONS in src/domain/sections.ts; add new ones there. */}
@@ -262,6 +260,7 @@ export function CommunityPage(props: {
                   Search this community
                 </a>
               </li>
+              <CommunityAlertsLink show={props.membership?.state === "active"} group={g} />
               {props.canModerate && g.isLocal ? (
                 <li>
                   <a class="govuk-link" href={`${path}/settings`}>
@@ -269,6 +268,7 @@ export function CommunityPage(props: {
                   </a>
                 </li>
               ) : null}
+              {props.canModerate && g.isLocal ? <MetricsNavItem path={path} /> : null}
             </ul>
           </nav>
           <h2 class="govuk-heading-m">What's new</h2>
@@ -291,6 +291,11 @@ export function CommunityPage(props: {
           {props.tagCloud ? <CommunityTags tags={props.tagCloud} /> : null}
         </>
       ) : null}
+      <SubCommunities
+        lineage={props.lineage}
+        path={path}
+        canCreate={props.canModerate && g.isLocal}
+      />
       {props.pendingCount !== null ? (
         <p class="govuk-body">
           <a class="govuk-link" href={`${path}/requests`}>

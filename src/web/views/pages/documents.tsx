@@ -15,6 +15,7 @@ import {
   Textarea,
   TextInput,
 } from "../components.tsx";
+import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ListControls } from "../list-controls.tsx";
 import { ActorLink, When } from "./items.tsx";
@@ -73,7 +74,12 @@ export function DocumentsPage(props: {
   const href = (p: number) => `${base}?sort=${sort}&size=${pageSize}&page=${p}`;
   const totalPages = Math.max(1, Math.ceil(props.total / pageSize));
   return (
-    <Layout ctx={props.ctx} title={`Documents – ${access.group.name}`} backLink={access.path}>
+    <Layout
+      ctx={props.ctx}
+      title={`Documents – ${access.group.name}`}
+      backLink={access.path}
+      feed={communityFeedRef(access, "documents")}
+    >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Documents</h1>
       {access.canPost ? <ButtonLink href={`${base}/new`}>Upload a document</ButtonLink> : null}
@@ -115,6 +121,7 @@ export function DocumentsPage(props: {
         />
       )}
       <Pagination currentPage={Math.min(page, totalPages)} totalPages={totalPages} hrefFor={href} />
+      <FeedLinks feed={communityFeedRef(access, "documents")} />
     </Layout>
   );
 }

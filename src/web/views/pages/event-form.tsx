@@ -23,8 +23,8 @@ function cx(...names: (string | false | null | undefined)[]): string {
  * A date (day, month, year boxes, as govuk-frontend's date input) and a time of day, in one
  * fieldset. The day box's id is `{name}-day`, which error summary links point at.
  */
-function DateTimeInput(props: {
-  name: "start" | "end";
+export function DateTimeInput(props: {
+  name: string;
   legend: string;
   hint: string;
   values: EventForm["start"];

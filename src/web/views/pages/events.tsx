@@ -20,6 +20,7 @@ import {
   Table,
   Tag,
 } from "../components.tsx";
+import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
@@ -67,6 +68,7 @@ export function EventsPage(props: {
       ctx={props.ctx}
       title={`${PERIOD_LABELS[period]} events – ${access.group.name}`}
       backLink={access.path}
+      feed={communityFeedRef(access, "events")}
     >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Events</h1>
@@ -104,6 +106,7 @@ export function EventsPage(props: {
         </a>
         . Outlook, Google Calendar and Apple Calendar can open it.
       </p>
+      <FeedLinks feed={communityFeedRef(access, "events")} />
     </Layout>
   );
 }

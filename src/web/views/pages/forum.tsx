@@ -14,6 +14,7 @@ import {
   Textarea,
   TextInput,
 } from "../components.tsx";
+import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ListControls } from "../list-controls.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
@@ -40,7 +41,12 @@ export function ForumPage(props: {
   const href = (p: number) => `${base}?sort=${sort}&size=${pageSize}&page=${p}`;
   const totalPages = Math.max(1, Math.ceil(props.total / pageSize));
   return (
-    <Layout ctx={props.ctx} title={`Forum – ${access.group.name}`} backLink={access.path}>
+    <Layout
+      ctx={props.ctx}
+      title={`Forum – ${access.group.name}`}
+      backLink={access.path}
+      feed={communityFeedRef(access, "forum")}
+    >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Forum</h1>
       {access.canPost ? <ButtonLink href={`${base}/new`}>Start a topic</ButtonLink> : null}
@@ -76,6 +82,7 @@ export function ForumPage(props: {
         />
       )}
       <Pagination currentPage={Math.min(page, totalPages)} totalPages={totalPages} hrefFor={href} />
+      <FeedLinks feed={communityFeedRef(access, "forum")} />
     </Layout>
   );
 }

@@ -91,6 +91,14 @@ export function ProfilePage(props: {
           <a class="govuk-link" href="/profile/edit">
             Edit your profile
           </a>
+          {" · "}
+          <a class="govuk-link" href="/settings/alerts">
+            Email alerts
+          </a>
+          {" · "}
+          <a class="govuk-link" href="/settings/feeds">
+            Your feed links
+          </a>
         </p>
       ) : null}
       {props.contactState ? (

@@ -5,6 +5,7 @@ import { communityPagePath, itemPagePath, personPagePath } from "../../../domain
 import type { FinderField, FoundPerson } from "../../../domain/people-finder.ts";
 import { MAX_COUNTED, type SearchHit, type SearchResults } from "../../../domain/search.ts";
 import { Button, ErrorSummary, type FieldError, Pagination, TextInput } from "../components.tsx";
+import { FeedLinks, searchFeedRef } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { tagPagePath } from "../tags.tsx";
 import { When } from "./items.tsx";
@@ -42,6 +43,7 @@ const TYPES: [string, string][] = [
   ["entry", "Blog entries"],
   ["wiki", "Wiki pages"],
   ["event", "Events"],
+  ["poll", "Polls"],
   ["document", "Documents"],
   ["person", "People"],
   ["community", "Communities"],
@@ -55,6 +57,7 @@ const TYPE_NAMES: Record<string, string> = {
   entry: "Blog entry",
   wiki: "Wiki page",
   event: "Event",
+  poll: "Poll",
   document: "Document",
   person: "Person",
   community: "Community",
@@ -136,6 +139,7 @@ export function SearchPage(props: {
   const { form, results } = props;
   const action = props.community ? `${props.community.path}/search` : "/search";
   const title = props.community ? `Search ${props.community.name}` : "Search";
+  const feed = results && !props.community ? searchFeedRef(form.q) : undefined;
   const hrefFor = (page: number) => {
     const params = new URLSearchParams({
       q: form.q,
@@ -160,6 +164,7 @@ export function SearchPage(props: {
       title={form.q ? `${title}: ${form.q}` : title}
       errors={props.errors.length > 0}
       backLink={props.community?.path}
+      feed={feed}
     >
       <ErrorSummary errors={props.errors} />
       <h1 class="govuk-heading-l">{title}</h1>
@@ -231,6 +236,7 @@ export function SearchPage(props: {
           ) : null}
         </>
       ) : null}
+      <FeedLinks feed={feed} />
     </Layout>
   );
 }

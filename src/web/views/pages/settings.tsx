@@ -2,12 +2,15 @@ import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import { Button, Checkboxes, CsrfField } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { LifecycleSettings, type LifecycleSettingsData } from "../lifecycle-settings.tsx";
 
 /** A facilitator's settings for a community: which sections it shows. */
 export function CommunitySettingsPage(props: {
   ctx: PageContext;
   access: CommunityAccess;
   sections: Set<SectionId>;
+  /** Its stage and parent (src/web/views/lifecycle-settings.tsx). */
+  lifecycle?: LifecycleSettingsData | undefined;
 }) {
   const { access } = props;
   return (
@@ -26,6 +29,7 @@ export function CommunitySettingsPage(props: {
         />
         <Button>Save settings</Button>
       </form>
+      <LifecycleSettings ctx={props.ctx} path={access.path} data={props.lifecycle} />
     </Layout>
   );
 }

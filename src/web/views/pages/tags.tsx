@@ -1,5 +1,6 @@
 import type { CloudTag, TaggedItem } from "../../../domain/tags.ts";
 import { Pagination } from "../components.tsx";
+import { FeedLinks, tagFeedRef } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { TagCloud } from "../tags.tsx";
 import { When } from "./items.tsx";
@@ -10,6 +11,7 @@ const KIND_NAMES: Record<string, string> = {
   entry: "Blog entry",
   wiki: "Wiki page",
   event: "Event",
+  poll: "Poll",
   document: "Document",
 };
 
@@ -35,7 +37,12 @@ export function TagPage(props: {
   hrefOf: (item: TaggedItem) => string;
 }) {
   return (
-    <Layout ctx={props.ctx} title={`Tagged ${props.display}`} backLink="/tags">
+    <Layout
+      ctx={props.ctx}
+      title={`Tagged ${props.display}`}
+      backLink="/tags"
+      feed={tagFeedRef(props.display)}
+    >
       <span class="govuk-caption-l">Tag</span>
       <h1 class="govuk-heading-l">{props.display}</h1>
       {props.items.length === 0 ? (
@@ -60,6 +67,7 @@ export function TagPage(props: {
         totalPages={Math.ceil(props.total / 20)}
         hrefFor={(p) => `?page=${p}`}
       />
+      <FeedLinks feed={tagFeedRef(props.display)} />
     </Layout>
   );
 }

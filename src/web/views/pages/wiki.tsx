@@ -17,6 +17,7 @@ import {
   Textarea,
   TextInput,
 } from "../components.tsx";
+import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
@@ -33,7 +34,12 @@ export function WikiListPage(props: {
   const { access } = props;
   const base = `${access.path}/wiki`;
   return (
-    <Layout ctx={props.ctx} title={`Wiki – ${access.group.name}`} backLink={access.path}>
+    <Layout
+      ctx={props.ctx}
+      title={`Wiki – ${access.group.name}`}
+      backLink={access.path}
+      feed={communityFeedRef(access, "wiki")}
+    >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Wiki</h1>
       <PendingNotices
@@ -62,6 +68,7 @@ export function WikiListPage(props: {
           ])}
         />
       )}
+      <FeedLinks feed={communityFeedRef(access, "wiki")} />
     </Layout>
   );
 }

@@ -1,0 +1,111 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { alertEntries } from "../../db/schema/index.ts";
+import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
+import { type AlertEntry, type AlertLine, lineForEntry } from "./entry-lines.ts";
+import { frequencyFor } from "./settings.ts";
+import { digestTopic } from "./topics.ts";
+
+/** What one digest run did. */
+export interface DigestResult {
+  mails: number;
+  /** People whose digest failed; their entries wait for the next run, untouched. */
+  failed: number;
+}
+
+/** Raised when some people's digests could not be queued; the others were. */
+export class DigestError extends Error {
+  constructor(readonly causes: unknown[]) {
+    super(`${causes.length} digest(s) could not be queued: ${causes.map(String).join("; ")}`);
+    this.name = "DigestError";
+  }
+}
+
+/** The people with entries waiting for a digest of this frequency. */
+function peopleWaiting(db: Db, frequency: "daily" | "weekly"): number[] {
+  return db
+    .selectDistinct({ personId: alertEntries.personId })
+    .from(alertEntries)
+    .where(and(eq(alertEntries.frequency, frequency), isNull(alertEntries.mailId)))
+    .orderBy(alertEntries.personId)
+    .all()
+    .map((r) => r.personId);
+}
+
+/**
+ * Builds and queues one person's digest in one transaction: either the mail is queued and its
+ * entries are marked, or nothing changes. What the person may no longer see (they left the
+ * private community, the item was deleted, they switched the topic off) is left out and its
+ * entry removed. Returns whether a mail was queued.
+ */
+export function queuePersonDigest(
+  db: Db,
+  site: AlertSite,
+  personId: number,
+  frequency: "daily" | "weekly",
+): boolean {
+  return db.transaction(() => {
+    const entries = db
+      .select()
+      .from(alertEntries)
+      .where(
+        and(
+          eq(alertEntries.personId, personId),
+          eq(alertEntries.frequency, frequency),
+          isNull(alertEntries.mailId),
+        ),
+      )
+      .orderBy(alertEntries.id)
+      .all();
+    const kept: AlertEntry[] = [];
+    const lines: AlertLine[] = [];
+    const dropped: number[] = [];
+    for (const entry of entries) {
+      const line =
+        frequencyFor(db, personId, entry.topic) === "off"
+          ? undefined
+          : lineForEntry(db, site.origin, entry);
+      if (line) {
+        kept.push(entry);
+        lines.push(line);
+      } else {
+        dropped.push(entry.id);
+      }
+    }
+    const to = emailOf(db, personId);
+    if (!to) dropped.push(...kept.splice(0).map((e) => e.id));
+    if (dropped.length > 0) db.delete(alertEntries).where(inArray(alertEntries.id, dropped)).run();
+    if (!to || kept.length === 0) return false;
+    const period = frequency === "daily" ? "daily" : "weekly";
+    queueAlertMail(db, site, {
+      personId,
+      to,
+      topic: digestTopic(frequency),
+      subject: `Your ${period} digest from ${site.instanceName}: ${kept.length} new`,
+      intro: `Here is what is new for you on ${site.instanceName} since your last ${period} digest.`,
+      entries: kept,
+      lines,
+    });
+    return true;
+  });
+}
+
+/**
+ * Sends everyone their digest of one frequency. Each person is a transaction of their own, so
+ * a failure or crash part-way leaves everyone either done or untouched, and a rerun sends each
+ * digest once. Failures are collected and thrown at the end, after the others went out.
+ */
+export function sendDigests(db: Db, site: AlertSite, frequency: "daily" | "weekly"): DigestResult {
+  const result: DigestResult = { mails: 0, failed: 0 };
+  const causes: unknown[] = [];
+  for (const personId of peopleWaiting(db, frequency)) {
+    try {
+      if (queuePersonDigest(db, site, personId, frequency)) result.mails++;
+    } catch (error) {
+      result.failed++;
+      causes.push(error);
+    }
+  }
+  if (causes.length > 0) throw new DigestError(causes);
+  return result;
+}

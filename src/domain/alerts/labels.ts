@@ -1,0 +1,25 @@
+import type { Db } from "../../db/client.ts";
+import { getActor } from "../actors.ts";
+import { parseTopic, sectionLabel } from "./topics.ts";
+
+/** How a topic is named in mails and on the unsubscribe page, e.g. "Forum news from Garden". */
+export function describeTopic(db: Db, topic: string): string {
+  const parsed = parseTopic(topic);
+  switch (parsed?.kind) {
+    case "messages":
+      return "Direct messages";
+    case "replies":
+      return "Replies to you";
+    case "digest":
+      return parsed.frequency === "daily" ? "Your daily digest" : "Your weekly digest";
+    case "community": {
+      const group = getActor(db, parsed.groupId);
+      const name = group?.name || group?.handle || "a community";
+      return parsed.section === "requests"
+        ? `Membership requests for ${name}`
+        : `${sectionLabel(parsed.section)} news from ${name}`;
+    }
+    default:
+      return "Email alerts";
+  }
+}

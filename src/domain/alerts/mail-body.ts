@@ -1,0 +1,121 @@
+import type { OutgoingMail } from "../mail-outbox.ts";
+import type { AlertLine } from "./entry-lines.ts";
+
+// Alert mails in plain text and HTML. Both carry the same lines, grouped by community and then
+// by section, each with its title, author and an absolute link, and both end with the
+// one-click unsubscribe link that the List-Unsubscribe header also carries (RFC 8058).
+
+/** What an alert mail says, before it is laid out. */
+export interface AlertMailContent {
+  to: string;
+  subject: string;
+  /** The opening sentence, e.g. "Here is what happened in your communities today." */
+  intro: string;
+  lines: AlertLine[];
+  instanceName: string;
+  /** The one-click unsubscribe link; also sent in List-Unsubscribe. */
+  unsubscribeUrl: string;
+  /** What the unsubscribe link stops, e.g. "Forum news from Garden". */
+  unsubscribeLabel: string;
+  settingsUrl: string;
+}
+
+/** A group of lines under one community (or none, for messages and replies) and heading. */
+interface Block {
+  community: string | null;
+  sections: { heading: string; lines: AlertLine[] }[];
+}
+
+/** Groups lines by community (personal news first, then communities by name), then heading. */
+export function groupLines(lines: AlertLine[]): Block[] {
+  const blocks = new Map<string, Block>();
+  for (const line of lines) {
+    const key = line.community ?? "";
+    let block = blocks.get(key);
+    if (!block) {
+      block = { community: line.community, sections: [] };
+      blocks.set(key, block);
+    }
+    let section = block.sections.find((s) => s.heading === line.heading);
+    if (!section) {
+      section = { heading: line.heading, lines: [] };
+      block.sections.push(section);
+    }
+    section.lines.push(line);
+  }
+  return [...blocks.values()].sort((a, b) =>
+    (a.community ?? "").localeCompare(b.community ?? "", "en-GB"),
+  );
+}
+
+/** Escapes text for HTML element content and double-quoted attributes. */
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
+}
+
+function plainText(content: AlertMailContent, blocks: Block[]): string {
+  const out = [content.intro, ""];
+  for (const block of blocks) {
+    if (block.community) out.push(block.community, "=".repeat(block.community.length), "");
+    for (const section of block.sections) {
+      out.push(section.heading, "-".repeat(section.heading.length));
+      for (const line of section.lines) out.push(`* ${line.title}, by ${line.by}`, `  ${line.url}`);
+      out.push("");
+    }
+  }
+  out.push(
+    "-- ",
+    `You get these emails from ${content.instanceName}.`,
+    `Stop “${content.unsubscribeLabel}” with one click: ${content.unsubscribeUrl}`,
+    `Choose what you hear about and how often: ${content.settingsUrl}`,
+    "",
+  );
+  return out.join("\n");
+}
+
+function html(content: AlertMailContent, blocks: Block[]): string {
+  const parts = [
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>`,
+    `<body style="font-family: Arial, sans-serif; color: #0b0c0c;">`,
+    `<p>${escapeHtml(content.intro)}</p>`,
+  ];
+  for (const block of blocks) {
+    if (block.community) parts.push(`<h2>${escapeHtml(block.community)}</h2>`);
+    const level = block.community ? "h3" : "h2";
+    for (const section of block.sections) {
+      parts.push(`<${level}>${escapeHtml(section.heading)}</${level}>`, "<ul>");
+      for (const line of section.lines) {
+        parts.push(
+          `<li><a href="${escapeHtml(line.url)}">${escapeHtml(line.title)}</a>, by ${escapeHtml(line.by)}</li>`,
+        );
+      }
+      parts.push("</ul>");
+    }
+  }
+  parts.push(
+    "<hr>",
+    `<p>You get these emails from ${escapeHtml(content.instanceName)}.</p>`,
+    `<p><a href="${escapeHtml(content.unsubscribeUrl)}">Unsubscribe from “${escapeHtml(content.unsubscribeLabel)}”</a> (one click) or <a href="${escapeHtml(content.settingsUrl)}">choose what you hear about and how often</a>.</p>`,
+    "</body></html>",
+  );
+  return parts.join("\n");
+}
+
+/** Lays out an alert mail in text and HTML, with the RFC 8058 one-click unsubscribe headers. */
+export function alertMail(content: AlertMailContent): OutgoingMail {
+  const blocks = groupLines(content.lines);
+  return {
+    to: content.to,
+    subject: content.subject,
+    text: plainText(content, blocks),
+    html: html(content, blocks),
+    headers: {
+      "List-Unsubscribe": `<${content.unsubscribeUrl}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { Create, Note, Update } from "@fedify/vocab";
+import { type ActorRow, getActor } from "../domain/actors.ts";
+import type { ItemRow } from "../domain/items.ts";
+import { castVote, type PollVoteRow, remoteVotersOf } from "../domain/poll-votes.ts";
+import { markClosedAnnounced, optionsOf, pollsClosedUnannounced } from "../domain/polls.ts";
+import { logger } from "../logging.ts";
+import type { CopseContext } from "./context.ts";
+import { newActivityIri, recipientOf } from "./membership.ts";
+import { localItemObject, publishItemChange } from "./publish.ts";
+
+const log = logger("federation", "polls");
+
+/**
+ * Sends a local poll's current totals: its communities announce the author's Update{Question}
+ * to their members, and, as Mastodon does, the author also sends the Update straight to the
+ * voters on other servers, since Mastodon refreshes a poll on an Update from its author.
+ */
+export async function publishPollTotals(ctx: CopseContext, item: ItemRow): Promise<void> {
+  await publishItemChange(ctx, item, "update");
+  const author = getActor(ctx.data.db, item.authorId);
+  const voters = remoteVotersOf(ctx.data.db, item.id);
+  if (!author?.isLocal || voters.length === 0) return;
+  const update = new Update({
+    id: newActivityIri(ctx, "update"),
+    actor: new URL(author.iri),
+    object: localItemObject(ctx, item),
+    tos: voters.map((v) => new URL(v.iri)),
+  });
+  await ctx.sendActivity({ identifier: author.handle }, voters.map(recipientOf), update, {
+    preferSharedInbox: true,
+  });
+}
+
+/**
+ * A local person votes (or changes their vote). In a poll hosted here the vote is counted at
+ * once and the new totals go out as an Update{Question}. In a poll hosted elsewhere the vote is
+ * recorded here (so this server remembers it) and sent to the poll's author as Mastodon does:
+ * one Create{Note} per option, whose `name` is the option and `inReplyTo` the Question.
+ */
+export async function voteInPoll(
+  ctx: CopseContext,
+  item: ItemRow,
+  voter: ActorRow,
+  optionIds: number[],
+  change: boolean,
+): Promise<PollVoteRow[]> {
+  const { db } = ctx.data;
+  if (item.isLocal) {
+    const votes = castVote(db, item, voter, optionIds, { mode: change ? "change" : "new" });
+    await publishPollTotals(ctx, item);
+    return votes;
+  }
+  // Mastodon names votes after their voter with a fragment; so does Copse.
+  const votes = castVote(db, item, voter, optionIds, {
+    mode: change ? "change" : "new",
+    iriFor: () => `${voter.iri}#votes/${randomUUID()}`,
+  });
+  const author = getActor(db, item.authorId);
+  if (!author || author.isLocal) return votes;
+  const names = new Map(optionsOf(db, item.id).map((o) => [o.id, o.name]));
+  for (const vote of votes) {
+    const create = new Create({
+      id: newActivityIri(ctx, "create"),
+      actor: new URL(voter.iri),
+      to: new URL(author.iri),
+      object: new Note({
+        id: new URL(vote.iri!),
+        attribution: new URL(voter.iri),
+        to: new URL(author.iri),
+        name: names.get(vote.optionId) ?? "",
+        replyTarget: new URL(item.iri),
+      }),
+    });
+    await ctx.sendActivity({ identifier: voter.handle }, recipientOf(author), create);
+  }
+  log.info("{voter} voted in {poll} on {host}", {
+    voter: voter.handle,
+    poll: item.iri,
+    host: author.host,
+  });
+  return votes;
+}
+
+/**
+ * Sends the final totals of every local poll that has closed since the last run, so other
+ * servers (and Mastodon) show it as closed. Marked once sent, so each goes out once.
+ */
+export async function announceClosedPolls(ctx: CopseContext, now = new Date()): Promise<number> {
+  const due = pollsClosedUnannounced(ctx.data.db, now);
+  for (const item of due) {
+    await publishPollTotals(ctx, item);
+    markClosedAnnounced(ctx.data.db, item.id, now);
+    log.info("Poll {poll} closed; final totals sent", { poll: item.iri });
+  }
+  return due.length;
+}

@@ -1,0 +1,31 @@
+import type { Db } from "../db/client.ts";
+import type { AccountWithActor } from "../domain/accounts.ts";
+import type { ActorRow } from "../domain/actors.ts";
+import { ancestorsOf, childrenOf, moveTargets, parentOf } from "../domain/community-tree.ts";
+import { stageOf } from "../domain/lifecycle.ts";
+import type { Lineage } from "./views/community-tree.tsx";
+import type { LifecycleSettingsData } from "./views/lifecycle-settings.tsx";
+
+/** Where a community sits in the tree, and its stage, for its page. */
+export function lineageFor(db: Db, group: ActorRow): Lineage {
+  return {
+    ancestors: ancestorsOf(db, group.id),
+    children: childrenOf(db, group),
+    stage: stageOf(db, group.id),
+  };
+}
+
+/** The stage and parent a facilitator can change in a local community's settings. */
+export function lifecycleSettingsFor(
+  db: Db,
+  group: ActorRow,
+  account: AccountWithActor,
+): LifecycleSettingsData | undefined {
+  const stage = stageOf(db, group.id);
+  if (!stage) return undefined;
+  return {
+    stage,
+    parent: parentOf(db, group.id),
+    targets: moveTargets(db, group.id, account.actor.id, account.isAdmin),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Context } from "hono";
+import { canView, getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
+import { isFacilitator } from "../domain/membership.ts";
+import type { PollForm } from "../domain/poll-form.ts";
+import { type PollResults, pollResults } from "../domain/polls.ts";
+import {
+  type CommunityAccess,
+  communityAccess,
+  communityNotFound,
+  membersOnly,
+  sectionOff,
+} from "./community-access.tsx";
+import type { AppEnv } from "./env.ts";
+import { pageContext, render } from "./render.ts";
+import { NotFoundPage } from "./views/errors.tsx";
+
+type C = Context<AppEnv>;
+
+/**
+ * Resolves the community and checks the viewer may read its polls, or answers with the right
+ * page: 404 for no community (or polls switched off), 403 for a private one's outsiders.
+ */
+export function readablePolls(c: C): CommunityAccess | Promise<Response> {
+  const access = communityAccess(c);
+  if (!access) return communityNotFound(c);
+  if (!access.canRead) return membersOnly(c, access);
+  return sectionOff(c, access, "polls") ?? access;
+}
+
+/** Whether the viewer may create polls here: a facilitator of this local community. */
+export function mayCreatePoll(c: C, access: CommunityAccess): boolean {
+  const viewer = c.get("account")?.actor;
+  return (
+    viewer !== undefined &&
+    access.group.isLocal &&
+    isFacilitator(c.get("deps").db, access.group.id, viewer.id)
+  );
+}
+
+/** The poll the path names, if it belongs to this community and the viewer may see it. */
+export function pollIn(
+  c: C,
+  access: CommunityAccess,
+): { item: ItemRow; results: PollResults } | undefined {
+  const { db } = c.get("deps");
+  const id = Number(c.req.param("id"));
+  const item = Number.isInteger(id) ? getItem(db, id) : undefined;
+  if (item?.kind !== "poll" || item.deletedAt) return undefined;
+  if (!groupsOfItem(db, item.id).some((g) => g.id === access.group.id)) return undefined;
+  if (!canView(db, item, c.get("account")?.actor.id)) return undefined;
+  const results = pollResults(db, item);
+  return results ? { item, results } : undefined;
+}
+
+/** The 404 page for a poll that does not exist (or that the viewer may not know about). */
+export function pollNotFound(c: C) {
+  return render(
+    c,
+    <NotFoundPage ctx={pageContext(c)} message="That poll does not exist, or was deleted." />,
+    404,
+  );
+}
+
+/** Reads the new-poll form's fields as typed. */
+export function pollFormFrom(f: Record<string, string>): PollForm {
+  const get = (name: string) => f[name] ?? "";
+  return {
+    question: get("question"),
+    body: get("body"),
+    options: get("options"),
+    choice: get("choice"),
+    closes: {
+      day: get("closes-day"),
+      month: get("closes-month"),
+      year: get("closes-year"),
+      time: get("closes-time"),
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { Hono } from "hono";
+import { adminOnly } from "../admin-access.tsx";
+import { requireSignIn } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { pageContext, render } from "../render.ts";
+import { ADMIN_PATH, AdminIndexPage } from "../views/pages/admin.tsx";
+import { adminMailRoutes } from "./admin-mail.tsx";
+
+/** The instance's administration pages, for administrators only. */
+export function adminRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  for (const path of [ADMIN_PATH, `${ADMIN_PATH}/*`]) app.use(path, requireSignIn(), adminOnly());
+
+  app.get(ADMIN_PATH, (c) => render(c, <AdminIndexPage ctx={pageContext(c)} />));
+  app.route("/", adminMailRoutes());
+  return app;
+}

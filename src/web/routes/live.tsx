@@ -1,0 +1,156 @@
+import { type Context, Hono } from "hono";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import type { Db } from "../../db/client.ts";
+import { accountForSession } from "../../domain/accounts.ts";
+import {
+  activityAfter,
+  currentCursor,
+  formatCursor,
+  type LiveCursor,
+  type LiveEntry,
+  latestActivity,
+  parseCursor,
+  sameCursor,
+} from "../../domain/live-stream.ts";
+import { logger } from "../../logging.ts";
+import type { AppEnv } from "../env.ts";
+import { LiveHub } from "../live-hub.ts";
+import { pageContext, render } from "../render.ts";
+import { LiveEntryItem, LivePage } from "../views/pages/live.tsx";
+import { LIVE_SCRIPT_PATH } from "./live-script.ts";
+
+const log = logger("web", "live");
+
+/** How many entries the page lists, and the most one live batch sends. */
+const PAGE_ENTRIES = 50;
+/** Open live streams one process serves at most; beyond that, readers use Refresh. */
+const MAX_LIVE_CONNECTIONS = 200;
+/** A comment line this often keeps proxies and browsers from closing an idle stream. */
+const HEARTBEAT_MS = 20_000;
+/** How long a browser waits before reconnecting a dropped stream. */
+const RETRY_MS = 5_000;
+
+/** "What's happening now": the page at /live and its server-sent event stream. */
+export function liveRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // One hub per application, made on first use because the database arrives with the request.
+  let hub: LiveHub | undefined;
+  const hubFor = (db: Db) => {
+    hub ??= new LiveHub(db);
+    return hub;
+  };
+
+  app.get("/live", (c) => {
+    const { db } = c.get("deps");
+    const snapshot = latestActivity(db, c.get("account")?.actor.id, PAGE_ENTRIES);
+    c.header("Cache-Control", "private, no-cache");
+    return render(
+      c,
+      <LivePage ctx={pageContext(c)} snapshot={snapshot} scriptPath={LIVE_SCRIPT_PATH} />,
+    );
+  });
+
+  app.get("/live/events", (c) => {
+    const { db } = c.get("deps");
+    const shared = hubFor(db);
+    if (shared.size >= MAX_LIVE_CONNECTIONS) {
+      return c.text("Too many people are following live updates. Use Refresh instead.", 503, {
+        "Retry-After": "60",
+      });
+    }
+    // A browser reconnecting sends the id of the last event it had; a page resuming after a
+    // pause or opening the stream passes its position as ?after=. With neither, start now.
+    const start =
+      parseCursor(c.req.header("Last-Event-ID")) ??
+      parseCursor(c.req.query("after")) ??
+      currentCursor(db);
+    // Proxies such as nginx would otherwise hold events back until their buffer fills.
+    c.header("X-Accel-Buffering", "no");
+    return streamSSE(c, (stream) => follow(c, stream, shared, start));
+  });
+
+  return app;
+}
+
+/** The viewer's actor id now: a session signed out since the stream opened stops seeing more. */
+function currentViewer(db: Db, sessionToken: string | null): number | null {
+  return sessionToken ? (accountForSession(db, sessionToken)?.actor.id ?? null) : null;
+}
+
+/** Renders one entry as the HTML fragment the page's script inserts. */
+async function fragment(entry: LiveEntry): Promise<string> {
+  const element = <LiveEntryItem entry={entry} />;
+  return await (element as unknown as { toString(): string | Promise<string> }).toString();
+}
+
+/**
+ * Serves one connection until it closes: sends what the viewer may see since `start`, then
+ * waits for the hub to say something new was stored (or for the heartbeat) and repeats.
+ * Visibility is checked at send time, for the viewer as they are at that moment.
+ */
+async function follow(
+  c: Context<AppEnv>,
+  stream: SSEStreamingApi,
+  hub: LiveHub,
+  start: LiveCursor,
+): Promise<void> {
+  const { db } = c.get("deps");
+  const sessionToken = c.get("sessionToken");
+  let position = start;
+  let pending = true;
+  let wake: (() => void) | null = null;
+  const unsubscribe = hub.subscribe(() => {
+    pending = true;
+    wake?.();
+  });
+  stream.onAbort(() => wake?.());
+  try {
+    await stream.write(`retry: ${RETRY_MS}\n\n`);
+    while (!stream.aborted && !stream.closed) {
+      if (pending) {
+        pending = false;
+        position = await sendNew(stream, db, currentViewer(db, sessionToken), position);
+        continue;
+      }
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve(false);
+        }, HEARTBEAT_MS);
+        wake = () => {
+          clearTimeout(timer);
+          wake = null;
+          resolve(true);
+        };
+      });
+      if (!woken && !stream.aborted) await stream.write(": heartbeat\n\n");
+    }
+  } catch (error) {
+    // Logged here rather than sent: an error's text is no business of the reader's. The
+    // stream then ends and the browser reconnects from its last event.
+    log.warn("Live stream failed: {error}", { error });
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Sends the viewer's new entries after `after`, oldest first; returns the position reached. */
+async function sendNew(
+  stream: SSEStreamingApi,
+  db: Db,
+  viewerId: number | null,
+  after: LiveCursor,
+): Promise<LiveCursor> {
+  const upTo = currentCursor(db);
+  if (sameCursor(after, upTo)) return after;
+  for (const entry of activityAfter(db, viewerId, after, upTo, PAGE_ENTRIES)) {
+    if (stream.aborted) return after;
+    await stream.writeSSE({
+      event: "entry",
+      id: formatCursor(entry.cursor),
+      data: await fragment(entry),
+    });
+  }
+  // Rows the viewer may not see are passed over for good, so later polls start past them.
+  return upTo;
+}

@@ -1,0 +1,305 @@
+import type { ActorRow } from "../../../domain/actors.ts";
+import {
+  formatLocalDate,
+  formatLocalTime,
+  timeZoneAbbreviation,
+} from "../../../domain/event-times.ts";
+import type { ItemRow } from "../../../domain/items.ts";
+import type { PollResults, PollSummary } from "../../../domain/polls.ts";
+import type { CommunityAccess } from "../../community-access.tsx";
+import {
+  Button,
+  ButtonLink,
+  Checkboxes,
+  CsrfField,
+  ErrorSummary,
+  errorFor,
+  type FieldError,
+  Inset,
+  NotificationBanner,
+  Radios,
+  SummaryList,
+  Table,
+  Tag,
+} from "../components.tsx";
+import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
+import { Layout, type PageContext } from "../layout.tsx";
+import { PollResultsChart, votersText } from "../poll-results.tsx";
+import { ItemTags, type ItemTagsData } from "../tags.tsx";
+import { ActorLink, ItemBody } from "./items.tsx";
+
+/** When a poll closes, in the instance's time zone: "Tuesday 15 July 2031 at 10am (BST)". */
+export function closingText(at: Date, timeZone: string): string {
+  return `${formatLocalDate(at, timeZone)} at ${formatLocalTime(at, timeZone)} (${timeZoneAbbreviation(at, timeZone)})`;
+}
+
+/** One table of polls, open or closed. */
+function PollTable(props: {
+  caption: string;
+  base: string;
+  polls: PollSummary[];
+  closed: boolean;
+  timeZone: string;
+}) {
+  return (
+    <Table
+      caption={props.caption}
+      captionSize="m"
+      head={["Question", props.closed ? "Closed" : "Closes", "Voters"]}
+      numericColumns={[2]}
+      rows={props.polls.map((p) => [
+        <a class="govuk-link" href={`${props.base}/${p.item.id}`}>
+          {p.item.title}
+        </a>,
+        closingText(p.poll.endsAt, props.timeZone),
+        String(p.voters),
+      ])}
+    />
+  );
+}
+
+/** A community's polls: open ones first, then closed ones; facilitators may create one. */
+export function PollsPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  open: PollSummary[];
+  closed: PollSummary[];
+  mayCreate: boolean;
+  timeZone: string;
+}) {
+  const { access } = props;
+  const base = `${access.path}/polls`;
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={`Polls – ${access.group.name}`}
+      backLink={access.path}
+      feed={communityFeedRef(access, "polls")}
+    >
+      <span class="govuk-caption-l">{access.group.name}</span>
+      <h1 class="govuk-heading-l">Polls</h1>
+      {props.mayCreate ? <ButtonLink href={`${base}/new`}>Create a poll</ButtonLink> : null}
+      {props.open.length === 0 ? (
+        <>
+          <h2 class="govuk-heading-m">Open polls</h2>
+          <p class="govuk-body">No polls are open at the moment.</p>
+        </>
+      ) : (
+        <PollTable
+          caption={`Open polls (${props.open.length})`}
+          base={base}
+          polls={props.open}
+          closed={false}
+          timeZone={props.timeZone}
+        />
+      )}
+      {props.closed.length === 0 ? null : (
+        <PollTable
+          caption={`Closed polls (${props.closed.length})`}
+          base={base}
+          polls={props.closed}
+          closed={true}
+          timeZone={props.timeZone}
+        />
+      )}
+      <FeedLinks feed={communityFeedRef(access, "polls")} />
+    </Layout>
+  );
+}
+
+/** What the viewer may do about voting, worked out by the route. */
+export type VoteState =
+  | { kind: "closed" }
+  | { kind: "signed-out" }
+  | { kind: "not-member" }
+  /** Showing the vote form: a first vote, or a change when `change` is true. */
+  | { kind: "form"; change: boolean; chosen: number[]; errors: FieldError[] }
+  /** Voted; results are shown, with "Change your vote" when changes are allowed. */
+  | { kind: "voted"; mayChange: boolean };
+
+/** The vote form: radios or checkboxes in a fieldset whose legend is the question. */
+function VoteForm(props: {
+  ctx: PageContext;
+  pollPath: string;
+  item: ItemRow;
+  results: PollResults;
+  state: Extract<VoteState, { kind: "form" }>;
+}) {
+  const { results, state } = props;
+  const items = results.options.map((o) => ({ value: String(o.id), text: o.name }));
+  const chosen = state.chosen.map(String);
+  const error = errorFor(state.errors, "choice");
+  const hint = results.multiple ? "Select all that apply." : "Select one option.";
+  return (
+    <form method="post" action={`${props.pollPath}/vote`} novalidate>
+      <CsrfField token={props.ctx.csrfToken} />
+      {state.change ? <input type="hidden" name="change" value="yes" /> : null}
+      {results.multiple ? (
+        <Checkboxes
+          name="choice"
+          legend={props.item.title}
+          legendSize="m"
+          hint={hint}
+          items={items}
+          values={chosen}
+          error={error}
+        />
+      ) : (
+        <Radios
+          name="choice"
+          legend={props.item.title}
+          legendSize="m"
+          hint={hint}
+          items={items}
+          value={chosen[0]}
+          error={error}
+        />
+      )}
+      <div class="govuk-button-group">
+        <Button>{state.change ? "Save your new vote" : "Vote"}</Button>
+        {state.change ? (
+          <a class="govuk-link" href={props.pollPath}>
+            Keep your vote
+          </a>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/** The part of the page about voting, by state. */
+function Voting(props: {
+  ctx: PageContext;
+  pollPath: string;
+  item: ItemRow;
+  results: PollResults;
+  state: VoteState;
+  chosen: number[];
+}) {
+  const { state } = props;
+  switch (state.kind) {
+    case "closed":
+      return <p class="govuk-body">This poll has closed, so it no longer takes votes.</p>;
+    case "signed-out":
+      return (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/signin?return=${encodeURIComponent(props.pollPath)}`}>
+            Sign in
+          </a>{" "}
+          to vote. Results are shown once you have voted or the poll has closed.
+        </p>
+      );
+    case "not-member":
+      return (
+        <p class="govuk-body">
+          Only members of this community can vote in this poll. Results are shown once the poll has
+          closed.
+        </p>
+      );
+    case "form":
+      return <VoteForm {...props} state={state} />;
+    case "voted": {
+      const names = props.results.options
+        .filter((o) => props.chosen.includes(o.id))
+        .map((o) => o.name);
+      return (
+        <>
+          <p class="govuk-body">You voted for {names.join(", ")}.</p>
+          {state.mayChange ? (
+            <p class="govuk-body">
+              <a class="govuk-link" href={`${props.pollPath}?change=yes`}>
+                Change your vote
+              </a>
+            </p>
+          ) : null}
+        </>
+      );
+    }
+  }
+}
+
+/** One poll: the question, when it closes, the vote form and, once voted or closed, results. */
+export function PollPage(props: {
+  ctx: PageContext;
+  access: CommunityAccess;
+  item: ItemRow;
+  author: ActorRow | undefined;
+  results: PollResults;
+  state: VoteState;
+  /** The options the viewer voted for. */
+  chosen: number[];
+  timeZone: string;
+  /** Why the viewer's last vote was refused, shown at the top. */
+  notice?: string | undefined;
+  tags?: ItemTagsData;
+}) {
+  const { access, item, results, state } = props;
+  const pollPath = `${access.path}/polls/${item.id}`;
+  const errors = state.kind === "form" ? state.errors : [];
+  const showResults = results.closed || props.chosen.length > 0;
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={`${item.title} – ${access.group.name}`}
+      errors={errors.length > 0}
+      backLink={`${access.path}/polls`}
+    >
+      <ErrorSummary errors={errors} />
+      {props.notice ? <NotificationBanner>{props.notice}</NotificationBanner> : null}
+      <span class="govuk-caption-l">{access.group.name} polls</span>
+      <h1 class="govuk-heading-l">
+        {item.title} {results.closed ? <Tag colour="grey">Closed</Tag> : null}
+      </h1>
+      <SummaryList
+        rows={[
+          {
+            key: results.closed ? "Closed" : "Closes",
+            value: closingText(results.endsAt, props.timeZone),
+          },
+          {
+            key: "Choice",
+            value: results.multiple ? "Choose one or more options" : "Choose one option",
+          },
+          { key: "Asked by", value: props.author ? <ActorLink actor={props.author} /> : "Unknown" },
+          { key: "Votes", value: votersText(results.voters) },
+        ]}
+      />
+      {item.bodyHtml ? <ItemBody item={item} /> : null}
+      {!item.isLocal ? (
+        <Inset>
+          This poll is run on another server, which counts the votes; the totals here are the ones
+          it last reported.
+          {item.url ? (
+            <>
+              {" "}
+              <a class="govuk-link" href={item.url} rel="nofollow noopener">
+                See the original
+              </a>
+            </>
+          ) : null}
+        </Inset>
+      ) : null}
+      {state.kind === "form" ? null : (
+        <h2 class="govuk-heading-m">{state.kind === "voted" ? "Your vote" : "Voting"}</h2>
+      )}
+      <Voting
+        ctx={props.ctx}
+        pollPath={pollPath}
+        item={item}
+        results={results}
+        state={state}
+        chosen={props.chosen}
+      />
+      {showResults ? (
+        <>
+          <h2 class="govuk-heading-m">Results</h2>
+          <p class="govuk-body">{votersText(results.voters)}.</p>
+          <PollResultsChart results={results} chosen={props.chosen} />
+        </>
+      ) : state.kind === "form" ? (
+        <p class="govuk-body">Results are shown once you have voted or the poll has closed.</p>
+      ) : null}
+      {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={pollPath} /> : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,91 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, which is what people see.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActorRow } from "../../src/domain/actors.ts";
+import { composeItem } from "../../src/domain/items.ts";
+import { chromiumAvailable, clickAndLoad, SKIP_MESSAGE, screenshot } from "../helpers/browser.ts";
+import {
+  a11y,
+  type BrowserSession,
+  h1,
+  main,
+  nav,
+  openBrowserSession,
+} from "../helpers/browser-pages.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+
+// The live stream in Chromium with JavaScript on: Alice opens "What's happening now" from the
+// menu; a topic posted elsewhere appears at the top of the list without a reload and the
+// status line announces it; pausing and resuming brings in what was posted meanwhile. The page
+// is checked with axe-core for WCAG 2.2 A and AA before and after the updates.
+
+const browserMissing = !chromiumAvailable();
+if (browserMissing) console.warn(SKIP_MESSAGE);
+
+describe.skipIf(browserMissing)("the live stream in a browser", () => {
+  let instance: TestInstance;
+  let session: BrowserSession;
+  let alice: ActorRow;
+  let garden: ActorRow;
+  let page: Page;
+
+  function post(title: string) {
+    composeItem(instance.db, instance.origin, {
+      kind: "topic",
+      author: alice,
+      groups: [garden],
+      title,
+      body: `About ${title}.`,
+    });
+  }
+
+  const entries = () =>
+    main(page).getByRole("list", { name: "Latest activity" }).getByRole("listitem");
+  const status = () => page.getByRole("status");
+
+  beforeAll(async () => {
+    instance = await startTestInstance("Livebrook");
+    const owner = await instance.createUser("alice", { name: "Alice Adams" });
+    alice = owner.actor;
+    garden = instance.createCommunity("garden", owner, "public").actor;
+    post("Compost rota");
+    session = await openBrowserSession(instance);
+    page = await session.signedInPage("alice");
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await instance?.close();
+  });
+
+  it("shows new activity without a reload, announces it, and can be paused", async () => {
+    await clickAndLoad(page, nav(page).getByRole("link", { name: "Happening now" }));
+    expect(await h1(page).innerText()).toBe("What's happening now");
+    expect(await entries().first().innerText()).toContain("Compost rota");
+    const toggle = main(page).getByRole("button", { name: "Pause live updates" });
+    await toggle.waitFor();
+    await a11y(page);
+
+    post("Seed swap");
+    await entries().filter({ hasText: "Seed swap" }).waitFor();
+    expect(await entries().first().innerText()).toContain("New forum topic: Seed swap");
+    expect(await entries().first().innerText()).toContain("by Alice Adams in Garden");
+    await expect.poll(() => status().innerText(), { timeout: 5_000 }).toBe("1 new update");
+    expect(page.url()).toBe(new URL("/live", instance.origin).href);
+
+    // Paused, the page stops listening; resumed, it fetches what it missed.
+    await toggle.click();
+    const resume = main(page).getByRole("button", { name: "Resume live updates" });
+    await resume.waitFor();
+    await expect.poll(() => status().innerText(), { timeout: 5_000 }).toBe("Live updates paused");
+    post("Tool library");
+    post("Rain gauge");
+    await resume.click();
+    await entries().filter({ hasText: "Rain gauge" }).waitFor();
+    expect(await entries().count()).toBe(4);
+    expect(await entries().first().innerText()).toContain("Rain gauge");
+    await expect.poll(() => status().innerText(), { timeout: 5_000 }).toBe("2 new updates");
+    await a11y(page);
+    await screenshot(page, "live-stream");
+  });
+});
