@@ -1,4 +1,7 @@
 import "../src/temporal.ts";
+import { benchAlerts } from "./alerts.ts";
+import { benchFeeds } from "./feeds.ts";
+import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
@@ -13,6 +16,9 @@ const benches: Record<string, () => Promise<void>> = {
   join: benchJoinRoundTrip,
   search: benchSearch,
   metrics: benchMetrics,
+  alerts: benchAlerts,
+  feeds: benchFeeds,
+  live: benchLive,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

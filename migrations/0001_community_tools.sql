@@ -132,15 +132,22 @@ CREATE TABLE `poll_votes` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `poll_votes_voter_option_idx` ON `poll_votes` (`item_id`,`voter_id`,`option_id`);--> statement-breakpoint
 CREATE INDEX `poll_votes_option_idx` ON `poll_votes` (`option_id`);--> statement-breakpoint
+CREATE INDEX `poll_votes_created_idx` ON `poll_votes` (`created_at`,`item_id`,`voter_id`);--> statement-breakpoint
 CREATE TABLE `polls` (
 	`item_id` integer PRIMARY KEY NOT NULL,
 	`multiple` integer NOT NULL,
 	`ends_at` integer NOT NULL,
 	`voters_count` integer DEFAULT 0 NOT NULL,
 	`closed_announced_at` integer,
+	`unsent_totals_changes` integer DEFAULT 0 NOT NULL,
 	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 ALTER TABLE `communities` ADD `parent_group_id` integer REFERENCES actors(id);--> statement-breakpoint
 ALTER TABLE `communities` ADD `inherits_membership` integer DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE `communities` ADD `stage` text DEFAULT 'start-up' NOT NULL;
+ALTER TABLE `communities` ADD `stage` text DEFAULT 'start-up' NOT NULL;--> statement-breakpoint
+ALTER TABLE `memberships` ADD `requested_at` integer;--> statement-breakpoint
+CREATE INDEX `memberships_requested_idx` ON `memberships` (`requested_at`,`id`);--> statement-breakpoint
+CREATE INDEX `memberships_active_since_idx` ON `memberships` (CASE WHEN "decided_at" IS NULL THEN "created_at" ELSE "decided_at" END,`id`) WHERE state = 'active';--> statement-breakpoint
+CREATE INDEX `items_published_idx` ON `items` (`published_at`,`kind`,`author_id`,`root_id`) WHERE deleted_at IS NULL AND status = 'published';--> statement-breakpoint
+CREATE INDEX `wiki_revisions_edits_idx` ON `wiki_revisions` (`created_at`,`item_id`,`author_id`) WHERE number > 1;

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "./schema/index.ts";
+import { reuseStatements } from "./statement-cache.ts";
 
 /** The Drizzle database handle every layer below the web takes as a parameter. */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -17,5 +18,7 @@ export function openDatabase(path: string): Db {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // Drizzle prepares every query afresh, and better-sqlite3 frees statements only on close.
+  reuseStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }

@@ -41,6 +41,14 @@ export function findMembershipByRequest(db: Db, requestIri: string): Membership 
 }
 
 /**
+ * Now, or just after the row's last request if that was in this same millisecond: the alert
+ * sweep follows request times, so a new request on a reused row must be later than the last.
+ */
+function nextRequestTime(existing: Membership | undefined): Date {
+  return new Date(Math.max(Date.now(), (existing?.requestedAt?.getTime() ?? 0) + 1));
+}
+
+/**
  * Asks to join a community hosted here. Public communities accept at once; private ones leave
  * the request pending for a facilitator. Asking again while active changes nothing; asking
  * again after a rejection opens a new request.
@@ -70,6 +78,9 @@ export function requestMembership(db: Db, request: MembershipRequest): Membershi
     requestIri: request.requestIri ?? null,
     requestType: request.requestType ?? "Follow",
     decidedAt: state === "active" ? new Date() : null,
+    // A resent request while one is pending is the same request, not news for facilitators.
+    requestedAt:
+      (existing?.state === "pending" && existing.requestedAt) || nextRequestTime(existing),
   } as const;
   if (existing) {
     return db
@@ -97,6 +108,7 @@ export function recordRemoteRequest(
     requestIri: request.requestIri,
     requestType: request.requestType ?? "Follow",
     decidedAt: null,
+    requestedAt: new Date(),
   };
   if (existing) {
     return db

@@ -5,6 +5,7 @@ import type { ActorRow } from "./actors.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { groupsOfItem, type ItemRow } from "./items.ts";
 import { isActiveMember } from "./membership.ts";
+import { markTotalsChanged } from "./poll-totals.ts";
 import { getPoll, isClosed, optionsOf, type PollOptionRow, type PollRow } from "./polls.ts";
 
 /** A row of the poll_votes table: one voter's choice of one option. */
@@ -44,6 +45,7 @@ function livePoll(db: Db, item: ItemRow): { poll: PollRow; options: PollOptionRo
  * members), every option belongs to the poll, a single-choice poll gets one option, and
  * nobody votes twice (a change replaces the old vote instead). `iriFor` names the Create{Note}
  * each option travels in (remote votes, and our people's votes in polls hosted elsewhere).
+ * A vote in a poll hosted here marks its totals as changed (src/domain/poll-totals.ts).
  */
 export function castVote(
   db: Db,
@@ -93,6 +95,8 @@ export function castVote(
       }
     }
     const at = options.now ?? new Date();
+    // Other servers learn the new totals from a task that sends one Update for many votes.
+    if (item.isLocal) markTotalsChanged(txDb, item.id);
     return chosen.map((optionId) =>
       txDb
         .insert(pollVotes)

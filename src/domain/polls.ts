@@ -1,4 +1,17 @@
-import { and, asc, count, countDistinct, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  count,
+  countDistinct,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  lte,
+  notInArray,
+  sql,
+} from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items, pollOptions, polls, pollVotes } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -74,6 +87,19 @@ export function composePoll(
 /** A poll item's settings, if it has any. */
 export function getPoll(db: Db, itemId: number): PollRow | undefined {
   return db.select().from(polls).where(eq(polls.itemId, itemId)).get();
+}
+
+/** When each of some polls closes (or closed), by item id; items that are not polls are left out. */
+export function pollEndTimes(db: Db, itemIds: number[]): Map<number, Date> {
+  if (itemIds.length === 0) return new Map();
+  return new Map(
+    db
+      .select({ itemId: polls.itemId, endsAt: polls.endsAt })
+      .from(polls)
+      .where(inArray(polls.itemId, itemIds))
+      .all()
+      .map((r) => [r.itemId, r.endsAt]),
+  );
 }
 
 /** A poll's options in the order they were given. */
@@ -179,7 +205,8 @@ export interface RemotePollDetails {
 
 /**
  * Stores or refreshes a copy of a poll hosted elsewhere: its settings and its home's totals.
- * Options are matched by name, so votes our people cast in it keep pointing at their option.
+ * Options are matched by name, so votes our people cast in it keep pointing at their option;
+ * options its home no longer lists (it changed the poll before anyone voted) go away.
  */
 export function saveRemotePoll(db: Db, itemId: number, details: RemotePollDetails): void {
   db.transaction((tx) => {
@@ -191,6 +218,10 @@ export function saveRemotePoll(db: Db, itemId: number, details: RemotePollDetail
     tx.insert(polls)
       .values({ itemId, ...settings })
       .onConflictDoUpdate({ target: polls.itemId, set: settings })
+      .run();
+    const names = details.options.map((o) => o.name);
+    tx.delete(pollOptions)
+      .where(and(eq(pollOptions.itemId, itemId), notInArray(pollOptions.name, names)))
       .run();
     details.options.forEach((option, position) => {
       tx.insert(pollOptions)

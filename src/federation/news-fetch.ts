@@ -1,13 +1,19 @@
-import { validatePublicUrl } from "@fedify/vocab-runtime";
+import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Config } from "../config.ts";
 import { FeedError } from "../domain/news/errors.ts";
 import type { FeedFetcher, FeedValidators, FetchOutcome } from "../domain/news/fetcher.ts";
+import { isPublicAddress, PrivateAddressError } from "./address-policy.ts";
+import { guardedGet } from "./guarded-get.ts";
+import { type AddressPolicy, type Resolver, systemResolver } from "./guarded-lookup.ts";
 
 // Fetching a news feed means asking an address a facilitator typed, from inside the server's
-// network, so every request is fenced in: http(s) only; private, loopback and link-local
-// addresses refused (with Fedify's check, which resolves the name and tests every address)
-// unless the instance allows them for development; redirects followed by hand, at most five,
-// each re-checked; a timeout over the whole exchange; and a cap on the bytes read.
+// network, so every request is fenced in: http(s) only; private, loopback, link-local and other
+// non-public addresses refused unless the instance allows them for development, checked as each
+// connection is made (so a DNS answer cannot change between check and connect); redirects
+// followed by hand, at most five, each hop checked again; a timeout over the whole exchange; and
+// a cap on the bytes read, counted after decompression.
 
 /** Limits for one feed fetch. */
 export interface FeedFetchOptions {
@@ -21,6 +27,13 @@ export interface FeedFetchOptions {
   maxRedirects?: number;
   /** Sent as User-Agent, so feed owners can tell who is asking. */
   userAgent?: string;
+  /** Resolves host names; the system resolver by default (tests inject their own DNS). */
+  resolve?: Resolver;
+  /**
+   * Which addresses count as public when private ones are refused; the real policy by default.
+   * Tests use it to stand a loopback address in for the internet.
+   */
+  isPublicAddress?: AddressPolicy;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -29,6 +42,7 @@ const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const ACCEPT =
   "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
+const DEFAULT_USER_AGENT = "Copse news reader";
 
 /** A FeedFetcher with these limits, for the domain's add and refresh functions. */
 export function feedFetcher(options: FeedFetchOptions): FeedFetcher {
@@ -53,10 +67,17 @@ export async function fetchFeed(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const signal = AbortSignal.timeout(timeoutMs);
-  const headers: Record<string, string> = { Accept: ACCEPT };
-  if (options.userAgent) headers["User-Agent"] = options.userAgent;
+  const headers: Record<string, string> = {
+    Accept: ACCEPT,
+    "Accept-Encoding": "gzip, br",
+    "User-Agent": options.userAgent ?? DEFAULT_USER_AGENT,
+  };
   if (validators?.etag) headers["If-None-Match"] = validators.etag;
   if (validators?.lastModified) headers["If-Modified-Since"] = validators.lastModified;
+  const resolve = options.resolve ?? systemResolver;
+  const isAllowed: AddressPolicy = options.allowPrivateAddress
+    ? () => true
+    : (options.isPublicAddress ?? isPublicAddress);
   const timedOut = () =>
     new FeedError(
       `The server took too long to answer (more than ${
@@ -66,31 +87,32 @@ export async function fetchFeed(
 
   let current = parseUrl(url);
   for (let hop = 0; ; hop++) {
-    await checkAddress(current, options.allowPrivateAddress);
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(current, { headers, redirect: "manual", signal });
+      response = await guardedGet(current, { headers, signal, resolve, isAllowed });
     } catch (error) {
+      if (error instanceof PrivateAddressError) throw privateAddress(current);
       if (signal.aborted) throw timedOut();
       throw connectionError(error, current);
     }
-    if (REDIRECTS.has(response.status)) {
-      await response.body?.cancel().catch(() => undefined);
+    const status = response.statusCode ?? 0;
+    if (REDIRECTS.has(status)) {
+      response.destroy();
       if (hop >= maxRedirects) {
         throw new FeedError(`The address redirects too many times (more than ${maxRedirects}).`);
       }
-      const location = response.headers.get("location");
+      const location = response.headers.location;
       if (!location) throw new FeedError("The server sent a redirect without saying where to.");
       current = parseUrl(location, current);
       continue;
     }
-    if (response.status === 304 && (validators?.etag || validators?.lastModified)) {
-      await response.body?.cancel().catch(() => undefined);
+    if (status === 304 && (validators?.etag || validators?.lastModified)) {
+      response.destroy();
       return { status: "not-modified" };
     }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new FeedError(`The server answered with an error (HTTP ${response.status}).`);
+    if (status < 200 || status > 299) {
+      response.destroy();
+      throw new FeedError(`The server answered with an error (HTTP ${status}).`);
     }
     let bytes: Uint8Array;
     try {
@@ -98,14 +120,17 @@ export async function fetchFeed(
     } catch (error) {
       if (error instanceof FeedError) throw error;
       if (signal.aborted) throw timedOut();
+      if (/^Z_/.test((error as { code?: string } | null)?.code ?? "")) {
+        throw new FeedError("The server sent a compressed feed that could not be decompressed.");
+      }
       throw new FeedError(`The connection to ${current.host} broke while reading the feed.`);
     }
     return {
       status: "fetched",
-      body: decode(bytes, response.headers.get("content-type")),
+      body: decode(bytes, response.headers["content-type"] ?? null),
       url: current.href,
-      etag: response.headers.get("etag"),
-      lastModified: response.headers.get("last-modified"),
+      etag: response.headers.etag ?? null,
+      lastModified: response.headers["last-modified"] ?? null,
     };
   }
 }
@@ -123,24 +148,16 @@ function parseUrl(value: string, base?: URL): URL {
   return url;
 }
 
-/** Refuses private and local addresses unless the instance allows them (development only). */
-async function checkAddress(url: URL, allowPrivateAddress: boolean): Promise<void> {
-  if (allowPrivateAddress) return;
-  try {
-    await validatePublicUrl(url.href);
-  } catch (error) {
-    if (error instanceof Error && /DNS lookup failed/i.test(error.message)) {
-      throw new FeedError(`We could not find a server called ${url.hostname}.`);
-    }
-    throw new FeedError(
-      `${url.hostname} is a private or local address. Only feeds on the public internet can be added.`,
-    );
-  }
+/** The message for a host that is, or resolves to, an address that is not public. */
+function privateAddress(url: URL): FeedError {
+  return new FeedError(
+    `${url.hostname} is a private or local address. Only feeds on the public internet can be added.`,
+  );
 }
 
 /** A user-facing reason for a failed connection, from Node's error code where there is one. */
 function connectionError(error: unknown, url: URL): FeedError {
-  const code = (error as { cause?: { code?: string } })?.cause?.code;
+  const code = (error as { code?: string } | null)?.code;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return new FeedError(`We could not find a server called ${url.hostname}.`);
   }
@@ -149,35 +166,50 @@ function connectionError(error: unknown, url: URL): FeedError {
 }
 
 /** Reads the body, giving up as soon as it passes the cap (a declared length is checked first). */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+async function readCapped(response: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () =>
     new FeedError(`The feed is too large (more than ${formatBytes(maxBytes)}).`);
-  const declared = Number(response.headers.get("content-length"));
+  const declared = Number(response.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    response.destroy();
     throw tooLarge();
   }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const body = decompressed(response);
+  const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+  try {
+    for await (const chunk of body) {
+      const buffer = chunk as Buffer;
+      total += buffer.byteLength;
+      // Counted after decompression, so a small gzip bomb stops at the cap like a large body.
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(buffer);
     }
-    chunks.push(value);
+  } finally {
+    // Dropping the connection rather than draining it: the rest may never end.
+    if (total > maxBytes || !response.complete) response.destroy();
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  return Buffer.concat(chunks, total);
+}
+
+/** The body as sent before any Content-Encoding; unknown encodings are refused. */
+function decompressed(response: IncomingMessage): Readable {
+  const encoding = (response.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding === "identity" || encoding === "") return response;
+  const decoder =
+    encoding === "gzip" || encoding === "x-gzip"
+      ? createGunzip()
+      : encoding === "br"
+        ? createBrotliDecompress()
+        : encoding === "deflate"
+          ? createInflate()
+          : null;
+  if (!decoder) {
+    response.destroy();
+    throw new FeedError(`The server sent the feed in an encoding we cannot read (${encoding}).`);
   }
-  return bytes;
+  response.on("error", (error) => decoder.destroy(error));
+  return response.pipe(decoder);
 }
 
 /** Text from bytes, in the charset the server or the XML declaration names (UTF-8 otherwise). */

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Create, Note, Update } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
+import { closePollNow } from "../domain/poll-changes.ts";
+import { pollsWithUnsentTotals, totalsSent } from "../domain/poll-totals.ts";
 import { castVote, type PollVoteRow, remoteVotersOf } from "../domain/poll-votes.ts";
 import { markClosedAnnounced, optionsOf, pollsClosedUnannounced } from "../domain/polls.ts";
 import { logger } from "../logging.ts";
@@ -34,7 +36,8 @@ export async function publishPollTotals(ctx: CopseContext, item: ItemRow): Promi
 
 /**
  * A local person votes (or changes their vote). In a poll hosted here the vote is counted at
- * once and the new totals go out as an Update{Question}. In a poll hosted elsewhere the vote is
+ * once and the new totals go out with the next run of the totals task (sendUnsentTotals), one
+ * Update for however many votes came in meanwhile. In a poll hosted elsewhere the vote is
  * recorded here (so this server remembers it) and sent to the poll's author as Mastodon does:
  * one Create{Note} per option, whose `name` is the option and `inReplyTo` the Question.
  */
@@ -47,9 +50,7 @@ export async function voteInPoll(
 ): Promise<PollVoteRow[]> {
   const { db } = ctx.data;
   if (item.isLocal) {
-    const votes = castVote(db, item, voter, optionIds, { mode: change ? "change" : "new" });
-    await publishPollTotals(ctx, item);
-    return votes;
+    return castVote(db, item, voter, optionIds, { mode: change ? "change" : "new" });
   }
   // Mastodon names votes after their voter with a fragment; so does Copse.
   const votes = castVote(db, item, voter, optionIds, {
@@ -94,4 +95,38 @@ export async function announceClosedPolls(ctx: CopseContext, now = new Date()): 
     log.info("Poll {poll} closed; final totals sent", { poll: item.iri });
   }
   return due.length;
+}
+
+/**
+ * Sends one Update with the latest totals for each local poll that has had votes since its
+ * last Update, however many votes that was (src/domain/poll-totals.ts). Deleted polls are only
+ * cleared: their Delete has gone out.
+ */
+export async function sendUnsentTotals(ctx: CopseContext): Promise<number> {
+  let sent = 0;
+  for (const { item, changes } of pollsWithUnsentTotals(ctx.data.db)) {
+    if (!item.deletedAt && item.status === "published") {
+      await publishPollTotals(ctx, item);
+      sent += 1;
+    }
+    totalsSent(ctx.data.db, item.id, changes);
+  }
+  if (sent > 0) log.debug("Sent the totals of {sent} polls", { sent });
+  return sent;
+}
+
+/**
+ * A facilitator closes a poll early: votes stop now, and other servers get an Update{Question}
+ * marked `closed` with the final totals, so the closing task has nothing left to send.
+ */
+export async function closePollEarly(
+  ctx: CopseContext,
+  item: ItemRow,
+  actorId: number,
+  now = new Date(),
+): Promise<void> {
+  closePollNow(ctx.data.db, item, actorId, now);
+  await publishPollTotals(ctx, item);
+  markClosedAnnounced(ctx.data.db, item.id, now);
+  log.info("Poll {poll} closed early; final totals sent", { poll: item.iri });
 }

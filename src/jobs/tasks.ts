@@ -3,6 +3,7 @@ import { alertTasks } from "./alerts.ts";
 import { mailSenderTask } from "./mail-sender.ts";
 import { newsRefreshTask } from "./news-refresh.ts";
 import { pollClosingTask } from "./poll-closing.ts";
+import { pollTotalsTask } from "./poll-totals.ts";
 import type { Task } from "./runner.ts";
 
 /** Every recurring task of an instance; each area adds its own line. */
@@ -12,5 +13,6 @@ export function instanceTasks(config: Config): Task[] {
     mailSenderTask(config),
     ...alertTasks(config),
     pollClosingTask(),
+    pollTotalsTask(),
   ];
 }

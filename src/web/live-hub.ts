@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { currentCursor, formatCursor } from "../domain/live-stream.ts";
+import { currentCursor, formatCursor } from "../domain/live-cursor.ts";
 import { logger } from "../logging.ts";
 
 const log = logger("web", "live");
@@ -9,7 +9,7 @@ export const POLL_INTERVAL_MS = 2_000;
 
 /**
  * The one poller behind every open live stream of an application: while at least one
- * connection listens it reads the newest position every couple of seconds (two index look-ups)
+ * connection listens it reads the newest position every couple of seconds (see currentCursor)
  * and tells every listener when it moved; with nobody listening it stops. Listeners are only
  * told that something is new, not what: each connection then asks for what its own viewer may
  * see, so nothing private ever passes through shared state.

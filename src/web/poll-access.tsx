@@ -1,8 +1,9 @@
 import type { Context } from "hono";
+import { instantToLocalFields } from "../domain/event-times.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { isFacilitator } from "../domain/membership.ts";
 import type { PollForm } from "../domain/poll-form.ts";
-import { type PollResults, pollResults } from "../domain/polls.ts";
+import { type PollResults, pollEndTimes, pollResults } from "../domain/polls.ts";
 import {
   type CommunityAccess,
   communityAccess,
@@ -13,6 +14,7 @@ import {
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";
 import { NotFoundPage } from "./views/errors.tsx";
+import type { PollClosingTimes } from "./views/poll-closing.tsx";
 
 type C = Context<AppEnv>;
 
@@ -75,5 +77,26 @@ export function pollFormFrom(f: Record<string, string>): PollForm {
       year: get("closes-year"),
       time: get("closes-time"),
     },
+  };
+}
+
+/** The poll form filled in with a poll as it stands, for changing it. */
+export function pollFormOf(item: ItemRow, results: PollResults, timeZone: string): PollForm {
+  return {
+    question: item.title,
+    body: item.bodySource ?? "",
+    options: results.options.map((o) => o.name).join("\n"),
+    choice: results.multiple ? "many" : "one",
+    closes: instantToLocalFields(results.endsAt, timeZone),
+  };
+}
+
+/** When the polls among some listed items close, so a list can say "Closes in 3 days". */
+export function pollClosingTimes(c: C, listed: { item: ItemRow }[] | null): PollClosingTimes {
+  const ids = (listed ?? []).filter(({ item }) => item.kind === "poll").map(({ item }) => item.id);
+  return {
+    endsAt: pollEndTimes(c.get("deps").db, ids),
+    timeZone: c.get("deps").config.timeZone,
+    now: new Date(),
   };
 }

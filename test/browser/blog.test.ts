@@ -1,62 +1,34 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The blog journey clicked through in Chromium: Alice writes an entry into
 // a community, Bob comments on it. Every page the journey lands on is checked with axe-core.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("the blog in a browser", () => {
+describeInBrowser("the blog in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let alice: Page;
   let bob: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  async function signedInPage(handle: string): Promise<Page> {
-    // JavaScript stays on only because axe runs in the page; Copse itself ships none.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/signin", instance.origin).href);
-    await page.getByLabel("Handle or email address").fill(handle);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-    return page;
-  }
-
   beforeAll(async () => {
-    instance = await startTestInstance("Blogwood");
+    session = await startBrowserSession("Blogwood");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     await instance.createUser("bob", { name: "Bob Brown" });
     instance.createCommunity("highways", owner, "public");
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    alice = await signedInPage("alice");
-    bob = await signedInPage("bob");
+    alice = await session.signedInPage("alice");
+    bob = await session.signedInPage("bob");
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("writes an entry into a community, with errors first, and comments on it", async () => {
     await alice.goto(new URL("/c/highways/blog", instance.origin).href);

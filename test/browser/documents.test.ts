@@ -1,52 +1,32 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 import { docxSample } from "../helpers/samples.ts";
 
 // The document library clicked through in Chromium: Alice uploads (first with mistakes, then
 // a file over the limit, then properly), Bob rates and comments. Every page is checked with
 // axe-core for WCAG 2.2 A and AA.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("the document library in a browser", () => {
+describeInBrowser("the document library in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let alice: Page;
   let bob: Page;
   let files: string;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  async function signedInPage(handle: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/signin", instance.origin).href);
-    await page.getByLabel("Handle or email address").fill(handle);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-    return page;
-  }
-
   beforeAll(async () => {
-    instance = await startTestInstance("Libraryholt", { COPSE_MAX_UPLOAD_BYTES: "65536" });
+    session = await startBrowserSession("Libraryholt", { COPSE_MAX_UPLOAD_BYTES: "65536" });
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     const bobAccount = await instance.createUser("bob", { name: "Bob Brown" });
     const community = instance.createCommunity("highways", owner, "public");
@@ -55,17 +35,12 @@ describe.skipIf(browserMissing)("the document library in a browser", () => {
     files = mkdtempSync(join(tmpdir(), "copse-browser-files-"));
     writeFileSync(join(files, "Winter plan.docx"), docxSample());
     writeFileSync(join(files, "huge.txt"), "x".repeat(400_000));
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    alice = await signedInPage("alice");
-    bob = await signedInPage("bob");
+    alice = await session.signedInPage("alice");
+    bob = await session.signedInPage("bob");
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
+    await session?.close();
     if (files) rmSync(files, { recursive: true, force: true });
   });
 

@@ -1,52 +1,31 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The feed links journey in Chromium: Alice opens "Your feed links" from her profile, revokes
 // them, and gets new ones while the old ones stop working. Every page is checked with axe-core.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("feed links in a browser", () => {
+describeInBrowser("feed links in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  let context: BrowserContext;
   let alice: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
   beforeAll(async () => {
-    instance = await startTestInstance("Feedwood");
+    session = await startBrowserSession("Feedwood");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     instance.createCommunity("allotments", owner, "private");
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    alice = await context.newPage();
-    await alice.goto(new URL("/signin", instance.origin).href);
-    await alice.getByLabel("Handle or email address").fill("alice");
-    await alice.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Sign in" }));
+    alice = await session.signedInPage("alice");
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("opens Your feed links, revokes them and shows new ones", async () => {
     await alice.goto(new URL("/people/alice", instance.origin).href);

@@ -1,25 +1,16 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, which is what people see.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { composeItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, flash, h1, main, pathOf } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectVisible,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import {
-  a11y,
   type BrowserSession,
-  flash,
-  h1,
-  main,
-  openBrowserSession,
-  pathOf,
-} from "../helpers/browser-pages.ts";
-import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The forum clicked through in Chromium: Bob starts a topic, Carol replies and answers her own
 // reply through the "Reply" disclosure (a <details>, so it needs no script), Bob edits his topic
@@ -45,10 +36,7 @@ const SEEDED_TITLES = [
   "Knife bins",
 ];
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("the forum in a browser", () => {
+describeInBrowser("the forum in a browser", () => {
   let instance: TestInstance;
   let session: BrowserSession;
   let alice: Page;
@@ -94,7 +82,8 @@ describe.skipIf(browserMissing)("the forum in a browser", () => {
   }
 
   beforeAll(async () => {
-    instance = await startTestInstance("Forumwood");
+    session = await startBrowserSession("Forumwood");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     const community = instance.createCommunity("highways", owner, "public");
     for (const [handle, name] of [
@@ -114,16 +103,12 @@ describe.skipIf(browserMissing)("the forum in a browser", () => {
         body: `Notes on ${title.toLowerCase()}.`,
       });
     }
-    session = await openBrowserSession(instance);
     alice = await session.signedInPage("alice");
     bob = await session.signedInPage("bob");
     carol = await session.signedInPage("carol");
   });
 
-  afterAll(async () => {
-    await session?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("lets a member start a topic, after an empty try that shows what is missing", async () => {
     await session.go(bob, "/c/highways");

@@ -1,27 +1,15 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, with cells and lines apart, which is what people see.
 import type { BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { findAccount } from "../../src/domain/accounts.ts";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, flash, h1, main, nav, pathOf, rowFor, text } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectVisible,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import {
-  a11y,
   type BrowserSession,
-  flash,
-  h1,
-  main,
-  nav,
-  openBrowserSession,
-  pathOf,
-  rowFor,
-  text,
-} from "../helpers/browser-pages.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import { TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 
 // The foundation journeys, clicked through in Chromium as people would: by labels, roles and
 // visible text. Every page the tests land on is checked with axe-core for WCAG 2.2 A and AA.
@@ -37,10 +25,7 @@ const PRIVATE = { name: "Digital Leaders", handle: "digital_leaders" };
 const ALICE_PASSWORD = "maple kettle orbit lantern";
 const BOB_PASSWORD = "quartz meadow violin harbour";
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
+describeInBrowser("foundation journeys in a browser", () => {
   let instance: TestInstance;
   let session: BrowserSession;
   /** Alice's and Bob's tabs, each in its own browser context (own cookies). */
@@ -50,16 +35,13 @@ describe.skipIf(browserMissing)("foundation journeys in a browser", () => {
   const go = (page: Page, path: string) => session.go(page, path);
 
   beforeAll(async () => {
-    instance = await startTestInstance(INSTANCE_NAME);
-    session = await openBrowserSession(instance);
+    session = await startBrowserSession(INSTANCE_NAME);
+    instance = session.instance;
     alice = await openPage();
     bob = await openPage();
   });
 
-  afterAll(async () => {
-    await session?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("signs up the first visitor, who becomes the administrator and fills in a profile", async () => {
     await go(alice, "/");

@@ -1,32 +1,19 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, h1, nav, pathOf } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectVisible,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import {
-  a11y,
   type BrowserSession,
-  h1,
-  nav,
-  openBrowserSession,
-  pathOf,
-} from "../helpers/browser-pages.ts";
-import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
 
 // What every page's layout gives people, checked in Chromium: a skip link for keyboard users
 // and a text size control in the footer. Each page is checked with axe-core for WCAG 2.2 AA.
 
 const INSTANCE_NAME = "Copsewood";
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("the page layout in a browser", () => {
-  let instance: TestInstance;
+describeInBrowser("the page layout in a browser", () => {
   let session: BrowserSession;
   /** A signed-out visitor's tab. */
   let visitor: Page;
@@ -34,15 +21,11 @@ describe.skipIf(browserMissing)("the page layout in a browser", () => {
   const go = (page: Page, path: string) => session.go(page, path);
 
   beforeAll(async () => {
-    instance = await startTestInstance(INSTANCE_NAME);
-    session = await openBrowserSession(instance);
+    session = await startBrowserSession(INSTANCE_NAME);
     visitor = await openPage();
   });
 
-  afterAll(async () => {
-    await session?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("lets a keyboard user skip straight to the main content with the first Tab", async () => {
     await go(visitor, "/");

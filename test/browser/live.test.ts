@@ -1,28 +1,23 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, which is what people see.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ActorRow } from "../../src/domain/actors.ts";
 import { composeItem } from "../../src/domain/items.ts";
-import { chromiumAvailable, clickAndLoad, SKIP_MESSAGE, screenshot } from "../helpers/browser.ts";
+import { clickAndLoad, screenshot } from "../helpers/browser.ts";
+import { a11y, h1, main, nav } from "../helpers/browser-pages.ts";
 import {
-  a11y,
   type BrowserSession,
-  h1,
-  main,
-  nav,
-  openBrowserSession,
-} from "../helpers/browser-pages.ts";
-import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The live stream in Chromium with JavaScript on: Alice opens "What's happening now" from the
 // menu; a topic posted elsewhere appears at the top of the list without a reload and the
 // status line announces it; pausing and resuming brings in what was posted meanwhile. The page
 // is checked with axe-core for WCAG 2.2 A and AA before and after the updates.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("the live stream in a browser", () => {
+describeInBrowser("the live stream in a browser", () => {
   let instance: TestInstance;
   let session: BrowserSession;
   let alice: ActorRow;
@@ -44,19 +39,16 @@ describe.skipIf(browserMissing)("the live stream in a browser", () => {
   const status = () => page.getByRole("status");
 
   beforeAll(async () => {
-    instance = await startTestInstance("Livebrook");
+    session = await startBrowserSession("Livebrook");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     alice = owner.actor;
     garden = instance.createCommunity("garden", owner, "public").actor;
     post("Compost rota");
-    session = await openBrowserSession(instance);
     page = await session.signedInPage("alice");
   });
 
-  afterAll(async () => {
-    await session?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("shows new activity without a reload, announces it, and can be paused", async () => {
     await clickAndLoad(page, nav(page).getByRole("link", { name: "Happening now" }));

@@ -1,46 +1,25 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { insertItem, newItemIri } from "../../src/domain/items.ts";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The metrics journey in Chromium: a facilitator opens her community's metrics from its page,
 // then the administrator opens the instance's metrics from the administration index. Both
 // pages, with their SVG charts and tables, are checked with axe-core for WCAG 2.2 A and AA.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("metrics in a browser", () => {
+describeInBrowser("metrics in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  async function signedInPage(handle: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/signin", instance.origin).href);
-    await page.getByLabel("Handle or email address").fill(handle);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-    return page;
-  }
 
   beforeAll(async () => {
-    instance = await startTestInstance("Metricsby");
+    session = await startBrowserSession("Metricsby");
+    instance = session.instance;
     await instance.createUser("rowan", { name: "Rowan Admin", admin: true });
     const alice = await instance.createUser("alice", { name: "Alice Adams" });
     const highways = instance.createCommunity("highways", alice, "public").actor;
@@ -65,19 +44,12 @@ describe.skipIf(browserMissing)("metrics in a browser", () => {
         });
       }
     }
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("shows community and instance metrics with no accessibility violations", async () => {
-    const alice = await signedInPage("alice");
+    const alice = await session.signedInPage("alice");
     await alice.goto(new URL("/c/highways", instance.origin).href);
     await clickAndLoad(alice, main(alice).getByRole("link", { name: "Metrics" }));
     expect(new URL(alice.url()).pathname).toBe("/c/highways/metrics");
@@ -94,7 +66,7 @@ describe.skipIf(browserMissing)("metrics in a browser", () => {
     await a11y(alice);
     await screenshot(alice, "community-metrics");
 
-    const rowan = await signedInPage("rowan");
+    const rowan = await session.signedInPage("rowan");
     await rowan.goto(new URL("/admin", instance.origin).href);
     await clickAndLoad(rowan, main(rowan).getByRole("link", { name: "Instance metrics" }));
     await expectVisible(rowan.getByRole("heading", { name: "Instance metrics", level: 1 }));

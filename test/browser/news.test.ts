@@ -1,38 +1,30 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
 import { atom, type FeedServer, fixed, rss, startFeedServer } from "../helpers/feed-server.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The news journey in Chromium: a facilitator adds a feed served by the test on loopback
 // (after first trying a web page that is not a feed), adds a second one, reads the News page
 // and narrows it to one feed. Every page it lands on is checked with axe-core.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
 const day = (n: number) => new Date(Date.UTC(2025, 2, n, 9, 0));
 
-describe.skipIf(browserMissing)("news feeds in a browser", () => {
+describeInBrowser("news feeds in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
   let feeds: FeedServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let alice: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
   beforeAll(async () => {
-    instance = await startTestInstance("Newsroom");
+    session = await startBrowserSession("Newsroom");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     instance.createCommunity("libraries", owner, "public");
     feeds = await startFeedServer();
@@ -62,22 +54,11 @@ describe.skipIf(browserMissing)("news feeds in a browser", () => {
       ),
     );
     feeds.set("/page.html", fixed(200, "<!doctype html><p>Not a feed</p>", "text/html"));
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    alice = await context.newPage();
-    await alice.goto(new URL("/signin", instance.origin).href);
-    await alice.getByLabel("Handle or email address").fill("alice");
-    await alice.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Sign in" }));
+    alice = await session.signedInPage("alice");
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
+    await session?.close();
     await feeds?.close();
   });
 

@@ -1,67 +1,37 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The polls journey in Chromium: Alice, a facilitator, creates a poll (making a mistake
 // first); Bob votes with JavaScript switched off and sees the results as a bar chart, then
 // changes his vote; Alice votes too. Alice's pages are checked with axe-core for WCAG 2.2 A
 // and AA (axe needs JavaScript, which Bob's browser does not run).
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("polls in a browser", () => {
+describeInBrowser("polls in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let alice: Page;
   let bobNoScript: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  async function signedInPage(handle: string, javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      javaScriptEnabled,
-    });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/signin", instance.origin).href);
-    await page.getByLabel("Handle or email address").fill(handle);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-    return page;
-  }
-
   beforeAll(async () => {
-    instance = await startTestInstance("Pollwood");
+    session = await startBrowserSession("Pollwood");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     await instance.createUser("bob", { name: "Bob Brown" });
     instance.createCommunity("highways", owner, "public");
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    alice = await signedInPage("alice");
+    alice = await session.signedInPage("alice");
     // Bob's browser runs no JavaScript at all: voting must work with plain forms.
-    bobNoScript = await signedInPage("bob", false);
+    bobNoScript = await session.signedInPage("bob", { javaScriptEnabled: false });
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("creates a poll, with an error first, and takes a vote shown as a bar chart", async () => {
     await alice.goto(new URL("/c/highways", instance.origin).href);

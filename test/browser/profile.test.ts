@@ -1,51 +1,31 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // Profile editing with a photo and the contacts page, clicked through in Chromium with
 // axe-core checking every page the journey lands on.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("profiles and contacts in a browser", () => {
+describeInBrowser("profiles and contacts in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let alice: Page;
   let bob: Page;
   let photoPath: string;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  async function signedInPage(handle: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/signin", instance.origin).href);
-    await page.getByLabel("Handle or email address").fill(handle);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-    return page;
-  }
-
   beforeAll(async () => {
-    instance = await startTestInstance("Profiles");
+    session = await startBrowserSession("Profiles");
+    instance = session.instance;
     await instance.createUser("alice", { name: "Alice Adams" });
     await instance.createUser("bob", { name: "Bob Brown" });
     const dir = mkdtempSync(join(tmpdir(), "copse-photo-"));
@@ -58,18 +38,11 @@ describe.skipIf(browserMissing)("profiles and contacts in a browser", () => {
         .jpeg()
         .toBuffer(),
     );
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    alice = await signedInPage("alice");
-    bob = await signedInPage("bob");
+    alice = await session.signedInPage("alice");
+    bob = await session.signedInPage("bob");
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("edits a profile with a photo, errors first", async () => {
     await alice.goto(new URL("/profile/edit", instance.origin).href);

@@ -1,51 +1,33 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { replacePersonTags } from "../../src/domain/person-details.ts";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // Tagging, search and the people finder clicked through in Chromium: Bob tags Alice's topic,
 // finds it by search and by its tag page, removes his tag, and finds Alice by expertise. Every
 // page the journey lands on is checked with axe-core.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("tags, search and people in a browser", () => {
+describeInBrowser("tags, search and people in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let bob: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
   beforeAll(async () => {
-    instance = await startTestInstance("Tagford");
+    session = await startBrowserSession("Tagford");
+    instance = session.instance;
     const alice = await instance.createUser("alice", { name: "Alice Adams" });
     const bobAccount = await instance.createUser("bob", { name: "Bob Brown" });
     instance.createCommunity("highways", alice, "public");
     replacePersonTags(instance.db, alice.actor.id, "expertise", ["winter-maintenance"]);
     replacePersonTags(instance.db, bobAccount.actor.id, "expertise", ["winter-maintenance"]);
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    bob = await context.newPage();
-    await bob.goto(new URL("/signin", instance.origin).href);
-    await bob.getByLabel("Handle or email address").fill("bob");
-    await bob.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(bob, main(bob).getByRole("button", { name: "Sign in" }));
+    bob = await session.signedInPage("bob");
     await bob.goto(new URL("/c/highways", instance.origin).href);
     await clickAndLoad(bob, main(bob).getByRole("button", { name: /Join/ }));
     await clickAndLoad(bob, main(bob).getByRole("link", { name: "Forum" }));
@@ -55,11 +37,7 @@ describe.skipIf(browserMissing)("tags, search and people in a browser", () => {
     await clickAndLoad(bob, main(bob).getByRole("button", { name: /Post|Start/ }));
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("tags a topic, searches, browses tags and finds people", async () => {
     await expectVisible(bob.getByRole("heading", { level: 1, name: "Gritting routes" }));

@@ -1,53 +1,32 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The sub-community journey in Chromium: Alice creates a sub-community (making a mistake
 // first), sets its lifecycle stage and finds it in All communities filtered by that stage.
 // Every page the journey lands on is checked with axe-core for WCAG 2.2 A and AA.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("sub-communities in a browser", () => {
+describeInBrowser("sub-communities in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  let context: BrowserContext;
   let alice: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
   beforeAll(async () => {
-    instance = await startTestInstance("Treewood");
+    session = await startBrowserSession("Treewood");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     instance.createCommunity("highways", owner, "public");
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    alice = await context.newPage();
-    await alice.goto(new URL("/signin", instance.origin).href);
-    await alice.getByLabel("Handle or email address").fill("alice");
-    await alice.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Sign in" }));
+    alice = await session.signedInPage("alice");
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("creates a sub-community, sets its stage and filters All communities by it", async () => {
     await alice.goto(new URL("/c/highways", instance.origin).href);

@@ -1,65 +1,37 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
+import { a11y, main } from "../helpers/browser-pages.ts";
 import {
-  chromiumAvailable,
-  clickAndLoad,
-  expectNoA11yViolations,
-  expectVisible,
-  launchBrowser,
-  SKIP_MESSAGE,
-  screenshot,
-} from "../helpers/browser.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+  type BrowserSession,
+  describeInBrowser,
+  startBrowserSession,
+} from "../helpers/browser-session.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // The wiki journey clicked through in Chromium: Alice starts a page, Bob edits it while Alice
 // is editing too, Alice's stale save shows the conflict with her text kept, and the history
 // compares and restores revisions. Every page the journey lands on is checked with axe-core.
 
-const browserMissing = !chromiumAvailable();
-if (browserMissing) console.warn(SKIP_MESSAGE);
-
-describe.skipIf(browserMissing)("the wiki in a browser", () => {
+describeInBrowser("the wiki in a browser", () => {
+  let session: BrowserSession;
   let instance: TestInstance;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let alice: Page;
   let bob: Page;
 
-  const main = (page: Page) => page.getByRole("main");
-  const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });
-
-  async function signedInPage(handle: string): Promise<Page> {
-    // JavaScript stays on only because axe runs in the page; Copse itself ships none.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(new URL("/signin", instance.origin).href);
-    await page.getByLabel("Handle or email address").fill(handle);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-    return page;
-  }
-
   beforeAll(async () => {
-    instance = await startTestInstance("Wikiwood");
+    session = await startBrowserSession("Wikiwood");
+    instance = session.instance;
     const owner = await instance.createUser("alice", { name: "Alice Adams" });
     await instance.createUser("bob", { name: "Bob Brown" });
     instance.createCommunity("highways", owner, "public");
-    const launched = await launchBrowser();
-    if (!launched) throw new Error(SKIP_MESSAGE);
-    browser = launched;
-    alice = await signedInPage("alice");
-    bob = await signedInPage("bob");
+    alice = await session.signedInPage("alice");
+    bob = await session.signedInPage("bob");
     await bob.goto(new URL("/c/highways", instance.origin).href);
     await clickAndLoad(bob, main(bob).getByRole("button", { name: /Join/ }));
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await instance?.close();
-  });
+  afterAll(() => session?.close());
 
   it("creates, edits with a conflict, compares and restores a page", async () => {
     await alice.goto(new URL("/c/highways", instance.origin).href);

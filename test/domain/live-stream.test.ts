@@ -1,48 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { createAccount } from "../../src/domain/accounts.ts";
 import { upsertRemoteActor } from "../../src/domain/actors.ts";
-import { createCommunity } from "../../src/domain/communities.ts";
 import { composeItem, insertItem } from "../../src/domain/items.ts";
-import {
-  activityAfter,
-  currentCursor,
-  formatCursor,
-  latestActivity,
-  parseCursor,
-} from "../../src/domain/live-stream.ts";
-import { requestMembership } from "../../src/domain/membership.ts";
+import { currentCursor, formatCursor, parseCursor } from "../../src/domain/live-cursor.ts";
+import { activityAfter, type LiveEntry, latestActivity } from "../../src/domain/live-stream.ts";
 import { createWikiPage, editWikiPage } from "../../src/domain/wiki.ts";
-import { freshDb } from "../helpers/db.ts";
+import { LIVE_ORIGIN as ORIGIN, said, liveWorld as setUp } from "../helpers/live-world.ts";
 
-const ORIGIN = "https://copse.test";
-
-async function setUp() {
-  const db = freshDb();
-  const person = (handle: string) =>
-    createAccount(db, ORIGIN, { handle, email: `${handle}@e.org`, password: "correct horse" });
-  const alice = await person("alice");
-  const carol = await person("carol");
-  const community = (handle: string, visibility: "public" | "private") =>
-    createCommunity(db, ORIGIN, {
-      handle,
-      name: handle[0]!.toUpperCase() + handle.slice(1),
-      description: "",
-      visibility,
-      ownerActorId: alice.actor.id,
-    }).actor;
-  const garden = community("garden", "public");
-  const vault = community("vault", "private");
-  // Carol belongs to the public garden only.
-  requestMembership(db, { groupId: garden.id, memberId: carol.actor.id });
-  const post = (kind: "topic" | "entry", title: string, groups = [garden]) =>
-    composeItem(db, ORIGIN, { kind, author: alice.actor, groups, title, body: `${title}.` });
-  return { db, alice, carol, garden, vault, post };
+/** Only the entries about items, for tests that are not about joins. */
+function itemsOnly(entries: LiveEntry[]): string[] {
+  return entries.filter((e) => e.action !== "joined").map(said);
 }
 
 describe("the live stream's positions", () => {
   it("reads back what it writes and refuses anything else", () => {
-    expect(parseCursor(formatCursor({ item: 12, revision: 3 }))).toEqual({ item: 12, revision: 3 });
-    for (const junk of ["", "12", "12-", "-3", "a-b", "1-2-3", "1e3-1", `${"9".repeat(16)}-1`]) {
+    const cursor = { item: 12, revision: 3, joinAt: 1_790_000_000_123, joinId: 7 };
+    expect(formatCursor(cursor)).toBe("12-3-1790000000123-7");
+    expect(parseCursor(formatCursor(cursor))).toEqual(cursor);
+    // Ids handed out before joins were streamed still read, without a join position.
+    expect(parseCursor("12-3")).toEqual({ item: 12, revision: 3 });
+    for (const junk of [
+      "",
+      "12",
+      "12-",
+      "-3",
+      "a-b",
+      "1-2-3",
+      "1-2-3-",
+      "1-2-3-4-5",
+      "1e3-1",
+      `${"9".repeat(16)}-1`,
+      `1-2-${"9".repeat(16)}-1`,
+    ]) {
       expect(parseCursor(junk), junk).toBeNull();
     }
     expect(parseCursor(undefined)).toBeNull();
@@ -122,8 +110,7 @@ describe("latest activity", () => {
       isLocal: false,
     });
 
-    const seen = (viewer: number | null) =>
-      latestActivity(db, viewer).entries.map((e) => `${e.action} ${e.kind} ${e.title}`);
+    const seen = (viewer: number | null) => itemsOnly(latestActivity(db, viewer).entries);
     const everyone = [
       "created topic Flood warnings",
       "edited wiki Planting guide",
@@ -148,7 +135,8 @@ describe("latest activity", () => {
     expect(flood!.author).toMatchObject({ name: "Dan", isLocal: false });
     expect(edit!.author.handle).toBe("carol");
     expect(latestActivity(db, null, 2).entries).toHaveLength(2);
-    expect(latestActivity(db, null).cursor).toEqual(currentCursor(db));
+    const { cursor } = latestActivity(db, null);
+    expect({ ...cursor, joinAt: 0 }).toEqual({ ...currentCursor(db), joinAt: 0 });
   });
 
   it("names a community the viewer belongs to when an item is in several", async () => {
@@ -161,10 +149,12 @@ describe("latest activity", () => {
       title: "Shared plans",
       body: "For both.",
     });
-    const [forCarol] = latestActivity(db, carol.actor.id).entries;
-    expect(forCarol?.title).toBe("Shared plans");
+    const [forCarol] = latestActivity(db, carol.actor.id).entries.filter(
+      (e) => e.action !== "joined",
+    );
+    expect(forCarol && said(forCarol)).toBe("created entry Shared plans");
     expect(forCarol?.group.handle).toBe("garden");
-    expect(latestActivity(db, null).entries).toEqual([]);
+    expect(itemsOnly(latestActivity(db, null).entries)).toEqual([]);
   });
 });
 
@@ -192,24 +182,33 @@ describe("activity after a position", () => {
     const upTo = currentCursor(db);
 
     const all = activityAfter(db, null, start, upTo);
-    expect(all.map((e) => e.title)).toEqual(["First", "Third", "Guide", "Guide"]);
-    expect(all.map((e) => e.action)).toEqual(["created", "created", "created", "edited"]);
-    expect(all[0]!.cursor).toEqual({ item: first.id, revision: start.revision });
-    expect(all[1]!.cursor).toEqual({ item: third.id, revision: start.revision });
-    expect(all.at(-1)!.cursor).toEqual({ item: page.id, revision: revision.id });
+    expect(all.map(said)).toEqual([
+      "created topic First",
+      "created topic Third",
+      "created wiki Guide",
+      "edited wiki Guide",
+    ]);
+    const joins = { joinAt: start.joinAt, joinId: start.joinId };
+    expect(all[0]!.cursor).toEqual({ item: first.id, revision: start.revision, ...joins });
+    expect(all[1]!.cursor).toEqual({ item: third.id, revision: start.revision, ...joins });
+    expect(all.at(-1)!.cursor).toEqual({ item: page.id, revision: revision.id, ...joins });
 
     // Resuming from an entry's position gives exactly what followed it.
-    expect(activityAfter(db, null, all[0]!.cursor, upTo).map((e) => e.title)).toEqual([
-      "Third",
-      "Guide",
-      "Guide",
+    expect(activityAfter(db, null, all[0]!.cursor, upTo).map(said)).toEqual([
+      "created topic Third",
+      "created wiki Guide",
+      "edited wiki Guide",
     ]);
     // Nothing above the upper bound, and a reader far behind gets only the newest.
-    expect(activityAfter(db, null, start, all[0]!.cursor).map((e) => e.title)).toEqual(["First"]);
+    expect(activityAfter(db, null, start, all[0]!.cursor).map(said)).toEqual([
+      "created topic First",
+    ]);
     expect(activityAfter(db, null, start, upTo, 2).map((e) => e.action)).toEqual([
       "created",
       "edited",
     ]);
-    expect(activityAfter(db, alice.actor.id, start, upTo).map((e) => e.title)).toContain("Hidden");
+    expect(activityAfter(db, alice.actor.id, start, upTo).map(said)).toContain(
+      "created topic Hidden",
+    );
   });
 });

@@ -3,14 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertEntries } from "../../src/db/schema/index.ts";
 import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
-import { frequencyFor } from "../../src/domain/alerts/settings.ts";
+import { frequencyFor, setFrequency } from "../../src/domain/alerts/settings.ts";
 import { communityTopic } from "../../src/domain/alerts/topics.ts";
 import { composeItem, findItemByIri } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { itemPagePath } from "../../src/domain/paths.ts";
+import { createWikiPage, editWikiPage, latestRevision } from "../../src/domain/wiki.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
+import { publishWikiRevision } from "../../src/federation/wiki.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 
@@ -106,7 +108,9 @@ describe("alert digests across instances", () => {
     const link = `${bexley.origin}${itemPagePath(copy, gardenOnBexley)}`;
     for (const mail of sink.messages) {
       expect(mail.subject).toBe("Your daily digest from Bexley: 1 new");
-      expect(mail.text).toContain(`* Allotment waiting lists, by Alice Adams\n  ${link}`);
+      expect(mail.text).toContain(
+        `* Allotment waiting lists, by Alice Adams\n  How long is yours?\n  ${link}`,
+      );
       expect(mail.html).toContain(`<a href="${link}">Allotment waiting lists</a>`);
       expect(rawHeader(mail, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
     }
@@ -125,5 +129,56 @@ describe("alert digests across instances", () => {
     expect(frequencyFor(bexley.db, bob.actor.id, communityTopic(gardenOnBexley.id, "forum"))).toBe(
       "off",
     );
+  }, 60_000);
+
+  it("mails an edit of a wiki page made on another instance: who, why and the new text", async () => {
+    const created = createWikiPage(ashford.db, ashford.origin, {
+      author: alice.actor,
+      group: garden,
+      title: "Potholes",
+      body: "Report them to the council.",
+    });
+    await publishWikiRevision(ashford.ctx(), created.page, created.revision);
+    const copy = await eventually(() => findItemByIri(bexley.db, created.page.iri));
+    await eventually(() => latestRevision(bexley.db, copy.id)?.number === 1);
+    await bexley.jobs.runNow("alerts.sweep");
+    setFrequency(bexley.db, carol.actor.id, communityTopic(gardenOnBexley.id, "wiki"), "immediate");
+    const mailsBefore = sink.messages.length;
+
+    const edited = editWikiPage(ashford.db, created.page, {
+      editor: alice.actor,
+      title: "Potholes",
+      body: "Report them **online** with the council's form.",
+      reason: "The council has a form now",
+      related: [],
+      baseRevision: 1,
+    });
+    await publishWikiRevision(ashford.ctx(), edited.page, edited.revision);
+    const revision = await eventually(() => {
+      const latest = latestRevision(bexley.db, copy.id);
+      return latest?.number === 2 ? latest : undefined;
+    });
+    await bexley.jobs.runNow("alerts.sweep");
+    // Carol hears of the new page once, as an item, and of the edit once, at once. Bob used
+    // his digest's unsubscribe link above, which stopped everything that digest carried.
+    const entries = bexley.db
+      .select()
+      .from(alertEntries)
+      .all()
+      .filter((e) => e.subject === `item:${copy.id}` || e.subject.startsWith("revision:"));
+    expect(entries.map((e) => [e.personId, e.subject, e.frequency])).toEqual([
+      [carol.actor.id, `item:${copy.id}`, "daily"],
+      [carol.actor.id, `revision:${revision.id}`, "immediate"],
+    ]);
+
+    await bexley.jobs.runNow("mail.send");
+    const mail = (await sink.waitFor(mailsBefore + 1)).at(-1)!;
+    expect(recipientOf(mail)).toBe(carol.email);
+    expect(mail.subject).toBe("Garden: Alice Adams edited the page “Potholes”");
+    const diff = `${bexley.origin}${itemPagePath(copy, gardenOnBexley)}/diff?from=1&to=2`;
+    expect(mail.text).toContain(
+      `* Alice Adams edited the page “Potholes”: The council has a form now\n  Report them online with the council's form.\n  ${diff}`,
+    );
+    expect(mail.html).toContain(`edited the page <a href="${diff.replace("&", "&amp;")}">`);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newsFeeds } from "../../src/db/schema/index.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
@@ -6,8 +7,9 @@ import { feedFetcher, fetchFeed } from "../../src/federation/news-fetch.ts";
 import { freshDb } from "../helpers/db.ts";
 import { type FeedServer, fixed, rss, startFeedServer } from "../helpers/feed-server.ts";
 
-// The feed fetcher against a real HTTP server on loopback: redirects, timeouts and the size
-// cap. (Refusing private addresses is tested through the web form in test/web/news.test.ts.)
+// The feed fetcher against a real HTTP server on loopback: redirects, timeouts, compression and
+// the size cap. (Refusing private addresses: test/federation/news-fetch-addresses.test.ts, and
+// through the web form in test/web/news.test.ts.)
 
 const open = { allowPrivateAddress: true };
 
@@ -56,6 +58,21 @@ describe("fetching news feeds", () => {
       ]).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
       res.writeHead(200, { "Content-Type": "application/xml" }).end(Buffer.from(body, "latin1"));
     });
+    server.set("/gzip.xml", (req, res) => {
+      const body = gzipSync(rss("Squeezed", [{ id: "1", title: "Packed small" }]));
+      res.writeHead(200, { "Content-Type": "application/rss+xml", "Content-Encoding": "gzip" });
+      res.end(req.headers["accept-encoding"]?.includes("gzip") ? body : "asked without gzip");
+    });
+    server.set("/bomb.xml", (_req, res) => {
+      // 8 MiB of comment that compresses to a few kilobytes.
+      const body = gzipSync(`<rss><!-- ${"x".repeat(8 * 1024 * 1024)} --></rss>`);
+      res.writeHead(200, { "Content-Type": "application/rss+xml", "Content-Encoding": "gzip" });
+      res.end(body);
+    });
+    server.set("/zstd.xml", (_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/rss+xml", "Content-Encoding": "zstd" });
+      res.end("not really zstd");
+    });
   });
   afterAll(() => server?.close());
 
@@ -100,6 +117,17 @@ describe("fetching news feeds", () => {
   it("decodes the character set the XML declaration names", async () => {
     const outcome = await fetchFeed(`${server.origin}/latin1.xml`, undefined, open);
     expect(outcome.status === "fetched" && outcome.body).toContain("Cr\u00e8me br\u00fbl\u00e9e");
+  });
+
+  it("reads a gzip-compressed feed and counts the cap after decompression", async () => {
+    const outcome = await fetchFeed(`${server.origin}/gzip.xml`, undefined, open);
+    expect(outcome.status === "fetched" && outcome.body).toContain("<title>Packed small</title>");
+    await expect(
+      fetchFeed(`${server.origin}/bomb.xml`, undefined, { ...open, maxBytes: 256 * 1024 }),
+    ).rejects.toThrow("The feed is too large (more than 256 KiB).");
+    await expect(fetchFeed(`${server.origin}/zstd.xml`, undefined, open)).rejects.toThrow(
+      "The server sent the feed in an encoding we cannot read (zstd).",
+    );
   });
 
   it("saves nothing when a new feed times out", async () => {

@@ -1,62 +1,10 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators, not DOM nodes; innerText gives the text as rendered, with cells and lines apart, which is what people see.
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { clickAndLoad, expectNoA11yViolations, launchBrowser, SKIP_MESSAGE } from "./browser.ts";
-import { TEST_PASSWORD, type TestInstance } from "./instances.ts";
+import type { Page } from "playwright-core";
+import { expectNoA11yViolations } from "./browser.ts";
 
-// What the browser journeys share: a browser beside a running instance, pages that each keep
-// their own cookies (one per person), and the landmarks of Copse's layout found the way people
-// find them, by role and name.
-
-/** A browser driving one test instance; every page it opens has its own cookies. */
-export interface BrowserSession {
-  instance: TestInstance;
-  browser: Browser;
-  /** Opens a page in a fresh context: 1280×800, 10 s timeouts, no cookies yet. */
-  openPage(options?: BrowserContextOptions): Promise<Page>;
-  /** Opens a page and signs in through the form as a user made with TEST_PASSWORD. */
-  signedInPage(login: string, options?: BrowserContextOptions): Promise<Page>;
-  /** Opens a path on the instance and waits for it to load. */
-  go(page: Page, path: string): Promise<void>;
-  /** Closes every context and the browser; the instance is the caller's to close. */
-  close(): Promise<void>;
-}
-
-/** Launches Chromium for an instance; throws the skip message when it is not installed. */
-export async function openBrowserSession(instance: TestInstance): Promise<BrowserSession> {
-  const browser = await launchBrowser();
-  if (!browser) throw new Error(SKIP_MESSAGE);
-  const contexts: BrowserContext[] = [];
-  const go = async (page: Page, path: string) => {
-    await page.goto(new URL(path, instance.origin).href);
-  };
-  const openPage = async (options: BrowserContextOptions = {}) => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      ...options,
-    });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    return context.newPage();
-  };
-  return {
-    instance,
-    browser,
-    openPage,
-    go,
-    async signedInPage(login, options) {
-      const page = await openPage(options);
-      await go(page, "/signin");
-      await page.getByLabel("Handle or email address").fill(login);
-      await page.getByLabel("Password").fill(TEST_PASSWORD);
-      await clickAndLoad(page, main(page).getByRole("button", { name: "Sign in" }));
-      return page;
-    },
-    async close() {
-      for (const context of contexts) await context.close().catch(() => {});
-      await browser.close();
-    },
-  };
-}
+// What the browser journeys look for on a page: the landmarks of Copse's layout found the way
+// people find them, by role and name, and the accessibility check every journey runs. The
+// browser and its signed-in pages come from browser-session.ts.
 
 /** Checks the page with axe, recording violations but carrying on, so every page is reported. */
 export const a11y = (page: Page) => expectNoA11yViolations(page, { soft: true });

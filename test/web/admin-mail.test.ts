@@ -7,6 +7,7 @@ import { mailOutbox } from "../../src/db/schema/index.ts";
 import { type OutgoingMail, queueMail } from "../../src/domain/mail-outbox.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { expectSoundHeadings } from "../helpers/page-structure.ts";
 
 // With no SMTP_URL, mail is written as .eml files under the data directory, and the admin page
 // at /admin/mail lists the outbox, shows those files and retries failed mail; nobody else may.
@@ -85,6 +86,11 @@ describe("outgoing mail without SMTP, and the admin page", () => {
       body.indexOf("reader1@council.example"),
     );
     expect(body).toContain('href="/admin/mail/1/eml"');
+    expectSoundHeadings(body);
+    // Six columns are wider than a phone: the table scrolls in a region reachable by keyboard.
+    expect(body).toContain(
+      '<section class="copse-scroll-region" aria-label="Outgoing mail" tabindex="0">',
+    );
 
     const eml = await admin.get("/admin/mail/1/eml");
     expect(eml.response.status).toBe(200);

@@ -6,6 +6,7 @@ import { communityTopic } from "../../src/domain/alerts/topics.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { expectErrorPage, expectSoundHeadings } from "../helpers/page-structure.ts";
 
 // The alert settings page and the one-click unsubscribe links, over real HTTP.
 
@@ -43,6 +44,7 @@ describe("email alert pages", () => {
     expect(body).toContain('<h2 class="govuk-fieldset__heading" id="alerts-garden">Garden</h2>');
     expect(body).toMatch(new RegExp(`<label class="govuk-label" for="${forum}">Forum`));
     expect(body).not.toContain("Membership requests"); // Bob does not facilitate.
+    expectSoundHeadings(body);
     const { response } = await bobWeb.post("/settings/alerts", {
       "alert-messages": "daily",
       [forum]: "off",
@@ -64,6 +66,7 @@ describe("email alert pages", () => {
     expect(body).toContain(
       '<a href="#alert-messages">Choose how often to hear about direct messages',
     );
+    expectErrorPage(body, "Email alerts");
     expect(frequencyFor(copse.db, bob.actor.id, "replies")).toBe("immediate");
   });
 
@@ -80,6 +83,7 @@ describe("email alert pages", () => {
     const page = await new WebClient(copse.origin).get(path);
     expect(page.response.status).toBe(200);
     expect(page.body).toContain("Events news from Garden");
+    expectSoundHeadings(page.body);
     expect(frequencyFor(copse.db, bob.actor.id, topic)).toBe("daily");
     // What a mail provider sends for RFC 8058: no cookies, no CSRF field.
     const response = await fetch(new URL(path, copse.origin), {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BarChart, describePoints, LineChart, niceCeiling } from "../../src/web/views/charts.tsx";
 import { formatDuration } from "../../src/web/views/metrics-figures.tsx";
+import {
+  ParticipationChart,
+  participationSentence,
+} from "../../src/web/views/participation-chart.tsx";
 
 /** Renders a Hono JSX node to its HTML string, waiting for any async parts. */
 async function html(node: unknown): Promise<string> {
@@ -59,6 +63,36 @@ describe("charts", () => {
     );
     expect(describePoints([])).toBe("No figures yet.");
     expect([0, 1, 3, 7, 10, 11, 180].map(niceCeiling)).toEqual([1, 1, 5, 10, 10, 20, 200]);
+  });
+
+  it("draws the creators, contributors and readers as stacked bars, with the figures in words", async () => {
+    const periods = [
+      { days: 30, members: 8, creators: 2, contributors: 1, readers: 5 },
+      { days: 90, members: 8, creators: 4, contributors: 4, readers: 0 },
+    ];
+    const out = await html(<ParticipationChart periods={periods} />);
+    expect(out).toContain('role="img"');
+    expect(out).toContain(
+      '<title id="participation-title">Creators, contributors and readers</title>',
+    );
+    // Each part's width is its share of the 470 units a bar spans; an empty part is not drawn.
+    const widths = [
+      ...out.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="28" fill="#/g),
+    ].map((m) => Number(m[1]));
+    expect(widths).toEqual([117.5, 58.75, 293.75, 235, 235]);
+    // The counts sit inside the parts, and the same figures are given as sentences.
+    expect(out).toMatch(/>5<\/text>/);
+    const sentence30 =
+      "Last 30 days: 2 creators (25%), 1 contributor (13%), 5 readers (63%) of 8 active members.";
+    expect(participationSentence(periods[0]!)).toBe(sentence30);
+    expect(out).toContain(`<li>${sentence30}</li>`);
+    expect(out).toContain(`<desc id="participation-desc">${sentence30} Last 90 days:`);
+    // A key names each colour in words.
+    for (const name of ["Creators", "Contributors", "Readers"])
+      expect(out).toContain(`</svg> ${name}</li>`);
+    expect(
+      participationSentence({ days: 30, members: 0, creators: 0, contributors: 0, readers: 0 }),
+    ).toBe("Last 30 days: no active members.");
   });
 
   it("says durations in words", () => {

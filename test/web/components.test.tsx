@@ -155,6 +155,22 @@ describe("form components", () => {
     );
   });
 
+  it("Checkboxes can make their legend a section heading", async () => {
+    const out = await html(
+      <Checkboxes
+        name="sections"
+        legend="Sections"
+        legendSize="m"
+        legendIsHeading
+        values={[]}
+        items={[{ value: "a", text: "A" }]}
+      />,
+    );
+    expect(out).toContain(
+      '<legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">Sections</h2></legend>',
+    );
+  });
+
   it("Checkboxes tick every listed value", async () => {
     const out = await html(
       <Checkboxes

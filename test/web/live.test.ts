@@ -3,6 +3,7 @@ import type { ActorRow } from "../../src/domain/actors.ts";
 import { composeItem } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { WebClient } from "../helpers/client.ts";
+import { EventStream } from "../helpers/event-stream.ts";
 import {
   eventually,
   startTestInstance,
@@ -13,76 +14,6 @@ import {
 // "What's happening now" at /live: the page lists the latest activity the viewer may see, and
 // /live/events streams new activity as server-sent events. Both are read here over real HTTP;
 // the stream is read with fetch and a reader, as a browser's EventSource would.
-
-/** One server-sent event as it arrived. */
-interface SentEvent {
-  id: string | undefined;
-  event: string | undefined;
-  data: string;
-}
-
-/** An open event stream, read in the background into `text`. */
-class EventStream {
-  text = "";
-  private readonly controller = new AbortController();
-  response: Response | undefined;
-
-  /** Opens the stream; resolves once the server has answered (its position is then fixed). */
-  static async open(
-    origin: string,
-    options: { cookie?: string; lastEventId?: string; after?: string } = {},
-  ): Promise<EventStream> {
-    const stream = new EventStream();
-    const url = new URL("/live/events", origin);
-    if (options.after) url.searchParams.set("after", options.after);
-    const headers: Record<string, string> = { accept: "text/event-stream" };
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.lastEventId) headers["last-event-id"] = options.lastEventId;
-    stream.response = await fetch(url, { headers, signal: stream.controller.signal });
-    void stream.pump();
-    return stream;
-  }
-
-  private async pump(): Promise<void> {
-    const reader = this.response!.body!.getReader();
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        this.text += decoder.decode(value, { stream: true });
-      }
-    } catch {
-      // Closing the stream aborts the read; nothing more will come.
-    }
-  }
-
-  /** Every complete event received so far (comments and the retry field left out). */
-  events(): SentEvent[] {
-    const blocks = this.text.split("\n\n").slice(0, -1);
-    const events: SentEvent[] = [];
-    for (const block of blocks) {
-      const fields = block.split("\n").filter((line) => !line.startsWith(":"));
-      const value = (name: string) =>
-        fields.filter((l) => l.startsWith(`${name}: `)).map((l) => l.slice(name.length + 2));
-      const data = value("data");
-      if (data.length === 0) continue;
-      events.push({ id: value("id")[0], event: value("event")[0], data: data.join("\n") });
-    }
-    return events;
-  }
-
-  /** The titles of the entries received so far, in the order they came. */
-  titles(): string[] {
-    return this.events().map(
-      (e) => /<a class="govuk-link govuk-!-font-weight-bold"[^>]*>([^<]*)</.exec(e.data)?.[1] ?? "",
-    );
-  }
-
-  close(): void {
-    this.controller.abort();
-  }
-}
 
 describe("What's happening now", () => {
   let copse: TestInstance;
@@ -214,7 +145,7 @@ describe("What's happening now", () => {
 
     const [sent] = nonMember.events();
     expect(sent!.event).toBe("entry");
-    expect(sent!.id).toMatch(/^\d+-\d+$/);
+    expect(sent!.id).toMatch(/^\d+-\d+-\d+-\d+$/);
     expect(sent!.data).toMatch(/^<li id="live-item-\d+">/);
     expect(sent!.data).toContain('href="/c/garden"');
   });
@@ -256,7 +187,7 @@ describe("What's happening now", () => {
 
     // A page drawn before something new continues from its own position.
     const page = await new WebClient(copse.origin).get("/live");
-    const after = /data-cursor="(\d+-\d+)"/.exec(page.body)![1]!;
+    const after = /data-cursor="(\d+-\d+-\d+-\d+)"/.exec(page.body)![1]!;
     topic("Fourth news");
     const fromPage = await open({ after });
     await eventually(() => fromPage.titles().includes("Fourth news"));

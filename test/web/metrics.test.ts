@@ -80,6 +80,14 @@ describe("the metrics pages", () => {
     expect(body).toMatch(/Active members<\/dt>\s*<dd class="govuk-summary-list__value">2</);
     expect(body).toContain('role="img"');
     expect(body).toContain('href="/c/garden/metrics.csv"');
+    // New members per week: Alice started the garden and Bob joined it this week.
+    expect(body).toContain('<title id="new-members-per-week-title">New members per week</title>');
+    expect(body).toMatch(/<th scope="col" class="govuk-table__header[^"]*">New members<\/th>/);
+    // The taking-part split as a chart, with its figures in words: nobody has posted yet.
+    expect(body).toContain('<title id="participation-title">');
+    expect(body).toContain(
+      "<li>Last 30 days: 0 creators (0%), 0 contributors (0%), 2 readers (100%) of 2 active members.</li>",
+    );
   });
 
   it("downloads a community's figures as CSV", async () => {
@@ -91,6 +99,9 @@ describe("the metrics pages", () => {
     );
     expect(body.startsWith("Metric,Breakdown,Period,Value\r\n")).toBe(true);
     expect(body).toContain("Active members,All,Now,2\r\n");
+    const thisWeek = [...body.matchAll(/^New members,All,Week beginning [\d-]+,(\d+)\r$/gm)];
+    expect(thisWeek).toHaveLength(12);
+    expect(thisWeek.at(-1)![1]).toBe("2");
   });
 
   it("lets an admin see any community's figures, counts only, and the instance's", async () => {
@@ -105,6 +116,8 @@ describe("the metrics pages", () => {
     expect(instance.body).toContain("Instance metrics");
     expect(instance.body).toContain('href="/c/vault/metrics"');
     expect(instance.body).not.toContain("Secret restructuring plans");
+    expect(instance.body).toContain('<title id="new-members-per-week-title">');
+    expect(instance.body).toContain('<title id="participation-title">');
     const csv = await root.get("/admin/metrics.csv");
     expect(csv.response.status).toBe(200);
     expect(csv.response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
@@ -113,6 +126,8 @@ describe("the metrics pages", () => {
     );
     expect(csv.body).toContain("Local accounts,,Now,4\r\n");
     expect(csv.body).toContain("Community members,Vault (@vault),Now,1\r\n");
+    // Across the instance Alice, who started both communities, is one new member, and Bob another.
+    expect(csv.body).toMatch(/^New members,All,Week beginning [\d-]+,2\r$(?![\s\S]*^New members)/m);
     expect(csv.body).not.toContain("Secret");
 
     const index = await root.get("/admin");

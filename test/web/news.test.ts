@@ -12,6 +12,7 @@ import {
   type TestEntry,
 } from "../helpers/feed-server.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { expectErrorPage, expectSoundHeadings, pageTitle } from "../helpers/page-structure.ts";
 
 const day = (n: number) => new Date(Date.UTC(2025, 0, n, 9, 0));
 
@@ -132,6 +133,11 @@ describe("community news feeds", () => {
     expect(one.body).toContain(
       `<option value="${highways!.id}" selected="">Highways news</option>`,
     );
+    // Each view has its own title, so the browser's history and tabs tell them apart.
+    expect(pageTitle(page.body)).toBe("News – Garden – News");
+    expect(pageTitle(one.body)).toBe("News from Highways news – Garden – News");
+    expectSoundHeadings(page.body);
+    expectSoundHeadings(one.body);
   });
 
   it("refreshes with a conditional GET: a 304 adds nothing, new entries arrive once", async () => {
@@ -259,6 +265,8 @@ describe("community news feeds", () => {
       const { response, body } = await addFeed(alice, "garden", url!);
       expect(response.status, url).toBe(422);
       expect(body).toContain(message);
+      expectErrorPage(body, "Add a new news feed");
+      expect(body).toContain('<a href="#url">');
     }
     expect(feedRows()).toHaveLength(before);
   });
@@ -326,6 +334,7 @@ describe("community news feeds", () => {
     const confirm = await alice.get(`/c/garden/news/feeds/${atomFeed!.id}/remove`);
     expect(confirm.response.status).toBe(200);
     expect(confirm.body).toContain("Remove “Library blog”?");
+    expect(pageTitle(confirm.body)).toBe("Remove Library blog? – Garden – News");
     expect(entriesOf(atomFeed!.id).length).toBeGreaterThan(0);
     const removed = await alice.post(`/c/garden/news/feeds/${atomFeed!.id}/remove`, {});
     expect(removed.response.status).toBe(303);

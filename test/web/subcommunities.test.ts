@@ -5,6 +5,7 @@ import { findMembership } from "../../src/domain/membership.ts";
 import { enabledSections } from "../../src/domain/sections.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { expectErrorPage, expectSoundHeadings, pageTitle } from "../helpers/page-structure.ts";
 
 describe("sub-communities and lifecycle stage on the web", () => {
   let copse: TestInstance;
@@ -118,6 +119,8 @@ describe("sub-communities and lifecycle stage on the web", () => {
     expect(body).toContain("Enter a name for the community");
     expect(body).toContain("The handle &quot;roses&quot; is already taken");
     expect(body).toContain("Choose only sections the parent community uses");
+    expectErrorPage(body, "Create a sub-community");
+    expect(body).toContain('<a href="#name">Enter a name for the community</a>');
   });
 
   it("lets members of a private parent straight into a child that inherits its rules", async () => {
@@ -148,6 +151,7 @@ describe("sub-communities and lifecycle stage on the web", () => {
 
   it("sets the lifecycle stage, shows it and filters All communities by it", async () => {
     const settings = await alice.get("/c/garden/settings");
+    expectSoundHeadings(settings.body);
     expect(settings.body).toContain('action="/c/garden/settings/stage"');
     expect(settings.body).toContain('value="start-up" checked');
     const { response } = await alice.post("/c/garden/settings/stage", { stage: "nurture" });
@@ -159,15 +163,23 @@ describe("sub-communities and lifecycle stage on the web", () => {
     const bad = await alice.post("/c/garden/settings/stage", { stage: "thriving" });
     expect(bad.response.status).toBe(422);
     expect(bad.body).toContain("Choose the community&#39;s stage from the list");
+    expectErrorPage(bad.body, "Lifecycle stage");
     expect(findCommunity(copse.db, "garden")!.stage).toBe("nurture");
 
     const all = await carol.get("/communities");
+    expect(pageTitle(all.body)).toBe("All communities – Tree");
+    expectSoundHeadings(all.body);
+    // The table is wider than a phone, so it scrolls in a region reachable by keyboard.
+    expect(all.body).toContain(
+      '<section class="copse-scroll-region" aria-label="Communities on this instance" tabindex="0">',
+    );
     expect(all.body).toMatch(
       /href="\/c\/roses">Roses<\/a>.*Part of\s*<a class="govuk-link" href="\/c\/garden">Garden/s,
     );
     const nurture = await carol.get("/communities?stage=nurture");
     expect(nurture.response.status).toBe(200);
     expect(nurture.body).toContain('<option value="nurture" selected="">Nurture</option>');
+    expect(pageTitle(nurture.body)).toBe("All communities at the nurture stage – Tree");
     expect(nurture.body).toContain('href="/c/garden">Garden</a>');
     expect(nurture.body).not.toContain('href="/c/roses">Roses</a>');
     const closedown = await carol.get("/communities?stage=closedown");
@@ -175,6 +187,7 @@ describe("sub-communities and lifecycle stage on the web", () => {
     const bogus = await carol.get("/communities?stage=thriving");
     expect(bogus.response.status).toBe(422);
     expect(bogus.body).toContain("Choose a lifecycle stage from the list");
+    expectErrorPage(bogus.body, "All communities");
     expect(bogus.body).toContain('href="/c/roses">Roses</a>');
   });
 
@@ -182,6 +195,8 @@ describe("sub-communities and lifecycle stage on the web", () => {
     const self = await alice.post("/c/garden/settings/parent", { parent: idOf("garden") });
     expect(self.response.status).toBe(422);
     expect(self.body).toContain("A community cannot be moved under itself");
+    expectErrorPage(self.body, "Move Garden");
+    expect(self.body).toContain('<a href="#parent">');
     const deep = await alice.post("/c/garden/settings/parent", { parent: idOf("climbers") });
     expect(deep.response.status).toBe(422);
     expect(deep.body).toContain("govuk-error-summary");

@@ -39,7 +39,10 @@ export const alertEntries = sqliteTable(
       .references(() => actors.id, { onDelete: "cascade" }),
     topic: text("topic").notNull(),
     frequency: text("frequency", { enum: ["immediate", "daily", "weekly"] }).notNull(),
-    /** What happened: `item:{id}`, `message:{id}` or `membership:{id}`; unique per person. */
+    /**
+     * What happened: `item:{id}`, `message:{id}`, `revision:{id}` (a wiki edit) or
+     * `membership:{id}:{requestedAt}` (older entries lack the time); unique per person.
+     */
     subject: text("subject").notNull(),
     groupId: integer("group_id").references(() => actors.id, { onDelete: "cascade" }),
     createdAt: integer("created_at").notNull(),

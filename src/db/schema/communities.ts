@@ -67,10 +67,22 @@ export const memberships = sqliteTable(
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    /**
+     * When the current request was made. Asking again after a rejection reuses the row, so the
+     * alert sweep follows this time rather than the id to hear of every request.
+     */
+    requestedAt: integer("requested_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("memberships_group_member_idx").on(t.groupId, t.memberId),
+    index("memberships_requested_idx").on(t.requestedAt, t.id),
     index("memberships_member_idx").on(t.memberId),
     index("memberships_group_state_idx").on(t.groupId, t.state),
+    // When each active membership began, written exactly as ACTIVE_SINCE_SQL in live-cursor.ts
+    // (a CASE: drizzle-kit splits index expressions at commas, so COALESCE cannot be used), so
+    // the live stream's joins and position read walk it instead of scanning every membership.
+    index("memberships_active_since_idx")
+      .on(sql`CASE WHEN ${t.decidedAt} IS NULL THEN ${t.createdAt} ELSE ${t.decidedAt} END`, t.id)
+      .where(sql`state = 'active'`),
   ],
 );

@@ -16,6 +16,11 @@ export const polls = sqliteTable("polls", {
   votersCount: integer("voters_count").notNull().default(0),
   /** Set once the closing Update with final totals has been sent (local polls). */
   closedAnnouncedAt: integer("closed_announced_at", { mode: "timestamp_ms" }),
+  /**
+   * Votes counted since the last Update with the totals went out (local polls). A task sends
+   * one Update for many votes, and clears only the changes it saw, so none are missed.
+   */
+  unsentTotalsChanges: integer("unsent_totals_changes").notNull().default(0),
 });
 
 /** The options of a poll, in the order the facilitator gave them. */
@@ -57,5 +62,7 @@ export const pollVotes = sqliteTable(
   (t) => [
     uniqueIndex("poll_votes_voter_option_idx").on(t.itemId, t.voterId, t.optionId),
     index("poll_votes_option_idx").on(t.optionId),
+    // The metrics read a period's voters from here alone, not every vote ever cast.
+    index("poll_votes_created_idx").on(t.createdAt, t.itemId, t.voterId),
   ],
 );

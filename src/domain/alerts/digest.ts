@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { alertEntries } from "../../db/schema/index.ts";
 import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
 import { type AlertEntry, type AlertLine, lineForEntry } from "./entry-lines.ts";
-import { frequencyFor } from "./settings.ts";
+import { AlertLookups } from "./lookups.ts";
 import { digestTopic } from "./topics.ts";
 
 /** What one digest run did. */
@@ -36,13 +36,15 @@ function peopleWaiting(db: Db, frequency: "daily" | "weekly"): number[] {
  * Builds and queues one person's digest in one transaction: either the mail is queued and its
  * entries are marked, or nothing changes. What the person may no longer see (they left the
  * private community, the item was deleted, they switched the topic off) is left out and its
- * entry removed. Returns whether a mail was queued.
+ * entry removed. Returns whether a mail was queued. A run over many people passes one `look`,
+ * so the items, authors and communities their digests share are read once.
  */
 export function queuePersonDigest(
   db: Db,
   site: AlertSite,
   personId: number,
   frequency: "daily" | "weekly",
+  look = new AlertLookups(db),
 ): boolean {
   return db.transaction(() => {
     const entries = db
@@ -62,9 +64,9 @@ export function queuePersonDigest(
     const dropped: number[] = [];
     for (const entry of entries) {
       const line =
-        frequencyFor(db, personId, entry.topic) === "off"
+        look.frequency(personId, entry.topic) === "off"
           ? undefined
-          : lineForEntry(db, site.origin, entry);
+          : lineForEntry(db, site.origin, entry, "digest", look);
       if (line) {
         kept.push(entry);
         lines.push(line);
@@ -98,9 +100,12 @@ export function queuePersonDigest(
 export function sendDigests(db: Db, site: AlertSite, frequency: "daily" | "weekly"): DigestResult {
   const result: DigestResult = { mails: 0, failed: 0 };
   const causes: unknown[] = [];
+  // The run is synchronous and writes only entries, mails and tokens, so what it reads of
+  // items, people and memberships stays true from the first digest to the last.
+  const look = new AlertLookups(db);
   for (const personId of peopleWaiting(db, frequency)) {
     try {
-      if (queuePersonDigest(db, site, personId, frequency)) result.mails++;
+      if (queuePersonDigest(db, site, personId, frequency, look)) result.mails++;
     } catch (error) {
       result.failed++;
       causes.push(error);

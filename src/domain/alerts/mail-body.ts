@@ -1,8 +1,9 @@
 import type { OutgoingMail } from "../mail-outbox.ts";
-import type { AlertLine } from "./entry-lines.ts";
+import { type AlertLine, headlineOf } from "./entry-lines.ts";
 
 // Alert mails in plain text and HTML. Both carry the same lines, grouped by community and then
-// by section, each with its title, author and an absolute link, and both end with the
+// by section, each with its title, author, a short excerpt and an absolute link (a wiki edit
+// says who edited which page and why instead of title and author), and both end with the
 // one-click unsubscribe link that the List-Unsubscribe header also carries (RFC 8058).
 
 /** What an alert mail says, before it is laid out. */
@@ -63,7 +64,15 @@ function plainText(content: AlertMailContent, blocks: Block[]): string {
     if (block.community) out.push(block.community, "=".repeat(block.community.length), "");
     for (const section of block.sections) {
       out.push(section.heading, "-".repeat(section.heading.length));
-      for (const line of section.lines) out.push(`* ${line.title}, by ${line.by}`, `  ${line.url}`);
+      for (const line of section.lines) {
+        out.push(
+          line.edit
+            ? `* ${headlineOf(line)}: ${line.edit.reason}`
+            : `* ${line.title}, by ${line.by}`,
+        );
+        if (line.excerpt) out.push(`  ${line.excerpt}`);
+        out.push(`  ${line.url}`);
+      }
       out.push("");
     }
   }
@@ -77,6 +86,18 @@ function plainText(content: AlertMailContent, blocks: Block[]): string {
   return out.join("\n");
 }
 
+/** One line as a list item: the linked title and who wrote it, or for an edit who changed it. */
+function htmlLine(line: AlertLine): string {
+  const link = `<a href="${escapeHtml(line.url)}">${escapeHtml(line.title)}</a>`;
+  const what = line.edit
+    ? `${escapeHtml(line.by)} edited the page ${link}: ${escapeHtml(line.edit.reason)}`
+    : `${link}, by ${escapeHtml(line.by)}`;
+  const excerpt = line.excerpt
+    ? `<p style="margin: 0.25em 0 0.75em 0;">${escapeHtml(line.excerpt)}</p>`
+    : "";
+  return `<li>${what}${excerpt}</li>`;
+}
+
 function html(content: AlertMailContent, blocks: Block[]): string {
   const parts = [
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(content.subject)}</title></head>`,
@@ -88,11 +109,7 @@ function html(content: AlertMailContent, blocks: Block[]): string {
     const level = block.community ? "h3" : "h2";
     for (const section of block.sections) {
       parts.push(`<${level}>${escapeHtml(section.heading)}</${level}>`, "<ul>");
-      for (const line of section.lines) {
-        parts.push(
-          `<li><a href="${escapeHtml(line.url)}">${escapeHtml(line.title)}</a>, by ${escapeHtml(line.by)}</li>`,
-        );
-      }
+      for (const line of section.lines) parts.push(htmlLine(line));
       parts.push("</ul>");
     }
   }

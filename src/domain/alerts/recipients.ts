@@ -1,41 +1,70 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, memberships } from "../../db/schema/index.ts";
+import { accounts, wikiRevisions } from "../../db/schema/index.ts";
 import { findCommunityByActorId } from "../communities.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../items.ts";
 import type { Membership } from "../membership.ts";
 import type { MessageRow } from "../messages.ts";
 import { enabledSections } from "../sections.ts";
+import { visibleItemSql } from "../visible-items.ts";
+import type { WikiRevision } from "../wiki.ts";
 import { sectionOfItem } from "./item-section.ts";
 import { frequencyFor } from "./settings.ts";
-import { type AlertFrequency, communityTopic } from "./topics.ts";
+import { type AlertFrequency, communityTopic, defaultFrequency } from "./topics.ts";
 
 /** One person to be told about one thing, at the frequency they chose. */
 export interface PlannedAlert {
   personId: number;
   topic: string;
   frequency: Exclude<AlertFrequency, "off">;
-  /** What happened: `item:{id}`, `message:{id}` or `membership:{id}`. */
+  /**
+   * What happened: `item:{id}`, `message:{id}`, `revision:{id}` (a wiki edit) or
+   * `membership:{id}:{requestedAt}` (one request; the row is reused when someone asks again).
+   */
   subject: string;
   /** The community the news is from; null for messages and replies. */
   groupId: number | null;
 }
 
-/** Local people with an account who are active members of a group, optionally only facilitators. */
-function localMembers(db: Db, groupId: number, facilitatorsOnly = false): number[] {
-  return db
-    .select({ id: memberships.memberId })
-    .from(memberships)
-    .innerJoin(accounts, eq(accounts.actorId, memberships.memberId))
-    .where(
-      and(
-        eq(memberships.groupId, groupId),
-        eq(memberships.state, "active"),
-        facilitatorsOnly ? eq(memberships.role, "facilitator") : undefined,
-      ),
+/** A local member who has not switched a topic off, and how often they hear about it. */
+interface Listener {
+  personId: number;
+  frequency: PlannedAlert["frequency"];
+}
+
+/**
+ * The local people with an account who are active members of a group (or only its
+ * facilitators) and have not switched `topic` off, with their frequency, in membership order.
+ * With `itemId`, only those who may see that item, by the same rule as canView. One query
+ * answers for a whole community: asking for each member's setting and visibility in turn cost
+ * two queries per member per item, most of a sweep's time in a large community.
+ */
+function listeners(
+  db: Db,
+  groupId: number,
+  topic: string,
+  only: { itemId: number } | { facilitators: true },
+): Listener[] {
+  const condition =
+    "itemId" in only
+      ? `EXISTS (SELECT 1 FROM items i WHERE i.id = @item AND ${visibleItemSql("i", "m.member_id")})`
+      : "m.role = 'facilitator'";
+  return db.$client
+    .prepare(
+      `SELECT m.member_id AS personId, COALESCE(s.frequency, @fallback) AS frequency
+       FROM memberships m
+       JOIN accounts a ON a.actor_id = m.member_id
+       LEFT JOIN alert_settings s ON s.person_id = m.member_id AND s.topic = @topic
+       WHERE m.group_id = @group AND m.state = 'active' AND ${condition}
+         AND COALESCE(s.frequency, @fallback) <> 'off'
+       ORDER BY m.id`,
     )
-    .all()
-    .map((r) => r.id);
+    .all({
+      group: groupId,
+      topic,
+      fallback: defaultFrequency(topic),
+      ...("itemId" in only ? { item: only.itemId } : {}),
+    }) as Listener[];
 }
 
 /** Whether an actor is a local person with an account (only they can get mail). */
@@ -53,25 +82,68 @@ export function itemAlerts(db: Db, item: ItemRow): PlannedAlert[] {
   if (item.status !== "published" || item.deletedAt) return [];
   const subject = `item:${item.id}`;
   const planned = new Map<number, PlannedAlert>();
-  const consider = (personId: number, topic: string, groupId: number | null) => {
-    if (personId === item.authorId || planned.has(personId)) return;
-    const frequency = frequencyFor(db, personId, topic);
-    if (frequency === "off" || !canView(db, item, personId)) return;
-    planned.set(personId, { personId, topic, frequency, subject, groupId });
-  };
-
   const parent = item.parentId ? getItem(db, item.parentId) : undefined;
-  if (parent && !parent.deletedAt && hasAccount(db, parent.authorId)) {
-    consider(parent.authorId, "replies", null);
+  const parentAuthor = parent && !parent.deletedAt ? parent.authorId : undefined;
+  // Planned first, so they hear of it as a reply to them rather than as community news.
+  if (
+    parentAuthor !== undefined &&
+    parentAuthor !== item.authorId &&
+    hasAccount(db, parentAuthor)
+  ) {
+    const frequency = frequencyFor(db, parentAuthor, "replies");
+    if (frequency !== "off" && canView(db, item, parentAuthor)) {
+      planned.set(parentAuthor, {
+        personId: parentAuthor,
+        topic: "replies",
+        frequency,
+        subject,
+        groupId: null,
+      });
+    }
   }
+  planListeners(db, item, subject, item.authorId, planned);
+  return [...planned.values()];
+}
+
+/**
+ * Plans news of an item for each local member of its communities who may see it and has not
+ * switched its section off there, except `skip` (who made it) and anyone already planned.
+ */
+function planListeners(
+  db: Db,
+  item: ItemRow,
+  subject: string,
+  skip: number,
+  planned: Map<number, PlannedAlert>,
+): void {
   const section = sectionOfItem(db, item);
   for (const group of groupsOfItem(db, item.id)) {
     // A section the community switched off sends no news, even if old content remains.
     if (group.isLocal && !enabledSections(db, group.id).has(section)) continue;
-    for (const personId of localMembers(db, group.id)) {
-      consider(personId, communityTopic(group.id, section), group.id);
+    const topic = communityTopic(group.id, section);
+    for (const { personId, frequency } of listeners(db, group.id, topic, { itemId: item.id })) {
+      if (personId === skip || planned.has(personId)) continue;
+      planned.set(personId, { personId, topic, frequency, subject, groupId: group.id });
     }
   }
+}
+
+/**
+ * Who hears about an edit of a wiki page: the local members of its community who may see the
+ * page and have not switched the wiki off, except the editor. The first revision a page has
+ * here is not an edit: it arrived with the page, which is told as a new item.
+ */
+export function revisionAlerts(db: Db, revision: WikiRevision): PlannedAlert[] {
+  const page = getItem(db, revision.itemId);
+  if (!page || page.deletedAt || page.status !== "published") return [];
+  const earlier = db
+    .select({ id: wikiRevisions.id })
+    .from(wikiRevisions)
+    .where(and(eq(wikiRevisions.itemId, page.id), lt(wikiRevisions.number, revision.number)))
+    .get();
+  if (!earlier) return [];
+  const planned = new Map<number, PlannedAlert>();
+  planListeners(db, page, `revision:${revision.id}`, revision.authorId, planned);
   return [...planned.values()];
 }
 
@@ -95,18 +167,14 @@ export function messageAlerts(db: Db, message: MessageRow): PlannedAlert[] {
 export function membershipAlerts(db: Db, membership: Membership): PlannedAlert[] {
   if (membership.state !== "pending" || !findCommunityByActorId(db, membership.groupId)) return [];
   const topic = communityTopic(membership.groupId, "requests");
-  return localMembers(db, membership.groupId, true).flatMap((personId) => {
-    const frequency = frequencyFor(db, personId, topic);
-    return frequency === "off"
-      ? []
-      : [
-          {
-            personId,
-            topic,
-            frequency,
-            subject: `membership:${membership.id}`,
-            groupId: membership.groupId,
-          },
-        ];
-  });
+  const at = membership.requestedAt?.getTime();
+  return listeners(db, membership.groupId, topic, { facilitators: true }).map(
+    ({ personId, frequency }) => ({
+      personId,
+      topic,
+      frequency,
+      subject: `membership:${membership.id}${at === undefined ? "" : `:${at}`}`,
+      groupId: membership.groupId,
+    }),
+  );
 }

@@ -1,35 +1,33 @@
-import { asc, eq, gt, inArray, max } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
   alertEntries,
   items,
   memberships,
   messages,
-  scheduledTasks,
+  wikiRevisions,
 } from "../../db/schema/index.ts";
 import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
-import { lineForEntry } from "./entry-lines.ts";
-import { itemAlerts, membershipAlerts, messageAlerts, type PlannedAlert } from "./recipients.ts";
+import { type AlertEntry, headlineOf, lineForEntry } from "./entry-lines.ts";
+import { AlertLookups } from "./lookups.ts";
+import {
+  itemAlerts,
+  membershipAlerts,
+  messageAlerts,
+  type PlannedAlert,
+  revisionAlerts,
+} from "./recipients.ts";
+import { currentPosition, readCursor, type SweepCursor, writeCursor } from "./sweep-cursor.ts";
+
+export { SWEEP_TASK } from "./sweep-cursor.ts";
 
 // The sweep finds what is new by reading the tables rather than by hooks in every code path,
 // so content written here and content arriving from other servers are alerted alike. Its
-// position is a cursor of last-seen ids kept in the task's scheduled_tasks row and moved in the
-// same transaction that records the entries, so a crash means a clean rerun, never a double.
-
-/** The name of the sweep task; its schedule row also holds its cursor. */
-export const SWEEP_TASK = "alerts.sweep";
+// position is a cursor (see sweep-cursor.ts) moved in the same transaction that records the
+// entries, so a crash means a clean rerun, never a double.
 
 /** How many new rows of each table one transaction takes on. */
 const BATCH = 200;
-
-/** Where the sweep has got to. */
-interface SweepCursor {
-  items: number;
-  messages: number;
-  memberships: number;
-  /** Drafts already passed: they are alerted when published, which keeps their old id. */
-  drafts: number[];
-}
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -37,66 +35,39 @@ export interface SweepResult {
   mails: number;
 }
 
-function readCursor(db: Db): SweepCursor | undefined {
-  const row = db.select().from(scheduledTasks).where(eq(scheduledTasks.name, SWEEP_TASK)).get();
-  if (!row?.cursor) return undefined;
-  const parsed = JSON.parse(row.cursor) as Partial<SweepCursor>;
-  return {
-    items: parsed.items ?? 0,
-    messages: parsed.messages ?? 0,
-    memberships: parsed.memberships ?? 0,
-    drafts: parsed.drafts ?? [],
-  };
-}
-
-function writeCursor(db: Db, cursor: SweepCursor): void {
-  const value = JSON.stringify(cursor);
-  db.insert(scheduledTasks)
-    .values({ name: SWEEP_TASK, nextRunAt: Date.now(), cursor: value })
-    .onConflictDoUpdate({ target: scheduledTasks.name, set: { cursor: value } })
-    .run();
-}
-
-/** The current highest ids, where a new install starts so it does not mail old news. */
-function currentMaxima(db: Db): SweepCursor {
-  return {
-    items:
-      db
-        .select({ n: max(items.id) })
-        .from(items)
-        .get()?.n ?? 0,
-    messages:
-      db
-        .select({ n: max(messages.id) })
-        .from(messages)
-        .get()?.n ?? 0,
-    memberships:
-      db
-        .select({ n: max(memberships.id) })
-        .from(memberships)
-        .get()?.n ?? 0,
-    drafts: [],
-  };
-}
-
 /** Records the planned entries; immediate ones are mailed at once. Returns [entries, mails]. */
 function record(db: Db, site: AlertSite, planned: PlannedAlert[]): [number, number] {
   let entries = 0;
   let mails = 0;
   const now = Date.now();
+  // A batch in a large community plans a hundred thousand entries: one statement prepared for
+  // all of them, rather than one built per row, saves most of the time writing them takes.
+  const insert = db.$client.prepare(
+    `INSERT INTO alert_entries (person_id, topic, frequency, subject, group_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const look = new AlertLookups(db);
   for (const alert of planned) {
     // The unique index keeps one entry per person and subject, whatever lists them twice.
-    const entry = db
-      .insert(alertEntries)
-      .values({ ...alert, createdAt: now })
-      .onConflictDoNothing()
-      .returning()
-      .get();
-    if (!entry) continue;
+    const { changes, lastInsertRowid } = insert.run(
+      alert.personId,
+      alert.topic,
+      alert.frequency,
+      alert.subject,
+      alert.groupId,
+      now,
+    );
+    if (changes === 0) continue;
     entries++;
-    if (entry.frequency !== "immediate") continue;
+    if (alert.frequency !== "immediate") continue;
+    const entry: AlertEntry = {
+      id: Number(lastInsertRowid),
+      ...alert,
+      createdAt: now,
+      mailId: null,
+    };
     const to = emailOf(db, entry.personId);
-    const line = lineForEntry(db, site.origin, entry);
+    const line = lineForEntry(db, site.origin, entry, "immediate", look);
     if (!to || !line) {
       // Nobody to write to, or nothing they may see: an entry left here would wait for ever.
       db.delete(alertEntries).where(eq(alertEntries.id, entry.id)).run();
@@ -107,7 +78,7 @@ function record(db: Db, site: AlertSite, planned: PlannedAlert[]): [number, numb
       personId: entry.personId,
       to,
       topic: entry.topic,
-      subject: line.community ? `${line.community}: ${line.title}` : line.title,
+      subject: line.community ? `${line.community}: ${headlineOf(line)}` : headlineOf(line),
       intro: `${line.by} — new on ${site.instanceName}:`,
       entries: [entry],
       lines: [line],
@@ -115,6 +86,26 @@ function record(db: Db, site: AlertSite, planned: PlannedAlert[]): [number, numb
     mails++;
   }
   return [entries, mails];
+}
+
+/**
+ * Membership rows asked for since a position, in request order. Time rather than id, because
+ * asking again after a rejection reuses the row; the id breaks ties within a millisecond.
+ */
+function requestsSince(db: Db, from: SweepCursor["requests"]) {
+  const at = new Date(from.at);
+  return db
+    .select()
+    .from(memberships)
+    .where(
+      or(
+        gt(memberships.requestedAt, at),
+        and(eq(memberships.requestedAt, at), gt(memberships.id, from.id)),
+      ),
+    )
+    .orderBy(asc(memberships.requestedAt), asc(memberships.id))
+    .limit(BATCH)
+    .all();
 }
 
 /** One transaction's worth of the sweep; returns whether more rows are waiting. */
@@ -155,27 +146,36 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
       .limit(BATCH)
       .all();
     for (const message of newMessages) planned.push(...messageAlerts(db, message));
-    const newMemberships = db
+    // Each edit of a page already told about is news of its own; the page's first revision,
+    // or any revision of a page the sweep has yet to reach, is told as the new page instead.
+    const newRevisions = db
       .select()
-      .from(memberships)
-      .where(gt(memberships.id, cursor.memberships))
-      .orderBy(asc(memberships.id))
+      .from(wikiRevisions)
+      .where(gt(wikiRevisions.id, cursor.revisions))
+      .orderBy(asc(wikiRevisions.id))
       .limit(BATCH)
       .all();
-    for (const membership of newMemberships) planned.push(...membershipAlerts(db, membership));
+    for (const revision of newRevisions) {
+      if (revision.itemId > cursor.items) continue;
+      planned.push(...revisionAlerts(db, revision));
+    }
+    const newRequests = requestsSince(db, cursor.requests);
+    for (const membership of newRequests) planned.push(...membershipAlerts(db, membership));
 
     const [entries, mails] = record(db, site, planned);
     result.entries += entries;
     result.mails += mails;
+    const lastRequest = newRequests.at(-1);
     writeCursor(db, {
       items: newItems.at(-1)?.id ?? cursor.items,
       messages: newMessages.at(-1)?.id ?? cursor.messages,
-      memberships: newMemberships.at(-1)?.id ?? cursor.memberships,
+      revisions: newRevisions.at(-1)?.id ?? cursor.revisions,
+      requests: lastRequest?.requestedAt
+        ? { at: lastRequest.requestedAt.getTime(), id: lastRequest.id }
+        : cursor.requests,
       drafts,
     });
-    return (
-      newItems.length === BATCH || newMessages.length === BATCH || newMemberships.length === BATCH
-    );
+    return [newItems, newMessages, newRevisions, newRequests].some((r) => r.length === BATCH);
   });
 }
 
@@ -186,7 +186,7 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
 export function sweepAlerts(db: Db, site: AlertSite): SweepResult {
   const result: SweepResult = { entries: 0, mails: 0 };
   if (!readCursor(db)) {
-    writeCursor(db, currentMaxima(db));
+    writeCursor(db, currentPosition(db));
     return result;
   }
   while (sweepBatch(db, site, result)) {

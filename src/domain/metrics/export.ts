@@ -25,12 +25,18 @@ export function isoDay(date: Date): string {
 
 /** The rows shared by community and instance exports (after the header). */
 export function reportRows(report: MetricsReport): CsvCell[][] {
-  const { members, weeks, participation, responses } = report;
+  const { members, newMembers, weeks, participation, responses } = report;
   const rows: CsvCell[][] = [
     ["Active members", "All", "Now", members.total],
     ["Active members", "Local", "Now", members.local],
     ["Active members", "Remote", "Now", members.remote],
     ...members.byHost.map((h) => ["Remote members by instance", h.host, "Now", h.members]),
+    ...newMembers.map((w) => [
+      "New members",
+      "All",
+      `Week beginning ${isoDay(w.start)}`,
+      w.members,
+    ]),
   ];
   for (const week of weeks) {
     const period = `Week beginning ${isoDay(week.start)}`;

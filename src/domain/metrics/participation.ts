@@ -1,11 +1,18 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { DAY_MS, type MetricsScope, scopedItems, scopedMembers, scopeGroups } from "./scope.ts";
+import {
+  DAY_MS,
+  inScope,
+  type MetricsScope,
+  scopedItems,
+  scopedMembers,
+  scopedWikiEdits,
+} from "./scope.ts";
 
 /**
  * The "1% / 10% / 89%" view of a community over a period: of its active members, how many
- * started something (creators), how many only answered or edited (contributors), and how many
- * posted nothing (readers). The three always add up to `members`.
+ * started something (creators), how many only answered, edited or voted (contributors), and how
+ * many did none of these (readers). The three always add up to `members`.
  */
 export interface Participation {
   days: number;
@@ -22,32 +29,62 @@ export function participation(
   now: number,
   days: number,
 ): Participation {
-  const since = now - days * DAY_MS;
-  // Each member who did anything gets one row saying whether any of it was starting something:
-  // a topic, blog entry, wiki page, event, document or poll. Replies, comments and wiki edits
-  // (revisions after the first) make a contributor. Membership is tested with IN, which SQLite
-  // answers from a temporary index; a join let it re-run `acts` once per member.
-  const row = db.get<{ members: number; creators: number | null; contributors: number | null }>(sql`
-    WITH ${scopedItems(scope)}, ${scopedMembers(scope)}, acts AS (
-      SELECT s.author_id AS id, CASE WHEN s.kind = 'reply' THEN 0 ELSE 1 END AS creating
-      FROM scoped s WHERE s.published_at >= ${since} AND s.published_at < ${now}
+  return participationOver(db, scope, now, [days])[0]!;
+}
+
+/**
+ * The split of `participation` for several periods at once (in the order given), from one walk
+ * over the longest of them.
+ */
+export function participationOver(
+  db: Db,
+  scope: MetricsScope,
+  now: number,
+  periods: readonly number[],
+): Participation[] {
+  if (periods.length === 0) return [];
+  const since = now - Math.max(...periods) * DAY_MS;
+  // Starting something (a topic, blog entry, wiki page, event, document or poll) makes a
+  // creator; replies, comments, wiki edits (revisions after the first) and votes in the scope's
+  // polls a contributor. So each person needs only two times: their last act of any kind and
+  // their last start. A person was a creator over a period if their last start falls in it, and
+  // a contributor if only their last act does. `latest` is materialized so SQLite groups the
+  // acts once and then tests membership once per person, not once per act.
+  const rows = db.all<{ days: number; members: number; creators: number; contributors: number }>(
+    sql`
+    WITH ${scopedItems(scope, since, now)}, ${scopedMembers(scope)}, acts AS (
+      SELECT s.author_id AS id, s.published_at AS at, s.kind <> 'reply' AS creating FROM scoped s
       UNION ALL
-      SELECT w.author_id, 0
-      FROM wiki_revisions w JOIN items p ON p.id = w.item_id
-      WHERE w.number > 1 AND w.created_at >= ${since} AND w.created_at < ${now}
-        AND p.deleted_at IS NULL
-        AND p.id IN (SELECT item_id FROM item_groups WHERE group_id IN ${scopeGroups(scope)})
+      SELECT e.author, e.at, 0 FROM (${scopedWikiEdits(scope, since, now)}) e
+      UNION ALL
+      SELECT v.voter_id, v.created_at, 0
+      FROM poll_votes v CROSS JOIN items p ON p.id = v.item_id
+      WHERE v.created_at >= ${since} AND v.created_at < ${now}
+        AND p.kind = 'poll' AND p.deleted_at IS NULL AND p.status = 'published'
+        AND ${inScope(scope, sql`p.id`)}
+    ), latest AS MATERIALIZED (
+      SELECT id, max(at) AS acted, max(CASE WHEN creating THEN at END) AS started
+      FROM acts GROUP BY id
     ), active AS (
-      SELECT a.id, max(a.creating) AS creating
-      FROM acts a WHERE a.id IN (SELECT id FROM members) GROUP BY a.id
+      SELECT acted, started FROM latest WHERE id IN (SELECT id FROM members)
+    ), periods (days, since) AS (
+      VALUES ${sql.join(
+        periods.map((days) => sql`(${days}, ${now - days * DAY_MS})`),
+        sql`, `,
+      )}
     )
-    SELECT (SELECT count(*) FROM members) AS members,
-           sum(creating) AS creators, sum(1 - creating) AS contributors
-    FROM active`);
-  const members = row?.members ?? 0;
-  const creators = row?.creators ?? 0;
-  const contributors = row?.contributors ?? 0;
-  return { days, members, creators, contributors, readers: members - creators - contributors };
+    SELECT p.days, (SELECT count(*) FROM members) AS members,
+           coalesce(sum(a.started >= p.since), 0) AS creators,
+           coalesce(sum(a.acted >= p.since AND coalesce(a.started < p.since, 1)), 0) AS contributors
+    FROM periods p LEFT JOIN active a ON true GROUP BY p.days`,
+  );
+  return periods.map((days) => {
+    const row = rows.find((r) => r.days === days);
+    const members = row?.members ?? 0;
+    const creators = row?.creators ?? 0;
+    const contributors = row?.contributors ?? 0;
+    return { days, members, creators, contributors, readers: members - creators - contributors };
+  });
 }
 
 /** A count as a whole-number percentage of a total ("0%" when the total is 0). */

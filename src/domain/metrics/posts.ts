@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { DAY_MS, type MetricsScope, scopedItems, scopeGroups, WEEK_MS } from "./scope.ts";
+import { DAY_MS, type MetricsScope, scopedItems, scopedWikiEdits, WEEK_MS } from "./scope.ts";
 
 /** The sections posts are counted in, in the order the pages and the CSV list them. */
 export const POST_SECTIONS = ["forum", "blog", "wiki", "events", "documents", "polls"] as const;
@@ -39,24 +39,21 @@ export function weekStart(time: number): number {
  */
 export function postsPerWeek(db: Db, scope: MetricsScope, now: number, weeks = 12): WeekOfPosts[] {
   const from = weekStart(now) - (weeks - 1) * WEEK_MS;
-  const activity = sql`WITH ${scopedItems(scope)}, activity AS (
-      SELECT ${SECTION_OF_ROOT_KIND} AS section, s.published_at AS at, s.author_id AS author
+  // One walk over the period and one grouping by week give every figure: a sum per section
+  // and the distinct authors. (Grouping by week and section as well sorted every row twice.)
+  const perSection = sql.join(
+    POST_SECTIONS.map((section) => sql`sum(section = ${section}) AS ${sql.identifier(section)}`),
+    sql`, `,
+  );
+  const rows = db.all<{ week: number; authors: number } & Record<PostSection, number>>(sql`
+    WITH ${scopedItems(scope, from, now)}, activity AS (
+      SELECT s.published_at AS at, ${SECTION_OF_ROOT_KIND} AS section, s.author_id AS author
       FROM scoped s JOIN items r ON r.id = coalesce(s.root_id, s.id)
-      WHERE s.published_at >= ${from} AND s.published_at < ${now}
       UNION ALL
-      SELECT 'wiki', w.created_at, w.author_id
-      FROM wiki_revisions w JOIN items p ON p.id = w.item_id
-      WHERE w.number > 1 AND w.created_at >= ${from} AND w.created_at < ${now}
-        AND p.deleted_at IS NULL
-        AND p.id IN (SELECT item_id FROM item_groups WHERE group_id IN ${scopeGroups(scope)})
-    )`;
-  const counts = db.all<{ week: number; section: PostSection | null; posts: number }>(sql`
-    ${activity}
-    SELECT CAST((at - ${from}) / ${WEEK_MS} AS INTEGER) AS week, section, count(*) AS posts
-    FROM activity GROUP BY week, section`);
-  const authors = db.all<{ week: number; authors: number }>(sql`
-    ${activity}
-    SELECT CAST((at - ${from}) / ${WEEK_MS} AS INTEGER) AS week, count(DISTINCT author) AS authors
+      SELECT e.at, 'wiki', e.author FROM (${scopedWikiEdits(scope, from, now)}) e
+    )
+    SELECT CAST((at - ${from}) / ${WEEK_MS} AS INTEGER) AS week,
+           count(DISTINCT author) AS authors, ${perSection}
     FROM activity GROUP BY week`);
   const result: WeekOfPosts[] = Array.from({ length: weeks }, (_, index) => ({
     start: new Date(from + index * WEEK_MS),
@@ -64,15 +61,14 @@ export function postsPerWeek(db: Db, scope: MetricsScope, now: number, weeks = 1
     total: 0,
     authors: 0,
   }));
-  for (const row of counts) {
+  for (const row of rows) {
     const week = result[row.week];
-    if (!week || !row.section) continue;
-    week.bySection[row.section] += row.posts;
-    week.total += row.posts;
-  }
-  for (const row of authors) {
-    const week = result[row.week];
-    if (week) week.authors = row.authors;
+    if (!week) continue;
+    week.authors = row.authors;
+    for (const section of POST_SECTIONS) {
+      week.bySection[section] = row[section];
+      week.total += row[section];
+    }
   }
   return result;
 }

@@ -6,7 +6,8 @@ import {
   instanceTotals,
 } from "./instance.ts";
 import { type MemberCounts, memberCounts } from "./members.ts";
-import { type Participation, participation } from "./participation.ts";
+import { newMembersPerWeek, type WeekOfNewMembers } from "./new-members.ts";
+import { type Participation, participationOver } from "./participation.ts";
 import { postsPerWeek, type WeekOfPosts } from "./posts.ts";
 import { type ForumResponses, forumResponses } from "./responses.ts";
 import { communityScope, INSTANCE_SCOPE, type MetricsScope } from "./scope.ts";
@@ -22,6 +23,8 @@ export interface MetricsReport {
   /** When the figures were computed. */
   at: Date;
   members: MemberCounts;
+  /** People who became members, per week, over the same weeks as `weeks`. */
+  newMembers: WeekOfNewMembers[];
   weeks: WeekOfPosts[];
   participation: Participation[];
   responses: ForumResponses;
@@ -37,8 +40,9 @@ function report(db: Db, scope: MetricsScope, now: number): MetricsReport {
   return {
     at: new Date(now),
     members: memberCounts(db, scope),
+    newMembers: newMembersPerWeek(db, scope, now),
     weeks: postsPerWeek(db, scope, now),
-    participation: PARTICIPATION_PERIODS.map((days) => participation(db, scope, now, days)),
+    participation: participationOver(db, scope, now, PARTICIPATION_PERIODS),
     responses: forumResponses(db, scope, now, RESPONSE_PERIOD_DAYS),
   };
 }

@@ -29,15 +29,42 @@ export function scopeGroups(scope: MetricsScope): SQL {
 }
 
 /**
- * The ids of the live, published items of the scope, once each even when an item is published
- * into several communities of the instance. Used as a common table expression named `scoped`.
+ * Whether the item with this id is published into the scope, as one probe of item_groups'
+ * primary key per item. Across the instance the item's few groups are looked up in
+ * communities, rather than every community in the item's groups.
  */
-export function scopedItems(scope: MetricsScope): SQL {
+export function inScope(scope: MetricsScope, itemId: SQL): SQL {
+  return scope.kind === "community"
+    ? sql`EXISTS (SELECT 1 FROM item_groups g WHERE g.item_id = ${itemId} AND g.group_id = ${scope.groupId})`
+    : sql`EXISTS (SELECT 1 FROM item_groups g JOIN communities c ON c.actor_id = g.group_id
+        WHERE g.item_id = ${itemId})`;
+}
+
+/**
+ * The live, published items of the scope published in [since, until), once each even when an
+ * item is published into several communities of the instance, as a common table expression
+ * named `scoped` (id, kind, author_id, root_id, published_at). Every figure looks at a recent
+ * period, so the period comes first: it is a range of items_published_idx, which holds these
+ * columns, and each item in it costs one probe of item_groups, however long the scope's history.
+ */
+export function scopedItems(scope: MetricsScope, since: number, until: number): SQL {
   return sql`scoped AS (
-    SELECT i.* FROM items i
-    WHERE i.id IN (SELECT item_id FROM item_groups WHERE group_id IN ${scopeGroups(scope)})
-      AND i.deleted_at IS NULL AND i.status = 'published'
+    SELECT i.id, i.kind, i.author_id, i.root_id, i.published_at FROM items i
+    WHERE i.deleted_at IS NULL AND i.status = 'published'
+      AND i.published_at >= ${since} AND i.published_at < ${until}
+      AND ${inScope(scope, sql`i.id`)}
   )`;
+}
+
+/**
+ * Edits of the scope's live wiki pages made in [since, until) (revisions after the first), as
+ * rows (at, author, item_id) read from wiki_revisions_edits_idx.
+ */
+export function scopedWikiEdits(scope: MetricsScope, since: number, until: number): SQL {
+  return sql`SELECT w.created_at AS at, w.author_id AS author, w.item_id
+    FROM wiki_revisions w JOIN items p ON p.id = w.item_id
+    WHERE w.number > 1 AND w.created_at >= ${since} AND w.created_at < ${until}
+      AND p.deleted_at IS NULL AND ${inScope(scope, sql`p.id`)}`;
 }
 
 /** The ids of the scope's active members, once each, as a common table expression `members`. */

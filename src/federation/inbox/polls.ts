@@ -12,7 +12,6 @@ import { castVote, optionNamed, voteByIri } from "../../domain/poll-votes.ts";
 import { saveRemotePoll } from "../../domain/polls.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
-import { publishPollTotals } from "../polls.ts";
 import { remotePollDetails } from "../vocab/polls.ts";
 
 // Votes, as Mastodon sends them: a Create{Note} whose `name` is the option chosen and whose
@@ -70,9 +69,9 @@ export async function onPollVote(ctx: Ctx, create: Create): Promise<boolean> {
     }
     throw error;
   }
+  // Everyone following the community sees the new totals in the next Update{Question} the
+  // totals task sends, one for a whole burst of votes (src/domain/poll-totals.ts).
   log.info("Counted a vote from {voter} in {poll}", { voter: voter.iri, poll: item.iri });
-  // Everyone following the community sees the new totals (Update{Question}, announced).
-  await publishPollTotals(ctx, item);
   return true;
 }
 

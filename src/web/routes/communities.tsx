@@ -24,6 +24,7 @@ import { lineageFor } from "../community-tree.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { pollClosingTimes } from "../poll-access.tsx";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import {
@@ -142,6 +143,9 @@ export function communityRoutes(): Hono<AppEnv> {
     const facilitates =
       viewer !== undefined && group.isLocal && isFacilitator(db, group.id, viewer.id);
     const pendingCount = facilitates ? listMembers(db, group.id, "pending").length : null;
+    const recent = mayList
+      ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))
+      : null;
     return render(
       c,
       <CommunityPage
@@ -153,11 +157,8 @@ export function communityRoutes(): Hono<AppEnv> {
         pendingCount={pendingCount}
         sections={enabledSections(db, group.id)}
         canModerate={facilitates || c.get("account")?.isAdmin === true}
-        recent={
-          mayList
-            ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))
-            : null
-        }
+        recent={recent}
+        pollClosing={pollClosingTimes(c, recent)}
         tagCloud={mayList ? tagCloud(db, viewer?.id, { groupId: group.id, limit: 30 }) : undefined}
         flaggedNewsFeeds={group.isLocal ? flaggedFeedCount(db, group.id) : 0}
         lineage={lineageFor(db, group)}

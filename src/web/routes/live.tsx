@@ -3,15 +3,14 @@ import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { Db } from "../../db/client.ts";
 import { accountForSession } from "../../domain/accounts.ts";
 import {
-  activityAfter,
   currentCursor,
   formatCursor,
+  furthest,
   type LiveCursor,
-  type LiveEntry,
-  latestActivity,
-  parseCursor,
+  readCursor,
   sameCursor,
-} from "../../domain/live-stream.ts";
+} from "../../domain/live-cursor.ts";
+import { activityAfter, type LiveEntry, latestActivity } from "../../domain/live-stream.ts";
 import { logger } from "../../logging.ts";
 import type { AppEnv } from "../env.ts";
 import { LiveHub } from "../live-hub.ts";
@@ -60,9 +59,10 @@ export function liveRoutes(): Hono<AppEnv> {
     }
     // A browser reconnecting sends the id of the last event it had; a page resuming after a
     // pause or opening the stream passes its position as ?after=. With neither, start now.
+    // Positions handed out before joins were streamed still resume (readCursor completes them).
     const start =
-      parseCursor(c.req.header("Last-Event-ID")) ??
-      parseCursor(c.req.query("after")) ??
+      readCursor(db, c.req.header("Last-Event-ID")) ??
+      readCursor(db, c.req.query("after")) ??
       currentCursor(db);
     // Proxies such as nginx would otherwise hold events back until their buffer fills.
     c.header("X-Accel-Buffering", "no");
@@ -141,7 +141,7 @@ async function sendNew(
   viewerId: number | null,
   after: LiveCursor,
 ): Promise<LiveCursor> {
-  const upTo = currentCursor(db);
+  const upTo = furthest(after, currentCursor(db));
   if (sameCursor(after, upTo)) return after;
   for (const entry of activityAfter(db, viewerId, after, upTo, PAGE_ENTRIES)) {
     if (stream.aborted) return after;

@@ -1,19 +1,15 @@
 import { type Context, Hono } from "hono";
-import { getActor } from "../../domain/actors.ts";
 import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
   ValidationError,
 } from "../../domain/errors.ts";
-import type { ItemRow } from "../../domain/items.ts";
 import { blankPollForm } from "../../domain/poll-form.ts";
-import { mayVote, votesOf } from "../../domain/poll-votes.ts";
-import { composePoll, listPolls, type PollResults } from "../../domain/polls.ts";
+import { composePoll, listPolls } from "../../domain/polls.ts";
 import { voteInPoll } from "../../federation/polls.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import type { CommunityAccess } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
@@ -24,69 +20,14 @@ import {
   pollNotFound,
   readablePolls,
 } from "../poll-access.tsx";
+import { showPoll } from "../poll-page.tsx";
 import { pageContext, render } from "../render.ts";
-import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage } from "../views/errors.tsx";
 import { PollFormPage } from "../views/pages/poll-form.tsx";
-import { PollPage, PollsPage, type VoteState } from "../views/pages/polls.tsx";
-import { itemTagsData } from "../views/tags.tsx";
+import { PollsPage } from "../views/pages/polls.tsx";
+import { pollChangeRoutes } from "./poll-changes.tsx";
 
 type C = Context<AppEnv>;
-
-/** What the viewer may do about voting: vote, change, see their vote, or why they cannot. */
-function voteState(
-  c: C,
-  item: ItemRow,
-  results: PollResults,
-  chosen: number[],
-  form?: { change: boolean; chosen: number[]; errors: FieldError[] },
-): VoteState {
-  const viewer = c.get("account")?.actor;
-  if (results.closed) return { kind: "closed" };
-  if (!viewer) return { kind: "signed-out" };
-  if (!mayVote(c.get("deps").db, item, viewer.id)) return { kind: "not-member" };
-  if (form) return { kind: "form", ...form };
-  // Votes sent to another server cannot be taken back there, so only local polls offer a change.
-  const mayChange = item.isLocal;
-  if (chosen.length === 0) return { kind: "form", change: false, chosen: [], errors: [] };
-  if (mayChange && c.req.query("change") === "yes") {
-    return { kind: "form", change: true, chosen, errors: [] };
-  }
-  return { kind: "voted", mayChange };
-}
-
-/** Renders a poll's page, optionally with the vote form as submitted or a notice. */
-function showPoll(
-  c: C,
-  access: CommunityAccess,
-  found: { item: ItemRow; results: PollResults },
-  options: {
-    status?: 200 | 409 | 422;
-    notice?: string;
-    form?: { change: boolean; chosen: number[]; errors: FieldError[] };
-  } = {},
-) {
-  const { db, config } = c.get("deps");
-  const viewer = c.get("account")?.actor;
-  const { item, results } = found;
-  const chosen = viewer ? votesOf(db, item.id, viewer.id).map((v) => v.optionId) : [];
-  return render(
-    c,
-    <PollPage
-      ctx={pageContext(c)}
-      access={access}
-      item={item}
-      author={getActor(db, item.authorId)}
-      results={results}
-      state={voteState(c, item, results, chosen, options.form)}
-      chosen={chosen}
-      timeZone={config.timeZone}
-      notice={options.notice}
-      tags={itemTagsData(db, item, viewer?.id)}
-    />,
-    options.status ?? 200,
-  );
-}
 
 /** The option ids a vote form sent (one radio, or any number of checkboxes). */
 async function chosenOptions(c: C): Promise<{ ids: number[]; change: boolean }> {
@@ -100,9 +41,10 @@ async function chosenOptions(c: C): Promise<{ ids: number[]; change: boolean }> 
   return { ids, change: body.change === "yes" };
 }
 
-/** A community's polls: list, create (facilitators), one poll, and voting. */
+/** A community's polls: list, create (facilitators), one poll, voting, and changes. */
 export function pollRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.route("/", pollChangeRoutes());
 
   app.get("/c/:ref/polls", (c) => {
     const access = readablePolls(c);
@@ -117,6 +59,7 @@ export function pollRoutes(): Hono<AppEnv> {
         closed={closed}
         mayCreate={mayCreatePoll(c, access)}
         timeZone={c.get("deps").config.timeZone}
+        now={new Date()}
       />,
     );
   });

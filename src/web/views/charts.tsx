@@ -67,7 +67,7 @@ function Frame(props: { points: readonly ChartPoint[]; top: number; slot: number
   // Counts are whole numbers, so a half-way line is drawn only where it falls on one.
   const ticks = props.top % 2 === 0 ? [0, props.top / 2, props.top] : [0, props.top];
   return (
-    <g font-family="Arial, sans-serif" font-size="12" fill={TEXT}>
+    <g class="copse-chart__text" font-family="Arial, sans-serif" font-size="12" fill={TEXT}>
       {ticks.map((tick) => (
         <g>
           <line
@@ -83,11 +83,14 @@ function Frame(props: { points: readonly ChartPoint[]; top: number; slot: number
           </text>
         </g>
       ))}
-      {props.points.map((point, index) => (
-        <text x={LEFT + props.slot * (index + 0.5)} y={HEIGHT - BOTTOM + 18} text-anchor="middle">
-          {point.label}
-        </text>
-      ))}
+      {/* Their own group, so narrow screens can thin them out (copse.scss). */}
+      <g class="copse-chart__axis-labels">
+        {props.points.map((point, index) => (
+          <text x={LEFT + props.slot * (index + 0.5)} y={HEIGHT - BOTTOM + 18} text-anchor="middle">
+            {point.label}
+          </text>
+        ))}
+      </g>
     </g>
   );
 }
@@ -150,7 +153,13 @@ export function BarChart(props: ChartProps) {
           );
         })}
       </g>
-      <g font-family="Arial, sans-serif" font-size="12" fill={TEXT} text-anchor="middle">
+      <g
+        class="copse-chart__text"
+        font-family="Arial, sans-serif"
+        font-size="12"
+        fill={TEXT}
+        text-anchor="middle"
+      >
         {props.points.map((point, index) =>
           point.value > 0 ? (
             <text x={LEFT + slot * (index + 0.5)} y={yOf(point.value, top) - 4}>

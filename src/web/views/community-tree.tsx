@@ -5,6 +5,7 @@ import { STAGES, type Stage, stageInfo } from "../../domain/lifecycle.ts";
 import { communityPagePath } from "../../domain/paths.ts";
 import { cx } from "./components/classes.ts";
 import { Button, ButtonLink, ErrorMessage, Table, Tag, type TagColour } from "./components.tsx";
+import { ScrollRegion } from "./scroll-region.tsx";
 
 // Where a community sits: the chain of communities above it, its lifecycle stage and its
 // sub-communities, shown on its page and in "All communities".
@@ -136,37 +137,46 @@ export function CommunityDirectory(props: {
       </p>
     );
   }
+  const caption = props.stage
+    ? `Communities at the ${stageInfo(props.stage).label.toLowerCase()} stage`
+    : "Communities on this instance";
   return (
-    <Table
-      caption={
-        props.stage
-          ? `Communities at the ${stageInfo(props.stage).label.toLowerCase()} stage`
-          : "Communities on this instance"
-      }
-      captionSize="m"
-      head={["Community", "Stage", "About", "Members"]}
-      numericColumns={[3]}
-      rows={rows.map(({ community: c, depth, parent }) => [
-        <div class={props.stage ? undefined : `copse-tree-depth-${Math.min(depth, 3)}`}>
-          <a class="govuk-link" href={communityPagePath(c.actor.handle)}>
-            {c.actor.name}
-          </a>{" "}
-          {c.visibility === "private" ? <Tag colour="grey">Private</Tag> : null}
-          {parent ? (
-            <span class="govuk-body-s copse-part-of">
-              Part of{" "}
-              <a class="govuk-link" href={communityPagePath(parent.actor.handle)}>
-                {parent.actor.name}
-              </a>
-            </span>
-          ) : null}
-        </div>,
-        <StageTag stage={c.stage} />,
-        excerpt(c.actor.summary),
-        String(c.memberCount),
-      ])}
-    />
+    // Four columns do not fit a phone: the table scrolls sideways, by keyboard too.
+    <ScrollRegion label={caption}>
+      <Table
+        caption={caption}
+        captionSize="m"
+        head={["Community", "Stage", "About", "Members"]}
+        numericColumns={[3]}
+        rows={rows.map(({ community: c, depth, parent }) => [
+          <div class={props.stage ? undefined : `copse-tree-depth-${Math.min(depth, 3)}`}>
+            <a class="govuk-link" href={communityPagePath(c.actor.handle)}>
+              {c.actor.name}
+            </a>{" "}
+            {c.visibility === "private" ? <Tag colour="grey">Private</Tag> : null}
+            {parent ? (
+              <span class="govuk-body-s copse-part-of">
+                Part of{" "}
+                <a class="govuk-link" href={communityPagePath(parent.actor.handle)}>
+                  {parent.actor.name}
+                </a>
+              </span>
+            ) : null}
+          </div>,
+          <StageTag stage={c.stage} />,
+          excerpt(c.actor.summary),
+          String(c.memberCount),
+        ])}
+      />
+    </ScrollRegion>
   );
+}
+
+/** The title of "All communities", which names the stage it is filtered by. */
+export function directoryTitle(stage: Stage | undefined): string {
+  return stage
+    ? `All communities at the ${stageInfo(stage).label.toLowerCase()} stage`
+    : "All communities";
 }
 
 /** The GET form that filters "All communities" by lifecycle stage; it needs no JavaScript. */

@@ -7,6 +7,7 @@ export {
   type ChoiceItem,
   Radios,
 } from "./components/choices.tsx";
+export { DateTimeInput, type DateTimeValues } from "./components/date-time.tsx";
 export {
   Inset,
   NotificationBanner,

@@ -37,6 +37,7 @@ export function StageForm(props: {
         name="stage"
         legend="Lifecycle stage"
         legendSize="m"
+        legendIsHeading
         hint="Shown on the community's page and in All communities, where people can look for communities at a stage."
         value={props.stage}
         error={errorFor(props.errors ?? [], "stage")}

@@ -4,6 +4,8 @@ import { POST_SECTIONS } from "../../domain/metrics/posts.ts";
 import type { MetricsReport } from "../../domain/metrics/report.ts";
 import { BarChart, LineChart } from "./charts.tsx";
 import { SummaryList, Table } from "./components.tsx";
+import { ParticipationChart } from "./participation-chart.tsx";
+import { ScrollRegion } from "./scroll-region.tsx";
 
 // The figures both metrics pages show (a community's and the instance's), as headed blocks of
 // text, tables and charts. They hold counts only: never a post, a name or a title.
@@ -40,9 +42,12 @@ function withShare(count: number, total: number): string {
   return `${count} (${percentOf(count, total)})`;
 }
 
-/** Active members: how many, local and remote, and which instances the remote ones are on. */
+/**
+ * Active members: how many, local and remote, which instances the remote ones are on, and how
+ * many joined each week.
+ */
 function Members(props: { report: MetricsReport }) {
-  const { members } = props.report;
+  const { members, newMembers } = props.report;
   return (
     <>
       <h2 class="govuk-heading-m">Members</h2>
@@ -65,6 +70,18 @@ function Members(props: { report: MetricsReport }) {
       ) : (
         <p class="govuk-body">No members are on other instances.</p>
       )}
+      <p class="govuk-body">
+        People who became members in each of the last {newMembers.length} weeks, here or on other
+        instances, counted in the week they were let in. People who have since left are not counted.
+      </p>
+      <BarChart
+        id="new-members-per-week"
+        title="New members per week"
+        points={newMembers.map((w) => ({ label: SHORT_WEEK.format(w.start), value: w.members }))}
+        tableLabels={newMembers.map((w) => LONG_WEEK.format(w.start))}
+        labelHeading="Week beginning"
+        valueHeading="New members"
+      />
     </>
   );
 }
@@ -99,7 +116,7 @@ function Posts(props: { report: MetricsReport }) {
         valueHeading="People"
       />
       {/* Nine columns do not fit a phone: the table scrolls sideways, by keyboard too. */}
-      <section class="copse-metrics-scroll" aria-label="Posts per section per week" tabindex={0}>
+      <ScrollRegion label="Posts per section per week">
         <Table
           caption="Posts per section per week"
           captionSize="s"
@@ -112,7 +129,7 @@ function Posts(props: { report: MetricsReport }) {
           firstCellIsHeader
           numericColumns={POST_SECTIONS.map((_, i) => i + 1).concat(POST_SECTIONS.length + 1)}
         />
-      </section>
+      </ScrollRegion>
     </>
   );
 }
@@ -129,23 +146,27 @@ function TakingPart(props: { report: MetricsReport }) {
       <h2 class="govuk-heading-m">Who takes part</h2>
       <p class="govuk-body">
         Of the active members: <strong>creators</strong> started a topic, blog entry, wiki page,
-        event, document or poll; <strong>contributors</strong> only replied, commented or edited a
-        wiki page; <strong>readers</strong> posted nothing in the period. Communities often see
-        about 1% creators, 10% contributors and 89% readers.
+        event, document or poll; <strong>contributors</strong> only replied, commented, edited a
+        wiki page or voted in a poll; <strong>readers</strong> did none of these in the period.
+        Communities often see about 1% creators, 10% contributors and 89% readers.
       </p>
-      <Table
-        caption="Members by how they took part"
-        captionSize="s"
-        head={["Members", ...periods.map((p) => `Last ${p.days} days`)]}
-        rows={[
-          row("Creators", (p) => p.creators),
-          row("Contributors", (p) => p.contributors),
-          row("Readers", (p) => p.readers),
-          ["All active members", ...periods.map((p) => String(p.members))],
-        ]}
-        firstCellIsHeader
-        numericColumns={periods.map((_, i) => i + 1)}
-      />
+      <ParticipationChart periods={periods} />
+      {/* A few pixels too wide for a 320-pixel screen, so it may scroll too. */}
+      <ScrollRegion label="Members by how they took part">
+        <Table
+          caption="Members by how they took part"
+          captionSize="s"
+          head={["Members", ...periods.map((p) => `Last ${p.days} days`)]}
+          rows={[
+            row("Creators", (p) => p.creators),
+            row("Contributors", (p) => p.contributors),
+            row("Readers", (p) => p.readers),
+            ["All active members", ...periods.map((p) => String(p.members))],
+          ]}
+          firstCellIsHeader
+          numericColumns={periods.map((_, i) => i + 1)}
+        />
+      </ScrollRegion>
     </>
   );
 }

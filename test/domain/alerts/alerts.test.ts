@@ -232,7 +232,7 @@ describe("the alert sweep", () => {
     const request = requestMembership(db, { groupId: secret.id, memberId: carol.actor.id });
     sweepAlerts(db, SITE);
     expect(entriesOf(world)).toEqual([
-      `alice ${topicIn(world, "secret", "requests")} membership:${request.id} daily`,
+      `alice ${topicIn(world, "secret", "requests")} membership:${request.id}:${request.requestedAt!.getTime()} daily`,
     ]);
   });
 

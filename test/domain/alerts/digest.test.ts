@@ -51,7 +51,7 @@ describe("digests", () => {
     expect(gardenAt).toBeGreaterThan(-1);
     expect(secretAt).toBeGreaterThan(gardenAt);
     expect(forBob!.text).toContain(
-      `* Compost bins, by Alice\n  https://copse.test/c/garden/forum/${bins.id}`,
+      `* Compost bins, by Alice\n  About Compost bins.\n  https://copse.test/c/garden/forum/${bins.id}`,
     );
     expect(forBob!.html).toContain(
       `<a href="https://copse.test/c/secret/forum/${budget.id}">Budget &lt;cuts&gt;</a>, by Alice`,

@@ -20,6 +20,8 @@ interface ChoiceGroupProps {
   hint?: Child;
   error?: string | undefined;
   isPageHeading?: boolean;
+  /** Makes the legend a section heading (h2), so heading navigation finds the question. */
+  legendIsHeading?: boolean;
   legendSize?: "s" | "m" | "l" | "xl";
   small?: boolean;
 }
@@ -86,6 +88,8 @@ function ChoiceGroup(
           <legend class={legendClass}>
             {props.isPageHeading ? (
               <h1 class="govuk-fieldset__heading">{props.legend}</h1>
+            ) : props.legendIsHeading ? (
+              <h2 class="govuk-fieldset__heading">{props.legend}</h2>
             ) : (
               props.legend
             )}

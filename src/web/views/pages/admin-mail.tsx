@@ -12,6 +12,7 @@ import {
   type TagColour,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ScrollRegion } from "../scroll-region.tsx";
 import { ADMIN_PATH } from "./admin.tsx";
 import { When } from "./items.tsx";
 
@@ -65,17 +66,20 @@ export function AdminMailPage(props: {
       {props.mails.length === 0 ? (
         <p class="govuk-body">No mail has been queued yet.</p>
       ) : (
-        <div class="copse-mail-outbox">
-          <Table
-            caption={`${props.total} ${props.total === 1 ? "mail" : "mails"}, newest first`}
-            captionSize="m"
-            head={["Mail", "State", "Queued", "Sent", "Last error", "Action"]}
-            rows={props.mails.map((listing) =>
-              MailRow({ ctx: props.ctx, listing, page: props.page }),
-            )}
-            firstCellIsHeader
-          />
-        </div>
+        // Six columns do not fit a phone: the table scrolls sideways, by keyboard too.
+        <ScrollRegion label="Outgoing mail">
+          <div class="copse-mail-outbox">
+            <Table
+              caption={`${props.total} ${props.total === 1 ? "mail" : "mails"}, newest first`}
+              captionSize="m"
+              head={["Mail", "State", "Queued", "Sent", "Last error", "Action"]}
+              rows={props.mails.map((listing) =>
+                MailRow({ ctx: props.ctx, listing, page: props.page }),
+              )}
+              firstCellIsHeader
+            />
+          </div>
+        </ScrollRegion>
       )}
       <Pagination
         currentPage={props.page}

@@ -9,6 +9,7 @@ import type { CloudTag } from "../../../domain/tags.ts";
 import {
   CommunityDirectory,
   CommunityPlace,
+  directoryTitle,
   type Lineage,
   StageFilter,
   SubCommunities,
@@ -28,6 +29,8 @@ import {
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { FlaggedFeedsNotice } from "../news-notice.tsx";
+import { PollClosingNote, type PollClosingTimes } from "../poll-closing.tsx";
+import { ScrollRegion } from "../scroll-region.tsx";
 import { CommunityTags } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
 import { CommunityAlertsLink } from "./alerts.tsx";
@@ -45,7 +48,7 @@ export function CommunitiesPage(props: {
 }) {
   const errors = props.errors ?? [];
   return (
-    <Layout ctx={props.ctx} title="All communities" errors={errors.length > 0}>
+    <Layout ctx={props.ctx} title={directoryTitle(props.stage)} errors={errors.length > 0}>
       <ErrorSummary errors={errors} />
       <h1 class="govuk-heading-l">All communities</h1>
       {props.ctx.user ? <ButtonLink href="/communities/new">Create a community</ButtonLink> : null}
@@ -202,6 +205,8 @@ export function CommunityPage(props: {
   flaggedNewsFeeds?: number;
   /** Its parents, sub-communities and lifecycle stage (src/web/views/community-tree.tsx). */
   lineage?: Lineage | undefined;
+  /** When the polls among the newest items close (src/web/views/poll-closing.tsx). */
+  pollClosing?: PollClosingTimes | undefined;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -284,6 +289,7 @@ export function CommunityPage(props: {
                   <span class="govuk-body-s">
                     by <ActorLink actor={author} />, <When date={item.publishedAt} />
                   </span>
+                  <PollClosingNote item={item} times={props.pollClosing} />
                 </li>
               ))}
             </ul>
@@ -308,30 +314,32 @@ export function CommunityPage(props: {
           <p class="govuk-body">Only members can see who is in this community.</p>
         ) : null
       ) : (
-        <Table
-          caption={
-            g.isLocal
-              ? `Members (${props.members.length})`
-              : `Members from ${props.ctx.instanceName} (${props.members.length})`
-          }
-          captionSize="m"
-          head={["Name", "Role", "Instance"]}
-          rows={props.members.map(({ member, membership }) => [
-            member.isLocal ? (
-              <a class="govuk-link" href={personPagePath(member.handle)}>
-                {member.name}
-              </a>
-            ) : member.url ? (
-              <a class="govuk-link" href={member.url} rel="noopener">
-                {member.name}
-              </a>
-            ) : (
-              member.name
-            ),
-            membership.role === "facilitator" ? "Facilitator" : "Member",
-            member.host,
-          ])}
-        />
+        <ScrollRegion label="Members">
+          <Table
+            caption={
+              g.isLocal
+                ? `Members (${props.members.length})`
+                : `Members from ${props.ctx.instanceName} (${props.members.length})`
+            }
+            captionSize="m"
+            head={["Name", "Role", "Instance"]}
+            rows={props.members.map(({ member, membership }) => [
+              member.isLocal ? (
+                <a class="govuk-link" href={personPagePath(member.handle)}>
+                  {member.name}
+                </a>
+              ) : member.url ? (
+                <a class="govuk-link" href={member.url} rel="noopener">
+                  {member.name}
+                </a>
+              ) : (
+                member.name
+              ),
+              membership.role === "facilitator" ? "Facilitator" : "Member",
+              member.host,
+            ])}
+          />
+        </ScrollRegion>
       )}
     </Layout>
   );

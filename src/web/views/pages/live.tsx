@@ -1,9 +1,11 @@
 import type { ItemKind } from "../../../domain/items.ts";
-import {
-  formatCursor,
-  type LiveActor,
-  type LiveEntry,
-  type LiveSnapshot,
+import { formatCursor } from "../../../domain/live-cursor.ts";
+import type {
+  LiveActor,
+  LiveEntry,
+  LiveItemEntry,
+  LiveJoinEntry,
+  LiveSnapshot,
 } from "../../../domain/live-stream.ts";
 import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
 import { ButtonLink } from "../components.tsx";
@@ -34,14 +36,14 @@ const CREATED: Record<ItemKind, string> = {
 };
 
 /** What happened, in words: "New forum topic", "Comment on a document", "Wiki page edited". */
-export function entryLabel(entry: LiveEntry): string {
+export function entryLabel(entry: LiveItemEntry): string {
   if (entry.action === "edited") return "Wiki page edited";
   if (entry.kind === "reply") return ANSWERED[entry.rootKind] ?? CREATED.reply;
   return CREATED[entry.kind];
 }
 
 /** The page an entry links to, in the community it is shown in. */
-export function entryPath(entry: LiveEntry): string {
+export function entryPath(entry: LiveItemEntry): string {
   const group = entry.group;
   // Polls are newer than the shared path helper; their pages sit beside the other sections'.
   if (entry.rootKind === "poll") {
@@ -70,13 +72,42 @@ function PersonLink(props: { actor: LiveActor }) {
   );
 }
 
+/** A link to the community an entry happened in. */
+function GroupLink(props: { group: LiveActor; bold?: boolean }) {
+  const { group } = props;
+  return (
+    <a
+      class={props.bold ? "govuk-link govuk-!-font-weight-bold" : "govuk-link"}
+      href={communityPagePath(group.handle, group.isLocal ? undefined : group.host)}
+    >
+      {group.name || group.handle}
+    </a>
+  );
+}
+
+/** "New member: Alice joined Highways", and when. */
+function JoinLine(props: { entry: LiveJoinEntry }) {
+  const { entry } = props;
+  return (
+    <li id={`live-${entry.key}`}>
+      <p class="govuk-body govuk-!-margin-bottom-1">
+        New member: <PersonLink actor={entry.author} /> joined{" "}
+        <GroupLink group={entry.group} bold />
+      </p>
+      <p class="govuk-body-s govuk-!-margin-bottom-0">
+        <When date={entry.at} />
+      </p>
+    </li>
+  );
+}
+
 /**
  * One line of the stream. The page and the live stream both render entries with this, so an
  * entry inserted by the script is exactly what a refresh would show.
  */
 export function LiveEntryItem(props: { entry: LiveEntry }) {
   const { entry } = props;
-  const group = entry.group;
+  if (entry.action === "joined") return <JoinLine entry={entry} />;
   return (
     <li id={`live-${entry.key}`}>
       <p class="govuk-body govuk-!-margin-bottom-1">
@@ -86,14 +117,8 @@ export function LiveEntryItem(props: { entry: LiveEntry }) {
         </a>
       </p>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
-        by <PersonLink actor={entry.author} /> in{" "}
-        <a
-          class="govuk-link"
-          href={communityPagePath(group.handle, group.isLocal ? undefined : group.host)}
-        >
-          {group.name || group.handle}
-        </a>
-        , <When date={entry.at} />
+        by <PersonLink actor={entry.author} /> in <GroupLink group={entry.group} />,{" "}
+        <When date={entry.at} />
       </p>
     </li>
   );
@@ -107,7 +132,7 @@ export function LivePage(props: { ctx: PageContext; snapshot: LiveSnapshot; scri
       <h1 class="govuk-heading-l">What's happening now</h1>
       <p class="govuk-body">
         The latest topics, replies, blog entries, comments, wiki pages, events, documents and polls
-        in every community you can see, newest first.
+        in every community you can see, and who joined them, newest first.
         {props.ctx.user ? null : " Sign in to see the private communities you belong to too."}
       </p>
       <div class="govuk-button-group">

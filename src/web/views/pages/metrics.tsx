@@ -5,6 +5,7 @@ import type { CommunityAccess } from "../../community-access.tsx";
 import { SummaryList, Table, Tag } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { MetricsFigures } from "../metrics-figures.tsx";
+import { ScrollRegion } from "../scroll-region.tsx";
 import { When } from "./items.tsx";
 
 // The metrics pages: one per local community, for its facilitators and the instance's admins,
@@ -91,27 +92,29 @@ export function InstanceMetricsPage(props: { ctx: PageContext; report: InstanceM
       {report.communities.length === 0 ? (
         <p class="govuk-body">There are no communities yet.</p>
       ) : (
-        <Table
-          caption="Each community's members and recent posts"
-          captionSize="s"
-          head={["Community", "Visibility", "Stage", "Members", "Posts in the last 30 days"]}
-          rows={report.communities.map((c) => [
-            <a class="govuk-link" href={communityMetricsPath(communityPagePath(c.handle))}>
-              {c.name}
-              <span class="govuk-visually-hidden"> metrics</span>
-            </a>,
-            c.visibility === "private" ? (
-              <Tag colour="grey">Private</Tag>
-            ) : (
-              <Tag colour="green">Public</Tag>
-            ),
-            isStage(c.stage) ? stageInfo(c.stage).label : c.stage,
-            c.members,
-            c.recentPosts,
-          ])}
-          firstCellIsHeader
-          numericColumns={[3, 4]}
-        />
+        <ScrollRegion label="Each community's members and recent posts">
+          <Table
+            caption="Each community's members and recent posts"
+            captionSize="s"
+            head={["Community", "Visibility", "Stage", "Members", "Posts in the last 30 days"]}
+            rows={report.communities.map((c) => [
+              <a class="govuk-link" href={communityMetricsPath(communityPagePath(c.handle))}>
+                {c.name}
+                <span class="govuk-visually-hidden"> metrics</span>
+              </a>,
+              c.visibility === "private" ? (
+                <Tag colour="grey">Private</Tag>
+              ) : (
+                <Tag colour="green">Public</Tag>
+              ),
+              isStage(c.stage) ? stageInfo(c.stage).label : c.stage,
+              c.members,
+              c.recentPosts,
+            ])}
+            firstCellIsHeader
+            numericColumns={[3, 4]}
+          />
+        </ScrollRegion>
       )}
       <p class="govuk-body">
         The figures below are for all the communities together: someone who belongs to several is

@@ -173,7 +173,7 @@ export function RemoveFeedPage(props: {
   const { access, feed } = props;
   const base = `${access.path}/news/feeds`;
   return (
-    <Layout ctx={props.ctx} title={`Remove ${feed.title}?`} backLink={base}>
+    <Layout ctx={props.ctx} title={`Remove ${feed.title}? – ${access.group.name}`} backLink={base}>
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <span class="govuk-caption-l">{access.group.name}</span>

@@ -77,10 +77,16 @@ export function NewsPage(props: {
     `${base}?${props.feedId === undefined ? "" : `feed=${props.feedId}&`}page=${p}`;
   const chosen = feeds.find((f) => f.id === props.feedId);
   const flagged = feeds.filter((f) => f.flaggedAt !== null).length;
+  // Each feed and page has its own title, so history and tabs can tell them apart.
+  const title = [
+    chosen ? `News from ${chosen.title}` : "News",
+    props.page > 1 ? ` (page ${props.page})` : "",
+    ` – ${access.group.name}`,
+  ].join("");
   return (
     <Layout
       ctx={props.ctx}
-      title={`News – ${access.group.name}`}
+      title={title}
       backLink={access.path}
       feed={communityFeedRef(access, "news")}
     >

@@ -1,9 +1,4 @@
 import type { ActorRow } from "../../../domain/actors.ts";
-import {
-  formatLocalDate,
-  formatLocalTime,
-  timeZoneAbbreviation,
-} from "../../../domain/event-times.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { PollResults, PollSummary } from "../../../domain/polls.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
@@ -24,34 +19,40 @@ import {
 } from "../components.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { closesInText, closingText, pollClosingStatus } from "../poll-closing.tsx";
 import { PollResultsChart, votersText } from "../poll-results.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody } from "./items.tsx";
+import { PollActions, type PollManagement } from "./poll-changes.tsx";
 
-/** When a poll closes, in the instance's time zone: "Tuesday 15 July 2031 at 10am (BST)". */
-export function closingText(at: Date, timeZone: string): string {
-  return `${formatLocalDate(at, timeZone)} at ${formatLocalTime(at, timeZone)} (${timeZoneAbbreviation(at, timeZone)})`;
-}
-
-/** One table of polls, open or closed. */
+/** One table of polls, open or closed; open ones say how long they have left. */
 function PollTable(props: {
   caption: string;
   base: string;
   polls: PollSummary[];
   closed: boolean;
   timeZone: string;
+  now: Date;
 }) {
   return (
     <Table
       caption={props.caption}
       captionSize="m"
-      head={["Question", props.closed ? "Closed" : "Closes", "Voters"]}
+      head={["Question", "Closing", "Voters"]}
       numericColumns={[2]}
       rows={props.polls.map((p) => [
         <a class="govuk-link" href={`${props.base}/${p.item.id}`}>
           {p.item.title}
         </a>,
-        closingText(p.poll.endsAt, props.timeZone),
+        props.closed ? (
+          pollClosingStatus(p.poll.endsAt, props.timeZone, props.now)
+        ) : (
+          <>
+            {closesInText(p.poll.endsAt, props.now)}
+            <br />
+            <span class="govuk-body-s">{closingText(p.poll.endsAt, props.timeZone)}</span>
+          </>
+        ),
         String(p.voters),
       ])}
     />
@@ -66,6 +67,8 @@ export function PollsPage(props: {
   closed: PollSummary[];
   mayCreate: boolean;
   timeZone: string;
+  /** The time the page is shown for, from which "Closes in 3 days" is counted. */
+  now: Date;
 }) {
   const { access } = props;
   const base = `${access.path}/polls`;
@@ -91,6 +94,7 @@ export function PollsPage(props: {
           polls={props.open}
           closed={false}
           timeZone={props.timeZone}
+          now={props.now}
         />
       )}
       {props.closed.length === 0 ? null : (
@@ -100,6 +104,7 @@ export function PollsPage(props: {
           polls={props.closed}
           closed={true}
           timeZone={props.timeZone}
+          now={props.now}
         />
       )}
       <FeedLinks feed={communityFeedRef(access, "polls")} />
@@ -232,6 +237,8 @@ export function PollPage(props: {
   /** Why the viewer's last vote was refused, shown at the top. */
   notice?: string | undefined;
   tags?: ItemTagsData;
+  /** What a facilitator may do to the poll; absent for everyone else. */
+  manage?: PollManagement | undefined;
 }) {
   const { access, item, results, state } = props;
   const pollPath = `${access.path}/polls/${item.id}`;
@@ -300,6 +307,9 @@ export function PollPage(props: {
         <p class="govuk-body">Results are shown once you have voted or the poll has closed.</p>
       ) : null}
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={pollPath} /> : null}
+      {props.manage ? (
+        <PollActions pollPath={pollPath} closed={results.closed} manage={props.manage} />
+      ) : null}
     </Layout>
   );
 }

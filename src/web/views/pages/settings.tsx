@@ -23,6 +23,7 @@ export function CommunitySettingsPage(props: {
           name="sections"
           legend="Sections this community uses"
           legendSize="m"
+          legendIsHeading
           hint="Switched-off sections disappear from the community's pages. Nothing in them is deleted."
           items={SECTIONS.map((s) => ({ value: s.id, text: s.label }))}
           values={[...props.sections]}
