@@ -40,9 +40,7 @@ export const wikiRevisions = sqliteTable(
     uniqueIndex("wiki_revisions_item_number_idx").on(t.itemId, t.number),
     // Edits (revisions after the first) by time, with what the metrics need of them, so a
     // period's edits are read without the wide page text of every revision.
-    index("wiki_revisions_edits_idx")
-      .on(t.createdAt, t.itemId, t.authorId)
-      .where(sql`number > 1`),
+    index("wiki_revisions_edits_idx").on(t.createdAt, t.itemId, t.authorId).where(sql`number > 1`),
   ],
 );
 

@@ -48,9 +48,12 @@ export function participationOver(
   // creator; replies, comments, wiki edits (revisions after the first) and votes in the scope's
   // polls a contributor. So each person needs only two times: their last act of any kind and
   // their last start. A person was a creator over a period if their last start falls in it, and
-  // a contributor if only their last act does. `latest` is materialized so SQLite groups the
-  // acts once and then tests membership once per person, not once per act.
-  const rows = db.all<{ days: number; members: number; creators: number; contributors: number }>(
+  // a contributor if only their last act does. `latest` is materialized so that membership is
+  // tested once per person after grouping: left to itself, SQLite pushes the test into each
+  // branch of `acts` and reads every member's whole history through items_author_idx. The
+  // CROSS JOIN keeps the votes first, so a period's votes come from poll_votes_created_idx
+  // rather than from every poll ever made and all of its votes.
+  const rows = db.all<{ period: number; members: number; creators: number; contributors: number }>(
     sql`
     WITH ${scopedItems(scope, since, now)}, ${scopedMembers(scope)}, acts AS (
       SELECT s.author_id AS id, s.published_at AS at, s.kind <> 'reply' AS creating FROM scoped s
@@ -67,19 +70,19 @@ export function participationOver(
       FROM acts GROUP BY id
     ), active AS (
       SELECT acted, started FROM latest WHERE id IN (SELECT id FROM members)
-    ), periods (days, since) AS (
+    ), periods (period, since) AS (
       VALUES ${sql.join(
-        periods.map((days) => sql`(${days}, ${now - days * DAY_MS})`),
+        periods.map((days, index) => sql`(${index}, ${now - days * DAY_MS})`),
         sql`, `,
       )}
     )
-    SELECT p.days, (SELECT count(*) FROM members) AS members,
+    SELECT p.period, (SELECT count(*) FROM members) AS members,
            coalesce(sum(a.started >= p.since), 0) AS creators,
            coalesce(sum(a.acted >= p.since AND coalesce(a.started < p.since, 1)), 0) AS contributors
-    FROM periods p LEFT JOIN active a ON true GROUP BY p.days`,
+    FROM periods p LEFT JOIN active a ON true GROUP BY p.period`,
   );
-  return periods.map((days) => {
-    const row = rows.find((r) => r.days === days);
+  return periods.map((days, index) => {
+    const row = rows.find((r) => r.period === index);
     const members = row?.members ?? 0;
     const creators = row?.creators ?? 0;
     const contributors = row?.contributors ?? 0;

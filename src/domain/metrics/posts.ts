@@ -40,12 +40,14 @@ export function weekStart(time: number): number {
 export function postsPerWeek(db: Db, scope: MetricsScope, now: number, weeks = 12): WeekOfPosts[] {
   const from = weekStart(now) - (weeks - 1) * WEEK_MS;
   // One walk over the period and one grouping by week give every figure: a sum per section
-  // and the distinct authors. (Grouping by week and section as well sorted every row twice.)
+  // and the distinct authors. (Counting per week and section, then authors per week, walked
+  // and sorted the period twice.) A reply whose thread has no section counts as no section's
+  // post, but its author still counts.
   const perSection = sql.join(
     POST_SECTIONS.map((section) => sql`sum(section = ${section}) AS ${sql.identifier(section)}`),
     sql`, `,
   );
-  const rows = db.all<{ week: number; authors: number } & Record<PostSection, number>>(sql`
+  const rows = db.all<{ week: number; authors: number } & Record<PostSection, number | null>>(sql`
     WITH ${scopedItems(scope, from, now)}, activity AS (
       SELECT s.published_at AS at, ${SECTION_OF_ROOT_KIND} AS section, s.author_id AS author
       FROM scoped s JOIN items r ON r.id = coalesce(s.root_id, s.id)
@@ -66,8 +68,10 @@ export function postsPerWeek(db: Db, scope: MetricsScope, now: number, weeks = 1
     if (!week) continue;
     week.authors = row.authors;
     for (const section of POST_SECTIONS) {
-      week.bySection[section] = row[section];
-      week.total += row[section];
+      // sum() is null for a week whose only rows have no section.
+      const posts = row[section] ?? 0;
+      week.bySection[section] = posts;
+      week.total += posts;
     }
   }
   return result;
