@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,7 +33,14 @@ const require = createRequire(import.meta.url);
 /** Compiles copse.scss (or reuses the copy cached in outDir) and returns it with a gzipped twin. */
 export async function buildStylesheet(options: { outDir?: string } = {}): Promise<Stylesheet> {
   const outDir = options.outDir ?? join(PROJECT_ROOT, "build");
-  const source = await readFile(SCSS_PATH, "utf8");
+  // copse.scss loads partials (_*.scss) beside it, so all of them make up the source.
+  const scssDir = dirname(SCSS_PATH);
+  const scssFiles = (await readdir(scssDir)).filter((name) => name.endsWith(".scss")).sort();
+  const source = (
+    await Promise.all(
+      scssFiles.map(async (name) => `${name}\n${await readFile(join(scssDir, name), "utf8")}`),
+    )
+  ).join("\0");
   const govukPackagePath = require.resolve("govuk-frontend/package.json");
   const govukVersion = (JSON.parse(await readFile(govukPackagePath, "utf8")) as { version: string })
     .version;
