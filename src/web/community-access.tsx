@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { type ActorRow, findActorByHandle } from "../domain/actors.ts";
 import { findCommunity } from "../domain/communities.ts";
+import { canView, getItem, groupsOfItem, type ItemKind, type ItemRow } from "../domain/items.ts";
 import { findMembership, isFacilitator, type Membership } from "../domain/membership.ts";
 import { communityPagePath } from "../domain/paths.ts";
 import { enabledSections, type SectionId } from "../domain/sections.ts";
@@ -101,4 +102,37 @@ export function sectionOff(
     />,
     404,
   );
+}
+
+/**
+ * Resolves the community and checks the viewer may read one of its sections, or answers with
+ * the right page: 404 for no community (or the section switched off), 403 for a private one's
+ * outsiders.
+ */
+export function readableSection(
+  c: Context<AppEnv>,
+  section: SectionId,
+): CommunityAccess | Promise<Response> {
+  const access = communityAccess(c);
+  if (!access) return communityNotFound(c);
+  if (!access.canRead) return membersOnly(c, access);
+  return sectionOff(c, access, section) ?? access;
+}
+
+/**
+ * The item of one kind that the path's id names, if it is not deleted, belongs to this
+ * community and the viewer may see it; anything else is undefined, so that a route answers
+ * 404 alike for what does not exist and what the viewer may not know about.
+ */
+export function itemIn(
+  c: Context<AppEnv>,
+  access: CommunityAccess,
+  kind: ItemKind,
+): ItemRow | undefined {
+  const { db } = c.get("deps");
+  const id = Number(c.req.param("id"));
+  const item = Number.isInteger(id) ? getItem(db, id) : undefined;
+  if (item?.kind !== kind || item.deletedAt) return undefined;
+  if (!groupsOfItem(db, item.id).some((g) => g.id === access.group.id)) return undefined;
+  return canView(db, item, c.get("account")?.actor.id) ? item : undefined;
 }

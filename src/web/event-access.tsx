@@ -6,29 +6,17 @@ import {
   type EventRow,
   getEventDetails,
 } from "../domain/events.ts";
-import { canView, getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
-import {
-  type CommunityAccess,
-  communityAccess,
-  communityNotFound,
-  membersOnly,
-  sectionOff,
-} from "./community-access.tsx";
+import type { ItemRow } from "../domain/items.ts";
+import { type CommunityAccess, itemIn, readableSection } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";
 import { NotFoundPage } from "./views/errors.tsx";
 
 type C = Context<AppEnv>;
 
-/**
- * Resolves the community and checks the viewer may read its events, or answers with the right
- * page: 404 for no community (or events switched off), 403 for a private one's outsiders.
- */
+/** Resolves the community and checks the viewer may read its events (see readableSection). */
 export function readableCommunity(c: C): CommunityAccess | Promise<Response> {
-  const access = communityAccess(c);
-  if (!access) return communityNotFound(c);
-  if (!access.canRead) return membersOnly(c, access);
-  return sectionOff(c, access, "events") ?? access;
+  return readableSection(c, "events");
 }
 
 /** The event the path names, if it belongs to this community and the viewer may see it. */
@@ -36,13 +24,9 @@ export function eventIn(
   c: C,
   access: CommunityAccess,
 ): { item: ItemRow; event: EventRow } | undefined {
-  const { db } = c.get("deps");
-  const id = Number(c.req.param("id"));
-  const item = Number.isInteger(id) ? getItem(db, id) : undefined;
-  if (item?.kind !== "event" || item.deletedAt) return undefined;
-  if (!groupsOfItem(db, item.id).some((g) => g.id === access.group.id)) return undefined;
-  if (!canView(db, item, c.get("account")?.actor.id)) return undefined;
-  const event = getEventDetails(db, item.id);
+  const item = itemIn(c, access, "event");
+  if (!item) return undefined;
+  const event = getEventDetails(c.get("deps").db, item.id);
   return event ? { item, event } : undefined;
 }
 

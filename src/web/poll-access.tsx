@@ -1,16 +1,10 @@
 import type { Context } from "hono";
 import { instantToLocalFields } from "../domain/event-times.ts";
-import { canView, getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
+import type { ItemRow } from "../domain/items.ts";
 import { isFacilitator } from "../domain/membership.ts";
 import type { PollForm } from "../domain/poll-form.ts";
 import { type PollResults, pollEndTimes, pollResults } from "../domain/polls.ts";
-import {
-  type CommunityAccess,
-  communityAccess,
-  communityNotFound,
-  membersOnly,
-  sectionOff,
-} from "./community-access.tsx";
+import { type CommunityAccess, itemIn, readableSection } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";
 import { NotFoundPage } from "./views/errors.tsx";
@@ -18,15 +12,9 @@ import type { PollClosingTimes } from "./views/poll-closing.tsx";
 
 type C = Context<AppEnv>;
 
-/**
- * Resolves the community and checks the viewer may read its polls, or answers with the right
- * page: 404 for no community (or polls switched off), 403 for a private one's outsiders.
- */
+/** Resolves the community and checks the viewer may read its polls (see readableSection). */
 export function readablePolls(c: C): CommunityAccess | Promise<Response> {
-  const access = communityAccess(c);
-  if (!access) return communityNotFound(c);
-  if (!access.canRead) return membersOnly(c, access);
-  return sectionOff(c, access, "polls") ?? access;
+  return readableSection(c, "polls");
 }
 
 /** Whether the viewer may create polls here: a facilitator of this local community. */
@@ -44,13 +32,9 @@ export function pollIn(
   c: C,
   access: CommunityAccess,
 ): { item: ItemRow; results: PollResults } | undefined {
-  const { db } = c.get("deps");
-  const id = Number(c.req.param("id"));
-  const item = Number.isInteger(id) ? getItem(db, id) : undefined;
-  if (item?.kind !== "poll" || item.deletedAt) return undefined;
-  if (!groupsOfItem(db, item.id).some((g) => g.id === access.group.id)) return undefined;
-  if (!canView(db, item, c.get("account")?.actor.id)) return undefined;
-  const results = pollResults(db, item);
+  const item = itemIn(c, access, "poll");
+  if (!item) return undefined;
+  const results = pollResults(c.get("deps").db, item);
   return results ? { item, results } : undefined;
 }
 

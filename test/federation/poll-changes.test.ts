@@ -1,61 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AccountWithActor } from "../../src/domain/accounts.ts";
-import type { ActorRow } from "../../src/domain/actors.ts";
 import { findItemByIri, getItem, type ItemRow } from "../../src/domain/items.ts";
-import { findMembership } from "../../src/domain/membership.ts";
 import { POLL_TOTALS_TASK } from "../../src/domain/poll-totals.ts";
 import { optionsOf, pollResults } from "../../src/domain/polls.ts";
-import { resolveActor } from "../../src/federation/lookup.ts";
-import { joinCommunity } from "../../src/federation/membership.ts";
-import { WebClient } from "../helpers/client.ts";
-import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
-import {
-  eventually,
-  startTestInstance,
-  TEST_PASSWORD,
-  type TestInstance,
-} from "../helpers/instances.ts";
+import type { WebClient } from "../helpers/client.ts";
+import type { FakeActor, FakePeer } from "../helpers/fake-peer.ts";
+import { eventually, type TestInstance } from "../helpers/instances.ts";
+import { type PollWorld, queueIdle, startPollWorld, totals } from "../helpers/poll-world.ts";
 
-const AS = "https://www.w3.org/ns/activitystreams";
 const OPTIONS = Array.from({ length: 10 }, (_, i) => `Option ${i + 1}`);
-
-/** A poll's voters and per-option counts on an instance. */
-function totals(instance: TestInstance, iri: string): { voters: number; counts: number[] } {
-  const item = findItemByIri(instance.db, iri);
-  const results = item ? pollResults(instance.db, item) : undefined;
-  return { voters: results?.voters ?? -1, counts: results?.options.map((o) => o.count) ?? [] };
-}
-
-/** Waits until an instance has handled every queued activity (only inbound ones if asked). */
-async function queueIdle(instance: TestInstance, only?: "inbox"): Promise<void> {
-  const where = only ? ` where message like '%"type":"inbox"%'` : "";
-  await eventually(() => {
-    const row = instance.db.$client
-      .prepare(`select count(*) as n from fedify_queue${where}`)
-      .get() as { n: number };
-    return row.n === 0;
-  });
-}
 
 // Somerset (A) hosts the community and its polls; Bob follows it from Sunderland (B), and five
 // people on a Mastodon-shaped server follow it and vote as Mastodon does.
 describe("changes to polls across instances", () => {
+  let world: PollWorld;
   let somerset: TestInstance;
   let sunderland: TestInstance;
   let peer: FakePeer;
   let voters: FakeActor[];
-  let alice: AccountWithActor;
-  let garden: ActorRow;
   let aliceWeb: WebClient;
   let bobWeb: WebClient;
-  let voteCounter = 0;
-
-  async function signedIn(instance: TestInstance, handle: string): Promise<WebClient> {
-    const web = new WebClient(instance.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
+  let mastodonVote: PollWorld["mastodonVote"];
 
   /** Alice creates a poll on A through its pages and waits for B to hold a copy. */
   async function createPoll(
@@ -82,29 +46,6 @@ describe("changes to polls across instances", () => {
     return { poll, onB, path };
   }
 
-  /** A peer actor votes for an option, exactly as Mastodon does. */
-  async function mastodonVote(voter: FakeActor, poll: ItemRow, option: string): Promise<void> {
-    voteCounter += 1;
-    const id = `${voter.id}#votes/${voteCounter}`;
-    const create = {
-      "@context": AS,
-      id: `${id}/activity`,
-      type: "Create",
-      actor: voter.id,
-      to: alice.actor.iri,
-      object: {
-        id,
-        type: "Note",
-        name: option,
-        attributedTo: voter.id,
-        to: alice.actor.iri,
-        inReplyTo: poll.iri,
-      },
-    };
-    const response = await peer.deliver(alice.actor.inboxUrl!, create, { as: voter.path });
-    expect(response.status).toBe(202);
-  }
-
   /** The distinct activities announcing a Question (new or updated) to the peer, for one poll. */
   // biome-ignore lint/suspicious/noExplicitAny: activities are JSON-LD as received.
   function questionsReceived(iri: string): any[] {
@@ -117,21 +58,8 @@ describe("changes to polls across instances", () => {
   }
 
   beforeAll(async () => {
-    [somerset, sunderland, peer] = await Promise.all([
-      startTestInstance("Somerset"),
-      startTestInstance("Sunderland"),
-      startFakePeer(),
-    ]);
-    alice = await somerset.createUser("alice");
-    const bob = await sunderland.createUser("bob");
-    garden = somerset.createCommunity("garden", alice, "public").actor;
-    aliceWeb = await signedIn(somerset, "alice");
-    bobWeb = await signedIn(sunderland, "bob");
-    const group = await resolveActor(sunderland.ctx(), `@garden@${somerset.host}`);
-    await joinCommunity(sunderland.ctx(), bob.actor, group);
-    await eventually(
-      () => findMembership(sunderland.db, group.id, bob.actor.id)?.state === "active",
-    );
+    world = await startPollWorld();
+    ({ somerset, sunderland, peer, aliceWeb, bobWeb, mastodonVote } = world);
     voters = [];
     for (const name of ["mo", "zed", "kit", "lu", "pat"]) {
       const actor = await peer.addActor({
@@ -140,22 +68,13 @@ describe("changes to polls across instances", () => {
         preferredUsername: name,
       });
       // Following the public community from Mastodon makes them members, who may vote.
-      const accepted = peer.activities("Accept").length;
-      const follow = {
-        "@context": AS,
-        id: peer.url(`/follows/${name}`),
-        type: "Follow",
-        actor: actor.id,
-        object: garden.iri,
-      };
-      expect((await peer.deliver(garden.inboxUrl!, follow, { as: actor.path })).status).toBe(202);
-      await eventually(() => peer.activities("Accept").length > accepted);
+      await world.follow(actor, world.garden);
       voters.push(actor);
     }
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([somerset?.close(), sunderland?.close(), peer?.close()]);
+    await world?.close();
   });
 
   it("sends one Update for a burst of 50 votes instead of one per vote", async () => {

@@ -11,37 +11,11 @@ import { resolveActor } from "../../src/federation/lookup.ts";
 import { decideRequest, joinCommunity } from "../../src/federation/membership.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
 import { POLL_CLOSING_TASK } from "../../src/jobs/poll-closing.ts";
-import { WebClient } from "../helpers/client.ts";
-import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
-import {
-  eventually,
-  startTestInstance,
-  TEST_PASSWORD,
-  type TestInstance,
-} from "../helpers/instances.ts";
-
-const AS = "https://www.w3.org/ns/activitystreams";
-
-/** A poll's voters and per-option counts on an instance, as every server should agree. */
-function totals(instance: TestInstance, iri: string): { voters: number; counts: number[] } {
-  const item = findItemByIri(instance.db, iri);
-  const results = item ? pollResults(instance.db, item) : undefined;
-  return {
-    voters: results?.voters ?? -1,
-    counts: results?.options.map((o) => o.count) ?? [],
-  };
-}
-
-/** Waits until an instance has handled every queued activity (only inbound ones if asked). */
-async function queueIdle(instance: TestInstance, only?: "inbox"): Promise<void> {
-  const where = only ? ` where message like '%"type":"inbox"%'` : "";
-  await eventually(() => {
-    const row = instance.db.$client
-      .prepare(`select count(*) as n from fedify_queue${where}`)
-      .get() as { n: number };
-    return row.n === 0;
-  });
-}
+import type { WebClient } from "../helpers/client.ts";
+import type { FakeActor, FakePeer } from "../helpers/fake-peer.ts";
+import { eventually, type TestInstance } from "../helpers/instances.ts";
+import { type PollWorld, queueIdle, startPollWorld, totals } from "../helpers/poll-world.ts";
+import { signedIn } from "../helpers/sign-in.ts";
 
 /** Waits until an instance has handled every activity delivered to its inboxes. */
 const inboxIdle = (instance: TestInstance) => queueIdle(instance, "inbox");
@@ -50,6 +24,7 @@ const inboxIdle = (instance: TestInstance) => queueIdle(instance, "inbox");
 // server Sunderland (B) through its web pages, and Mo votes from a Mastodon-shaped server as
 // Mastodon does: a Create{Note} whose name is the option, in reply to the Question.
 describe("polls across instances", () => {
+  let world: PollWorld;
   let somerset: TestInstance;
   let sunderland: TestInstance;
   let peer: FakePeer;
@@ -62,51 +37,7 @@ describe("polls across instances", () => {
   let carolWeb: WebClient;
   let aliceWeb: WebClient;
   let bobWeb: WebClient;
-  let voteCounter = 0;
-
-  async function signedIn(instance: TestInstance, handle: string): Promise<WebClient> {
-    const web = new WebClient(instance.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
-
-  /** Mo's or Zed's server sends a vote for an option, exactly as Mastodon does. */
-  async function mastodonVote(voter: FakeActor, poll: ItemRow, option: string): Promise<void> {
-    voteCounter += 1;
-    const id = `${voter.id}#votes/${voteCounter}`;
-    const create = {
-      "@context": AS,
-      id: `${id}/activity`,
-      type: "Create",
-      actor: voter.id,
-      to: alice.actor.iri,
-      object: {
-        id,
-        type: "Note",
-        name: option,
-        attributedTo: voter.id,
-        to: alice.actor.iri,
-        inReplyTo: poll.iri,
-      },
-    };
-    const response = await peer.deliver(alice.actor.inboxUrl!, create, { as: voter.path });
-    expect(response.status).toBe(202);
-  }
-
-  /** A peer actor follows a community on Somerset and waits to be accepted. */
-  async function follow(actor: FakeActor, group: ActorRow): Promise<void> {
-    const accepted = peer.activities("Accept").length;
-    const follow = {
-      "@context": AS,
-      id: peer.url(`/follows/${actor.path.split("/").pop()}-${group.handle}`),
-      type: "Follow",
-      actor: actor.id,
-      object: group.iri,
-    };
-    expect((await peer.deliver(group.inboxUrl!, follow, { as: actor.path })).status).toBe(202);
-    await eventually(() => peer.activities("Accept").length > accepted);
-  }
+  let mastodonVote: PollWorld["mastodonVote"];
 
   /** The Questions the peer was sent, newest last, for one poll. */
   // biome-ignore lint/suspicious/noExplicitAny: activities are JSON-LD as received.
@@ -118,49 +49,36 @@ describe("polls across instances", () => {
   }
 
   beforeAll(async () => {
-    [somerset, sunderland, peer] = await Promise.all([
-      startTestInstance("Somerset"),
-      startTestInstance("Sunderland"),
-      startFakePeer(),
-    ]);
+    world = await startPollWorld();
+    ({ somerset, sunderland, peer, alice, bob, garden, aliceWeb, bobWeb, mastodonVote } = world);
     mo = await peer.addActor({ path: "/users/mo", type: "Person", preferredUsername: "mo" });
     zed = await peer.addActor({ path: "/users/zed", type: "Person", preferredUsername: "zed" });
-    alice = await somerset.createUser("alice");
     const carol = await somerset.createUser("carol");
-    bob = await sunderland.createUser("bob");
-    garden = somerset.createCommunity("garden", alice, "public").actor;
     vault = somerset.createCommunity("vault", alice, "private").actor;
-    aliceWeb = await signedIn(somerset, "alice");
     carolWeb = await signedIn(somerset, "carol");
-    bobWeb = await signedIn(sunderland, "bob");
     expect((await carolWeb.post("/c/garden/join", {})).response.status).toBe(303);
     expect(carol.actor.id).toBeGreaterThan(0);
-    for (const handle of ["garden", "vault"]) {
-      const group = await resolveActor(sunderland.ctx(), `@${handle}@${somerset.host}`);
-      await joinCommunity(sunderland.ctx(), bob.actor, group);
-      if (handle === "vault") {
-        const remote = await eventually(() => findActorByIri(somerset.db, bob.actor.iri));
-        await eventually(
-          () => findMembership(somerset.db, vault.id, remote.id)?.state === "pending",
-        );
-        await decideRequest(somerset.ctx(), {
-          group: vault,
-          member: remote,
-          byActorId: alice.actor.id,
-          approve: true,
-        });
-      }
-      await eventually(
-        () => findMembership(sunderland.db, group.id, bob.actor.id)?.state === "active",
-      );
-    }
+    // Bob already belongs to the garden; the private vault needs Alice's approval.
+    const group = await resolveActor(sunderland.ctx(), `@vault@${somerset.host}`);
+    await joinCommunity(sunderland.ctx(), bob.actor, group);
+    const remote = await eventually(() => findActorByIri(somerset.db, bob.actor.iri));
+    await eventually(() => findMembership(somerset.db, vault.id, remote.id)?.state === "pending");
+    await decideRequest(somerset.ctx(), {
+      group: vault,
+      member: remote,
+      byActorId: alice.actor.id,
+      approve: true,
+    });
+    await eventually(
+      () => findMembership(sunderland.db, group.id, bob.actor.id)?.state === "active",
+    );
     // Mo and Zed follow the public community from Mastodon, which makes them members of it.
-    await follow(mo, garden);
-    await follow(zed, garden);
+    await world.follow(mo, garden);
+    await world.follow(zed, garden);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([somerset?.close(), sunderland?.close(), peer?.close()]);
+    await world?.close();
   });
 
   let poll: ItemRow;

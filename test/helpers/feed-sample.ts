@@ -10,8 +10,9 @@ import { composeItem, insertItem, newItemIri } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { addTag } from "../../src/domain/tags.ts";
 import { createWikiPage, editWikiPage } from "../../src/domain/wiki.ts";
-import type { WebClient } from "./client.ts";
-import type { TestInstance } from "./instances.ts";
+import { WebClient } from "./client.ts";
+import { startTestInstance, type TestInstance } from "./instances.ts";
+import { signedIn } from "./sign-in.ts";
 
 // A small instance's worth of content for the outgoing feed tests: a public garden with
 // something in every section (a hostile topic among them) and a private council with Bob as
@@ -194,6 +195,35 @@ export async function readFeed(web: WebClient, path: string, headers: Record<str
   const type = path.split("?")[0]!.endsWith(".rss") ? "rss" : "atom";
   expect(response.headers.get("content-type")).toBe(`application/${type}+xml; charset=utf-8`);
   return { response, body, parsed: await parser.parseString(body) };
+}
+
+/** A running instance filled with the sample, and what its feed tests read it with. */
+export interface FeedInstance {
+  copse: TestInstance;
+  s: FeedSample;
+  /** A reader who is not signed in. */
+  anon: WebClient;
+  /** Signs a person in to the instance's pages. */
+  signedIn(handle: string): Promise<WebClient>;
+  /** Reads a feed as the anonymous reader (see readFeed). */
+  feed(path: string, headers?: Record<string, string>): ReturnType<typeof readFeed>;
+  /** The status the anonymous reader gets for a path. */
+  status(path: string): Promise<number>;
+}
+
+/** Starts an instance and fills it with the sample. */
+export async function startFeedSample(name: string): Promise<FeedInstance> {
+  const copse = await startTestInstance(name);
+  const s = await seedFeedSample(copse);
+  const anon = new WebClient(copse.origin);
+  return {
+    copse,
+    s,
+    anon,
+    signedIn: (handle) => signedIn(copse, handle),
+    feed: (path, headers = {}) => readFeed(anon, path, headers),
+    status: async (path) => (await anon.get(path)).response.status,
+  };
 }
 
 /** The titles of a parsed feed's entries, in order. */

@@ -2,9 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedTokens } from "../../src/db/schema/index.ts";
 import { feedTokenFor, replaceFeedToken } from "../../src/domain/feeds/tokens.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
-import { WebClient } from "../helpers/client.ts";
-import { type FeedSample, readFeed, seedFeedSample, titles } from "../helpers/feed-sample.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import type { WebClient } from "../helpers/client.ts";
+import {
+  type FeedInstance,
+  type FeedSample,
+  startFeedSample,
+  titles,
+} from "../helpers/feed-sample.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // Feed tokens: private communities' feeds and the personal feed only for a live token of
 // someone who may see them; revoked, expired and made-up tokens get 404 and nothing else.
@@ -13,22 +18,12 @@ describe("feed tokens and private feeds", () => {
   let copse: TestInstance;
   let s: FeedSample;
   let anon: WebClient;
-
-  async function signedIn(handle: string): Promise<WebClient> {
-    const web = new WebClient(copse.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
-
-  const feed = (path: string, headers: Record<string, string> = {}) =>
-    readFeed(anon, path, headers);
-  const status = async (path: string) => (await anon.get(path)).response.status;
+  let signedIn: FeedInstance["signedIn"];
+  let feed: FeedInstance["feed"];
+  let status: FeedInstance["status"];
 
   beforeAll(async () => {
-    copse = await startTestInstance("Feedley");
-    s = await seedFeedSample(copse);
-    anon = new WebClient(copse.origin);
+    ({ copse, s, anon, signedIn, feed, status } = await startFeedSample("Feedley"));
   });
 
   afterAll(async () => {

@@ -2,9 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedTokenFor } from "../../src/domain/feeds/tokens.ts";
 import { composeItem } from "../../src/domain/items.ts";
 import { setEnabledSections } from "../../src/domain/sections.ts";
-import { WebClient } from "../helpers/client.ts";
-import { type FeedSample, readFeed, seedFeedSample, titles } from "../helpers/feed-sample.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import type { WebClient } from "../helpers/client.ts";
+import {
+  type FeedInstance,
+  type FeedSample,
+  startFeedSample,
+  titles,
+} from "../helpers/feed-sample.ts";
+import type { TestInstance } from "../helpers/instances.ts";
 
 // Feeds out: every kind of feed (community sections, blogs, tags, searches) read back with
 // rss-parser in both formats, over HTTP from a real instance, with caching and feed links.
@@ -13,22 +18,12 @@ describe("outgoing RSS and Atom feeds", () => {
   let copse: TestInstance;
   let s: FeedSample;
   let anon: WebClient;
-
-  async function signedIn(handle: string): Promise<WebClient> {
-    const web = new WebClient(copse.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
-
-  const feed = (path: string, headers: Record<string, string> = {}) =>
-    readFeed(anon, path, headers);
-  const status = async (path: string) => (await anon.get(path)).response.status;
+  let signedIn: FeedInstance["signedIn"];
+  let feed: FeedInstance["feed"];
+  let status: FeedInstance["status"];
 
   beforeAll(async () => {
-    copse = await startTestInstance("Feedham");
-    s = await seedFeedSample(copse);
-    anon = new WebClient(copse.origin);
+    ({ copse, s, anon, signedIn, feed, status } = await startFeedSample("Feedham"));
   });
 
   afterAll(async () => {

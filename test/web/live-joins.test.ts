@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActorRow } from "../../src/domain/actors.ts";
 import { composeItem } from "../../src/domain/items.ts";
-import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
+import { decideMembership } from "../../src/domain/membership.ts";
 import { WebClient } from "../helpers/client.ts";
-import { EventStream } from "../helpers/event-stream.ts";
+import type { EventStream } from "../helpers/event-stream.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
-import {
-  eventually,
-  startTestInstance,
-  TEST_PASSWORD,
-  type TestInstance,
-} from "../helpers/instances.ts";
+import { eventually, type TestInstance } from "../helpers/instances.ts";
+import { cookieOf, type LiveInstance, startLiveInstance } from "../helpers/live-instance.ts";
 
 // New members in "What's happening now": people joining a public community, from this instance
 // or from another server (a Mastodon-shaped peer following the group with a real signed Follow),
@@ -26,6 +22,7 @@ function words(html: string): string {
 }
 
 describe("new members in the live stream", () => {
+  let live: LiveInstance;
   let copse: TestInstance;
   let peer: FakePeer;
   let alice: ActorRow;
@@ -33,53 +30,21 @@ describe("new members in the live stream", () => {
   let vault: ActorRow;
   let bob: WebClient;
   let carol: WebClient;
-  const streams: EventStream[] = [];
-
-  async function signedIn(handle: string): Promise<WebClient> {
-    const web = new WebClient(copse.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
-
-  function cookieOf(web: WebClient): string {
-    return ["copse_session", "copse_csrf"].map((n) => `${n}=${web.cookie(n) ?? ""}`).join("; ");
-  }
-
-  async function open(options: Parameters<typeof EventStream.open>[1] = {}) {
-    const stream = await EventStream.open(copse.origin, options);
-    streams.push(stream);
-    expect(stream.response!.status).toBe(200);
-    return stream;
-  }
+  let signedIn: LiveInstance["signedIn"];
+  let open: LiveInstance["open"];
 
   /** What a stream has received so far: each entry's first line, in words. */
   const lines = (stream: EventStream) =>
     stream.events().map((e) => words(/<p[^>]*>([\s\S]*?)<\/p>/.exec(e.data)?.[1] ?? ""));
 
   beforeAll(async () => {
-    [copse, peer] = await Promise.all([startTestInstance("Joinford"), startFakePeer()]);
-    const owner = await copse.createUser("alice", { name: "Alice Adams" });
-    alice = owner.actor;
-    const bobAccount = await copse.createUser("bob", { name: "Bob Brown" });
-    await copse.createUser("carol", { name: "Carol Clark" });
-    garden = copse.createCommunity("garden", owner, "public").actor;
-    vault = copse.createCommunity("vault", owner, "private").actor;
-    requestMembership(copse.db, { groupId: vault.id, memberId: bobAccount.actor.id });
-    decideMembership(copse.db, {
-      groupId: vault.id,
-      memberId: bobAccount.actor.id,
-      byActorId: alice.id,
-      approve: true,
-    });
-    bob = await signedIn("bob");
-    carol = await signedIn("carol");
+    [live, peer] = await Promise.all([startLiveInstance("Joinford"), startFakePeer()]);
+    ({ copse, alice, garden, vault, bob, carol, signedIn, open } = live);
     await peer.addActor({ path: "/users/mona", type: "Person", preferredUsername: "mona" });
   });
 
   afterAll(async () => {
-    for (const stream of streams) stream.close();
-    await Promise.all([copse?.close(), peer?.close()]);
+    await Promise.all([live?.close(), peer?.close()]);
   });
 
   it("streams and lists local and remote joins, and a private community's only to its members", async () => {

@@ -3,45 +3,23 @@ import type { ActorRow } from "../../src/domain/actors.ts";
 import { composeItem } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { WebClient } from "../helpers/client.ts";
-import { EventStream } from "../helpers/event-stream.ts";
-import {
-  eventually,
-  startTestInstance,
-  TEST_PASSWORD,
-  type TestInstance,
-} from "../helpers/instances.ts";
+import { eventually, type TestInstance } from "../helpers/instances.ts";
+import { cookieOf, type LiveInstance, startLiveInstance } from "../helpers/live-instance.ts";
 
 // "What's happening now" at /live: the page lists the latest activity the viewer may see, and
 // /live/events streams new activity as server-sent events. Both are read here over real HTTP;
 // the stream is read with fetch and a reader, as a browser's EventSource would.
 
 describe("What's happening now", () => {
+  let live: LiveInstance;
   let copse: TestInstance;
   let garden: ActorRow;
   let vault: ActorRow;
   let alice: ActorRow;
   let bob: WebClient;
   let carol: WebClient;
-  const streams: EventStream[] = [];
-
-  async function signedIn(handle: string): Promise<WebClient> {
-    const web = new WebClient(copse.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
-
-  /** The cookies a browser signed in as this client would send. */
-  function cookieOf(web: WebClient): string {
-    return ["copse_session", "copse_csrf"].map((n) => `${n}=${web.cookie(n) ?? ""}`).join("; ");
-  }
-
-  async function open(options: Parameters<typeof EventStream.open>[1] = {}) {
-    const stream = await EventStream.open(copse.origin, options);
-    streams.push(stream);
-    expect(stream.response!.status).toBe(200);
-    return stream;
-  }
+  let signedIn: LiveInstance["signedIn"];
+  let open: LiveInstance["open"];
 
   function topic(title: string, group = garden) {
     return composeItem(copse.db, copse.origin, {
@@ -54,28 +32,13 @@ describe("What's happening now", () => {
   }
 
   beforeAll(async () => {
-    copse = await startTestInstance("Livewood");
-    const owner = await copse.createUser("alice");
-    alice = owner.actor;
-    const bobAccount = await copse.createUser("bob");
-    await copse.createUser("carol");
-    garden = copse.createCommunity("garden", owner, "public").actor;
-    vault = copse.createCommunity("vault", owner, "private").actor;
     // Bob is a member of the private vault; Carol is not.
-    requestMembership(copse.db, { groupId: vault.id, memberId: bobAccount.actor.id });
-    decideMembership(copse.db, {
-      groupId: vault.id,
-      memberId: bobAccount.actor.id,
-      byActorId: alice.id,
-      approve: true,
-    });
-    bob = await signedIn("bob");
-    carol = await signedIn("carol");
+    live = await startLiveInstance("Livewood");
+    ({ copse, garden, vault, alice, bob, carol, signedIn, open } = live);
   });
 
   afterAll(async () => {
-    for (const stream of streams) stream.close();
-    await copse?.close();
+    await live?.close();
   });
 
   it("lists public activity to everyone and a private community's only to its members", async () => {

@@ -6,6 +6,7 @@ import type { MemberEntry, Membership } from "../../../domain/membership.ts";
 import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CloudTag } from "../../../domain/tags.ts";
+import { CommunityFields } from "../community-fields.tsx";
 import {
   CommunityDirectory,
   CommunityPlace,
@@ -21,10 +22,8 @@ import {
   ErrorSummary,
   errorFor,
   type FieldError,
-  Radios,
   Table,
   Tag,
-  Textarea,
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
@@ -87,41 +86,10 @@ export function NewCommunityPage(props: {
           <h1 class="govuk-heading-l">Create a community</h1>
           <form method="post" action="/communities/new" novalidate>
             <CsrfField token={props.ctx.csrfToken} />
-            <TextInput name="name" label="Name" value={v.name} error={errorFor(errors, "name")} />
-            <TextInput
-              name="handle"
-              label="Handle"
-              hint="Used in its address and to follow it from other servers: 2 to 30 lower-case letters, numbers or underscores. It cannot be changed later."
-              value={v.handle}
-              error={errorFor(errors, "handle")}
-              spellcheck={false}
-              width={20}
-            />
-            <Textarea
-              name="description"
-              label="Description"
-              hint="Who the community is for and what it works on."
-              value={v.description}
-              error={errorFor(errors, "description")}
-            />
-            <Radios
-              name="visibility"
-              legend="Who can join?"
-              legendSize="m"
-              value={v.visibility ?? "public"}
-              error={errorFor(errors, "visibility")}
-              items={[
-                {
-                  value: "public",
-                  text: "Public",
-                  hint: "Anyone can join at once and see what is posted.",
-                },
-                {
-                  value: "private",
-                  text: "Private",
-                  hint: "People ask to join and a facilitator decides. Only members see members and posts.",
-                },
-              ]}
+            <CommunityFields
+              noun="community"
+              values={{ ...v, visibility: v.visibility ?? "public" }}
+              errors={errors}
             />
             <Button>Create community</Button>
           </form>

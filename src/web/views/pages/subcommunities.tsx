@@ -1,5 +1,6 @@
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
+import { CommunityFields } from "../community-fields.tsx";
 import {
   Button,
   Checkbox,
@@ -8,9 +9,6 @@ import {
   ErrorSummary,
   errorFor,
   type FieldError,
-  Radios,
-  Textarea,
-  TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { type LifecycleSettingsData, MoveForm, StageForm } from "../lifecycle-settings.tsx";
@@ -55,54 +53,20 @@ export function NewSubCommunityPage(props: {
           </p>
           <form method="post" action={`${parent.path}/subcommunities/new`} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
-            <TextInput name="name" label="Name" value={v.name} error={errorFor(errors, "name")} />
-            <TextInput
-              name="handle"
-              label="Handle"
-              hint="Used in its address and to follow it from other servers: 2 to 30 lower-case letters, numbers or underscores. It cannot be changed later."
-              value={v.handle}
-              error={errorFor(errors, "handle")}
-              spellcheck={false}
-              width={20}
-            />
-            <Textarea
-              name="description"
-              label="Description"
-              hint="Who the sub-community is for and what it works on."
-              value={v.description}
-              error={errorFor(errors, "description")}
-            />
-            <Checkboxes
-              name="sections"
-              legend="Sections it uses"
-              legendSize="m"
-              hint={`It can use any of the sections ${parent.group.name} uses. You can change this later in its settings.`}
-              items={SECTIONS.filter((s) => props.offered.has(s.id)).map((s) => ({
-                value: s.id,
-                text: s.label,
-              }))}
-              values={v.sections}
-              error={errorFor(errors, "sections")}
-            />
-            <Radios
-              name="visibility"
-              legend="Who can join?"
-              legendSize="m"
-              value={v.visibility}
-              error={errorFor(errors, "visibility")}
-              items={[
-                {
-                  value: "public",
-                  text: "Public",
-                  hint: "Anyone can join at once and see what is posted.",
-                },
-                {
-                  value: "private",
-                  text: "Private",
-                  hint: "People ask to join and a facilitator decides. Only members see members and posts.",
-                },
-              ]}
-            />
+            <CommunityFields noun="sub-community" values={v} errors={errors}>
+              <Checkboxes
+                name="sections"
+                legend="Sections it uses"
+                legendSize="m"
+                hint={`It can use any of the sections ${parent.group.name} uses. You can change this later in its settings.`}
+                items={SECTIONS.filter((s) => props.offered.has(s.id)).map((s) => ({
+                  value: s.id,
+                  text: s.label,
+                }))}
+                values={v.sections}
+                error={errorFor(errors, "sections")}
+              />
+            </CommunityFields>
             <Checkbox
               name="inherit"
               label={`Use the membership rules of ${parent.group.name}`}
