@@ -1,78 +1,10 @@
 import "../helpers/temporal.ts";
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { testMessageQueue } from "@fedify/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Db, openDatabase } from "../../src/db/client.ts";
-import { runMigrations } from "../../src/db/migrate.ts";
+import type { Db } from "../../src/db/client.ts";
 import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "../../src/federation/queue.ts";
 import { freshDb } from "../helpers/db.ts";
-
-const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`Condition not met in ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
-
-// Gates still shut when a test ends (because an assertion failed first) are opened by stopAll,
-// so a failing test reports its failure instead of hanging on a handler that never returns.
-const gates: (() => void)[] = [];
-
-/** A promise the test settles by hand, to hold a handler open. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  gates.push(open);
-  return { opened, open };
-}
-
-type Handler = (message: unknown) => Promise<void> | void;
-
-// Every listener a test starts is stopped after it, so a failing test cannot leave one polling.
-const running: { controller: AbortController; done: Promise<void> }[] = [];
-
-function listen(queue: SqliteMessageQueue, handler: Handler) {
-  const controller = new AbortController();
-  const done = queue.listen(handler, { signal: controller.signal });
-  running.push({ controller, done });
-  return {
-    done,
-    stop: async () => {
-      controller.abort();
-      await done;
-    },
-  };
-}
-
-async function stopAll(): Promise<void> {
-  for (const open of gates.splice(0)) open();
-  for (const { controller } of running) controller.abort();
-  await Promise.all(running.splice(0).map(({ done }) => done));
-}
-
-function rows(db: Db) {
-  return db.$client
-    .prepare("SELECT id, message, claimed_by, attempts, available_at FROM fedify_queue ORDER BY id")
-    .all() as {
-    id: number;
-    message: string;
-    claimed_by: string | null;
-    attempts: number;
-    available_at: number;
-  }[];
-}
+import { gate, listen, rows, sleep, stopAll, waitFor } from "../helpers/queue-harness.ts";
 
 describe("SqliteMessageQueue", () => {
   let db: Db;
@@ -339,79 +271,5 @@ describe("SqliteMessageQueue", () => {
       { testOrderingKey: true },
     );
     expect(rows(db)).toEqual([]);
-  });
-});
-
-describe("SqliteMessageQueue across a crash", () => {
-  let dir: string;
-  let child: ChildProcess | undefined;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "copse-queue-crash-"));
-  });
-
-  afterEach(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("re-delivers the message of a killed process once, and keeps its delayed one", async () => {
-    const path = join(dir, "copse.db");
-    const delayMs = 3_000;
-    const worker = spawn(
-      process.execPath,
-      ["--import", "tsx", join(projectRoot, "test/fixtures/queue-worker.ts"), path, `${delayMs}`],
-      { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    child = worker;
-    let stderr = "";
-    worker.stderr?.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const events: { event: string; kind?: string; enqueuedAt?: number }[] = [];
-    createInterface({ input: worker.stdout! }).on("line", (line) => events.push(JSON.parse(line)));
-    const exited = once(worker, "exit");
-    await Promise.race([
-      waitFor(() => events.some((e) => e.event === "started"), 20_000),
-      exited.then(() => {
-        throw new Error(`The worker exited before its handler started:\n${stderr}`);
-      }),
-    ]);
-    worker.kill("SIGKILL");
-    await exited;
-    const enqueuedAt = events.find((e) => e.event === "enqueued")!.enqueuedAt!;
-    expect(events.filter((e) => e.event === "started")).toEqual([
-      { event: "started", kind: "blocking" },
-    ]);
-
-    const db = openDatabase(path);
-    try {
-      runMigrations(db);
-      // The killed process left its claim behind and had not yet touched the delayed message.
-      expect(rows(db)).toEqual([
-        expect.objectContaining({ message: '{"kind":"delayed"}', claimed_by: null }),
-        expect.objectContaining({
-          message: '{"kind":"blocking"}',
-          claimed_by: expect.stringMatching(/^doomed-worker:/),
-        }),
-      ]);
-      const queue = new SqliteMessageQueue(db, { pollIntervalMs: 50 });
-      const deliveries: { kind: string; at: number }[] = [];
-      // The restart must happen while the delayed message is still pending, or this test
-      // would not show that the delay survived.
-      expect(Date.now()).toBeLessThan(enqueuedAt + delayMs);
-      listen(queue, (message) => {
-        deliveries.push({ kind: (message as { kind: string }).kind, at: Date.now() });
-      });
-      await waitFor(() => deliveries.some((d) => d.kind === "delayed"), 10_000);
-      // Give a duplicate delivery time to show up before counting.
-      await sleep(200);
-      expect(deliveries.map((d) => d.kind)).toEqual(["blocking", "delayed"]);
-      expect(deliveries[1]!.at).toBeGreaterThanOrEqual(enqueuedAt + delayMs);
-      expect(rows(db)).toEqual([]);
-    } finally {
-      await stopAll();
-      db.$client.close();
-    }
   });
 });
