@@ -198,11 +198,25 @@ export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
  * active members of one of its groups, everything else by anyone.
  */
 export function canView(db: Db, item: ItemRow, viewerId: number | null | undefined): boolean {
+  return mayView(item, viewerId, (id) =>
+    groupsOfItem(db, item.id).some((g) => isActiveMember(db, g.id, id)),
+  );
+}
+
+/**
+ * The rule behind {@link canView}, with "is the viewer an active member of one of the item's
+ * groups?" asked only when needed, so callers that check many items can answer it from memory.
+ */
+export function mayView(
+  item: ItemRow,
+  viewerId: number | null | undefined,
+  memberOfAGroup: (viewerId: number) => boolean,
+): boolean {
   if (item.status === "draft") return viewerId === item.authorId;
   if (item.visibility === "public") return true;
   if (!viewerId) return false;
   if (viewerId === item.authorId) return true;
-  return groupsOfItem(db, item.id).some((g) => isActiveMember(db, g.id, viewerId));
+  return memberOfAGroup(viewerId);
 }
 
 /** Whether someone may edit or delete an item: its author, a facilitator of its group, or an admin. */

@@ -1,7 +1,8 @@
 import { and, count, desc, eq, lt, lte } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { mailOutbox, scheduledTasks } from "../db/schema/index.ts";
+import { mailOutbox } from "../db/schema/index.ts";
 import type { QueuedMail } from "./mail-outbox.ts";
+import { wakeTask } from "./scheduled-tasks.ts";
 
 // The life of a row in the mail outbox, as the sender moves it along:
 //
@@ -114,10 +115,7 @@ export function releaseInterruptedMail(db: Db, now = Date.now()): number {
 
 /** Brings the mail sender's next run forward to now, for code that cannot reach the runner. */
 export function wakeMailSender(db: Db, now = Date.now()): void {
-  db.update(scheduledTasks)
-    .set({ nextRunAt: now })
-    .where(eq(scheduledTasks.name, MAIL_SEND_TASK))
-    .run();
+  wakeTask(db, MAIL_SEND_TASK, now);
 }
 
 /** Why an admin's "Retry now" did nothing. */

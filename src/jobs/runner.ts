@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { scheduledTasks } from "../db/schema/index.ts";
+import { wakeTask } from "../domain/scheduled-tasks.ts";
 import type { CopseContext } from "../federation/context.ts";
 import { logger } from "../logging.ts";
 
@@ -100,11 +101,7 @@ export class JobRunner {
 
   /** Brings a task's next run forward to now, e.g. when new work has just arrived. */
   wake(name: string): void {
-    this.#ctx.db
-      .update(scheduledTasks)
-      .set({ nextRunAt: Date.now() })
-      .where(eq(scheduledTasks.name, name))
-      .run();
+    wakeTask(this.#ctx.db, name);
   }
 
   #run(task: Task): Promise<void> {
