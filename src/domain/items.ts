@@ -264,6 +264,19 @@ export function tombstoneItem(db: Db, item: ItemRow): ItemRow {
     .get();
 }
 
+/**
+ * Takes an item out of one community (a remote community's moderators removed it there) and
+ * returns the communities it is still in; an item in none is a tombstone.
+ */
+export function removeItemFromGroup(db: Db, item: ItemRow, groupId: number): ActorRow[] {
+  db.delete(itemGroups)
+    .where(and(eq(itemGroups.itemId, item.id), eq(itemGroups.groupId, groupId)))
+    .run();
+  const remaining = groupsOfItem(db, item.id);
+  if (remaining.length === 0) tombstoneItem(db, item);
+  return remaining;
+}
+
 /** A local person deletes an item (author, facilitator or admin only). */
 export function deleteItem(db: Db, item: ItemRow, byActorId: number): ItemRow {
   if (item.deletedAt) return item;

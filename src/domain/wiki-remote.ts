@@ -183,6 +183,44 @@ export function wikiPageIdsByIri(db: Db, groupId: number, iris: string[]): numbe
     .map((p) => p.id);
 }
 
+/**
+ * Whether one of our people has an edit (or a new page) waiting in a remote community that an
+ * announced revision could be: only then may that revision name them as its author. A remote
+ * community that names one of our people for an edit they never sent is not believed.
+ */
+export function awaitsRevision(
+  db: Db,
+  input: {
+    pageId: number | null;
+    groupId: number;
+    authorId: number;
+    number: number;
+    baseNumber: number | null;
+    title: string;
+  },
+): boolean {
+  const waiting = and(
+    eq(wikiPendingEdits.authorId, input.authorId),
+    eq(wikiPendingEdits.state, "pending"),
+  );
+  const match =
+    input.number === 1 || input.pageId === null
+      ? and(
+          waiting,
+          eq(wikiPendingEdits.groupId, input.groupId),
+          isNull(wikiPendingEdits.itemId),
+          eq(wikiPendingEdits.title, input.title),
+        )
+      : input.baseNumber === null
+        ? undefined
+        : and(
+            waiting,
+            eq(wikiPendingEdits.itemId, input.pageId),
+            eq(wikiPendingEdits.baseNumber, input.baseNumber),
+          );
+  return match !== undefined && db.select().from(wikiPendingEdits).where(match).get() !== undefined;
+}
+
 /** Remembers an edit sent to a remote community, until its home server answers. */
 export function recordPendingEdit(
   db: Db,

@@ -94,6 +94,7 @@ export class FakePeer {
   readonly received: ReceivedActivity[] = [];
   private readonly actors = new Map<string, FakeActor>();
   private readonly documents = new Map<string, unknown>();
+  private readonly answers = new Map<string, { status: number; body: string; contentType: string }>();
 
   private constructor(
     private readonly server: Server,
@@ -175,6 +176,14 @@ export class FakePeer {
     this.documents.set(path, json);
   }
 
+  /**
+   * Answers GETs of `path` with a status of the test's choosing (a server that errs, refuses,
+   * or says an object is gone), in place of whatever was served there.
+   */
+  answer(path: string, status: number, body = "", contentType = "text/plain"): void {
+    this.answers.set(path, { status, body, contentType });
+  }
+
   /** What was posted to inbox paths, optionally only activities of one type. */
   // biome-ignore lint/suspicious/noExplicitAny: see ReceivedActivity.body.
   activities(type?: string): (ReceivedActivity & { body: any })[] {
@@ -252,6 +261,8 @@ export class FakePeer {
     }
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "");
     if (url.pathname === "/.well-known/webfinger") return this.webFinger(url, res);
+    const answer = this.answers.get(url.pathname);
+    if (answer) return send(res, answer.status, answer.contentType, answer.body);
     const actor = this.actors.get(url.pathname);
     if (actor) return send(res, 200, ACTIVITY_JSON, JSON.stringify(actor.document));
     if (this.documents.has(url.pathname)) {

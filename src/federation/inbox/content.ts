@@ -6,7 +6,6 @@ import {
   type Delete,
   Delete as DeleteActivity,
   isActor,
-  Tombstone,
   type Update,
   Update as UpdateActivity,
 } from "@fedify/vocab";
@@ -19,13 +18,16 @@ import {
   groupsOfItem,
   type ItemRow,
   insertItem,
+  removeItemFromGroup,
   tombstoneItem,
   visibilityFor,
 } from "../../domain/items.ts";
 import { isActiveMember, listMembers } from "../../domain/membership.ts";
+import { authorshipProblem } from "../../domain/provenance.ts";
 import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { askOrigin, fetchFromOrigin } from "../origin-fetch.ts";
 import { announceToMembers } from "../publish.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import { remoteDocumentOf } from "../vocab/documents.ts";
@@ -41,20 +43,13 @@ const log = logger("federation", "inbox", "content");
 const MAX_ANCESTOR_FETCHES = 5;
 type Ctx = InboxContext<ContextData>;
 
-/** Fetches an object from its own server, the only source trusted for its content. */
-async function fetchFromOrigin(ctx: Ctx, id: URL): Promise<APObject | null> {
-  try {
-    return (await ctx.lookupObject(id, { documentLoader: ctx.documentLoader })) ?? null;
-  } catch (error) {
-    log.info("Could not fetch {id} from its origin: {error}", { id: id.href, error });
-    return null;
-  }
-}
-
-/** Stores (or refreshes) the author of remote content, fetching their actor document. */
+/**
+ * Stores (or refreshes) the author of remote content, fetching their actor document. Never
+ * answers with a local person: their content comes only from this instance's database.
+ */
 async function storeAuthor(ctx: Ctx, iri: string): Promise<ActorRow | null> {
   const known = findActorByIri(ctx.data.db, iri);
-  if (known?.isLocal) return known;
+  if (known?.isLocal) return null;
   const actor = await fetchFromOrigin(ctx, new URL(iri));
   const data = isActor(actor) ? remoteActorData(actor) : null;
   return data ? upsertRemoteActor(ctx.data.db, data) : (known ?? null);
@@ -88,6 +83,13 @@ async function storeRemoteContent(
       addItemGroups(ctx.data.db, existing.id, named);
     }
     return existing;
+  }
+  // The one rule for everything that arrives: the author lives where the object lives, and
+  // neither is here (src/domain/provenance.ts).
+  const forged = authorshipProblem(data.iri, data.authorIri, ctx.data.config.origin);
+  if (forged) {
+    log.warn("Refused {id}: {problem}", { id: data.iri, problem: forged });
+    return null;
   }
   let parent = data.inReplyTo ? findItemByIri(ctx.data.db, data.inReplyTo) : undefined;
   if (data.inReplyTo && !parent && depth < MAX_ANCESTOR_FETCHES) {
@@ -270,10 +272,7 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
   }
   const inner = await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
   if (inner instanceof DeleteActivity) {
-    const item = inner.objectId ? findItemByIri(ctx.data.db, inner.objectId.href) : undefined;
-    if (!item || item.isLocal) return;
-    const still = await fetchFromOrigin(ctx, new URL(item.iri));
-    if (still === null || still instanceof Tombstone) tombstoneItem(ctx.data.db, item);
+    await onDeleteAnnounced(ctx, group, inner);
     return;
   }
   if (inner instanceof UpdateActivity) {
@@ -303,6 +302,41 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
     ctx,
     object,
     parent ? groupsOfItem(ctx.data.db, parent.rootId ?? parent.id) : [group],
+  );
+}
+
+/**
+ * A remote community passes on a deletion. The community may take content out of itself (its
+ * moderators' business); anything else goes only when the object's own server says it is gone.
+ * A server that cannot be reached, or answers 401 or 500, has deleted nothing.
+ */
+async function onDeleteAnnounced(ctx: Ctx, group: ActorRow, del: Delete): Promise<void> {
+  const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
+  if (!item || item.deletedAt) return;
+  if (item.isLocal) {
+    log.warn("Refused {group}'s Delete of {item}: content of ours is deleted only here", {
+      group: group.iri,
+      item: item.iri,
+    });
+    return;
+  }
+  const answer = await askOrigin(ctx, new URL(item.iri));
+  if (answer.kind === "gone") {
+    tombstoneItem(ctx.data.db, item);
+    return;
+  }
+  if (groupsOfItem(ctx.data.db, item.id).some((g) => g.id === group.id)) {
+    removeItemFromGroup(ctx.data.db, item, group.id);
+    log.info("{group} removed {item} from itself", { group: group.iri, item: item.iri });
+    return;
+  }
+  log.warn(
+    "Refused {group}'s Delete of {item}: not in that community, and its origin says {kind}",
+    {
+      group: group.iri,
+      item: item.iri,
+      kind: answer.kind,
+    },
   );
 }
 

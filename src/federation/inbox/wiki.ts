@@ -1,17 +1,10 @@
 import type { InboxContext } from "@fedify/fedify";
-import {
-  type Announce,
-  type Object as APObject,
-  Article,
-  Create,
-  isActor,
-  type Reject,
-  Update,
-} from "@fedify/vocab";
+import { type Announce, Article, Create, isActor, type Reject, Update } from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
-import { findItemByIri, visibilityFor } from "../../domain/items.ts";
+import { findItemByIri, type ItemRow, visibilityFor } from "../../domain/items.ts";
 import { listMembers } from "../../domain/membership.ts";
+import { isOwnIri } from "../../domain/provenance.ts";
 import {
   createWikiPage,
   editWikiPage,
@@ -21,6 +14,7 @@ import {
 } from "../../domain/wiki.ts";
 import {
   applyRemoteRevision,
+  awaitsRevision,
   findPendingEditByActivity,
   missingRevisionsBefore,
   rejectPendingEdit,
@@ -30,6 +24,7 @@ import {
 } from "../../domain/wiki-remote.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { fetchFromOrigin } from "../origin-fetch.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import { type RevisionFields, readProposal, readRevision } from "../vocab/wiki.ts";
 import { publishWikiRevision, rejectWikiEdit } from "../wiki.ts";
@@ -234,7 +229,7 @@ async function receiveRevision(ctx: Ctx, group: ActorRow, fields: RevisionFields
     if (fetched) earlier.push(fetched);
   }
   for (const revision of [...earlier, fields]) {
-    const author = await knownActor(ctx, revision.authorIri);
+    const author = await revisionAuthor(ctx, group, page, revision);
     if (!author) {
       log.info("Skipped revision {iri}: its author {author} could not be fetched", {
         iri: revision.iri,
@@ -271,27 +266,47 @@ async function fetchRevision(
   number: number,
 ): Promise<RevisionFields | null> {
   const iri = revisionIri(pageIri, number);
-  const activity = await fetchObject(ctx, new URL(iri));
+  const activity = await fetchFromOrigin(ctx, new URL(iri));
   if (!(activity instanceof Create || activity instanceof Update)) return null;
   if (activity.id?.href !== iri || activity.objectId?.href !== pageIri) return null;
   const article = await activity.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
   return article instanceof Article ? readRevision(activity, article) : null;
 }
 
-/** An actor we hold, or fetched from its own server and stored. */
-async function knownActor(ctx: Ctx, iri: string): Promise<ActorRow | null> {
-  const known = findActorByIri(ctx.data.db, iri);
-  if (known) return known;
-  const actor = await fetchObject(ctx, new URL(iri));
-  const data = isActor(actor) ? remoteActorData(actor) : null;
-  return data ? upsertRemoteActor(ctx.data.db, data) : null;
-}
-
-async function fetchObject(ctx: Ctx, id: URL): Promise<APObject | null> {
-  try {
-    return (await ctx.lookupObject(id, { documentLoader: ctx.documentLoader })) ?? null;
-  } catch (error) {
-    log.info("Could not fetch {id}: {error}", { id: id.href, error });
-    return null;
+/**
+ * Who a revision is shown as by. The page belongs to its community, so the community's word on
+ * who edited it is taken for people elsewhere; but one of our own people is named only for an
+ * edit they really sent and that is still waiting here. A revision naming one of them falsely
+ * is kept (the history's numbers must match) and shown as by the community itself.
+ */
+async function revisionAuthor(
+  ctx: Ctx,
+  group: ActorRow,
+  page: ItemRow | undefined,
+  revision: RevisionFields,
+): Promise<ActorRow | null> {
+  const { db } = ctx.data;
+  const known = findActorByIri(db, revision.authorIri);
+  if (known?.isLocal) {
+    const sent = awaitsRevision(db, {
+      pageId: page?.id ?? null,
+      groupId: group.id,
+      authorId: known.id,
+      number: revision.number,
+      baseNumber: revision.baseNumber,
+      title: revision.title,
+    });
+    if (sent) return known;
+    log.warn("Revision {iri} names {author}, who sent no such edit; shown as by {group}", {
+      iri: revision.iri,
+      author: known.iri,
+      group: group.iri,
+    });
+    return group;
   }
+  if (known) return known;
+  if (isOwnIri(revision.authorIri, ctx.data.config.origin)) return group;
+  const actor = await fetchFromOrigin(ctx, new URL(revision.authorIri));
+  const data = isActor(actor) ? remoteActorData(actor) : null;
+  return data ? upsertRemoteActor(db, data) : null;
 }
