@@ -2,19 +2,20 @@ import { and, count, countDistinct, eq, gt, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { accounts, communities, items, sessions } from "../db/schema/index.ts";
 
-/** Counts reported in NodeInfo and on the admin pages. */
+/** Counts reported in NodeInfo, which anyone may read: nothing members-only is counted. */
 export interface InstanceUsage {
   users: number;
   activeMonth: number;
   activeHalfyear: number;
+  /** Every local community, private ones included: a count names none of them. */
   communities: number;
-  /** Local top-level posts (topics, entries, pages, events, documents). */
+  /** Local public top-level posts (topics, entries, pages, events, documents). */
   localPosts: number;
-  /** Local replies and comments. */
+  /** Local public replies and comments. */
   localComments: number;
 }
 
-/** Counts accounts, recently signed-in accounts and communities. */
+/** Counts accounts, recently signed-in accounts, communities and public local content. */
 export function instanceUsage(db: Db, now = Date.now()): InstanceUsage {
   const activeSince = (days: number) =>
     db
@@ -32,6 +33,8 @@ export function instanceUsage(db: Db, now = Date.now()): InstanceUsage {
   };
 }
 
+// Members-only content is left out: NodeInfo is public, and a count that moves when someone
+// posts in a private community tells outsiders when that community is active.
 function countLocalItems(db: Db, replies: boolean): number {
   return (
     db
@@ -42,6 +45,7 @@ function countLocalItems(db: Db, replies: boolean): number {
           eq(items.isLocal, true),
           isNull(items.deletedAt),
           eq(items.status, "published"),
+          eq(items.visibility, "public"),
           replies ? eq(items.kind, "reply") : ne(items.kind, "reply"),
         ),
       )

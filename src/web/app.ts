@@ -7,6 +7,7 @@ import { logger } from "../logging.ts";
 import { csrfMiddleware, sessionMiddleware } from "./auth.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { federationMiddleware } from "./federation.ts";
+import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
 import { pageContext, render } from "./render.ts";
 import { adminRoutes } from "./routes/admin.tsx";
 import { alertRoutes } from "./routes/alerts.tsx";
@@ -60,13 +61,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       overwrite: false,
     }),
   );
-  // Every body is capped before anything reads it: inbox POSTs and forms alike. Document
-  // uploads are capped by documentUploadLimit() below instead, at their own limit.
+  // Every body is capped before anything reads it. Document uploads are capped by
+  // documentUploadLimit() below instead, at their own limit, and inbox deliveries by
+  // inboxGuard(), which also refuses JSON nested too deep before Fedify parses it.
   const formBodyLimit = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
     onError: (c) => c.text(`Request body too large (limit ${deps.config.maxBodyBytes} bytes)`, 413),
   });
-  app.use((c, next) => (isDocumentUpload(c) || isPhotoUpload(c) ? next() : formBodyLimit(c, next)));
+  app.use((c, next) =>
+    isDocumentUpload(c) || isPhotoUpload(c) || isInboxPost(c) ? next() : formBodyLimit(c, next),
+  );
+  app.use(inboxGuard());
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(deps.stylesheet));
   app.route("/", liveScriptRoutes());
