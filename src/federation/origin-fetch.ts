@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { Object as APObject, Tombstone } from "@fedify/vocab";
 import { FetchError } from "@fedify/vocab-runtime";
+import { INSTANCE_ACTOR } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
 import type { ContextData } from "./context.ts";
 
@@ -24,9 +25,15 @@ export type OriginAnswer =
  * and insists that the document came from, and describes an object on, the id's own origin.
  */
 export async function askOrigin(ctx: Context<ContextData>, id: URL): Promise<OriginAnswer> {
+  // An inbox's loader is signed by the recipient; elsewhere, sign as the instance. Signed loads
+  // are never served from Fedify's document cache, so a deletion is seen as soon as it happens.
+  const loader =
+    "recipient" in ctx
+      ? ctx.documentLoader
+      : await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
   let remote: Awaited<ReturnType<typeof ctx.documentLoader>>;
   try {
-    remote = await ctx.documentLoader(id.href);
+    remote = await loader(id.href);
   } catch (error) {
     const answer = await fromError(error);
     log.info("Fetching {id} from its origin: {kind} ({error})", {
@@ -43,7 +50,7 @@ export async function askOrigin(ctx: Context<ContextData>, id: URL): Promise<Ori
   let object: APObject;
   try {
     object = await APObject.fromJsonLd(remote.document, {
-      documentLoader: ctx.documentLoader,
+      documentLoader: loader,
       contextLoader: ctx.contextLoader,
       baseUrl: documentUrl,
     });

@@ -1,4 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { Db } from "../db/client.ts";
+import { findItemByIri } from "../domain/items.ts";
 import type { CopseContext } from "../federation/context.ts";
 import type { AppEnv } from "./env.ts";
 
@@ -26,6 +28,8 @@ export function federationMiddleware(): MiddlewareHandler<AppEnv> {
           // makes the Node adapter cut the connection under load, and the peer sees a network
           // error instead of the 404.
           if (!request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
+          const gone = deletedObject(db, new URL(request.url).pathname, config.origin);
+          if (gone) return gone;
           return new Response("Not found", {
             status: 404,
             headers: { "content-type": "text/plain" },
@@ -44,4 +48,23 @@ export function federationMiddleware(): MiddlewareHandler<AppEnv> {
     if (!passed) return response;
     return c.res;
   };
+}
+
+/**
+ * A deleted local object answers 410 Gone with a Tombstone, not a bare 404: other servers
+ * (Copse among them) treat only that as proof of deletion, never a failed fetch.
+ */
+function deletedObject(db: Db, pathname: string, origin: string): Response | null {
+  const item = findItemByIri(db, new URL(pathname, origin).href);
+  if (!item?.isLocal || !item.deletedAt) return null;
+  const tombstone = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: item.iri,
+    type: "Tombstone",
+    deleted: item.deletedAt.toISOString(),
+  };
+  return new Response(JSON.stringify(tombstone), {
+    status: 410,
+    headers: { "content-type": "application/activity+json" },
+  });
 }
