@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import { secureHeaders } from "hono/secure-headers";
 import { findLocalActor } from "../domain/actors.ts";
 import { communityPagePath, personPagePath } from "../domain/paths.ts";
@@ -72,6 +73,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     isDocumentUpload(c) || isPhotoUpload(c) || isInboxPost(c) ? next() : formBodyLimit(c, next),
   );
   app.use(inboxGuard());
+  // Pages, JSON and feeds shrink five- to tenfold with gzip; live streams are never buffered
+  // (Hono leaves text/event-stream alone) and the stylesheet arrives already compressed.
+  app.use(compress({ encoding: "gzip" }));
   app.get("/healthz", (c) => c.text("ok"));
   app.route("/", assetRoutes(deps.stylesheet));
   app.route("/", liveScriptRoutes());

@@ -45,7 +45,7 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
         path: "/",
       });
     }
-    c.set("csrfToken", token);
+    c.set("csrfToken", maskToken(token));
     if (UNSAFE_METHODS.has(c.req.method) && !ONE_CLICK_UNSUBSCRIBE.test(c.req.path)) {
       const origin = c.req.header("origin");
       if (origin && origin !== "null" && origin !== deps.config.origin) {
@@ -59,7 +59,10 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
       ) {
         sent = (await c.req.parseBody())._csrf;
       }
-      if (typeof sent !== "string" || !sameToken(sent, getCookie(c, CSRF_COOKIE) ?? "")) {
+      if (
+        typeof sent !== "string" ||
+        !sameToken(unmaskToken(sent), getCookie(c, CSRF_COOKIE) ?? "")
+      ) {
         return c.text(
           "Your form had expired or did not come from this site, so nothing was changed. Go back, reload the page and try again.",
           403,
@@ -68,6 +71,28 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+// Pages are compressed, and a page that echoes what a visitor typed (a search, say) next to a
+// secret lets an eavesdropper guess the secret from compressed sizes (BREACH). So forms carry
+// the token under a fresh random mask on every page: the same secret never appears twice.
+
+/** The token as forms carry it: a random mask followed by the token XOR the mask. */
+export function maskToken(token: string): string {
+  const secret = Buffer.from(token, "base64url");
+  const mask = randomBytes(secret.length);
+  const masked = Buffer.alloc(secret.length);
+  for (let i = 0; i < secret.length; i++) masked[i] = secret[i]! ^ mask[i]!;
+  return Buffer.concat([mask, masked]).toString("base64url");
+}
+
+/** The token a form sent, unmasked; a bare token (from a client that read the cookie) passes as is. */
+function unmaskToken(sent: string): string {
+  const bytes = Buffer.from(sent, "base64url");
+  if (bytes.length !== 64) return sent;
+  const token = Buffer.alloc(32);
+  for (let i = 0; i < 32; i++) token[i] = bytes[i]! ^ bytes[32 + i]!;
+  return token.toString("base64url");
 }
 
 function sameToken(a: string, b: string): boolean {

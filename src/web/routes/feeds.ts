@@ -53,7 +53,7 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header
     .split(",")
     .map((tag) => tag.trim().replace(/^W\//, ""))
-    .some((tag) => tag === etag || tag === "*");
+    .some((tag) => tag === etag.replace(/^W\//, "") || tag === "*");
 }
 
 /**
@@ -67,7 +67,9 @@ function feedResponse(c: C, data: FeedData | null, format: FeedFormat, personal:
   const address = (ext: FeedFormat) =>
     new URL(here.pathname.replace(/\.(rss|atom)$/, `.${ext}`) + here.search, origin).href;
   const body = writeFeed(data, format, { rss: address("rss"), atom: address("atom") });
-  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
+  // Weak, because the same feed goes out gzipped or not (src/web/app.ts): the two are the same
+  // feed to a reader, but not the same bytes, which is what a strong validator promises.
+  const etag = `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
   c.header("Set-Cookie", undefined);
   c.header("ETag", etag);
   c.header(

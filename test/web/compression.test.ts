@@ -1,0 +1,99 @@
+import { request } from "node:http";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebClient } from "../helpers/client.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+
+/** A raw GET, so the test sees the bytes on the wire rather than a decoded body. */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const csrfFields = (html: string) =>
+  [...html.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]!);
+
+describe("compressed responses", () => {
+  let copse: TestInstance;
+
+  beforeAll(async () => {
+    copse = await startTestInstance("Squeezed");
+    const owner = await copse.createUser("olive");
+    copse.createCommunity("garden", owner, "public");
+  });
+  afterAll(async () => {
+    await copse?.close();
+  });
+
+  it("gzips pages and ActivityPub JSON for clients that accept it, and only for them", async () => {
+    const page = await rawGet(`${copse.origin}/communities`, { "Accept-Encoding": "gzip" });
+    expect(page.status).toBe(200);
+    expect(page.headers["content-encoding"]).toBe("gzip");
+    expect(page.headers.vary).toMatch(/Accept-Encoding/i);
+    const html = gunzipSync(page.body).toString("utf8");
+    expect(html).toContain("<html");
+    expect(page.body.byteLength).toBeLessThan(html.length / 2);
+
+    const plain = await rawGet(`${copse.origin}/communities`, {});
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString("utf8")).toContain("<html");
+
+    const actor = await rawGet(`${copse.origin}/ap/actors/garden`, {
+      Accept: "application/activity+json",
+      "Accept-Encoding": "gzip",
+    });
+    expect(actor.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(actor.body).toString("utf8")).type).toBe("Group");
+  });
+
+  it("masks the form token afresh on every page, and still accepts it", async () => {
+    const client = new WebClient(copse.origin);
+    const first = csrfFields((await client.get("/signin")).body);
+    const second = csrfFields((await client.get("/signin")).body);
+    const cookie = client.cookie("copse_csrf")!;
+    expect(first.length).toBeGreaterThan(0);
+    // The secret itself never appears in a page, and no two pages carry the same value.
+    expect(first[0]).not.toBe(second[0]);
+    expect(first).not.toContain(cookie);
+    const response = await fetch(`${copse.origin}/preferences/text-size`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        cookie: `copse_csrf=${cookie}`,
+      },
+      body: new URLSearchParams({ _csrf: second[0]!, size: "large" }).toString(),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(303);
+    const forged = await fetch(`${copse.origin}/preferences/text-size`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        cookie: `copse_csrf=${cookie}`,
+      },
+      body: new URLSearchParams({
+        _csrf: `${second[0]!.slice(0, -2)}AA`,
+        size: "large",
+      }).toString(),
+      redirect: "manual",
+    });
+    expect(forged.status).toBe(403);
+  });
+});
