@@ -34,14 +34,20 @@ export function confirmationLinkFor(db: Db, address: string): string {
 
 /**
  * Waits for the mail sender to write a mail to an address as an .eml file under the data
- * directory (no SMTP_URL in tests) and returns it parsed, newest first.
+ * directory (no SMTP_URL in tests) and returns the newest such mail (whose subject matches, if
+ * given) parsed.
  */
-export async function emlTo(dataDir: string, address: string): Promise<ParsedMail> {
+export async function emlTo(
+  dataDir: string,
+  address: string,
+  subject?: RegExp,
+): Promise<ParsedMail> {
   return eventually(async () => {
     const dir = join(dataDir, "mail");
     for (const file of readdirSync(dir).sort().reverse()) {
       const mail = await simpleParser(readFileSync(join(dir, file)));
-      if (mail.to && !Array.isArray(mail.to) && mail.to.text === address) return mail;
+      const to = mail.to && !Array.isArray(mail.to) ? mail.to.text : undefined;
+      if (to === address && (!subject || subject.test(mail.subject ?? ""))) return mail;
     }
     return undefined;
   });
