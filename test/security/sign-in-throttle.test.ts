@@ -78,6 +78,23 @@ describe("sign-in throttle", () => {
     );
   });
 
+  it("starts a fresh count of five when the 15-minute window has passed", async () => {
+    const db = await withDave();
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) await authenticate(db, "dave", `guess ${i}`, "192.0.2.1", now);
+    const later = now + 16 * 60_000;
+    for (let i = 0; i < 4; i++) {
+      expect(await authenticate(db, "dave", `again ${i}`, "192.0.2.1", later)).toBeUndefined();
+    }
+    expect((await authenticate(db, "dave", PASSWORD, "192.0.2.1", later))?.actor.handle).toBe(
+      "dave",
+    );
+    for (let i = 0; i < 5; i++) await authenticate(db, "dave", `more ${i}`, "192.0.2.1", later);
+    await expect(authenticate(db, "dave", PASSWORD, "192.0.2.1", later)).rejects.toBeInstanceOf(
+      ThrottledError,
+    );
+  });
+
   it("lets the right password in after the window, and a success does not count against the client", async () => {
     const db = await withDave();
     const now = Date.now();
