@@ -35,7 +35,9 @@ function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => T): T {
   }
 }
 
-describe("admin command line", () => {
+// Each call starts a Node process that loads TypeScript and migrates the database: seconds
+// apiece on a busy machine, so a test making four or five calls gets more than the default 30 s.
+describe("admin command line", { timeout: 120_000 }, () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("prints a one-time set-up link while there is no administrator", () => {
