@@ -6,6 +6,8 @@ import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { ensureInstanceActor } from "./domain/actors.ts";
+import { createSetupToken, setupPath } from "./domain/first-run.ts";
+import { dummyPasswordHash } from "./domain/passwords.ts";
 import { INSTANCE_ACTOR } from "./domain/paths.ts";
 import { buildFederation } from "./federation/builder.ts";
 import type { CopseFederation } from "./federation/context.ts";
@@ -58,6 +60,9 @@ export async function startInstance(
     outDir: options.stylesheetCacheDir ?? join(config.dataDir, "cache"),
   });
   const app = createApp({ db, config, federation, stylesheet });
+  // Made now rather than on the first sign-in with an unknown login, which would otherwise
+  // take an extra hash's time.
+  await dummyPasswordHash();
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -103,4 +108,27 @@ export async function startInstance(
       db.$client.close();
     },
   };
+}
+
+/**
+ * What `npm start` prints once the server is up: the address to open and, while the instance
+ * has no administrator, a fresh one-time set-up link (which replaces any earlier one).
+ */
+export function startupMessage(config: Config, db: Db): string {
+  const lines = [
+    `Copse "${config.instanceName}" is running. Open ${config.origin} in your browser.`,
+  ];
+  const token = createSetupToken(db);
+  if (token) {
+    lines.push(
+      "",
+      "This instance has no administrator yet, so sign-up is closed. To create the",
+      "administrator's account, open this one-time set-up link:",
+      "",
+      `  ${config.origin}${setupPath(token)}`,
+      "",
+      "Only the newest link works; `npm run admin -- setup-link` prints a new one.",
+    );
+  }
+  return `\n${lines.map((line) => (line ? `  ${line}` : "")).join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 import "./temporal.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { startInstance } from "./instance.ts";
+import { startInstance, startupMessage } from "./instance.ts";
 import { configureLogging } from "./logging.ts";
 
 // The composition root: configuration, logging, then the instance (database, migrations,
@@ -17,9 +17,7 @@ try {
 }
 await configureLogging(config.logLevel);
 const instance = await startInstance(config);
-console.warn(
-  `\n  Copse "${config.instanceName}" is running. Open ${config.origin} in your browser.\n`,
-);
+console.warn(startupMessage(config, instance.db));
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

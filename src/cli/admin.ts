@@ -6,6 +6,7 @@ import { createAccount } from "../domain/accounts.ts";
 import { findActorByIri, findLocalActor } from "../domain/actors.ts";
 import { createCommunity, findCommunity, listCommunities } from "../domain/communities.ts";
 import { NotFoundError, ValidationError } from "../domain/errors.ts";
+import { createSetupToken, setupPath } from "../domain/first-run.ts";
 import { listMembers } from "../domain/membership.ts";
 import { parseHandle } from "../federation/lookup.ts";
 import { decideRequest } from "../federation/membership.ts";
@@ -19,6 +20,8 @@ import { configureLogging } from "../logging.ts";
 const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands:
+  setup-link
+      Prints a new one-time link that creates the first administrator (replacing earlier links)
   create-user --handle <handle> --email <email> --password-stdin [--name <name>] [--admin]
   create-community --handle <handle> --name <name> --owner <user handle> [--description <text>] [--private]
   list-communities
@@ -73,6 +76,19 @@ export async function runAdmin(argv: string[]): Promise<number> {
   const db = openInstanceDatabase(config);
   try {
     switch (command) {
+      case "setup-link": {
+        const token = createSetupToken(db);
+        if (!token) {
+          console.error(
+            "This instance already has an administrator, so it needs no set-up link. Administrators create accounts with create-user.",
+          );
+          return 1;
+        }
+        console.log(
+          `Open this link to create the administrator's account (it works once, and replaces any earlier set-up link):\n\n  ${config.origin}${setupPath(token)}\n`,
+        );
+        return 0;
+      }
       case "create-user": {
         if (!values["password-stdin"])
           throw new UsageError("Pass the password on standard input with --password-stdin");

@@ -1,11 +1,14 @@
-import { createHash, randomBytes } from "node:crypto";
-import argon2 from "argon2";
-import { count, eq, lt, or } from "drizzle-orm";
+import { eq, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { accounts, actors, loginAttempts, sessions } from "../db/schema/index.ts";
+import { accounts, actors, sessions, setupTokens } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
-import { type FieldError, ThrottledError, ValidationError } from "./errors.ts";
+import { type FieldError, ValidationError } from "./errors.ts";
+import { hashPassword, passwordProblems, verifyPassword } from "./passwords.ts";
 import { personPagePath } from "./paths.ts";
+import { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
+import { releaseAttempt, reserveAttempt } from "./sign-in-throttle.ts";
+
+export { hashPassword, passwordProblems } from "./passwords.ts";
 
 /** A signed-in account together with its Person actor. */
 export interface AccountWithActor {
@@ -15,68 +18,26 @@ export interface AccountWithActor {
   actor: ActorRow;
 }
 
-// OWASP's second argon2id configuration (19 MiB, 2 passes): strong, yet fast enough that
-// sign-in stays quick on a small council server.
-const ARGON2_OPTIONS = {
-  type: argon2.argon2id,
-  memoryCost: 19456,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
-const MIN_PASSWORD_LENGTH = 10;
-const MAX_PASSWORD_LENGTH = 256;
-const COMMON_PASSWORDS = new Set([
-  "password",
-  "password1",
-  "password12",
-  "password123",
-  "passw0rd",
-  "1234567890",
-  "12345678910",
-  "qwertyuiop",
-  "iloveyou12",
-  "letmein123",
-  "welcome123",
-  "administrator",
-  "changeme123",
-]);
 const SESSION_DAYS = 30;
-const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES_PER_HANDLE = 5;
-const MAX_FAILURES_PER_CLIENT = 20;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Returns the problems with a proposed password (empty when it is acceptable). */
-export function passwordProblems(password: string, handle: string, email: string): string[] {
-  const problems: string[] = [];
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    problems.push(`Password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
-  } else if (password.length > MAX_PASSWORD_LENGTH) {
-    problems.push(`Password must be at most ${MAX_PASSWORD_LENGTH} characters long`);
-  }
-  const lower = password.toLowerCase();
-  if (
-    COMMON_PASSWORDS.has(lower) ||
-    /^(.)\1+$/.test(password) ||
-    (handle && lower.includes(handle.toLowerCase())) ||
-    (email && lower === email.toLowerCase())
-  ) {
-    problems.push("Password is too easy to guess; avoid common words, your handle and repeats");
-  }
-  return problems;
+/** A new account's details, normalised (handle and email in lower case, name defaulted). */
+export interface NewAccountDetails {
+  handle: string;
+  email: string;
+  name: string;
 }
 
-/** Hashes a password with argon2id. */
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
-}
-
-/** Creates an account and its Person actor; the first account on an instance becomes its admin. */
-export async function createAccount(
+/**
+ * Checks the details of a new account and returns them normalised, or throws a ValidationError
+ * carrying every problem. With `emailTaken: "allowed"` an address that already has an account
+ * is not reported, for sign-up, which must not tell strangers which addresses have accounts.
+ */
+export function checkNewAccount(
   db: Db,
-  origin: string,
-  input: { handle: string; email: string; password: string; name?: string; admin?: boolean },
-): Promise<AccountWithActor> {
+  input: { handle: string; email: string; password: string; name?: string | undefined },
+  options: { emailTaken: "error" | "allowed" } = { emailTaken: "error" },
+): NewAccountDetails {
   const handle = input.handle.trim().toLowerCase();
   const email = input.email.trim().toLowerCase();
   const errors: FieldError[] = [];
@@ -87,7 +48,7 @@ export async function createAccount(
   }
   if (!EMAIL_PATTERN.test(email) || email.length > 254) {
     errors.push({ field: "email", message: "Enter an email address like name@council.gov.uk" });
-  } else if (db.select().from(accounts).where(eq(accounts.email, email)).get()) {
+  } else if (options.emailTaken === "error" && emailHasAccount(db, email)) {
     errors.push({ field: "email", message: "An account with this email address already exists" });
   }
   for (const message of passwordProblems(input.password, handle, email)) {
@@ -97,30 +58,80 @@ export async function createAccount(
   if (name.length > 100)
     errors.push({ field: "name", message: "Name must be 100 characters or fewer" });
   if (errors.length > 0) throw new ValidationError(errors);
+  return { handle, email, name };
+}
 
+/** Whether an (already normalised) email address belongs to an account. */
+export function emailHasAccount(db: Db, email: string): boolean {
+  return (
+    db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email)).get() !==
+    undefined
+  );
+}
+
+/**
+ * Inserts an account and its Person actor from checked details and a password hash. Call it
+ * inside a transaction that has just made sure the handle and address are still free. An
+ * administrator ends the first-run state, so any set-up link left over stops working.
+ */
+export function insertAccount(
+  db: Db,
+  origin: string,
+  details: NewAccountDetails & { passwordHash: string; isAdmin: boolean },
+): AccountWithActor {
+  const actor = insertLocalActor(db, origin, {
+    type: "Person",
+    handle: details.handle,
+    name: details.name,
+    url: `${origin}${personPagePath(details.handle)}`,
+  });
+  const account = db
+    .insert(accounts)
+    .values({
+      actorId: actor.id,
+      email: details.email,
+      passwordHash: details.passwordHash,
+      isAdmin: details.isAdmin,
+    })
+    .returning()
+    .get();
+  if (details.isAdmin) db.delete(setupTokens).run();
+  return { id: account.id, email: details.email, isAdmin: details.isAdmin, actor };
+}
+
+/**
+ * Creates an account and its Person actor at once, for administrators and tests; people signing
+ * up on the web confirm their address first (sign-up.ts). Only `admin: true` makes an admin.
+ */
+export async function createAccount(
+  db: Db,
+  origin: string,
+  input: {
+    handle: string;
+    email: string;
+    password: string;
+    name?: string | undefined;
+    admin?: boolean | undefined;
+  },
+): Promise<AccountWithActor> {
+  const details = checkNewAccount(db, input);
   const passwordHash = await hashPassword(input.password);
   return db.transaction((tx) => {
     const txDb = tx as unknown as Db;
-    const isFirst = (txDb.select({ n: count() }).from(accounts).get()?.n ?? 0) === 0;
-    const actor = insertLocalActor(txDb, origin, {
-      type: "Person",
-      handle,
-      name,
-      url: `${origin}${personPagePath(handle)}`,
-    });
-    const isAdmin = isFirst || input.admin === true;
-    const account = txDb
-      .insert(accounts)
-      .values({ actorId: actor.id, email, passwordHash, isAdmin })
-      .returning()
-      .get();
-    return { id: account.id, email, isAdmin, actor };
+    // The hash took a while: someone may have taken the handle or address meanwhile.
+    checkNewAccount(txDb, input);
+    return insertAccount(txDb, origin, { ...details, passwordHash, isAdmin: input.admin === true });
   });
+}
+
+/** What was typed in a login box, normalised: trimmed, lower case, without a leading "@". */
+export function normaliseLogin(handleOrEmail: string): string {
+  return handleOrEmail.trim().toLowerCase().replace(/^@/, "");
 }
 
 /** Finds an account by its handle or email address. */
 export function findAccount(db: Db, handleOrEmail: string): AccountWithActor | undefined {
-  const key = handleOrEmail.trim().toLowerCase().replace(/^@/, "");
+  const key = normaliseLogin(handleOrEmail);
   const row = db
     .select({ account: accounts, actor: actors })
     .from(accounts)
@@ -137,8 +148,10 @@ export function findAccount(db: Db, handleOrEmail: string): AccountWithActor | u
 }
 
 /**
- * Checks a handle/email and password. Throttles repeated failures per account and per client
- * so passwords cannot be guessed quickly; returns undefined when the pair is wrong.
+ * Checks a handle/email and password; returns undefined when the pair is wrong. Attempts are
+ * counted per account (whichever way it was named) and per client before the password is
+ * checked, and logins that match no account are checked against a stand-in hash, so neither
+ * parallel guessing nor timing gets an attacker anywhere (see sign-in-throttle.ts).
  */
 export async function authenticate(
   db: Db,
@@ -147,68 +160,29 @@ export async function authenticate(
   clientKey: string,
   now = Date.now(),
 ): Promise<AccountWithActor | undefined> {
-  const userKey = `user:${handleOrEmail.trim().toLowerCase()}`;
-  const ipKey = `client:${clientKey}`;
-  assertNotThrottled(db, userKey, MAX_FAILURES_PER_HANDLE, now);
-  assertNotThrottled(db, ipKey, MAX_FAILURES_PER_CLIENT, now);
+  const login = normaliseLogin(handleOrEmail);
   const found = db
     .select({ hash: accounts.passwordHash, id: accounts.id })
     .from(accounts)
     .innerJoin(actors, eq(accounts.actorId, actors.id))
-    .where(
-      or(
-        eq(accounts.email, handleOrEmail.trim().toLowerCase()),
-        eq(actors.handle, handleOrEmail.trim().toLowerCase().replace(/^@/, "")),
-      ),
-    )
+    .where(or(eq(accounts.email, login), eq(actors.handle, login)))
     .get();
-  const ok = found ? await argon2.verify(found.hash, password).catch(() => false) : false;
-  if (!ok) {
-    recordFailure(db, userKey, now);
-    recordFailure(db, ipKey, now);
-    return undefined;
-  }
-  db.delete(loginAttempts).where(eq(loginAttempts.key, userKey)).run();
-  return findAccount(db, handleOrEmail);
-}
-
-function assertNotThrottled(db: Db, key: string, max: number, now: number): void {
-  const row = db.select().from(loginAttempts).where(eq(loginAttempts.key, key)).get();
-  if (!row) return;
-  const elapsed = now - row.windowStart.getTime();
-  if (elapsed < THROTTLE_WINDOW_MS && row.failures >= max) {
-    throw new ThrottledError((THROTTLE_WINDOW_MS - elapsed) / 1000);
-  }
-}
-
-function recordFailure(db: Db, key: string, now: number): void {
-  const row = db.select().from(loginAttempts).where(eq(loginAttempts.key, key)).get();
-  if (!row || now - row.windowStart.getTime() >= THROTTLE_WINDOW_MS) {
-    db.insert(loginAttempts)
-      .values({ key, failures: 1, windowStart: new Date(now) })
-      .onConflictDoUpdate({
-        target: loginAttempts.key,
-        set: { failures: 1, windowStart: new Date(now) },
-      })
-      .run();
-  } else {
-    db.update(loginAttempts)
-      .set({ failures: row.failures + 1 })
-      .where(eq(loginAttempts.key, key))
-      .run();
-  }
-}
-
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  const keys = {
+    account: found ? `account:${found.id}` : `login:${login}`,
+    client: `client:${clientKey}`,
+  };
+  reserveAttempt(db, keys, now);
+  if (!(await verifyPassword(found?.hash, password))) return undefined;
+  releaseAttempt(db, keys);
+  return findAccount(db, login);
 }
 
 /** Starts a session for an account and returns the secret token for the cookie. */
 export function createSession(db: Db, accountId: number, now = Date.now()): string {
-  const token = randomBytes(32).toString("base64url");
+  const token = newSecretToken();
   db.insert(sessions)
     .values({
-      tokenHash: hashToken(token),
+      tokenHash: hashSecretToken(token),
       accountId,
       createdAt: new Date(now),
       expiresAt: new Date(now + SESSION_DAYS * 86_400_000),
@@ -228,7 +202,7 @@ export function accountForSession(
     .from(sessions)
     .innerJoin(accounts, eq(sessions.accountId, accounts.id))
     .innerJoin(actors, eq(accounts.actorId, actors.id))
-    .where(eq(sessions.tokenHash, hashToken(token)))
+    .where(eq(sessions.tokenHash, hashSecretToken(token)))
     .get();
   if (!row) return undefined;
   if (row.session.expiresAt.getTime() <= now) {
@@ -246,7 +220,7 @@ export function accountForSession(
 /** Ends a session. */
 export function deleteSession(db: Db, token: string): void {
   db.delete(sessions)
-    .where(eq(sessions.tokenHash, hashToken(token)))
+    .where(eq(sessions.tokenHash, hashSecretToken(token)))
     .run();
 }
 

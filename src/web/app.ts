@@ -33,6 +33,8 @@ import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
 import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { setupRoutes } from "./routes/setup.tsx";
+import { signUpRoutes } from "./routes/sign-up.tsx";
 import { subcommunityRoutes } from "./routes/subcommunities.tsx";
 import { wikiRoutes } from "./routes/wiki.tsx";
 import { NotFoundPage, ServerErrorPage } from "./views/errors.tsx";
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", preferenceRoutes({ secureCookies: deps.config.origin.startsWith("https:") }));
   app.route("/", homeRoutes());
   app.route("/", authRoutes());
+  app.route("/", signUpRoutes());
+  app.route("/", setupRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());
   app.route("/", peopleMediaRoutes());

@@ -2,6 +2,7 @@
 import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findAccount } from "../../src/domain/accounts.ts";
+import { createSetupToken, setupPath } from "../../src/domain/first-run.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
 import { a11y, flash, h1, main, nav, pathOf, rowFor, text } from "../helpers/browser-pages.ts";
 import {
@@ -10,11 +11,13 @@ import {
   startBrowserSession,
 } from "../helpers/browser-session.ts";
 import { TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { confirmationLinkIn, emlTo } from "../helpers/sign-up.ts";
 
 // The foundation journeys, clicked through in Chromium as people would: by labels, roles and
 // visible text. Every page the tests land on is checked with axe-core for WCAG 2.2 A and AA.
-// The tests in this file run in order and build on each other: Alice signs up first (and so
-// becomes the administrator), creates two communities, and Bob joins them.
+// The tests in this file run in order and build on each other: Alice sets the instance up with
+// its one-time set-up link (and so becomes the administrator), creates two communities, and Bob
+// signs up, confirms his address from the mail and joins them.
 // The layout's own features (skip link, text size) are checked in layout.test.ts.
 
 const INSTANCE_NAME = "Copsewood";
@@ -43,18 +46,27 @@ describeInBrowser("foundation journeys in a browser", () => {
 
   afterAll(() => session?.close());
 
-  it("signs up the first visitor, who becomes the administrator and fills in a profile", async () => {
+  it("sets up the instance with the set-up link; Alice becomes the administrator and fills in a profile", async () => {
+    // Until the instance is set up, sign-up is closed and the page says why.
     await go(alice, "/");
     await clickAndLoad(alice, main(alice).getByRole("link", { name: "Create an account" }));
     expect(pathOf(alice)).toBe("/signup");
     await expectVisible(h1(alice).filter({ hasText: "Create an account" }));
+    expect(await main(alice).innerText()).toContain(
+      "Sign-up is closed until this instance has been set up.",
+    );
+    expect(await alice.getByRole("button", { name: "Create account" }).count()).toBe(0);
     await a11y(alice);
 
+    // The link npm start prints (made here the same way).
+    await go(alice, setupPath(createSetupToken(instance.db)!));
+    await expectVisible(h1(alice).filter({ hasText: `Set up ${INSTANCE_NAME}` }));
+    await a11y(alice);
     await alice.getByLabel("Your name").fill("Alice");
     await alice.getByLabel("Handle").fill(ALICE.handle);
     await alice.getByLabel("Email address").fill(ALICE.email);
     await alice.getByLabel("Password").fill(ALICE_PASSWORD);
-    await clickAndLoad(alice, alice.getByRole("button", { name: "Create account" }));
+    await clickAndLoad(alice, alice.getByRole("button", { name: "Create administrator account" }));
 
     expect(pathOf(alice)).toBe("/profile/edit");
     expect(await flash(alice).innerText()).toContain(
@@ -256,9 +268,13 @@ describeInBrowser("foundation journeys in a browser", () => {
     await bob.getByLabel("Email address").fill(BOB.email);
     await bob.getByLabel("Password").fill(BOB_PASSWORD);
     await clickAndLoad(bob, bob.getByRole("button", { name: "Create account" }));
+    await expectVisible(h1(bob).filter({ hasText: "Check your email" }));
+    const mail = await emlTo(instance.config.dataDir, BOB.email);
+    await go(bob, confirmationLinkIn(mail.text ?? "")!);
+    await clickAndLoad(bob, main(bob).getByRole("button", { name: "Confirm and sign in" }));
     expect(pathOf(bob)).toBe("/profile/edit");
     const welcome = await flash(bob).innerText();
-    expect(welcome).toContain("Your account is ready.");
+    expect(welcome).toContain("Your email address is confirmed and your account is ready.");
     expect(welcome).not.toContain("administrator");
 
     await clickAndLoad(bob, nav(bob).getByRole("link", { name: "All communities" }));

@@ -35,12 +35,32 @@ function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => T): T {
   }
 }
 
-describe("admin command line", () => {
+// Each call starts a Node process that loads TypeScript and migrates the database: seconds
+// apiece on a busy machine, so a test making four or five calls gets more than the default 30 s.
+describe("admin command line", { timeout: 120_000 }, () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it("creates users, the first as administrator, and refuses bad input with a message", () => {
+  it("prints a one-time set-up link while there is no administrator", () => {
+    const first = admin(["setup-link"]);
+    expect(first.code).toBe(0);
+    const link = /http:\/\/copse\.test\/setup\/([A-Za-z0-9_-]{43})/.exec(first.out);
+    expect(link).not.toBeNull();
+    const second = admin(["setup-link"]);
+    expect(second.out).toMatch(/http:\/\/copse\.test\/setup\//);
+    expect(second.out).not.toContain(link![1]); // each call makes a new link
+  });
+
+  it("creates users, administrators only with --admin, and refuses bad input with a message", () => {
     const first = admin(
-      ["create-user", "--handle", "alice", "--email", "alice@example.org", "--password-stdin"],
+      [
+        "create-user",
+        "--handle",
+        "alice",
+        "--email",
+        "alice@example.org",
+        "--password-stdin",
+        "--admin",
+      ],
       "a long enough secret\n",
     );
     expect(first.code).toBe(0);
@@ -73,6 +93,13 @@ describe("admin command line", () => {
       expect(findAccount(db, "bob")?.isAdmin).toBe(false);
       expect(findAccount(db, "carol")).toBeUndefined();
     });
+  });
+
+  it("refuses a set-up link once create-user --admin has made an administrator", () => {
+    const noLink = admin(["setup-link"]);
+    expect(noLink.code).toBe(1);
+    expect(noLink.err).toMatch(/already has an administrator/);
+    expect(noLink.out).not.toMatch(/setup/);
   });
 
   it("creates and lists communities, and approves a pending request", () => {

@@ -15,7 +15,7 @@ const ORIGIN = "https://copse.test";
 const PASSWORD = "correct horse battery";
 
 describe("accounts", () => {
-  it("makes the first account admin and creates its Person actor", async () => {
+  it("makes an account admin only when asked (never for being first) and creates its Person actor", async () => {
     const db = freshDb();
     const first = await createAccount(db, ORIGIN, {
       handle: "Alice",
@@ -26,9 +26,10 @@ describe("accounts", () => {
       handle: "bob",
       email: "bob@example.org",
       password: PASSWORD,
+      admin: true,
     });
-    expect(first.isAdmin).toBe(true);
-    expect(second.isAdmin).toBe(false);
+    expect(first.isAdmin).toBe(false);
+    expect(second.isAdmin).toBe(true);
     expect(first.actor.handle).toBe("alice");
     expect(first.email).toBe("alice@example.org");
     expect(first.actor.iri).toBe(`${ORIGIN}/ap/actors/alice`);

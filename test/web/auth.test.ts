@@ -4,6 +4,7 @@ import { accounts, sessions } from "../../src/db/schema/index.ts";
 import { findAccount } from "../../src/domain/accounts.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { confirmationLinkFor, latestMailTo, signUpAndConfirm } from "../helpers/sign-up.ts";
 
 describe("accounts on the web", () => {
   let copse: TestInstance;
@@ -11,26 +12,59 @@ describe("accounts on the web", () => {
 
   beforeAll(async () => {
     copse = await startTestInstance("Web");
+    // Sign-up opens once the instance has an administrator.
+    await copse.createUser("rowan", { admin: true });
   });
   afterAll(() => copse?.close());
 
-  it("signs up the first person as admin and signs them in", async () => {
+  it("signs up, confirms the address by the mailed link and signs the person in", async () => {
     const web = new WebClient(copse.origin);
-    const { response } = await web.post("/signup", {
+    const before = accountCount();
+    const form = await web.post("/signup", {
       name: "Alice Adams",
       handle: "alice",
       email: "alice@council.example",
       password: "a perfectly fine passphrase",
     });
+    expect(form.response.status).toBe(200);
+    expect(form.body).toContain("<title>Check your email");
+    expect(form.body).toContain("<strong>alice@council.example</strong>");
+    // No account until the link is used, so nobody can sign in with it yet.
+    expect(accountCount()).toBe(before);
+    expect(web.cookie("copse_session")).toBeUndefined();
+    const early = await new WebClient(copse.origin).post("/signin", {
+      login: "alice",
+      password: "a perfectly fine passphrase",
+    });
+    expect(early.response.status).toBe(422);
+    expect(early.body).toContain("The handle, email address or password is not right");
+
+    const mail = latestMailTo(copse.db, "alice@council.example")!;
+    expect(mail.subject).toBe("Confirm your email address for Web");
+    const link = new URL(confirmationLinkFor(copse.db, "alice@council.example"));
+    const page = await web.get(link.pathname);
+    expect(page.response.status).toBe(200);
+    expect(page.response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.body).toContain("<title>Confirm your email address");
+    expect(page.body).toContain("@alice");
+    expect(accountCount()).toBe(before); // opening the link (as a mail scanner might) creates nothing
+
+    const { response } = await web.post(link.pathname, {});
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/profile/edit");
     const session = response.headers.getSetCookie().find((c) => c.startsWith("copse_session="));
     expect(session).toMatch(/HttpOnly/i);
     expect(session).toMatch(/SameSite=Lax/i);
     expect(session).not.toMatch(/Secure/); // the origin is http here
-    expect(findAccount(copse.db, "alice")?.isAdmin).toBe(true);
+    expect(findAccount(copse.db, "alice")?.isAdmin).toBe(false);
     const home = await web.get("/");
     expect(home.body).toContain("Welcome back, Alice Adams");
+
+    // The link works once.
+    const again = await new WebClient(copse.origin).post(link.pathname, {});
+    expect(again.response.status).toBe(404);
+    expect(again.body).toContain("This link does not work");
+    expect(accountCount()).toBe(before + 1);
   });
 
   it("refuses a form without its CSRF token and changes nothing", async () => {
@@ -78,8 +112,7 @@ describe("accounts on the web", () => {
   });
 
   it("rejects a wrong password, then throttles repeated guesses", async () => {
-    const web = new WebClient(copse.origin);
-    await web.post("/signup", {
+    await signUpAndConfirm(new WebClient(copse.origin), copse.db, {
       name: "Bob",
       handle: "bob",
       email: "bob@council.example",

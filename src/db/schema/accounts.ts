@@ -37,3 +37,34 @@ export const loginAttempts = sqliteTable("login_attempts", {
   failures: integer("failures").notNull(),
   windowStart: integer("window_start", { mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * Sign-ups waiting for their email address to be confirmed. The account is only created when
+ * the link in the confirmation mail is used, so an unconfirmed sign-up can neither sign in nor
+ * hold a handle; only a SHA-256 hash of the link's token is kept.
+ */
+export const signupRequests = sqliteTable(
+  "signup_requests",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    handle: text("handle").notNull(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("signup_requests_email_idx").on(t.email),
+    index("signup_requests_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * The one-time link that creates the first administrator; only its SHA-256 hash is kept. Each
+ * new link replaces the last, and the table is emptied once an administrator exists.
+ */
+export const setupTokens = sqliteTable("setup_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -1,59 +1,16 @@
 import { Hono } from "hono";
-import { authenticate, createAccount } from "../../domain/accounts.ts";
-import { ThrottledError, ValidationError } from "../../domain/errors.ts";
-import { logger } from "../../logging.ts";
+import { authenticate } from "../../domain/accounts.ts";
+import { ThrottledError } from "../../domain/errors.ts";
 import { setFlash, signIn, signOut } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { clientKey, formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
-import { SignInPage, SignUpPage } from "../views/pages/auth.tsx";
+import { SignInPage } from "../views/pages/auth.tsx";
 import { safeReturnPath } from "./preferences.ts";
 
-const log = logger("web", "auth");
-
-/** Sign up, sign in and sign out. */
+/** Sign in and sign out (sign-up is in sign-up.tsx, first-run set-up in setup.tsx). */
 export function authRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-
-  app.get("/signup", (c) =>
-    render(
-      c,
-      <SignUpPage ctx={pageContext(c)} closed={c.get("deps").config.registration === "closed"} />,
-    ),
-  );
-
-  app.post("/signup", async (c) => {
-    const { db, config } = c.get("deps");
-    if (config.registration === "closed") {
-      return render(c, <SignUpPage ctx={pageContext(c)} closed />, 403);
-    }
-    const f = await formFields(c);
-    const values = { handle: f.handle ?? "", email: f.email ?? "", name: f.name ?? "" };
-    try {
-      const account = await createAccount(db, config.origin, {
-        ...values,
-        password: f.password ?? "",
-      });
-      log.info("New account {handle}", { handle: account.actor.handle });
-      signIn(c, account.id);
-      setFlash(
-        c,
-        account.isAdmin
-          ? "Your account is ready. You are this instance's administrator."
-          : "Your account is ready.",
-      );
-      return c.redirect("/profile/edit", 303);
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        return render(
-          c,
-          <SignUpPage ctx={pageContext(c)} values={values} errors={error.errors} />,
-          422,
-        );
-      }
-      throw error;
-    }
-  });
 
   app.get("/signin", (c) =>
     render(c, <SignInPage ctx={pageContext(c)} returnTo={safeReturnPath(c.req.query("return"))} />),
