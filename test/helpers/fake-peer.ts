@@ -34,6 +34,8 @@ export interface FakeActor {
   privateKey: CryptoKey;
   publicKeyPem: string;
   document: Record<string, unknown>;
+  /** The Content-Type the document is served with. */
+  servedAs: string;
 }
 
 /** Options of {@link FakePeer.addActor}. */
@@ -48,6 +50,10 @@ export interface AddActorOptions {
    * fixture's @context is kept, so it must be one Fedify has preloaded (tests run offline).
    */
   extra?: Record<string, unknown>;
+  /** The Content-Type the actor document is served with; ActivityPub's by default. */
+  servedAs?: string;
+  /** The key's `owner`; the actor itself by default (another id plays a key-theft attempt). */
+  keyOwner?: string;
 }
 
 /** Options of {@link FakePeer.deliver}. */
@@ -148,7 +154,7 @@ export class FakePeer {
       type: options.type,
       inbox,
       endpoints: { sharedInbox: this.url("/inbox") },
-      publicKey: { id: keyId, owner: id, publicKeyPem },
+      publicKey: { id: keyId, owner: options.keyOwner ?? id, publicKeyPem },
     };
     const actor: FakeActor = {
       path: options.path,
@@ -158,6 +164,7 @@ export class FakePeer {
       privateKey: pair.privateKey,
       publicKeyPem,
       document,
+      servedAs: options.servedAs ?? ACTIVITY_JSON,
     };
     this.actors.set(options.path, actor);
     return actor;
@@ -253,7 +260,7 @@ export class FakePeer {
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "");
     if (url.pathname === "/.well-known/webfinger") return this.webFinger(url, res);
     const actor = this.actors.get(url.pathname);
-    if (actor) return send(res, 200, ACTIVITY_JSON, JSON.stringify(actor.document));
+    if (actor) return send(res, 200, actor.servedAs, JSON.stringify(actor.document));
     if (this.documents.has(url.pathname)) {
       return send(res, 200, ACTIVITY_JSON, JSON.stringify(this.documents.get(url.pathname)));
     }
