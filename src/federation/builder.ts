@@ -14,18 +14,16 @@ import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
 import { guardedDocumentLoader } from "./outbound/document-loader.ts";
-import { outboundPolicy, type PolicyOverrides } from "./outbound/policy.ts";
+import { outboundPolicy } from "./outbound/policy.ts";
 
 /** Builds Copse's Fedify federation: actors, collections, inbox, NodeInfo, durable queue. */
 export function buildFederation(options: {
   config: Config;
   kv: KvStore;
   queue: MessageQueue;
-  /** Test seams for outbound requests (an injected DNS, a stand-in "public" address). */
-  outbound?: PolicyOverrides;
 }): CopseFederation {
   const { config } = options;
-  const policy = outboundPolicy(config, options.outbound);
+  const policy = outboundPolicy(config);
   // One context loader (and so one context cache) for the whole federation.
   const contextLoader = guardedContextLoader(policy);
   const federation = createFederation<ContextData>({

@@ -7,6 +7,7 @@ import { type FetchedResponse, guardedFetch } from "./outbound/guarded-fetch.ts"
 import { isActivityPubMediaType } from "./outbound/media-types.ts";
 import { type OutboundPolicy, outboundPolicy } from "./outbound/policy.ts";
 import { refreshRemotePerson } from "./people.ts";
+import { fetchRemoteObject } from "./remote-object.ts";
 import { refreshRemoteGroup } from "./subcommunities.ts";
 import { remoteActorData } from "./vocab/actors.ts";
 
@@ -100,7 +101,7 @@ export async function fetchAndStoreActor(ctx: CopseContext, iri: string): Promis
   const documentLoader = await ctx.getDocumentLoader({ identifier: "instance" });
   let object: unknown;
   try {
-    object = await ctx.lookupObject(iri, { documentLoader });
+    object = await fetchRemoteObject(ctx, iri, documentLoader);
   } catch (error) {
     log.info("Fetching {iri} failed: {error}", { iri, error });
     throw new LookupError(`Could not fetch ${iri}`);

@@ -27,6 +27,7 @@ import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { announceToMembers } from "../publish.ts";
+import { fetchRemoteObject } from "../remote-object.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import { remoteDocumentOf } from "../vocab/documents.ts";
 import { hashtagsOf } from "../vocab/hashtags.ts";
@@ -44,7 +45,7 @@ type Ctx = InboxContext<ContextData>;
 /** Fetches an object from its own server, the only source trusted for its content. */
 async function fetchFromOrigin(ctx: Ctx, id: URL): Promise<APObject | null> {
   try {
-    return (await ctx.lookupObject(id, { documentLoader: ctx.documentLoader })) ?? null;
+    return await fetchRemoteObject(ctx, id);
   } catch (error) {
     log.info("Could not fetch {id} from its origin: {error}", { id: id.href, error });
     return null;

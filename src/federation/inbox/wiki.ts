@@ -30,6 +30,7 @@ import {
 } from "../../domain/wiki-remote.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { fetchRemoteObject } from "../remote-object.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import { type RevisionFields, readProposal, readRevision } from "../vocab/wiki.ts";
 import { publishWikiRevision, rejectWikiEdit } from "../wiki.ts";
@@ -289,7 +290,7 @@ async function knownActor(ctx: Ctx, iri: string): Promise<ActorRow | null> {
 
 async function fetchObject(ctx: Ctx, id: URL): Promise<APObject | null> {
   try {
-    return (await ctx.lookupObject(id, { documentLoader: ctx.documentLoader })) ?? null;
+    return await fetchRemoteObject(ctx, id);
   } catch (error) {
     log.info("Could not fetch {id}: {error}", { id: id.href, error });
     return null;

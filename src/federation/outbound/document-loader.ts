@@ -69,8 +69,9 @@ function toRemoteDocument(response: FetchedResponse): RemoteDocument {
   if (!document || typeof document !== "object" || Array.isArray(document)) {
     throw new FetchError(documentUrl, `${documentUrl} is not a JSON object.`);
   }
-  // documentUrl is where the document was found after redirects: lookupObject compares the
-  // document's id with it, so a redirect to another origin cannot speak for the requested URL.
+  // documentUrl is where the document was found after redirects: fetchRemoteObject (like
+  // Fedify's lookupObject) compares the document's id with it, so a redirect to another
+  // origin cannot speak for the requested URL.
   return { contextUrl: null, document: withSecurityContext(document), documentUrl };
 }
 
