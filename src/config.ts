@@ -32,6 +32,11 @@ export interface Config {
   maxBodyBytes: number;
   /** Largest file accepted by the document library, in bytes. */
   maxUploadBytes: number;
+  /**
+   * Largest answer read from another server when fetching actors, objects, collections, keys,
+   * JSON-LD contexts and WebFinger, in bytes (counted after decompression).
+   */
+  fetchMaxBytes: number;
   /** Whether a reverse proxy in front sets X-Forwarded-For (used to tell clients apart). */
   trustProxy: boolean;
 }
@@ -121,6 +126,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const fetchMaxBytes = parseInteger(env.COPSE_FETCH_MAX_BYTES, 1024 * 1024);
+  if (
+    fetchMaxBytes === undefined ||
+    fetchMaxBytes < 16 * 1024 ||
+    fetchMaxBytes > 64 * 1024 * 1024
+  ) {
+    problems.push(
+      `COPSE_FETCH_MAX_BYTES must be a whole number of bytes from 16384 to 67108864, e.g. 1048576 for 1 MiB (got "${env.COPSE_FETCH_MAX_BYTES}")`,
+    );
+  }
+
   const digestHour = parseInteger(env.COPSE_DIGEST_HOUR, 7);
   if (digestHour === undefined || digestHour > 23) {
     problems.push(
@@ -167,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel,
     maxBodyBytes: maxBodyBytes ?? 1024 * 1024,
     maxUploadBytes: maxUploadBytes ?? 25 * 1024 * 1024,
+    fetchMaxBytes: fetchMaxBytes ?? 1024 * 1024,
     trustProxy: trustProxy ?? false,
   };
 }

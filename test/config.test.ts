@@ -19,6 +19,16 @@ describe("loadConfig", () => {
     );
   });
 
+  it("caps what is fetched from other servers at 1 MiB unless COPSE_FETCH_MAX_BYTES says otherwise", () => {
+    expect(loadConfig({}).fetchMaxBytes).toBe(1024 * 1024);
+    expect(loadConfig({ COPSE_FETCH_MAX_BYTES: "262144" }).fetchMaxBytes).toBe(262144);
+    for (const value of ["1MB", "-1", "100", "1000000000"]) {
+      expect(() => loadConfig({ COPSE_FETCH_MAX_BYTES: value })).toThrow(
+        /COPSE_FETCH_MAX_BYTES must be a whole number of bytes from 16384 to 67108864/,
+      );
+    }
+  });
+
   it("reports every problem at once, each with how to fix it", () => {
     try {
       loadConfig({

@@ -2,16 +2,19 @@ import {
   createExponentialBackoffPolicy,
   createFederation,
   type KvStore,
+  kvCache,
   type MessageQueue,
 } from "@fedify/fedify";
 import type { Config } from "../config.ts";
-import { COPSE_VERSION } from "../version.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
+import { guardedContextLoader } from "./outbound/context-loader.ts";
+import { guardedDocumentLoader } from "./outbound/document-loader.ts";
+import { outboundPolicy } from "./outbound/policy.ts";
 
 /** Builds Copse's Fedify federation: actors, collections, inbox, NodeInfo, durable queue. */
 export function buildFederation(options: {
@@ -20,6 +23,9 @@ export function buildFederation(options: {
   queue: MessageQueue;
 }): CopseFederation {
   const { config } = options;
+  const policy = outboundPolicy(config);
+  // One context loader (and so one context cache) for the whole federation.
+  const contextLoader = guardedContextLoader(policy);
   const federation = createFederation<ContextData>({
     kv: options.kv,
     queue: options.queue,
@@ -27,8 +33,16 @@ export function buildFederation(options: {
     // enqueue deliveries for the server to send without delivering anything themselves.
     manuallyStartQueue: true,
     origin: config.origin,
-    allowPrivateAddress: config.allowPrivateAddress,
-    userAgent: { software: `Copse/${COPSE_VERSION}`, url: new URL(config.origin) },
+    // Every document, key, collection and context Copse fetches goes through its guarded
+    // loaders (outbound/): content types, byte and time caps, redirects checked hop by hop,
+    // and the address policy (private addresses only where the configuration allows them)
+    // checked as each connection is made. Fedify refuses these factories together with its
+    // own allowPrivateAddress and userAgent options, which the loaders now carry instead.
+    // Unsigned documents are cached in the KV store for five minutes, as Fedify's own were.
+    documentLoaderFactory: () =>
+      kvCache({ loader: guardedDocumentLoader(policy), kv: options.kv, kind: "object" }),
+    contextLoaderFactory: () => contextLoader,
+    authenticatedDocumentLoaderFactory: (identity) => guardedDocumentLoader(policy, identity),
     // Fedify's default gives up after about half an hour. Council servers go down for
     // weekends and maintenance windows, so keep trying for about three days, as Mastodon does.
     outboxRetryPolicy: createExponentialBackoffPolicy({

@@ -1,14 +1,17 @@
 import { isActor } from "@fedify/vocab";
-import { validatePublicUrl } from "@fedify/vocab-runtime";
 import { type ActorRow, findActorByIri, upsertRemoteActor } from "../domain/actors.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
+import { OutboundFetchError } from "./outbound/fetch-errors.ts";
+import { type FetchedResponse, guardedFetch } from "./outbound/guarded-fetch.ts";
+import { isActivityPubMediaType } from "./outbound/media-types.ts";
+import { type OutboundPolicy, outboundPolicy } from "./outbound/policy.ts";
 import { refreshRemotePerson } from "./people.ts";
+import { fetchRemoteObject } from "./remote-object.ts";
 import { refreshRemoteGroup } from "./subcommunities.ts";
 import { remoteActorData } from "./vocab/actors.ts";
 
 const log = logger("federation", "lookup");
-const WEBFINGER_TIMEOUT_MS = 10_000;
 const MAX_JRD_BYTES = 256 * 1024;
 
 /** Why a handle or URL could not be turned into an actor; the message is fit for users. */
@@ -38,42 +41,57 @@ export async function webFingerActorIri(
 ): Promise<string> {
   const { config } = ctx.data;
   const scheme = config.allowPrivateAddress && config.origin.startsWith("http:") ? "http" : "https";
+  return actorIriByWebFinger(name, host, scheme, outboundPolicy(config));
+}
+
+/**
+ * Asks `host` for the actor id of `name` over WebFinger, through the guarded fetcher: the
+ * address is checked as the connection is made (not looked up once and connected to later, a
+ * gap DNS rebinding walks through), redirects are followed and checked hop by hop, and the
+ * answer is capped in bytes and time.
+ */
+export async function actorIriByWebFinger(
+  name: string,
+  host: string,
+  scheme: "http" | "https",
+  policy: OutboundPolicy,
+): Promise<string> {
   const url = new URL(`${scheme}://${host}/.well-known/webfinger`);
   url.searchParams.set("resource", `acct:${name}@${host}`);
-  if (!config.allowPrivateAddress) {
-    try {
-      await validatePublicUrl(url.href);
-    } catch {
-      throw new LookupError(`${host} is not a public address`);
-    }
-  }
-  let response: Response;
+  let response: FetchedResponse;
   try {
-    response = await fetch(url, {
+    response = await guardedFetch(url, {
+      policy,
       headers: { Accept: "application/jrd+json, application/json" },
-      redirect: "error",
-      signal: AbortSignal.timeout(WEBFINGER_TIMEOUT_MS),
+      maxBytes: MAX_JRD_BYTES,
     });
   } catch (error) {
     log.info("WebFinger for {name}@{host} failed: {error}", { name, host, error });
+    if (error instanceof OutboundFetchError) {
+      switch (error.failure.reason) {
+        case "private-address":
+          throw new LookupError(`${host} is not a public address`);
+        case "too-large":
+          throw new LookupError(`${host} sent an oversized answer`);
+      }
+    }
     throw new LookupError(`Could not reach ${host}`);
   }
   if (response.status === 404) throw new LookupError(`${host} has no one called ${name}`);
-  if (!response.ok) throw new LookupError(`${host} answered with an error (${response.status})`);
-  const body = await response.text();
-  if (body.length > MAX_JRD_BYTES) throw new LookupError(`${host} sent an oversized answer`);
+  if (!response.body) {
+    throw new LookupError(`${host} answered with an error (${response.status})`);
+  }
   let jrd: { links?: { rel?: string; type?: string; href?: string }[] };
   try {
-    jrd = JSON.parse(body);
+    jrd = JSON.parse(response.body.toString("utf8"));
   } catch {
     throw new LookupError(`${host} sent an answer that is not JSON`);
   }
-  const self = jrd.links?.find(
-    (l) =>
-      l.rel === "self" &&
-      (l.type === "application/activity+json" || l.type?.startsWith("application/ld+json")) &&
-      typeof l.href === "string",
-  );
+  const self = Array.isArray(jrd?.links)
+    ? jrd.links.find(
+        (l) => l?.rel === "self" && isActivityPubMediaType(l.type) && typeof l.href === "string",
+      )
+    : undefined;
   if (!self?.href) throw new LookupError(`${host} does not publish ${name} over ActivityPub`);
   return self.href;
 }
@@ -83,7 +101,7 @@ export async function fetchAndStoreActor(ctx: CopseContext, iri: string): Promis
   const documentLoader = await ctx.getDocumentLoader({ identifier: "instance" });
   let object: unknown;
   try {
-    object = await ctx.lookupObject(iri, { documentLoader });
+    object = await fetchRemoteObject(ctx, iri, documentLoader);
   } catch (error) {
     log.info("Fetching {iri} failed: {error}", { iri, error });
     throw new LookupError(`Could not fetch ${iri}`);

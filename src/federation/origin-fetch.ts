@@ -1,9 +1,10 @@
 import type { Context } from "@fedify/fedify";
-import { Object as APObject, Tombstone } from "@fedify/vocab";
+import { type Object as APObject, Tombstone } from "@fedify/vocab";
 import { FetchError } from "@fedify/vocab-runtime";
 import { INSTANCE_ACTOR } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
 import type { ContextData } from "./context.ts";
+import { fetchRemoteObject } from "./remote-object.ts";
 
 // Fetching an object from its own server is how Copse learns what an object really says, and
 // whether it still exists. The answer has three outcomes, not two: a server that is down,
@@ -21,8 +22,8 @@ export type OriginAnswer =
   | { kind: "unavailable"; reason: string };
 
 /**
- * Fetches `id` with the context's (signed) document loader, without Fedify's WebFinger fallback,
- * and insists that the document came from, and describes an object on, the id's own origin.
+ * Fetches `id` through the guarded, signed document loader (src/federation/remote-object.ts)
+ * and insists that the document describes an object on the id's own origin.
  */
 export async function askOrigin(ctx: Context<ContextData>, id: URL): Promise<OriginAnswer> {
   // An inbox's loader is signed by the recipient; elsewhere, sign as the instance. Signed loads
@@ -31,9 +32,9 @@ export async function askOrigin(ctx: Context<ContextData>, id: URL): Promise<Ori
     "recipient" in ctx
       ? ctx.documentLoader
       : await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
-  let remote: Awaited<ReturnType<typeof ctx.documentLoader>>;
+  let object: APObject | null;
   try {
-    remote = await loader(id.href);
+    object = await fetchRemoteObject(ctx, id, loader);
   } catch (error) {
     const answer = await fromError(error);
     log.info("Fetching {id} from its origin: {kind} ({error})", {
@@ -43,21 +44,9 @@ export async function askOrigin(ctx: Context<ContextData>, id: URL): Promise<Ori
     });
     return answer;
   }
-  const documentUrl = new URL(remote.documentUrl ?? id.href);
-  if (documentUrl.origin !== id.origin) {
-    return { kind: "unavailable", reason: `${id.href} redirected to ${documentUrl.origin}` };
-  }
-  let object: APObject;
-  try {
-    object = await APObject.fromJsonLd(remote.document, {
-      documentLoader: loader,
-      contextLoader: ctx.contextLoader,
-      baseUrl: documentUrl,
-    });
-  } catch (error) {
-    log.info("Could not read {id}: {error}", { id: id.href, error });
+  if (!object)
     return { kind: "unavailable", reason: `${id.href} is not a document Copse can read` };
-  }
+  // Through a redirect, another server could answer for this id: only its own origin may.
   if (object.id && object.id.origin !== id.origin) {
     return { kind: "unavailable", reason: `${id.href} describes ${object.id.href}` };
   }

@@ -3,6 +3,7 @@ import type { ActorRow } from "../domain/actors.ts";
 import { INSTANCE_ACTOR } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
+import { fetchRemoteObject } from "./remote-object.ts";
 
 const log = logger("federation", "remote-members");
 const CACHE_TTL_MS = 5 * 60_000;
@@ -27,7 +28,7 @@ export async function remoteGroupHasMemberOnHost(
   const hosts = new Set<string>();
   try {
     const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
-    const collection = await ctx.lookupObject(group.followersUrl, { documentLoader });
+    const collection = await fetchRemoteObject(ctx, group.followersUrl, documentLoader);
     if (collection && "getItems" in collection) {
       let seen = 0;
       for await (const item of traverseCollection(collection as never, { documentLoader })) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPublicAddress } from "../../src/federation/address-policy.ts";
+import { isPublicAddress } from "../../src/federation/outbound/address-policy.ts";
 
 // The table of addresses a server-side request may never reach, and some it may. Each row is an
 // address an attacker could hand the feed fetcher (directly, through DNS or through a redirect).

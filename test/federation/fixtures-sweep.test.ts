@@ -183,8 +183,6 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
           communities: [community],
           members: [creator],
           seed: parent ? [{ iri: parent, kind: "topic", author: parentAuthor }] : [],
-          // Discourse's actors would be refused (see "actor documents" below).
-          securityContextWorkaround: true,
           expect: { outcome: "ignored", reason: "" },
         });
         const before = snapshot(db);

@@ -7,8 +7,11 @@ import {
   type Server,
 } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isPublicAddress, PrivateAddressError } from "../../src/federation/address-policy.ts";
-import { guardedLookup, type Resolver } from "../../src/federation/guarded-lookup.ts";
+import {
+  isPublicAddress,
+  PrivateAddressError,
+} from "../../src/federation/outbound/address-policy.ts";
+import { guardedLookup, type Resolver } from "../../src/federation/outbound/guarded-lookup.ts";
 
 // The lookup that sockets use to check addresses as they connect, first on its own and then
 // inside a real TCP connection on loopback.

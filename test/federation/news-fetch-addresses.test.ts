@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isPublicAddress } from "../../src/federation/address-policy.ts";
-import type { Resolver } from "../../src/federation/guarded-lookup.ts";
 import { type FeedFetchOptions, fetchFeed } from "../../src/federation/news-fetch.ts";
+import { isPublicAddress } from "../../src/federation/outbound/address-policy.ts";
+import type { Resolver } from "../../src/federation/outbound/guarded-lookup.ts";
 import { type FeedServer, fixed, rss, startFeedServer } from "../helpers/feed-server.ts";
 
 // The feed fetcher's address checks at connect time, with private addresses refused. The feed

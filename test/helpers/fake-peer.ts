@@ -34,6 +34,8 @@ export interface FakeActor {
   privateKey: CryptoKey;
   publicKeyPem: string;
   document: Record<string, unknown>;
+  /** The Content-Type the document is served with. */
+  servedAs: string;
 }
 
 /** Options of {@link FakePeer.addActor}. */
@@ -48,6 +50,10 @@ export interface AddActorOptions {
    * fixture's @context is kept, so it must be one Fedify has preloaded (tests run offline).
    */
   extra?: Record<string, unknown>;
+  /** The Content-Type the actor document is served with; ActivityPub's by default. */
+  servedAs?: string;
+  /** The key's `owner`; the actor itself by default (another id plays a key-theft attempt). */
+  keyOwner?: string;
 }
 
 /** Options of {@link FakePeer.deliver}. */
@@ -94,7 +100,10 @@ export class FakePeer {
   readonly received: ReceivedActivity[] = [];
   private readonly actors = new Map<string, FakeActor>();
   private readonly documents = new Map<string, unknown>();
-  private readonly answers = new Map<string, { status: number; body: string; contentType: string }>();
+  private readonly answers = new Map<
+    string,
+    { status: number; body: string; contentType: string }
+  >();
 
   private constructor(
     private readonly server: Server,
@@ -149,7 +158,7 @@ export class FakePeer {
       type: options.type,
       inbox,
       endpoints: { sharedInbox: this.url("/inbox") },
-      publicKey: { id: keyId, owner: id, publicKeyPem },
+      publicKey: { id: keyId, owner: options.keyOwner ?? id, publicKeyPem },
     };
     const actor: FakeActor = {
       path: options.path,
@@ -159,6 +168,7 @@ export class FakePeer {
       privateKey: pair.privateKey,
       publicKeyPem,
       document,
+      servedAs: options.servedAs ?? ACTIVITY_JSON,
     };
     this.actors.set(options.path, actor);
     return actor;
@@ -264,7 +274,7 @@ export class FakePeer {
     const answer = this.answers.get(url.pathname);
     if (answer) return send(res, answer.status, answer.contentType, answer.body);
     const actor = this.actors.get(url.pathname);
-    if (actor) return send(res, 200, ACTIVITY_JSON, JSON.stringify(actor.document));
+    if (actor) return send(res, 200, actor.servedAs, JSON.stringify(actor.document));
     if (this.documents.has(url.pathname)) {
       return send(res, 200, ACTIVITY_JSON, JSON.stringify(this.documents.get(url.pathname)));
     }

@@ -5,6 +5,7 @@ import { cleanHtml } from "../../domain/html.ts";
 import { isKnownFollowersCollection, receiveMessage } from "../../domain/messages.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { fetchRemoteObject } from "../remote-object.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 
 const log = logger("federation", "inbox", "messages");
@@ -88,7 +89,7 @@ async function storeSender(ctx: Ctx, iri: string): Promise<ActorRow | null> {
   const known = findActorByIri(ctx.data.db, iri);
   if (known?.isLocal) return known;
   try {
-    const actor = await ctx.lookupObject(iri, { documentLoader: ctx.documentLoader });
+    const actor = await fetchRemoteObject(ctx, iri);
     const data = isActor(actor) ? remoteActorData(actor) : null;
     return data ? upsertRemoteActor(ctx.data.db, data) : (known ?? null);
   } catch (error) {

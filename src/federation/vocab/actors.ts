@@ -21,6 +21,12 @@ export function remoteActorData(actor: Actor): RemoteActorData | null {
     .slice(0, 100)
     .toLowerCase();
   const url = actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? null);
+  // Deliveries go wherever an actor says its inbox is, and Fedify's sender does not check the
+  // address it connects to. The actor's own origin was fetched through the guarded fetcher, so
+  // keeping inboxes there means a hostile server can only make Copse post to that server.
+  const origin = actor.id.origin;
+  const onOrigin = (inbox: URL | null | undefined) =>
+    inbox && inbox.origin === origin ? inbox.href : null;
   return {
     iri: actor.id.href,
     type,
@@ -29,8 +35,8 @@ export function remoteActorData(actor: Actor): RemoteActorData | null {
     name: (actor.name?.toString() ?? handle).slice(0, 200),
     summary: actor.summary ? htmlToText(actor.summary.toString()).slice(0, 5000) : "",
     url,
-    inboxUrl: actor.inboxId?.href ?? null,
-    sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
+    inboxUrl: onOrigin(actor.inboxId),
+    sharedInboxUrl: onOrigin(actor.endpoints?.sharedInbox),
     followersUrl: actor.followersId?.href ?? null,
     manuallyApprovesFollowers: actor.manuallyApprovesFollowers ?? false,
   };

@@ -73,11 +73,6 @@ export interface Case {
   bug?: string;
   /** Serves these actors (fixture id) in the shape of this fixture, not their software's. */
   actorShapes?: Record<string, string>;
-  /**
-   * Adds the security context to actor documents that lack it (Discourse's), so a test about
-   * something else is not stopped by the bug the "actor documents" tests pin down.
-   */
-  securityContextWorkaround?: boolean;
 }
 
 /** What Copse must do with an object fixture wrapped in a Create to a community. */

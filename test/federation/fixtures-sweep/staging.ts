@@ -33,7 +33,6 @@ import {
   PERSON_SHAPES,
   PUBLIC,
   queryUrlsIn,
-  SECURITY_CONTEXT,
 } from "./documents.ts";
 import { fixture, type Json } from "./fixtures.ts";
 
@@ -199,10 +198,6 @@ export async function stage(
       }
       extra = rewrite(shape, shapeMap);
       extra["@context"] = loadableContext(shape["@context"]);
-      const contexts = extra["@context"] as unknown[];
-      if (spec.securityContextWorkaround && !contexts.includes(SECURITY_CONTEXT)) {
-        extra["@context"] = [...contexts, SECURITY_CONTEXT];
-      }
       if (ACTOR_TYPES.includes(shape.type)) type = shape.type;
     }
     const name = (new URL(id).pathname.split("/").filter(Boolean).pop() ?? "actor")
