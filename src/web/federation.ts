@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "../db/client.ts";
 import { findItemByIri } from "../domain/items.ts";
 import type { CopseContext } from "../federation/context.ts";
+import { shapeServedResponse } from "../federation/served.ts";
 import type { AppEnv } from "./env.ts";
 
 /** A Fedify context for a web request, for handlers that must federate. */
@@ -45,7 +46,8 @@ export function federationMiddleware(): MiddlewareHandler<AppEnv> {
         return c.res;
       },
     });
-    if (!passed) return response;
+    // Strict readers (Lemmy) need lists as arrays and their own collection shapes.
+    if (!passed) return shapeServedResponse(response);
     return c.res;
   };
 }
