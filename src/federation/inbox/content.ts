@@ -132,10 +132,12 @@ async function storeRemoteContent(
     : data.isPublic
       ? visibilityFor(ctx.data.db, targets)
       : "members";
-  // A post sharing a file joins the document library (src/federation/vocab/documents.ts).
+  // A post sharing a file joins the document library (src/federation/vocab/documents.ts);
+  // an Article whose thread lives in the community is a forum topic (FEDERATION.md).
   const attached = await remoteDocumentOf(object);
+  const isTopic = data.forumAudience.some((iri) => targets.some((g) => g.iri === iri));
   const item = insertItem(ctx.data.db, {
-    kind: attached ? "document" : data.kind,
+    kind: attached ? "document" : isTopic ? "topic" : data.kind,
     iri: data.iri,
     authorId: author.id,
     groupIds: targets.map((g) => g.id),
