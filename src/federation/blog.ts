@@ -3,6 +3,7 @@ import { type ActorRow, getActor } from "../domain/actors.ts";
 import type { EntryEdit } from "../domain/blog.ts";
 import { groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { logger } from "../logging.ts";
+import { announceNewPost } from "./announces.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
 import { announceToMembers, localItemObject, publishItemChange } from "./publish.ts";
@@ -72,13 +73,10 @@ async function sendEntryActivity(
     ccs,
   });
   for (const group of targets) {
-    if (group.isLocal) {
-      await announceToMembers(
-        ctx,
-        group,
-        change === "create" ? object : activity,
-        entry.visibility,
-      );
+    if (group.isLocal && activity instanceof Create) {
+      await announceNewPost(ctx, group, entry, activity, object);
+    } else if (group.isLocal) {
+      await announceToMembers(ctx, group, activity, entry.visibility);
     } else {
       await ctx.sendActivity({ identifier: author.handle }, recipientOf(group), activity);
     }

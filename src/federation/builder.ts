@@ -1,6 +1,7 @@
 import {
   createExponentialBackoffPolicy,
   createFederation,
+  getDefaultActivityTransformers,
   type KvStore,
   kvCache,
   type MessageQueue,
@@ -15,6 +16,7 @@ import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
 import { guardedDocumentLoader } from "./outbound/document-loader.ts";
 import { outboundPolicy } from "./outbound/policy.ts";
+import { keepListsAsArrays } from "./vocab/lists.ts";
 
 /** Builds Copse's Fedify federation: actors, collections, inbox, NodeInfo, durable queue. */
 export function buildFederation(options: {
@@ -28,7 +30,12 @@ export function buildFederation(options: {
   const contextLoader = guardedContextLoader(policy);
   const federation = createFederation<ContextData>({
     kv: options.kv,
-    queue: options.queue,
+    // No fan-out queue: a fanned-out activity is parsed back from JSON and written again by
+    // Fedify's own classes, which would undo keepListsAsArrays after its proof was made.
+    // Without one, the sending request enqueues one delivery per inbox itself.
+    queue: { inbox: options.queue, outbox: options.queue },
+    // Lemmy refuses one-item lists written as bare values (src/federation/vocab/lists.ts).
+    activityTransformers: [...getDefaultActivityTransformers<ContextData>(), keepListsAsArrays],
     // The server starts the queue itself, so one-off processes (the admin command line) can
     // enqueue deliveries for the server to send without delivering anything themselves.
     manuallyStartQueue: true,

@@ -5,18 +5,22 @@ import { findLocalActor } from "../domain/actors.ts";
 import { findCommunityByActorId } from "../domain/communities.ts";
 import { listContactFollowers } from "../domain/contacts.ts";
 import { listMembers, listMembershipsOf } from "../domain/membership.ts";
+import { outboxAnnounces } from "./announce-objects.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 
 /** Registers outbox, followers, following and moderators collections of local actors. */
 export function registerCollections(federation: CopseFederation): void {
-  // The outbox fills with the group's Announces once content federates; until then it is an
-  // honest empty collection rather than a 404, which some peers treat as a broken actor.
+  // A group's outbox holds the Announce{Create} of its latest public posts, which is how Lemmy
+  // fills a community it has just followed (src/federation/announce-objects.ts); a person's is
+  // empty. An empty outbox is still served rather than a 404, which peers take for a broken actor.
   federation
     .setOutboxDispatcher("/ap/actors/{identifier}/outbox", (ctx, identifier) =>
-      findLocalActor(ctx.data.db, identifier) ? { items: [] } : null,
+      findLocalActor(ctx.data.db, identifier) ? { items: outboxAnnounces(ctx, identifier) } : null,
     )
-    .setCounter((ctx, identifier) => (findLocalActor(ctx.data.db, identifier) ? 0 : null));
+    .setCounter((ctx, identifier) =>
+      findLocalActor(ctx.data.db, identifier) ? outboxAnnounces(ctx, identifier).length : null,
+    );
 
   // A group's followers are its members, local and remote. Fan-out uses this dispatcher too,
   // so it returns inbox and shared-inbox ids, not just actor ids.
@@ -44,6 +48,9 @@ export function registerCollections(federation: CopseFederation): void {
       if (actor.type === "Person") return listContactFollowers(ctx.data.db, actor.id).length;
       return actor.type === "Group" ? listMembers(ctx.data.db, actor.id).length : 0;
     })
+    // The members are served on a page, so the collection itself can take the shape Lemmy
+    // parses: a Collection whose `items` is empty (src/federation/served.ts).
+    .setFirstCursor(() => "0")
     .authorize((ctx, identifier) => mayReadMembership(ctx, identifier));
 
   federation

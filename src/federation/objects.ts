@@ -2,6 +2,7 @@ import { Article, Event, Follow, Note, Page, Question } from "@fedify/vocab";
 import { getActor } from "../domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../domain/items.ts";
 import { findMembershipByRequest } from "../domain/membership.ts";
+import { registerAnnounceObjects } from "./announce-objects.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { CopseContext, CopseFederation } from "./context.ts";
 import { localMessageNote, signerMayReadMessage } from "./messages.ts";
@@ -51,6 +52,7 @@ export function registerObjects(federation: CopseFederation): void {
       });
   }
   registerWikiObjects(federation);
+  registerAnnounceObjects(federation);
 }
 
 /** A published, undeleted local item with this id. */

@@ -1,6 +1,5 @@
 import {
   type Activity,
-  Announce,
   type Object as APObject,
   Create,
   Delete,
@@ -13,6 +12,7 @@ import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { pollResults } from "../domain/polls.ts";
 import { tagsOfItem } from "../domain/tags.ts";
 import { logger } from "../logging.ts";
+import { announceNewPost, groupAnnounce, localCreateIri, sendToFollowers } from "./announces.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
 import { withDocumentAttachment } from "./vocab/documents.ts";
@@ -52,9 +52,9 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
 }
 
 /**
- * A local group passes an activity on to its members and followers (FEP-1b12). A new post is
- * announced as the object itself, which Mastodon shows as a boost; edits and deletions are
- * announced as the activity, so receivers know what changed. Local members need no copy.
+ * A local group passes an activity on to its members and followers (FEP-1b12): edits and
+ * deletions as the activity, so receivers know what changed. New posts go through
+ * announceNewPost (src/federation/announces.ts), in two forms. Local members need no copy.
  */
 export async function announceToMembers(
   ctx: CopseContext,
@@ -62,23 +62,20 @@ export async function announceToMembers(
   payload: Activity | APObject | URL,
   visibility: "public" | "members",
 ): Promise<void> {
-  const groupId = new URL(group.iri);
-  const followers = group.followersUrl ? new URL(group.followersUrl) : null;
-  const announce = new Announce({
-    id: newActivityIri(ctx, "announce"),
-    actor: groupId,
-    object: payload,
-    tos:
-      visibility === "public"
-        ? [new URL("https://www.w3.org/ns/activitystreams#Public")]
-        : followers
-          ? [followers]
-          : [],
-    ccs: visibility === "public" && followers ? [followers] : [],
-  });
-  await ctx.sendActivity({ identifier: group.handle }, "followers", announce, {
-    preferSharedInbox: true,
-    excludeBaseUris: [new URL(ctx.origin)],
+  await sendToFollowers(ctx, group, groupAnnounce(ctx, group, payload, visibility));
+}
+
+/** The Create that published a local item, with a stable id (served at its id). */
+export function localCreate(ctx: CopseContext, item: ItemRow, object?: APObject): Create {
+  const author = getActor(ctx.data.db, item.authorId)!;
+  const { tos, ccs } = addressing(item, groupsOfItem(ctx.data.db, item.id));
+  return new Create({
+    id: localCreateIri(ctx, item),
+    actor: new URL(author.iri),
+    object: object ?? localItemObject(ctx, item),
+    published: Temporal.Instant.fromEpochMilliseconds(item.publishedAt.getTime()),
+    tos,
+    ccs,
   });
 }
 
@@ -101,17 +98,21 @@ export async function publishItemChange(
     change === "delete"
       ? new Tombstone({ id: new URL(item.iri), deleted: Temporal.Now.instant() })
       : localItemObject(ctx, item);
-  const Verb = change === "create" ? Create : change === "update" ? Update : Delete;
-  const activity = new Verb({
-    id: newActivityIri(ctx, change),
-    actor: new URL(author.iri),
-    object,
-    tos,
-    ccs,
-  });
+  const activity =
+    change === "create"
+      ? localCreate(ctx, item, object)
+      : new (change === "update" ? Update : Delete)({
+          id: newActivityIri(ctx, change),
+          actor: new URL(author.iri),
+          object,
+          tos,
+          ccs,
+        });
   for (const group of groups) {
-    if (group.isLocal) {
-      await announceToMembers(ctx, group, change === "create" ? object : activity, item.visibility);
+    if (group.isLocal && activity instanceof Create) {
+      await announceNewPost(ctx, group, item, activity, object);
+    } else if (group.isLocal) {
+      await announceToMembers(ctx, group, activity, item.visibility);
     } else {
       await ctx.sendActivity({ identifier: author.handle }, recipientOf(group), activity);
     }

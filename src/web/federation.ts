@@ -1,7 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "../db/client.ts";
-import { findItemByIri } from "../domain/items.ts";
+import { getActor } from "../domain/actors.ts";
+import { findItemByIri, getItem, groupsOfItem } from "../domain/items.ts";
+import { entryPagePath, itemPagePath } from "../domain/paths.ts";
 import type { CopseContext } from "../federation/context.ts";
+import { shapeServedResponse } from "../federation/served.ts";
 import type { AppEnv } from "./env.ts";
 
 /** A Fedify context for a web request, for handlers that must federate. */
@@ -39,13 +42,20 @@ export function federationMiddleware(): MiddlewareHandler<AppEnv> {
         await next();
         return c.res;
       },
-      onNotAcceptable: async () => {
+      onNotAcceptable: async (request) => {
+        // A browser (or NodeBB probing with HEAD) that opens a post's id goes to its page,
+        // as one that opens an actor's id does (src/web/app.ts).
+        const page = objectPage(db, new URL(request.url).pathname, config.origin);
+        if (page && (request.method === "GET" || request.method === "HEAD")) {
+          return new Response(null, { status: 303, headers: { location: page } });
+        }
         passed = true;
         await next();
         return c.res;
       },
     });
-    if (!passed) return response;
+    // Strict readers (Lemmy) need lists as arrays and their own collection shapes.
+    if (!passed) return shapeServedResponse(response);
     return c.res;
   };
 }
@@ -67,4 +77,20 @@ function deletedObject(db: Db, pathname: string, origin: string): Response | nul
     status: 410,
     headers: { "content-type": "application/activity+json" },
   });
+}
+
+/**
+ * The page of the item whose ActivityPub id is this path: a local author's blog entry on
+ * their blog, anything else in its first community. Null for ids that are not items.
+ */
+function objectPage(db: Db, pathname: string, origin: string): string | null {
+  if (!pathname.startsWith("/ap/")) return null;
+  const item = findItemByIri(db, new URL(pathname, origin).href);
+  if (!item?.isLocal) return null;
+  const author = getActor(db, item.authorId);
+  if (item.kind === "entry" && author?.isLocal) return entryPagePath(author.handle, item.id);
+  const group = groupsOfItem(db, item.id)[0];
+  if (!group) return null;
+  const root = item.rootId && item.rootId !== item.id ? getItem(db, item.rootId) : undefined;
+  return itemPagePath(item, group, root?.kind);
 }

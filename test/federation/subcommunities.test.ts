@@ -46,14 +46,15 @@ describe("sub-communities across instances", () => {
     const response = await fetch(childIri, { headers: { accept: "application/activity+json" } });
     const document = (await response.json()) as { type: string; attachment?: unknown };
     expect(document.type).toBe("Group");
-    expect(document.attachment).toEqual(
+    // A list of one, as an array (FEDERATION.md: lists are always arrays, for Lemmy).
+    expect(document.attachment).toEqual([
       expect.objectContaining({
         type: "Link",
         rel: "up",
         href: highways.actor.iri,
         name: "Parent community",
       }),
-    );
+    ]);
     // The top-level community names no parent.
     const parentDoc = (await (
       await fetch(highways.actor.iri, { headers: { accept: "application/activity+json" } })

@@ -3,6 +3,7 @@ import {
   type Announce,
   type Object as APObject,
   type Create,
+  Create as CreateActivity,
   type Delete,
   Delete as DeleteActivity,
   isActor,
@@ -26,6 +27,7 @@ import { isActiveMember, listMembers } from "../../domain/membership.ts";
 import { authorshipProblem } from "../../domain/provenance.ts";
 import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
+import { announceNewPost } from "../announces.ts";
 import type { ContextData } from "../context.ts";
 import { askOrigin, fetchFromOrigin } from "../origin-fetch.ts";
 import { announceToMembers } from "../publish.ts";
@@ -130,10 +132,12 @@ async function storeRemoteContent(
     : data.isPublic
       ? visibilityFor(ctx.data.db, targets)
       : "members";
-  // A post sharing a file joins the document library (src/federation/vocab/documents.ts).
+  // A post sharing a file joins the document library (src/federation/vocab/documents.ts);
+  // an Article whose thread lives in the community is a forum topic (FEDERATION.md).
   const attached = await remoteDocumentOf(object);
+  const isTopic = data.forumAudience.some((iri) => targets.some((g) => g.iri === iri));
   const item = insertItem(ctx.data.db, {
-    kind: attached ? "document" : data.kind,
+    kind: attached ? "document" : isTopic ? "topic" : data.kind,
     iri: data.iri,
     authorId: author.id,
     groupIds: targets.map((g) => g.id),
@@ -179,10 +183,19 @@ export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
   }
   const item = await storeRemoteContent(ctx, embedded, null);
   if (!item || item.isLocal) return;
-  // Every local group the post belongs to passes it on to its other members, by id only: the
-  // raw object is not ours to vouch for, and receivers fetch it from its author's server.
+  // Every local group the post belongs to passes it on to its other members in both forms
+  // (src/federation/announces.ts): the Create as received, holding the object as it came from
+  // its author's server (Lemmy reads only that), and the object by id, which Mastodon fetches.
+  const relayed = new CreateActivity({
+    id: create.id ?? null,
+    actor: actorId,
+    object: embedded,
+    tos: create.toIds,
+    ccs: create.ccIds,
+    published: create.published,
+  });
   for (const group of groupsOfItem(ctx.data.db, item.id).filter((g) => g.isLocal)) {
-    await announceToMembers(ctx, group, new URL(item.iri), item.visibility);
+    await announceNewPost(ctx, group, item, relayed, new URL(item.iri));
   }
 }
 

@@ -23,9 +23,14 @@ import { remotePollDetails } from "../vocab/polls.ts";
 const log = logger("federation", "inbox", "polls");
 type Ctx = InboxContext<ContextData>;
 
-/** The poll a Note answers, when it is a vote: a named Note replying to a poll we hold. */
+/**
+ * The poll a Note answers, when it is a vote: a named Note without content replying to a poll
+ * we hold, as Mastodon sends votes. A reply with content is a reply, even with a `name`:
+ * NodeBB repeats the topic's title as the `name` of every reply.
+ */
 function pollAnswered(ctx: Ctx, object: APObject | null): ItemRow | undefined {
   if (!(object instanceof Note) || !object.name || !object.replyTargetId) return undefined;
+  if (object.content && object.content.toString().trim() !== "") return undefined;
   const item = findItemByIri(ctx.data.db, object.replyTargetId.href);
   return item?.kind === "poll" ? item : undefined;
 }

@@ -113,6 +113,11 @@ export interface RemoteItemData {
   inReplyTo: string | null;
   /** Every id the object is addressed to (to, cc, audience), to find its groups. */
   addressees: string[];
+  /**
+   * For an Article from forum software, the communities it names as its thread's home: in
+   * one of those it is a forum topic, not a blog entry (see forumAudienceOf).
+   */
+  forumAudience: string[];
   isPublic: boolean;
 }
 
@@ -157,11 +162,27 @@ export function remoteItemData(object: APObject): RemoteItemData | null {
     authorIri: object.attributionId?.href ?? null,
     inReplyTo,
     addressees,
+    forumAudience: forumAudienceOf(object),
     isPublic:
       addressees.includes(PUBLIC_COLLECTION.href) ||
       addressees.includes("as:Public") ||
       addressees.includes("Public"),
   };
+}
+
+/**
+ * The communities an Article names as the home of the thread it starts, when it names one:
+ * forum software (NodeBB, Discourse) sends a new topic as an Article with `audience` the
+ * community (FEP-1b12) and `context` a thread that is not the Article itself (FEP-7888:
+ * NodeBB's /topic/1 for the post /post/1). Blogs differ: a Copse entry's thread is itself,
+ * and WordPress names its own blog as the audience, not the community it reaches.
+ */
+function forumAudienceOf(object: APObject): string[] {
+  if (!(object instanceof Article)) return [];
+  const thread = object.contextIds[0]?.href;
+  const id = object.id?.href;
+  if (!thread || !id || thread === id || thread.startsWith(`${id}#`)) return [];
+  return object.audienceIds.map((u) => u.href);
 }
 
 /** Whether an object is a kind of content Copse stores. */

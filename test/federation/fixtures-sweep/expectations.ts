@@ -289,6 +289,9 @@ export const OBJECT_CASES: Record<string, ObjectOutcome & { bug?: string }> = {
   "mastodon/objects/person.json": { outcome: "ignored", reason: `Person: ${NOT_CONTENT}` },
   "mbin/objects/instance.json": { outcome: "ignored", reason: `Application: ${NOT_CONTENT}` },
   "nodebb/objects/group.json": { outcome: "ignored", reason: `Group: ${NOT_CONTENT}` },
+  // NodeBB's Article names its own category as `audience`; wrapped here in a Create to a
+  // community it was not posted in, it is taken as a blog post mentioning the community. In
+  // a category that is a Copse community it is a forum topic (threadiverse-fixtures.test.ts).
   "nodebb/objects/page.json": {
     outcome: "stored",
     kind: "entry",
