@@ -66,11 +66,13 @@ export async function backup(config: Config, db: Db, target: string): Promise<Ba
       filter: (source) => !source.startsWith(join(config.dataDir, "files", "tmp")),
     });
   }
-  if (config.configFile && existsSync(join(config.dataDir, CONFIG_FILE_NAME))) {
+  if (existsSync(join(config.dataDir, CONFIG_FILE_NAME))) {
     cpSync(join(config.dataDir, CONFIG_FILE_NAME), join(dir, CONFIG_FILE_NAME));
   }
-  const copy = new Database(join(dir, "copse.db"), { readonly: true });
+  const copy = new Database(join(dir, "copse.db"));
   try {
+    // The copy keeps the live database's WAL mode; a backup is better one self-contained file.
+    copy.pragma("journal_mode = DELETE");
     checkIntegrity(copy, dir);
     const manifest: BackupManifest = {
       origin: config.origin,
