@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 /** Everything Copse reads from its environment, parsed and checked. */
 export interface Config {
@@ -39,6 +40,10 @@ export interface Config {
   fetchMaxBytes: number;
   /** Whether a reverse proxy in front sets X-Forwarded-For (used to tell clients apart). */
   trustProxy: boolean;
+  /** Bearer token that unlocks `/metrics`; undefined means `/metrics` answers 404. */
+  metricsToken: string | undefined;
+  /** The configuration file that was read, if any (for messages). */
+  configFile?: string;
 }
 
 /** Raised when the environment holds values Copse cannot use; lists every problem at once. */
@@ -160,6 +165,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const metricsToken = env.COPSE_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{24,}$/.test(metricsToken)) {
+    problems.push(
+      "COPSE_METRICS_TOKEN must be at least 24 letters, digits or -._~+/= with no spaces; make one with `openssl rand -hex 32`",
+    );
+  }
+
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
   if (instanceName.length === 0 || instanceName.length > 80) {
     problems.push("COPSE_INSTANCE_NAME must be 1 to 80 characters long");
@@ -185,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: maxUploadBytes ?? 25 * 1024 * 1024,
     fetchMaxBytes: fetchMaxBytes ?? 1024 * 1024,
     trustProxy: trustProxy ?? false,
+    metricsToken,
   };
 }
 
@@ -200,4 +213,139 @@ function parseBoolean(value: string | undefined, fallback: boolean): boolean | u
   if (["1", "true", "yes", "on"].includes(v)) return true;
   if (["0", "false", "no", "off"].includes(v)) return false;
   return undefined;
+}
+
+/** Every setting Copse reads; a configuration file naming anything else is probably mistyped. */
+export const SETTING_NAMES = [
+  "PORT",
+  "HOST",
+  "COPSE_ORIGIN",
+  "COPSE_DATA_DIR",
+  "COPSE_INSTANCE_NAME",
+  "COPSE_REGISTRATION",
+  "COPSE_ALLOW_PRIVATE_ADDRESS",
+  "COPSE_TRUST_PROXY",
+  "COPSE_MAX_BODY_BYTES",
+  "COPSE_MAX_UPLOAD_BYTES",
+  "COPSE_FETCH_MAX_BYTES",
+  "COPSE_LOG_LEVEL",
+  "COPSE_METRICS_TOKEN",
+  "SMTP_URL",
+  "COPSE_MAIL_FROM",
+  "COPSE_DIGEST_HOUR",
+  "COPSE_TIME_ZONE",
+  "COPSE_NEWS_REFRESH_MINUTES",
+] as const;
+
+/** The name of the configuration file looked for in the data directory. */
+export const CONFIG_FILE_NAME = "copse.env";
+
+/**
+ * Reads the configuration the server, the admin command line and the jobs share: the file
+ * named by `COPSE_CONFIG`, or else `copse.env` in the data directory if there is one, with
+ * environment variables overriding it. Every problem, in the file or the values, is reported
+ * at once.
+ */
+export function readConfiguration(env: Record<string, string | undefined> = process.env): Config {
+  const named = env.COPSE_CONFIG?.trim() || undefined;
+  const path = named
+    ? resolve(named)
+    : join(resolve(env.COPSE_DATA_DIR || "data"), CONFIG_FILE_NAME);
+  if (named && !existsSync(path)) {
+    throw new ConfigError([
+      `COPSE_CONFIG names ${path}, which does not exist; create it or unset COPSE_CONFIG`,
+    ]);
+  }
+  if (!existsSync(path)) return loadConfig(definedValues(env));
+
+  const { values, problems } = parseConfigFile(readFileSync(path, "utf8"), path);
+  // A file found inside the data directory cannot move the data directory: the next reader
+  // would look for the file somewhere else and find a different configuration.
+  if (
+    !named &&
+    values.COPSE_DATA_DIR &&
+    resolve(values.COPSE_DATA_DIR) !== resolve(env.COPSE_DATA_DIR || "data")
+  ) {
+    problems.push(
+      `${path} sets COPSE_DATA_DIR to another directory; a copse.env inside the data directory cannot move it (set COPSE_CONFIG to a file elsewhere instead)`,
+    );
+  }
+  let config: Config | undefined;
+  try {
+    config = loadConfig({ ...values, ...definedValues(env) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return { ...config, configFile: path };
+}
+
+/**
+ * Parses a configuration file of `KEY=VALUE` lines. Blank lines and lines starting with `#` are
+ * ignored; a value may be wrapped in single or double quotes, which are removed. Comments after
+ * a value are not recognised, because passwords in SMTP_URL may contain `#`.
+ */
+export function parseConfigFile(
+  text: string,
+  path = CONFIG_FILE_NAME,
+): { values: Record<string, string>; problems: string[] } {
+  const values: Record<string, string> = {};
+  const problems: string[] = [];
+  const known = new Set<string>(SETTING_NAMES);
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const at = `${path} line ${index + 1}`;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) {
+      problems.push(`${at} is not a KEY=VALUE line (got "${line.slice(0, 40)}")`);
+      return;
+    }
+    const [, key, rawValue] = match as unknown as [string, string, string];
+    if (!known.has(key)) {
+      problems.push(
+        `${at}: ${key} is not a Copse setting (the settings are listed in the README's configuration table)`,
+      );
+      return;
+    }
+    if (key in values) problems.push(`${at}: ${key} is set twice in the file`);
+    values[key] = unquote(rawValue);
+  });
+  return { values, problems };
+}
+
+/** Removes one pair of matching surrounding quotes. */
+function unquote(value: string): string {
+  const quoted = /^(["'])(.*)\1$/.exec(value);
+  return quoted ? quoted[2]! : value;
+}
+
+/** Environment variables with a value; an empty variable does not override the file. */
+function definedValues(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]),
+  );
+}
+
+/** Settings that are legal but dangerous on a public server, each as a warning to print once at start. */
+export function riskySettings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.allowPrivateAddress) {
+    warnings.push(
+      "COPSE_ALLOW_PRIVATE_ADDRESS is true: other servers can make this instance fetch from your private network. Use it only for tests and local demonstrations, never on a server reachable from the internet.",
+    );
+  }
+  const { protocol, hostname } = new URL(config.origin);
+  const loopback =
+    hostname === "localhost" ||
+    hostname.endsWith(".localhost") ||
+    hostname === "[::1]" ||
+    hostname.startsWith("127.");
+  if (protocol === "http:" && !loopback) {
+    warnings.push(
+      `COPSE_ORIGIN is ${config.origin}, plain http on a public name: passwords and session cookies cross the network unencrypted, and most fediverse servers refuse http. Put Copse behind an HTTPS proxy (see docs/production.md) and set an https origin.`,
+    );
+  }
+  return warnings;
 }

@@ -1,4 +1,5 @@
 import "./temporal.ts";
+import { existsSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
@@ -7,6 +8,7 @@ import { type Db, openDatabase } from "./db/client.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { ensureInstanceActor } from "./domain/actors.ts";
 import { createSetupToken, setupPath } from "./domain/first-run.ts";
+import { checkOrigin } from "./domain/origin.ts";
 import { dummyPasswordHash } from "./domain/passwords.ts";
 import { INSTANCE_ACTOR } from "./domain/paths.ts";
 import { buildFederation } from "./federation/builder.ts";
@@ -16,6 +18,7 @@ import { SqliteMessageQueue } from "./federation/queue.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { instanceTasks } from "./jobs/tasks.ts";
 import { logger } from "./logging.ts";
+import { lockDataDir } from "./server-lock.ts";
 import { createApp } from "./web/app.ts";
 import { buildStylesheet } from "./web/assets/css.ts";
 
@@ -30,15 +33,50 @@ export interface RunningInstance {
   listenUrl: string;
   /** Background tasks: alerts, digests, mail, news refresh. */
   jobs: JobRunner;
-  /** Stops taking requests, lets in-flight deliveries finish, and closes the database. */
-  close(): Promise<void>;
+  /**
+   * Stops taking requests and waits up to `graceMs` (10 s by default) for those in flight, then
+   * stops the queue worker and the job runner (letting running handlers finish; queued work
+   * stays for the next start) and closes the database.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** Opens the database under the data directory and brings its schema up to date. */
-export function openInstanceDatabase(config: Config): Db {
-  const db = openDatabase(join(config.dataDir, "copse.db"));
-  runMigrations(db);
-  ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
+/** There is no database where the configuration points, and the caller may not create one. */
+export class NoDatabaseError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `There is no Copse database at ${path}. Check COPSE_DATA_DIR (or COPSE_CONFIG) is the same as the server's, or start the server once to create the database.`,
+    );
+    this.name = "NoDatabaseError";
+  }
+}
+
+/** Where the database of a data directory lives. */
+export function databasePath(dataDir: string): string {
+  return join(dataDir, "copse.db");
+}
+
+/**
+ * Opens the database under the data directory and brings its schema up to date, after checking
+ * it was made for the configured origin. With `mustExist`, refuses to create a new database:
+ * a command run with the wrong settings must not start a second, empty instance.
+ */
+export function openInstanceDatabase(config: Config, options: { mustExist?: boolean } = {}): Db {
+  const path = databasePath(config.dataDir);
+  if (options.mustExist && !existsSync(path)) throw new NoDatabaseError(path);
+  const db = openDatabase(path);
+  try {
+    // Checked before migrating, so a start under the wrong origin changes nothing.
+    const started = db.$client
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actors'")
+      .get();
+    if (started) checkOrigin(db, config.origin);
+    runMigrations(db);
+    ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
   return db;
 }
 
@@ -52,7 +90,15 @@ export async function startInstance(
   config: Config,
   options: { stylesheetCacheDir?: string } = {},
 ): Promise<RunningInstance> {
-  const db = openInstanceDatabase(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const unlock = lockDataDir(config.dataDir);
+  let db: Db;
+  try {
+    db = openInstanceDatabase(config);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const federation = createInstanceFederation(config, db);
   // The compiled stylesheet is cached under the data directory, which is writable even where
   // the code is not (the container image); tests share one cache to compile it once.
@@ -96,16 +142,27 @@ export async function startInstance(
     federation,
     listenUrl,
     jobs,
-    async close() {
+    async close({ graceMs = 10_000 } = {}) {
+      const http = server as unknown as {
+        closeIdleConnections?: () => void;
+        closeAllConnections?: () => void;
+      };
       await new Promise<void>((resolve) => {
+        // Stops accepting; the callback runs once the requests in flight have been answered.
         server.close(() => resolve());
-        // Keep-alive connections would hold close() open for minutes; end them now.
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        // Idle keep-alive connections would hold close() open for minutes; end them now.
+        http.closeIdleConnections?.();
+        // Streams (the live page) never end by themselves, so they get a grace period.
+        setTimeout(() => http.closeAllConnections?.(), graceMs).unref();
       });
+      // Aborting lets the handlers already running finish; what is still queued stays in the
+      // table for the next start.
       queueController.abort();
       await queueDone.catch(() => undefined);
       await jobsDone.catch(() => undefined);
       db.$client.close();
+      unlock();
+      log.info("Copse stopped; queued work is kept for the next start");
     },
   };
 }

@@ -1,30 +1,44 @@
 import "./temporal.ts";
-import { ConfigError, loadConfig } from "./config.ts";
-import { startInstance, startupMessage } from "./instance.ts";
-import { configureLogging } from "./logging.ts";
+import { type Config, ConfigError, readConfiguration, riskySettings } from "./config.ts";
+import { OriginMismatchError } from "./domain/origin.ts";
+import { type RunningInstance, startInstance, startupMessage } from "./instance.ts";
+import { configureLogging, logger } from "./logging.ts";
+import { DataDirInUseError } from "./server-lock.ts";
 
-// The composition root: configuration, logging, then the instance (database, migrations,
-// federation, web app, queue worker), and a clean shutdown on SIGINT/SIGTERM.
-let config: ReturnType<typeof loadConfig>;
+// The composition root: configuration (copse.env and the environment), logging, then the
+// instance (database, migrations, federation, web app, queue worker), and a graceful shutdown
+// on SIGINT/SIGTERM.
+const log = logger("main");
+
+let config: Config;
+let instance: RunningInstance;
 try {
-  config = loadConfig();
+  config = readConfiguration();
+  await configureLogging(config.logLevel);
+  instance = await startInstance(config);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  // Mistakes an administrator can fix get their message only, never a stack trace.
+  if (
+    error instanceof ConfigError ||
+    error instanceof OriginMismatchError ||
+    error instanceof DataDirInUseError
+  ) {
     console.error(error.message);
     process.exit(2);
   }
   throw error;
 }
-await configureLogging(config.logLevel);
-const instance = await startInstance(config);
+if (config.configFile) log.info("Read settings from {path}", { path: config.configFile });
+for (const warning of riskySettings(config)) log.warning("{warning}", { warning });
 console.warn(startupMessage(config, instance.db));
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
-    if (stopping) return;
+    // A second signal means "now": whatever is queued is still safe in the database.
+    if (stopping) process.exit(1);
     stopping = true;
-    console.warn("Stopping Copse...");
+    console.warn(`Stopping Copse (${signal}); a second ${signal} stops it at once...`);
     await instance.close();
     process.exit(0);
   });

@@ -1,5 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  loadConfig,
+  parseConfigFile,
+  readConfiguration,
+  riskySettings,
+} from "../src/config.ts";
 
 describe("loadConfig", () => {
   it("has working defaults", () => {
@@ -48,5 +57,125 @@ describe("loadConfig", () => {
       expect(problems.join("\n")).toMatch(/SMTP_URL must look like smtp:\/\//);
       expect((error as Error).message).toMatch(/^Copse cannot start; fix the configuration:/);
     }
+  });
+});
+
+describe("COPSE_METRICS_TOKEN", () => {
+  it("is off by default and must be a long token when set", () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    const token = "a".repeat(32);
+    expect(loadConfig({ COPSE_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    for (const value of ["short", "has spaces in it but is long enough"]) {
+      expect(() => loadConfig({ COPSE_METRICS_TOKEN: value })).toThrow(
+        /COPSE_METRICS_TOKEN must be at least 24 letters/,
+      );
+    }
+  });
+});
+
+describe("riskySettings", () => {
+  it("warns about private addresses and about plain http on a public name, not on localhost", () => {
+    expect(riskySettings(loadConfig({}))).toEqual([]);
+    expect(riskySettings(loadConfig({ COPSE_ORIGIN: "https://copse.example.gov.uk" }))).toEqual([]);
+    const warnings = riskySettings(
+      loadConfig({
+        COPSE_ORIGIN: "http://copse.example.gov.uk",
+        COPSE_ALLOW_PRIVATE_ADDRESS: "true",
+      }),
+    );
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/COPSE_ALLOW_PRIVATE_ADDRESS is true/);
+    expect(warnings[1]).toMatch(/COPSE_ORIGIN is http:\/\/copse\.example\.gov\.uk, plain http/);
+  });
+});
+
+describe("the configuration file", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  const tempDir = () => {
+    dir = mkdtempSync(join(tmpdir(), "copse-config-"));
+    return dir;
+  };
+
+  it("parses KEY=VALUE lines, comments, quotes and export, and names bad lines", () => {
+    const { values, problems } = parseConfigFile(
+      [
+        "# The public address",
+        "COPSE_ORIGIN=https://copse.example.gov.uk",
+        "",
+        'export COPSE_INSTANCE_NAME="Somerset Council"',
+        "SMTP_URL=smtp://u:p#ss@mail.example.org:587",
+        "COPSE_ORIGN=https://typo.example",
+        "just words",
+        "PORT=1",
+        "PORT=2",
+      ].join("\n"),
+      "copse.env",
+    );
+    expect(values).toMatchObject({
+      COPSE_ORIGIN: "https://copse.example.gov.uk",
+      COPSE_INSTANCE_NAME: "Somerset Council",
+      SMTP_URL: "smtp://u:p#ss@mail.example.org:587",
+      PORT: "2",
+    });
+    expect(values).not.toHaveProperty("COPSE_ORIGN");
+    expect(problems).toEqual([
+      expect.stringMatching(/copse\.env line 6: COPSE_ORIGN is not a Copse setting/),
+      expect.stringMatching(/copse\.env line 7 is not a KEY=VALUE line/),
+      expect.stringMatching(/copse\.env line 9: PORT is set twice/),
+    ]);
+  });
+
+  it("is read from the data directory, with the environment overriding it", () => {
+    const dataDir = tempDir();
+    writeFileSync(
+      join(dataDir, "copse.env"),
+      "COPSE_ORIGIN=https://copse.example.gov.uk\nCOPSE_INSTANCE_NAME=From the file\n",
+    );
+    const fromFile = readConfiguration({ COPSE_DATA_DIR: dataDir });
+    expect(fromFile.origin).toBe("https://copse.example.gov.uk");
+    expect(fromFile.instanceName).toBe("From the file");
+    expect(fromFile.configFile).toBe(join(dataDir, "copse.env"));
+    const overridden = readConfiguration({
+      COPSE_DATA_DIR: dataDir,
+      COPSE_INSTANCE_NAME: "From the environment",
+      COPSE_ORIGIN: "",
+    });
+    expect(overridden.instanceName).toBe("From the environment");
+    expect(overridden.origin).toBe("https://copse.example.gov.uk"); // empty does not override
+    // Without a file, only the environment counts.
+    expect(readConfiguration({ COPSE_DATA_DIR: join(dataDir, "none") }).configFile).toBeUndefined();
+  });
+
+  it("is read from COPSE_CONFIG, which must exist, and reports its problems with the values' ones", () => {
+    const base = tempDir();
+    const path = join(base, "etc", "copse.env");
+    expect(() => readConfiguration({ COPSE_CONFIG: path })).toThrow(
+      /COPSE_CONFIG names .*etc\/copse\.env, which does not exist/,
+    );
+    mkdirSync(join(base, "etc"));
+    writeFileSync(path, `COPSE_DATA_DIR=${join(base, "data")}\nPORT=eighty\nNOPE=1\n`);
+    try {
+      readConfiguration({ COPSE_CONFIG: path });
+      expect.unreachable("readConfiguration should have thrown");
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join("\n");
+      expect(problems).toMatch(/line 3: NOPE is not a Copse setting/);
+      expect(problems).toMatch(/PORT must be a whole number/);
+    }
+    writeFileSync(path, `COPSE_DATA_DIR=${join(base, "data")}\n`);
+    expect(readConfiguration({ COPSE_CONFIG: path }).dataDir).toBe(join(base, "data"));
+  });
+
+  it("cannot move the data directory it sits in", () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, "copse.env"), "COPSE_DATA_DIR=/elsewhere\n");
+    expect(() => readConfiguration({ COPSE_DATA_DIR: dataDir })).toThrow(
+      /cannot move it \(set COPSE_CONFIG/,
+    );
   });
 });

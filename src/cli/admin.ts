@@ -1,20 +1,25 @@
 import "../temporal.ts";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.ts";
+import { ConfigError, readConfiguration } from "../config.ts";
 import { createAccount } from "../domain/accounts.ts";
 import { findActorByIri, findLocalActor } from "../domain/actors.ts";
 import { createCommunity, findCommunity, listCommunities } from "../domain/communities.ts";
 import { NotFoundError, ValidationError } from "../domain/errors.ts";
 import { createSetupToken, setupPath } from "../domain/first-run.ts";
 import { listMembers } from "../domain/membership.ts";
+import { OriginMismatchError } from "../domain/origin.ts";
 import { parseHandle } from "../federation/lookup.ts";
 import { decideRequest } from "../federation/membership.ts";
-import { createInstanceFederation, openInstanceDatabase } from "../instance.ts";
+import { createInstanceFederation, NoDatabaseError, openInstanceDatabase } from "../instance.ts";
 import { configureLogging } from "../logging.ts";
+import { DataDirInUseError } from "../server-lock.ts";
+import { BackupError } from "./backup.ts";
+import { OPERATIONS, OPERATIONS_USAGE, runOperation } from "./operations.ts";
 
-// The admin command line: the same configuration and database as the server, for scripts and
-// for administrators without a browser. Deliveries it causes (an Accept to a remote member)
+// The admin command line: the same configuration (copse.env and the environment) and database
+// as the server, for scripts and for administrators without a browser. It never creates a
+// database: run with the wrong settings, it says so instead of starting an empty instance. Deliveries it causes (an Accept to a remote member)
 // go into the durable queue, and the running server sends them.
 
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -26,7 +31,7 @@ Commands:
   create-community --handle <handle> --name <name> --owner <user handle> [--description <text>] [--private]
   list-communities
   approve --community <handle> --actor <actor id or @user@host> [--reject]
-`;
+${OPERATIONS_USAGE}`;
 
 /** Thrown for mistakes in how the command was called; printed with the usage. */
 class UsageError extends Error {}
@@ -54,8 +59,9 @@ export async function runAdmin(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: OPERATIONS.has(command),
     options: {
       handle: { type: "string" },
       email: { type: "string" },
@@ -68,12 +74,17 @@ export async function runAdmin(argv: string[]): Promise<number> {
       admin: { type: "boolean" },
       private: { type: "boolean" },
       reject: { type: "boolean" },
+      force: { type: "boolean" },
     },
     strict: true,
   });
-  const config = loadConfig();
+  const config = readConfiguration();
   await configureLogging(config.logLevel === "info" ? "warning" : config.logLevel);
-  const db = openInstanceDatabase(config);
+  if (OPERATIONS.has(command)) {
+    if (positionals.length > 1) throw new UsageError(`${command} takes one argument`);
+    return runOperation(command, positionals[0], { force: values.force === true }, config);
+  }
+  const db = openInstanceDatabase(config, { mustExist: true });
   try {
     switch (command) {
       case "setup-link": {
@@ -178,9 +189,18 @@ function report(error: unknown): number {
     console.error(`${error.message}\n\n${USAGE}`);
     return 64;
   }
-  if (error instanceof ConfigError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof OriginMismatchError ||
+    error instanceof NoDatabaseError ||
+    error instanceof DataDirInUseError
+  ) {
     console.error(error.message);
     return 78;
+  }
+  if (error instanceof BackupError) {
+    console.error(error.message);
+    return 1;
   }
   if (error instanceof ValidationError) {
     for (const e of error.errors) console.error(`--${e.field}: ${e.message}`);

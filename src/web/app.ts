@@ -9,6 +9,8 @@ import { csrfMiddleware, sessionMiddleware } from "./auth.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { federationMiddleware } from "./federation.ts";
 import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
+import { HttpMetrics } from "./ops/prometheus.ts";
+import { httpMetricsMiddleware, opsRoutes } from "./ops/routes.ts";
 import { pageContext, render } from "./render.ts";
 import { adminRoutes } from "./routes/admin.tsx";
 import { alertRoutes } from "./routes/alerts.tsx";
@@ -44,7 +46,10 @@ const log = logger("web");
 /** Builds the whole HTTP application: federation endpoints first, then the web pages. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const httpMetrics = new HttpMetrics();
 
+  // First, so the time counted includes everything else.
+  app.use(httpMetricsMiddleware(httpMetrics));
   app.use(async (c, next) => {
     c.set("deps", deps);
     await next();
@@ -78,7 +83,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Pages, JSON and feeds shrink five- to tenfold with gzip; live streams are never buffered
   // (Hono leaves text/event-stream alone) and the stylesheet arrives already compressed.
   app.use(compress({ encoding: "gzip" }));
-  app.get("/healthz", (c) => c.text("ok"));
+  app.route("/", opsRoutes(httpMetrics));
   app.route("/", assetRoutes(deps.stylesheet));
   app.route("/", liveScriptRoutes());
   app.use(federationMiddleware());

@@ -1,25 +1,29 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { findAccount } from "../../src/domain/accounts.ts";
 import { findCommunity } from "../../src/domain/communities.ts";
 import { findMembership, requestMembership } from "../../src/domain/membership.ts";
+import { openInstanceDatabase } from "../../src/instance.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "copse-cli-"));
-const env = {
-  ...process.env,
+// The origin comes from copse.env in the data directory, as on a server, so every command
+// below also shows that the command line reads the configuration file.
+const { COPSE_ORIGIN: _unset, COPSE_CONFIG: _none, ...inherited } = process.env;
+const env: Record<string, string | undefined> = {
+  ...inherited,
   COPSE_DATA_DIR: dataDir,
-  COPSE_ORIGIN: "http://copse.test",
   COPSE_LOG_LEVEL: "error",
 };
 
 /** Runs the admin command line as a user would, in its own process. */
-function admin(args: string[], input?: string) {
+function admin(args: string[], input?: string, extraEnv: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/admin.ts", ...args], {
-    env,
+    env: { ...env, ...extraEnv },
     input: input ?? "",
     encoding: "utf8",
   });
@@ -38,7 +42,37 @@ function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => T): T {
 // Each call starts a Node process that loads TypeScript and migrates the database: seconds
 // apiece on a busy machine, so a test making four or five calls gets more than the default 30 s.
 describe("admin command line", { timeout: 120_000 }, () => {
+  beforeAll(() => {
+    writeFileSync(
+      join(dataDir, "copse.env"),
+      "# As the server reads it\nCOPSE_ORIGIN=http://copse.test\n",
+    );
+    // The server's first start creates the database; the command line never does.
+    openInstanceDatabase(
+      loadConfig({ COPSE_DATA_DIR: dataDir, COPSE_ORIGIN: "http://copse.test" }),
+    ).$client.close();
+  });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("refuses a database made for another origin, and a data directory with no database", () => {
+    // What happened before: run from a shell without the server's settings, the command line
+    // made a community under http://localhost:3000 in the server's database.
+    const wrong = admin(["list-communities"], "", { COPSE_ORIGIN: "http://localhost:3000" });
+    expect(wrong.code).toBe(78);
+    expect(wrong.err).toMatch(
+      /This database belongs to http:\/\/copse\.test, but COPSE_ORIGIN is http:\/\/localhost:3000/,
+    );
+    expect(wrong.err).toMatch(/npm run admin -- move-origin/);
+    const empty = mkdtempSync(join(tmpdir(), "copse-cli-empty-"));
+    try {
+      const none = admin(["list-communities"], "", { COPSE_DATA_DIR: empty });
+      expect(none.code).toBe(78);
+      expect(none.err).toMatch(/There is no Copse database at .*copse\.db/);
+      expect(existsSync(join(empty, "copse.db"))).toBe(false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
 
   it("prints a one-time set-up link while there is no administrator", () => {
     const first = admin(["setup-link"]);

@@ -97,7 +97,8 @@ export async function startTestInstance(
         ownerActorId: owner.actor.id,
       }),
     async close() {
-      await running.close();
+      // No grace period: tests end their requests themselves, and today's close is immediate.
+      await running.close({ graceMs: 0 });
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

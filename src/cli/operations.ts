@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import type { Config } from "../config.ts";
+import { openDatabase } from "../db/client.ts";
+import { runMigrations } from "../db/migrate.ts";
+import { moveOrigin, moveRisks, recordedOrigin } from "../domain/origin.ts";
+import { databasePath, NoDatabaseError, openInstanceDatabase } from "../instance.ts";
+import { DataDirInUseError, serverHolding } from "../server-lock.ts";
+import { BackupError, backup, restore } from "./backup.ts";
+
+// The admin commands that look after the data directory as a whole: backups, restores and a
+// move to a new domain. Each refuses, changing nothing, when it cannot finish safely.
+
+/** The usage lines of these commands, for the admin command line's help. */
+export const OPERATIONS_USAGE = `  backup <directory>
+      Copies the database (safely, while the server runs) and the stored files into a new directory
+  restore <directory>
+      Puts a backup back; stop the server first. What was there is moved aside, not deleted
+  move-origin <new origin> [--force]
+      Rewrites this instance's addresses for a new domain; stop the server first (see docs/production.md)
+`;
+
+/** The operations' names, so the command line knows which commands are here. */
+export const OPERATIONS = new Set(["backup", "restore", "move-origin"]);
+
+/** Runs one operation and returns the exit code; throws BackupError and the like for the caller to report. */
+export async function runOperation(
+  command: string,
+  argument: string | undefined,
+  options: { force: boolean },
+  config: Config,
+): Promise<number> {
+  if (!argument) throw new BackupError(`${command} needs one argument; see the usage`);
+  switch (command) {
+    case "backup": {
+      const db = openInstanceDatabase(config, { mustExist: true });
+      try {
+        const manifest = await backup(config, db, argument);
+        console.log(
+          `Backed up ${config.origin} to ${argument}: ${Object.entries(manifest.counts)
+            .map(([table, n]) => `${n} ${table}`)
+            .join(", ")}.`,
+        );
+        if (manifest.missingFiles.length > 0) {
+          console.warn(
+            `${manifest.missingFiles.length} stored files were deleted while the backup ran (their documents were removed); the backup lists them in backup.json.`,
+          );
+        }
+        return 0;
+      } finally {
+        db.$client.close();
+      }
+    }
+    case "restore": {
+      const manifest = restore(config, argument);
+      console.log(
+        `Restored the backup of ${manifest.origin} made ${manifest.createdAt} into ${config.dataDir}. Start the server to use it (migrations run at start).`,
+      );
+      return 0;
+    }
+    case "move-origin":
+      return moveToOrigin(config, argument, options.force);
+    default:
+      throw new Error(`Not an operation: ${command}`);
+  }
+}
+
+function moveToOrigin(config: Config, argument: string, force: boolean): number {
+  let to: string;
+  try {
+    const url = new URL(argument);
+    if (!["http:", "https:"].includes(url.protocol) || url.pathname !== "/") throw new Error();
+    to = url.origin;
+  } catch {
+    throw new BackupError(`"${argument}" is not an origin such as https://copse.example.gov.uk`);
+  }
+  const path = databasePath(config.dataDir);
+  if (!existsSync(path)) throw new NoDatabaseError(path);
+  const holder = serverHolding(config.dataDir);
+  if (holder) throw new DataDirInUseError(config.dataDir, holder);
+  const db = openDatabase(path);
+  try {
+    runMigrations(db);
+    const from = recordedOrigin(db);
+    if (from === to) {
+      console.log(`This database already belongs to ${to}; nothing to do.`);
+      return 0;
+    }
+    const risks = moveRisks(db);
+    const breaks = [
+      risks.remoteMembers > 0 &&
+        `${risks.remoteMembers} members on other servers follow communities here by their old addresses; they will stop receiving posts and must join again`,
+      risks.remoteContacts > 0 &&
+        `${risks.remoteContacts} contacts with people on other servers use the old addresses; they must be added again`,
+      risks.queuedMessages > 0 &&
+        `${risks.queuedMessages} deliveries or incoming activities are still queued; let the server finish them first`,
+    ].filter((line): line is string => typeof line === "string");
+    if (breaks.length > 0 && !force) {
+      console.error(
+        `Not moving ${from} to ${to}, because other servers know this instance by its current addresses:\n${breaks.map((b) => `  - ${b}`).join("\n")}\nRun again with --force to move anyway. Nothing was changed.`,
+      );
+      return 1;
+    }
+    const { changed } = moveOrigin(db, to);
+    console.log(
+      `Moved ${from} to ${to} (${changed} stored values rewritten). Now set COPSE_ORIGIN=${to} in copse.env (or the environment) and start the server.${breaks.length > 0 ? `\nStill to do by hand:\n${breaks.map((b) => `  - ${b}`).join("\n")}` : ""}`,
+    );
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}

@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { BackupError, backup, countRows, restore } from "../../src/cli/backup.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createDocument } from "../../src/domain/documents.ts";
+import { storeUpload } from "../../src/domain/files.ts";
+import { openInstanceDatabase } from "../../src/instance.ts";
+import { DataDirInUseError, LOCK_FILE_NAME } from "../../src/server-lock.ts";
+import { startTestInstance } from "../helpers/instances.ts";
+
+const dirs: string[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `copse-${name}-`));
+  dirs.push(dir);
+  return dir;
+};
+
+async function* bytes(text: string) {
+  yield new TextEncoder().encode(text);
+}
+
+describe("backup and restore", { timeout: 120_000 }, () => {
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("copies a live instance while it takes writes, and restores a consistent copy", async () => {
+    const dataDir = tempDir("live");
+    const instance = await startTestInstance("Live", {}, { dataDir });
+    const alice = await instance.createUser("alice");
+    const garden = instance.createCommunity("garden", alice);
+    const { config } = instance;
+
+    // Documents (an item, a row and a stored file each) are written for as long as the backup
+    // runs, on the server's own connection, as uploads would be.
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        const file = await storeUpload(dataDir, bytes(`document ${written}`), 1024);
+        createDocument(instance.db, config.origin, {
+          author: alice.actor,
+          group: garden.actor,
+          title: `Document ${written}`,
+          description: "Written during the backup",
+          fileName: `doc-${written}.txt`,
+          file,
+        });
+        written++;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    while (written < 5) await new Promise((resolve) => setImmediate(resolve));
+
+    const target = join(tempDir("backups"), "nightly");
+    // The command line's own connection, as `npm run admin -- backup` opens it.
+    const cli = openInstanceDatabase(config, { mustExist: true });
+    const manifest = await backup(config, cli, target).finally(() => cli.$client.close());
+    writing = false;
+    await writer;
+    await instance.close();
+
+    expect(manifest.origin).toBe(instance.origin);
+    expect(manifest.missingFiles).toEqual([]);
+    expect(manifest.counts.documents).toBeGreaterThanOrEqual(5);
+    expect(manifest.counts.documents).toBeLessThanOrEqual(written);
+    expect(readdirSync(target).sort()).toEqual(["backup.json", "copse.db", "files"]);
+
+    // Restored into a new data directory, the copy is whole and holds what the manifest says.
+    const fresh = tempDir("restored");
+    const restoredConfig = loadConfig({ COPSE_DATA_DIR: fresh, COPSE_ORIGIN: instance.origin });
+    restore(restoredConfig, target);
+    const restored = new Database(join(fresh, "copse.db"), { readonly: true });
+    try {
+      expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
+      expect(countRows(restored)).toEqual(manifest.counts);
+      const paths = restored.prepare("SELECT storage_path AS p FROM documents").all() as {
+        p: string;
+      }[];
+      expect(paths).toHaveLength(manifest.counts.documents!);
+      for (const { p } of paths) expect(existsSync(join(fresh, p)), p).toBe(true);
+    } finally {
+      restored.close();
+    }
+    // The restored directory starts as an instance of the same origin.
+    const again = openInstanceDatabase(restoredConfig, { mustExist: true });
+    again.$client.close();
+  });
+
+  it("refuses a backup of another origin, a data directory in use, and a non-empty target", async () => {
+    const dataDir = tempDir("source");
+    const config = loadConfig({ COPSE_DATA_DIR: dataDir, COPSE_ORIGIN: "https://a.example" });
+    const db = openInstanceDatabase(config);
+    const target = join(tempDir("target"), "b");
+    await backup(config, db, target);
+    await expect(backup(config, db, target)).rejects.toThrow(/is not empty/);
+    db.$client.close();
+
+    const other = loadConfig({
+      COPSE_DATA_DIR: tempDir("other"),
+      COPSE_ORIGIN: "https://b.example",
+    });
+    expect(() => restore(other, target)).toThrow(BackupError);
+    expect(() => restore(other, target)).toThrow(/belongs to https:\/\/a\.example/);
+    expect(existsSync(join(other.dataDir, "copse.db"))).toBe(false);
+
+    // A server (here: this test's parent process, alive on this host) holds the directory.
+    writeFileSync(
+      join(dataDir, LOCK_FILE_NAME),
+      JSON.stringify({ pid: process.ppid, host: hostname() }),
+    );
+    expect(() => restore(config, target)).toThrow(DataDirInUseError);
+    rmSync(join(dataDir, LOCK_FILE_NAME));
+
+    // Without a server, what was there is moved aside rather than lost.
+    restore(config, target);
+    expect(readdirSync(dataDir).some((name) => name.startsWith("before-restore-"))).toBe(true);
+    expect(existsSync(join(dataDir, "copse.db"))).toBe(true);
+  });
+});
