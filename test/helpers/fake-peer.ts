@@ -94,7 +94,10 @@ export class FakePeer {
   readonly received: ReceivedActivity[] = [];
   private readonly actors = new Map<string, FakeActor>();
   private readonly documents = new Map<string, unknown>();
-  private readonly answers = new Map<string, { status: number; body: string; contentType: string }>();
+  private readonly answers = new Map<
+    string,
+    { status: number; body: string; contentType: string }
+  >();
 
   private constructor(
     private readonly server: Server,
