@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
@@ -134,4 +134,24 @@ export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[]
     .orderBy(desc(items.publishedAt))
     .limit(limit)
     .all();
+}
+
+/** A community's pinned topics (live ones only), most recently pinned first. */
+export function pinnedTopics(db: Db, groupId: number): ItemRow[] {
+  return db
+    .select({ item: items })
+    .from(items)
+    .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
+    .where(
+      and(
+        eq(itemGroups.groupId, groupId),
+        eq(items.kind, "topic"),
+        isNotNull(items.pinnedAt),
+        isNull(items.deletedAt),
+        isNull(items.removedAt),
+      ),
+    )
+    .orderBy(desc(items.pinnedAt))
+    .all()
+    .map((r) => r.item);
 }

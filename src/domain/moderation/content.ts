@@ -91,3 +91,23 @@ export function setTopicPinned(db: Db, input: ItemAction & { pinned: boolean }):
   }
   return change(db, input, action, reason, { pinnedAt: input.pinned ? new Date() : null });
 }
+
+/**
+ * Mirrors on our copy what a remote community announced: its facilitators removed or restored
+ * an item, or pinned or unpinned a topic. The caller has checked the group announced it and
+ * that the item is in that group; the group is the authority on what it shows.
+ */
+export function applyRemoteModeration(
+  db: Db,
+  item: ItemRow,
+  change: { removed: boolean; reason: string } | { pinned: boolean },
+): ItemRow {
+  const values =
+    "removed" in change
+      ? {
+          removedAt: change.removed ? new Date() : null,
+          removedReason: change.removed ? change.reason : null,
+        }
+      : { pinnedAt: change.pinned ? new Date() : null };
+  return db.update(items).set(values).where(eq(items.id, item.id)).returning().get();
+}

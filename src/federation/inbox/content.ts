@@ -19,6 +19,7 @@ import {
   type ItemRow,
   insertItem,
   removeItemFromGroup,
+  threadIsLocked,
   tombstoneItem,
   visibilityFor,
 } from "../../domain/items.ts";
@@ -35,6 +36,7 @@ import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
 import { onDirectMessage } from "./messages.ts";
+import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
 import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
@@ -105,6 +107,10 @@ async function storeRemoteContent(
       id: data.iri,
       parent: data.inReplyTo,
     });
+    return null;
+  }
+  if (parent && threadIsLocked(ctx.data.db, parent)) {
+    log.info("Ignored {id}: its topic is locked", { id: data.iri });
     return null;
   }
   const targets = groups ?? localGroupsFor(ctx, data, parent);
@@ -271,6 +277,7 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
     return;
   }
   const inner = await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+  if (await onModerationAnnounced(ctx, group, inner)) return;
   if (inner instanceof DeleteActivity) {
     await onDeleteAnnounced(ctx, group, inner);
     return;

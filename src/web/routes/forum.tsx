@@ -161,8 +161,11 @@ export function forumRoutes(): Hono<AppEnv> {
     const topic = topicIn(c, access);
     if (!topic) return topicNotFound(c);
     const { db } = c.get("deps");
-    const replies = threadItems(db, topic.id);
     const viewer = c.get("account")?.actor;
+    // Removed replies stay in the thread for their authors and the facilitators only.
+    const replies = threadItems(db, topic.id).filter(
+      (r) => !r.removedAt || canView(db, r, viewer?.id),
+    );
     return render(
       c,
       <TopicPage
@@ -175,6 +178,7 @@ export function forumRoutes(): Hono<AppEnv> {
           viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)
         }
         tags={itemTagsData(db, topic, viewer?.id)}
+        facilitates={access.canModerate && access.group.isLocal}
       />,
     );
   });
@@ -187,6 +191,16 @@ export function forumRoutes(): Hono<AppEnv> {
     const { db, config } = c.get("deps");
     const f = await formFields(c);
     const parent = postIn(c, topic, f.parent) ?? topic;
+    if (topic.lockedAt) {
+      return render(
+        c,
+        <ForbiddenPage
+          ctx={pageContext(c)}
+          message="This topic is locked: a facilitator has closed it to new replies."
+        />,
+        403,
+      );
+    }
     try {
       const reply = composeItem(db, config.origin, {
         kind: "reply",

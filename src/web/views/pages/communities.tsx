@@ -175,6 +175,8 @@ export function CommunityPage(props: {
   lineage?: Lineage | undefined;
   /** When the polls among the newest items close (src/web/views/poll-closing.tsx). */
   pollClosing?: PollClosingTimes | undefined;
+  /** The community's rules, set by its facilitators (local communities only). */
+  rules?: string | undefined;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -188,6 +190,12 @@ export function CommunityPage(props: {
         {props.isPrivate ? <Tag colour="grey">Private</Tag> : <Tag colour="green">Public</Tag>}
       </h1>
       {g.summary ? <MultilineText text={g.summary} /> : null}
+      {props.rules ? (
+        <>
+          <h2 class="govuk-heading-m">Rules</h2>
+          <MultilineText text={props.rules} />
+        </>
+      ) : null}
       <CommunityPlace lineage={props.lineage} />
       {!g.isLocal ? (
         <p class="govuk-body">
@@ -242,6 +250,20 @@ export function CommunityPage(props: {
                 </li>
               ) : null}
               {props.canModerate && g.isLocal ? <MetricsNavItem path={path} /> : null}
+              {props.canModerate && g.isLocal ? (
+                <li>
+                  <a class="govuk-link" href={`${path}/members`}>
+                    Manage members
+                  </a>
+                </li>
+              ) : null}
+              {g.isLocal ? (
+                <li>
+                  <a class="govuk-link" href={`${path}/modlog`}>
+                    Moderation log
+                  </a>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <h2 class="govuk-heading-m">What's new</h2>

@@ -1,0 +1,114 @@
+import type { InboxContext } from "@fedify/fedify";
+import { Add, type Block, Delete, Remove, Undo } from "@fedify/vocab";
+import { type ActorRow, findActorByIri } from "../../domain/actors.ts";
+import { findItemByIri, groupsOfItem } from "../../domain/items.ts";
+import { applyRemoteBan, applyRemoteRole } from "../../domain/membership.ts";
+import { applyRemoteModeration } from "../../domain/moderation/content.ts";
+import { logger } from "../../logging.ts";
+import type { ContextData } from "../context.ts";
+
+// Moderation that a remote community (a Group on another instance) tells us about. The rule
+// everywhere: the group is the authority on itself, so its own Block and what it announces
+// (its facilitators' acts) are applied to our copy, and nothing else is. Each activity has
+// one small handler below, so that reports and other instances' moderators can be added.
+
+const log = logger("federation", "inbox", "moderation");
+type Ctx = InboxContext<ContextData>;
+
+/** A remote group's Block (or its Undo) of one of our people from itself. */
+async function onBanChanged(ctx: Ctx, block: Block, banned: boolean): Promise<boolean> {
+  const group = block.actorId ? findActorByIri(ctx.data.db, block.actorId.href) : undefined;
+  if (group?.type !== "Group" || group.isLocal) return false;
+  // A group bans people from itself only (Lemmy's site-wide bans have no target here).
+  if (block.targetId && block.targetId.href !== group.iri) return false;
+  const person = block.objectId ? findActorByIri(ctx.data.db, block.objectId.href) : undefined;
+  if (!person?.isLocal || person.type !== "Person") return false;
+  applyRemoteBan(ctx.data.db, group.id, person.id, banned);
+  log.info("{group} {change} {person}", {
+    group: group.iri,
+    change: banned ? "banned" : "lifted the ban on",
+    person: person.handle,
+  });
+  return true;
+}
+
+/** Handles Block: a remote community bans one of our people. */
+export async function onBlocked(ctx: Ctx, block: Block): Promise<void> {
+  if (!(await onBanChanged(ctx, block, true))) {
+    log.info("Ignored Block {id}: not a community banning one of our people", {
+      id: block.id?.href,
+    });
+  }
+}
+
+/** Handles Undo{Block} (called from the Undo listener once it has the Block). */
+export async function onBlockUndone(ctx: Ctx, undo: Undo, block: Block): Promise<void> {
+  if (undo.actorId?.href !== block.actorId?.href) return;
+  await onBanChanged(ctx, block, false);
+}
+
+/**
+ * What a remote group announced, if it is moderation: a removal (Delete by someone other than
+ * the author, with a reason) or its Undo, Add/Remove of a person to its moderators or of a
+ * topic to its featured collection. Returns false for anything else.
+ */
+export async function onModerationAnnounced(
+  ctx: Ctx,
+  group: ActorRow,
+  inner: unknown,
+): Promise<boolean> {
+  if (inner instanceof Delete) return removalAnnounced(ctx, group, inner, true);
+  if (inner instanceof Undo) {
+    const undone = await inner.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+    if (undone instanceof Delete) return removalAnnounced(ctx, group, undone, false);
+    return false;
+  }
+  if (inner instanceof Add || inner instanceof Remove) {
+    return collectionChangeAnnounced(ctx, group, inner, inner instanceof Add);
+  }
+  return false;
+}
+
+/** A removal or restoration by the group's facilitators, applied to our copy. */
+function removalAnnounced(ctx: Ctx, group: ActorRow, del: Delete, removed: boolean): boolean {
+  const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
+  // As in Lemmy, a reason (summary) marks a moderator's removal; an author's own deletion has
+  // none and is handled as a deletion.
+  if (!item || item.deletedAt || !del.summary) return false;
+  if (!groupsOfItem(ctx.data.db, item.id).some((g) => g.id === group.id)) {
+    log.warn("Refused {group}'s removal of {item}: not in that community", {
+      group: group.iri,
+      item: item.iri,
+    });
+    return true;
+  }
+  applyRemoteModeration(ctx.data.db, item, { removed, reason: del.summary?.toString() ?? "" });
+  log.info("{group} {change} {item}", {
+    group: group.iri,
+    change: removed ? "removed" : "restored",
+    item: item.iri,
+  });
+  return true;
+}
+
+/** A person added to (or removed from) the moderators, or a topic to (or from) featured. */
+function collectionChangeAnnounced(
+  ctx: Ctx,
+  group: ActorRow,
+  activity: Add | Remove,
+  add: boolean,
+) {
+  if (!activity.targetId || activity.targetId.origin !== new URL(group.iri).origin) return false;
+  const objectIri = activity.objectId?.href ?? "";
+  const item = findItemByIri(ctx.data.db, objectIri);
+  if (item) {
+    if (item.kind !== "topic" || !groupsOfItem(ctx.data.db, item.id).some((g) => g.id === group.id))
+      return true;
+    applyRemoteModeration(ctx.data.db, item, { pinned: add });
+    return true;
+  }
+  const person = findActorByIri(ctx.data.db, objectIri);
+  if (person?.type !== "Person") return false;
+  applyRemoteRole(ctx.data.db, group.id, person.id, add);
+  return true;
+}
