@@ -1,8 +1,13 @@
-import { Add, Block, Delete, Reject, Remove, Undo } from "@fedify/vocab";
+import { Add, Block, Delete, Page, Reject, Remove, Undo, Update } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
 import type { Membership } from "../domain/membership.ts";
-import { removeItem, restoreItem, setTopicPinned } from "../domain/moderation/content.ts";
+import {
+  removeItem,
+  restoreItem,
+  setTopicLocked,
+  setTopicPinned,
+} from "../domain/moderation/content.ts";
 import { appointFacilitator, dismissFacilitator } from "../domain/moderation/facilitators.ts";
 import {
   banMember,
@@ -15,6 +20,7 @@ import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
 import { announceToMembers } from "./publish.ts";
+import { replyPolicy } from "./vocab/reply-policy.ts";
 
 // Web handlers call these: each runs the domain rule, then tells other servers what changed,
 // as FEP-1b12 groups and Lemmy do. Incoming versions are in src/federation/inbox/moderation.ts.
@@ -217,5 +223,38 @@ export async function pinTopic(
     target: ctx.getFeaturedUri(input.group.handle),
   });
   await announceToMembers(ctx, input.group, activity, changed.visibility);
+  return changed;
+}
+
+/**
+ * A facilitator locks (or unlocks) a topic. ActivityStreams has no Lock, and Fedify cannot
+ * send Lemmy's, so the group announces an Update of the topic whose `interactionPolicy`
+ * (GoToSocial's, which Fedify speaks) lets nobody reply; the home instance refuses replies
+ * to a locked topic whatever other servers do.
+ */
+export async function lockTopic(
+  ctx: CopseContext,
+  input: {
+    group: ActorRow;
+    item: ItemRow;
+    byActorId: ActingActor;
+    reason: string;
+    locked: boolean;
+  },
+): Promise<ItemRow> {
+  const changed = setTopicLocked(ctx.data.db, { ...input, groupId: input.group.id });
+  const update = new Update({
+    id: newActivityIri(ctx, "update"),
+    actor: new URL(input.group.iri),
+    object: new Page({
+      id: new URL(changed.iri),
+      interactionPolicy: replyPolicy(
+        changed,
+        getActor(ctx.data.db, changed.authorId)?.iri ?? input.group.iri,
+      ),
+    }),
+    summary: input.reason,
+  });
+  await announceToMembers(ctx, input.group, update, changed.visibility);
   return changed;
 }

@@ -10,6 +10,7 @@ import { joinCommunity } from "../../src/federation/membership.ts";
 import {
   banFromCommunity,
   changeFacilitator,
+  lockTopic,
   moderateItem,
   pinTopic,
   unbanFromCommunity,
@@ -48,7 +49,7 @@ describe("moderation across instances", () => {
     await Promise.all([somerset?.close(), cardiff?.close()]);
   });
 
-  it("removes, restores and pins a topic on the member instance's copy", async () => {
+  it("removes, restores, pins and locks a topic on the member instance's copy", async () => {
     const topic = composeItem(somerset.db, somerset.origin, {
       kind: "topic",
       author: alice.actor,
@@ -90,6 +91,27 @@ describe("moderation across instances", () => {
       pinned: true,
     });
     await eventually(() => findItemByIri(cardiff.db, topic.iri)?.pinnedAt);
+
+    await lockTopic(somerset.ctx(), {
+      ...moderation,
+      item: findItemByIri(somerset.db, topic.iri)!,
+      reason: "Decided",
+      locked: true,
+    });
+    const locked = await eventually(() => {
+      const row = findItemByIri(cardiff.db, topic.iri);
+      return row?.lockedAt ? row : undefined;
+    });
+    // Cardiff's own pages refuse a reply to the locked copy too.
+    expect(() =>
+      composeItem(cardiff.db, cardiff.origin, {
+        kind: "reply",
+        author: carol.actor,
+        groups: [gardenOnC],
+        parent: locked,
+        body: "Late thought",
+      }),
+    ).toThrow(ForbiddenError);
   });
 
   it("appoints a co-facilitator on another instance and lists them as a moderator", async () => {

@@ -94,13 +94,13 @@ export function setTopicPinned(db: Db, input: ItemAction & { pinned: boolean }):
 
 /**
  * Mirrors on our copy what a remote community announced: its facilitators removed or restored
- * an item, or pinned or unpinned a topic. The caller has checked the group announced it and
+ * an item, pinned or unpinned a topic, or locked or unlocked it. The caller has checked the group announced it and
  * that the item is in that group; the group is the authority on what it shows.
  */
 export function applyRemoteModeration(
   db: Db,
   item: ItemRow,
-  change: { removed: boolean; reason: string } | { pinned: boolean },
+  change: { removed: boolean; reason: string } | { pinned: boolean } | { locked: boolean },
 ): ItemRow {
   const values =
     "removed" in change
@@ -108,6 +108,8 @@ export function applyRemoteModeration(
           removedAt: change.removed ? new Date() : null,
           removedReason: change.removed ? change.reason : null,
         }
-      : { pinnedAt: change.pinned ? new Date() : null };
+      : "pinned" in change
+        ? { pinnedAt: change.pinned ? new Date() : null }
+        : { lockedAt: change.locked ? (item.lockedAt ?? new Date()) : null };
   return db.update(items).set(values).where(eq(items.id, item.id)).returning().get();
 }

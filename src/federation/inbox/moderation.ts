@@ -1,11 +1,12 @@
 import type { InboxContext } from "@fedify/fedify";
-import { Add, type Block, Delete, Remove, Undo } from "@fedify/vocab";
+import { Add, type Block, Delete, Remove, Undo, Update } from "@fedify/vocab";
 import { type ActorRow, findActorByIri } from "../../domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../../domain/items.ts";
 import { applyRemoteBan, applyRemoteRole } from "../../domain/membership.ts";
 import { applyRemoteModeration } from "../../domain/moderation/content.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { lockedByPolicy } from "../vocab/reply-policy.ts";
 
 // Moderation that a remote community (a Group on another instance) tells us about. The rule
 // everywhere: the group is the authority on itself, so its own Block and what it announces
@@ -63,6 +64,7 @@ export async function onModerationAnnounced(
     if (undone instanceof Delete) return removalAnnounced(ctx, group, undone, false);
     return false;
   }
+  if (inner instanceof Update) return lockAnnounced(ctx, group, inner);
   if (inner instanceof Add || inner instanceof Remove) {
     return collectionChangeAnnounced(ctx, group, inner, inner instanceof Add);
   }
@@ -86,6 +88,31 @@ function removalAnnounced(ctx: Ctx, group: ActorRow, del: Delete, removed: boole
   log.info("{group} {change} {item}", {
     group: group.iri,
     change: removed ? "removed" : "restored",
+    item: item.iri,
+  });
+  return true;
+}
+
+/**
+ * A topic locked or unlocked: the group announces an Update whose object carries only a reply
+ * policy. Updates without one are edits, left to the content handler (returns false).
+ */
+async function lockAnnounced(ctx: Ctx, group: ActorRow, update: Update): Promise<boolean> {
+  const page = await update.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+  const locked =
+    page && "interactionPolicy" in page ? lockedByPolicy(page.interactionPolicy) : null;
+  if (locked === null || update.actorId?.href !== group.iri) return false;
+  const item = page?.id ? findItemByIri(ctx.data.db, page.id.href) : undefined;
+  if (
+    item?.kind !== "topic" ||
+    !groupsOfItem(ctx.data.db, item.id).some((g) => g.id === group.id)
+  ) {
+    return true;
+  }
+  applyRemoteModeration(ctx.data.db, item, { locked });
+  log.info("{group} {change} {item}", {
+    group: group.iri,
+    change: locked ? "locked" : "unlocked",
     item: item.iri,
   });
   return true;

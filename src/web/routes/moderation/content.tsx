@@ -1,8 +1,7 @@
 import { type Context, Hono } from "hono";
 import { getItem, groupsOfItem, type ItemRow } from "../../../domain/items.ts";
-import { setTopicLocked } from "../../../domain/moderation/content.ts";
 import { itemPagePath } from "../../../domain/paths.ts";
-import { moderateItem, pinTopic } from "../../../federation/moderation.ts";
+import { lockTopic, moderateItem, pinTopic } from "../../../federation/moderation.ts";
 import { requireSignIn, setFlash } from "../../auth.ts";
 import type { AppEnv } from "../../env.ts";
 import { federationContext } from "../../federation.ts";
@@ -157,11 +156,7 @@ export function contentModerationRoutes(): Hono<AppEnv> {
       } else if (t.verb === "pin" || t.verb === "unpin") {
         await pinTopic(ctx, { ...input, pinned: t.verb === "pin" });
       } else {
-        setTopicLocked(c.get("deps").db, {
-          ...input,
-          groupId: t.access.group.id,
-          locked: t.verb === "lock",
-        });
+        await lockTopic(ctx, { ...input, locked: t.verb === "lock" });
       }
     } catch (error) {
       const problems = formProblems(c, error);
