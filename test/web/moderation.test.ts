@@ -56,6 +56,9 @@ describe("the facilitators' pages", () => {
     const post = await asBob.post("/c/garden/forum/new", { title: "Buy", body: "Now" });
     expect(post.response.status).toBe(403);
     expect((await asBob.post("/c/garden/join", {})).response.status).toBe(403);
+    const home = await asBob.get("/c/garden");
+    expect(home.body).toContain("A facilitator has banned you from this community");
+    expect(home.body).toContain("Reason: Spamming the forum");
     const banned = await asAlice.get("/c/garden/members?filter=banned");
     expect(banned.body).toContain("Bob");
     const lifted = await asAlice.post(`/c/garden/members/${bob.actor.id}/unban`, {

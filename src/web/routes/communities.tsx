@@ -15,6 +15,7 @@ import { recentInGroup } from "../../domain/forum.ts";
 import { canView } from "../../domain/items.ts";
 import { isStage } from "../../domain/lifecycle.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
+import { lastReasonFor } from "../../domain/moderation/log.ts";
 import { flaggedFeedCount } from "../../domain/news/feeds.ts";
 import { communityPagePath } from "../../domain/paths.ts";
 import { enabledSections } from "../../domain/sections.ts";
@@ -163,6 +164,11 @@ export function communityRoutes(): Hono<AppEnv> {
         sections={enabledSections(db, group.id)}
         canModerate={facilitates || c.get("account")?.isAdmin === true}
         rules={group.isLocal ? findCommunityByActorId(db, group.id)?.rules : undefined}
+        banReason={
+          membership?.state === "banned" && viewer
+            ? lastReasonFor(db, group.id, viewer.id, "ban")
+            : undefined
+        }
         recent={recent}
         pollClosing={pollClosingTimes(c, recent)}
         tagCloud={mayList ? tagCloud(db, viewer?.id, { groupId: group.id, limit: 30 }) : undefined}

@@ -105,6 +105,7 @@ function MembershipControl(props: {
   path: string;
   membership: Membership | undefined;
   isPrivate: boolean;
+  banReason?: string | undefined;
 }) {
   if (!props.ctx.user) {
     return (
@@ -131,6 +132,23 @@ function MembershipControl(props: {
         </p>
         {form("leave", "Leave community", "secondary")}
       </>
+    );
+  }
+  if (m?.state === "banned" && (!m.bannedUntil || m.bannedUntil > new Date())) {
+    return (
+      <div class="govuk-inset-text">
+        <p class="govuk-body">
+          A facilitator has banned you from this community
+          {m.bannedUntil ? (
+            <>
+              {" "}
+              until <When date={m.bannedUntil} />
+            </>
+          ) : null}
+          .
+        </p>
+        {props.banReason ? <p class="govuk-body">Reason: {props.banReason}</p> : null}
+      </div>
     );
   }
   if (m?.state === "pending") {
@@ -177,6 +195,8 @@ export function CommunityPage(props: {
   pollClosing?: PollClosingTimes | undefined;
   /** The community's rules, set by its facilitators (local communities only). */
   rules?: string | undefined;
+  /** Why the viewer was banned, when they are (local communities only). */
+  banReason?: string | undefined;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -220,6 +240,7 @@ export function CommunityPage(props: {
         path={path}
         membership={props.membership}
         isPrivate={props.isPrivate}
+        banReason={props.banReason}
       />
       {props.canModerate ? (
         <FlaggedFeedsNotice count={props.flaggedNewsFeeds ?? 0} communityPath={path} />
