@@ -165,7 +165,13 @@ export function listWikiPages(db: Db, groupId: number): WikiPageSummary[] {
     .innerJoin(wikiRevisions, eq(wikiRevisions.itemId, items.id))
     .innerJoin(actors, eq(actors.id, wikiRevisions.authorId))
     .where(
-      and(eq(itemGroups.groupId, groupId), eq(items.kind, "wiki"), isNull(items.deletedAt), newest),
+      and(
+        eq(itemGroups.groupId, groupId),
+        eq(items.kind, "wiki"),
+        isNull(items.deletedAt),
+        isNull(items.removedAt),
+        newest,
+      ),
     )
     .orderBy(asc(sql`lower(${items.title})`), asc(items.id))
     .all()
@@ -183,7 +189,7 @@ export function relatedPages(db: Db, itemId: number): ItemRow[] {
     .select({ page: items })
     .from(wikiRelated)
     .innerJoin(items, eq(items.id, wikiRelated.relatedItemId))
-    .where(and(eq(wikiRelated.itemId, itemId), isNull(items.deletedAt)))
+    .where(and(eq(wikiRelated.itemId, itemId), isNull(items.deletedAt), isNull(items.removedAt)))
     .orderBy(asc(sql`lower(${items.title})`))
     .all()
     .map((r) => r.page);
@@ -195,6 +201,7 @@ export function relatedCandidates(db: Db, groupId: number, exceptItemId?: number
     eq(itemGroups.groupId, groupId),
     eq(items.kind, "wiki"),
     isNull(items.deletedAt),
+    isNull(items.removedAt),
   ];
   if (exceptItemId !== undefined) conditions.push(ne(items.id, exceptItemId));
   return db

@@ -125,6 +125,26 @@ describe("the facilitators' pages", () => {
     }
   });
 
+  it("removes a wiki page from its list and page for everyone but its author and facilitators", async () => {
+    const created = await asCarol.post("/c/garden/wiki/new", {
+      title: "Soil types",
+      body: "Clay and loam",
+      reason: "",
+    });
+    const path = created.response.headers.get("location")!;
+    const id = Number(path.split("/").pop());
+    const anyone = new Anonymous(copse.origin);
+    expect((await anyone.get("/c/garden/wiki")).body).toContain("Soil types");
+    const page = await asAlice.get(path);
+    expect(page.body).toContain(`/c/garden/moderation/items/${id}/remove`);
+    await asAlice.post(`/c/garden/moderation/items/${id}/remove`, { reason: "Copied text" });
+    expect((await anyone.get("/c/garden/wiki")).body).not.toContain("Soil types");
+    expect((await anyone.get(path)).response.status).toBe(404);
+    expect((await asCarol.get(path)).body).toContain("Removed by a facilitator: Copied text");
+    await asAlice.post(`/c/garden/moderation/items/${id}/restore`, { reason: "Rewritten" });
+    expect((await anyone.get("/c/garden/wiki")).body).toContain("Soil types");
+  });
+
   it("refuses a member's moderation of content and changes nothing", async () => {
     const created = await asAlice.post("/c/garden/forum/new", { title: "Mine", body: "Here" });
     const id = Number(created.response.headers.get("location")!.split("/").pop());

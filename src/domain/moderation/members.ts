@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { actors, itemGroups, items, memberships } from "../../db/schema/index.ts";
 import { getActor } from "../actors.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import type { ItemRow } from "../items.ts";
+import { groupsOfItem, type ItemRow } from "../items.ts";
 import { findMembership, type MemberEntry, type Membership } from "../membership.ts";
 import { recordModeration } from "./log.ts";
 import {
@@ -63,6 +63,14 @@ export function listMembersPage(
 /** Whether a person is banned from a community now (a ban with a period ends by itself). */
 export function isBanned(db: Db, groupId: number, memberId: number, now = new Date()): boolean {
   return banIsCurrent(findMembership(db, groupId, memberId), now);
+}
+
+/**
+ * Whether a person is banned from any of an item's communities. Public items take answers
+ * (RSVPs, likes) from non-members, so a ban must be asked about as well as membership.
+ */
+export function isBannedFromItem(db: Db, item: ItemRow, actorId: number): boolean {
+  return groupsOfItem(db, item.id).some((g) => isBanned(db, g.id, actorId));
 }
 
 /** Whether a membership row holds a ban that has not run out. */

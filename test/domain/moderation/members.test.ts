@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "../../../src/domain/accounts.ts";
 import { createCommunity } from "../../../src/domain/communities.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../../../src/domain/errors.ts";
+import { blankEventForm, composeEvent, rsvp } from "../../../src/domain/events.ts";
 import { canView, composeItem, getItem } from "../../../src/domain/items.ts";
 import {
   findMembership,
@@ -104,6 +105,37 @@ describe("removing and banning members", () => {
     expect(log.entries.map((e) => e.entry.action)).toEqual(["unban", "remove-item", "ban"]);
     expect(log.entries[2]!.entry.reason).toBe("Spam");
     expect(log.entries[2]!.target?.handle).toBe("bob");
+  });
+
+  it("refuses a banned person's answer to a public event, which non-members may answer", async () => {
+    const { db, alice, bob, carol, garden, g } = await setUp();
+    const event = composeEvent(db, ORIGIN, {
+      author: alice.actor,
+      groups: [garden.actor],
+      form: {
+        ...blankEventForm(),
+        title: "Open day",
+        start: { day: "15", month: "7", year: "2031", time: "10am" },
+        end: { day: "", month: "", year: "", time: "12pm" },
+        locationName: "Hall",
+      },
+    });
+    removeMember(db, {
+      groupId: g,
+      targetId: carol.actor.id,
+      byActorId: alice.actor.id,
+      reason: "Moved",
+    });
+    expect(rsvp(db, event, carol.actor, "going").status).toBe("going");
+    banMember(db, {
+      groupId: g,
+      targetId: bob.actor.id,
+      byActorId: alice.actor.id,
+      reason: "Spam",
+      until: null,
+      removeContent: false,
+    });
+    expect(() => rsvp(db, event, bob.actor, "going")).toThrow(ForbiddenError);
   });
 
   it("lets a ban for a period run out", async () => {

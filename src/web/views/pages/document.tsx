@@ -15,6 +15,7 @@ import {
   SummaryList,
   Textarea,
 } from "../components.tsx";
+import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
@@ -184,12 +185,13 @@ export function DocumentPage(props: {
           </a>
         </p>
       ) : null}
-      {item.bodyHtml ? (
+      {item.bodyHtml || item.removedAt ? (
         <>
           <h2 class="govuk-heading-m">Description</h2>
           <ItemBody item={item} />
         </>
       ) : null}
+      <FacilitatorActions access={access} item={item} />
       {access.canPost ? (
         <form method="post" action={`${basePath}/rate`} id="rating" novalidate>
           <CsrfField token={props.ctx.csrfToken} />
