@@ -5,6 +5,8 @@ import { ForbiddenError } from "../../src/domain/errors.ts";
 import { composeItem, findItemByIri, insertItem, newItemIri } from "../../src/domain/items.ts";
 import { findMembership, isFacilitator } from "../../src/domain/membership.ts";
 import { isBanned } from "../../src/domain/moderation/members.ts";
+import { updateCommunitySettings } from "../../src/domain/moderation/settings.ts";
+import { publishGroupUpdate } from "../../src/federation/group-update.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
 import {
@@ -13,6 +15,7 @@ import {
   lockTopic,
   moderateItem,
   pinTopic,
+  removeFromCommunity,
   unbanFromCommunity,
 } from "../../src/federation/moderation.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
@@ -112,6 +115,29 @@ describe("moderation across instances", () => {
         body: "Late thought",
       }),
     ).toThrow(ForbiddenError);
+    // A reply that gets past Cardiff's check is refused by the topic's home. Carol's next topic,
+    // sent after it, shows that Somerset has had the reply by the time it is checked.
+    const lateReply = insertItem(cardiff.db, {
+      kind: "reply",
+      iri: newItemIri(cardiff.origin, "reply"),
+      authorId: carol.actor.id,
+      groupIds: [gardenOnC.id],
+      parentId: locked.id,
+      bodyHtml: "<p>Late thought</p>",
+      visibility: "public",
+      isLocal: true,
+    });
+    await publishItemChange(cardiff.ctx(), lateReply, "create");
+    const marker = composeItem(cardiff.db, cardiff.origin, {
+      kind: "topic",
+      author: carol.actor,
+      groups: [gardenOnC],
+      title: "Marker",
+      body: "After the reply",
+    });
+    await publishItemChange(cardiff.ctx(), marker, "create");
+    await eventually(() => findItemByIri(somerset.db, marker.iri));
+    expect(findItemByIri(somerset.db, lateReply.iri)).toBeUndefined();
   });
 
   it("appoints a co-facilitator on another instance and lists them as a moderator", async () => {
@@ -138,6 +164,22 @@ describe("moderation across instances", () => {
       appoint: false,
     });
     await eventually(() => !isFacilitator(cardiff.db, gardenOnC.id, carol.actor.id));
+  });
+
+  it("sends changed rules to member instances", async () => {
+    const community = updateCommunitySettings(somerset.db, {
+      groupId: gardenOnA.id,
+      byActorId: alice.actor.id,
+      name: "Garden Club",
+      description: "Growing things.",
+      rules: "No selling.",
+    });
+    await publishGroupUpdate(somerset.ctx(), community.actor);
+    const copy = await eventually(() => {
+      const row = findActorByIri(cardiff.db, gardenOnA.iri);
+      return row?.name === "Garden Club" ? row : undefined;
+    });
+    expect(copy.summary).toContain("No selling.");
   });
 
   it("bans a remote member: their instance learns of it and nothing they send gets in", async () => {
@@ -189,5 +231,23 @@ describe("moderation across instances", () => {
       reason: "Appealed",
     });
     expect(findMembership(somerset.db, gardenOnA.id, carolOnA.id)).toBeUndefined();
+    await eventually(
+      () => findMembership(cardiff.db, gardenOnC.id, carol.actor.id)?.state !== "banned",
+    );
+
+    // Once she has joined again, removing her ends her membership on Cardiff too.
+    await joinCommunity(cardiff.ctx(), carol.actor, gardenOnC);
+    await eventually(
+      () => findMembership(cardiff.db, gardenOnC.id, carol.actor.id)?.state === "active",
+    );
+    await removeFromCommunity(somerset.ctx(), {
+      group: gardenOnA,
+      target: carolOnA,
+      byActorId: alice.actor.id,
+      reason: "Left the council",
+    });
+    await eventually(
+      () => findMembership(cardiff.db, gardenOnC.id, carol.actor.id)?.state === "rejected",
+    );
   });
 });
