@@ -145,6 +145,25 @@ describe("the facilitators' pages", () => {
     expect((await anyone.get("/c/garden/wiki")).body).toContain("Soil types");
   });
 
+  it("removes a blog entry published into the community", async () => {
+    const { response } = await asCarol.post("/blog/new", [
+      ["title", "Hedgehog highways"],
+      ["summary", ""],
+      ["body", "Gaps in fences"],
+      ["groups", String(garden)],
+      ["action", "publish"],
+    ]);
+    const path = response.headers.get("location")!;
+    const id = Number(path.split("/").pop());
+    const page = await asAlice.get(path);
+    expect(page.body).toContain(`/c/garden/moderation/items/${id}/remove`);
+    await asAlice.post(`/c/garden/moderation/items/${id}/remove`, { reason: "Advert" });
+    const anyone = new Anonymous(copse.origin);
+    expect((await anyone.get(path)).response.status).toBe(404);
+    expect((await anyone.get("/c/garden/blog")).body).not.toContain("Hedgehog highways");
+    expect((await asCarol.get(path)).body).toContain("Removed by a facilitator: Advert");
+  });
+
   it("refuses a member's moderation of content and changes nothing", async () => {
     const created = await asAlice.post("/c/garden/forum/new", { title: "Mine", body: "Here" });
     const id = Number(created.response.headers.get("location")!.split("/").pop());

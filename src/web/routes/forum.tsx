@@ -11,7 +11,7 @@ import {
   getItem,
   groupsOfItem,
   type ItemRow,
-  threadItems,
+  visibleThreadItems,
 } from "../../domain/items.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -162,10 +162,7 @@ export function forumRoutes(): Hono<AppEnv> {
     if (!topic) return topicNotFound(c);
     const { db } = c.get("deps");
     const viewer = c.get("account")?.actor;
-    // Removed replies stay in the thread for their authors and the facilitators only.
-    const replies = threadItems(db, topic.id).filter(
-      (r) => !r.removedAt || canView(db, r, viewer?.id),
-    );
+    const replies = visibleThreadItems(db, topic.id, viewer?.id);
     return render(
       c,
       <TopicPage

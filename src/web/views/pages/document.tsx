@@ -39,6 +39,8 @@ interface ThreadProps {
   canPost: boolean;
   errors: FieldError[];
   mayModerate: (item: ItemRow) => boolean;
+  /** The community, for its facilitators' actions on each comment. */
+  access: CommunityAccess;
 }
 
 /** One comment with the answers to it nested below, as forum threads are drawn. */
@@ -87,6 +89,7 @@ function Comment(props: ThreadProps & { item: ItemRow }) {
             </a>
           </p>
         ) : null}
+        <FacilitatorActions access={props.access} item={item} />
       </article>
       {answers.length > 0 ? (
         <ul class="copse-thread">
@@ -135,6 +138,7 @@ export function DocumentPage(props: {
     canPost: access.canPost,
     errors,
     mayModerate: props.mayModerate,
+    access,
   };
   const likes =
     rating.likes > 0
