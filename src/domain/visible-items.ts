@@ -1,3 +1,6 @@
+import { and, isNull, type SQL } from "drizzle-orm";
+import { items } from "../db/schema/index.ts";
+
 /**
  * The condition "the viewer may see this item" (the same rule as canView in items.ts) as SQL
  * text over an `items` alias with a `@viewer` named parameter, so listings and search filter in
@@ -15,4 +18,9 @@ export function visibleItemSql(alias = "i", viewer = "@viewer"): string {
 /** The viewer id as the SQL parameter expects it (anonymous visitors match no one). */
 export function viewerParam(viewerId: number | null | undefined): number {
   return viewerId ?? -1;
+}
+
+/** Drizzle's condition for items neither deleted nor removed by a facilitator (for listings). */
+export function isLiveItem(): SQL {
+  return and(isNull(items.deletedAt), isNull(items.removedAt))!;
 }
