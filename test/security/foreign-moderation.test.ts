@@ -167,6 +167,43 @@ describe("a remote community moderates only itself", () => {
     expect(findMembership(copse.db, otherGroup.id, alice.actor.id)?.role).toBe("member");
   });
 
+  it("ignores an announced Block whose target is another community", async () => {
+    await hostileAnnounces({
+      type: "Block",
+      actor: hostile.url("/c/hostile"),
+      object: alice.actor.iri,
+      target: otherGroup.iri,
+    });
+    await inboxSettled(copse.db);
+    expect(findMembership(copse.db, otherGroup.id, alice.actor.id)?.state).toBe("active");
+  });
+
+  it("applies a ban the community announces from one of its moderators, as Lemmy sends it", async () => {
+    const block = {
+      id: third.url("/activities/block-alice"),
+      type: "Block",
+      actor: third.url("/u/bob"),
+      object: alice.actor.iri,
+      target: otherGroup.iri,
+      summary: "Spam",
+    };
+    await deliver(third, "/c/other", { type: "Announce", actor: otherGroup.iri, object: block });
+    await eventually(
+      () => findMembership(copse.db, otherGroup.id, alice.actor.id)?.state === "banned",
+    );
+    await deliver(third, "/c/other", {
+      type: "Announce",
+      actor: otherGroup.iri,
+      object: {
+        id: third.url("/activities/undo-block"),
+        type: "Undo",
+        actor: block.actor,
+        object: block,
+      },
+    });
+    await eventually(() => findMembership(copse.db, otherGroup.id, alice.actor.id) === undefined);
+  });
+
   it("applies the same removal when the community itself announces it (the control case)", async () => {
     await deliver(third, "/c/other", {
       type: "Announce",

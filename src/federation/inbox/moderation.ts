@@ -1,5 +1,5 @@
 import type { InboxContext } from "@fedify/fedify";
-import { Add, type Block, Delete, Remove, Undo, Update } from "@fedify/vocab";
+import { Add, Block, Delete, Remove, Undo, Update } from "@fedify/vocab";
 import { type ActorRow, findActorByIri } from "../../domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../../domain/items.ts";
 import { applyRemoteBan, applyRemoteRole } from "../../domain/membership.ts";
@@ -16,12 +16,14 @@ import { lockedByPolicy } from "../vocab/reply-policy.ts";
 const log = logger("federation", "inbox", "moderation");
 type Ctx = InboxContext<ContextData>;
 
-/** A remote group's Block (or its Undo) of one of our people from itself. */
-async function onBanChanged(ctx: Ctx, block: Block, banned: boolean): Promise<boolean> {
-  const group = block.actorId ? findActorByIri(ctx.data.db, block.actorId.href) : undefined;
-  if (group?.type !== "Group" || group.isLocal) return false;
-  // A group bans people from itself only (Lemmy's site-wide bans have no target here).
+/**
+ * A remote group's Block (or its Undo) of one of our people from itself: sent by the group
+ * (Copse), or by one of its moderators and announced by the group (Lemmy).
+ */
+function onBanChanged(ctx: Ctx, group: ActorRow, block: Block, banned: boolean): boolean {
+  // A group bans people from itself only (Lemmy's site-wide bans target the instance).
   if (block.targetId && block.targetId.href !== group.iri) return false;
+  if (!block.targetId && block.actorId?.href !== group.iri) return false;
   const person = block.objectId ? findActorByIri(ctx.data.db, block.objectId.href) : undefined;
   if (!person?.isLocal || person.type !== "Person") return false;
   applyRemoteBan(ctx.data.db, group.id, person.id, banned);
@@ -35,7 +37,8 @@ async function onBanChanged(ctx: Ctx, block: Block, banned: boolean): Promise<bo
 
 /** Handles Block: a remote community bans one of our people. */
 export async function onBlocked(ctx: Ctx, block: Block): Promise<void> {
-  if (!(await onBanChanged(ctx, block, true))) {
+  const group = senderGroup(ctx, block);
+  if (!group || !onBanChanged(ctx, group, block, true)) {
     log.info("Ignored Block {id}: not a community banning one of our people", {
       id: block.id?.href,
     });
@@ -44,8 +47,15 @@ export async function onBlocked(ctx: Ctx, block: Block): Promise<void> {
 
 /** Handles Undo{Block} (called from the Undo listener once it has the Block). */
 export async function onBlockUndone(ctx: Ctx, undo: Undo, block: Block): Promise<void> {
-  if (undo.actorId?.href !== block.actorId?.href) return;
-  await onBanChanged(ctx, block, false);
+  const group = senderGroup(ctx, undo);
+  if (!group || block.actorId?.href !== group.iri) return;
+  onBanChanged(ctx, group, block, false);
+}
+
+/** The remote group that sent (and signed) an activity, if its actor is one. */
+function senderGroup(ctx: Ctx, activity: Block | Undo): ActorRow | undefined {
+  const group = activity.actorId ? findActorByIri(ctx.data.db, activity.actorId.href) : undefined;
+  return group?.type === "Group" && !group.isLocal ? group : undefined;
 }
 
 /**
@@ -59,9 +69,12 @@ export async function onModerationAnnounced(
   inner: unknown,
 ): Promise<boolean> {
   if (inner instanceof Delete) return removalAnnounced(ctx, group, inner, true);
+  // Lemmy's moderators ban with a Block that the community announces.
+  if (inner instanceof Block) return onBanChanged(ctx, group, inner, true);
   if (inner instanceof Undo) {
     const undone = await inner.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
     if (undone instanceof Delete) return removalAnnounced(ctx, group, undone, false);
+    if (undone instanceof Block) return onBanChanged(ctx, group, undone, false);
     return false;
   }
   if (inner instanceof Update) return lockAnnounced(ctx, group, inner);
