@@ -80,7 +80,12 @@ function pageOfEntries(
   where: SQL,
   options: { page: number; pageSize: number; inGroup?: number },
 ): { entries: EntrySummary[]; total: number } {
-  const conditions = [where, eq(items.kind, "entry"), isNull(items.deletedAt)];
+  const conditions = [
+    where,
+    eq(items.kind, "entry"),
+    isNull(items.deletedAt),
+    isNull(items.removedAt),
+  ];
   if (options.inGroup !== undefined) conditions.push(eq(itemGroups.groupId, options.inGroup));
   const filter = and(...conditions);
   const base = () => {
@@ -91,7 +96,7 @@ function pageOfEntries(
   };
   const total = base().get()?.n ?? 0;
   const comments = sql<number>`(select count(*) from items r
-    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null)`;
+    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null and r.removed_at is null)`;
   const select = db
     .select({ entry: items, author: actors, comments })
     .from(items)

@@ -20,6 +20,8 @@ export interface Community {
   parentGroupId: number | null;
   inheritsMembership: boolean;
   stage: Stage;
+  /** The community's rules in plain text (empty when it has none). */
+  rules: string;
 }
 
 /** A community as listed in "All communities". */
@@ -100,6 +102,7 @@ export function createCommunity(
         state: "active",
         role: "facilitator",
         decidedAt: new Date(),
+        appointedAt: new Date(),
       })
       .run();
     if (child) attachChild(txDb, actor.id, child);
@@ -169,5 +172,6 @@ function toCommunity(row: {
     parentGroupId: row.community.parentGroupId,
     inheritsMembership: row.community.inheritsMembership,
     stage: row.community.stage,
+    rules: row.community.rules,
   };
 }

@@ -169,6 +169,7 @@ export function listDocuments(
     eq(items.kind, "document"),
     eq(items.status, "published"),
     isNull(items.deletedAt),
+    isNull(items.removedAt),
   ];
   if (options.sort === "mine") conditions.push(eq(items.authorId, options.viewerId ?? -1));
   const where = and(...conditions);
@@ -188,7 +189,7 @@ export function listDocuments(
   const ratingCount = sql<number>`(select count(*) from ratings r
     where r.item_id = ${items.id} and r.stars is not null)`;
   const comments = sql<number>`(select count(*) from items r
-    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null)`;
+    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null and r.removed_at is null)`;
   const rows = db
     .select({
       item: items,

@@ -18,6 +18,7 @@ import {
   parseTimeOfDay,
 } from "./event-times.ts";
 import { canView, composeItem, editItem, type ItemRow, validateItemFields } from "./items.ts";
+import { isBannedFromItem } from "./moderation/members.ts";
 
 /** A row of the events table: an event item's time, place and contact. */
 export type EventRow = typeof events.$inferSelect;
@@ -223,6 +224,7 @@ export function listEvents(
     eq(itemGroups.groupId, groupId),
     eq(items.kind, "event"),
     isNull(items.deletedAt),
+    isNull(items.removedAt),
     eq(items.status, "published"),
     options.period === "upcoming" ? gt(events.endsAt, now) : lte(events.endsAt, now),
   );
@@ -268,6 +270,7 @@ export function allEvents(db: Db, groupId: number, limit = 1000): EventSummary[]
         eq(itemGroups.groupId, groupId),
         eq(items.kind, "event"),
         isNull(items.deletedAt),
+        isNull(items.removedAt),
         eq(items.status, "published"),
       ),
     )
@@ -295,6 +298,9 @@ export function rsvp(
   }
   if (!canView(db, item, actor.id)) {
     throw new ForbiddenError("Only members of the community can reply to this event");
+  }
+  if (isBannedFromItem(db, item, actor.id)) {
+    throw new ForbiddenError("You have been banned from this event's community");
   }
   const values = {
     status,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
@@ -33,6 +33,7 @@ export function listTopics(
     eq(itemGroups.groupId, groupId),
     eq(items.kind, "topic"),
     isNull(items.deletedAt),
+    isNull(items.removedAt),
   ];
   if (options.sort === "mine") conditions.push(eq(items.authorId, options.viewerId ?? -1));
   const where = and(...conditions);
@@ -48,10 +49,10 @@ export function listTopics(
   // The newest live reply of each topic and the reply count, by correlated subqueries on the
   // thread index (written out in SQL: Drizzle cannot alias a table inside a raw subquery).
   const lastReplyId = sql<number | null>`(select r.id from items r
-    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null
+    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null and r.removed_at is null
     order by r.published_at desc limit 1)`;
   const replyCount = sql<number>`(select count(*) from items r
-    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null)`;
+    where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null and r.removed_at is null)`;
 
   const rows = db
     .select({ topic: items, author: actors, replies: replyCount, lastReplyId })
@@ -60,6 +61,9 @@ export function listTopics(
     .innerJoin(actors, eq(actors.id, items.authorId))
     .where(where)
     .orderBy(
+      // Pinned topics come first, most recently pinned at the top.
+      sql`${items.pinnedAt} is null`,
+      desc(items.pinnedAt),
       options.sort === "az" ? asc(sql`lower(${items.title})`) : desc(items.activityAt),
       desc(items.id),
     )
@@ -120,9 +124,34 @@ export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[]
     .innerJoin(actors, eq(actors.id, items.authorId))
     .leftJoin(roots, eq(roots.id, items.rootId))
     .where(
-      and(eq(itemGroups.groupId, groupId), isNull(items.deletedAt), eq(items.status, "published")),
+      and(
+        eq(itemGroups.groupId, groupId),
+        isNull(items.deletedAt),
+        isNull(items.removedAt),
+        eq(items.status, "published"),
+      ),
     )
     .orderBy(desc(items.publishedAt))
     .limit(limit)
     .all();
+}
+
+/** A community's pinned topics (live ones only), most recently pinned first. */
+export function pinnedTopics(db: Db, groupId: number): ItemRow[] {
+  return db
+    .select({ item: items })
+    .from(items)
+    .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
+    .where(
+      and(
+        eq(itemGroups.groupId, groupId),
+        eq(items.kind, "topic"),
+        isNotNull(items.pinnedAt),
+        isNull(items.deletedAt),
+        isNull(items.removedAt),
+      ),
+    )
+    .orderBy(desc(items.pinnedAt))
+    .all()
+    .map((r) => r.item);
 }

@@ -152,8 +152,16 @@ export function composeItem(
 ): ItemRow {
   validateItemFields(input.kind, { title: input.title, body: input.body });
   assertMayPost(db, input.author.id, input.groups);
-  if (input.parent && (input.parent.deletedAt || !canView(db, input.parent, input.author.id))) {
+  if (
+    input.parent &&
+    (input.parent.deletedAt ||
+      input.parent.removedAt ||
+      !canView(db, input.parent, input.author.id))
+  ) {
     throw new NotFoundError("That item no longer exists");
+  }
+  if (input.parent && threadIsLocked(db, input.parent)) {
+    throw new ForbiddenError("This topic is locked: a facilitator has closed it to new replies");
   }
   return insertItem(db, {
     kind: input.kind,
@@ -198,9 +206,27 @@ export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
  * active members of one of its groups, everything else by anyone.
  */
 export function canView(db: Db, item: ItemRow, viewerId: number | null | undefined): boolean {
+  if (item.removedAt) return maySeeRemoved(db, item, viewerId);
   return mayView(item, viewerId, (id) =>
     groupsOfItem(db, item.id).some((g) => isActiveMember(db, g.id, id)),
   );
+}
+
+/**
+ * Whether a viewer may see an item a facilitator removed: its author (to see why) and the
+ * facilitators of its communities (to restore it); nobody else.
+ */
+export function maySeeRemoved(db: Db, item: ItemRow, viewerId: number | null | undefined): boolean {
+  if (!viewerId) return false;
+  if (viewerId === item.authorId) return true;
+  return groupsOfItem(db, item.id).some((g) => g.isLocal && isFacilitator(db, g.id, viewerId));
+}
+
+/** Whether the thread an item is in takes no new replies (a facilitator locked its topic). */
+export function threadIsLocked(db: Db, item: ItemRow): boolean {
+  if (item.lockedAt) return true;
+  if (!item.rootId || item.rootId === item.id) return false;
+  return Boolean(db.select().from(items).where(eq(items.id, item.rootId)).get()?.lockedAt);
 }
 
 /**
@@ -213,6 +239,8 @@ export function mayView(
   memberOfAGroup: (viewerId: number) => boolean,
 ): boolean {
   if (item.status === "draft") return viewerId === item.authorId;
+  // Lists and alerts ask with memberships from memory; a removed item stays out of them.
+  if (item.removedAt) return false;
   if (item.visibility === "public") return true;
   if (!viewerId) return false;
   if (viewerId === item.authorId) return true;
@@ -303,6 +331,18 @@ export function threadItems(db: Db, rootId: number): ItemRow[] {
     .orderBy(items.publishedAt)
     .all()
     .filter((i) => i.id !== rootId);
+}
+
+/**
+ * The thread below its root as a viewer sees it: replies a facilitator removed stay in it
+ * only for their authors and the facilitators (see {@link maySeeRemoved}).
+ */
+export function visibleThreadItems(
+  db: Db,
+  rootId: number,
+  viewerId: number | null | undefined,
+): ItemRow[] {
+  return threadItems(db, rootId).filter((r) => !r.removedAt || maySeeRemoved(db, r, viewerId));
 }
 
 /** The authors of some items, by id, in one query. */

@@ -61,6 +61,13 @@ export function requestMembership(db: Db, request: MembershipRequest): Membershi
     community.visibility === "public" || joinsThroughParent(db, community, request.memberId);
   const state = atOnce ? "active" : "pending";
   const existing = findMembership(db, request.groupId, request.memberId);
+  // A ban sticks: asking again, from here or any instance, is refused until it runs out.
+  if (
+    existing?.state === "banned" &&
+    (!existing.bannedUntil || existing.bannedUntil > new Date())
+  ) {
+    throw new ForbiddenError("You have been banned from this community");
+  }
   if (existing?.state === "active") {
     // A repeated Follow (peers resend them) gets a fresh id to answer, but stays active.
     return db
@@ -78,6 +85,7 @@ export function requestMembership(db: Db, request: MembershipRequest): Membershi
     requestIri: request.requestIri ?? null,
     requestType: request.requestType ?? "Follow",
     decidedAt: state === "active" ? new Date() : null,
+    bannedUntil: null,
     // A resent request while one is pending is the same request, not news for facilitators.
     requestedAt:
       (existing?.state === "pending" && existing.requestedAt) || nextRequestTime(existing),
@@ -123,6 +131,44 @@ export function recordRemoteRequest(
     .values({ groupId: request.groupId, memberId: request.memberId, ...values })
     .returning()
     .get();
+}
+
+/**
+ * Mirrors a remote community's ban (Block) or its lifting (Undo{Block}) of one of our people,
+ * so that our pages stop offering them its forms.
+ */
+export function applyRemoteBan(db: Db, groupId: number, memberId: number, banned: boolean): void {
+  const existing = findMembership(db, groupId, memberId);
+  if (!banned) {
+    if (existing?.state === "banned")
+      db.delete(memberships).where(eq(memberships.id, existing.id)).run();
+    return;
+  }
+  const values = { state: "banned" as const, role: "member" as const, decidedAt: new Date() };
+  if (existing) db.update(memberships).set(values).where(eq(memberships.id, existing.id)).run();
+  else
+    db.insert(memberships)
+      .values({ groupId, memberId, ...values })
+      .run();
+}
+
+/** Mirrors a remote community's appointment or dismissal of a facilitator (Add/Remove). */
+export function applyRemoteRole(
+  db: Db,
+  groupId: number,
+  memberId: number,
+  facilitator: boolean,
+): boolean {
+  const existing = findMembership(db, groupId, memberId);
+  if (existing?.state !== "active") return false;
+  db.update(memberships)
+    .set({
+      role: facilitator ? "facilitator" : "member",
+      appointedAt: facilitator ? new Date() : null,
+    })
+    .where(eq(memberships.id, existing.id))
+    .run();
+  return true;
 }
 
 /** Applies a remote community's answer (Accept or Reject) to a pending request of ours. */
@@ -191,7 +237,10 @@ export function decideMembership(
  */
 export function leaveGroup(db: Db, groupId: number, memberId: number): Membership {
   const existing = findMembership(db, groupId, memberId);
-  if (!existing) throw new NotFoundError("You are not a member of that community");
+  // Leaving would forget a ban, and with it the reason the person may not come back.
+  if (!existing || existing.state === "banned") {
+    throw new NotFoundError("You are not a member of that community");
+  }
   if (existing.role === "facilitator" && existing.state === "active") {
     const facilitators =
       db

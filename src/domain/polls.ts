@@ -185,6 +185,7 @@ export function listPolls(
           eq(itemGroups.groupId, groupId),
           eq(items.kind, "poll"),
           isNull(items.deletedAt),
+          isNull(items.removedAt),
           eq(items.status, "published"),
           open ? gt(polls.endsAt, now) : lte(polls.endsAt, now),
         ),

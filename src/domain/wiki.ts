@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items, wikiRelated, wikiRevisions } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -19,6 +19,7 @@ import {
   visibilityFor,
 } from "./items.ts";
 import { isActiveMember } from "./membership.ts";
+import { isLiveItem } from "./visible-items.ts";
 
 /** One stored version of a wiki page. */
 export type WikiRevision = typeof wikiRevisions.$inferSelect;
@@ -164,9 +165,7 @@ export function listWikiPages(db: Db, groupId: number): WikiPageSummary[] {
     .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
     .innerJoin(wikiRevisions, eq(wikiRevisions.itemId, items.id))
     .innerJoin(actors, eq(actors.id, wikiRevisions.authorId))
-    .where(
-      and(eq(itemGroups.groupId, groupId), eq(items.kind, "wiki"), isNull(items.deletedAt), newest),
-    )
+    .where(and(eq(itemGroups.groupId, groupId), eq(items.kind, "wiki"), isLiveItem(), newest))
     .orderBy(asc(sql`lower(${items.title})`), asc(items.id))
     .all()
     .map((r) => ({
@@ -183,7 +182,7 @@ export function relatedPages(db: Db, itemId: number): ItemRow[] {
     .select({ page: items })
     .from(wikiRelated)
     .innerJoin(items, eq(items.id, wikiRelated.relatedItemId))
-    .where(and(eq(wikiRelated.itemId, itemId), isNull(items.deletedAt)))
+    .where(and(eq(wikiRelated.itemId, itemId), isLiveItem()))
     .orderBy(asc(sql`lower(${items.title})`))
     .all()
     .map((r) => r.page);
@@ -191,11 +190,7 @@ export function relatedPages(db: Db, itemId: number): ItemRow[] {
 
 /** The other live wiki pages of a community, which a page may list as related. */
 export function relatedCandidates(db: Db, groupId: number, exceptItemId?: number): ItemRow[] {
-  const conditions = [
-    eq(itemGroups.groupId, groupId),
-    eq(items.kind, "wiki"),
-    isNull(items.deletedAt),
-  ];
+  const conditions = [eq(itemGroups.groupId, groupId), eq(items.kind, "wiki"), isLiveItem()];
   if (exceptItemId !== undefined) conditions.push(ne(items.id, exceptItemId));
   return db
     .select({ page: items })

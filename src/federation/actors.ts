@@ -7,6 +7,7 @@ import { getPersonProfile, listPersonTags } from "../domain/person-details.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { groupParentLinks } from "./subcommunities.ts";
+import { groupSummary } from "./vocab/group-summary.ts";
 import { personExtras } from "./vocab/people.ts";
 import { textToHtml } from "./vocab/text.ts";
 
@@ -48,6 +49,9 @@ export async function localActorObject(ctx: Context<ContextData>, row: ActorRow)
       manuallyApprovesFollowers: row.manuallyApprovesFollowers,
       // Lemmy and Mbin read a group's moderators from the collection named by attributedTo.
       attribution: ctx.getCollectionUri("moderators", { identifier }),
+      featured: ctx.getFeaturedUri(identifier),
+      // The rules follow the description, so that every server's copy shows them.
+      summary: groupSummary(ctx.data.db, row),
       attachments: groupParentLinks(ctx.data.db, row),
       discoverable: true,
     });

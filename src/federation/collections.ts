@@ -1,10 +1,12 @@
 import type { RequestContext } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Person } from "@fedify/vocab";
-import { findLocalActor } from "../domain/actors.ts";
+import { Page, Person } from "@fedify/vocab";
+import { findLocalActor, getActor } from "../domain/actors.ts";
 import { findCommunityByActorId } from "../domain/communities.ts";
 import { listContactFollowers } from "../domain/contacts.ts";
+import { pinnedTopics } from "../domain/forum.ts";
 import { listMembers, listMembershipsOf } from "../domain/membership.ts";
+import { facilitatorsBySeniority } from "../domain/moderation/ranks.ts";
 import { outboxAnnounces } from "./announce-objects.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
@@ -74,21 +76,35 @@ export function registerCollections(federation: CopseFederation): void {
       ).length;
     });
 
+  // An OrderedCollection, longest-serving first, as Lemmy reads a community's moderators.
   federation
-    .setCollectionDispatcher(
+    .setOrderedCollectionDispatcher(
       "moderators",
       Person,
       "/ap/actors/{identifier}/moderators",
       (ctx, values) => {
         const group = findLocalActor(ctx.data.db, values.identifier ?? "");
         if (group?.type !== "Group") return null;
-        const items = listMembers(ctx.data.db, group.id)
-          .filter(({ membership }) => membership.role === "facilitator")
-          .map(({ member }) => new Person({ id: new URL(member.iri) }));
+        const items = facilitatorsBySeniority(ctx.data.db, group.id)
+          .map((m) => getActor(ctx.data.db, m.memberId))
+          .filter((member) => member !== undefined)
+          .map((member) => new Person({ id: new URL(member.iri) }));
         return { items };
       },
     )
     .authorize((ctx, values) => mayReadMembership(ctx, values.identifier ?? ""));
+
+  // Pinned topics (FEP-1b12 and Lemmy read them from the group's `featured` collection).
+  federation
+    .setFeaturedDispatcher("/ap/actors/{identifier}/featured", (ctx, identifier) => {
+      const group = findLocalActor(ctx.data.db, identifier);
+      if (group?.type !== "Group") return null;
+      const items = pinnedTopics(ctx.data.db, group.id).map(
+        (topic) => new Page({ id: new URL(topic.iri) }),
+      );
+      return { items };
+    })
+    .authorize((ctx, identifier) => mayReadMembership(ctx, identifier));
 }
 
 function isListable(data: ContextData, groupId: number): boolean {

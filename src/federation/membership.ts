@@ -65,6 +65,22 @@ export async function sendMembershipDecision(
   });
 }
 
+/** Tells a remote person their request was refused (a banned person asking again): Reject of it. */
+export async function sendRefusal(
+  ctx: CopseContext,
+  group: ActorRow,
+  member: ActorRow,
+  request: Follow | Join,
+): Promise<void> {
+  const reject = new Reject({
+    id: newActivityIri(ctx, "reject"),
+    actor: new URL(group.iri),
+    to: new URL(member.iri),
+    object: request,
+  });
+  await ctx.sendActivity({ identifier: group.handle }, recipientOf(member), reject);
+}
+
 /** A local person asks a remote community to join; pending until the community answers. */
 export async function joinRemoteCommunity(
   ctx: CopseContext,

@@ -55,8 +55,13 @@ export function registerObjects(federation: CopseFederation): void {
   registerAnnounceObjects(federation);
 }
 
-/** A published, undeleted local item with this id. */
+/**
+ * A published, undeleted local item with this id. A removed one answers 404 meanwhile: it is
+ * hidden, not gone, and peers treat "could not fetch" as neither (FEDERATION.md).
+ */
 function liveLocalItem(ctx: CopseContext, iri: string) {
   const item = findItemByIri(ctx.data.db, iri);
-  return item?.isLocal && !item.deletedAt && item.status === "published" ? item : undefined;
+  return item?.isLocal && !item.deletedAt && !item.removedAt && item.status === "published"
+    ? item
+    : undefined;
 }

@@ -17,6 +17,7 @@ import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
 import { withDocumentAttachment } from "./vocab/documents.ts";
 import { addressing, itemObject } from "./vocab/items.ts";
+import { replyPolicy } from "./vocab/reply-policy.ts";
 
 const log = logger("federation", "publish");
 
@@ -45,6 +46,8 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
     hashtags,
     poll,
   });
+  // A locked topic says nobody may reply (src/federation/vocab/reply-policy.ts).
+  if (item.lockedAt) return object.clone({ interactionPolicy: replyPolicy(item, author.iri) });
   // A document's Article carries its file as an attachment (src/federation/vocab/documents.ts).
   return item.kind === "document"
     ? withDocumentAttachment(ctx.data.db, ctx.origin, item, groups[0], object)

@@ -28,6 +28,7 @@ import { liveRoutes } from "./routes/live.tsx";
 import { liveScriptRoutes } from "./routes/live-script.ts";
 import { messageRoutes } from "./routes/messages.tsx";
 import { metricsRoutes } from "./routes/metrics.tsx";
+import { moderationRoutes } from "./routes/moderation/index.ts";
 import { newsRoutes } from "./routes/news.tsx";
 import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
 import { pollRoutes } from "./routes/polls.tsx";
@@ -119,6 +120,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", eventRoutes());
   app.route("/", pollRoutes());
   app.route("/", blogRoutes());
+  // Before settingsRoutes, whose /c/:ref/settings* guard would otherwise answer first.
+  app.route("/", moderationRoutes());
   app.route("/", settingsRoutes());
   app.route("/", subcommunityRoutes());
   app.route("/", feedRoutes());

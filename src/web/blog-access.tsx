@@ -13,8 +13,9 @@ import {
   canView,
   groupsOfItem,
   type ItemRow,
-  threadItems,
+  visibleThreadItems,
 } from "../domain/items.ts";
+import { mayModerateGroup } from "../domain/moderation/ranks.ts";
 import { entryPagePath, personPagePath } from "../domain/paths.ts";
 import {
   communityAccess,
@@ -107,7 +108,7 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
   const { db } = c.get("deps");
   const viewer = c.get("account")?.actor;
   const { entry } = scene;
-  const comments = threadItems(db, entry.id);
+  const comments = visibleThreadItems(db, entry.id, viewer?.id);
   return render(
     c,
     <EntryPage
@@ -121,6 +122,13 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
       backLink={scene.listPath}
       problem={problem}
       tags={entry.status === "published" ? itemTagsData(db, entry, viewer?.id) : undefined}
+      moderatedGroups={
+        viewer && entry.status === "published"
+          ? groupsOfItem(db, entry.id).filter(
+              (g) => g.isLocal && mayModerateGroup(db, g.id, viewer.id),
+            )
+          : []
+      }
       may={{
         comment: mayComment(db, entry, viewer?.id),
         editEntry: entry.isLocal && entry.authorId === viewer?.id,

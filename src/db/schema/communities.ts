@@ -18,6 +18,8 @@ export const communities = sqliteTable("communities", {
   stage: text("stage", { enum: ["planning", "start-up", "nurture", "sustain", "closedown"] })
     .notNull()
     .default("start-up"),
+  /** The community's rules in plain text, shown on its page and in its Group's summary. */
+  rules: text("rules").notNull().default(""),
   createdById: integer("created_by_id").references(() => actors.id, { onDelete: "set null" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()
@@ -53,7 +55,8 @@ export const memberships = sqliteTable(
     memberId: integer("member_id")
       .notNull()
       .references(() => actors.id, { onDelete: "cascade" }),
-    state: text("state", { enum: ["pending", "active", "rejected"] }).notNull(),
+    /** `banned` keeps the row so that the person cannot simply ask again (src/domain/moderation/). */
+    state: text("state", { enum: ["pending", "active", "rejected", "banned"] }).notNull(),
     role: text("role", { enum: ["member", "facilitator"] })
       .notNull()
       .default("member"),
@@ -67,6 +70,13 @@ export const memberships = sqliteTable(
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    /** When a ban ends; null with state `banned` means it never does. */
+    bannedUntil: integer("banned_until", { mode: "timestamp_ms" }),
+    /**
+     * When the member was made a facilitator. Seniority among facilitators follows it, so a
+     * newer facilitator cannot remove an older one (src/domain/moderation/ranks.ts).
+     */
+    appointedAt: integer("appointed_at", { mode: "timestamp_ms" }),
     /**
      * When the current request was made. Asking again after a rejection reuses the row, so the
      * alert sweep follows this time rather than the id to hear of every request.

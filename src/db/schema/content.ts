@@ -54,6 +54,16 @@ export const items = sqliteTable(
     activityAt: integer("activity_at", { mode: "timestamp_ms" }).notNull(),
     /** Set when deleted: the row stays as a tombstone so ids keep resolving (410). */
     deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    /**
+     * Set when a facilitator removes the item. Unlike deletion the content stays, so that it
+     * can be restored; only its author and the facilitators see it meanwhile.
+     */
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+    removedReason: text("removed_reason"),
+    /** Set when a facilitator locks a topic: no new replies, here or from other servers. */
+    lockedAt: integer("locked_at", { mode: "timestamp_ms" }),
+    /** Set when a facilitator pins a topic: pinned topics come first in the forum. */
+    pinnedAt: integer("pinned_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" })
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),

@@ -12,6 +12,7 @@ export * from "./feeds.ts";
 export * from "./inbox.ts";
 export * from "./jobs.ts";
 export * from "./messages.ts";
+export * from "./moderation.ts";
 export * from "./news.ts";
 export * from "./people.ts";
 export * from "./polls.ts";

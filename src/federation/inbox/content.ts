@@ -20,6 +20,7 @@ import {
   type ItemRow,
   insertItem,
   removeItemFromGroup,
+  threadIsLocked,
   tombstoneItem,
   visibilityFor,
 } from "../../domain/items.ts";
@@ -37,6 +38,7 @@ import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
 import { onDirectMessage } from "./messages.ts";
+import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
 import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
@@ -107,6 +109,10 @@ async function storeRemoteContent(
       id: data.iri,
       parent: data.inReplyTo,
     });
+    return null;
+  }
+  if (parent && threadIsLocked(ctx.data.db, parent)) {
+    log.info("Ignored {id}: its topic is locked", { id: data.iri });
     return null;
   }
   const targets = groups ?? localGroupsFor(ctx, data, parent);
@@ -276,14 +282,20 @@ export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
  */
 export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
   if (await onWikiAnnounced(ctx, announce)) return;
-  const group = announce.actorId ? findActorByIri(ctx.data.db, announce.actorId.href) : undefined;
-  if (group?.type !== "Group" || group.isLocal || !hasLocalMembers(ctx, group)) {
+  const sender = announce.actorId ? findActorByIri(ctx.data.db, announce.actorId.href) : undefined;
+  const group = sender?.type === "Group" && !sender.isLocal ? sender : undefined;
+  const inner = group
+    ? await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null)
+    : null;
+  // Moderation is asked about first: lifting a ban must reach people who are not members now,
+  // and each handler checks that what it changes belongs to the announcing group.
+  if (group && (await onModerationAnnounced(ctx, group, inner))) return;
+  if (!group || !hasLocalMembers(ctx, group)) {
     log.info("Ignored Announce {id}: not from a community our people belong to", {
       id: announce.id?.href,
     });
     return;
   }
-  const inner = await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
   if (inner instanceof DeleteActivity) {
     await onDeleteAnnounced(ctx, group, inner);
     return;

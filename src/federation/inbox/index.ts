@@ -26,6 +26,7 @@ import { onTentativelyAccepted } from "./events.ts";
 import { onIgnored } from "./ignored.ts";
 import { onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
+import { onBlocked } from "./moderation.ts";
 import { onAdded, onRemoved } from "./tags.ts";
 import { onUpdated } from "./updates.ts";
 
@@ -51,7 +52,7 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Announce, onAnnounced)
     .on(Like, onLiked)
     .on(Flag, onIgnored)
-    .on(Block, onIgnored)
+    .on(Block, onBlocked)
     .on(Add, onAdded)
     .on(Remove, onRemoved)
     .on(Dislike, onIgnored)

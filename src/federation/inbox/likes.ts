@@ -3,6 +3,7 @@ import type { Like } from "@fedify/vocab";
 import { type ActorRow, findActorByIri } from "../../domain/actors.ts";
 import { canView, findItemByIri, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { isActiveMember } from "../../domain/membership.ts";
+import { isBannedFromItem } from "../../domain/moderation/members.ts";
 import { recordLike, removeLike } from "../../domain/ratings.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData, CopseContext } from "../context.ts";
@@ -23,7 +24,9 @@ async function senderOf(ctx: CopseContext, iri: string): Promise<ActorRow | null
 
 /** Whether a remote person may rate an item here: anyone for public ones, members otherwise. */
 function mayRate(ctx: CopseContext, item: ItemRow, actor: ActorRow): boolean {
-  if (item.visibility === "public") return canView(ctx.data.db, item, actor.id);
+  if (item.visibility === "public") {
+    return canView(ctx.data.db, item, actor.id) && !isBannedFromItem(ctx.data.db, item, actor.id);
+  }
   return groupsOfItem(ctx.data.db, item.id).some((g) =>
     isActiveMember(ctx.data.db, g.id, actor.id),
   );

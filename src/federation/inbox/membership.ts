@@ -1,16 +1,27 @@
 import type { InboxContext } from "@fedify/fedify";
-import { type Accept, Follow, Join, type Leave, Like, type Reject, type Undo } from "@fedify/vocab";
+import {
+  type Accept,
+  Block,
+  Follow,
+  Join,
+  type Leave,
+  Like,
+  type Reject,
+  type Undo,
+} from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
 import {
   applyRemoteDecision,
   findMembership,
   findMembershipByRequest,
   leaveGroup,
+  type Membership,
   requestMembership,
 } from "../../domain/membership.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
-import { sendMembershipDecision } from "../membership.ts";
+import { sendMembershipDecision, sendRefusal } from "../membership.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import {
   concernsLocalPerson,
@@ -21,6 +32,7 @@ import {
 } from "./contacts.ts";
 import { concernsEvent, onEventAnswered, onEventJoined, onEventLeft } from "./events.ts";
 import { onLikeUndone } from "./likes.ts";
+import { onBlockUndone } from "./moderation.ts";
 import { onWikiEditRejected } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "membership");
@@ -65,12 +77,25 @@ async function onMembershipRequested(
   }
   const member = await storeSender(ctx, activity);
   if (!member || member.isLocal) return;
-  const membership = requestMembership(ctx.data.db, {
-    groupId: group.id,
-    memberId: member.id,
-    requestIri: activity.id.href,
-    requestType: type,
-  });
+  let membership: Membership;
+  try {
+    membership = requestMembership(ctx.data.db, {
+      groupId: group.id,
+      memberId: member.id,
+      requestIri: activity.id.href,
+      requestType: type,
+    });
+  } catch (error) {
+    if (!(error instanceof ForbiddenError)) throw error;
+    // A banned person asks again: the ban stands, and their server hears no.
+    log.info("Refused {member}'s request to join {group}: {reason}", {
+      member: member.iri,
+      group: group.handle,
+      reason: error.message,
+    });
+    await sendRefusal(ctx, group, member, activity);
+    return;
+  }
   log.info("{member} asked to join {group}: now {state}", {
     member: member.iri,
     group: group.handle,
@@ -132,6 +157,7 @@ export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Prom
     return;
   }
   const object = await undo.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+  if (object instanceof Block) return onBlockUndone(ctx, undo, object);
   if (object instanceof Like) return onLikeUndone(ctx, object, undo.actorId?.href ?? "");
   if (!(object instanceof Follow || object instanceof Join)) {
     log.debug("Ignored Undo of {type}", { type: object?.constructor.name });

@@ -1,6 +1,10 @@
 import { type Context, Hono } from "hono";
 import { getActor } from "../../domain/actors.ts";
-import { createCommunity, listCommunities } from "../../domain/communities.ts";
+import {
+  createCommunity,
+  findCommunityByActorId,
+  listCommunities,
+} from "../../domain/communities.ts";
 import {
   ConflictError,
   ForbiddenError,
@@ -11,6 +15,7 @@ import { recentInGroup } from "../../domain/forum.ts";
 import { canView } from "../../domain/items.ts";
 import { isStage } from "../../domain/lifecycle.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
+import { lastReasonFor } from "../../domain/moderation/log.ts";
 import { flaggedFeedCount } from "../../domain/news/feeds.ts";
 import { communityPagePath } from "../../domain/paths.ts";
 import { enabledSections } from "../../domain/sections.ts";
@@ -33,6 +38,7 @@ import {
   NewCommunityPage,
   RequestsPage,
 } from "../views/pages/communities.tsx";
+import { LeaveRefusedPage } from "../views/pages/moderation/details.tsx";
 
 const log = logger("web", "communities");
 
@@ -157,6 +163,12 @@ export function communityRoutes(): Hono<AppEnv> {
         pendingCount={pendingCount}
         sections={enabledSections(db, group.id)}
         canModerate={facilitates || c.get("account")?.isAdmin === true}
+        rules={group.isLocal ? findCommunityByActorId(db, group.id)?.rules : undefined}
+        banReason={
+          membership?.state === "banned" && viewer
+            ? lastReasonFor(db, group.id, viewer.id, "ban")
+            : undefined
+        }
         recent={recent}
         pollClosing={pollClosingTimes(c, recent)}
         tagCloud={mayList ? tagCloud(db, viewer?.id, { groupId: group.id, limit: 30 }) : undefined}
@@ -170,7 +182,16 @@ export function communityRoutes(): Hono<AppEnv> {
     const found = groupFor(c);
     if (!found) return notFound(c);
     const me = c.get("account")!.actor;
-    const membership = await joinCommunity(federationContext(c), me, found.group);
+    let membership: Awaited<ReturnType<typeof joinCommunity>>;
+    try {
+      membership = await joinCommunity(federationContext(c), me, found.group);
+    } catch (error) {
+      // A banned person cannot join again until the ban ends or is lifted.
+      if (error instanceof ForbiddenError) {
+        return render(c, <ForbiddenPage ctx={pageContext(c)} message={error.message} />, 403);
+      }
+      throw error;
+    }
     setFlash(
       c,
       membership.state === "active"
@@ -196,7 +217,15 @@ export function communityRoutes(): Hono<AppEnv> {
     try {
       await leaveCommunity(federationContext(c), me, found.group);
     } catch (error) {
-      if (error instanceof ConflictError || error instanceof NotFoundError) {
+      // The sole facilitator is told what to do instead, as an error with the way forward.
+      if (error instanceof ConflictError) {
+        return render(
+          c,
+          <LeaveRefusedPage ctx={pageContext(c)} name={found.group.name} path={path} />,
+          409,
+        );
+      }
+      if (error instanceof NotFoundError) {
         setFlash(c, error.message);
         return c.redirect(path, 303);
       }

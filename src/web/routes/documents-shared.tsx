@@ -7,7 +7,7 @@ import {
   getItem,
   groupsOfItem,
   type ItemRow,
-  threadItems,
+  visibleThreadItems,
 } from "../../domain/items.ts";
 import { ratingSummary } from "../../domain/ratings.ts";
 import {
@@ -78,7 +78,7 @@ export function renderDocumentPage(
 ) {
   const { db } = c.get("deps");
   const viewer = c.get("account")?.actor;
-  const comments = threadItems(db, found.item.id);
+  const comments = visibleThreadItems(db, found.item.id, viewer?.id);
   return render(
     c,
     <DocumentPage

@@ -11,7 +11,7 @@ import {
   getItem,
   groupsOfItem,
   type ItemRow,
-  threadItems,
+  visibleThreadItems,
 } from "../../domain/items.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -161,8 +161,8 @@ export function forumRoutes(): Hono<AppEnv> {
     const topic = topicIn(c, access);
     if (!topic) return topicNotFound(c);
     const { db } = c.get("deps");
-    const replies = threadItems(db, topic.id);
     const viewer = c.get("account")?.actor;
+    const replies = visibleThreadItems(db, topic.id, viewer?.id);
     return render(
       c,
       <TopicPage
@@ -175,6 +175,7 @@ export function forumRoutes(): Hono<AppEnv> {
           viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)
         }
         tags={itemTagsData(db, topic, viewer?.id)}
+        facilitates={access.canModerate && access.group.isLocal}
       />,
     );
   });
@@ -187,6 +188,16 @@ export function forumRoutes(): Hono<AppEnv> {
     const { db, config } = c.get("deps");
     const f = await formFields(c);
     const parent = postIn(c, topic, f.parent) ?? topic;
+    if (topic.lockedAt) {
+      return render(
+        c,
+        <ForbiddenPage
+          ctx={pageContext(c)}
+          message="This topic is locked: a facilitator has closed it to new replies."
+        />,
+        403,
+      );
+    }
     try {
       const reply = composeItem(db, config.origin, {
         kind: "reply",

@@ -139,6 +139,8 @@ export function EntryPage(props: {
   problem?: CommentProblem | undefined;
   /** The entry's tags and what the viewer may do with them (none for drafts). */
   tags?: ItemTagsData | undefined;
+  /** The entry's communities here that the viewer facilitates, each offering remove/restore. */
+  moderatedGroups?: ActorRow[];
 }) {
   const { entry, author, base } = props;
   // Comments whose parent was deleted hang from the entry, so nobody's answer disappears.
@@ -178,6 +180,16 @@ export function EntryPage(props: {
       </p>
       {entry.summary ? <p class="govuk-body-l">{entry.summary}</p> : null}
       <ItemBody item={entry} />
+      {(props.moderatedGroups ?? []).map((g) => (
+        <p class="govuk-body-s">
+          <a
+            class="govuk-link"
+            href={`${communityPagePath(g.handle)}/moderation/items/${entry.id}/${entry.removedAt ? "restore" : "remove"}`}
+          >
+            {entry.removedAt ? "Restore" : "Remove"} this entry (as a facilitator of {g.name})
+          </a>
+        </p>
+      ))}
       <p class="govuk-body-s">
         {props.groups.length === 0 ? (
           `Published on the blog of ${author.name}.`

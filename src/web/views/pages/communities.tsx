@@ -105,6 +105,7 @@ function MembershipControl(props: {
   path: string;
   membership: Membership | undefined;
   isPrivate: boolean;
+  banReason?: string | undefined;
 }) {
   if (!props.ctx.user) {
     return (
@@ -131,6 +132,23 @@ function MembershipControl(props: {
         </p>
         {form("leave", "Leave community", "secondary")}
       </>
+    );
+  }
+  if (m?.state === "banned" && (!m.bannedUntil || m.bannedUntil > new Date())) {
+    return (
+      <div class="govuk-inset-text">
+        <p class="govuk-body">
+          A facilitator has banned you from this community
+          {m.bannedUntil ? (
+            <>
+              {" "}
+              until <When date={m.bannedUntil} />
+            </>
+          ) : null}
+          .
+        </p>
+        {props.banReason ? <p class="govuk-body">Reason: {props.banReason}</p> : null}
+      </div>
     );
   }
   if (m?.state === "pending") {
@@ -175,6 +193,10 @@ export function CommunityPage(props: {
   lineage?: Lineage | undefined;
   /** When the polls among the newest items close (src/web/views/poll-closing.tsx). */
   pollClosing?: PollClosingTimes | undefined;
+  /** The community's rules, set by its facilitators (local communities only). */
+  rules?: string | undefined;
+  /** Why the viewer was banned, when they are (local communities only). */
+  banReason?: string | undefined;
 }) {
   const g = props.group;
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
@@ -188,6 +210,12 @@ export function CommunityPage(props: {
         {props.isPrivate ? <Tag colour="grey">Private</Tag> : <Tag colour="green">Public</Tag>}
       </h1>
       {g.summary ? <MultilineText text={g.summary} /> : null}
+      {props.rules ? (
+        <>
+          <h2 class="govuk-heading-m">Rules</h2>
+          <MultilineText text={props.rules} />
+        </>
+      ) : null}
       <CommunityPlace lineage={props.lineage} />
       {!g.isLocal ? (
         <p class="govuk-body">
@@ -212,6 +240,7 @@ export function CommunityPage(props: {
         path={path}
         membership={props.membership}
         isPrivate={props.isPrivate}
+        banReason={props.banReason}
       />
       {props.canModerate ? (
         <FlaggedFeedsNotice count={props.flaggedNewsFeeds ?? 0} communityPath={path} />
@@ -242,6 +271,20 @@ export function CommunityPage(props: {
                 </li>
               ) : null}
               {props.canModerate && g.isLocal ? <MetricsNavItem path={path} /> : null}
+              {props.canModerate && g.isLocal ? (
+                <li>
+                  <a class="govuk-link" href={`${path}/members`}>
+                    Manage members
+                  </a>
+                </li>
+              ) : null}
+              {g.isLocal ? (
+                <li>
+                  <a class="govuk-link" href={`${path}/modlog`}>
+                    Moderation log
+                  </a>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <h2 class="govuk-heading-m">What's new</h2>

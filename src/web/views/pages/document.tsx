@@ -15,6 +15,7 @@ import {
   SummaryList,
   Textarea,
 } from "../components.tsx";
+import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
@@ -38,6 +39,8 @@ interface ThreadProps {
   canPost: boolean;
   errors: FieldError[];
   mayModerate: (item: ItemRow) => boolean;
+  /** The community, for its facilitators' actions on each comment. */
+  access: CommunityAccess;
 }
 
 /** One comment with the answers to it nested below, as forum threads are drawn. */
@@ -86,6 +89,7 @@ function Comment(props: ThreadProps & { item: ItemRow }) {
             </a>
           </p>
         ) : null}
+        <FacilitatorActions access={props.access} item={item} />
       </article>
       {answers.length > 0 ? (
         <ul class="copse-thread">
@@ -134,6 +138,7 @@ export function DocumentPage(props: {
     canPost: access.canPost,
     errors,
     mayModerate: props.mayModerate,
+    access,
   };
   const likes =
     rating.likes > 0
@@ -184,12 +189,13 @@ export function DocumentPage(props: {
           </a>
         </p>
       ) : null}
-      {item.bodyHtml ? (
+      {item.bodyHtml || item.removedAt ? (
         <>
           <h2 class="govuk-heading-m">Description</h2>
           <ItemBody item={item} />
         </>
       ) : null}
+      <FacilitatorActions access={access} item={item} />
       {access.canPost ? (
         <form method="post" action={`${basePath}/rate`} id="rating" novalidate>
           <CsrfField token={props.ctx.csrfToken} />

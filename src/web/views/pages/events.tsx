@@ -20,6 +20,7 @@ import {
   Table,
   Tag,
 } from "../components.tsx";
+import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
@@ -241,7 +242,8 @@ export function EventPage(props: {
           },
         ]}
       />
-      {item.bodyHtml ? <ItemBody item={item} /> : null}
+      {item.bodyHtml || item.removedAt ? <ItemBody item={item} /> : null}
+      <FacilitatorActions access={props.access} item={item} />
       {!item.isLocal && item.url ? (
         <Inset>
           This event is organised on another server.{" "}

@@ -11,6 +11,7 @@ import {
   type FieldError,
   Pagination,
   Table,
+  Tag,
   Textarea,
   TextInput,
 } from "../components.tsx";
@@ -70,9 +71,17 @@ export function ForumPage(props: {
           head={["Topic", "Started by", "Replies", "Last update"]}
           numericColumns={[2]}
           rows={props.topics.map((t) => [
-            <a class="govuk-link" href={`${base}/${t.topic.id}`}>
-              {t.topic.title}
-            </a>,
+            <>
+              {t.topic.pinnedAt ? (
+                <>
+                  <Tag colour="turquoise">Pinned</Tag>{" "}
+                </>
+              ) : null}
+              <a class="govuk-link" href={`${base}/${t.topic.id}`}>
+                {t.topic.title}
+              </a>
+              {t.topic.lockedAt ? <span class="govuk-body-s"> (locked)</span> : null}
+            </>,
             <ActorLink actor={t.author} />,
             String(t.replies),
             <>
@@ -145,6 +154,8 @@ function Post(props: {
   topicPath: string;
   canPost: boolean;
   mayModerate: (item: ItemRow) => boolean;
+  /** Where the facilitators' actions on posts live, when the viewer facilitates. */
+  moderationPath: string | null;
 }) {
   const { item } = props;
   const author = props.authors.get(item.authorId);
@@ -177,6 +188,7 @@ function PostActions(props: {
   topicPath: string;
   canPost: boolean;
   mayModerate: (item: ItemRow) => boolean;
+  moderationPath: string | null;
 }) {
   const { item, ctx } = props;
   return (
@@ -206,7 +218,34 @@ function PostActions(props: {
           </a>
         </p>
       ) : null}
+      {props.moderationPath ? (
+        <ModerationLinks item={item} path={`${props.moderationPath}/${item.id}`} />
+      ) : null}
     </div>
+  );
+}
+
+/** A facilitator's actions on one post: remove or restore, and for the topic lock and pin. */
+function ModerationLinks(props: { item: ItemRow; path: string }) {
+  const { item } = props;
+  const link = (verb: string, text: string) => (
+    <li>
+      <a class="govuk-link" href={`${props.path}/${verb}`}>
+        {text}
+        <span class="govuk-visually-hidden"> (as facilitator)</span>
+      </a>
+    </li>
+  );
+  return (
+    <ul class="govuk-list govuk-body-s">
+      {item.removedAt ? link("restore", "Restore") : link("remove", "Remove")}
+      {item.kind === "topic"
+        ? item.lockedAt
+          ? link("unlock", "Unlock")
+          : link("lock", "Lock")
+        : null}
+      {item.kind === "topic" ? (item.pinnedAt ? link("unpin", "Unpin") : link("pin", "Pin")) : null}
+    </ul>
   );
 }
 
@@ -219,6 +258,8 @@ export function TopicPage(props: {
   authors: Map<number, ActorRow>;
   mayModerate: (item: ItemRow) => boolean;
   tags?: ItemTagsData;
+  /** Whether the viewer facilitates the community (and so sees moderation links). */
+  facilitates?: boolean;
 }) {
   const { topic, access } = props;
   const topicPath = `${access.path}/forum/${topic.id}`;
@@ -237,7 +278,19 @@ export function TopicPage(props: {
       backLink={`${access.path}/forum`}
     >
       <span class="govuk-caption-l">{access.group.name} forum</span>
-      <h1 class="govuk-heading-l">{topic.title}</h1>
+      <h1 class="govuk-heading-l">
+        {topic.pinnedAt ? (
+          <>
+            <Tag colour="turquoise">Pinned</Tag>{" "}
+          </>
+        ) : null}
+        {topic.title}
+      </h1>
+      {topic.lockedAt ? (
+        <div class="govuk-inset-text">
+          This topic is locked. A facilitator has closed it to new replies.
+        </div>
+      ) : null}
       <ul class="copse-thread copse-thread--root">
         <Post
           ctx={props.ctx}
@@ -245,8 +298,9 @@ export function TopicPage(props: {
           authors={props.authors}
           children={children}
           topicPath={topicPath}
-          canPost={access.canPost}
+          canPost={access.canPost && !topic.lockedAt && !topic.removedAt}
           mayModerate={props.mayModerate}
+          moderationPath={props.facilitates ? `${access.path}/moderation/items` : null}
         />
       </ul>
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={topicPath} /> : null}

@@ -33,10 +33,26 @@ export function When(props: { date: Date }) {
 /** An item's body. The HTML was cleaned by the allow-list sanitizer before it was stored. */
 export function ItemBody(props: { item: ItemRow }) {
   if (props.item.deletedAt) return <p class="govuk-body copse-deleted">This post was deleted.</p>;
-  return (
+  const body = (
     <div
       class="copse-content govuk-body"
       dangerouslySetInnerHTML={{ __html: props.item.bodyHtml }}
     />
+  );
+  // Only its author and the facilitators are shown a removed item (canView), with the reason.
+  if (!props.item.removedAt) return body;
+  return (
+    <div class="copse-removed">
+      <div class="govuk-warning-text">
+        <span class="govuk-warning-text__icon" aria-hidden="true">
+          !
+        </span>
+        <strong class="govuk-warning-text__text">
+          <span class="govuk-visually-hidden">Warning</span>
+          Removed by a facilitator: {props.item.removedReason || "no reason given"}
+        </strong>
+      </div>
+      {body}
+    </div>
   );
 }

@@ -17,6 +17,7 @@ import {
   Table,
   Tag,
 } from "../components.tsx";
+import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { closesInText, closingText, pollClosingStatus } from "../poll-closing.tsx";
@@ -271,7 +272,8 @@ export function PollPage(props: {
           { key: "Votes", value: votersText(results.voters) },
         ]}
       />
-      {item.bodyHtml ? <ItemBody item={item} /> : null}
+      {item.bodyHtml || item.removedAt ? <ItemBody item={item} /> : null}
+      <FacilitatorActions access={props.access} item={item} />
       {!item.isLocal ? (
         <Inset>
           This poll is run on another server, which counts the votes; the totals here are the ones

@@ -17,6 +17,11 @@ export function CommunitySettingsPage(props: {
     <Layout ctx={props.ctx} title={`Settings – ${access.group.name}`} backLink={access.path}>
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Community settings</h1>
+      <p class="govuk-body">
+        <a class="govuk-link" href={`${access.path}/settings/details`}>
+          Change the name, description and rules
+        </a>
+      </p>
       <form method="post" action={`${access.path}/settings`} novalidate>
         <CsrfField token={props.ctx.csrfToken} />
         <Checkboxes

@@ -17,6 +17,7 @@ import {
   Textarea,
   TextInput,
 } from "../components.tsx";
+import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
@@ -165,6 +166,7 @@ export function WikiPageView(props: {
         </p>
       ) : null}
       <ItemBody item={page} />
+      <FacilitatorActions access={props.access} item={page} />
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={pagePath} /> : null}
       {props.related.length > 0 ? (
         <>

@@ -1,0 +1,115 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { items } from "../../db/schema/index.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { groupsOfItem, type ItemRow } from "../items.ts";
+import { type ModerationAction, recordModeration } from "./log.ts";
+import { type ActingActor, assertMayModerateGroup, checkedReason } from "./ranks.ts";
+
+/** What a facilitator's action on an item needs. */
+export interface ItemAction {
+  item: ItemRow;
+  /** The local community whose facilitator acts; the item must be in it. */
+  groupId: number;
+  byActorId: ActingActor;
+  reason: string;
+}
+
+/** Checks the acting facilitator and that the item is in their community and still there. */
+function checked(db: Db, input: ItemAction, action: ModerationAction, optional = false): string {
+  const reason = checkedReason(input.reason, optional);
+  assertMayModerateGroup(db, input.groupId, input.byActorId, action);
+  if (
+    input.item.deletedAt ||
+    !groupsOfItem(db, input.item.id).some((g) => g.id === input.groupId)
+  ) {
+    throw new NotFoundError("That item is not in this community");
+  }
+  return reason;
+}
+
+/** Changes an item and logs why, in one transaction. */
+function change(
+  db: Db,
+  input: ItemAction,
+  action: ModerationAction,
+  reason: string,
+  values: Partial<ItemRow>,
+): ItemRow {
+  return db.transaction((tx) => {
+    const row = tx.update(items).set(values).where(eq(items.id, input.item.id)).returning().get();
+    recordModeration(tx as unknown as Db, {
+      groupId: input.groupId,
+      actorId: input.byActorId,
+      action,
+      targetItemId: input.item.id,
+      reason,
+    });
+    return row;
+  });
+}
+
+/**
+ * A facilitator removes an item: it is hidden from everyone but its author and the
+ * facilitators (who see why), and from lists, feeds, search and alerts, until restored.
+ */
+export function removeItem(db: Db, input: ItemAction): ItemRow {
+  const reason = checked(db, input, "remove-item");
+  if (input.item.removedAt) throw new ConflictError("That item has already been removed");
+  return change(db, input, "remove-item", reason, { removedAt: new Date(), removedReason: reason });
+}
+
+/** A facilitator restores a removed item, as it was. */
+export function restoreItem(db: Db, input: ItemAction): ItemRow {
+  const reason = checked(db, input, "restore-item");
+  if (!input.item.removedAt) throw new ConflictError("That item has not been removed");
+  return change(db, input, "restore-item", reason, { removedAt: null, removedReason: null });
+}
+
+/** A facilitator locks (no new replies) or unlocks a forum topic. */
+export function setTopicLocked(db: Db, input: ItemAction & { locked: boolean }): ItemRow {
+  const action = input.locked ? "lock" : "unlock";
+  const reason = checked(db, input, action);
+  if (input.item.kind !== "topic") throw new ConflictError("Only forum topics can be locked");
+  if (Boolean(input.item.lockedAt) === input.locked) {
+    throw new ConflictError(
+      input.locked ? "The topic is already locked" : "The topic is not locked",
+    );
+  }
+  return change(db, input, action, reason, { lockedAt: input.locked ? new Date() : null });
+}
+
+/** A facilitator pins a topic to the top of the forum, or unpins it; the reason is optional. */
+export function setTopicPinned(db: Db, input: ItemAction & { pinned: boolean }): ItemRow {
+  const action = input.pinned ? "pin" : "unpin";
+  const reason = checked(db, input, action, true);
+  if (input.item.kind !== "topic") throw new ConflictError("Only forum topics can be pinned");
+  if (Boolean(input.item.pinnedAt) === input.pinned) {
+    throw new ConflictError(
+      input.pinned ? "The topic is already pinned" : "The topic is not pinned",
+    );
+  }
+  return change(db, input, action, reason, { pinnedAt: input.pinned ? new Date() : null });
+}
+
+/**
+ * Mirrors on our copy what a remote community announced: its facilitators removed or restored
+ * an item, pinned or unpinned a topic, or locked or unlocked it. The caller has checked the group announced it and
+ * that the item is in that group; the group is the authority on what it shows.
+ */
+export function applyRemoteModeration(
+  db: Db,
+  item: ItemRow,
+  change: { removed: boolean; reason: string } | { pinned: boolean } | { locked: boolean },
+): ItemRow {
+  const values =
+    "removed" in change
+      ? {
+          removedAt: change.removed ? new Date() : null,
+          removedReason: change.removed ? change.reason : null,
+        }
+      : "pinned" in change
+        ? { pinnedAt: change.pinned ? new Date() : null }
+        : { lockedAt: change.locked ? (item.lockedAt ?? new Date()) : null };
+  return db.update(items).set(values).where(eq(items.id, item.id)).returning().get();
+}
