@@ -1,8 +1,8 @@
-import { eq, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, not, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { accounts, actors, sessions, setupTokens } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
-import { type FieldError, ValidationError } from "./errors.ts";
+import { type FieldError, SuspendedError, ValidationError } from "./errors.ts";
 import { hashPassword, passwordProblems, verifyPassword } from "./passwords.ts";
 import { personPagePath } from "./paths.ts";
 import { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
@@ -148,7 +148,9 @@ export function findAccount(db: Db, handleOrEmail: string): AccountWithActor | u
 }
 
 /**
- * Checks a handle/email and password; returns undefined when the pair is wrong. Attempts are
+ * Checks a handle/email and password; returns undefined when the pair is wrong, and throws a
+ * SuspendedError when it is right but an administrator has suspended the account (only someone
+ * who knows the password learns that). Attempts are
  * counted per account (whichever way it was named) and per client before the password is
  * checked, and logins that match no account are checked against a stand-in hash, so neither
  * parallel guessing nor timing gets an attacker anywhere (see sign-in-throttle.ts).
@@ -162,7 +164,7 @@ export async function authenticate(
 ): Promise<AccountWithActor | undefined> {
   const login = normaliseLogin(handleOrEmail);
   const found = db
-    .select({ hash: accounts.passwordHash, id: accounts.id })
+    .select({ hash: accounts.passwordHash, id: accounts.id, suspendedAt: accounts.suspendedAt })
     .from(accounts)
     .innerJoin(actors, eq(accounts.actorId, actors.id))
     .where(or(eq(accounts.email, login), eq(actors.handle, login)))
@@ -172,8 +174,14 @@ export async function authenticate(
     client: `client:${clientKey}`,
   };
   reserveAttempt(db, keys, now);
-  if (!(await verifyPassword(found?.hash, password))) return undefined;
+  const right = await verifyPassword(found?.hash, password);
+  if (!right || !found) return undefined;
   releaseAttempt(db, keys);
+  if (found?.suspendedAt) throw new SuspendedError();
+  db.update(accounts)
+    .set({ lastSignInAt: new Date(now) })
+    .where(eq(accounts.id, found.id))
+    .run();
   return findAccount(db, login);
 }
 
@@ -202,7 +210,9 @@ export function accountForSession(
     .from(sessions)
     .innerJoin(accounts, eq(sessions.accountId, accounts.id))
     .innerJoin(actors, eq(accounts.actorId, actors.id))
-    .where(eq(sessions.tokenHash, hashSecretToken(token)))
+    // A suspended account's sessions are deleted when it is suspended; the check here is a
+    // second lock in case a session is made in the same moment.
+    .where(and(eq(sessions.tokenHash, hashSecretToken(token)), isNull(accounts.suspendedAt)))
     .get();
   if (!row) return undefined;
   if (row.session.expiresAt.getTime() <= now) {
@@ -222,6 +232,18 @@ export function deleteSession(db: Db, token: string): void {
   db.delete(sessions)
     .where(eq(sessions.tokenHash, hashSecretToken(token)))
     .run();
+}
+
+/** Ends every session of an account, except the one given (the person's own, when they act). */
+export function endSessions(db: Db, accountId: number, exceptToken?: string): number {
+  const keep =
+    exceptToken === undefined
+      ? undefined
+      : not(eq(sessions.tokenHash, hashSecretToken(exceptToken)));
+  return db
+    .delete(sessions)
+    .where(and(eq(sessions.accountId, accountId), keep))
+    .run().changes;
 }
 
 /** Removes expired sessions; run now and then. */

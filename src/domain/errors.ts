@@ -43,3 +43,13 @@ export class ThrottledError extends Error {
     this.name = "ThrottledError";
   }
 }
+
+/** The account exists and the password was right, but an administrator has suspended it. */
+export class SuspendedError extends Error {
+  constructor() {
+    super(
+      "Your account has been suspended by an administrator, so you cannot sign in. Contact an administrator of this instance if you think this is a mistake.",
+    );
+    this.name = "SuspendedError";
+  }
+}

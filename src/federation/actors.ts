@@ -1,7 +1,8 @@
 import type { Context } from "@fedify/fedify";
 import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
-import { Application, Endpoints, Group, Person } from "@fedify/vocab";
+import { Application, Endpoints, Group, Person, Tombstone } from "@fedify/vocab";
 import { type ActorRow, findLocalActor, getActorKeys, saveActorKeys } from "../domain/actors.ts";
+import { isSuspendedHandle } from "../domain/admin/accounts.ts";
 import { ACTOR_PATH, INSTANCE_ACTOR } from "../domain/paths.ts";
 import { getPersonProfile, listPersonTags } from "../domain/person-details.ts";
 import { logger } from "../logging.ts";
@@ -18,7 +19,13 @@ export function registerActors(federation: CopseFederation): void {
   federation
     .setActorDispatcher(ACTOR_PATH, async (ctx, identifier) => {
       const row = findLocalActor(ctx.data.db, identifier);
-      return row ? localActorObject(ctx, row) : null;
+      if (!row) return null;
+      // A suspended person is gone as far as other servers can tell (Fedify answers 410), and
+      // comes back unchanged if the suspension is lifted.
+      if (row.type === "Person" && isSuspendedHandle(ctx.data.db, row.handle)) {
+        return new Tombstone({ id: ctx.getActorUri(identifier) });
+      }
+      return localActorObject(ctx, row);
     })
     .setKeyPairsDispatcher((ctx, identifier) => keyPairsFor(ctx.data, identifier))
     .mapHandle((_ctx, username) => username.toLowerCase());

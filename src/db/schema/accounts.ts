@@ -15,7 +15,30 @@ export const accounts = sqliteTable("accounts", {
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`),
+  /** When the account last signed in with its password; null when never since this was kept. */
+  lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
+  /** When an administrator suspended the account; null while it is in good standing. */
+  suspendedAt: integer("suspended_at", { mode: "timestamp_ms" }),
+  /** Why the account was suspended, as the administrator wrote it. */
+  suspensionReason: text("suspension_reason").notNull().default(""),
 });
+
+/**
+ * Password-reset links waiting to be used; only a SHA-256 hash of the token is kept, and a
+ * row is deleted when its link is used, so each link works once.
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("password_resets_account_idx").on(t.accountId)],
+);
 
 /** Server-side sessions; only a SHA-256 hash of the cookie token is stored. */
 export const sessions = sqliteTable(

@@ -4,6 +4,7 @@ import { requireSignIn } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
 import { ADMIN_PATH, AdminIndexPage } from "../views/pages/admin.tsx";
+import { adminAccountRoutes } from "./admin/accounts.tsx";
 import { adminMailRoutes } from "./admin-mail.tsx";
 
 /** The instance's administration pages, for administrators only. */
@@ -13,5 +14,6 @@ export function adminRoutes(): Hono<AppEnv> {
 
   app.get(ADMIN_PATH, (c) => render(c, <AdminIndexPage ctx={pageContext(c)} />));
   app.route("/", adminMailRoutes());
+  app.route("/", adminAccountRoutes());
   return app;
 }

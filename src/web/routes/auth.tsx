@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { authenticate } from "../../domain/accounts.ts";
-import { ThrottledError } from "../../domain/errors.ts";
+import { SuspendedError, ThrottledError } from "../../domain/errors.ts";
 import { setFlash, signIn, signOut } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { clientKey, formFields } from "../forms.ts";
@@ -46,6 +46,14 @@ export function authRoutes(): Hono<AppEnv> {
       signIn(c, account.id);
       return c.redirect(returnTo, 303);
     } catch (error) {
+      if (error instanceof SuspendedError) {
+        const errors = [{ field: "login", message: error.message }];
+        return render(
+          c,
+          <SignInPage ctx={pageContext(c)} login={login} returnTo={returnTo} errors={errors} />,
+          403,
+        );
+      }
       if (error instanceof ThrottledError) {
         c.header("Retry-After", String(Math.ceil(error.retryAfterSeconds)));
         const errors = [{ field: "login", message: error.message }];

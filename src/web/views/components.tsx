@@ -16,6 +16,7 @@ export {
   Table,
   Tag,
   type TagColour,
+  Warning,
 } from "./components/display.tsx";
 export {
   BackLink,

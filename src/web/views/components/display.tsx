@@ -172,3 +172,18 @@ export function Tag(props: { children: Child; colour?: TagColour }) {
 export function Inset(props: { children: Child }) {
   return <div class="govuk-inset-text">{props.children}</div>;
 }
+
+/** govuk-frontend's warning text: an important consequence, with "Warning" for screen readers. */
+export function Warning(props: { children: Child }) {
+  return (
+    <div class="govuk-warning-text">
+      <span class="govuk-warning-text__icon" aria-hidden="true">
+        !
+      </span>
+      <strong class="govuk-warning-text__text">
+        <span class="govuk-visually-hidden">Warning</span>
+        {props.children}
+      </strong>
+    </div>
+  );
+}

@@ -13,6 +13,12 @@ interface AdminPageLink {
 /** The administration pages, in the order the index shows them. */
 const ADMIN_PAGES: AdminPageLink[] = [
   {
+    href: `${ADMIN_PATH}/accounts`,
+    title: "Accounts",
+    description:
+      "Find anyone with an account here; suspend or unsuspend them, make or revoke administrators, and send password links.",
+  },
+  {
     href: `${ADMIN_PATH}/mail`,
     title: "Outgoing mail",
     description:
