@@ -1,6 +1,6 @@
 import type { OutgoingMail } from "./mail-outbox.ts";
 
-// The two mails a sign-up can cause, in plain text and HTML. Whoever fills in the form sees the
+// The mails about getting into an account. The two mails a sign-up can cause, in plain text and HTML. Whoever fills in the form sees the
 // same "check your email" page either way; only the owner of the address learns which mail it
 // was: a link to confirm a new account, or a note that the address already has one.
 
@@ -65,7 +65,27 @@ export function addressTakenMail(
       text: "If it was you, you do not need a new account. Sign in with your handle or this email address:",
       link: `${site.origin}/signin`,
     },
-    `If you have forgotten your password, ask an administrator of ${site.instanceName} to help.`,
+    {
+      text: "If you have forgotten your password, you can set a new one here:",
+      link: `${site.origin}/password/forgot`,
+    },
     "If it was not you, you need do nothing: no account was created and yours has not changed.",
+  ]);
+}
+
+/** The mail with a link to set a new password, asked for by its owner or an administrator. */
+export function passwordResetMail(
+  site: SignUpSite,
+  input: { to: string; handle: string; link: string; validHours: number; byAdmin: boolean },
+): OutgoingMail {
+  return layOut(input.to, `Set a new password for ${site.instanceName}`, [
+    input.byAdmin
+      ? `An administrator of ${site.instanceName} sent you this link so you can set a new password for your account @${input.handle}.`
+      : `Someone, probably you, asked to set a new password for the account @${input.handle} on ${site.instanceName}.`,
+    {
+      text: `To choose a new password, open this link within ${input.validHours} hours. It works once:`,
+      link: input.link,
+    },
+    "If you did not ask for this, ignore this email: your password stays as it is.",
   ]);
 }

@@ -30,6 +30,7 @@ import { messageRoutes } from "./routes/messages.tsx";
 import { metricsRoutes } from "./routes/metrics.tsx";
 import { moderationRoutes } from "./routes/moderation/index.ts";
 import { newsRoutes } from "./routes/news.tsx";
+import { passwordResetRoutes } from "./routes/password-reset.tsx";
 import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
 import { pollRoutes } from "./routes/polls.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", homeRoutes());
   app.route("/", authRoutes());
   app.route("/", signUpRoutes());
+  app.route("/", passwordResetRoutes());
   app.route("/", setupRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());

@@ -146,6 +146,11 @@ export function SignInPage(props: {
             <Button>Sign in</Button>
           </form>
           <p class="govuk-body">
+            <a class="govuk-link" href="/password/forgot">
+              Forgot your password?
+            </a>
+          </p>
+          <p class="govuk-body">
             New here?{" "}
             <a class="govuk-link" href="/signup">
               Create an account
