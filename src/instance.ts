@@ -11,6 +11,7 @@ import { createSetupToken, setupPath } from "./domain/first-run.ts";
 import { checkOrigin } from "./domain/origin.ts";
 import { dummyPasswordHash } from "./domain/passwords.ts";
 import { INSTANCE_ACTOR } from "./domain/paths.ts";
+import { skipBlockedDomains } from "./federation/blocked-delivery.ts";
 import { buildFederation } from "./federation/builder.ts";
 import type { CopseFederation } from "./federation/context.ts";
 import { SqliteKvStore } from "./federation/kv.ts";
@@ -82,7 +83,9 @@ export function openInstanceDatabase(config: Config, options: { mustExist?: bool
 
 /** Builds the federation object over a database, with Copse's durable KV store and queue. */
 export function createInstanceFederation(config: Config, db: Db): CopseFederation {
-  return buildFederation({ config, kv: new SqliteKvStore(db), queue: new SqliteMessageQueue(db) });
+  // Deliveries to blocked domains are dropped at the queue, whichever part of Copse sent them.
+  const queue = skipBlockedDomains(new SqliteMessageQueue(db), db);
+  return buildFederation({ config, kv: new SqliteKvStore(db), queue });
 }
 
 /** Starts a whole instance from its configuration. */

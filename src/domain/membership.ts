@@ -2,6 +2,7 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { accounts, actors, memberships } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
+import { isActorLimited } from "./admin/servers.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { joinsThroughParent } from "./community-tree.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors.ts";
@@ -57,8 +58,10 @@ export function requestMembership(db: Db, request: MembershipRequest): Membershi
   const community = findCommunityByActorId(db, request.groupId);
   if (!community) throw new NotFoundError("That community is not hosted on this instance");
   // A sub-community that inherits its parent's rules lets the parent's members straight in.
+  // People from a server an administrator limited always wait for a facilitator.
   const atOnce =
-    community.visibility === "public" || joinsThroughParent(db, community, request.memberId);
+    (community.visibility === "public" || joinsThroughParent(db, community, request.memberId)) &&
+    !isActorLimited(db, request.memberId);
   const state = atOnce ? "active" : "pending";
   const existing = findMembership(db, request.groupId, request.memberId);
   // A ban sticks: asking again, from here or any instance, is refused until it runs out.

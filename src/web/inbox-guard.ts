@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { isDomainBlocked } from "../domain/admin/servers.ts";
 import { INBOX_PATH, SHARED_INBOX_PATH } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
 import type { AppEnv } from "./env.ts";
@@ -45,9 +46,46 @@ export function inboxGuard(): MiddlewareHandler<AppEnv> {
       });
       return c.text(shape.reason, 400);
     }
+    const blocked = blockedSender(c, shape.value);
+    if (blocked) {
+      log.info("Refused a delivery to {path} from {host}: the domain is blocked", {
+        path: c.req.path,
+        host: blocked,
+      });
+      return c.text("This server does not accept deliveries from your domain.", 403);
+    }
     c.req.raw = new Request(c.req.raw, { body });
     return next();
   };
+}
+
+/** The host of a URL-ish string, or undefined. */
+function hostOf(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    return new URL(value).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The blocked host behind a delivery, if any: the host of its signing key (draft-cavage
+ * Signature or RFC 9421 Signature-Input) or of the activity's actor. Checked before the
+ * signature is verified, because nothing from a blocked server is wanted whether or not it
+ * is genuine, and refusing early costs the least.
+ */
+function blockedSender(c: Context<AppEnv>, json: unknown): string | undefined {
+  const db = c.get("deps").db;
+  const signature = `${c.req.header("signature") ?? ""} ${c.req.header("signature-input") ?? ""}`;
+  const keyId = /keyid="([^"]+)"/i.exec(signature)?.[1];
+  const actor = (json as { actor?: unknown } | null)?.actor;
+  const actorId =
+    typeof actor === "object" && actor !== null ? (actor as { id?: unknown }).id : actor;
+  for (const host of [hostOf(keyId), hostOf(actorId)]) {
+    if (host && isDomainBlocked(db, host)) return host;
+  }
+  return undefined;
 }
 
 /** The request's body, or "too large" once it is over `max` bytes (read on up to a cap). */

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
 import { ADMIN_PATH, AdminIndexPage } from "../views/pages/admin.tsx";
 import { adminAccountRoutes } from "./admin/accounts.tsx";
+import { adminServerRoutes } from "./admin/servers.tsx";
 import { adminMailRoutes } from "./admin-mail.tsx";
 
 /** The instance's administration pages, for administrators only. */
@@ -15,5 +16,6 @@ export function adminRoutes(): Hono<AppEnv> {
   app.get(ADMIN_PATH, (c) => render(c, <AdminIndexPage ctx={pageContext(c)} />));
   app.route("/", adminMailRoutes());
   app.route("/", adminAccountRoutes());
+  app.route("/", adminServerRoutes());
   return app;
 }

@@ -19,6 +19,12 @@ const ADMIN_PAGES: AdminPageLink[] = [
       "Find anyone with an account here; suspend or unsuspend them, make or revoke administrators, and send password links.",
   },
   {
+    href: `${ADMIN_PATH}/servers`,
+    title: "Other servers",
+    description:
+      "Block or limit other servers, and import or export the list in the CSV format Mastodon uses.",
+  },
+  {
     href: `${ADMIN_PATH}/mail`,
     title: "Outgoing mail",
     description:
