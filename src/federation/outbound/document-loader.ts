@@ -24,6 +24,7 @@ export function guardedDocumentLoader(policy: OutboundPolicy, key?: SigningKey):
   const fetchOne = async (url: string, signal?: AbortSignal): Promise<FetchedResponse> => {
     try {
       return await guardedFetch(url, {
+        readNotFoundBody: true,
         policy,
         headers: { Accept: ACTIVITY_PUB_ACCEPT },
         headersFor,

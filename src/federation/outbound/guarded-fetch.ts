@@ -23,8 +23,8 @@ export interface FetchedResponse {
   status: number;
   headers: IncomingHttpHeaders;
   /**
-   * The decompressed body of a 2xx answer, or of a 404 of at most 64 KiB; null for any other
-   * status (it is not read).
+   * The decompressed body of a 2xx answer, or of a 404 (at most 64 KiB) when asked for; null
+   * for any other status (it is not read).
    */
   body: Buffer | null;
 }
@@ -38,6 +38,11 @@ export interface GuardedFetchOptions {
   headersFor?: (url: URL) => Promise<Record<string, string>>;
   /** The caller's own cancellation, on top of the policy's timeout. */
   signal?: AbortSignal;
+  /**
+   * Reads a 404's body too (at most 64 KiB), for callers that look for a Tombstone in it;
+   * otherwise only a 2xx answer has a body.
+   */
+  readNotFoundBody?: boolean;
   /** A tighter byte cap than the policy's, e.g. for WebFinger answers. */
   maxBytes?: number;
 }
@@ -93,7 +98,7 @@ export async function guardedFetch(
       current = parseUrl(location, current);
       continue;
     }
-    if (status === 404) {
+    if (status === 404 && options.readNotFoundBody) {
       // A 404 may carry a Tombstone, the one proof that an object was deleted rather than
       // merely unreachable (src/federation/origin-fetch.ts); it is read, but capped small.
       const body = await readCapped(response, NOT_FOUND_BODY_BYTES).catch(() => null);
