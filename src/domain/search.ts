@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
-import type { ItemRow } from "./items.ts";
+import { itemHrefOf } from "./item-links.ts";
+import { getItem, type ItemRow } from "./items.ts";
 import { viewerParam, visibleItemSql } from "./visible-items.ts";
 
 /**
@@ -44,6 +45,8 @@ export interface SearchHit {
   handle: string | null;
   host: string | null;
   isLocal: boolean;
+  /** Items: where the hit is shown (a reply's place in its thread); see itemHrefOf. */
+  href?: string | null;
 }
 
 const ITEM_KINDS = new Set(["topic", "reply", "entry", "wiki", "event", "poll", "document"]);
@@ -127,8 +130,15 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     handle: r.groupHandle,
     host: r.groupHost,
     isLocal: r.isLocal === 1,
+    href: linkOf(db, r.id),
   }));
   return { hits, total };
+}
+
+/** Where a hit links: at most a page of these per search, each a few indexed look-ups. */
+function linkOf(db: Db, id: number): string | null {
+  const item = getItem(db, id);
+  return item ? itemHrefOf(db, item) : null;
 }
 
 /**

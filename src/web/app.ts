@@ -24,6 +24,7 @@ import { eventRoutes } from "./routes/events.tsx";
 import { feedRoutes } from "./routes/feeds.ts";
 import { forumRoutes } from "./routes/forum.tsx";
 import { homeRoutes } from "./routes/home.tsx";
+import { itemCommentRoutes } from "./routes/item-comments.tsx";
 import { liveRoutes } from "./routes/live.tsx";
 import { liveScriptRoutes } from "./routes/live-script.ts";
 import { messageRoutes } from "./routes/messages.tsx";
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", documentRoutes());
   app.route("/", eventRoutes());
   app.route("/", pollRoutes());
+  app.route("/", itemCommentRoutes());
   app.route("/", blogRoutes());
   // Before settingsRoutes, whose /c/:ref/settings* guard would otherwise answer first.
   app.route("/", moderationRoutes());

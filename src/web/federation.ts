@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "../db/client.ts";
-import { getActor } from "../domain/actors.ts";
-import { findItemByIri, getItem, groupsOfItem } from "../domain/items.ts";
-import { entryPagePath, itemPagePath } from "../domain/paths.ts";
+import { itemPathOf } from "../domain/item-links.ts";
+import { findItemByIri } from "../domain/items.ts";
 import type { CopseContext } from "../federation/context.ts";
 import { shapeServedResponse } from "../federation/served.ts";
 import type { AppEnv } from "./env.ts";
@@ -87,10 +86,5 @@ function objectPage(db: Db, pathname: string, origin: string): string | null {
   if (!pathname.startsWith("/ap/")) return null;
   const item = findItemByIri(db, new URL(pathname, origin).href);
   if (!item?.isLocal) return null;
-  const author = getActor(db, item.authorId);
-  if (item.kind === "entry" && author?.isLocal) return entryPagePath(author.handle, item.id);
-  const group = groupsOfItem(db, item.id)[0];
-  if (!group) return null;
-  const root = item.rootId && item.rootId !== item.id ? getItem(db, item.rootId) : undefined;
-  return itemPagePath(item, group, root?.kind);
+  return itemPathOf(db, item);
 }

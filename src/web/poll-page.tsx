@@ -7,6 +7,7 @@ import type { PollResults } from "../domain/polls.ts";
 import type { CommunityAccess } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";
+import { itemCommentsData } from "./routes/item-comments.tsx";
 import type { FieldError } from "./views/components.tsx";
 import { PollPage, type VoteState } from "./views/pages/polls.tsx";
 import { itemTagsData } from "./views/tags.tsx";
@@ -63,6 +64,7 @@ export function showPoll(
       timeZone={config.timeZone}
       notice={options.notice}
       tags={itemTagsData(db, item, viewer?.id)}
+      comments={itemCommentsData(c, access, item)}
       manage={
         viewer && mayChangePoll(db, item, viewer.id)
           ? { mayEdit: !results.closed && !hasVotes(db, item.id) }

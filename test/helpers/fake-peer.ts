@@ -194,6 +194,32 @@ export class FakePeer {
     this.answers.set(path, { status, body, contentType });
   }
 
+  /**
+   * Serves NodeInfo (FEP-f1d5) naming the peer's software, as Lemmy, NodeBB or Copse would:
+   * `/.well-known/nodeinfo` linking to a schema 2.1 document at `/nodeinfo/2.1`.
+   */
+  serveNodeInfo(softwareName: string): void {
+    const index = {
+      links: [
+        {
+          rel: "http://nodeinfo.diaspora.software/ns/schema/2.1",
+          href: `${this.origin}/nodeinfo/2.1`,
+        },
+      ],
+    };
+    const document = {
+      version: "2.1",
+      software: { name: softwareName, version: "1.0.0" },
+      protocols: ["activitypub"],
+      services: { inbound: [], outbound: [] },
+      openRegistrations: false,
+      usage: { users: {} },
+      metadata: {},
+    };
+    this.answer("/.well-known/nodeinfo", 200, JSON.stringify(index), "application/json");
+    this.answer("/nodeinfo/2.1", 200, JSON.stringify(document), "application/json");
+  }
+
   /** What was posted to inbox paths, optionally only activities of one type. */
   // biome-ignore lint/suspicious/noExplicitAny: see ReceivedActivity.body.
   activities(type?: string): (ReceivedActivity & { body: any })[] {

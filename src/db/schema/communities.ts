@@ -20,6 +20,16 @@ export const communities = sqliteTable("communities", {
     .default("start-up"),
   /** The community's rules in plain text, shown on its page and in its Group's summary. */
   rules: text("rules").notNull().default(""),
+  /**
+   * Which servers' people a private community accepts as members: "anywhere", or "copse" for
+   * Copse instances only (decided from the requester's NodeInfo), since some servers (Lemmy,
+   * NodeBB) show members-only posts they receive to everyone.
+   */
+  memberServers: text("member_servers", { enum: ["anywhere", "copse"] })
+    .notNull()
+    .default("anywhere"),
+  /** Host names accepted as well as Copse instances when memberServers is "copse", one a line. */
+  allowedServers: text("allowed_servers").notNull().default(""),
   createdById: integer("created_by_id").references(() => actors.id, { onDelete: "set null" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()

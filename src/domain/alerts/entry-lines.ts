@@ -2,8 +2,9 @@ import { and, eq, lt, max } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { type alertEntries, memberships, messages, wikiRevisions } from "../../db/schema/index.ts";
 import type { ActorRow } from "../actors.ts";
+import { itemPlacePath } from "../item-links.ts";
 import type { ItemRow } from "../items.ts";
-import { communityPagePath, entryPagePath, itemPagePath } from "../paths.ts";
+import { communityPagePath } from "../paths.ts";
 import { DIGEST_EXCERPT, excerptOf, IMMEDIATE_EXCERPT } from "./excerpt.ts";
 import { AlertLookups } from "./lookups.ts";
 import { parseTopic, sectionLabel } from "./topics.ts";
@@ -58,14 +59,14 @@ function itemUrl(
 ): string {
   const rootId = item.rootId ?? item.id;
   const groups = look.groupsOf(rootId);
-  const group = groups.find((g) => g.id === groupId) ?? groups[0];
-  if (group) return origin + itemPagePath(item, group, look.rootKind(item));
+  const group = groups.find((g) => g.id === groupId) ?? groups[0] ?? null;
   const root = rootId === item.id ? item : look.item(rootId);
-  const author = root ? look.actor(root.authorId) : undefined;
-  if (root?.kind === "entry" && author?.isLocal) {
-    return `${origin}${entryPagePath(author.handle, root.id)}${root.id === item.id ? "" : `#item-${item.id}`}`;
-  }
-  return item.url ?? item.iri;
+  const rootKind = look.rootKind(item);
+  const author = root && rootKind === "entry" ? look.actor(root.authorId) : undefined;
+  // The mail is about the community it names, so a local entry is linked there too (the
+  // community's address redirects to the blog, anchor kept).
+  const path = itemPlacePath({ item, rootKind, group, rootAuthor: group ? null : author });
+  return path ? origin + path : (item.url ?? item.iri);
 }
 
 /** Where to read an edit: its comparison with the revision before it, when shown here. */

@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client.ts";
 import { formatEventTimes } from "../event-times.ts";
-import { communityPagePath, entryPagePath, itemPagePath } from "../paths.ts";
+import { itemPlacePath } from "../item-links.ts";
+import type { ItemKind } from "../items.ts";
 import { viewerParam, visibleItemSql } from "../visible-items.ts";
 import { absolute, escapeHtml, FEED_SIZE, type FeedEntry } from "./feed-data.ts";
 
@@ -12,13 +13,13 @@ import { absolute, escapeHtml, FEED_SIZE, type FeedEntry } from "./feed-data.ts"
 interface ItemFeedRow {
   id: number;
   iri: string;
-  kind: string;
+  kind: ItemKind;
   title: string;
   summary: string;
   bodyHtml: string;
   url: string | null;
   rootId: number | null;
-  rootKind: string;
+  rootKind: ItemKind;
   rootTitle: string;
   publishedAt: number;
   updatedAt: number;
@@ -93,21 +94,19 @@ function entryTitle(row: ItemFeedRow): string {
 
 /** Where an item is read on the web: its page in its community, or its author's blog. */
 function itemLink(origin: string, row: ItemFeedRow): string {
-  if (row.kind === "entry" && row.authorIsLocal) {
-    return absolute(origin, entryPagePath(row.authorHandle, row.id));
-  }
-  if (row.groupHandle && row.groupHost) {
-    const group = {
-      handle: row.groupHandle,
-      host: row.groupHost,
-      isLocal: row.groupIsLocal === 1,
-    };
-    if (row.kind === "poll") {
-      const community = communityPagePath(group.handle, group.isLocal ? undefined : group.host);
-      return absolute(origin, `${community}/polls/${row.id}`);
-    }
-    return absolute(origin, itemPagePath(row, group, row.rootKind));
-  }
+  const group =
+    row.groupHandle && row.groupHost
+      ? { handle: row.groupHandle, host: row.groupHost, isLocal: row.groupIsLocal === 1 }
+      : null;
+  const path = itemPlacePath({
+    item: row,
+    rootKind: row.rootKind,
+    group,
+    // The row's author is the thread's first author only when the row starts the thread.
+    rootAuthor:
+      row.kind === "entry" ? { handle: row.authorHandle, isLocal: row.authorIsLocal === 1 } : null,
+  });
+  if (path) return absolute(origin, path);
   // An item in no community here (a remote author's blog entry): its home page.
   return safeHttpUrl(row.url) ?? safeHttpUrl(row.iri) ?? origin;
 }

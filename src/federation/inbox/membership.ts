@@ -11,6 +11,7 @@ import {
 } from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
+import { isListedServer, memberServerRule, refusalReason } from "../../domain/member-servers.ts";
 import {
   applyRemoteDecision,
   findMembership,
@@ -22,6 +23,7 @@ import {
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { sendMembershipDecision, sendRefusal } from "../membership.ts";
+import { peerSoftware } from "../peer-software.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import {
   concernsLocalPerson,
@@ -57,6 +59,22 @@ async function storeSender(
   return upsertRemoteActor(ctx.data.db, data);
 }
 
+/**
+ * Why a private community refuses people from the member's server (it accepts only Copse
+ * instances and the servers it lists), or null when it accepts them. The server's software
+ * is read from its NodeInfo, through the guarded fetcher.
+ */
+async function serverRefusal(
+  ctx: InboxContext<ContextData>,
+  group: ActorRow,
+  member: ActorRow,
+): Promise<string | null> {
+  const rule = memberServerRule(ctx.data.db, group.id);
+  if (!rule || isListedServer(rule, member.host)) return null;
+  const software = await peerSoftware(ctx.data.config, new URL(member.iri).origin);
+  return refusalReason(rule, member.host, software);
+}
+
 /** A Follow (Lemmy, Mastodon, Copse) or Join (Mobilizon) asking to become a member of a local group. */
 async function onMembershipRequested(
   ctx: InboxContext<ContextData>,
@@ -77,6 +95,16 @@ async function onMembershipRequested(
   }
   const member = await storeSender(ctx, activity);
   if (!member || member.isLocal) return;
+  const refused = await serverRefusal(ctx, group, member);
+  if (refused) {
+    log.info("Refused {member}'s request to join {group}: {reason}", {
+      member: member.iri,
+      group: group.handle,
+      reason: refused,
+    });
+    await sendRefusal(ctx, group, member, activity);
+    return;
+  }
   let membership: Membership;
   try {
     membership = requestMembership(ctx.data.db, {

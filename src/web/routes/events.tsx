@@ -25,6 +25,7 @@ import { ForbiddenPage } from "../views/errors.tsx";
 import { EventPage, EventsPage } from "../views/pages/events.tsx";
 import { itemTagsData } from "../views/tags.tsx";
 import { eventEditingRoutes } from "./event-editing.tsx";
+import { itemCommentsData } from "./item-comments.tsx";
 
 type C = Context<AppEnv>;
 
@@ -66,6 +67,7 @@ function showEvent(
       mayModerate={viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)}
       notice={notice}
       tags={itemTagsData(db, item, viewer?.id)}
+      comments={itemCommentsData(c, access, item)}
     />,
     status,
   );

@@ -2,8 +2,8 @@ import { type Context, Hono } from "hono";
 import type { Db } from "../../db/client.ts";
 import type { ActorRow } from "../../domain/actors.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { itemPathOf } from "../../domain/item-links.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
-import { entryPagePath, itemPagePath } from "../../domain/paths.ts";
 import { type FinderField, type FoundPerson, findPeople } from "../../domain/people-finder.ts";
 import { type SearchQuery, type SearchType, search } from "../../domain/search.ts";
 import { addTag, findTag, itemsWithTag, removeTag, tagCloud } from "../../domain/tags.ts";
@@ -97,11 +97,9 @@ function searchPage(c: C, group?: ActorRow & { path: string }) {
 
 /** Where an item is shown on this site, in its first community (or its author's blog). */
 function itemHref(c: C, item: ItemRow): string {
-  const { db } = c.get("deps");
-  const group = groupsOfItem(db, item.id)[0];
-  const root = item.rootId ? getItem(db, item.rootId) : undefined;
-  if (group) return itemPagePath(item, group, root?.kind);
-  return entryPagePath(c.get("account")?.actor.handle ?? "", item.id);
+  // Only local paths: this also decides where a form returns to after tagging.
+  const path = itemPathOf(c.get("deps").db, item);
+  return path ?? "/tags";
 }
 
 /** Where to go back to after tagging: a local path from the form, or the item's page. */

@@ -34,6 +34,7 @@ import {
   WikiPageView,
 } from "../views/pages/wiki.tsx";
 import { itemTagsData } from "../views/tags.tsx";
+import { itemCommentsData } from "./item-comments.tsx";
 import { wikiHistoryRoutes } from "./wiki-history.tsx";
 import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./wiki-shared.tsx";
 
@@ -183,6 +184,7 @@ export function wikiRoutes(): Hono<AppEnv> {
         related={relatedPages(db, page.id)}
         pending={viewer && !page.isLocal ? openPendingEdits(db, page.id, viewer.id) : []}
         tags={itemTagsData(db, page, viewer?.id)}
+        comments={itemCommentsData(c, access, page)}
       />,
     );
   });

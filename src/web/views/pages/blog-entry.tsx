@@ -275,9 +275,11 @@ export function EntryPage(props: {
   );
 }
 
-/** The form for editing one's own comment. */
+/** The form for editing one's own comment (or, with a heading, for a refused new one). */
 export function CommentFormPage(props: {
   ctx: PageContext;
+  /** Defaults to "Edit comment". */
+  heading?: string;
   action: string;
   backLink: string;
   body: string;
@@ -287,14 +289,14 @@ export function CommentFormPage(props: {
   return (
     <Layout
       ctx={props.ctx}
-      title="Edit comment"
+      title={props.heading ?? "Edit comment"}
       errors={errors.length > 0}
       backLink={props.backLink}
     >
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <ErrorSummary errors={errors} />
-          <h1 class="govuk-heading-l">Edit comment</h1>
+          <h1 class="govuk-heading-l">{props.heading ?? "Edit comment"}</h1>
           <form method="post" action={props.action} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             <Textarea

@@ -1,9 +1,10 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { CommunitySummary } from "../../../domain/communities.ts";
-import type { ItemRow } from "../../../domain/items.ts";
+import { itemPlacePath } from "../../../domain/item-links.ts";
+import type { ItemKind, ItemRow } from "../../../domain/items.ts";
 import type { Stage } from "../../../domain/lifecycle.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
-import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CloudTag } from "../../../domain/tags.ts";
 import { CommunityFields } from "../community-fields.tsx";
@@ -180,7 +181,7 @@ export function CommunityPage(props: {
   members: MemberEntry[] | null;
   pendingCount: number | null;
   /** The newest items, or null when the viewer may not read the community. */
-  recent: { item: ItemRow; author: ActorRow; rootKind: string }[] | null;
+  recent: { item: ItemRow; author: ActorRow; rootKind: ItemKind }[] | null;
   /** The sections the community shows. */
   sections: Set<SectionId>;
   /** Whether the viewer may change the community's settings. */
@@ -294,8 +295,12 @@ export function CommunityPage(props: {
             <ul class="govuk-list govuk-list--spaced">
               {props.recent.map(({ item, author, rootKind }) => (
                 <li>
-                  <a class="govuk-link" href={itemPagePath(item, g, rootKind)}>
-                    {item.kind === "reply" ? "Reply" : item.title}
+                  <a class="govuk-link" href={itemPlacePath({ item, rootKind, group: g }) ?? path}>
+                    {item.kind === "reply"
+                      ? rootKind === "topic"
+                        ? "Reply"
+                        : "Comment"
+                      : item.title}
                   </a>{" "}
                   <span class="govuk-body-s">
                     by <ActorLink actor={author} />, <When date={item.publishedAt} />

@@ -22,6 +22,7 @@ import {
 } from "../components.tsx";
 import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
+import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
@@ -215,6 +216,7 @@ export function EventPage(props: {
   /** Why the viewer's last reply was refused, shown at the top. */
   notice?: string | undefined;
   tags?: ItemTagsData;
+  comments?: ItemCommentsData;
 }) {
   const { access, item, event } = props;
   const eventPath = `${access.path}/events/${item.id}`;
@@ -289,6 +291,7 @@ export function EventPage(props: {
           </a>
         </p>
       ) : null}
+      {props.comments ? <ItemComments ctx={props.ctx} data={props.comments} /> : null}
     </Layout>
   );
 }

@@ -1,3 +1,4 @@
+import { itemPlacePath } from "../../../domain/item-links.ts";
 import type { ItemKind } from "../../../domain/items.ts";
 import { formatCursor } from "../../../domain/live-cursor.ts";
 import type {
@@ -7,7 +8,7 @@ import type {
   LiveJoinEntry,
   LiveSnapshot,
 } from "../../../domain/live-stream.ts";
-import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
 import { ButtonLink } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { When } from "./items.tsx";
@@ -44,16 +45,15 @@ export function entryLabel(entry: LiveItemEntry): string {
 
 /** The page an entry links to, in the community it is shown in. */
 export function entryPath(entry: LiveItemEntry): string {
-  const group = entry.group;
-  // Polls are newer than the shared path helper; their pages sit beside the other sections'.
-  if (entry.rootKind === "poll") {
-    const poll = `${communityPagePath(group.handle, group.isLocal ? undefined : group.host)}/polls/${entry.rootId}`;
-    return entry.kind === "reply" ? `${poll}#item-${entry.itemId}` : poll;
-  }
-  return itemPagePath(
-    { id: entry.itemId, kind: entry.kind, rootId: entry.rootId },
-    group,
-    entry.rootKind,
+  // A community's blog address of a local entry redirects to its author's blog, anchor kept.
+  const place = itemPlacePath({
+    item: { id: entry.itemId, kind: entry.kind, rootId: entry.rootId },
+    rootKind: entry.rootKind,
+    group: entry.group,
+  });
+  return (
+    place ??
+    communityPagePath(entry.group.handle, entry.group.isLocal ? undefined : entry.group.host)
   );
 }
 

@@ -19,6 +19,7 @@ import {
 } from "../components.tsx";
 import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
+import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { closesInText, closingText, pollClosingStatus } from "../poll-closing.tsx";
 import { PollResultsChart, votersText } from "../poll-results.tsx";
@@ -240,6 +241,7 @@ export function PollPage(props: {
   tags?: ItemTagsData;
   /** What a facilitator may do to the poll; absent for everyone else. */
   manage?: PollManagement | undefined;
+  comments?: ItemCommentsData;
 }) {
   const { access, item, results, state } = props;
   const pollPath = `${access.path}/polls/${item.id}`;
@@ -312,6 +314,7 @@ export function PollPage(props: {
       {props.manage ? (
         <PollActions pollPath={pollPath} closed={results.closed} manage={props.manage} />
       ) : null}
+      {props.comments ? <ItemComments ctx={props.ctx} data={props.comments} /> : null}
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 import { raw } from "hono/html";
 import { SNIPPET_END, SNIPPET_START } from "../../../db/search-index.ts";
 import type { ActorRow } from "../../../domain/actors.ts";
-import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
 import type { FinderField, FoundPerson } from "../../../domain/people-finder.ts";
 import { MAX_COUNTED, type SearchHit, type SearchResults } from "../../../domain/search.ts";
 import { Button, ErrorSummary, type FieldError, Pagination, TextInput } from "../components.tsx";
@@ -95,12 +95,8 @@ function hitHref(hit: SearchHit): string {
   if (hit.type === "community")
     return communityPagePath(hit.handle ?? "", hit.isLocal ? undefined : (hit.host ?? undefined));
   if (hit.type === "tag") return tagPagePath(hit.handle ?? "");
-  if (!hit.handle) return "/search";
-  // Search hits carry the group's handle and host; local groups have the origin's host.
-  return itemPagePath(
-    { id: hit.id, kind: hit.type, rootId: null },
-    { handle: hit.handle, host: hit.host ?? "", isLocal: hit.isLocal },
-  );
+  // Items carry their place, worked out by the one rule every list uses (a reply's thread).
+  return hit.href ?? "/search";
 }
 
 function HitList(props: { hits: SearchHit[] }) {

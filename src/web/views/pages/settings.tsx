@@ -1,8 +1,9 @@
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, Checkboxes, CsrfField } from "../components.tsx";
+import { Button, Checkboxes, CsrfField, type FieldError } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { LifecycleSettings, type LifecycleSettingsData } from "../lifecycle-settings.tsx";
+import { MemberServersForm } from "../member-servers-settings.tsx";
 
 /** A facilitator's settings for a community: which sections it shows. */
 export function CommunitySettingsPage(props: {
@@ -11,6 +12,9 @@ export function CommunitySettingsPage(props: {
   sections: Set<SectionId>;
   /** Its stage and parent (src/web/views/lifecycle-settings.tsx). */
   lifecycle?: LifecycleSettingsData | undefined;
+  /** Private communities only: where remote members may come from. */
+  memberServers?: Parameters<typeof MemberServersForm>[0]["rule"] | undefined;
+  memberServersForm?: { typed: { mode: string; allowed: string }; errors: FieldError[] };
 }) {
   const { access } = props;
   return (
@@ -35,6 +39,15 @@ export function CommunitySettingsPage(props: {
         />
         <Button>Save settings</Button>
       </form>
+      {props.memberServers ? (
+        <MemberServersForm
+          ctx={props.ctx}
+          path={access.path}
+          rule={props.memberServers}
+          typed={props.memberServersForm?.typed}
+          errors={props.memberServersForm?.errors}
+        />
+      ) : null}
       <LifecycleSettings ctx={props.ctx} path={access.path} data={props.lifecycle} />
     </Layout>
   );

@@ -19,6 +19,7 @@ import {
 } from "../components.tsx";
 import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
+import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
@@ -142,6 +143,7 @@ export function WikiPageView(props: {
   related: ItemRow[];
   pending: PendingWikiEdit[];
   tags?: ItemTagsData;
+  comments?: ItemCommentsData;
 }) {
   const { access, page, latest } = props;
   const pagePath = `${access.path}/wiki/${page.id}`;
@@ -192,6 +194,7 @@ export function WikiPageView(props: {
           History<span class="govuk-visually-hidden"> of {page.title}</span>
         </a>
       </div>
+      {props.comments ? <ItemComments ctx={props.ctx} data={props.comments} /> : null}
     </Layout>
   );
 }

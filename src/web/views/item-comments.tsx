@@ -1,0 +1,142 @@
+import type { ActorRow } from "../../domain/actors.ts";
+import type { ItemRow } from "../../domain/items.ts";
+import { Button, CsrfField, Tag, Textarea } from "./components.tsx";
+import type { PageContext } from "./layout.tsx";
+import { ActorLink, ItemBody, When } from "./pages/items.tsx";
+
+// Comments under a wiki page, event or poll: the replies stored in its thread, from members
+// here and from other servers, drawn threaded as blog comments and forum replies are. Anchors
+// are `item-{id}`, the place itemPlacePath (src/domain/item-links.ts) links every list to.
+
+/** What the comments under an item need: the thread as the viewer may see it and their rights. */
+export interface ItemCommentsData {
+  root: ItemRow;
+  /** From visibleThreadItems: removed comments only for their authors and facilitators. */
+  comments: ItemRow[];
+  authors: Map<number, ActorRow>;
+  /** The item's page; its comment actions hang below it. */
+  base: string;
+  /** Whether the viewer may comment (an active member, and the thread not locked). */
+  mayComment: boolean;
+  /** Whether the viewer may edit and delete a comment (its author, a facilitator, an admin). */
+  mayChange: (comment: ItemRow) => boolean;
+}
+
+/** The form that comments on the item, or answers one of its comments. */
+function CommentForm(props: { ctx: PageContext; data: ItemCommentsData; parentId: number }) {
+  const top = props.parentId === props.data.root.id;
+  return (
+    <form method="post" action={`${props.data.base}/comment`} novalidate>
+      <CsrfField token={props.ctx.csrfToken} />
+      <input type="hidden" name="parent" value={String(props.parentId)} />
+      <Textarea
+        name="body"
+        id={top ? "comment" : `reply-${props.parentId}`}
+        label={top ? "Add a comment" : "Your reply"}
+        labelClass={top ? "govuk-label--m" : undefined}
+        rows={top ? 5 : 4}
+      />
+      <Button>{top ? "Post comment" : "Post reply"}</Button>
+    </form>
+  );
+}
+
+/** One comment with the answers to it nested below. */
+function Comment(props: {
+  ctx: PageContext;
+  data: ItemCommentsData;
+  item: ItemRow;
+  children: Map<number, ItemRow[]>;
+}) {
+  const { item, data } = props;
+  const author = data.authors.get(item.authorId);
+  const answers = props.children.get(item.id) ?? [];
+  return (
+    <li class="copse-post" id={`item-${item.id}`}>
+      <article aria-labelledby={`item-${item.id}-by`}>
+        <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
+          {author ? <ActorLink actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+          {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
+          {item.removedAt ? (
+            <>
+              {" "}
+              <Tag colour="red">Removed by a facilitator</Tag>
+            </>
+          ) : null}
+        </p>
+        <ItemBody item={item} />
+        <div class="copse-post__actions">
+          {data.mayComment && !item.removedAt ? (
+            <details class="govuk-details">
+              <summary class="govuk-details__summary">
+                <span class="govuk-details__summary-text">Reply</span>
+              </summary>
+              <div class="govuk-details__text">
+                <CommentForm ctx={props.ctx} data={data} parentId={item.id} />
+              </div>
+            </details>
+          ) : null}
+          {item.isLocal && data.mayChange(item) ? (
+            <p class="govuk-body-s">
+              <a class="govuk-link" href={`${data.base}/comments/${item.id}/edit`}>
+                Edit<span class="govuk-visually-hidden"> this comment</span>
+              </a>{" "}
+              <a class="govuk-link" href={`${data.base}/comments/${item.id}/delete`}>
+                Delete<span class="govuk-visually-hidden"> this comment</span>
+              </a>
+            </p>
+          ) : null}
+        </div>
+      </article>
+      {answers.length > 0 ? (
+        <ul class="copse-thread">
+          {answers.map((answer) => (
+            <Comment {...props} item={answer} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+/** The comments section under an item: heading, threaded comments and the comment form. */
+export function ItemComments(props: { ctx: PageContext; data: ItemCommentsData }) {
+  const { data } = props;
+  // Comments whose parent is gone (deleted, removed or never fetched) hang from the item, so
+  // nobody's answer disappears.
+  const ids = new Set([data.root.id, ...data.comments.map((r) => r.id)]);
+  const children = new Map<number, ItemRow[]>();
+  for (const comment of data.comments) {
+    const parent = comment.parentId && ids.has(comment.parentId) ? comment.parentId : data.root.id;
+    children.set(parent, [...(children.get(parent) ?? []), comment]);
+  }
+  const topLevel = children.get(data.root.id) ?? [];
+  return (
+    <section aria-labelledby="comments">
+      <h2 class="govuk-heading-m" id="comments">
+        Comments ({data.comments.length})
+      </h2>
+      {topLevel.length === 0 ? (
+        <p class="govuk-body">No comments yet.</p>
+      ) : (
+        <ul class="copse-thread copse-thread--root">
+          {topLevel.map((item) => (
+            <Comment ctx={props.ctx} data={data} item={item} children={children} />
+          ))}
+        </ul>
+      )}
+      {data.mayComment ? (
+        <CommentForm ctx={props.ctx} data={data} parentId={data.root.id} />
+      ) : !props.ctx.user ? (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/signin?return=${encodeURIComponent(data.base)}`}>
+            Sign in
+          </a>{" "}
+          to comment.
+        </p>
+      ) : (
+        <p class="govuk-body">Only members of this community can comment.</p>
+      )}
+    </section>
+  );
+}
