@@ -31,11 +31,13 @@ import { messageRoutes } from "./routes/messages.tsx";
 import { metricsRoutes } from "./routes/metrics.tsx";
 import { moderationRoutes } from "./routes/moderation/index.ts";
 import { newsRoutes } from "./routes/news.tsx";
+import { notificationRoutes } from "./routes/notifications.tsx";
 import { passwordResetRoutes } from "./routes/password-reset.tsx";
 import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
 import { pollRoutes } from "./routes/polls.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
+import { reportRoutes } from "./routes/reports.tsx";
 import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { setupRoutes } from "./routes/setup.tsx";
@@ -126,6 +128,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", blogRoutes());
   // Before settingsRoutes, whose /c/:ref/settings* guard would otherwise answer first.
   app.route("/", moderationRoutes());
+  app.route("/", reportRoutes());
+  app.route("/", notificationRoutes());
   app.route("/", settingsRoutes());
   app.route("/", subcommunityRoutes());
   app.route("/", feedRoutes());

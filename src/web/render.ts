@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import { unreadMessageCount } from "../domain/messages.ts";
+import { unreadNotificationCount } from "../domain/notifications/reads.ts";
 import { takeFlash } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { readTextSize } from "./routes/preferences.ts";
@@ -22,6 +23,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     stylesheetPath: `/assets/${stylesheet.fileName}`,
     flash: takeFlash(c),
     unreadMessages: account ? unreadMessageCount(c.get("deps").db, account.actor.id) : 0,
+    unreadNotifications: account ? unreadNotificationCount(c.get("deps").db, account.actor.id) : 0,
   };
 }
 

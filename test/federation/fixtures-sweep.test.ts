@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { items } from "../../src/db/schema/index.ts";
 import { findActorByIri, getActor } from "../../src/domain/actors.ts";
-import { findItemByIri, groupsOfItem } from "../../src/domain/items.ts";
+import { findItemByIri, getItem, groupsOfItem } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { findMessageByIri } from "../../src/domain/messages.ts";
+import { listReports } from "../../src/domain/moderation/reports.ts";
 import { configureLogging, resetLogging } from "../../src/logging.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
@@ -134,6 +135,21 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
             expectSanitized(message!.bodyHtml);
             // A message is never content: no item, group or membership changed.
             expect(snapshot(db).items).toEqual(before.items);
+            break;
+          }
+          case "reported": {
+            const group = findActorByIri(db, r(expected.group))!;
+            const open = listReports(db, {
+              groupId: group.id,
+              state: "open",
+              page: 1,
+              pageSize: 50,
+            });
+            const reported = open.map((o) => getItem(db, o.itemId!)?.iri).sort();
+            expect(reported).toEqual(
+              expected.items.map((iri) => staged.seeds.get(iri)!.iri).sort(),
+            );
+            for (const o of open) expect(o.reason).toContain(expected.reason);
             break;
           }
         }

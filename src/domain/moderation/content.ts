@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import { groupsOfItem, type ItemRow } from "../items.ts";
 import { type ModerationAction, recordModeration } from "./log.ts";
 import { type ActingActor, assertMayModerateGroup, checkedReason } from "./ranks.ts";
+import { resolveReportsAbout } from "./reports.ts";
 
 /** What a facilitator's action on an item needs. */
 export interface ItemAction {
@@ -45,6 +46,16 @@ function change(
       targetItemId: input.item.id,
       reason,
     });
+    // A removal settles the open reports of that post in this community.
+    if (action === "remove-item") {
+      resolveReportsAbout(tx as unknown as Db, {
+        groupId: input.groupId,
+        itemIds: [input.item.id],
+        byActorId: input.byActorId,
+        outcome: "removed",
+        note: reason,
+      });
+    }
     return row;
   });
 }

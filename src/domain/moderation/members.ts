@@ -13,6 +13,7 @@ import {
   outranks,
   refuse,
 } from "./ranks.ts";
+import { resolveReportsAbout } from "./reports.ts";
 
 /** Which members a facilitator is looking at. */
 export type MemberFilter = "active" | "banned";
@@ -167,6 +168,14 @@ export function banMember(
       expiresAt: input.until,
     });
     const removed = input.removeContent ? removeAllBy(txDb, input, reason) : [];
+    // A ban settles the open reports of the person, and of any post removed with it.
+    resolveReportsAbout(txDb, {
+      groupId: input.groupId,
+      targetActorId: input.targetId,
+      byActorId: input.byActorId,
+      outcome: "banned",
+      note: reason,
+    });
     return { membership, previous, removed };
   });
 }

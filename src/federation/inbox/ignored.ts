@@ -7,7 +7,6 @@ const log = logger("federation", "inbox", "ignored");
 
 /** Why each activity type Copse receives but does not act on yet is set aside. */
 export const IGNORED_REASONS: Record<string, string> = {
-  Flag: "reports are not handled yet; moderators will review them once moderation arrives",
   Block: "community bans are not handled yet",
   Add: "featured posts and moderator lists are not mirrored yet",
   Remove: "featured posts and moderator lists are not mirrored yet",

@@ -27,6 +27,7 @@ import { onIgnored } from "./ignored.ts";
 import { onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onBlocked } from "./moderation.ts";
+import { onFlagged } from "./reports.ts";
 import { onAdded, onRemoved } from "./tags.ts";
 import { onUpdated } from "./updates.ts";
 
@@ -51,7 +52,7 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Delete, onDeleted)
     .on(Announce, onAnnounced)
     .on(Like, onLiked)
-    .on(Flag, onIgnored)
+    .on(Flag, onFlagged)
     .on(Block, onBlocked)
     .on(Add, onAdded)
     .on(Remove, onRemoved)

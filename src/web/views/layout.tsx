@@ -15,6 +15,8 @@ export interface PageContext {
   flash?: string | undefined;
   /** How many private messages the signed-in person has not read (src/domain/messages.ts). */
   unreadMessages?: number;
+  /** How many notifications arrived since the person last looked (src/domain/notifications). */
+  unreadNotifications?: number;
 }
 
 /** The text sizes a reader can pick, in the order the footer offers them. */
@@ -44,13 +46,13 @@ function currentness(href: string, path: string): "page" | "true" | undefined {
   return undefined;
 }
 
-/** "Messages", with the unread count spoken as "3 unread" by screen readers. */
-function MessagesLinkText(props: { unread: number }) {
-  if (props.unread === 0) return <>Messages</>;
+/** A link's text with its unread count, spoken as "Messages, 3 unread" by screen readers. */
+function UnreadLinkText(props: { text: string; unread: number }) {
+  if (props.unread === 0) return <>{props.text}</>;
   return (
     <>
       {/* Screen readers hear "Messages, 1 unread"; the brackets would be read out oddly. */}
-      Messages <span aria-hidden="true">({props.unread})</span>
+      {props.text} <span aria-hidden="true">({props.unread})</span>
       <span class="govuk-visually-hidden">{`, ${props.unread} unread`}</span>
     </>
   );
@@ -76,7 +78,14 @@ function Header(props: { ctx: PageContext }) {
   if (ctx.user) {
     items.push(
       { href: "/contacts", text: "Contacts" },
-      { href: "/messages", text: <MessagesLinkText unread={ctx.unreadMessages ?? 0} /> },
+      {
+        href: "/messages",
+        text: <UnreadLinkText text="Messages" unread={ctx.unreadMessages ?? 0} />,
+      },
+      {
+        href: "/notifications",
+        text: <UnreadLinkText text="Notifications" unread={ctx.unreadNotifications ?? 0} />,
+      },
     );
   }
   if (ctx.user?.isAdmin) items.push({ href: "/admin", text: "Administration" });

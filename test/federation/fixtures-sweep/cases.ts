@@ -24,7 +24,9 @@ export type Outcome =
   /** Nothing in items, memberships or local actors changed, and the delivery got 202. */
   | { outcome: "ignored"; reason: string }
   /** A private message with this id, from and to these people, whose body has this text. */
-  | { outcome: "message"; message: string; from: string; to: string; body: string };
+  | { outcome: "message"; message: string; from: string; to: string; body: string }
+  /** Open reports in `group` (a local community), one for each of these (seeded) items. */
+  | { outcome: "reported"; group: string; items: string[]; reason: string };
 
 /** A membership that exists before delivery, in the case's first community unless `group`. */
 export type Member =

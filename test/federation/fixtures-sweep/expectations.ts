@@ -129,7 +129,12 @@ export const ACTIVITY_CASES: Record<string, Case> = {
         author: "https://example.com/users/1",
       },
     ],
-    expect: { outcome: "ignored", reason: "Flag: reports not implemented yet" },
+    expect: {
+      outcome: "reported",
+      group: "https://example.com/c/flagged",
+      items: ["https://example.com/posts/380590", "https://example.com/posts/380591"],
+      reason: "Please take a look at this user and their posts",
+    },
   },
   "mastodon/activities/follow.json": {
     communities: [F_TESTCOM],
@@ -193,7 +198,12 @@ export const ACTIVITY_CASES: Record<string, Case> = {
       },
     ],
     inbox: "group",
-    expect: { outcome: "ignored", reason: "Flag: reports not implemented yet" },
+    expect: {
+      outcome: "reported",
+      group: "https://lemmy-test/c/test_mag",
+      items: ["https://lemmy-test/post/4"],
+      reason: "dikjhgasdpas",
+    },
   },
   "peertube/activities/announce_video.json": {
     remoteGroups: ["https://tilvids.com/video-channels/thelinuxexperiment_channel"],

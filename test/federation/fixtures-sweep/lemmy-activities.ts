@@ -94,7 +94,12 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
     members: [L_ALPHA, L_BETA],
     seed: [{ iri: "http://enterprise.lemmy.ml/post/7", kind: "topic", author: L_BETA }],
     inbox: "group",
-    expect: { outcome: "ignored", reason: "Flag: reports not implemented yet" },
+    expect: {
+      outcome: "reported",
+      group: L_MAIN,
+      items: ["http://enterprise.lemmy.ml/post/7"],
+      reason: "report this post",
+    },
   },
   "lemmy/activities/community/resolve_report_page.json": {
     ...lemmyMain,

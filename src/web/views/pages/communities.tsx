@@ -172,6 +172,17 @@ function MembershipControl(props: {
   );
 }
 
+/** The link to report a member (not oneself) to the community's facilitators. */
+function MemberReportLink(props: { ctx: PageContext; path: string; member: ActorRow }) {
+  const { member } = props;
+  if (member.isLocal && member.handle === props.ctx.user?.handle) return <></>;
+  return (
+    <a class="govuk-link" href={`${props.path}/report/member/${member.id}`}>
+      Report<span class="govuk-visually-hidden"> {member.name}</span>
+    </a>
+  );
+}
+
 /** A community's home page, local or remote. */
 export function CommunityPage(props: {
   ctx: PageContext;
@@ -279,6 +290,13 @@ export function CommunityPage(props: {
                   </a>
                 </li>
               ) : null}
+              {props.canModerate && g.isLocal ? (
+                <li>
+                  <a class="govuk-link" href={`${path}/reports`}>
+                    Reports
+                  </a>
+                </li>
+              ) : null}
               {g.isLocal ? (
                 <li>
                   <a class="govuk-link" href={`${path}/modlog`}>
@@ -338,7 +356,9 @@ export function CommunityPage(props: {
                 : `Members from ${props.ctx.instanceName} (${props.members.length})`
             }
             captionSize="m"
-            head={["Name", "Role", "Instance"]}
+            head={
+              props.ctx.user ? ["Name", "Role", "Instance", "Report"] : ["Name", "Role", "Instance"]
+            }
             rows={props.members.map(({ member, membership }) => [
               member.isLocal ? (
                 <a class="govuk-link" href={personPagePath(member.handle)}>
@@ -353,6 +373,9 @@ export function CommunityPage(props: {
               ),
               membership.role === "facilitator" ? "Facilitator" : "Member",
               member.host,
+              ...(props.ctx.user
+                ? [<MemberReportLink ctx={props.ctx} path={path} member={member} />]
+                : []),
             ])}
           />
         </ScrollRegion>

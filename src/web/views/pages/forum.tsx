@@ -156,6 +156,8 @@ function Post(props: {
   mayModerate: (item: ItemRow) => boolean;
   /** Where the facilitators' actions on posts live, when the viewer facilitates. */
   moderationPath: string | null;
+  /** Where a signed-in viewer reports a post (`{reportPath}/{id}`), or null. */
+  reportPath: string | null;
 }) {
   const { item } = props;
   const author = props.authors.get(item.authorId);
@@ -189,6 +191,7 @@ function PostActions(props: {
   canPost: boolean;
   mayModerate: (item: ItemRow) => boolean;
   moderationPath: string | null;
+  reportPath: string | null;
 }) {
   const { item, ctx } = props;
   return (
@@ -220,6 +223,14 @@ function PostActions(props: {
       ) : null}
       {props.moderationPath ? (
         <ModerationLinks item={item} path={`${props.moderationPath}/${item.id}`} />
+      ) : null}
+      {/* Authors and facilitators have their own means; everyone else may report a post. */}
+      {props.reportPath && !props.mayModerate(item) ? (
+        <p class="govuk-body-s">
+          <a class="govuk-link" href={`${props.reportPath}/${item.id}`}>
+            Report<span class="govuk-visually-hidden"> this post</span>
+          </a>
+        </p>
       ) : null}
     </div>
   );
@@ -301,6 +312,7 @@ export function TopicPage(props: {
           canPost={access.canPost && !topic.lockedAt && !topic.removedAt}
           mayModerate={props.mayModerate}
           moderationPath={props.facilitates ? `${access.path}/moderation/items` : null}
+          reportPath={props.ctx.user ? `${access.path}/report/item` : null}
         />
       </ul>
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={topicPath} /> : null}

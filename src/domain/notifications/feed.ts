@@ -1,0 +1,244 @@
+import { aliasedTable, and, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import {
+  accounts,
+  communities,
+  items,
+  memberships,
+  moderationLog,
+  reports,
+} from "../../db/schema/index.ts";
+
+// Notifications are worked out from what already records them (requests, reports, replies,
+// the moderation log) rather than copied into a table of their own, so that nothing else has
+// to remember to write one; a single "seen up to" time per person says which are unread.
+
+/** What a notification is about. */
+export type NotificationKind =
+  | "join-request"
+  | "report"
+  | "request-decided"
+  | "reply"
+  | "removal"
+  | "report-outcome";
+
+/** One thing that needs (or had) a person's attention. */
+export interface Notification {
+  kind: NotificationKind;
+  at: Date;
+  groupId: number | null;
+  /** The person who asked, replied or was reported, where there is one. */
+  actorId: number | null;
+  itemId: number | null;
+  reportId: number | null;
+  /** A removal's reason, a report's outcome, or whether a request was accepted. */
+  detail: string;
+}
+
+/** How many of each kind are looked at: enough for a page, and cheap for the header count. */
+const PER_KIND = 30;
+
+/** The local communities a person facilitates (whose requests and reports are theirs). */
+function facilitatedGroupIds(db: Db, actorId: number): number[] {
+  return db
+    .select({ id: memberships.groupId })
+    .from(memberships)
+    .innerJoin(communities, eq(communities.actorId, memberships.groupId))
+    .where(
+      and(
+        eq(memberships.memberId, actorId),
+        eq(memberships.state, "active"),
+        eq(memberships.role, "facilitator"),
+      ),
+    )
+    .all()
+    .map((r) => r.id);
+}
+
+function isAdmin(db: Db, actorId: number): boolean {
+  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+}
+
+/** Requests to join and open reports in the communities a person runs (every report for admins). */
+function forFacilitators(db: Db, actorId: number): Notification[] {
+  const groupIds = facilitatedGroupIds(db, actorId);
+  const admin = isAdmin(db, actorId);
+  const out: Notification[] = [];
+  if (groupIds.length > 0) {
+    const requests = db
+      .select()
+      .from(memberships)
+      .where(and(inArray(memberships.groupId, groupIds), eq(memberships.state, "pending")))
+      .orderBy(desc(memberships.id))
+      .limit(PER_KIND)
+      .all();
+    for (const r of requests) {
+      out.push({
+        kind: "join-request",
+        at: r.requestedAt ?? r.createdAt,
+        groupId: r.groupId,
+        actorId: r.memberId,
+        itemId: null,
+        reportId: null,
+        detail: "",
+      });
+    }
+  }
+  if (groupIds.length > 0 || admin) {
+    const open = db
+      .select()
+      .from(reports)
+      .where(
+        and(
+          eq(reports.state, "open"),
+          // Reports a local person sent to a remote community are that community's business.
+          admin
+            ? or(isNull(reports.groupId), inArray(reports.groupId, localGroupIds(db)))
+            : inArray(reports.groupId, groupIds),
+        ),
+      )
+      .orderBy(desc(reports.id))
+      .limit(PER_KIND)
+      .all();
+    for (const r of open) {
+      out.push({
+        kind: "report",
+        at: r.createdAt,
+        groupId: r.groupId,
+        actorId: r.targetActorId,
+        itemId: r.itemId,
+        reportId: r.id,
+        detail: "",
+      });
+    }
+  }
+  return out;
+}
+
+/** Ids of every community hosted here. */
+function localGroupIds(db: Db): number[] {
+  return db
+    .select({ id: communities.actorId })
+    .from(communities)
+    .all()
+    .map((r) => r.id);
+}
+
+/** Answers to a person's requests to join private communities (here or elsewhere). */
+function decidedRequests(db: Db, actorId: number): Notification[] {
+  return db
+    .select({ m: memberships, visibility: communities.visibility })
+    .from(memberships)
+    .leftJoin(communities, eq(communities.actorId, memberships.groupId))
+    .where(
+      and(
+        eq(memberships.memberId, actorId),
+        inArray(memberships.state, ["active", "rejected"]),
+        isNotNull(memberships.decidedAt),
+        // Joining a public community is not news; an answer that took a while is.
+        // Creating a private community makes its creator a member, which is not news either.
+        sql`coalesce(${communities.createdById}, 0) <> ${actorId}`,
+        or(
+          eq(communities.visibility, "private"),
+          and(
+            isNull(communities.actorId),
+            sql`${memberships.decidedAt} > coalesce(${memberships.requestedAt}, ${memberships.createdAt}) + 2000`,
+          ),
+        ),
+      ),
+    )
+    .orderBy(desc(memberships.decidedAt))
+    .limit(PER_KIND)
+    .all()
+    .map(({ m }) => ({
+      kind: "request-decided" as const,
+      at: m.decidedAt!,
+      groupId: m.groupId,
+      actorId: null,
+      itemId: null,
+      reportId: null,
+      detail: m.state === "active" ? "accepted" : "declined",
+    }));
+}
+
+/** Replies by others to a person's posts. */
+function replies(db: Db, actorId: number): Notification[] {
+  const parent = aliasedTable(items, "parent");
+  return db
+    .select({ reply: items })
+    .from(items)
+    .innerJoin(parent, eq(parent.id, items.parentId))
+    .where(
+      and(
+        eq(parent.authorId, actorId),
+        ne(items.authorId, actorId),
+        isNull(items.deletedAt),
+        isNull(items.removedAt),
+        eq(items.status, "published"),
+      ),
+    )
+    .orderBy(desc(items.id))
+    .limit(PER_KIND)
+    .all()
+    .map(({ reply }) => ({
+      kind: "reply" as const,
+      at: reply.createdAt,
+      groupId: null,
+      actorId: reply.authorId,
+      itemId: reply.id,
+      reportId: null,
+      detail: "",
+    }));
+}
+
+/** Facilitators' removals of a person's posts, with the reason, from the moderation log. */
+function removals(db: Db, actorId: number): Notification[] {
+  return db
+    .select({ entry: moderationLog })
+    .from(moderationLog)
+    .innerJoin(items, eq(items.id, moderationLog.targetItemId))
+    .where(and(eq(items.authorId, actorId), eq(moderationLog.action, "remove-item")))
+    .orderBy(desc(moderationLog.id))
+    .limit(PER_KIND)
+    .all()
+    .map(({ entry }) => ({
+      kind: "removal" as const,
+      at: entry.createdAt,
+      groupId: entry.groupId,
+      actorId: null,
+      itemId: entry.targetItemId,
+      reportId: null,
+      detail: entry.reason,
+    }));
+}
+
+/** What became of a person's reports. */
+function reportOutcomes(db: Db, actorId: number): Notification[] {
+  return db
+    .select()
+    .from(reports)
+    .where(and(eq(reports.reporterId, actorId), isNotNull(reports.decidedAt)))
+    .orderBy(desc(reports.decidedAt))
+    .limit(PER_KIND)
+    .all()
+    .map((r) => ({
+      kind: "report-outcome" as const,
+      at: r.decidedAt!,
+      groupId: r.groupId,
+      actorId: r.targetActorId,
+      itemId: r.itemId,
+      reportId: r.id,
+      detail: r.outcome ?? r.state,
+    }));
+}
+
+/** A person's notifications, newest first. */
+export function notificationsFor(db: Db, actorId: number): Notification[] {
+  return [
+    ...forFacilitators(db, actorId),
+    ...decidedRequests(db, actorId),
+    ...replies(db, actorId),
+    ...removals(db, actorId),
+    ...reportOutcomes(db, actorId),
+  ].sort((a, b) => b.at.getTime() - a.at.getTime());
+}
