@@ -26,6 +26,7 @@ import { forumRoutes } from "./routes/forum.tsx";
 import { homeRoutes } from "./routes/home.tsx";
 import { liveRoutes } from "./routes/live.tsx";
 import { liveScriptRoutes } from "./routes/live-script.ts";
+import { memberRoutes } from "./routes/members.tsx";
 import { messageRoutes } from "./routes/messages.tsx";
 import { metricsRoutes } from "./routes/metrics.tsx";
 import { newsRoutes } from "./routes/news.tsx";
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", peopleMediaRoutes());
   app.route("/", communityRoutes());
   app.route("/", forumRoutes());
+  app.route("/", memberRoutes());
   app.route("/", messageRoutes());
   app.route("/", searchRoutes());
   app.route("/", wikiRoutes());

@@ -3,7 +3,7 @@ import type { CommunitySummary } from "../../../domain/communities.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { Stage } from "../../../domain/lifecycle.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
-import { communityPagePath, itemPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath, itemPagePath } from "../../../domain/paths.ts";
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CloudTag } from "../../../domain/tags.ts";
 import { CommunityFields } from "../community-fields.tsx";
@@ -29,11 +29,11 @@ import {
 import { Layout, type PageContext } from "../layout.tsx";
 import { FlaggedFeedsNotice } from "../news-notice.tsx";
 import { PollClosingNote, type PollClosingTimes } from "../poll-closing.tsx";
-import { ScrollRegion } from "../scroll-region.tsx";
 import { CommunityTags } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
 import { CommunityAlertsLink } from "./alerts.tsx";
 import { ActorLink, When } from "./items.tsx";
+import { AllMembersLink, MembersTable } from "./members.tsx";
 import { MetricsNavItem } from "./metrics.tsx";
 
 /** "All communities": every community hosted here, and a way to find one elsewhere. */
@@ -159,7 +159,8 @@ export function CommunityPage(props: {
   group: ActorRow;
   isPrivate: boolean;
   membership: Membership | undefined;
-  members: MemberEntry[] | null;
+  /** How many members there are and the first few, or null when the viewer may not see them. */
+  members: { total: number; first: MemberEntry[] } | null;
   pendingCount: number | null;
   /** The newest items, or null when the viewer may not read the community. */
   recent: { item: ItemRow; author: ActorRow; rootKind: string }[] | null;
@@ -282,32 +283,19 @@ export function CommunityPage(props: {
           <p class="govuk-body">Only members can see who is in this community.</p>
         ) : null
       ) : (
-        <ScrollRegion label="Members">
-          <Table
-            caption={
-              g.isLocal
-                ? `Members (${props.members.length})`
-                : `Members from ${props.ctx.instanceName} (${props.members.length})`
-            }
-            captionSize="m"
-            head={["Name", "Role", "Instance"]}
-            rows={props.members.map(({ member, membership }) => [
-              member.isLocal ? (
-                <a class="govuk-link" href={personPagePath(member.handle)}>
-                  {member.name}
-                </a>
-              ) : member.url ? (
-                <a class="govuk-link" href={member.url} rel="noopener">
-                  {member.name}
-                </a>
-              ) : (
-                member.name
-              ),
-              membership.role === "facilitator" ? "Facilitator" : "Member",
-              member.host,
-            ])}
+        <>
+          <MembersTable
+            group={g}
+            instanceName={props.ctx.instanceName}
+            members={props.members.first}
+            total={props.members.total}
           />
-        </ScrollRegion>
+          <AllMembersLink
+            group={g}
+            shown={props.members.first.length}
+            total={props.members.total}
+          />
+        </>
       )}
     </Layout>
   );
