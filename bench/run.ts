@@ -3,6 +3,7 @@ import { benchAlerts } from "./alerts.ts";
 import { benchFeeds } from "./feeds.ts";
 import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
+import { benchPages } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   alerts: benchAlerts,
   feeds: benchFeeds,
   live: benchLive,
+  pages: benchPages,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

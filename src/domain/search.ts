@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { itemHrefOf } from "./item-links.ts";
 import { getItem, type ItemRow } from "./items.ts";
+import { rankMatches } from "./search-rank.ts";
 import { viewerParam, visibleItemSql } from "./visible-items.ts";
 
 /**
@@ -51,8 +52,9 @@ export interface SearchHit {
 
 const ITEM_KINDS = new Set(["topic", "reply", "entry", "wiki", "event", "poll", "document"]);
 const PER_PAGE = 20;
-/** Result counts above this are shown as "more than". */
-export const MAX_COUNTED = 1000;
+
+/** Result counts above this are shown as "1,000+" (see search-rank.ts). */
+export { MAX_COUNTED } from "./search-rank.ts";
 
 interface ItemHitRow {
   id: number;
@@ -89,23 +91,16 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     where.push("i.published_at < @to");
     params.to = query.to.getTime();
   }
-  const conditions = where.join(" AND ");
-  // Counting stops at MAX_COUNTED: "more than 1,000 results" is as useful as the exact figure
-  // and keeps common words fast on large instances.
-  const total = (
-    db.$client
-      .prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM items_fts JOIN items i ON i.id = items_fts.rowid
-                WHERE ${conditions} LIMIT ${MAX_COUNTED})`)
-      .get(params) as { n: number }
-  ).n;
   const page = Math.max(1, query.page ?? 1);
   // Ranking first and making snippets only for the page's rows saves most of the work.
-  const ranked = db.$client
-    .prepare(
-      `SELECT i.id FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${conditions}
-       ORDER BY bm25(items_fts, 5.0, 1.0) LIMIT @limit OFFSET @offset`,
-    )
-    .all({ ...params, limit: PER_PAGE, offset: (page - 1) * PER_PAGE }) as { id: number }[];
+  const { ids, total } = rankMatches(db, {
+    conditions: where.join(" AND "),
+    params,
+    titleMatch: `{title} : (${match})`,
+    offset: (page - 1) * PER_PAGE,
+    limit: PER_PAGE,
+  });
+  const ranked = ids.map((id) => ({ id }));
   if (ranked.length === 0) return { hits: [] as SearchHit[], total };
   const details = db.$client
     .prepare(

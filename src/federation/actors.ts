@@ -112,12 +112,31 @@ async function keyPairsFor(data: ContextData, identifier: string): Promise<Crypt
   }
   const order = { "RSASSA-PKCS1-v1_5": 0, Ed25519: 1 } as const;
   stored.sort((a, b) => order[a.algorithm] - order[b.algorithm]);
-  return Promise.all(
-    stored.map(async (k) => ({
+  return Promise.all(stored.map(importedPair));
+}
+
+/**
+ * Imported key pairs by their private JWK. Every request for an actor's document or signed by
+ * it needs its keys, and keys never change once stored, so each is imported once rather than
+ * parsed into a CryptoKey per request. Keyed by the key itself, so a cached pair can never be
+ * another actor's; cleared when it grows past the number of actors a large instance has.
+ */
+const importedPairs = new Map<string, Promise<CryptoKeyPair>>();
+const MAX_IMPORTED_PAIRS = 20_000;
+
+function importedPair(k: { privateKeyJwk: string; publicKeyJwk: string }): Promise<CryptoKeyPair> {
+  let pair = importedPairs.get(k.privateKeyJwk);
+  if (!pair) {
+    if (importedPairs.size >= MAX_IMPORTED_PAIRS) importedPairs.clear();
+    pair = (async () => ({
       privateKey: await importJwk(JSON.parse(k.privateKeyJwk), "private"),
       publicKey: await importJwk(JSON.parse(k.publicKeyJwk), "public"),
-    })),
-  );
+    }))();
+    // A failed import is not remembered, so the next request tries again.
+    pair.catch(() => importedPairs.delete(k.privateKeyJwk));
+    importedPairs.set(k.privateKeyJwk, pair);
+  }
+  return pair;
 }
 
 /** The identifier the shared inbox signs its fetches with (the instance actor). */

@@ -27,6 +27,7 @@ import { homeRoutes } from "./routes/home.tsx";
 import { itemCommentRoutes } from "./routes/item-comments.tsx";
 import { liveRoutes } from "./routes/live.tsx";
 import { liveScriptRoutes } from "./routes/live-script.ts";
+import { memberRoutes } from "./routes/members.tsx";
 import { messageRoutes } from "./routes/messages.tsx";
 import { metricsRoutes } from "./routes/metrics.tsx";
 import { moderationRoutes } from "./routes/moderation/index.ts";
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", peopleMediaRoutes());
   app.route("/", communityRoutes());
   app.route("/", forumRoutes());
+  app.route("/", memberRoutes());
   app.route("/", messageRoutes());
   app.route("/", searchRoutes());
   app.route("/", wikiRoutes());

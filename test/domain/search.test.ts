@@ -4,7 +4,7 @@ import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { composeItem, deleteItem, editItem } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
-import { ftsQuery, search, searchItems } from "../../src/domain/search.ts";
+import { ftsQuery, MAX_COUNTED, search, searchItems } from "../../src/domain/search.ts";
 import { freshDb } from "../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";
@@ -156,5 +156,30 @@ describe("search", () => {
     const results = search(db, eve.actor.id, { q: "plan" });
     expect(results.communities.map((c) => c.handle)).toEqual(["planners"]);
     expect(search(db, null, { q: "bob" }).people.map((p) => p.handle)).toEqual(["bob"]);
+  });
+
+  it("counts no further than MAX_COUNTED and ranks the newest matches, titles first", async () => {
+    const { db, open, secret, post } = await setUp();
+    db.$client.transaction(() => {
+      for (let i = 0; i < MAX_COUNTED + 5; i++) {
+        // One item in the middle has the word in its title; the rest only in the body.
+        if (i === 600) post(open, "Compost rota", "Who turns the heap?");
+        else post(open, `Note ${i}`, "The compost heap needs turning.");
+      }
+      post(secret, "Compost secrets", "Members only compost.");
+    })();
+    const first = searchItems(db, null, { q: "compost" });
+    expect(first.total).toBe(MAX_COUNTED);
+    expect(first.hits[0]!.title).toBe("Compost rota");
+    // After the title match, the newest body matches; the private item is never among them.
+    expect(first.hits.slice(1, 3).map((h) => h.title)).toEqual([
+      `Note ${MAX_COUNTED + 4}`,
+      `Note ${MAX_COUNTED + 3}`,
+    ]);
+    expect(first.hits.map((h) => h.title)).not.toContain("Compost secrets");
+    const second = searchItems(db, null, { q: "compost", page: 2 });
+    expect(second.hits[0]!.title).toBe(`Note ${MAX_COUNTED - 15}`);
+    // Fewer matches than the cap are counted exactly.
+    expect(searchItems(db, null, { q: "rota" }).total).toBe(1);
   });
 });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findLocalActor } from "../../src/domain/actors.ts";
+import { composeItem } from "../../src/domain/items.ts";
 import { replacePersonTags } from "../../src/domain/person-details.ts";
+import { MAX_COUNTED } from "../../src/domain/search.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 
@@ -219,5 +222,23 @@ describe("search, tags and the people finder on the web", () => {
       /Bob Brook<\/a>\s*<span class="govuk-body-s">1 shared interest, 1 community in common/,
     );
     expect((await anonymous.get("/")).body).not.toContain("People you may want to know");
+  });
+
+  it('says "1,000+" when more items match than are counted', async () => {
+    const author = findLocalActor(copse.db, "alice")!;
+    const garden = findLocalActor(copse.db, "garden")!;
+    copse.db.$client.transaction(() => {
+      for (let i = 0; i <= MAX_COUNTED; i++) {
+        composeItem(copse.db, copse.origin, {
+          kind: "topic",
+          author,
+          groups: [garden],
+          title: `Hedge ${i}`,
+          body: "Laying the hedgerow.",
+        });
+      }
+    })();
+    const page = await anonymous.get("/search?q=hedgerow");
+    expect(page.body).toContain("Content (1,000+ results)");
   });
 });

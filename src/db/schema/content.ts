@@ -70,6 +70,13 @@ export const items = sqliteTable(
   },
   (t) => [
     index("items_kind_activity_idx").on(t.kind, t.activityAt),
+    // Live items of a kind by last activity (the forum list) and by publication (section
+    // feeds), holding only the index entries the filters need: the list walks topics newest
+    // first and stops at the page, and counting a community's topics reads no table rows.
+    index("items_live_kind_activity_idx").on(t.kind, t.activityAt).where(sql`deleted_at IS NULL`),
+    index("items_live_kind_published_idx")
+      .on(t.kind, t.publishedAt)
+      .where(sql`deleted_at IS NULL AND status = 'published'`),
     index("items_parent_idx").on(t.parentId),
     index("items_root_idx").on(t.rootId),
     index("items_author_idx").on(t.authorId),

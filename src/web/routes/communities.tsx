@@ -14,6 +14,7 @@ import {
 import { recentInGroup } from "../../domain/forum.ts";
 import { canView } from "../../domain/items.ts";
 import { isStage } from "../../domain/lifecycle.ts";
+import { countMembers, listMembersPage } from "../../domain/member-list.ts";
 import { findMembership, isFacilitator, listMembers } from "../../domain/membership.ts";
 import { lastReasonFor } from "../../domain/moderation/log.ts";
 import { flaggedFeedCount } from "../../domain/news/feeds.ts";
@@ -38,6 +39,7 @@ import {
   NewCommunityPage,
   RequestsPage,
 } from "../views/pages/communities.tsx";
+import { MEMBERS_ON_COMMUNITY_PAGE } from "../views/pages/members.tsx";
 import { LeaveRefusedPage } from "../views/pages/moderation/details.tsx";
 
 const log = logger("web", "communities");
@@ -145,10 +147,16 @@ export function communityRoutes(): Hono<AppEnv> {
     // on their home servers, so only the people we know of here are shown.
     const mayList =
       !isPrivate || membership?.state === "active" || c.get("account")?.isAdmin === true;
-    const members = mayList ? listMembers(db, group.id) : null;
+    // The page shows how many members there are and the first few; the rest are a link away.
+    const members = mayList
+      ? {
+          total: countMembers(db, group.id),
+          first: listMembersPage(db, group.id, { offset: 0, limit: MEMBERS_ON_COMMUNITY_PAGE }),
+        }
+      : null;
     const facilitates =
       viewer !== undefined && group.isLocal && isFacilitator(db, group.id, viewer.id);
-    const pendingCount = facilitates ? listMembers(db, group.id, "pending").length : null;
+    const pendingCount = facilitates ? countMembers(db, group.id, "pending") : null;
     const recent = mayList
       ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))
       : null;

@@ -4,7 +4,7 @@ import { itemPlacePath } from "../../../domain/item-links.ts";
 import type { ItemKind, ItemRow } from "../../../domain/items.ts";
 import type { Stage } from "../../../domain/lifecycle.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
-import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath } from "../../../domain/paths.ts";
 import { SECTIONS, type SectionId } from "../../../domain/sections.ts";
 import type { CloudTag } from "../../../domain/tags.ts";
 import { CommunityFields } from "../community-fields.tsx";
@@ -30,11 +30,11 @@ import {
 import { Layout, type PageContext } from "../layout.tsx";
 import { FlaggedFeedsNotice } from "../news-notice.tsx";
 import { PollClosingNote, type PollClosingTimes } from "../poll-closing.tsx";
-import { ScrollRegion } from "../scroll-region.tsx";
 import { CommunityTags } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
 import { CommunityAlertsLink } from "./alerts.tsx";
 import { ActorLink, When } from "./items.tsx";
+import { AllMembersLink, MembersTable } from "./members.tsx";
 import { MetricsNavItem } from "./metrics.tsx";
 
 /** "All communities": every community hosted here, and a way to find one elsewhere. */
@@ -172,24 +172,14 @@ function MembershipControl(props: {
   );
 }
 
-/** The link to report a member (not oneself) to the community's facilitators. */
-function MemberReportLink(props: { ctx: PageContext; path: string; member: ActorRow }) {
-  const { member } = props;
-  if (member.isLocal && member.handle === props.ctx.user?.handle) return <></>;
-  return (
-    <a class="govuk-link" href={`${props.path}/report/member/${member.id}`}>
-      Report<span class="govuk-visually-hidden"> {member.name}</span>
-    </a>
-  );
-}
-
 /** A community's home page, local or remote. */
 export function CommunityPage(props: {
   ctx: PageContext;
   group: ActorRow;
   isPrivate: boolean;
   membership: Membership | undefined;
-  members: MemberEntry[] | null;
+  /** How many members there are and the first few, or null when the viewer may not see them. */
+  members: { total: number; first: MemberEntry[] } | null;
   pendingCount: number | null;
   /** The newest items, or null when the viewer may not read the community. */
   recent: { item: ItemRow; author: ActorRow; rootKind: ItemKind }[] | null;
@@ -348,37 +338,20 @@ export function CommunityPage(props: {
           <p class="govuk-body">Only members can see who is in this community.</p>
         ) : null
       ) : (
-        <ScrollRegion label="Members">
-          <Table
-            caption={
-              g.isLocal
-                ? `Members (${props.members.length})`
-                : `Members from ${props.ctx.instanceName} (${props.members.length})`
-            }
-            captionSize="m"
-            head={
-              props.ctx.user ? ["Name", "Role", "Instance", "Report"] : ["Name", "Role", "Instance"]
-            }
-            rows={props.members.map(({ member, membership }) => [
-              member.isLocal ? (
-                <a class="govuk-link" href={personPagePath(member.handle)}>
-                  {member.name}
-                </a>
-              ) : member.url ? (
-                <a class="govuk-link" href={member.url} rel="noopener">
-                  {member.name}
-                </a>
-              ) : (
-                member.name
-              ),
-              membership.role === "facilitator" ? "Facilitator" : "Member",
-              member.host,
-              ...(props.ctx.user
-                ? [<MemberReportLink ctx={props.ctx} path={path} member={member} />]
-                : []),
-            ])}
+        <>
+          <MembersTable
+            group={g}
+            instanceName={props.ctx.instanceName}
+            members={props.members.first}
+            total={props.members.total}
+            viewer={props.ctx.user}
           />
-        </ScrollRegion>
+          <AllMembersLink
+            group={g}
+            shown={props.members.first.length}
+            total={props.members.total}
+          />
+        </>
       )}
     </Layout>
   );

@@ -219,7 +219,10 @@ export function SearchPage(props: {
           {results.items.length > 0 ? (
             <>
               <h3 class="govuk-heading-s">
-                Content ({results.total >= MAX_COUNTED ? `more than ${MAX_COUNTED}` : results.total}{" "}
+                Content (
+                {results.total >= MAX_COUNTED
+                  ? `${MAX_COUNTED.toLocaleString("en-GB")}+`
+                  : results.total}{" "}
                 {results.total === 1 ? "result" : "results"})
               </h3>
               <HitList hits={results.items} />

@@ -1,0 +1,2 @@
+CREATE INDEX `items_live_kind_activity_idx` ON `items` (`kind`,`activity_at`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `items_live_kind_published_idx` ON `items` (`kind`,`published_at`) WHERE deleted_at IS NULL AND status = 'published';

@@ -1,0 +1,39 @@
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { actors, memberships } from "../db/schema/index.ts";
+import type { MemberEntry, MembershipState } from "./membership.ts";
+
+// A community can have thousands of members, so pages show how many there are and one page of
+// them at a time (facilitators first, then by name), never the whole list.
+
+/** How many members (or requests, with `state`) a group has, by its (group, state) index. */
+export function countMembers(db: Db, groupId: number, state: MembershipState = "active"): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(memberships)
+      .where(and(eq(memberships.groupId, groupId), eq(memberships.state, state)))
+      .get()?.n ?? 0
+  );
+}
+
+/** One page of a group's members: facilitators first, then by name. */
+export function listMembersPage(
+  db: Db,
+  groupId: number,
+  page: { offset: number; limit: number },
+): MemberEntry[] {
+  return db
+    .select({ membership: memberships, member: actors })
+    .from(memberships)
+    .innerJoin(actors, eq(memberships.memberId, actors.id))
+    .where(and(eq(memberships.groupId, groupId), eq(memberships.state, "active")))
+    .orderBy(
+      sql`${memberships.role} = 'facilitator' desc`,
+      asc(sql`lower(${actors.name})`),
+      asc(actors.id),
+    )
+    .limit(page.limit)
+    .offset(page.offset)
+    .all();
+}
