@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { alertTokens } from "../../db/schema/index.ts";
+import { hashSecretToken, newSecretToken, SECRET_TOKEN_PATTERN } from "../secret-tokens.ts";
 import { describeTopic } from "./labels.ts";
 import { alertChoices, setFrequency } from "./settings.ts";
 import { parseTopic } from "./topics.ts";
@@ -11,17 +11,13 @@ import { parseTopic } from "./topics.ts";
 // someone who reads the database cannot unsubscribe people.
 
 /** The shape of a token in a link; anything else is refused before the database is asked. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+export const TOKEN_PATTERN = SECRET_TOKEN_PATTERN;
 
 /** Makes a new unsubscribe token for a person's topic and returns it (shown once, in a mail). */
 export function createUnsubscribeToken(db: Db, personId: number, topic: string): string {
-  const token = randomBytes(32).toString("base64url");
+  const token = newSecretToken();
   db.insert(alertTokens)
-    .values({ tokenHash: hashToken(token), personId, topic, createdAt: Date.now() })
+    .values({ tokenHash: hashSecretToken(token), personId, topic, createdAt: Date.now() })
     .run();
   return token;
 }
@@ -40,7 +36,7 @@ export function findUnsubscription(db: Db, token: string): Unsubscription | unde
   const row = db
     .select()
     .from(alertTokens)
-    .where(eq(alertTokens.tokenHash, hashToken(token)))
+    .where(eq(alertTokens.tokenHash, hashSecretToken(token)))
     .get();
   if (!row || !parseTopic(row.topic)) return undefined;
   return { personId: row.personId, topic: row.topic, label: describeTopic(db, row.topic) };
