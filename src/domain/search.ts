@@ -7,10 +7,13 @@ import { viewerParam, visibleItemSql } from "./visible-items.ts";
 /**
  * Turns whatever someone typed into a safe FTS5 query: every word becomes a quoted string
  * (inner quotes doubled), so FTS5 operators and punctuation (`"`, `*`, `(`, `NEAR`, `-`, `:`,
- * `^`) are searched for as text, never parsed. Words are ANDed; with `prefix` each also
+ * `^`) are searched for as text, never parsed. Words are ANDed (ORed with `any`); with `prefix` each also
  * matches longer words ("plan" finds "planning"). Returns null when nothing searchable is left.
  */
-export function ftsQuery(input: string, options: { prefix?: boolean } = {}): string | null {
+export function ftsQuery(
+  input: string,
+  options: { prefix?: boolean; any?: boolean } = {},
+): string | null {
   const terms = input
     .split(/\s+/)
     // Only letters and digits reach the index; a term of pure punctuation would match nothing.
@@ -18,7 +21,9 @@ export function ftsQuery(input: string, options: { prefix?: boolean } = {}): str
     .filter((t) => t.length > 0)
     .slice(0, 12);
   if (terms.length === 0) return null;
-  return terms.map((t) => `"${t.replaceAll('"', '""')}"${options.prefix ? "*" : ""}`).join(" ");
+  return terms
+    .map((t) => `"${t.replaceAll('"', '""')}"${options.prefix ? "*" : ""}`)
+    .join(options.any ? " OR " : " ");
 }
 
 /** What a search looks through. */
@@ -100,22 +105,20 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     offset: (page - 1) * PER_PAGE,
     limit: PER_PAGE,
   });
-  const ranked = ids.map((id) => ({ id }));
-  if (ranked.length === 0) return { hits: [] as SearchHit[], total };
+  if (ids.length === 0) return { hits: [] as SearchHit[], total };
   const details = db.$client
     .prepare(
       `SELECT i.id, i.kind, i.title, i.published_at AS publishedAt, i.is_local AS isLocal,
-         snippet(items_fts, 1, char(2), char(3), '…', 24) AS snippet,
          (SELECT g.handle FROM item_groups ig JOIN actors g ON g.id = ig.group_id
           WHERE ig.item_id = i.id LIMIT 1) AS groupHandle,
          (SELECT g.host FROM item_groups ig JOIN actors g ON g.id = ig.group_id
           WHERE ig.item_id = i.id LIMIT 1) AS groupHost
-       FROM items_fts JOIN items i ON i.id = items_fts.rowid
-       WHERE items_fts MATCH @match AND items_fts.rowid IN (SELECT value FROM json_each(@ids))`,
+       FROM items i WHERE i.id IN (SELECT value FROM json_each(@ids))`,
     )
-    .all({ match, ids: JSON.stringify(ranked.map((r) => r.id)) }) as ItemHitRow[];
-  const byId = new Map(details.map((d) => [d.id, d]));
-  const rows = ranked.map((r) => byId.get(r.id)).filter((r): r is ItemHitRow => r !== undefined);
+    .all({ ids: JSON.stringify(ids) }) as Omit<ItemHitRow, "snippet">[];
+  const snippets = snippetsOf(db, query.q, ids);
+  const byId = new Map(details.map((d) => [d.id, { ...d, snippet: snippets.get(d.id) ?? "" }]));
+  const rows = ids.map((id) => byId.get(id)).filter((r): r is ItemHitRow => r !== undefined);
   const hits: SearchHit[] = rows.map((r) => ({
     type: r.kind,
     id: r.id,
@@ -128,6 +131,45 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     href: linkOf(db, r.id),
   }));
   return { hits, total };
+}
+
+/**
+ * Highlighted extracts for one page of hits. FTS5 makes them only for rows matching its query,
+ * and a prefix query ("plan"*) must merge the index entries of every word it could stand for
+ * before it can find one row: seconds for a common word. So extracts come from the whole words
+ * typed, any of them (fast: FTS5 seeks straight to each row), and a row matched only by a
+ * prefix shows the start of its text instead.
+ */
+function snippetsOf(db: Db, q: string, ids: number[]): Map<number, string> {
+  const exact = ftsQuery(q, { any: true });
+  const found = new Map<number, string>();
+  const list = JSON.stringify(ids);
+  if (exact) {
+    const rows = db.$client
+      .prepare(
+        `SELECT rowid AS id, snippet(items_fts, 1, char(2), char(3), '…', 24) AS snippet
+         FROM items_fts WHERE items_fts MATCH @match
+           AND rowid IN (SELECT value FROM json_each(@ids))`,
+      )
+      .all({ match: exact, ids: list }) as { id: number; snippet: string }[];
+    for (const r of rows) found.set(r.id, r.snippet);
+  }
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length === 0) return found;
+  const starts = db.$client
+    .prepare(
+      `SELECT rowid AS id, substr(body, 1, 200) AS body FROM items_fts
+       WHERE rowid IN (SELECT value FROM json_each(@ids))`,
+    )
+    .all({ ids: JSON.stringify(missing) }) as { id: number; body: string }[];
+  for (const r of starts) found.set(r.id, leadingWords(r.body ?? ""));
+  return found;
+}
+
+/** The first two dozen words of a text, with an ellipsis when there is more. */
+function leadingWords(text: string): string {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  return words.length > 24 ? `${words.slice(0, 24).join(" ")}…` : words.join(" ");
 }
 
 /** Where a hit links: at most a page of these per search, each a few indexed look-ups. */

@@ -77,6 +77,25 @@ describe("search", () => {
     expect(searchItems(db, null, { q: "roads" }).total).toBe(0);
   });
 
+  it("highlights any whole word typed, and shows the start of the text for a prefix alone", async () => {
+    const { db, open, post } = await setUp();
+    post(
+      open,
+      "Winter",
+      "Our depot staff cover the gritting rota and the e-mail inbox every night.",
+    );
+    const both = searchItems(db, null, { q: "gritting e-mail" });
+    expect(both.total).toBe(1);
+    expect(both.hits[0]!.snippet).toContain(`${SNIPPET_START}gritting${SNIPPET_END}`);
+    // "depo" matches "depot" by prefix only: no extract can be highlighted, so the start shows.
+    const prefix = searchItems(db, null, { q: "depo" });
+    expect(prefix.total).toBe(1);
+    expect(prefix.hits[0]!.snippet).toBe(
+      "Our depot staff cover the gritting rota and the e-mail inbox every night.",
+    );
+    expect(ftsQuery("gritting e-mail", { any: true })).toBe('"gritting" OR "e mail"');
+  });
+
   it("never errors on FTS5 syntax characters", async () => {
     const { db, open, post } = await setUp();
     post(open, "Budget NEAR deadline", 'He said "budget" (again) - then: ^caret * star');
