@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Copse runs its TypeScript directly through tsx on Node 24, so the image needs Node and the
-# production dependencies only; there is no build step and no Deno.
+# Copse runs on Node 24 as JavaScript that esbuild bundles from its TypeScript sources
+# (scripts/build.mjs, what `npm start` does); the image needs Node and the production
+# dependencies only, and no Deno.
 
 # --- Stage 1: install production dependencies -------------------------------------------------
 FROM node:24-slim AS deps
@@ -17,7 +18,8 @@ RUN apt-get update \
 # present before `npm ci` or the install fails.
 COPY package.json package-lock.json ./
 COPY scripts/ ./scripts/
-# tsx and sass are production dependencies because the server uses them at run time.
+# esbuild and sass are production dependencies: the image builds the server with the one and
+# the server compiles its stylesheet with the other. (The postinstall build waits for src/.)
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- Stage 2: the runtime image ---------------------------------------------------------------
@@ -36,6 +38,8 @@ COPY package.json package-lock.json ./
 COPY scripts/ ./scripts/
 COPY migrations/ ./migrations/
 COPY src/ ./src/
+COPY tsconfig.json ./
+RUN node scripts/build.mjs
 
 # Creating /data before declaring the volume makes Docker copy its ownership into a new named
 # volume, so the unprivileged user can write the SQLite database and uploads there.
@@ -54,6 +58,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# This is what `npm start` runs once scripts/ensure-node.mjs has found a new enough Node; the
-# image already has Node 24, so the wrapper is skipped.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# This is what `npm start` runs once it has built build/ and scripts/ensure-node.mjs has found a
+# new enough Node; the image already has both, so node itself is the container's process.
+CMD ["node", "--enable-source-maps", "build/main.js"]

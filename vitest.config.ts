@@ -5,6 +5,8 @@ export default defineConfig({
     expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Builds the JavaScript that the process-level tests start (see test/global-setup.ts).
+    globalSetup: ["test/global-setup.ts"],
     projects: [
       {
         extends: true,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { projectPath } from "./project-root.ts";
 
 /** Copse's version, from package.json, as reported in NodeInfo and the User-Agent. */
 export const COPSE_VERSION: string = JSON.parse(
-  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  readFileSync(projectPath("package.json"), "utf8"),
 ).version;

@@ -22,11 +22,15 @@ const env: Record<string, string | undefined> = {
 
 /** Runs the admin command line as a user would, in its own process. */
 function admin(args: string[], input?: string, extraEnv: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/admin.ts", ...args], {
-    env: { ...env, ...extraEnv },
-    input: input ?? "",
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--enable-source-maps", "build/cli/admin.js", ...args],
+    {
+      env: { ...env, ...extraEnv },
+      input: input ?? "",
+      encoding: "utf8",
+    },
+  );
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -39,8 +43,9 @@ function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => T): T {
   }
 }
 
-// Each call starts a Node process that loads TypeScript and migrates the database: seconds
-// apiece on a busy machine, so a test making four or five calls gets more than the default 30 s.
+// Each call starts a Node process running the built command line (build/cli/admin.js, what
+// `npm run admin` runs) that opens and checks the database: about a second apiece, more on a
+// busy machine, so a test making four or five calls gets more than the default 30 s.
 describe("admin command line", { timeout: 120_000 }, () => {
   beforeAll(() => {
     writeFileSync(

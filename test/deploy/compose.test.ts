@@ -276,17 +276,24 @@ describe("Dockerfile", () => {
     expect(users.at(-1)).not.toMatch(/^(root|0)$/);
   });
 
-  it("keeps data in /data and starts src/main.ts", () => {
+  it("keeps data in /data, builds the server and starts what npm start runs", () => {
     expect(named("VOLUME").join(" ")).toContain("/data");
     expect(named("ENV").join(" ")).toMatch(/COPSE_DATA_DIR=\/data\b/);
     expect(named("HEALTHCHECK").join(" ")).toContain("/healthz");
     const cmd = named("CMD").at(-1);
     expect(cmd).toBeDefined();
+    expect(named("RUN").join("\n")).toContain("node scripts/build.mjs");
+    // The same command as `npm start` after its build, so the image runs what the README runs.
+    const start = (
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts.start!;
+    expect(start).toContain("node --enable-source-maps build/main.js");
     expect(JSON.parse(cmd!.slice("CMD".length))).toEqual([
       "node",
-      "--import",
-      "tsx",
-      "src/main.ts",
+      "--enable-source-maps",
+      "build/main.js",
     ]);
   });
 

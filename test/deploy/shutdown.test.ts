@@ -74,7 +74,7 @@ describe("the server process", { timeout: 180_000 }, () => {
     db.$client.close();
 
     const { PATH, HOME } = process.env;
-    const server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const server = spawn(process.execPath, ["--enable-source-maps", "build/main.js"], {
       cwd: projectRoot,
       env: { PATH, HOME, ...env },
       stdio: ["ignore", "pipe", "pipe"],

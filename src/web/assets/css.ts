@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzip as gzipCallback, constants as zlibConstants } from "node:zlib";
 import * as sass from "sass";
 import { logger } from "../../logging.ts";
+import { PROJECT_ROOT, projectPath } from "../../project-root.ts";
 
 const gzip = promisify(gzipCallback);
 const log = logger("web", "assets");
@@ -26,8 +26,7 @@ interface CacheManifest {
   fileName: string;
 }
 
-const SCSS_PATH = fileURLToPath(new URL("./copse.scss", import.meta.url));
-const PROJECT_ROOT = resolve(dirname(SCSS_PATH), "../../..");
+const SCSS_PATH = projectPath("src/web/assets/copse.scss");
 const require = createRequire(import.meta.url);
 
 /** Compiles copse.scss (or reuses the copy cached in outDir) and returns it with a gzipped twin. */

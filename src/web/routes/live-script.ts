@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
+import { projectPath } from "../../project-root.ts";
 
 // The live page's script, read once at start-up and served under a name carrying a hash of its
 // content, like the stylesheet: browsers may keep it for a year because a changed script always
 // arrives under a new name. It is a few kilobytes, so it is not worth a gzipped twin.
-const source = readFileSync(new URL("../assets/live.js", import.meta.url));
+const source = readFileSync(projectPath("src/web/assets/live.js"));
 const fileName = `live.${createHash("sha256").update(source).digest("hex").slice(0, 16)}.js`;
 
 /** Where the live page's script is served. */
