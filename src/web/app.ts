@@ -12,6 +12,7 @@ import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
 import { HttpMetrics } from "./ops/prometheus.ts";
 import { httpMetricsMiddleware, opsRoutes } from "./ops/routes.ts";
 import { pageContext, render } from "./render.ts";
+import { accountExportRoutes } from "./routes/account/export.ts";
 import { accountSettingsRoutes } from "./routes/account/settings.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { alertRoutes } from "./routes/alerts.tsx";
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", signUpRoutes());
   app.route("/", passwordResetRoutes());
   app.route("/", accountSettingsRoutes());
+  app.route("/", accountExportRoutes());
   app.route("/", setupRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());
