@@ -12,6 +12,7 @@ import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
 import { HttpMetrics } from "./ops/prometheus.ts";
 import { httpMetricsMiddleware, opsRoutes } from "./ops/routes.ts";
 import { pageContext, render } from "./render.ts";
+import { accountDeletionRoutes } from "./routes/account/deletion.tsx";
 import { accountExportRoutes } from "./routes/account/export.ts";
 import { accountSettingsRoutes } from "./routes/account/settings.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", passwordResetRoutes());
   app.route("/", accountSettingsRoutes());
   app.route("/", accountExportRoutes());
+  app.route("/", accountDeletionRoutes());
   app.route("/", setupRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());

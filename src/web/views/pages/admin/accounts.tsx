@@ -173,11 +173,18 @@ export function AdminAccountPage(props: {
           {props.own ? (
             <p class="govuk-body">You cannot suspend your own account.</p>
           ) : (
-            <p class="govuk-body">
-              <a class="govuk-link" href={`${path}/suspend`}>
-                Suspend @{account.handle}
-              </a>
-            </p>
+            <>
+              <p class="govuk-body">
+                <a class="govuk-link" href={`${path}/suspend`}>
+                  Suspend @{account.handle}
+                </a>
+              </p>
+              <p class="govuk-body">
+                <a class="govuk-link" href={`${path}/delete`}>
+                  Delete @{account.handle} permanently
+                </a>
+              </p>
+            </>
           )}
         </>
       )}
