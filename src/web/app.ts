@@ -14,6 +14,7 @@ import { httpMetricsMiddleware, opsRoutes } from "./ops/routes.ts";
 import { pageContext, render } from "./render.ts";
 import { accountDeletionRoutes } from "./routes/account/deletion.tsx";
 import { accountExportRoutes } from "./routes/account/export.ts";
+import { invitationRoutes } from "./routes/account/invitations.tsx";
 import { accountSettingsRoutes } from "./routes/account/settings.tsx";
 import { adminRoutes } from "./routes/admin.tsx";
 import { alertRoutes } from "./routes/alerts.tsx";
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", accountSettingsRoutes());
   app.route("/", accountExportRoutes());
   app.route("/", accountDeletionRoutes());
+  app.route("/", invitationRoutes());
   app.route("/", setupRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());

@@ -95,3 +95,15 @@ export function invitationMail(
     "If you do not want to join, ignore this email: nothing is created without the link.",
   ]);
 }
+
+/** The note to an invited address that already has an account here. */
+export function invitedMemberMail(
+  site: SignUpSite,
+  input: { to: string; inviter: string; community: string | undefined; link: string },
+): OutgoingMail {
+  const what = input.community ? `the community "${input.community}"` : site.instanceName;
+  return layOutMail(input.to, `${input.inviter} invited you to ${what}`, [
+    `${input.inviter} invited you to ${what}. This address already has an account on ${site.instanceName}, so sign in and have a look:`,
+    { text: "Open it here:", link: input.link },
+  ]);
+}
