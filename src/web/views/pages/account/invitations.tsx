@@ -7,6 +7,7 @@ import {
   TextInput,
 } from "../../components.tsx";
 import { Layout, type PageContext } from "../../layout.tsx";
+import { AccountFields } from "../auth.tsx";
 
 // Invitations: the form an administrator or facilitator sends one from, what it answers, and
 // the page the invited person's link opens to choose a handle and password.
@@ -86,32 +87,7 @@ export function AcceptInvitationPage(props: {
           </p>
           <form method="post" action={props.action} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
-            <TextInput
-              name="name"
-              label="Your name"
-              value={v.name}
-              error={errorFor(errors, "name")}
-              autocomplete="name"
-              spellcheck={false}
-            />
-            <TextInput
-              name="handle"
-              label="Handle"
-              hint="Your public name on the fediverse: 2 to 30 lower-case letters, numbers or underscores. It cannot be changed later."
-              value={v.handle}
-              error={errorFor(errors, "handle")}
-              autocomplete="username"
-              spellcheck={false}
-              width={20}
-            />
-            <TextInput
-              name="password"
-              type="password"
-              label="Password"
-              hint="At least 10 characters. A few unrelated words make a strong password."
-              error={errorFor(errors, "password")}
-              autocomplete="new-password"
-            />
+            <AccountFields values={v} errors={errors} askEmail={false} />
             <Button>Create my account</Button>
           </form>
         </div>
