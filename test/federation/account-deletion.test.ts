@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findActorByIri } from "../../src/domain/actors.ts";
+import { composeItem, findItemByIri } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
+import { publishItemChange } from "../../src/federation/publish.ts";
 import { WebClient } from "../helpers/client.ts";
 import { ACTIVITY_JSON, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import {
@@ -103,6 +105,32 @@ describe("Delete{Person} between instances", () => {
     });
     expect(gone.name).toBe("A former member");
     expect(gardenState(bob.actor.iri)).toBeUndefined();
+  });
+
+  it("deletes the posts on the community's server too when the person chose to remove them", async () => {
+    const dee = await sunderland.createUser("dee");
+    const group = await resolveActor(sunderland.ctx(), `@garden@${somerset.host}`);
+    await joinCommunity(sunderland.ctx(), dee.actor, group);
+    await eventually(
+      () => findMembership(sunderland.db, group.id, dee.actor.id)?.state === "active",
+    );
+    const post = composeItem(sunderland.db, sunderland.origin, {
+      kind: "topic",
+      author: dee.actor,
+      groups: [group],
+      title: "Dee's topic",
+      body: "Soon gone",
+    });
+    await publishItemChange(sunderland.ctx(), post, "create");
+    await eventually(() => findItemByIri(somerset.db, post.iri));
+
+    const web = await signedIn(sunderland, "dee");
+    const done = await web.post("/account/delete", { keep: "remove", password: TEST_PASSWORD });
+    expect(done.response.status).toBe(303);
+    const gone = await eventually(() => findItemByIri(somerset.db, post.iri)?.deletedAt);
+    expect(gone).toBeInstanceOf(Date);
+    await eventually(() => findActorByIri(somerset.db, dee.actor.iri)?.deletedAt);
+    expect(gardenState(dee.actor.iri)).toBeUndefined();
   });
 
   it("refuses a Delete{Person} signed by someone on another server, and changes nothing", async () => {
