@@ -57,6 +57,7 @@ describe("deleting an account on the web", () => {
     expect(thread.body).not.toContain("Dan Dare");
     expect(thread.body).not.toContain('href="/people/dan"');
     expect((await reader.get("/people/dan")).response.status).toBe(410);
+    expect((await reader.get("/people/dan/blog")).response.status).toBe(410);
   });
 
   it("lets an administrator delete someone after typing their handle", async () => {
