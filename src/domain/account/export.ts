@@ -99,31 +99,21 @@ function membershipRows(db: Db, actorId: number) {
     .all();
 }
 
-/** Contacts, both ways. */
+/** Contacts, both ways: people the person added, and people who added them. */
 function contactRows(db: Db, actorId: number) {
-  const mine = db
-    .select({
-      person: other.iri,
-      name: other.name,
-      state: contacts.state,
-      since: contacts.createdAt,
-    })
-    .from(contacts)
-    .innerJoin(other, eq(contacts.followeeId, other.id))
-    .where(eq(contacts.followerId, actorId))
-    .all();
-  const theirs = db
-    .select({
-      person: other.iri,
-      name: other.name,
-      state: contacts.state,
-      since: contacts.createdAt,
-    })
-    .from(contacts)
-    .innerJoin(other, eq(contacts.followerId, other.id))
-    .where(eq(contacts.followeeId, actorId))
-    .all();
-  return { yourContacts: mine, peopleWhoAddedYou: theirs };
+  const side = (mine: boolean) =>
+    db
+      .select({
+        person: other.iri,
+        name: other.name,
+        state: contacts.state,
+        since: contacts.createdAt,
+      })
+      .from(contacts)
+      .innerJoin(other, eq(mine ? contacts.followeeId : contacts.followerId, other.id))
+      .where(eq(mine ? contacts.followerId : contacts.followeeId, actorId))
+      .all();
+  return { yourContacts: side(true), peopleWhoAddedYou: side(false) };
 }
 
 /** Which list of posts.json an item belongs in. */
