@@ -167,9 +167,10 @@ export function upsertRemoteActor(db: Db, data: RemoteActorData): ActorRow {
   // actor wins the handle so WebFinger-based look-ups stay right.
   const clash = findActorByHandle(db, data.handle, data.host);
   if (clash && !clash.isLocal) {
+    // A new actor under an old handle is a new person, not the deleted one come back.
     return db
       .update(actors)
-      .set({ ...data, fetchedAt: now })
+      .set({ ...data, fetchedAt: now, deletedAt: null })
       .where(eq(actors.id, clash.id))
       .returning()
       .get();

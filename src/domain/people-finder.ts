@@ -99,7 +99,7 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
     const rows = sqlite
       .prepare(
         `SELECT ${actorColumns} FROM actors_fts JOIN actors a ON a.id = actors_fts.rowid
-         WHERE actors_fts MATCH @match AND a.type = 'Person'
+         WHERE actors_fts MATCH @match AND a.type = 'Person' AND a.deleted_at IS NULL
          ORDER BY bm25(actors_fts, 10.0, 8.0, 1.0, 3.0, 3.0) LIMIT 100`,
       )
       .all({ match: `${columns} : (${match})` }) as ActorHit[];
@@ -134,13 +134,13 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
     const candidates = [...new Set([words.join("-"), ...words])].filter((w) => w.length >= 2);
     const stmt = sqlite.prepare(
       `SELECT ${actorColumns}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
-       WHERE pt.tag >= @low AND pt.tag < @high AND a.type = 'Person' LIMIT 200`,
+       WHERE pt.tag >= @low AND pt.tag < @high AND a.type = 'Person' AND a.deleted_at IS NULL LIMIT 200`,
     );
     // A word may also start a later word of a longer tag ("drainage" in "sustainable
     // drainage"); that needs a scan, but person tags are a small table.
     const inner = sqlite.prepare(
       `SELECT ${actorColumns}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
-       WHERE instr(' ' || replace(pt.tag, '-', ' '), ' ' || @word) > 1 AND a.type = 'Person' LIMIT 200`,
+       WHERE instr(' ' || replace(pt.tag, '-', ' '), ' ' || @word) > 1 AND a.type = 'Person' AND a.deleted_at IS NULL LIMIT 200`,
     );
     for (const word of candidates) {
       const rows = [
@@ -163,7 +163,7 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
     );
     const stmt = sqlite.prepare(
       `SELECT ${actorColumns} FROM person_profiles pp JOIN actors a ON a.id = pp.actor_id
-       WHERE (',' || pp.service_areas || ',') LIKE @pattern AND a.type = 'Person' LIMIT 200`,
+       WHERE (',' || pp.service_areas || ',') LIKE @pattern AND a.type = 'Person' AND a.deleted_at IS NULL LIMIT 200`,
     );
     for (const [code, label] of areas) {
       for (const r of stmt.all({ pattern: `%,${code},%` }) as ActorHit[])
@@ -216,7 +216,7 @@ export function suggestPeople(db: Db, viewerId: number, limit = 5): SuggestedPer
        SELECT a.id, a.name, a.handle, a.host, a.is_local AS isLocal,
          SUM(s.tag) AS sharedTags, SUM(s.community) AS sharedCommunities
        FROM shared s JOIN actors a ON a.id = s.id
-       WHERE a.type = 'Person'
+       WHERE a.type = 'Person' AND a.deleted_at IS NULL
        GROUP BY a.id ORDER BY sharedTags * 2 + sharedCommunities DESC, a.name LIMIT @limit`,
     )
     .all({ viewer: viewerId, limit }) as (Omit<SuggestedPerson, "isLocal"> & { isLocal: number })[];

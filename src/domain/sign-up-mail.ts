@@ -11,7 +11,7 @@ export interface SignUpSite {
 }
 
 /** A paragraph of a mail: plain sentences, or sentences followed by a link. */
-type Paragraph = string | { text: string; link: string };
+export type Paragraph = string | { text: string; link: string };
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 function escapeHtml(text: string): string {
@@ -22,7 +22,8 @@ function escapeHtml(text: string): string {
     .replaceAll('"', "&quot;");
 }
 
-function layOut(to: string, subject: string, paragraphs: Paragraph[]): OutgoingMail {
+/** Lays out a plain mail about an account: paragraphs in text and in simple HTML. */
+export function layOutMail(to: string, subject: string, paragraphs: Paragraph[]): OutgoingMail {
   const text = paragraphs
     .map((p) => (typeof p === "string" ? p : `${p.text}\n${p.link}`))
     .join("\n\n");
@@ -44,7 +45,7 @@ export function confirmationMail(
   site: SignUpSite,
   input: { to: string; handle: string; link: string; validHours: number },
 ): OutgoingMail {
-  return layOut(input.to, `Confirm your email address for ${site.instanceName}`, [
+  return layOutMail(input.to, `Confirm your email address for ${site.instanceName}`, [
     `Someone, probably you, asked to create the account @${input.handle} on ${site.instanceName} with this email address.`,
     {
       text: `To confirm your address and finish creating the account, open this link within ${input.validHours} hours:`,
@@ -59,18 +60,22 @@ export function addressTakenMail(
   site: SignUpSite,
   input: { to: string; handle: string },
 ): OutgoingMail {
-  return layOut(input.to, `Someone tried to sign up to ${site.instanceName} with your address`, [
-    `Someone tried to create a new account on ${site.instanceName} with this email address. It already has an account: @${input.handle}.`,
-    {
-      text: "If it was you, you do not need a new account. Sign in with your handle or this email address:",
-      link: `${site.origin}/signin`,
-    },
-    {
-      text: "If you have forgotten your password, you can set a new one here:",
-      link: `${site.origin}/password/forgot`,
-    },
-    "If it was not you, you need do nothing: no account was created and yours has not changed.",
-  ]);
+  return layOutMail(
+    input.to,
+    `Someone tried to sign up to ${site.instanceName} with your address`,
+    [
+      `Someone tried to create a new account on ${site.instanceName} with this email address. It already has an account: @${input.handle}.`,
+      {
+        text: "If it was you, you do not need a new account. Sign in with your handle or this email address:",
+        link: `${site.origin}/signin`,
+      },
+      {
+        text: "If you have forgotten your password, you can set a new one here:",
+        link: `${site.origin}/password/forgot`,
+      },
+      "If it was not you, you need do nothing: no account was created and yours has not changed.",
+    ],
+  );
 }
 
 /** The mail with a link to set a new password, asked for by its owner or an administrator. */
@@ -78,7 +83,7 @@ export function passwordResetMail(
   site: SignUpSite,
   input: { to: string; handle: string; link: string; validHours: number; byAdmin: boolean },
 ): OutgoingMail {
-  return layOut(input.to, `Set a new password for ${site.instanceName}`, [
+  return layOutMail(input.to, `Set a new password for ${site.instanceName}`, [
     input.byAdmin
       ? `An administrator of ${site.instanceName} sent you this link so you can set a new password for your account @${input.handle}.`
       : `Someone, probably you, asked to set a new password for the account @${input.handle} on ${site.instanceName}.`,

@@ -25,6 +25,13 @@ export function registerActors(federation: CopseFederation): void {
       if (row.type === "Person" && isSuspendedHandle(ctx.data.db, row.handle)) {
         return new Tombstone({ id: ctx.getActorUri(identifier) });
       }
+      // A deleted account stays gone for good: 410 with a Tombstone saying when.
+      if (row.deletedAt) {
+        return new Tombstone({
+          id: ctx.getActorUri(identifier),
+          deleted: Temporal.Instant.fromEpochMilliseconds(row.deletedAt.getTime()),
+        });
+      }
       return localActorObject(ctx, row);
     })
     .setKeyPairsDispatcher((ctx, identifier) => keyPairsFor(ctx.data, identifier))

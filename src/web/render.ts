@@ -31,7 +31,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
 export async function render(
   c: Context<AppEnv>,
   page: Child,
-  status: 200 | 400 | 403 | 404 | 409 | 413 | 422 | 429 | 500 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 = 200,
 ) {
   // The layout writes the doctype itself; toString() may be async when components are.
   const body = await (page as { toString(): string | Promise<string> }).toString();

@@ -91,3 +91,38 @@ export const setupTokens = sqliteTable("setup_tokens", {
   tokenHash: text("token_hash").primaryKey(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * A new email address waiting to be confirmed by the link mailed to it; the account keeps its
+ * old address until then. One per account (a new request replaces the last); only a SHA-256
+ * hash of the link's token is kept, and the row is deleted when the link is used.
+ */
+export const emailChanges = sqliteTable("email_changes", {
+  tokenHash: text("token_hash").primaryKey(),
+  accountId: integer("account_id")
+    .notNull()
+    .unique()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  newEmail: text("new_email").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Invitations by email from an administrator or a community's facilitator. The mailed link
+ * creates an account (whatever the registration setting) and, with a community, joins it.
+ * Only a SHA-256 hash of the token is kept; the row is deleted when the link is used.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    email: text("email").notNull(),
+    /** The local community (Group actor) the invited person joins; null for none. */
+    groupId: integer("group_id").references(() => actors.id, { onDelete: "cascade" }),
+    invitedById: integer("invited_by_id").references(() => actors.id, { onDelete: "set null" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("invitations_email_idx").on(t.email)],
+);

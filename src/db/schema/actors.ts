@@ -30,6 +30,11 @@ export const actors = sqliteTable(
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }),
+    /**
+     * When the person deleted their account (local) or their server sent Delete{Person}
+     * (remote). The row stays so that the id answers 410 and is never given to anyone else.
+     */
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("actors_handle_host_idx").on(t.handle, t.host),

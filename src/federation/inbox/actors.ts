@@ -1,8 +1,10 @@
-import type { InboxContext } from "@fedify/fedify";
-import { isActor, type Update } from "@fedify/vocab";
+import type { InboxContext, RequestContext, UnverifiedActivityReason } from "@fedify/fedify";
+import { type Activity, Delete, isActor, type Update } from "@fedify/vocab";
+import { markRemotePersonGone } from "../../domain/account/deletion.ts";
 import { findActorByIri, upsertRemoteActor } from "../../domain/actors.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { askOrigin } from "../origin-fetch.ts";
 import { refreshRemotePerson } from "../people.ts";
 import { refreshRemoteGroup } from "../subcommunities.ts";
 import { remoteActorData } from "../vocab/actors.ts";
@@ -30,4 +32,53 @@ export async function onActorUpdated(
   await refreshRemoteGroup(ctx.data.db, row, object);
   log.info("Refreshed the profile of {actor}", { actor: known.iri });
   return true;
+}
+
+/**
+ * A remote person's server says they deleted their account: Delete{Person} whose object is
+ * its actor. Fedify has checked that the signing key belongs to that actor, so the person's
+ * own server sent it; nobody else can make Copse forget someone.
+ */
+export async function onPersonDeleted(ctx: InboxContext<ContextData>, del: Delete): Promise<void> {
+  const iri = del.actorId?.href;
+  const known = iri ? findActorByIri(ctx.data.db, iri) : undefined;
+  if (!known || known.isLocal || del.objectId?.href !== iri) {
+    log.info("Ignored Delete of actor {actor}: not a remote person known here", { actor: iri });
+    return;
+  }
+  if (markRemotePersonGone(ctx.data.db, known.id)) {
+    log.info("{actor} deleted their account; memberships and profile removed", { actor: iri });
+  }
+}
+
+/**
+ * A Delete{Person} whose signature could not be checked because the person's key is gone
+ * with them (their server answers 410 for the key). It is honoured only when the key was on
+ * the person's own server and that server, asked here directly, says the person is gone
+ * (a Tombstone or 410): the same proof any deletion needs. Anything else keeps the 401.
+ */
+export async function onUnverifiedPersonDelete(
+  ctx: RequestContext<ContextData>,
+  activity: Activity,
+  reason: UnverifiedActivityReason,
+): Promise<Response | undefined> {
+  if (!(activity instanceof Delete)) return undefined;
+  const actor = activity.actorId;
+  if (!actor || activity.objectId?.href !== actor.href) return undefined;
+  if (reason.type !== "keyFetchError" || reason.keyId.origin !== actor.origin) return undefined;
+  const known = findActorByIri(ctx.data.db, actor.href);
+  if (!known || known.isLocal || known.type !== "Person" || known.deletedAt) return undefined;
+  const answer = await askOrigin(ctx, actor);
+  if (answer.kind !== "gone") {
+    log.warn("Refused an unverified Delete of {actor}: its origin says {kind}", {
+      actor: actor.href,
+      kind: answer.kind,
+    });
+    return undefined;
+  }
+  markRemotePersonGone(ctx.data.db, known.id);
+  log.info("{actor} is gone, as their own server confirms; memberships and profile removed", {
+    actor: actor.href,
+  });
+  return new Response(null, { status: 202 });
 }

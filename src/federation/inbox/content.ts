@@ -36,6 +36,7 @@ import { remoteActorData } from "../vocab/actors.ts";
 import { remoteDocumentOf } from "../vocab/documents.ts";
 import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
+import { onPersonDeleted } from "./actors.ts";
 import { storeRemoteEventDetails } from "./events.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
@@ -261,6 +262,8 @@ export async function onContentUpdated(ctx: Ctx, update: Update): Promise<boolea
 
 /** An author (or a moderator of its community) deletes content we hold. */
 export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
+  // Delete{Person}: an account deleted on its own server (src/federation/inbox/actors.ts).
+  if (del.objectId && del.objectId.href === del.actorId?.href) return onPersonDeleted(ctx, del);
   const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
   if (!item || !del.actorId) {
     log.debug("Ignored Delete of {object}: not held here", { object: del.objectId?.href });

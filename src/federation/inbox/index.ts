@@ -21,6 +21,7 @@ import {
 import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/paths.ts";
 import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
+import { onUnverifiedPersonDelete } from "./actors.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onTentativelyAccepted } from "./events.ts";
 import { onIgnored } from "./ignored.ts";
@@ -58,6 +59,7 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Remove, onRemoved)
     .on(Dislike, onIgnored)
     .on(EmojiReact, onIgnored)
+    .onUnverifiedActivity(onUnverifiedPersonDelete)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });
     });

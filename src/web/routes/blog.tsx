@@ -114,6 +114,11 @@ export function blogRoutes(): Hono<AppEnv> {
         404,
       );
     }
+    // Entries a deleted person kept stay in their communities, but their own blog is gone.
+    if (person.deletedAt) {
+      const message = "This person has deleted their account.";
+      return render(c, <NotFoundPage ctx={pageContext(c)} message={message} />, 410);
+    }
     const viewerId = c.get("account")?.actor.id;
     const page = pageParam(c);
     const { entries, total } = listEntries(db, person.id, { viewerId, page });

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { countMembers, listMembersPage } from "../../domain/member-list.ts";
 import { findMembership } from "../../domain/membership.ts";
-import { groupFor } from "../community-access.tsx";
+import { communityAccess, groupFor } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
@@ -53,6 +53,7 @@ export function memberRoutes(): Hono<AppEnv> {
         members={members}
         total={total}
         page={page}
+        canInvite={communityAccess(c)?.canModerate === true}
       />,
     );
   });

@@ -92,6 +92,13 @@ export function profileRoutes(): Hono<AppEnv> {
         404,
       );
     }
+    if (person.deletedAt) {
+      return render(
+        c,
+        <NotFoundPage ctx={pageContext(c)} message="This person has deleted their account." />,
+        410,
+      );
+    }
     const viewer = c.get("account")?.actor;
     // A private community shows up on a profile only to people who are in it too.
     const groups = listMembershipsOf(db, person.id)

@@ -26,6 +26,9 @@ export const TEXT_SIZES = [
   "largest",
 ] as const satisfies readonly PageContext["textSize"][];
 
+/** The signed-in person's account settings: address, password, their data, deletion. */
+export const ACCOUNT_PATH = "/account";
+
 /** Where the "Sign out" button posts to. */
 export const SIGN_OUT_PATH = "/signout";
 
@@ -69,7 +72,11 @@ function Header(props: { ctx: PageContext }) {
     { href: "/people", text: "People" },
     { href: "/live", text: "Happening now" },
   ];
-  if (ctx.user) items.push({ href: personPagePath(ctx.user.handle), text: "Your profile" });
+  if (ctx.user)
+    items.push(
+      { href: personPagePath(ctx.user.handle), text: "Your profile" },
+      { href: ACCOUNT_PATH, text: "Your account" },
+    );
   else
     items.push(
       { href: "/signin", text: "Sign in" },

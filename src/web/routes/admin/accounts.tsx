@@ -1,12 +1,18 @@
 import { type Context, Hono } from "hono";
 import {
+  type AccountListing,
   findAccountListing,
   listAccounts,
   setAdministrator,
   suspendAccount,
   unsuspendAccount,
 } from "../../../domain/admin/accounts.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../../../domain/errors.ts";
+import {
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  ValidationError,
+} from "../../../domain/errors.ts";
 import { sendPasswordReset } from "../../../domain/password-reset.ts";
 import { logger } from "../../../logging.ts";
 import { setFlash } from "../../auth.ts";
@@ -14,6 +20,7 @@ import type { AppEnv } from "../../env.ts";
 import { formFields } from "../../forms.ts";
 import { pageContext, render } from "../../render.ts";
 import { NotFoundPage } from "../../views/errors.tsx";
+import { DeleteAccountPage } from "../../views/pages/account/delete.tsx";
 import { RevokeAdminPage, SuspendAccountPage } from "../../views/pages/admin/account-confirm.tsx";
 import {
   ADMIN_ACCOUNTS_PATH,
@@ -21,6 +28,7 @@ import {
   AdminAccountsPage,
   adminAccountPath,
 } from "../../views/pages/admin/accounts.tsx";
+import { keepChoice, performAccountDeletion } from "../account/deletion.tsx";
 
 const log = logger("web", "admin", "accounts");
 
@@ -185,6 +193,65 @@ export function adminAccountRoutes(): Hono<AppEnv> {
       });
       return `@${account.handle} is no longer an administrator.`;
     });
+  });
+
+  const deletePage = (
+    c: C,
+    account: AccountListing,
+    typed?: Record<string, string>,
+    errors: FieldError[] = [],
+  ) =>
+    render(
+      c,
+      <DeleteAccountPage
+        ctx={pageContext(c)}
+        handle={account.handle}
+        action={`${adminAccountPath(account.id)}/delete`}
+        backLink={adminAccountPath(account.id)}
+        own={false}
+        keep={typed?.keep}
+        errors={errors}
+      />,
+      errors.length > 0 ? 422 : 200,
+    );
+
+  app.get(`${ADMIN_ACCOUNTS_PATH}/:id/delete`, (c) => {
+    const id = accountId(c);
+    const account = id === undefined ? undefined : findAccountListing(c.get("deps").db, id);
+    if (!account) return notFound(c);
+    if (account.id === me(c)) {
+      return accountPage(c, account.id, "Delete your own account from your account page.");
+    }
+    return deletePage(c, account);
+  });
+
+  app.post(`${ADMIN_ACCOUNTS_PATH}/:id/delete`, async (c) => {
+    const id = accountId(c);
+    const account = id === undefined ? undefined : findAccountListing(c.get("deps").db, id);
+    if (!account) return notFound(c);
+    if (account.id === me(c)) {
+      return accountPage(c, account.id, "Delete your own account from your account page.");
+    }
+    const f = await formFields(c);
+    const keep = keepChoice(f.keep);
+    const errors: FieldError[] = typeof keep === "string" ? [] : [keep];
+    if ((f.confirm ?? "").trim().replace(/^@/, "").toLowerCase() !== account.handle) {
+      errors.push({ field: "confirm", message: `Type ${account.handle} to confirm` });
+    }
+    if (errors.length > 0 || typeof keep !== "string") return deletePage(c, account, f, errors);
+    try {
+      await performAccountDeletion(c, {
+        accountId: account.id,
+        handle: account.handle,
+        keep,
+        byAdmin: true,
+      });
+    } catch (error) {
+      if (error instanceof ConflictError) return accountPage(c, account.id, error.message);
+      throw error;
+    }
+    setFlash(c, `@${account.handle} has been deleted, and other servers are being told.`);
+    return c.redirect(ADMIN_ACCOUNTS_PATH, 303);
   });
 
   app.post(`${ADMIN_ACCOUNTS_PATH}/:id/password-reset`, (c) => {

@@ -16,7 +16,12 @@ export interface AccountFieldValues {
 }
 
 /** The name, handle, email and password fields of the sign-up and set-up forms. */
-export function AccountFields(props: { values: AccountFieldValues; errors: FieldError[] }) {
+export function AccountFields(props: {
+  values: AccountFieldValues;
+  errors: FieldError[];
+  /** False where the address is already known (an invitation's), so it is not asked again. */
+  askEmail?: boolean;
+}) {
   const { values: v, errors } = props;
   return (
     <>
@@ -38,15 +43,17 @@ export function AccountFields(props: { values: AccountFieldValues; errors: Field
         spellcheck={false}
         width={20}
       />
-      <TextInput
-        name="email"
-        type="email"
-        label="Email address"
-        value={v.email}
-        error={errorFor(errors, "email")}
-        autocomplete="email"
-        spellcheck={false}
-      />
+      {props.askEmail === false ? null : (
+        <TextInput
+          name="email"
+          type="email"
+          label="Email address"
+          value={v.email}
+          error={errorFor(errors, "email")}
+          autocomplete="email"
+          spellcheck={false}
+        />
+      )}
       <TextInput
         name="password"
         type="password"

@@ -5,6 +5,8 @@ import { personPagePath } from "../../../domain/paths.ts";
 /** A person's name linking to their profile here, or to their home server for remote people. */
 export function ActorLink(props: { actor: ActorRow }) {
   const { actor } = props;
+  // Someone who deleted their account is shown without a name or a link to follow.
+  if (actor.deletedAt) return <>{actor.name}</>;
   const href = actor.isLocal ? personPagePath(actor.handle) : actor.url;
   const label = actor.isLocal ? actor.name : `${actor.name} (${actor.host})`;
   return href ? (

@@ -89,6 +89,8 @@ export function MembersPage(props: {
   members: MemberEntry[];
   total: number;
   page: number;
+  /** Whether the viewer runs this community and may invite people into it. */
+  canInvite?: boolean;
 }) {
   const path = communityPagePath(
     props.group.handle,
@@ -100,6 +102,13 @@ export function MembersPage(props: {
         Back to {props.group.name}
       </a>
       <h1 class="govuk-heading-l">Members of {props.group.name}</h1>
+      {props.canInvite ? (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`${path}/people/invite`}>
+            Invite someone by email
+          </a>
+        </p>
+      ) : null}
       <MembersTable
         group={props.group}
         instanceName={props.ctx.instanceName}

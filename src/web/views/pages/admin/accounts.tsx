@@ -50,6 +50,11 @@ export function AdminAccountsPage(props: {
     <Layout ctx={props.ctx} title="Accounts" backLink={ADMIN_PATH}>
       <span class="govuk-caption-l">Administration</span>
       <h1 class="govuk-heading-l">Accounts</h1>
+      <p class="govuk-body">
+        <a class="govuk-link" href={`${ADMIN_PATH}/invitations`}>
+          Invite someone by email
+        </a>
+      </p>
       <form method="get" action={ADMIN_ACCOUNTS_PATH}>
         <TextInput
           name="q"
@@ -173,11 +178,18 @@ export function AdminAccountPage(props: {
           {props.own ? (
             <p class="govuk-body">You cannot suspend your own account.</p>
           ) : (
-            <p class="govuk-body">
-              <a class="govuk-link" href={`${path}/suspend`}>
-                Suspend @{account.handle}
-              </a>
-            </p>
+            <>
+              <p class="govuk-body">
+                <a class="govuk-link" href={`${path}/suspend`}>
+                  Suspend @{account.handle}
+                </a>
+              </p>
+              <p class="govuk-body">
+                <a class="govuk-link" href={`${path}/delete`}>
+                  Delete @{account.handle} permanently
+                </a>
+              </p>
+            </>
           )}
         </>
       )}
