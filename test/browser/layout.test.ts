@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { composeItem } from "../../src/domain/items.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
 import { a11y, h1, nav, pathOf } from "../helpers/browser-pages.ts";
 import {
@@ -88,5 +89,32 @@ describeInBrowser("the page layout in a browser", () => {
     await clickAndLoad(page, nav(page).getByRole("link", { name: "Home" }));
     expect(await page.locator("html").getAttribute("class")).toContain("copse-text-largest");
     await a11y(page);
+  });
+
+  it("turns a list table into one card per row on a 320 px screen, never wider than the screen", async () => {
+    const { instance } = session;
+    const owner = await instance.createUser("narrowowner");
+    const group = instance.createCommunity("narrow", owner);
+    composeItem(instance.db, instance.origin, {
+      kind: "topic",
+      author: owner.actor,
+      groups: [group.actor],
+      title: "Has anyone moved their parking permit forms onto the new case management system?",
+      body: "We are looking at options.",
+    });
+    const phone = await session.openPage({ viewport: { width: 320, height: 640 } });
+    await go(phone, "/c/narrow/forum");
+    const widths = await phone.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      screen: window.innerWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    // Each cell says which column it is, since the column headings are out of sight.
+    const label = await phone
+      .locator(".copse-stack-table td[data-label='Started by']")
+      .first()
+      .evaluate((td) => getComputedStyle(td, "::before").content);
+    expect(label).toBe('"Started by: "');
+    await a11y(phone);
   });
 });

@@ -55,7 +55,11 @@ export function SummaryList(props: {
   );
 }
 
-/** A data table with column headers; the first cell of each row can be a row header. */
+/**
+ * A data table with column headers; the first cell of each row can be a row header. On narrow
+ * screens each row becomes a card with every cell under its column's name (`data-label`), so
+ * no list is wider than a phone (WCAG 1.4.10).
+ */
 export function Table(props: {
   caption?: Child;
   captionSize?: "s" | "m" | "l" | "xl";
@@ -66,7 +70,7 @@ export function Table(props: {
 }) {
   const numeric = (column: number) => props.numericColumns?.includes(column) ?? false;
   return (
-    <table class="govuk-table">
+    <table class="govuk-table copse-stack-table">
       {props.caption ? (
         <caption
           class={cx(
@@ -94,12 +98,13 @@ export function Table(props: {
           <tr class="govuk-table__row">
             {cells.map((cell, column) =>
               column === 0 && props.firstCellIsHeader ? (
-                <th scope="row" class="govuk-table__header">
+                <th scope="row" class="govuk-table__header" data-label={props.head[column]}>
                   {cell}
                 </th>
               ) : (
                 <td
                   class={cx("govuk-table__cell", numeric(column) && "govuk-table__cell--numeric")}
+                  data-label={props.head[column]}
                 >
                   {cell}
                 </td>
