@@ -14,6 +14,11 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
           exclude: ["test/browser/**"],
+          // Test files share their worker's modules instead of importing Fedify, the vocabulary,
+          // Sass and the app again for each of ~180 files: that import was a third of the suite's
+          // time (test/domain: 185 s isolated, 54 s shared, on this 2-core machine). Every file
+          // closes the instances it starts and restores what it spies on, so nothing leaks.
+          isolate: false,
         },
       },
       {
