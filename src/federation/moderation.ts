@@ -1,5 +1,7 @@
 import { Add, Block, Delete, Page, Reject, Remove, Undo, Update } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
+import { findCommunityByActorId } from "../domain/communities.ts";
+import { ConflictError } from "../domain/errors.ts";
 import type { ItemRow } from "../domain/items.ts";
 import type { Membership } from "../domain/membership.ts";
 import {
@@ -18,12 +20,23 @@ import {
 import type { ActingActor } from "../domain/moderation/ranks.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
+import {
+  lemmyLock,
+  sendRemoteBan,
+  sendRemoteFacilitatorChange,
+  sendRemoteLock,
+  sendRemotePin,
+  sendRemoteRemoval,
+} from "./facilitator-sends.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
 import { announceToMembers } from "./publish.ts";
 import { replyPolicy } from "./vocab/reply-policy.ts";
 
 // Web handlers call these: each runs the domain rule, then tells other servers what changed,
-// as FEP-1b12 groups and Lemmy do. Incoming versions are in src/federation/inbox/moderation.ts.
+// as FEP-1b12 groups and Lemmy do. For a community hosted on another server, the facilitator's
+// act is sent there instead (src/federation/facilitator-sends.ts) and changes nothing here
+// until that server announces it. Incoming versions are in src/federation/inbox/moderation.ts
+// (a remote community's announcements) and inbox/facilitator-acts.ts (remote facilitators).
 
 const log = logger("federation", "moderation");
 
@@ -55,6 +68,10 @@ export async function removeFromCommunity(
   ctx: CopseContext,
   input: FederatedMemberAction,
 ): Promise<void> {
+  if (!input.group.isLocal) {
+    // Lemmy has no such activity: a community hosted elsewhere can ban, not remove.
+    throw new ConflictError("A community hosted on another server can ban people, not remove them");
+  }
   const previous = removeMember(ctx.data.db, {
     ...input,
     groupId: input.group.id,
@@ -94,15 +111,18 @@ export async function banFromCommunity(
   ctx: CopseContext,
   input: FederatedMemberAction & { until: Date | null; removeContent: boolean },
 ): Promise<void> {
+  if (!input.group.isLocal) return sendRemoteBan(ctx, { ...input, banned: true });
   const { removed } = banMember(ctx.data.db, {
     ...input,
     groupId: input.group.id,
     targetId: input.target.id,
   });
+  const block = blockOf(ctx, input.group, input.target, input.reason, input.until);
   if (!input.target.isLocal) {
-    const block = blockOf(ctx, input.group, input.target, input.reason, input.until);
     await ctx.sendActivity({ identifier: input.group.handle }, recipientOf(input.target), block);
   }
+  // Members' servers (and facilitators on other servers) keep the list of banned people too.
+  await announceToMembers(ctx, input.group, block, reach(ctx, input.group));
   for (const item of removed)
     await announceRemoval(ctx, input.group, item, input.byActorId, true, input.reason);
   log.info("Banned {member} from {group}", { member: input.target.iri, group: input.group.handle });
@@ -113,15 +133,25 @@ export async function unbanFromCommunity(
   ctx: CopseContext,
   input: FederatedMemberAction,
 ): Promise<void> {
+  if (!input.group.isLocal) return sendRemoteBan(ctx, { ...input, banned: false });
   unbanMember(ctx.data.db, { ...input, groupId: input.group.id, targetId: input.target.id });
-  if (input.target.isLocal) return;
   const undo = new Undo({
     id: newActivityIri(ctx, "undo"),
     actor: new URL(input.group.iri),
     to: new URL(input.target.iri),
     object: blockOf(ctx, input.group, input.target, "", null),
   });
-  await ctx.sendActivity({ identifier: input.group.handle }, recipientOf(input.target), undo);
+  if (!input.target.isLocal) {
+    await ctx.sendActivity({ identifier: input.group.handle }, recipientOf(input.target), undo);
+  }
+  await announceToMembers(ctx, input.group, undo, reach(ctx, input.group));
+}
+
+/** How widely a local community's moderation of people is announced: as its posts are. */
+function reach(ctx: CopseContext, group: ActorRow): "public" | "members" {
+  return findCommunityByActorId(ctx.data.db, group.id)?.visibility === "private"
+    ? "members"
+    : "public";
 }
 
 /** The URL of a local group's moderators collection. */
@@ -137,6 +167,7 @@ export async function changeFacilitator(
   ctx: CopseContext,
   input: FederatedMemberAction & { appoint: boolean },
 ): Promise<void> {
+  if (!input.group.isLocal) return sendRemoteFacilitatorChange(ctx, input);
   const action = { ...input, groupId: input.group.id, targetId: input.target.id };
   if (input.appoint) appointFacilitator(ctx.data.db, action);
   else dismissFacilitator(ctx.data.db, action);
@@ -194,6 +225,10 @@ export async function moderateItem(
     remove: boolean;
   },
 ): Promise<ItemRow> {
+  if (!input.group.isLocal) {
+    await sendRemoteRemoval(ctx, input);
+    return input.item;
+  }
   const action = { ...input, groupId: input.group.id };
   const changed = input.remove ? removeItem(ctx.data.db, action) : restoreItem(ctx.data.db, action);
   await announceRemoval(ctx, input.group, changed, input.byActorId, input.remove, input.reason);
@@ -214,6 +249,10 @@ export async function pinTopic(
     pinned: boolean;
   },
 ): Promise<ItemRow> {
+  if (!input.group.isLocal) {
+    await sendRemotePin(ctx, input);
+    return input.item;
+  }
   const changed = setTopicPinned(ctx.data.db, { ...input, groupId: input.group.id });
   const Verb = input.pinned ? Add : Remove;
   const activity = new Verb({
@@ -227,10 +266,9 @@ export async function pinTopic(
 }
 
 /**
- * A facilitator locks (or unlocks) a topic. ActivityStreams has no Lock, and Fedify cannot
- * send Lemmy's, so the group announces an Update of the topic whose `interactionPolicy`
- * (GoToSocial's, which Fedify speaks) lets nobody reply; the home instance refuses replies
- * to a locked topic whatever other servers do.
+ * A facilitator locks (or unlocks) a topic. The group announces it twice: as an Update of the
+ * topic whose `interactionPolicy` (GoToSocial's) lets nobody reply, and as Lemmy's Lock (or
+ * Undo{Lock}); the home instance refuses replies to a locked topic whatever others do.
  */
 export async function lockTopic(
   ctx: CopseContext,
@@ -242,6 +280,10 @@ export async function lockTopic(
     locked: boolean;
   },
 ): Promise<ItemRow> {
+  if (!input.group.isLocal) {
+    await sendRemoteLock(ctx, input);
+    return input.item;
+  }
   const changed = setTopicLocked(ctx.data.db, { ...input, groupId: input.group.id });
   const update = new Update({
     id: newActivityIri(ctx, "update"),
@@ -256,5 +298,14 @@ export async function lockTopic(
     summary: input.reason,
   });
   await announceToMembers(ctx, input.group, update, changed.visibility);
+  // Lemmy reads only its own Lock (or Undo{Lock}), announced by the community.
+  const lock = lemmyLock(ctx, {
+    actor: moderatorIri(ctx, input.group, input.byActorId),
+    item: changed,
+    group: input.group,
+    reason: input.reason,
+    locked: input.locked,
+  });
+  await announceToMembers(ctx, input.group, lock, changed.visibility);
   return changed;
 }

@@ -37,6 +37,7 @@ import { remoteDocumentOf } from "../vocab/documents.ts";
 import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
+import { onFacilitatorRemoval } from "./facilitator-acts.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
@@ -261,6 +262,8 @@ export async function onContentUpdated(ctx: Ctx, update: Update): Promise<boolea
 
 /** An author (or a moderator of its community) deletes content we hold. */
 export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
+  // A facilitator's removal (a Delete with a reason) of an item in a community hosted here.
+  if (await onFacilitatorRemoval(ctx, del)) return;
   const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
   if (!item || !del.actorId) {
     log.debug("Ignored Delete of {object}: not held here", { object: del.objectId?.href });
@@ -289,7 +292,7 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
     : null;
   // Moderation is asked about first: lifting a ban must reach people who are not members now,
   // and each handler checks that what it changes belongs to the announcing group.
-  if (group && (await onModerationAnnounced(ctx, group, inner))) return;
+  if (group && (await onModerationAnnounced(ctx, group, inner, announce))) return;
   if (!group || !hasLocalMembers(ctx, group)) {
     log.info("Ignored Announce {id}: not from a community our people belong to", {
       id: announce.id?.href,

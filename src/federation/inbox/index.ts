@@ -1,5 +1,6 @@
 import {
   Accept,
+  Activity,
   Add,
   Announce,
   Block,
@@ -23,6 +24,7 @@ import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onTentativelyAccepted } from "./events.ts";
+import { onOtherActivity } from "./facilitator-acts.ts";
 import { onIgnored } from "./ignored.ts";
 import { onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
@@ -58,6 +60,8 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Remove, onRemoved)
     .on(Dislike, onIgnored)
     .on(EmojiReact, onIgnored)
+    // Types Fedify does not know arrive as plain activities (Lemmy's Lock among them).
+    .on(Activity, onOtherActivity)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });
     });
