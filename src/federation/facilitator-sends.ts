@@ -53,18 +53,29 @@ function facilitatorOf(ctx: CopseContext, byActorId: ActingActor): ActorRow {
   return actor;
 }
 
+/** The addressing of a moderator's activity (see moderationAddressing). */
+export interface ModerationAddressing {
+  tos: URL[];
+  ccs: URL[];
+  audience: URL;
+}
+
 /**
- * The addressing Lemmy requires of a moderator's activity (`to` and `cc` as arrays, the
- * community as `audience`): public communities' acts go to Public, private ones' only to the
- * community.
+ * The addressing Lemmy requires of a moderator's activity (`to` and `cc`, the community as
+ * `audience`): a public community's acts go to Public, a private one's only to the community.
  */
-function addressed(group: ActorRow) {
+export function moderationAddressing(group: ActorRow, isPrivate: boolean): ModerationAddressing {
   const community = new URL(group.iri);
   return {
-    tos: [group.manuallyApprovesFollowers ? community : PUBLIC_COLLECTION],
+    tos: [isPrivate ? community : PUBLIC_COLLECTION],
     ccs: [community],
     audience: community,
   };
+}
+
+/** The addressing of an act on a community hosted elsewhere (private ones approve members). */
+function addressed(group: ActorRow): ModerationAddressing {
+  return moderationAddressing(group, group.manuallyApprovesFollowers);
 }
 
 /** Sends an act to the community's inbox, signed by the facilitator. */
@@ -85,14 +96,20 @@ async function send(
  */
 export function lemmyLock(
   ctx: CopseContext,
-  input: { actor: URL; item: ItemRow; group: ActorRow; reason: string; locked: boolean },
+  input: {
+    actor: URL;
+    item: ItemRow;
+    reason: string;
+    locked: boolean;
+    addressing: ModerationAddressing;
+  },
 ): Activity {
   const lock = new Activity({
     id: newActivityIri(ctx, "lock"),
     actor: input.actor,
     object: new URL(input.item.iri),
     summary: input.locked ? input.reason : null,
-    ...addressed(input.group),
+    ...input.addressing,
   });
   if (input.locked) return lock;
   return new Undo({
@@ -100,7 +117,7 @@ export function lemmyLock(
     actor: input.actor,
     object: lock,
     summary: input.reason,
-    ...addressed(input.group),
+    ...input.addressing,
   });
 }
 
@@ -163,7 +180,12 @@ export async function sendRemoteLock(
   const action = input.locked ? "lock" : "unlock";
   const reason = checkRemoteItemAction(ctx.data.db, { ...input, groupId: input.group.id }, action);
   const actor = facilitatorOf(ctx, input.byActorId);
-  const activity = lemmyLock(ctx, { ...input, actor: new URL(actor.iri), reason });
+  const activity = lemmyLock(ctx, {
+    ...input,
+    actor: new URL(actor.iri),
+    reason,
+    addressing: addressed(input.group),
+  });
   await send(ctx, actor, input.group, activity, action);
 }
 

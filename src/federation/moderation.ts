@@ -22,6 +22,8 @@ import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import {
   lemmyLock,
+  type ModerationAddressing,
+  moderationAddressing,
   sendRemoteBan,
   sendRemoteFacilitatorChange,
   sendRemoteLock,
@@ -84,23 +86,32 @@ export async function removeFromCommunity(
   });
 }
 
-/** The Block a group sends about a person (FEP-1b12 and Lemmy: target is the group itself). */
+/**
+ * A ban as Block (FEP-1b12 and Lemmy: target is the group itself): from the group to the
+ * person's server, or, announced to members, from the facilitator who banned (Lemmy's shape).
+ */
 function blockOf(
   ctx: CopseContext,
-  group: ActorRow,
-  person: ActorRow,
-  reason: string,
-  until: Date | null,
+  input: FederatedMemberAction & { until: Date | null },
+  announced: boolean,
 ) {
+  const { group, target: person } = input;
   return new Block({
     id: newActivityIri(ctx, "block"),
-    actor: new URL(group.iri),
+    actor: announced ? moderatorIri(ctx, group, input.byActorId) : new URL(group.iri),
     object: new URL(person.iri),
     target: new URL(group.iri),
-    to: new URL(person.iri),
-    summary: reason,
-    endTime: until ? Temporal.Instant.fromEpochMilliseconds(until.getTime()) : null,
+    summary: input.reason,
+    endTime: input.until ? Temporal.Instant.fromEpochMilliseconds(input.until.getTime()) : null,
+    ...(announced
+      ? addressing(ctx, group)
+      : { tos: [new URL(person.iri)], ccs: [new URL(group.iri)], audience: new URL(group.iri) }),
   });
+}
+
+/** Lemmy's addressing for what a local community announces about its moderation. */
+function addressing(ctx: CopseContext, group: ActorRow): ModerationAddressing {
+  return moderationAddressing(group, reach(ctx, group) === "members");
 }
 
 /**
@@ -117,12 +128,13 @@ export async function banFromCommunity(
     groupId: input.group.id,
     targetId: input.target.id,
   });
-  const block = blockOf(ctx, input.group, input.target, input.reason, input.until);
   if (!input.target.isLocal) {
+    const block = blockOf(ctx, input, false);
     await ctx.sendActivity({ identifier: input.group.handle }, recipientOf(input.target), block);
   }
   // Members' servers (and facilitators on other servers) keep the list of banned people too.
-  await announceToMembers(ctx, input.group, block, reach(ctx, input.group));
+  const announced = blockOf(ctx, input, true);
+  await announceToMembers(ctx, input.group, announced, reach(ctx, input.group));
   for (const item of removed)
     await announceRemoval(ctx, input.group, item, input.byActorId, true, input.reason);
   log.info("Banned {member} from {group}", { member: input.target.iri, group: input.group.handle });
@@ -135,15 +147,23 @@ export async function unbanFromCommunity(
 ): Promise<void> {
   if (!input.group.isLocal) return sendRemoteBan(ctx, { ...input, banned: false });
   unbanMember(ctx.data.db, { ...input, groupId: input.group.id, targetId: input.target.id });
-  const undo = new Undo({
-    id: newActivityIri(ctx, "undo"),
-    actor: new URL(input.group.iri),
-    to: new URL(input.target.iri),
-    object: blockOf(ctx, input.group, input.target, "", null),
-  });
+  const lifted = { ...input, until: null };
   if (!input.target.isLocal) {
+    const undo = new Undo({
+      id: newActivityIri(ctx, "undo"),
+      actor: new URL(input.group.iri),
+      to: new URL(input.target.iri),
+      object: blockOf(ctx, lifted, false),
+    });
     await ctx.sendActivity({ identifier: input.group.handle }, recipientOf(input.target), undo);
   }
+  const undo = new Undo({
+    id: newActivityIri(ctx, "undo"),
+    actor: moderatorIri(ctx, input.group, input.byActorId),
+    object: blockOf(ctx, lifted, true),
+    summary: input.reason,
+    ...addressing(ctx, input.group),
+  });
   await announceToMembers(ctx, input.group, undo, reach(ctx, input.group));
 }
 
@@ -174,17 +194,22 @@ export async function changeFacilitator(
   const Verb = input.appoint ? Add : Remove;
   const activity = new Verb({
     id: newActivityIri(ctx, input.appoint ? "add" : "remove"),
-    actor: new URL(input.group.iri),
+    actor: moderatorIri(ctx, input.group, input.byActorId),
     object: new URL(input.target.iri),
     target: moderatorsOf(ctx, input.group),
+    ...addressing(ctx, input.group),
   });
-  await announceToMembers(ctx, input.group, activity, "public");
+  await announceToMembers(ctx, input.group, activity, reach(ctx, input.group));
 }
 
-/** Who signs a moderation activity: the facilitator when they are local, else the group. */
+/**
+ * The actor named in a moderation activity the group announces: the facilitator, wherever
+ * their account is (Lemmy applies an announced act only when its actor is a person who
+ * moderates the community), or the group when the instance's command line acts.
+ */
 function moderatorIri(ctx: CopseContext, group: ActorRow, byActorId: ActingActor): URL {
   const moderator = byActorId !== null ? getActor(ctx.data.db, byActorId) : undefined;
-  return new URL(moderator?.isLocal ? moderator.iri : group.iri);
+  return new URL(moderator?.type === "Person" ? moderator.iri : group.iri);
 }
 
 /**
@@ -206,11 +231,11 @@ async function announceRemoval(
     object: new URL(item.iri),
     // The reason marks it as a moderator's removal rather than the author's deletion.
     summary: reason,
-    audience: new URL(group.iri),
+    ...addressing(ctx, group),
   });
   const activity = removed
     ? del
-    : new Undo({ id: newActivityIri(ctx, "undo"), actor, object: del });
+    : new Undo({ id: newActivityIri(ctx, "undo"), actor, object: del, ...addressing(ctx, group) });
   await announceToMembers(ctx, group, activity, item.visibility);
 }
 
@@ -260,6 +285,7 @@ export async function pinTopic(
     actor: moderatorIri(ctx, input.group, input.byActorId),
     object: new URL(changed.iri),
     target: ctx.getFeaturedUri(input.group.handle),
+    ...addressing(ctx, input.group),
   });
   await announceToMembers(ctx, input.group, activity, changed.visibility);
   return changed;
@@ -302,9 +328,9 @@ export async function lockTopic(
   const lock = lemmyLock(ctx, {
     actor: moderatorIri(ctx, input.group, input.byActorId),
     item: changed,
-    group: input.group,
     reason: input.reason,
     locked: input.locked,
+    addressing: addressing(ctx, input.group),
   });
   await announceToMembers(ctx, input.group, lock, changed.visibility);
   return changed;

@@ -12,7 +12,7 @@ import {
 import { findMembership, isFacilitator } from "../../src/domain/membership.ts";
 import { listModerationLog } from "../../src/domain/moderation/log.ts";
 import { isBanned } from "../../src/domain/moderation/members.ts";
-import { lemmyLock } from "../../src/federation/facilitator-sends.ts";
+import { lemmyLock, moderationAddressing } from "../../src/federation/facilitator-sends.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity, newActivityIri, recipientOf } from "../../src/federation/membership.ts";
 import {
@@ -270,9 +270,9 @@ describe("a facilitator on another instance", () => {
         ...addressed,
       }),
       lemmyLock(ctx, {
+        addressing: moderationAddressing(gardenOnC, false),
         actor: carolIri,
         item: itemOn(cardiff),
-        group: gardenOnC,
         reason: "Mine",
         locked: true,
       }),
