@@ -12,6 +12,7 @@ import {
 import { findMembership, isFacilitator } from "../../src/domain/membership.ts";
 import { listModerationLog } from "../../src/domain/moderation/log.ts";
 import { isBanned } from "../../src/domain/moderation/members.ts";
+import { listReports } from "../../src/domain/moderation/reports.ts";
 import { lemmyLock, moderationAddressing } from "../../src/federation/facilitator-sends.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity, newActivityIri, recipientOf } from "../../src/federation/membership.ts";
@@ -24,6 +25,7 @@ import {
   unbanFromCommunity,
 } from "../../src/federation/moderation.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
+import { reportToCommunity } from "../../src/federation/reports.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 
 // Somerset (A) hosts the community and its creator Alice; Bob facilitates it from Bristol (B);
@@ -229,6 +231,25 @@ describe("a facilitator on another instance", () => {
     await eventually(() => !isFacilitator(somerset.db, gardenOnA.id, onA(carol).id));
     await eventually(() => !isFacilitator(cardiff.db, gardenOnC.id, carol.actor.id));
     expect(modlog().find((e) => e.entry.action === "appoint")?.actor?.iri).toBe(bob.actor.iri);
+  });
+
+  it("forwards a report about a member from a third instance to the community", async () => {
+    const carolOnB = findActorByIri(bristol.db, carol.actor.iri)!;
+    await reportToCommunity(bristol.ctx(), {
+      reporter: bob.actor,
+      group: gardenOnB,
+      target: carolOnB,
+      reason: "Rude to newcomers",
+    });
+    const report = await eventually(() =>
+      listReports(somerset.db, {
+        groupId: gardenOnA.id,
+        state: "open",
+        page: 1,
+        pageSize: 50,
+      }).find((r) => r.reason === "Rude to newcomers"),
+    );
+    expect(report.targetActorId).toBe(onA(carol).id);
   });
 
   it("refuses a junior facilitator dismissing a senior one", async () => {
