@@ -274,11 +274,21 @@ describe("a facilitator on another instance", () => {
     const group = new URL(gardenOnA.iri);
     const addressed = { tos: [PUBLIC_COLLECTION], ccs: [group], audience: group };
     const bobOnC = await resolveActor(ctx, bob.actor.iri);
+    // Alice's topic: Carol is neither its author nor a facilitator.
+    const alices = composeItem(somerset.db, somerset.origin, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [gardenOnA],
+      title: "Rota",
+      body: "Who waters on Sundays?",
+    });
+    await publishItemChange(somerset.ctx(), alices, "create");
+    const copy = await eventually(() => findItemByIri(cardiff.db, alices.iri));
     const acts = [
       new Delete({
         id: newActivityIri(ctx, "delete"),
         actor: carolIri,
-        object: new URL(topic.iri),
+        object: new URL(alices.iri),
         summary: "Mine now",
         ...addressed,
       }),
@@ -293,7 +303,7 @@ describe("a facilitator on another instance", () => {
       lemmyLock(ctx, {
         addressing: moderationAddressing(gardenOnC, false),
         actor: carolIri,
-        item: itemOn(cardiff),
+        item: copy,
         reason: "Mine",
         locked: true,
       }),
@@ -307,7 +317,7 @@ describe("a facilitator on another instance", () => {
       new Add({
         id: newActivityIri(ctx, "add"),
         actor: carolIri,
-        object: new URL(topic.iri),
+        object: new URL(alices.iri),
         target: new URL(`${gardenOnA.iri}/featured`),
         ...addressed,
       }),
@@ -316,11 +326,23 @@ describe("a facilitator on another instance", () => {
       await ctx.sendActivity({ identifier: "carol" }, recipientOf(gardenOnC), activity);
     }
     await settled();
-    const now = itemOn(somerset);
+    const now = findItemByIri(somerset.db, alices.iri)!;
     expect(now.removedAt).toBeNull();
+    expect(now.deletedAt).toBeNull();
     expect(now.lockedAt).toBeNull();
     expect(now.pinnedAt).toBeNull();
     expect(isBanned(somerset.db, gardenOnA.id, onA(bob).id)).toBe(false);
     expect(isFacilitator(somerset.db, gardenOnA.id, onA(carol).id)).toBe(false);
+    // Her own post is hers to delete, with a summary or not: that is no removal.
+    const own = new Delete({
+      id: newActivityIri(ctx, "delete"),
+      actor: carolIri,
+      object: new URL(topic.iri),
+      summary: "Moving it elsewhere",
+      ...addressed,
+    });
+    await ctx.sendActivity({ identifier: "carol" }, recipientOf(gardenOnC), own);
+    await eventually(() => itemOn(somerset).deletedAt);
+    expect(itemOn(somerset).removedAt).toBeNull();
   });
 });

@@ -117,6 +117,8 @@ export async function onFacilitatorRemoval(ctx: Ctx, del: Delete, undo?: Undo): 
   const actor = await remoteActor(ctx, actorIri);
   const group = communityOf(ctx, item, del.audienceId?.href, actor);
   if (!group) return false;
+  // An author deleting their own post with a summary (some servers add one) is deleting it.
+  if (actor?.id === item.authorId && !isFacilitator(ctx.data.db, group.id, actor.id)) return false;
   const what = undo ? "restore" : "removal";
   if (!actor || !sameSender(undo, actorIri)) {
     return refused(what, del.id?.href, actorIri, "not a remote person, or not the Undo's sender");
