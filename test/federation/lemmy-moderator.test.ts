@@ -196,6 +196,10 @@ describe.skipIf(!haveFixtures)("a Lemmy moderator of a Copse community", () => {
     await eventually(() => now().pinnedAt);
     const pin = await eventually(() => announced("Add", topic.iri));
     expect(pin.body.object.target).toBe(featured);
+    // The collection lists the pinned topic.
+    const pinned = await (await lemmy.get(featured, { as: mod.path })).json();
+    expect(pinned.type).toBe("OrderedCollection");
+    expect(JSON.stringify(pinned.orderedItems)).toContain(topic.iri);
     await send(
       lemmyActivity("community/remove_featured_post.json", {
         object: topic.iri,
