@@ -214,12 +214,13 @@ export function canView(db: Db, item: ItemRow, viewerId: number | null | undefin
 
 /**
  * Whether a viewer may see an item a facilitator removed: its author (to see why) and the
- * facilitators of its communities (to restore it); nobody else.
+ * facilitators of its communities (to restore it), including people here who facilitate a
+ * community hosted elsewhere (as that community announced); nobody else.
  */
 export function maySeeRemoved(db: Db, item: ItemRow, viewerId: number | null | undefined): boolean {
   if (!viewerId) return false;
   if (viewerId === item.authorId) return true;
-  return groupsOfItem(db, item.id).some((g) => g.isLocal && isFacilitator(db, g.id, viewerId));
+  return groupsOfItem(db, item.id).some((g) => isFacilitator(db, g.id, viewerId));
 }
 
 /** Whether the thread an item is in takes no new replies (a facilitator locked its topic). */

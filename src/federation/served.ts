@@ -13,7 +13,8 @@ const log = logger("federation", "served");
  * with `totalItems` and an `items` array that Lemmy expects empty (`Vec<()>`,
  * group_followers.json); its members stay in the pages named by `first`, which Copse reads.
  * A collection served whole lists its `orderedItems` even when there are none
- * (group_outbox.json: Lemmy's outbox struct requires the field).
+ * (group_outbox.json: Lemmy's outbox struct requires the field), and a moderators collection
+ * lists ids.
  */
 function collectionShape(json: Record<string, unknown>): Record<string, unknown> {
   if (json.type !== "OrderedCollection") return json;
@@ -21,7 +22,18 @@ function collectionShape(json: Record<string, unknown>): Record<string, unknown>
     return { ...json, type: "Collection", items: [] };
   }
   if (!("first" in json) && !("orderedItems" in json)) return { ...json, orderedItems: [] };
+  // The moderators collection is a list of actor ids (group_moderators.json); Fedify embeds
+  // each item as an object.
+  if (typeof json.id === "string" && /\/moderators$/.test(json.id)) {
+    const items = Array.isArray(json.orderedItems) ? json.orderedItems : [json.orderedItems];
+    return { ...json, orderedItems: items.map(idOf) };
+  }
   return json;
+}
+
+/** The id of an embedded object, or the value itself when it is already an id. */
+function idOf(value: unknown): unknown {
+  return value && typeof value === "object" && "id" in value ? value.id : value;
 }
 
 /** Whether a response carries a JSON-LD document Copse should reshape. */

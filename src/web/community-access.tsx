@@ -23,6 +23,11 @@ export interface CommunityAccess {
   canPost: boolean;
   /** Whether the viewer runs it (a facilitator of a local community). */
   canModerate: boolean;
+  /**
+   * Whether the viewer facilitates a community hosted on another server (as that server told
+   * us): they act on it from here, and it decides.
+   */
+  facilitatesRemote: boolean;
 }
 
 /** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
@@ -59,6 +64,10 @@ export function communityAccess(c: Context<AppEnv>): CommunityAccess | null {
     canRead: !found.isPrivate || active || account?.isAdmin === true,
     canPost: active,
     canModerate: moderator,
+    facilitatesRemote:
+      account !== null &&
+      !found.group.isLocal &&
+      isFacilitator(db, found.group.id, account.actor.id),
   };
 }
 

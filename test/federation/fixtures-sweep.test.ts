@@ -126,6 +126,23 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
             expect(snapshot(db)).toEqual(before);
             break;
           }
+          case "moderated": {
+            if (expected.item) {
+              const item = findItemByIri(db, staged.seeds.get(expected.item)!.iri)!;
+              expect(item.deletedAt).toBeNull();
+              const state = (at: Date | null) => at !== null;
+              if (expected.removed !== undefined)
+                expect(state(item.removedAt)).toBe(expected.removed);
+              if (expected.locked !== undefined) expect(state(item.lockedAt)).toBe(expected.locked);
+              if (expected.pinned !== undefined) expect(state(item.pinnedAt)).toBe(expected.pinned);
+            }
+            if (expected.member) {
+              const group = staged.groups.values().next().value!;
+              const member = findActorByIri(db, r(expected.member))!;
+              expect(findMembership(db, group.id, member.id)?.role).toBe(expected.role);
+            }
+            break;
+          }
           case "message": {
             const message = findMessageByIri(db, r(expected.message));
             expect(message, `no message ${r(expected.message)} was stored`).toBeDefined();

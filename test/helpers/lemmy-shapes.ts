@@ -11,6 +11,9 @@ type Json = any;
 const isString = (v: unknown) => typeof v === "string";
 const isIdOrObject = (v: Json) => isString(v) || (v && typeof v === "object" && isString(v.id));
 
+/** The moderators' activities a Lemmy community announces, as Lemmy names them. */
+const MODERATION = ["Delete", "Remove", "Add", "Block", "Lock", "Undo"];
+
 /** Collects problems as "path: what is wrong". */
 class Findings {
   readonly problems: string[] = [];
@@ -70,8 +73,14 @@ export function activityProblems(doc: Json, path = "activity"): string[] {
     f.need(doc.object && typeof doc.object === "object", "object must be embedded");
     return [...f.problems, ...postProblems(doc.object, `${path}.object`)];
   }
-  f.need(doc?.type === "Delete" || doc?.type === "Remove", `type ${doc?.type} is not expected`);
+  // Moderators' activities (crates/apub/activities/src/protocol: deletion, community, block).
+  f.need(MODERATION.includes(doc?.type), `type ${doc?.type} is not expected`);
   f.need(isIdOrObject(doc?.object), "object must be an id or an object with an id");
+  if (["Add", "Remove", "Block"].includes(doc?.type)) f.string(doc, "target");
+  if (doc?.type === "Undo" && f.problems.length === 0) {
+    f.need(typeof doc.object === "object", "an Undo must embed what it undoes");
+    return [...f.problems, ...activityProblems(doc.object, `${path}.object`)];
+  }
   return f.problems;
 }
 
@@ -89,9 +98,7 @@ export function announceProblems(doc: Json, path = "announce"): string[] {
   f.array(doc, "cc");
   const inner = doc?.object;
   f.need(
-    inner &&
-      typeof inner === "object" &&
-      ["Create", "Update", "Delete", "Remove"].includes(inner.type),
+    inner && typeof inner === "object" && ["Create", "Update", ...MODERATION].includes(inner.type),
     `object must be an embedded activity, not ${JSON.stringify(inner?.type ?? inner)}`,
   );
   if (f.problems.length > 0) return f.problems;

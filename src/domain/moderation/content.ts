@@ -4,7 +4,12 @@ import { items } from "../../db/schema/index.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { groupsOfItem, type ItemRow } from "../items.ts";
 import { type ModerationAction, recordModeration } from "./log.ts";
-import { type ActingActor, assertMayModerateGroup, checkedReason } from "./ranks.ts";
+import {
+  type ActingActor,
+  assertFacilitatesRemoteGroup,
+  assertMayModerateGroup,
+  checkedReason,
+} from "./ranks.ts";
 import { resolveReportsAbout } from "./reports.ts";
 
 /** What a facilitator's action on an item needs. */
@@ -60,46 +65,85 @@ function change(
   });
 }
 
+/** Why an action cannot be taken on this item as it stands, or null when it can. */
+function conflictOf(item: ItemRow, action: ItemModeration): string | null {
+  switch (action) {
+    case "remove-item":
+      return item.removedAt ? "That item has already been removed" : null;
+    case "restore-item":
+      return item.removedAt ? null : "That item has not been removed";
+    case "lock":
+    case "unlock":
+      if (item.kind !== "topic") return "Only forum topics can be locked";
+      if (Boolean(item.lockedAt) === (action === "lock")) {
+        return action === "lock" ? "The topic is already locked" : "The topic is not locked";
+      }
+      return null;
+    default:
+      if (item.kind !== "topic") return "Only forum topics can be pinned";
+      if (Boolean(item.pinnedAt) === (action === "pin")) {
+        return action === "pin" ? "The topic is already pinned" : "The topic is not pinned";
+      }
+      return null;
+  }
+}
+
+/** The moderation actions on an item; pinning alone needs no reason. */
+export type ItemModeration = "remove-item" | "restore-item" | "lock" | "unlock" | "pin" | "unpin";
+
+/** Runs the checks of an action on an item of a local community and returns the reason. */
+function ready(db: Db, input: ItemAction, action: ItemModeration): string {
+  const reason = checked(db, input, action, action === "pin" || action === "unpin");
+  const conflict = conflictOf(input.item, action);
+  if (conflict) throw new ConflictError(conflict);
+  return reason;
+}
+
+/**
+ * Checks what a facilitator of a community hosted on another server asks for here, before
+ * it is sent there (that server decides, and ranks are its business): they facilitate it on
+ * our copy, the item is in it and the action makes sense for the item. Returns the reason.
+ */
+export function checkRemoteItemAction(db: Db, input: ItemAction, action: ItemModeration): string {
+  const reason = checkedReason(input.reason, action === "pin" || action === "unpin");
+  assertFacilitatesRemoteGroup(db, input.groupId, input.byActorId, action);
+  if (
+    input.item.deletedAt ||
+    !groupsOfItem(db, input.item.id).some((g) => g.id === input.groupId)
+  ) {
+    throw new NotFoundError("That item is not in this community");
+  }
+  const conflict = conflictOf(input.item, action);
+  if (conflict) throw new ConflictError(conflict);
+  return reason;
+}
+
 /**
  * A facilitator removes an item: it is hidden from everyone but its author and the
  * facilitators (who see why), and from lists, feeds, search and alerts, until restored.
  */
 export function removeItem(db: Db, input: ItemAction): ItemRow {
-  const reason = checked(db, input, "remove-item");
-  if (input.item.removedAt) throw new ConflictError("That item has already been removed");
+  const reason = ready(db, input, "remove-item");
   return change(db, input, "remove-item", reason, { removedAt: new Date(), removedReason: reason });
 }
 
 /** A facilitator restores a removed item, as it was. */
 export function restoreItem(db: Db, input: ItemAction): ItemRow {
-  const reason = checked(db, input, "restore-item");
-  if (!input.item.removedAt) throw new ConflictError("That item has not been removed");
+  const reason = ready(db, input, "restore-item");
   return change(db, input, "restore-item", reason, { removedAt: null, removedReason: null });
 }
 
 /** A facilitator locks (no new replies) or unlocks a forum topic. */
 export function setTopicLocked(db: Db, input: ItemAction & { locked: boolean }): ItemRow {
   const action = input.locked ? "lock" : "unlock";
-  const reason = checked(db, input, action);
-  if (input.item.kind !== "topic") throw new ConflictError("Only forum topics can be locked");
-  if (Boolean(input.item.lockedAt) === input.locked) {
-    throw new ConflictError(
-      input.locked ? "The topic is already locked" : "The topic is not locked",
-    );
-  }
+  const reason = ready(db, input, action);
   return change(db, input, action, reason, { lockedAt: input.locked ? new Date() : null });
 }
 
 /** A facilitator pins a topic to the top of the forum, or unpins it; the reason is optional. */
 export function setTopicPinned(db: Db, input: ItemAction & { pinned: boolean }): ItemRow {
   const action = input.pinned ? "pin" : "unpin";
-  const reason = checked(db, input, action, true);
-  if (input.item.kind !== "topic") throw new ConflictError("Only forum topics can be pinned");
-  if (Boolean(input.item.pinnedAt) === input.pinned) {
-    throw new ConflictError(
-      input.pinned ? "The topic is already pinned" : "The topic is not pinned",
-    );
-  }
+  const reason = ready(db, input, action);
   return change(db, input, action, reason, { pinnedAt: input.pinned ? new Date() : null });
 }
 

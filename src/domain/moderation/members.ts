@@ -8,6 +8,7 @@ import { findMembership, type MemberEntry, type Membership } from "../membership
 import { recordModeration } from "./log.ts";
 import {
   type ActingActor,
+  assertFacilitatesRemoteGroup,
   assertMayModerateGroup,
   checkedReason,
   outranks,
@@ -101,6 +102,21 @@ function targetFor(db: Db, input: MemberAction, action: string): Membership | un
 }
 
 /**
+ * Checks what a facilitator of a community hosted on another server asks for here, before it
+ * is sent there (that server decides, with ranks): they facilitate it on our copy and do not
+ * act on themselves. Returns the reason.
+ */
+export function checkRemoteMemberAction(db: Db, input: MemberAction, action: string): string {
+  const reason = checkedReason(input.reason);
+  assertFacilitatesRemoteGroup(db, input.groupId, input.byActorId, action);
+  if (input.byActorId === input.targetId && action !== "dismiss") {
+    throw new ConflictError("You cannot do this to yourself. Leave the community instead.");
+  }
+  if (!getActor(db, input.targetId)) throw new NotFoundError("There is no such person");
+  return reason;
+}
+
+/**
  * A facilitator removes a member (or turns down a request); they may ask to join again.
  * Returns the membership as it was, so the caller can tell the member's server.
  */
@@ -180,21 +196,27 @@ export function banMember(
   });
 }
 
-/** Removes every live item a person wrote in a community, logging each. */
-function removeAllBy(db: Db, input: MemberAction, reason: string): ItemRow[] {
-  const ids = db
-    .select({ id: items.id })
+/** The items a person wrote in a community that are neither deleted nor removed. */
+export function liveItemsOf(db: Db, groupId: number, authorId: number): ItemRow[] {
+  return db
+    .select({ item: items })
     .from(items)
     .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
     .where(
       and(
-        eq(itemGroups.groupId, input.groupId),
-        eq(items.authorId, input.targetId),
+        eq(itemGroups.groupId, groupId),
+        eq(items.authorId, authorId),
         isNull(items.deletedAt),
         isNull(items.removedAt),
       ),
     )
-    .all();
+    .all()
+    .map((row) => row.item);
+}
+
+/** Removes every live item a person wrote in a community, logging each. */
+function removeAllBy(db: Db, input: MemberAction, reason: string): ItemRow[] {
+  const ids = liveItemsOf(db, input.groupId, input.targetId);
   return ids.map(({ id }) => {
     recordModeration(db, {
       groupId: input.groupId,

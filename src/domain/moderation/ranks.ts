@@ -38,6 +38,22 @@ export function assertMayModerateGroup(
   }
 }
 
+/**
+ * Throws ForbiddenError (and logs why) unless the actor is an active facilitator, on our copy,
+ * of a community hosted on another server; that server checks again, with ranks.
+ */
+export function assertFacilitatesRemoteGroup(
+  db: Db,
+  groupId: number,
+  actorId: ActingActor,
+  action: string,
+): void {
+  const m = actorId === null ? undefined : findMembership(db, groupId, actorId);
+  if (m?.state !== "active" || m.role !== "facilitator") {
+    refuse(action, groupId, actorId, "not a facilitator of the community");
+  }
+}
+
 /** Logs a refused moderation action and throws the ForbiddenError the caller shows. */
 export function refuse(action: string, groupId: number, actorId: ActingActor, why: string): never {
   log.warn("Refused {action} in {group} by {actor}: {reason}", {

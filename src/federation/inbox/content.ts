@@ -38,6 +38,7 @@ import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { onPersonDeleted } from "./actors.ts";
 import { storeRemoteEventDetails } from "./events.ts";
+import { onFacilitatorRemoval } from "./facilitator-acts.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
@@ -264,6 +265,8 @@ export async function onContentUpdated(ctx: Ctx, update: Update): Promise<boolea
 export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
   // Delete{Person}: an account deleted on its own server (src/federation/inbox/actors.ts).
   if (del.objectId && del.objectId.href === del.actorId?.href) return onPersonDeleted(ctx, del);
+  // A facilitator's removal (a Delete with a reason) of an item in a community hosted here.
+  if (await onFacilitatorRemoval(ctx, del)) return;
   const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
   if (!item || !del.actorId) {
     log.debug("Ignored Delete of {object}: not held here", { object: del.objectId?.href });
@@ -292,7 +295,7 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
     : null;
   // Moderation is asked about first: lifting a ban must reach people who are not members now,
   // and each handler checks that what it changes belongs to the announcing group.
-  if (group && (await onModerationAnnounced(ctx, group, inner))) return;
+  if (group && (await onModerationAnnounced(ctx, group, inner, announce))) return;
   if (!group || !hasLocalMembers(ctx, group)) {
     log.info("Ignored Announce {id}: not from a community our people belong to", {
       id: announce.id?.href,

@@ -1,5 +1,6 @@
 import {
   Accept,
+  Activity,
   Add,
   Announce,
   Block,
@@ -24,6 +25,7 @@ import type { CopseFederation } from "../context.ts";
 import { onUnverifiedPersonDelete } from "./actors.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onTentativelyAccepted } from "./events.ts";
+import { onOtherActivity } from "./facilitator-acts.ts";
 import { onIgnored } from "./ignored.ts";
 import { onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
@@ -59,6 +61,8 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Remove, onRemoved)
     .on(Dislike, onIgnored)
     .on(EmojiReact, onIgnored)
+    // Types Fedify does not know arrive as plain activities (Lemmy's Lock among them).
+    .on(Activity, onOtherActivity)
     .onUnverifiedActivity(onUnverifiedPersonDelete)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });

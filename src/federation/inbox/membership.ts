@@ -2,6 +2,7 @@ import type { InboxContext } from "@fedify/fedify";
 import {
   type Accept,
   Block,
+  Delete,
   Follow,
   Join,
   type Leave,
@@ -25,6 +26,7 @@ import type { ContextData } from "../context.ts";
 import { sendMembershipDecision, sendRefusal } from "../membership.ts";
 import { peerSoftware } from "../peer-software.ts";
 import { remoteActorData } from "../vocab/actors.ts";
+import { lemmyLockIn } from "../vocab/lemmy-lock.ts";
 import {
   concernsLocalPerson,
   onContactAccepted,
@@ -33,6 +35,7 @@ import {
   onContactUndone,
 } from "./contacts.ts";
 import { concernsEvent, onEventAnswered, onEventJoined, onEventLeft } from "./events.ts";
+import { onFacilitatorBlock, onFacilitatorLock, onFacilitatorRemoval } from "./facilitator-acts.ts";
 import { onLikeUndone } from "./likes.ts";
 import { onBlockUndone } from "./moderation.ts";
 import { onWikiEditRejected } from "./wiki.ts";
@@ -185,6 +188,11 @@ export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Prom
     return;
   }
   const object = await undo.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+  // A facilitator on another server restores, unbans or unlocks in a community hosted here.
+  if (object instanceof Delete && (await onFacilitatorRemoval(ctx, object, undo))) return;
+  if (object instanceof Block && (await onFacilitatorBlock(ctx, object, undo))) return;
+  const lock = await lemmyLockIn(undo, 1);
+  if (lock && (await onFacilitatorLock(ctx, lock, undo))) return;
   if (object instanceof Block) return onBlockUndone(ctx, undo, object);
   if (object instanceof Like) return onLikeUndone(ctx, object, undo.actorId?.href ?? "");
   if (!(object instanceof Follow || object instanceof Join)) {

@@ -1,12 +1,14 @@
 import type { InboxContext } from "@fedify/fedify";
-import { Add, Block, Delete, Remove, Undo, Update } from "@fedify/vocab";
+import { Add, type Announce, Block, Delete, Remove, Undo, Update } from "@fedify/vocab";
 import { type ActorRow, findActorByIri } from "../../domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../../domain/items.ts";
 import { applyRemoteBan, applyRemoteRole } from "../../domain/membership.ts";
 import { applyRemoteModeration } from "../../domain/moderation/content.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
+import { lemmyLockIn } from "../vocab/lemmy-lock.ts";
 import { lockedByPolicy } from "../vocab/reply-policy.ts";
+import { onFacilitatorBlock } from "./facilitator-acts.ts";
 
 // Moderation that a remote community (a Group on another instance) tells us about. The rule
 // everywhere: the group is the authority on itself, so its own Block and what it announces
@@ -25,7 +27,9 @@ function onBanChanged(ctx: Ctx, group: ActorRow, block: Block, banned: boolean):
   if (block.targetId && block.targetId.href !== group.iri) return false;
   if (!block.targetId && block.actorId?.href !== group.iri) return false;
   const person = block.objectId ? findActorByIri(ctx.data.db, block.objectId.href) : undefined;
-  if (!person?.isLocal || person.type !== "Person") return false;
+  // Our copy keeps the group's bans of people from other servers too: our facilitators of it
+  // list them, and lift them from here.
+  if (person?.type !== "Person") return false;
   applyRemoteBan(ctx.data.db, group.id, person.id, banned);
   log.info("{group} {change} {person}", {
     group: group.iri,
@@ -37,6 +41,8 @@ function onBanChanged(ctx: Ctx, group: ActorRow, block: Block, banned: boolean):
 
 /** Handles Block: a remote community bans one of our people. */
 export async function onBlocked(ctx: Ctx, block: Block): Promise<void> {
+  // A facilitator on another server bans someone from a community hosted here.
+  if (await onFacilitatorBlock(ctx, block)) return;
   const group = senderGroup(ctx, block);
   if (!group || !onBanChanged(ctx, group, block, true)) {
     log.info("Ignored Block {id}: not a community banning one of our people", {
@@ -67,6 +73,7 @@ export async function onModerationAnnounced(
   ctx: Ctx,
   group: ActorRow,
   inner: unknown,
+  announce: Announce,
 ): Promise<boolean> {
   if (inner instanceof Delete) return removalAnnounced(ctx, group, inner, true);
   // Lemmy's moderators ban with a Block that the community announces.
@@ -75,8 +82,12 @@ export async function onModerationAnnounced(
     const undone = await inner.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
     if (undone instanceof Delete) return removalAnnounced(ctx, group, undone, false);
     if (undone instanceof Block) return onBanChanged(ctx, group, undone, false);
-    return false;
+    const unlock = await lemmyLockIn(announce, 2);
+    return unlock ? lockChanged(ctx, group, unlock.object, false) : false;
   }
+  // Lemmy's Lock, which Fedify reads as a plain activity.
+  const lock = await lemmyLockIn(announce, 1);
+  if (lock) return lockChanged(ctx, group, lock.object, true);
   if (inner instanceof Update) return lockAnnounced(ctx, group, inner);
   if (inner instanceof Add || inner instanceof Remove) {
     return collectionChangeAnnounced(ctx, group, inner, inner instanceof Add);
@@ -114,8 +125,13 @@ async function lockAnnounced(ctx: Ctx, group: ActorRow, update: Update): Promise
   const page = await update.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
   const locked =
     page && "interactionPolicy" in page ? lockedByPolicy(page.interactionPolicy) : null;
-  if (locked === null || update.actorId?.href !== group.iri) return false;
-  const item = page?.id ? findItemByIri(ctx.data.db, page.id.href) : undefined;
+  if (locked === null || update.actorId?.href !== group.iri || !page?.id) return false;
+  return lockChanged(ctx, group, page.id.href, locked);
+}
+
+/** Locks or unlocks our copy of a topic of the group, if it is one. */
+function lockChanged(ctx: Ctx, group: ActorRow, itemIri: string, locked: boolean): boolean {
+  const item = findItemByIri(ctx.data.db, itemIri);
   if (
     item?.kind !== "topic" ||
     !groupsOfItem(ctx.data.db, item.id).some((g) => g.id === group.id)

@@ -3,6 +3,7 @@ import type { Flag } from "@fedify/vocab";
 import { type ActorRow, findActorByIri } from "../../domain/actors.ts";
 import { htmlToPlainText } from "../../domain/html.ts";
 import { findItemByIri } from "../../domain/items.ts";
+import { findMembership } from "../../domain/membership.ts";
 import { flagFloodReason } from "../../domain/moderation/report-limits.ts";
 import { receiveReports } from "../../domain/moderation/reports.ts";
 import { logger } from "../../logging.ts";
@@ -28,7 +29,7 @@ async function reporterOf(ctx: Ctx, iri: string): Promise<ActorRow | null> {
   }
 }
 
-/** Handles Flag: a report about posts held here or people of this instance. */
+/** Handles Flag: a report about posts held here, people of this instance or members here. */
 export async function onFlagged(ctx: Ctx, flag: Flag): Promise<void> {
   const { db } = ctx.data;
   const id = flag.id?.href;
@@ -46,14 +47,6 @@ export async function onFlagged(ctx: Ctx, flag: Flag): Promise<void> {
     });
     return;
   }
-  const itemIds: number[] = [];
-  const personIds: number[] = [];
-  for (const object of flag.objectIds) {
-    const item = findItemByIri(db, object.href);
-    if (item) itemIds.push(item.id);
-    const actor = item ? undefined : findActorByIri(db, object.href);
-    if (actor?.isLocal && actor.type === "Person") personIds.push(actor.id);
-  }
   const addressed = [...flag.toIds, ...flag.audienceIds, ...flag.targetIds];
   const groupIds = [
     ...new Set(
@@ -63,6 +56,21 @@ export async function onFlagged(ctx: Ctx, flag: Flag): Promise<void> {
         .map((a) => a!.id),
     ),
   ];
+  const itemIds: number[] = [];
+  const personIds: number[] = [];
+  for (const object of flag.objectIds) {
+    const item = findItemByIri(db, object.href);
+    if (item) itemIds.push(item.id);
+    const actor = item ? undefined : findActorByIri(db, object.href);
+    // People of this instance, and members (from any server) of the communities addressed:
+    // a report made on another server about someone in a community hosted here.
+    if (
+      actor?.type === "Person" &&
+      (actor.isLocal || groupIds.some((g) => findMembership(db, g, actor.id)))
+    ) {
+      personIds.push(actor.id);
+    }
+  }
   const summary = flag.summary?.toString() ?? "";
   const content = flag.content?.toString() ?? "";
   const reason = htmlToPlainText(summary || content);

@@ -7,6 +7,7 @@ import { addTag, removeTag } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { publishItemChange } from "../publish.ts";
+import { onFacilitatorCollectionChange } from "./facilitator-acts.ts";
 import { onIgnored } from "./ignored.ts";
 
 const log = logger("federation", "inbox", "tags");
@@ -57,12 +58,14 @@ async function onTagging(
   await publishItemChange(ctx, item, "update");
 }
 
-/** Handles Add: tags on our items, otherwise set aside. */
+/** Handles Add: pins and appointments by facilitators, tags on our items; else set aside. */
 export async function onAdded(ctx: InboxContext<ContextData>, add: Add): Promise<void> {
+  if (await onFacilitatorCollectionChange(ctx, add, true)) return;
   await onTagging(ctx, add, true);
 }
 
-/** Handles Remove: untagging of our items, otherwise set aside. */
+/** Handles Remove: unpinning and dismissals by facilitators, untagging; else set aside. */
 export async function onRemoved(ctx: InboxContext<ContextData>, remove: Remove): Promise<void> {
+  if (await onFacilitatorCollectionChange(ctx, remove, false)) return;
   await onTagging(ctx, remove, false);
 }

@@ -1,4 +1,5 @@
 import type { Activity } from "@fedify/vocab";
+import { lemmyLockTypes } from "./lemmy-lock.ts";
 
 // JSON-LD compaction writes a list of one as a bare value (`"to": "https://…"`), and Fedify's
 // toJsonLd does the same. Lemmy's receive code (crates/apub, protocol structs) declares these
@@ -54,7 +55,8 @@ export function keepListsAsArrays<T extends Activity>(activity: T): T {
     shaped = class extends base {
       override async toJsonLd(options?: Parameters<Activity["toJsonLd"]>[0]): Promise<unknown> {
         const json = await super.toJsonLd(options);
-        return options?.format === "expand" ? json : listsAsArrays(json);
+        // Lemmy's Lock is written by its name too (src/federation/vocab/lemmy-lock.ts).
+        return options?.format === "expand" ? json : listsAsArrays(lemmyLockTypes(json));
       }
     } as unknown as AnyActivityClass;
     shapedClasses.set(base, shaped);

@@ -156,6 +156,8 @@ export function communityRoutes(): Hono<AppEnv> {
       : null;
     const facilitates =
       viewer !== undefined && group.isLocal && isFacilitator(db, group.id, viewer.id);
+    const facilitatesRemote =
+      viewer !== undefined && !group.isLocal && isFacilitator(db, group.id, viewer.id);
     const pendingCount = facilitates ? countMembers(db, group.id, "pending") : null;
     const recent = mayList
       ? recentInGroup(db, group.id, 10).filter(({ item }) => canView(db, item, viewer?.id))
@@ -171,6 +173,7 @@ export function communityRoutes(): Hono<AppEnv> {
         pendingCount={pendingCount}
         sections={enabledSections(db, group.id)}
         canModerate={facilitates || c.get("account")?.isAdmin === true}
+        facilitatesRemote={facilitatesRemote}
         rules={group.isLocal ? findCommunityByActorId(db, group.id)?.rules : undefined}
         banReason={
           membership?.state === "banned" && viewer

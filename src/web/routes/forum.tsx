@@ -175,7 +175,7 @@ export function forumRoutes(): Hono<AppEnv> {
           viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)
         }
         tags={itemTagsData(db, topic, viewer?.id)}
-        facilitates={access.canModerate && access.group.isLocal}
+        facilitates={(access.canModerate && access.group.isLocal) || access.facilitatesRemote}
       />,
     );
   });

@@ -8,7 +8,7 @@ import type { CommunityAccess } from "../community-access.tsx";
  */
 export function FacilitatorActions(props: { access: CommunityAccess; item: ItemRow }) {
   const { access, item } = props;
-  if (!access.canModerate || !access.group.isLocal) return null;
+  if (!(access.canModerate && access.group.isLocal) && !access.facilitatesRemote) return null;
   const base = `${access.path}/moderation/items/${item.id}`;
   const link = (verb: string, text: string) => (
     <li>
@@ -25,6 +25,11 @@ export function FacilitatorActions(props: { access: CommunityAccess; item: ItemR
       <div class="govuk-details__text">
         <ul class="govuk-list">
           {item.removedAt ? link("restore", "Restore") : link("remove", "Remove")}
+          <li>
+            <a class="govuk-link" href={`${access.path}/members/${item.authorId}/ban`}>
+              Ban its author
+            </a>
+          </li>
         </ul>
       </div>
     </details>

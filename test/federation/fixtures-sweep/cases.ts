@@ -25,6 +25,19 @@ export type Outcome =
   | { outcome: "ignored"; reason: string }
   /** A private message with this id, from and to these people, whose body has this text. */
   | { outcome: "message"; message: string; from: string; to: string; body: string }
+  /**
+   * A facilitator's act was applied: the (seeded) item is now removed, locked or pinned (or
+   * not), and `member` (a peer actor) now has this role in the case's first community.
+   */
+  | {
+      outcome: "moderated";
+      item?: string;
+      removed?: boolean;
+      locked?: boolean;
+      pinned?: boolean;
+      member?: string;
+      role?: "facilitator" | "member";
+    }
   /** Open reports in `group` (a local community), one for each of these (seeded) items. */
   | { outcome: "reported"; group: string; items: string[]; reason: string };
 

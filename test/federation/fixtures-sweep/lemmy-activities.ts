@@ -10,9 +10,7 @@ const L_POST1 = "http://ds9.lemmy.ml/post/1";
 const L_COMMENT1 = "http://ds9.lemmy.ml/comment/1";
 const L_TENFORWARD = "https://enterprise.lemmy.ml/c/tenforward";
 
-const LOCK = "Lemmy lock: moderation not implemented yet";
-const FEATURED = "Lemmy featured: pinning over federation not implemented yet";
-const MODS = "Lemmy mod: appointing facilitators over federation not implemented yet";
+const LOCK_COMMENT = "Lemmy lock of a comment: Copse locks forum topics only";
 
 const lemmyMain = { communities: [L_MAIN] } satisfies Partial<Case>;
 const lemmyThread: Seed[] = [
@@ -26,24 +24,25 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
     ...lemmyMain,
     members: [{ actor: L_BETA, role: "facilitator" }, L_ALPHA],
     inbox: "group",
-    expect: { outcome: "ignored", reason: "Block: bans not implemented yet" },
+    // Its endTime passed in 2021: a ban that has ended bans nobody (refused, logged).
+    expect: { outcome: "ignored", reason: "Block: a ban whose endTime has passed is refused" },
   },
   "lemmy/activities/block/undo_block_user.json": {
     ...lemmyMain,
     members: [{ actor: L_BETA, role: "facilitator" }, L_ALPHA],
     inbox: "group",
-    expect: { outcome: "ignored", reason: "Undo{Block}: bans not implemented yet" },
+    expect: { outcome: "ignored", reason: "Undo{Block} of someone not banned changes nothing" },
   },
   "lemmy/activities/community/add_featured_post.json": {
     communities: ["https://ds9.lemmy.ml/c/main"],
     members: [{ actor: "https://ds9.lemmy.ml/u/lemmy_alpha", role: "facilitator" }],
     seed: [{ iri: "https://ds9.lemmy.ml/post/2", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: FEATURED },
+    expect: { outcome: "moderated", item: "https://ds9.lemmy.ml/post/2", pinned: true },
   },
   "lemmy/activities/community/add_mod.json": {
     ...lemmyMain,
     members: [{ actor: L_BETA, role: "facilitator" }, L_ALPHA],
-    expect: { outcome: "ignored", reason: MODS },
+    expect: { outcome: "moderated", member: L_ALPHA, role: "facilitator" },
   },
   "lemmy/activities/community/announce_create_page.json": {
     // A Lemmy community a Copse user belongs to passes on a new post (FEP-1b12).
@@ -67,19 +66,19 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
         parent: "https://lemmy-alpha/post/1",
       },
     ],
-    expect: { outcome: "ignored", reason: LOCK },
+    expect: { outcome: "ignored", reason: LOCK_COMMENT },
   },
   "lemmy/activities/community/lock_page.json": {
     communities: ["http://lemmy-alpha:8541/c/main"],
     members: [{ actor: "http://lemmy-alpha:8541/u/lemmy_alpha", role: "facilitator" }],
     seed: [{ iri: "http://lemmy-alpha:8541/post/2", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: LOCK },
+    expect: { outcome: "moderated", item: "http://lemmy-alpha:8541/post/2", locked: true },
   },
   "lemmy/activities/community/remove_featured_post.json": {
     communities: ["https://ds9.lemmy.ml/c/main"],
     members: [{ actor: "https://ds9.lemmy.ml/u/lemmy_alpha", role: "facilitator" }],
     seed: [{ iri: "https://ds9.lemmy.ml/post/2", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: FEATURED },
+    expect: { outcome: "ignored", reason: "unpinning a topic that is not pinned changes nothing" },
   },
   "lemmy/activities/community/remove_mod.json": {
     ...lemmyMain,
@@ -87,7 +86,7 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
       { actor: L_BETA, role: "facilitator" },
       { actor: L_ALPHA, role: "facilitator" },
     ],
-    expect: { outcome: "ignored", reason: MODS },
+    expect: { outcome: "moderated", member: L_ALPHA, role: "member" },
   },
   "lemmy/activities/community/report_page.json": {
     ...lemmyMain,
@@ -120,13 +119,16 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
         parent: "https://lemmy-alpha/post/1",
       },
     ],
-    expect: { outcome: "ignored", reason: LOCK },
+    expect: { outcome: "ignored", reason: LOCK_COMMENT },
   },
   "lemmy/activities/community/undo_lock_page.json": {
     communities: ["http://lemmy-alpha:8541/c/main"],
     members: [{ actor: "http://lemmy-alpha:8541/u/lemmy_alpha", role: "facilitator" }],
     seed: [{ iri: "http://lemmy-alpha:8541/post/2", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: LOCK },
+    expect: {
+      outcome: "ignored",
+      reason: "Undo{Lock} of a topic that is not locked changes nothing",
+    },
   },
   "lemmy/activities/community/update_community.json": {
     // A member of a community hosted here sends a new profile for it: only its home may.
@@ -219,11 +221,12 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
     },
   },
   "lemmy/activities/deletion/remove_note.json": {
-    // A facilitator of the community removes a member's comment.
+    // A facilitator of the community removes a member's comment: the summary makes it a
+    // moderator's removal (hidden, restorable), not a deletion, as Lemmy reads it.
     ...lemmyMain,
     members: [L_ALPHA, { actor: L_BETA, role: "facilitator" }],
     seed: [lemmyThread[0]!, { ...lemmyThread[1]!, gone: true }],
-    expect: { outcome: "tombstoned", item: L_COMMENT1 },
+    expect: { outcome: "moderated", item: L_COMMENT1, removed: true },
   },
   "lemmy/activities/deletion/undo_delete_page.json": {
     ...lemmyMain,
@@ -245,7 +248,9 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
     seed: [lemmyThread[0]!, { ...lemmyThread[1]!, deleted: true }],
     expect: {
       outcome: "ignored",
-      reason: "Undo{Delete} by a moderator: restoring removed content not implemented yet",
+      // Restoring works on removed items (test/federation/lemmy-moderator.test.ts); this one
+      // was deleted by its author, and a moderator cannot bring that back.
+      reason: "Undo{Delete} by a moderator of a deleted comment: there is nothing to restore",
     },
   },
   "lemmy/activities/following/accept.json": {

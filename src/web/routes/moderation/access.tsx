@@ -32,13 +32,18 @@ export function refusedPage(c: Context<AppEnv>, message: string) {
 
 /**
  * Resolves the community the path names and checks the viewer runs it; otherwise answers 404
- * (no such local community) or 403, logging the refused attempt.
+ * (no such local community) or 403, logging the refused attempt. With `remote`, a community
+ * hosted on another server will do when the viewer facilitates it: the page's action is then
+ * sent there (src/federation/facilitator-sends.ts).
  */
-export function moderated(c: Context<AppEnv>): Moderated | Promise<Response> {
+export function moderated(
+  c: Context<AppEnv>,
+  options: { remote?: boolean } = {},
+): Moderated | Promise<Response> {
   const access = communityAccess(c);
-  if (!access?.group.isLocal) return communityNotFound(c);
+  if (!access || (!access.group.isLocal && !options.remote)) return communityNotFound(c);
   const account = c.get("account")!;
-  if (!access.canModerate) {
+  if (!(access.group.isLocal ? access.canModerate : access.facilitatesRemote)) {
     log.warn("Refused {method} {path} by {actor}: not a facilitator of {group}", {
       method: c.req.method,
       path: c.req.path,
@@ -48,6 +53,15 @@ export function moderated(c: Context<AppEnv>): Moderated | Promise<Response> {
     return refusedPage(c, `Only the facilitators of ${access.group.name} can do this.`);
   }
   return { access, actorId: account.actor.id };
+}
+
+/**
+ * What the page says once an action is taken: what happened, or, for a community hosted on
+ * another server, that it was sent there (its announcement updates our copy later).
+ */
+export function doneMessage(access: CommunityAccess, done: string): string {
+  if (access.group.isLocal) return done;
+  return `Sent to ${access.group.host}, where ${access.group.name} is hosted. It shows here once that server has applied it.`;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { FieldError } from "../../views/components.tsx";
 import { NotFoundPage } from "../../views/errors.tsx";
 import { ItemBody } from "../../views/pages/items.tsx";
 import { ModerationActionPage } from "../../views/pages/moderation/action-form.tsx";
-import { formProblems, type Moderated, moderated } from "./access.tsx";
+import { doneMessage, formProblems, type Moderated, moderated } from "./access.tsx";
 
 type C = Context<AppEnv>;
 type ItemVerb = "remove" | "restore" | "lock" | "unlock" | "pin" | "unpin";
@@ -83,7 +83,7 @@ export function contentModerationRoutes(): Hono<AppEnv> {
   app.use("/c/:ref/moderation/*", requireSignIn());
 
   function target(c: C) {
-    const found = moderated(c);
+    const found = moderated(c, { remote: true });
     if (found instanceof Promise) return found;
     const verb = c.req.param("verb");
     const { db } = c.get("deps");
@@ -162,7 +162,7 @@ export function contentModerationRoutes(): Hono<AppEnv> {
       const problems = formProblems(c, error);
       return problems instanceof Promise ? problems : form(c, t, { reason }, problems.errors);
     }
-    setFlash(c, VERBS[t.verb].done);
+    setFlash(c, doneMessage(t.access, VERBS[t.verb].done));
     return c.redirect(pageOf(c, t.item, t), 303);
   });
 

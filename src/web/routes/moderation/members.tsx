@@ -17,7 +17,7 @@ import type { FieldError } from "../../views/components.tsx";
 import { NotFoundPage } from "../../views/errors.tsx";
 import { ModerationActionPage } from "../../views/pages/moderation/action-form.tsx";
 import { MembersPage } from "../../views/pages/moderation/members.tsx";
-import { formProblems, type Moderated, moderated } from "./access.tsx";
+import { doneMessage, formProblems, type Moderated, moderated } from "./access.tsx";
 
 type C = Context<AppEnv>;
 type MemberVerb = "remove" | "ban" | "unban" | "appoint" | "dismiss";
@@ -90,7 +90,7 @@ export function memberModerationRoutes(): Hono<AppEnv> {
   app.use("/c/:ref/members/*", requireSignIn());
 
   app.get("/c/:ref/members", (c) => {
-    const found = moderated(c);
+    const found = moderated(c, { remote: true });
     if (found instanceof Promise) return found;
     const filter: MemberFilter = c.req.query("filter") === "banned" ? "banned" : "active";
     const query = (c.req.query("q") ?? "").slice(0, 100);
@@ -120,7 +120,7 @@ export function memberModerationRoutes(): Hono<AppEnv> {
 
   /** The member and action the path names, once the viewer is known to moderate. */
   function target(c: C) {
-    const found = moderated(c);
+    const found = moderated(c, { remote: true });
     if (found instanceof Promise) return found;
     const verb = c.req.param("verb");
     const member = getActor(c.get("deps").db, Number(c.req.param("id")));
@@ -195,7 +195,7 @@ export function memberModerationRoutes(): Hono<AppEnv> {
       const problems = formProblems(c, error);
       return problems instanceof Promise ? problems : form(c, t, values, problems.errors);
     }
-    setFlash(c, VERBS[t.verb].done(t.member.name));
+    setFlash(c, doneMessage(t.access, VERBS[t.verb].done(t.member.name)));
     // Someone who has just stepped down as facilitator cannot see the members page any more.
     const stillModerates =
       isFacilitator(c.get("deps").db, t.access.group.id, t.actorId) || c.get("account")!.isAdmin;

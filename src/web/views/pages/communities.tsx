@@ -187,6 +187,8 @@ export function CommunityPage(props: {
   sections: Set<SectionId>;
   /** Whether the viewer may change the community's settings. */
   canModerate: boolean;
+  /** Whether the viewer facilitates this community hosted on another server. */
+  facilitatesRemote?: boolean;
   /** The community's tag cloud, when the viewer may read it (src/domain/tags.ts). */
   tagCloud?: CloudTag[] | undefined;
   /** How many of its news feeds keep failing (src/domain/news/feeds.ts), for facilitators. */
@@ -273,7 +275,7 @@ export function CommunityPage(props: {
                 </li>
               ) : null}
               {props.canModerate && g.isLocal ? <MetricsNavItem path={path} /> : null}
-              {props.canModerate && g.isLocal ? (
+              {(props.canModerate && g.isLocal) || props.facilitatesRemote ? (
                 <li>
                   <a class="govuk-link" href={`${path}/members`}>
                     Manage members

@@ -19,6 +19,8 @@ export function MembersPage(props: {
   /** The viewer's own actor id, so their row offers no action against themselves. */
   viewerId: number;
 }) {
+  // A community hosted elsewhere: we know only the members it has told us of, and it decides.
+  const remote = !props.group.isLocal;
   const { path, filter, query } = props;
   const base = `${path}/members`;
   const href = (p: number) => `${base}?filter=${filter}&q=${encodeURIComponent(query)}&page=${p}`;
@@ -36,9 +38,9 @@ export function MembersPage(props: {
       m.membership.role === "facilitator"
         ? act(m, "dismiss", "Remove as facilitator")
         : act(m, "appoint", "Make facilitator"),
-      act(m, "remove", "Remove"),
+      remote ? null : act(m, "remove", "Remove"),
       act(m, "ban", "Ban"),
-    ];
+    ].filter((l) => l !== null);
     return (
       <ul class="govuk-list govuk-!-margin-bottom-0">
         {links.map((l) => (
@@ -51,6 +53,13 @@ export function MembersPage(props: {
     <Layout ctx={props.ctx} title={`Members – ${props.group.name}`} backLink={path}>
       <span class="govuk-caption-l">{props.group.name}</span>
       <h1 class="govuk-heading-l">Members</h1>
+      {remote ? (
+        <div class="govuk-inset-text">
+          {props.group.name} is hosted on {props.group.host}. This list shows the members it has
+          told this server about. What you do here is sent there, and shows here once that server
+          has applied it. To ban someone not listed, use "Ban its author" under one of their posts.
+        </div>
+      ) : null}
       <nav aria-label="Member lists" class="govuk-body">
         {filter === "active" ? (
           <a class="govuk-link" href={`${base}?filter=banned`}>
