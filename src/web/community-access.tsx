@@ -23,6 +23,8 @@ export interface CommunityAccess {
   canPost: boolean;
   /** Whether the viewer runs it (a facilitator of a local community). */
   canModerate: boolean;
+  /** The signed-in viewer's actor, or null for a visitor. */
+  viewerId: number | null;
 }
 
 /** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
@@ -59,6 +61,7 @@ export function communityAccess(c: Context<AppEnv>): CommunityAccess | null {
     canRead: !found.isPrivate || active || account?.isAdmin === true,
     canPost: active,
     canModerate: moderator,
+    viewerId: account ? account.actor.id : null,
   };
 }
 
