@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
+import { acceptsContributions } from "./community-state.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { renderMarkdown } from "./html.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
@@ -122,6 +123,9 @@ function assertMayPost(db: Db, authorId: number, groups: ActorRow[]): void {
   for (const group of groups) {
     if (!isActiveMember(db, group.id, authorId)) {
       throw new ForbiddenError(`Only members of ${group.name} can post there`);
+    }
+    if (!acceptsContributions(db, group.id)) {
+      throw new ForbiddenError(`${group.name} is closed: nothing new can be posted there`);
     }
   }
 }

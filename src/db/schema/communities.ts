@@ -34,6 +34,16 @@ export const communities = sqliteTable("communities", {
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`),
+  /**
+   * Where the community stands with the administrators: `open`; `pending` an administrator's
+   * approval (not listed, not federated); `rejected`; `closed` (read-only); or `deleted` (its
+   * Group answers 410 and it is gone from every page). See src/domain/admin/communities.ts.
+   */
+  state: text("state", { enum: ["open", "pending", "rejected", "closed", "deleted"] })
+    .notNull()
+    .default("open"),
+  /** The administrator's reason for rejecting, closing or deleting it. */
+  stateReason: text("state_reason").notNull().default(""),
 });
 
 /**

@@ -12,6 +12,7 @@ import {
 } from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
 import { addItemGroups } from "../../domain/blog.ts";
+import { acceptsContributions } from "../../domain/community-state.ts";
 import { saveRemoteDocument } from "../../domain/documents.ts";
 import {
   applyRemoteEdit,
@@ -37,6 +38,7 @@ import { remoteDocumentOf } from "../vocab/documents.ts";
 import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
+import { onGroupDeleted } from "./group-deleted.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
@@ -122,8 +124,11 @@ async function storeRemoteContent(
   }
   const author = await storeAuthor(ctx, data.authorIri);
   if (!author) return null;
+  // A closed community takes nothing new, from its members either.
   const outsiders = targets.filter(
-    (g) => g.isLocal && !isActiveMember(ctx.data.db, g.id, author.id),
+    (g) =>
+      g.isLocal &&
+      (!isActiveMember(ctx.data.db, g.id, author.id) || !acceptsContributions(ctx.data.db, g.id)),
   );
   if (outsiders.length > 0) {
     log.info("Ignored {id}: {author} is not a member of {group}", {
@@ -261,6 +266,7 @@ export async function onContentUpdated(ctx: Ctx, update: Update): Promise<boolea
 
 /** An author (or a moderator of its community) deletes content we hold. */
 export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
+  if (onGroupDeleted(ctx, del)) return;
   const item = del.objectId ? findItemByIri(ctx.data.db, del.objectId.href) : undefined;
   if (!item || !del.actorId) {
     log.debug("Ignored Delete of {object}: not held here", { object: del.objectId?.href });
