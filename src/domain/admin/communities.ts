@@ -62,9 +62,16 @@ export interface CommunityListing {
  */
 export function listCommunitiesForAdmin(
   db: Db,
-  options: { query?: string; state?: CommunityState; page: number; pageSize: number },
+  options: {
+    query?: string;
+    state?: CommunityState;
+    groupId?: number;
+    page: number;
+    pageSize: number;
+  },
 ): { communities: CommunityListing[]; total: number } {
   const conditions: SQL[] = [ne(communities.state, "deleted")];
+  if (options.groupId !== undefined) conditions.push(eq(communities.actorId, options.groupId));
   if (options.state) conditions.push(eq(communities.state, options.state));
   const query = (options.query ?? "").trim().toLowerCase().replace(/^@/, "");
   if (query) {
@@ -106,6 +113,11 @@ export function listCommunitiesForAdmin(
       .where(where)
       .get()?.n ?? 0;
   return { communities: rows, total };
+}
+
+/** One community as the administrators' pages show it; undefined when missing or deleted. */
+export function findCommunityListing(db: Db, groupId: number): CommunityListing | undefined {
+  return listCommunitiesForAdmin(db, { groupId, page: 1, pageSize: 1 }).communities[0];
 }
 
 /** Checks an administrator's reason: required and not too long; returns it trimmed. */

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { memberships, moderationLog, reports } from "../../db/schema/index.ts";
+import { communityNotices, memberships, moderationLog, reports } from "../../db/schema/index.ts";
 import type { ActorRow } from "../actors.ts";
 import { communityPagePath } from "../paths.ts";
 import { type AlertEntry, type AlertLine, nameOf } from "./line-parts.ts";
@@ -121,6 +121,33 @@ function outcomeLine(args: LineArgs): AlertLine | undefined {
   };
 }
 
+/** What each community notice says happened. */
+const NOTICE_TITLES: Record<string, (name: string) => string> = {
+  approved: (name) => `An administrator approved ${name}`,
+  rejected: (name) => `An administrator did not approve ${name}`,
+  closed: (name) => `${name} was closed by an administrator: it is read-only now`,
+  deleted: (name) => `${name} was deleted`,
+};
+
+/** A line telling a person what administrators decided about a community of theirs. */
+function noticeLine(args: LineArgs): AlertLine | undefined {
+  const { db, origin, entry, look, id } = args;
+  const notice = db.select().from(communityNotices).where(eq(communityNotices.id, id)).get();
+  if (!notice || notice.personId !== entry.personId) return undefined;
+  const group = look.actor(notice.groupId);
+  const name = group ? group.name || group.handle : "A community";
+  return {
+    entryId: entry.id,
+    community: group ? name : null,
+    heading: "Decisions about you",
+    title: NOTICE_TITLES[notice.kind]!(name),
+    by: "The administrators",
+    // A deleted community has no page left to link to.
+    url: `${origin}${group && notice.kind !== "deleted" ? groupPath(group) : "/notifications"}`,
+    ...(notice.reason ? { excerpt: `Reason: ${notice.reason}` } : {}),
+  };
+}
+
 /** The line for a moderation entry (`report:`, `decided:`, `removal:`, `outcome:`), if still true. */
 export function moderationLine(
   db: Db,
@@ -141,6 +168,8 @@ export function moderationLine(
       return removalLine(args);
     case "outcome":
       return outcomeLine(args);
+    case "notice":
+      return noticeLine(args);
     default:
       return undefined;
   }

@@ -1,7 +1,14 @@
 import { and, asc, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { communities, memberships, moderationLog, reports } from "../../db/schema/index.ts";
+import {
+  communities,
+  communityNotices,
+  memberships,
+  moderationLog,
+  reports,
+} from "../../db/schema/index.ts";
 import { getActor } from "../actors.ts";
+import { communityNoticesSince } from "../admin/communities.ts";
 import { getItem } from "../items.ts";
 import { facilitatorAlerts, type PlannedAlert, personalAlert } from "./recipients.ts";
 import { communityTopic } from "./topics.ts";
@@ -27,6 +34,8 @@ export interface ModerationPosition {
   decisions: TimePosition;
   /** The last report decision seen, by decision time. */
   outcomes: TimePosition;
+  /** The last community notice seen (src/domain/admin/communities.ts), by id. */
+  notices: number;
 }
 
 /** How many rows of each table one sweep batch takes on. */
@@ -41,7 +50,7 @@ function last<T extends { id: number }>(rows: T[], at: (row: T) => Date | null):
 
 /** Where things stand now, so a new install or an upgrade does not mail old news. */
 export function moderationPosition(db: Db): ModerationPosition {
-  const maxOf = (table: typeof reports | typeof moderationLog) =>
+  const maxOf = (table: typeof reports | typeof moderationLog | typeof communityNotices) =>
     db
       .select({ n: sql<number>`coalesce(max(${table.id}), 0)` })
       .from(table)
@@ -61,6 +70,7 @@ export function moderationPosition(db: Db): ModerationPosition {
     log: maxOf(moderationLog),
     decisions: latest(memberships),
     outcomes: latest(reports),
+    notices: maxOf(communityNotices),
   };
 }
 
@@ -144,6 +154,10 @@ export function moderationNewsSince(
   for (const r of outcomes) {
     planned.push(...personalAlert(db, r.reporterId, `outcome:${r.id}`, r.groupId));
   }
+  const notices = communityNoticesSince(db, from.notices, BATCH);
+  for (const n of notices) {
+    planned.push(...personalAlert(db, n.personId, `notice:${n.id}`, n.groupId));
+  }
   return {
     planned,
     next: {
@@ -151,7 +165,8 @@ export function moderationNewsSince(
       log: removals.at(-1)?.id ?? from.log,
       decisions: answers.length > 0 ? last(answers, (m) => m.decidedAt) : from.decisions,
       outcomes: outcomes.length > 0 ? last(outcomes, (r) => r.decidedAt) : from.outcomes,
+      notices: notices.at(-1)?.id ?? from.notices,
     },
-    more: [newReports, removals, answers, outcomes].some((rows) => rows.length === BATCH),
+    more: [newReports, removals, answers, outcomes, notices].some((rows) => rows.length === BATCH),
   };
 }

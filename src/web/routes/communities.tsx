@@ -201,7 +201,7 @@ export function communityRoutes(): Hono<AppEnv> {
 
   app.post("/c/:ref/join", requireSignIn(), async (c) => {
     const found = groupFor(c);
-    if (!found) return notFound(c);
+    if (!found || hiddenFromViewer(c, found)) return notFound(c);
     const me = c.get("account")!.actor;
     let membership: Awaited<ReturnType<typeof joinCommunity>>;
     try {

@@ -70,6 +70,19 @@ function describe(c: C, n: Notification): NotificationLine["text"] {
           {n.detail}”
         </>
       );
+    case "community":
+      return (
+        <>
+          {n.detail === "approved"
+            ? `An administrator approved ${group?.name ?? "your community"}. `
+            : n.detail === "rejected"
+              ? `An administrator did not approve ${group?.name ?? "your community"}. `
+              : n.detail === "closed"
+                ? `${group?.name ?? "A community"} was closed by an administrator: it is read-only now. `
+                : `${group?.name ?? "A community"} was deleted. `}
+          {n.reason ? `Reason: “${n.reason}”` : null}
+        </>
+      );
     case "report-outcome":
       return (
         <>
