@@ -2,6 +2,7 @@ import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
+import { closeCommunity } from "../../src/domain/admin/communities.ts";
 import { setFrequency } from "../../src/domain/alerts/settings.ts";
 import { composeItem, type ItemRow } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
@@ -151,5 +152,18 @@ describe("email alerts for moderation", () => {
     expect(mails.map(recipientOf)).toEqual([carol.email]);
     expect(mails[0]!.subject).toBe("Garden: Your report in Garden was dismissed");
     expect(mails[0]!.text).toContain("Slugs are on topic in a garden");
+  });
+
+  it("tells members at once when an administrator closes their community, with the reason", async () => {
+    closeCommunity(copse.db, garden.id, "The season is over");
+    // Dan switched decisions off above, so he hears nothing.
+    const mails = await mailsAfterSweep(3);
+    expect(mails.map(recipientOf).sort()).toEqual([alice.email, bob.email, carol.email].sort());
+    for (const mail of mails) {
+      expect(mail.subject).toBe(
+        "Garden: Garden was closed by an administrator: it is read-only now",
+      );
+      expect(mail.text).toContain("Reason: The season is over");
+    }
   });
 });
