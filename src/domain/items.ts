@@ -296,14 +296,20 @@ export function tombstoneItem(db: Db, item: ItemRow): ItemRow {
     .get();
 }
 
+/** Takes an item out of one community and nothing more; returns how many it is still in. */
+export function unlinkItemFromGroup(db: Db, item: ItemRow, groupId: number): number {
+  db.delete(itemGroups)
+    .where(and(eq(itemGroups.itemId, item.id), eq(itemGroups.groupId, groupId)))
+    .run();
+  return db.select().from(itemGroups).where(eq(itemGroups.itemId, item.id)).all().length;
+}
+
 /**
  * Takes an item out of one community (a remote community's moderators removed it there) and
  * returns the communities it is still in; an item in none is a tombstone.
  */
 export function removeItemFromGroup(db: Db, item: ItemRow, groupId: number): ActorRow[] {
-  db.delete(itemGroups)
-    .where(and(eq(itemGroups.itemId, item.id), eq(itemGroups.groupId, groupId)))
-    .run();
+  unlinkItemFromGroup(db, item, groupId);
   const remaining = groupsOfItem(db, item.id);
   if (remaining.length === 0) tombstoneItem(db, item);
   return remaining;

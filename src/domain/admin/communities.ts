@@ -5,11 +5,14 @@ import {
   communities,
   communityNotices,
   instanceSettings,
+  itemGroups,
+  items,
   memberships,
 } from "../../db/schema/index.ts";
 import type { Community, CommunityState } from "../communities.ts";
 import { findCommunityByActorId } from "../communities.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { getItem, tombstoneItem, unlinkItemFromGroup } from "../items.ts";
 import { likePattern } from "./accounts.ts";
 
 // What an administrator decides about the instance's communities: whether new ones wait for
@@ -237,6 +240,7 @@ export function deleteCommunity(db: Db, groupId: number, rawReason: string): Com
   db.transaction(() => {
     notify(db, localMembers(db, groupId), groupId, "deleted", reason);
     setState(db, groupId, "deleted", reason);
+    detachCommunityContent(db, groupId, false);
   });
   return community;
 }
@@ -250,8 +254,35 @@ export function forgetDeletedRemoteCommunity(db: Db, groupId: number): number {
   db.transaction(() => {
     notify(db, members, groupId, "deleted", "");
     forgetMemberships(db, groupId);
+    detachCommunityContent(db, groupId, true);
   });
   return members.length;
+}
+
+/**
+ * Takes a deleted community's content out of it, so that it leaves search, lists, feeds and
+ * alerts. An item in no other community becomes a tombstone, except blog entries and their
+ * comments (they stay on their author's blog) and, with `keepLocal`, posts of ours: a remote
+ * community's deletion never deletes what this server owns (DESIGN.md section 11).
+ */
+export function detachCommunityContent(db: Db, groupId: number, keepLocal: boolean): number {
+  const held = db
+    .select({ item: items })
+    .from(itemGroups)
+    .innerJoin(items, eq(items.id, itemGroups.itemId))
+    .where(eq(itemGroups.groupId, groupId))
+    .all()
+    .map((r) => r.item);
+  let tombstoned = 0;
+  for (const item of held) {
+    const remaining = unlinkItemFromGroup(db, item, groupId);
+    if (remaining > 0 || item.deletedAt || (keepLocal && item.isLocal)) continue;
+    const root = item.rootId && item.rootId !== item.id ? getItem(db, item.rootId) : item;
+    if (root?.kind === "entry") continue;
+    tombstoneItem(db, item);
+    tombstoned++;
+  }
+  return tombstoned;
 }
 
 /** Forgets every membership in a deleted community (after Delete{Group} has gone out). */

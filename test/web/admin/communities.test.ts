@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { communityNoticesFor } from "../../../src/domain/admin/communities.ts";
 import { findCommunity } from "../../../src/domain/communities.ts";
+import { getItem } from "../../../src/domain/items.ts";
 import { findMembership } from "../../../src/domain/membership.ts";
 import type { WebClient } from "../../helpers/client.ts";
 import { ACTIVITY_JSON } from "../../helpers/fake-peer.ts";
@@ -124,8 +125,12 @@ describe("the communities pages", () => {
     const caraId = (await copse.db.query.actors.findFirst({
       where: (a, { eq }) => eq(a.handle, "cara"),
     }))!.id;
+    const posted = await cara.post("/c/pottery/forum/new", { title: "Glazes", body: "Which?" });
+    expect(posted.response.status).toBe(303);
+    const topicId = Number(posted.response.headers.get("location")!.split("/").pop());
     const path = `/admin/communities/${pottery.actor.id}/delete`;
     expect((await admin.post(path, { reason: "" })).response.status).toBe(422);
+    expect(getItem(copse.db, topicId)?.deletedAt).toBeNull();
     expect((await admin.post(path, { reason: "Nobody uses it" })).response.status).toBe(303);
     expect(findCommunity(copse.db, "pottery")?.state).toBe("deleted");
     expect(findMembership(copse.db, pottery.actor.id, caraId)).toBeUndefined();
@@ -134,6 +139,9 @@ describe("the communities pages", () => {
       reason: "Nobody uses it",
     });
     expect((await cara.get("/c/pottery")).response.status).toBe(404);
+    // Its content went with it: out of search, lists and feeds.
+    expect(getItem(copse.db, topicId)?.deletedAt).toBeInstanceOf(Date);
+    expect((await cara.get("/search?q=Glazes")).body).not.toContain("Glazes</a>");
     expect((await cara.get("/notifications")).body).toContain("Pottery was deleted");
     expect((await admin.get("/admin/communities")).body).not.toContain("@pottery");
     const actor = await fetch(pottery.actor.iri, { headers: { accept: ACTIVITY_JSON } });
