@@ -2,12 +2,14 @@ import { Delete } from "@fedify/vocab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
-import { communityNoticesFor } from "../../src/domain/admin/communities.ts";
+import { closeCommunity, communityNoticesFor } from "../../src/domain/admin/communities.ts";
 import { findCommunityByActorId } from "../../src/domain/communities.ts";
-import { findMembership } from "../../src/domain/membership.ts";
+import { composeItem, findItemByIri } from "../../src/domain/items.ts";
+import { findMembership, requestMembership } from "../../src/domain/membership.ts";
 import { deleteCommunityEverywhere } from "../../src/federation/community-deletion.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
+import { publishItemChange } from "../../src/federation/publish.ts";
 import { ACTIVITY_JSON } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { queueIdle } from "../helpers/poll-world.ts";
@@ -96,5 +98,24 @@ describe("deleting a community across instances", () => {
     await queueIdle(bexley, "inbox");
     expect(findMembership(bexley.db, orchardOnBexley.id, bob.actor.id)?.state).toBe("active");
     expect(communityNoticesFor(bexley.db, bob.actor.id)).toHaveLength(1);
+  });
+
+  it("a closed community refuses a remote member's new post", async () => {
+    closeCommunity(ashford.db, orchard.id, "Read-only for the winter");
+    const topic = composeItem(bexley.db, bexley.origin, {
+      kind: "topic",
+      author: bob.actor,
+      groups: [orchardOnBexley],
+      title: "Pruning",
+      body: "When?",
+    });
+    await publishItemChange(bexley.ctx(), topic, "create");
+    await queueIdle(bexley);
+    await queueIdle(ashford, "inbox");
+    expect(findItemByIri(ashford.db, topic.iri)).toBeUndefined();
+    // Nor may anyone join it now.
+    expect(() =>
+      requestMembership(ashford.db, { groupId: orchard.id, memberId: ann.actor.id }),
+    ).toThrow(/not taking new members/);
   });
 });
