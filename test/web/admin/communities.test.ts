@@ -80,6 +80,21 @@ describe("the communities pages", () => {
       { kind: "approved" },
     ]);
     expect((await bob.get("/notifications")).body).toContain("An administrator approved Quilting");
+
+    // A sub-community is a new community too: it waits, and its parent does not list it yet.
+    const child = await bob.post("/c/quilting/subcommunities/new", [
+      ["name", "Patchwork"],
+      ["handle", "patchwork"],
+      ["description", ""],
+      ["visibility", "public"],
+      ["sections", "forum"],
+    ]);
+    expect(child.response.status).toBe(303);
+    expect(findCommunity(copse.db, "patchwork")?.state).toBe("pending");
+    expect((await cara.get("/c/quilting")).body).not.toContain("/c/patchwork");
+    const patchwork = findCommunity(copse.db, "patchwork")!;
+    await admin.post(`/admin/communities/${patchwork.actor.id}/approve`, {});
+    expect((await cara.get("/c/quilting")).body).toContain("/c/patchwork");
   });
 
   it("rejects a pending community only with a reason, which its creator is told", async () => {
