@@ -4,7 +4,7 @@ import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
 import { closeCommunity, communityNoticesFor } from "../../src/domain/admin/communities.ts";
 import { findCommunityByActorId } from "../../src/domain/communities.ts";
-import { composeItem, findItemByIri } from "../../src/domain/items.ts";
+import { composeItem, findItemByIri, getItem } from "../../src/domain/items.ts";
 import { findMembership, requestMembership } from "../../src/domain/membership.ts";
 import { deleteCommunityEverywhere } from "../../src/federation/community-deletion.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
@@ -58,6 +58,24 @@ describe("deleting a community across instances", () => {
   });
 
   it("tells members, answers 410, and makes the members' servers forget it", async () => {
+    // A topic from Ashford reaches Bexley as a copy; Bob's own topic lives on Bexley.
+    const fromAlice = composeItem(ashford.db, ashford.origin, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [garden],
+      title: "Compost",
+      body: "Hot or cold?",
+    });
+    await publishItemChange(ashford.ctx(), fromAlice, "create");
+    const copy = await eventually(() => findItemByIri(bexley.db, fromAlice.iri));
+    const fromBob = composeItem(bexley.db, bexley.origin, {
+      kind: "topic",
+      author: bob.actor,
+      groups: [gardenOnBexley],
+      title: "Mulch",
+      body: "Bark or straw?",
+    });
+
     await deleteCommunityEverywhere(ashford.ctx(), garden.id, "Merged into Orchard");
     expect(findCommunityByActorId(ashford.db, garden.id)?.state).toBe("deleted");
     // Members here were told, with the reason, before the memberships were forgotten.
@@ -78,6 +96,10 @@ describe("deleting a community across instances", () => {
     expect(communityNoticesFor(bexley.db, bob.actor.id)).toMatchObject([
       { groupId: gardenOnBexley.id, kind: "deleted" },
     ]);
+    // Bexley's copy of the community's content goes; what Bob wrote on Bexley stays his.
+    expect(getItem(bexley.db, copy.id)?.deletedAt).toBeInstanceOf(Date);
+    expect(getItem(bexley.db, fromBob.id)?.deletedAt).toBeNull();
+    expect(getItem(ashford.db, fromAlice.id)?.deletedAt).toBeInstanceOf(Date);
     // The other community is untouched.
     expect(findMembership(bexley.db, orchardOnBexley.id, bob.actor.id)?.state).toBe("active");
   });
