@@ -16,4 +16,6 @@ CREATE TABLE `instance_settings` (
 );
 --> statement-breakpoint
 ALTER TABLE `communities` ADD `state` text DEFAULT 'open' NOT NULL;--> statement-breakpoint
-ALTER TABLE `communities` ADD `state_reason` text DEFAULT '' NOT NULL;
+ALTER TABLE `communities` ADD `state_reason` text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX `memberships_decided_idx` ON `memberships` (`decided_at`,`id`);--> statement-breakpoint
+CREATE INDEX `reports_decided_idx` ON `reports` (`decided_at`,`id`);

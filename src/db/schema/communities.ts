@@ -107,6 +107,8 @@ export const memberships = sqliteTable(
     uniqueIndex("memberships_group_member_idx").on(t.groupId, t.memberId),
     index("memberships_requested_idx").on(t.requestedAt, t.id),
     index("memberships_member_idx").on(t.memberId),
+    // The alert sweep follows answers to requests by the time they were decided.
+    index("memberships_decided_idx").on(t.decidedAt, t.id),
     index("memberships_group_state_idx").on(t.groupId, t.state),
     // When each active membership began, written exactly as ACTIVE_SINCE_SQL in live-cursor.ts
     // (a CASE: drizzle-kit splits index expressions at commas, so COALESCE cannot be used), so
