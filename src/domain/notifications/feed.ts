@@ -23,7 +23,9 @@ export type NotificationKind =
   | "removal"
   | "report-outcome"
   /** Administrators approved, rejected, closed or deleted a community (detail: which). */
-  | "community";
+  | "community"
+  /** For administrators: a new community waits for approval. */
+  | "community-pending";
 
 /** One thing that needs (or had) a person's attention. */
 export interface Notification {
@@ -237,6 +239,27 @@ function reportOutcomes(db: Db, actorId: number): Notification[] {
     }));
 }
 
+/** For administrators: the communities waiting for their approval. */
+function pendingCommunities(db: Db, actorId: number): Notification[] {
+  if (!isAdmin(db, actorId)) return [];
+  return db
+    .select({ groupId: communities.actorId, at: communities.createdAt })
+    .from(communities)
+    .where(eq(communities.state, "pending"))
+    .orderBy(desc(communities.id))
+    .limit(PER_KIND)
+    .all()
+    .map((r) => ({
+      kind: "community-pending" as const,
+      at: r.at,
+      groupId: r.groupId,
+      actorId: null,
+      itemId: null,
+      reportId: null,
+      detail: "",
+    }));
+}
+
 /** What administrators decided about communities the person created or belonged to. */
 function communityNotices(db: Db, actorId: number): Notification[] {
   return communityNoticesFor(db, actorId, PER_KIND).map((n) => ({
@@ -260,5 +283,6 @@ export function notificationsFor(db: Db, actorId: number): Notification[] {
     ...removals(db, actorId),
     ...reportOutcomes(db, actorId),
     ...communityNotices(db, actorId),
+    ...pendingCommunities(db, actorId),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 }

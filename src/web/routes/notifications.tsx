@@ -83,6 +83,13 @@ function describe(c: C, n: Notification): NotificationLine["text"] {
           {n.reason ? `Reason: “${n.reason}”` : null}
         </>
       );
+    case "community-pending":
+      return (
+        <>
+          {group?.name ?? "A new community"} is waiting for an administrator's approval:{" "}
+          {link(`/admin/communities/${n.groupId}`, "approve or reject it")}.
+        </>
+      );
     case "report-outcome":
       return (
         <>

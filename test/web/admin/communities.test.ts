@@ -64,6 +64,9 @@ describe("the communities pages", () => {
     expect(actor.status).toBe(404);
     expect((await cara.post("/c/quilting/join", {})).response.status).toBe(404);
 
+    expect((await admin.get("/notifications")).body).toContain(
+      "Quilting is waiting for an administrator",
+    );
     const page = await admin.get("/admin/communities");
     expect(page.response.status).toBe(200);
     expectSoundHeadings(page.body);
