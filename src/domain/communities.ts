@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, communities, memberships } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
@@ -9,6 +9,9 @@ import { communityPagePath } from "./paths.ts";
 
 /** Whether anyone may join at once (public) or a facilitator must approve (private). */
 export type Visibility = "public" | "private";
+
+/** Where a community stands with the administrators (see src/domain/admin/communities.ts). */
+export type CommunityState = (typeof communities.$inferSelect)["state"];
 
 /** A local community with its Group actor. */
 export interface Community {
@@ -22,6 +25,11 @@ export interface Community {
   stage: Stage;
   /** The community's rules in plain text (empty when it has none). */
   rules: string;
+  state: CommunityState;
+  /** The administrator's reason for rejecting, closing or deleting it. */
+  stateReason: string;
+  /** Who created it (while they exist). */
+  createdById: number | null;
 }
 
 /** A community as listed in "All communities". */
@@ -44,6 +52,8 @@ export function createCommunity(
     visibility: string;
     ownerActorId: number;
     parent?: ParentOption;
+    /** Whether it waits for an administrator's approval before it is listed or federated. */
+    pending?: boolean;
   },
 ): Community {
   const handle = input.handle.trim().toLowerCase();
@@ -91,6 +101,7 @@ export function createCommunity(
         createdById: input.ownerActorId,
         parentGroupId: child?.parentGroupId ?? null,
         inheritsMembership: child?.inheritsMembership ?? false,
+        state: input.pending ? "pending" : "open",
       })
       .returning()
       .get();
@@ -150,14 +161,18 @@ export function listCommunities(db: Db): CommunitySummary[] {
     .where(eq(memberships.state, "active"))
     .groupBy(memberships.groupId)
     .as("member_count");
-  return db
-    .select({ community: communities, actor: actors, n: memberCount.n })
-    .from(communities)
-    .innerJoin(actors, eq(communities.actorId, actors.id))
-    .leftJoin(memberCount, eq(memberCount.groupId, actors.id))
-    .orderBy(asc(sql`lower(${actors.name})`))
-    .all()
-    .map((row) => ({ ...toCommunity(row), memberCount: row.n ?? 0 }));
+  return (
+    db
+      .select({ community: communities, actor: actors, n: memberCount.n })
+      .from(communities)
+      .innerJoin(actors, eq(communities.actorId, actors.id))
+      .leftJoin(memberCount, eq(memberCount.groupId, actors.id))
+      // Communities waiting for approval, refused or deleted are for administrators' pages only.
+      .where(inArray(communities.state, ["open", "closed"]))
+      .orderBy(asc(sql`lower(${actors.name})`))
+      .all()
+      .map((row) => ({ ...toCommunity(row), memberCount: row.n ?? 0 }))
+  );
 }
 
 function toCommunity(row: {
@@ -173,5 +188,8 @@ function toCommunity(row: {
     inheritsMembership: row.community.inheritsMembership,
     stage: row.community.stage,
     rules: row.community.rules,
+    state: row.community.state,
+    stateReason: row.community.stateReason,
+    createdById: row.community.createdById,
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, communities, memberships, remoteGroupParents } from "../db/schema/index.ts";
 import { type ActorRow, findActorByIri, getActor } from "./actors.ts";
@@ -87,7 +87,10 @@ export function childrenOf(db: Db, group: ActorRow): ChildCommunity[] {
     .select({ actor: actors, visibility: communities.visibility })
     .from(communities)
     .innerJoin(actors, eq(communities.actorId, actors.id))
-    .where(eq(communities.parentGroupId, group.id))
+    // Only communities people can visit: not those waiting for approval, refused or deleted.
+    .where(
+      and(eq(communities.parentGroupId, group.id), inArray(communities.state, ["open", "closed"])),
+    )
     .all()
     .map((r) => ({ actor: r.actor, isPrivate: r.visibility === "private" }));
   const remote = db

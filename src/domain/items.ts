@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
+import { acceptsContributions } from "./community-state.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { renderMarkdown } from "./html.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
@@ -122,6 +123,9 @@ function assertMayPost(db: Db, authorId: number, groups: ActorRow[]): void {
   for (const group of groups) {
     if (!isActiveMember(db, group.id, authorId)) {
       throw new ForbiddenError(`Only members of ${group.name} can post there`);
+    }
+    if (!acceptsContributions(db, group.id)) {
+      throw new ForbiddenError(`${group.name} is closed: nothing new can be posted there`);
     }
   }
 }
@@ -293,14 +297,20 @@ export function tombstoneItem(db: Db, item: ItemRow): ItemRow {
     .get();
 }
 
+/** Takes an item out of one community and nothing more; returns how many it is still in. */
+export function unlinkItemFromGroup(db: Db, item: ItemRow, groupId: number): number {
+  db.delete(itemGroups)
+    .where(and(eq(itemGroups.itemId, item.id), eq(itemGroups.groupId, groupId)))
+    .run();
+  return db.select().from(itemGroups).where(eq(itemGroups.itemId, item.id)).all().length;
+}
+
 /**
  * Takes an item out of one community (a remote community's moderators removed it there) and
  * returns the communities it is still in; an item in none is a tombstone.
  */
 export function removeItemFromGroup(db: Db, item: ItemRow, groupId: number): ActorRow[] {
-  db.delete(itemGroups)
-    .where(and(eq(itemGroups.itemId, item.id), eq(itemGroups.groupId, groupId)))
-    .run();
+  unlinkItemFromGroup(db, item, groupId);
   const remaining = groupsOfItem(db, item.id);
   if (remaining.length === 0) tombstoneItem(db, item);
   return remaining;

@@ -57,6 +57,9 @@ function nextRequestTime(existing: Membership | undefined): Date {
 export function requestMembership(db: Db, request: MembershipRequest): Membership {
   const community = findCommunityByActorId(db, request.groupId);
   if (!community) throw new NotFoundError("That community is not hosted on this instance");
+  if (community.state !== "open") {
+    throw new ForbiddenError("This community is not taking new members");
+  }
   // A sub-community that inherits its parent's rules lets the parent's members straight in.
   // People from a server an administrator limited always wait for a facilitator.
   const atOnce =

@@ -3,6 +3,7 @@ import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
 import { Application, Endpoints, Group, Person, Tombstone } from "@fedify/vocab";
 import { type ActorRow, findLocalActor, getActorKeys, saveActorKeys } from "../domain/actors.ts";
 import { isSuspendedHandle } from "../domain/admin/accounts.ts";
+import { findCommunityByActorId } from "../domain/communities.ts";
 import { ACTOR_PATH, INSTANCE_ACTOR } from "../domain/paths.ts";
 import { getPersonProfile, listPersonTags } from "../domain/person-details.ts";
 import { logger } from "../logging.ts";
@@ -31,6 +32,12 @@ export function registerActors(federation: CopseFederation): void {
           id: ctx.getActorUri(identifier),
           deleted: Temporal.Instant.fromEpochMilliseconds(row.deletedAt.getTime()),
         });
+      }
+      if (row.type === "Group") {
+        // A community waiting for approval (or refused) is not federated; a deleted one is gone.
+        const state = findCommunityByActorId(ctx.data.db, row.id)?.state;
+        if (state === "pending" || state === "rejected") return null;
+        if (state === "deleted") return new Tombstone({ id: ctx.getActorUri(identifier) });
       }
       return localActorObject(ctx, row);
     })

@@ -135,6 +135,12 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
         deleteEntry: viewer !== undefined && entry.isLocal && canModerate(db, entry, viewer.id),
         editComment: (comment) => mayEditComment(comment, viewer?.id),
         deleteComment: (comment) => mayDeleteComment(db, entry, comment, viewer?.id),
+        // Authors and facilitators act directly; everyone else signed in may report.
+        report: (item) =>
+          viewer !== undefined &&
+          item.status === "published" &&
+          !item.deletedAt &&
+          !canModerate(db, item, viewer.id),
       }}
     />,
     problem ? 422 : 200,

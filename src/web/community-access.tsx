@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { type ActorRow, findActorByHandle } from "../domain/actors.ts";
-import { findCommunity } from "../domain/communities.ts";
+import { type CommunityState, findCommunity } from "../domain/communities.ts";
 import { canView, getItem, groupsOfItem, type ItemKind, type ItemRow } from "../domain/items.ts";
 import { findMembership, isFacilitator, type Membership } from "../domain/membership.ts";
 import { communityPagePath } from "../domain/paths.ts";
@@ -28,21 +28,55 @@ export interface CommunityAccess {
    * us): they act on it from here, and it decides.
    */
   facilitatesRemote: boolean;
+  /** The signed-in viewer's actor, or null for a visitor. */
+  viewerId: number | null;
+  /** Where a local community stands with the administrators; remote ones are "open". */
+  state: CommunityState;
+  /** The administrator's reason, for a rejected or closed community. */
+  stateReason: string;
 }
 
 /** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
-export function groupFor(c: Context<AppEnv>): { group: ActorRow; isPrivate: boolean } | null {
+export function groupFor(c: Context<AppEnv>): {
+  group: ActorRow;
+  isPrivate: boolean;
+  state: CommunityState;
+  stateReason: string;
+  createdById?: number | null;
+} | null {
   const { db, config } = c.get("deps");
   const ref = decodeURIComponent(c.req.param("ref") ?? "").toLowerCase();
   const remote = parseHandle(ref);
   if (remote && remote.host !== new URL(config.origin).host) {
     const group = findActorByHandle(db, remote.name, remote.host);
-    return group?.type === "Group" ? { group, isPrivate: group.manuallyApprovesFollowers } : null;
+    return group?.type === "Group"
+      ? { group, isPrivate: group.manuallyApprovesFollowers, state: "open", stateReason: "" }
+      : null;
   }
   const community = findCommunity(db, remote ? remote.name : ref);
-  return community
-    ? { group: community.actor, isPrivate: community.visibility === "private" }
+  // A deleted community is gone from every page.
+  return community && community.state !== "deleted"
+    ? {
+        group: community.actor,
+        isPrivate: community.visibility === "private",
+        state: community.state,
+        stateReason: community.stateReason,
+        createdById: community.createdById,
+      }
     : null;
+}
+
+/**
+ * Whether a community must look missing to the viewer: one waiting for approval (or refused)
+ * is seen only by its creator and the administrators.
+ */
+export function hiddenFromViewer(
+  c: Context<AppEnv>,
+  found: { state: CommunityState; createdById?: number | null },
+): boolean {
+  if (found.state !== "pending" && found.state !== "rejected") return false;
+  const account = c.get("account");
+  return !account?.isAdmin && (account === null || account.actor.id !== found.createdById);
 }
 
 /** Works out what the viewer may do in the community the path names; null when there is none. */
@@ -53,21 +87,24 @@ export function communityAccess(c: Context<AppEnv>): CommunityAccess | null {
   const account = c.get("account");
   const membership = account ? findMembership(db, found.group.id, account.actor.id) : undefined;
   const active = membership?.state === "active";
+  if (hiddenFromViewer(c, found)) return null;
   const moderator =
     account !== null &&
     found.group.isLocal &&
     (isFacilitator(db, found.group.id, account.actor.id) || account.isAdmin);
+  const { createdById: _creator, ...shown } = found;
   return {
-    ...found,
+    ...shown,
     path: communityPagePath(found.group.handle, found.group.isLocal ? undefined : found.group.host),
     membership,
     canRead: !found.isPrivate || active || account?.isAdmin === true,
-    canPost: active,
+    canPost: active && found.state === "open",
     canModerate: moderator,
     facilitatesRemote:
       account !== null &&
       !found.group.isLocal &&
       isFacilitator(db, found.group.id, account.actor.id),
+    viewerId: account ? account.actor.id : null,
   };
 }
 

@@ -104,4 +104,38 @@ describeInBrowser("reporting a post in a browser", () => {
     await expectVisible(main(carol).getByRole("cell", { name: "Post removed" }));
     await a11y(carol);
   });
+
+  it("lets a member report a blog entry from its page", async () => {
+    const web = new WebClient(instance.origin);
+    await web.post("/signin", { login: "bob", password: TEST_PASSWORD });
+    const { response } = await web.post("/blog/new", [
+      ["title", "Gnomes half price"],
+      ["summary", ""],
+      ["body", "Only at my shop"],
+      ["groups", String(parks)],
+      ["action", "publish"],
+    ]);
+    const entryPath = response.headers.get("location")!;
+    await session.go(carol, entryPath);
+    await clickAndLoad(
+      carol,
+      main(carol).getByRole("link", { name: "Report this entry to the facilitators of Parks" }),
+    );
+    await expectVisible(h1(carol).getByText("Report this post"));
+    await a11y(carol);
+    await carol.getByLabel("What is wrong?").fill("An advert dressed as a blog entry");
+    await clickAndLoad(carol, main(carol).getByRole("button", { name: "Send report" }));
+    await expectVisible(flash(carol).getByText(/will look at your report/));
+    const entryId = Number(entryPath.split("/").pop());
+    const [report] = listReports(instance.db, {
+      groupId: parks,
+      state: "open",
+      page: 1,
+      pageSize: 9,
+    });
+    expect(report).toMatchObject({
+      itemId: entryId,
+      reason: "An advert dressed as a blog entry",
+    });
+  });
 });

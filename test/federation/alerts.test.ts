@@ -14,18 +14,12 @@ import { joinCommunity } from "../../src/federation/membership.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
 import { publishWikiRevision } from "../../src/federation/wiki.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
-import { type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
+import { recipientOf, type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 
 /** A header exactly as sent (mailparser folds List-* headers into one parsed object). */
 function rawHeader(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
   return line?.slice(name.length + 1).trim();
-}
-
-/** The single address a parsed mail was sent to. */
-function recipientOf(mail: ParsedMail): string | undefined {
-  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
-  return to?.value[0]?.address;
 }
 
 // The "done when": Bob and Carol on Bexley belong to Alice's community on Ashford. A

@@ -102,3 +102,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
   };
 }
+
+/** The single address a parsed mail was sent to. */
+export function recipientOf(mail: ParsedMail): string | undefined {
+  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
+  return to?.value[0]?.address;
+}

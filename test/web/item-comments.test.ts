@@ -6,41 +6,11 @@ import { findCommunity } from "../../src/domain/communities.ts";
 import { type ItemRow, insertItem } from "../../src/domain/items.ts";
 import type { WebClient } from "../helpers/client.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { ITEM_FORMS as FIELDS } from "../helpers/item-forms.ts";
 import { signedIn } from "../helpers/sign-in.ts";
 
 // Replies to wiki pages, events and polls, from members here and from other servers, are shown
 // as comments under them, and members can comment there.
-
-const FIELDS: Record<string, Record<string, string>> = {
-  wiki: { title: "Compost bins", body: "Where the bins are.", reason: "" },
-  events: {
-    title: "Compost day",
-    body: "Bring a fork.",
-    "start-day": "15",
-    "start-month": "7",
-    "start-year": "2031",
-    "start-time": "10am",
-    "end-day": "",
-    "end-month": "",
-    "end-year": "",
-    "end-time": "12:30pm",
-    timezone: "Europe/London",
-    "location-name": "Allotment shed",
-    "location-address": "",
-    "online-url": "",
-    contact: "",
-  },
-  polls: {
-    question: "Which compost?",
-    body: "",
-    options: "Hot\nCold",
-    choice: "one",
-    "closes-day": "15",
-    "closes-month": "7",
-    "closes-year": "2031",
-    "closes-time": "10am",
-  },
-};
 
 describe("comments under wiki pages, events and polls", () => {
   let copse: TestInstance;

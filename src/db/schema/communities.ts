@@ -34,6 +34,16 @@ export const communities = sqliteTable("communities", {
   createdAt: integer("created_at", { mode: "timestamp_ms" })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`),
+  /**
+   * Where the community stands with the administrators: `open`; `pending` an administrator's
+   * approval (not listed, not federated); `rejected`; `closed` (read-only); or `deleted` (its
+   * Group answers 410 and it is gone from every page). See src/domain/admin/communities.ts.
+   */
+  state: text("state", { enum: ["open", "pending", "rejected", "closed", "deleted"] })
+    .notNull()
+    .default("open"),
+  /** The administrator's reason for rejecting, closing or deleting it. */
+  stateReason: text("state_reason").notNull().default(""),
 });
 
 /**
@@ -97,6 +107,8 @@ export const memberships = sqliteTable(
     uniqueIndex("memberships_group_member_idx").on(t.groupId, t.memberId),
     index("memberships_requested_idx").on(t.requestedAt, t.id),
     index("memberships_member_idx").on(t.memberId),
+    // The alert sweep follows answers to requests by the time they were decided.
+    index("memberships_decided_idx").on(t.decidedAt, t.id),
     index("memberships_group_state_idx").on(t.groupId, t.state),
     // When each active membership began, written exactly as ACTIVE_SINCE_SQL in live-cursor.ts
     // (a CASE: drizzle-kit splits index expressions at commas, so COALESCE cannot be used), so

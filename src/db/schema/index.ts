@@ -10,6 +10,7 @@ export * from "./events.ts";
 export * from "./fedify.ts";
 export * from "./feeds.ts";
 export * from "./inbox.ts";
+export * from "./instance.ts";
 export * from "./jobs.ts";
 export * from "./messages.ts";
 export * from "./moderation.ts";

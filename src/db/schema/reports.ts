@@ -48,6 +48,8 @@ export const reports = sqliteTable(
     index("reports_host_idx").on(t.fromHost, t.createdAt),
     index("reports_item_idx").on(t.itemId),
     index("reports_target_idx").on(t.targetActorId),
+    // The alert sweep follows outcomes by the time reports were decided.
+    index("reports_decided_idx").on(t.decidedAt, t.id),
   ],
 );
 

@@ -38,7 +38,7 @@ const LISTING = {
 };
 
 /** Escapes LIKE's wildcards so a search for "a_b" finds exactly that. */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

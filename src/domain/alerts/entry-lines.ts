@@ -1,33 +1,16 @@
 import { and, eq, lt, max } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { type alertEntries, memberships, messages, wikiRevisions } from "../../db/schema/index.ts";
-import type { ActorRow } from "../actors.ts";
+import { memberships, messages, wikiRevisions } from "../../db/schema/index.ts";
 import { itemPlacePath } from "../item-links.ts";
 import type { ItemRow } from "../items.ts";
 import { communityPagePath } from "../paths.ts";
 import { DIGEST_EXCERPT, excerptOf, IMMEDIATE_EXCERPT } from "./excerpt.ts";
+import { type AlertEntry, type AlertLine, nameOf } from "./line-parts.ts";
 import { AlertLookups } from "./lookups.ts";
+import { moderationLine } from "./moderation-lines.ts";
 import { parseTopic, sectionLabel } from "./topics.ts";
 
-/** A row of the alert_entries table. */
-export type AlertEntry = typeof alertEntries.$inferSelect;
-
-/** One line of an alert mail: what happened, who did it, and where to read it. */
-export interface AlertLine {
-  entryId: number;
-  /** The community it happened in; null for messages and replies. */
-  community: string | null;
-  /** The heading it is listed under: a section name, "Direct messages" or "Replies to you". */
-  heading: string;
-  title: string;
-  by: string;
-  /** Absolute link to the page (the mail is read outside the site). */
-  url: string;
-  /** The start of the post's text, as plain text; absent when there is none to quote. */
-  excerpt?: string;
-  /** Set when the line is an edit of a wiki page, with the reason the editor gave. */
-  edit?: { reason: string };
-}
+export type { AlertEntry, AlertLine } from "./line-parts.ts";
 
 /** Whether a line goes into a mail of its own or into a digest with many others. */
 export type LineMode = "immediate" | "digest";
@@ -35,12 +18,6 @@ export type LineMode = "immediate" | "digest";
 /** What a line says happened, e.g. "Compost bins" or "Alice edited the page “Potholes”". */
 export function headlineOf(line: AlertLine): string {
   return line.edit ? `${line.by} edited the page “${line.title}”` : line.title;
-}
-
-/** How an actor is named in a mail. */
-function nameOf(actor: ActorRow | undefined): string {
-  if (!actor) return "someone";
-  return actor.name || `@${actor.handle}@${actor.host}`;
 }
 
 /** An item's title, or for a reply the title of what it belongs to. */
@@ -195,5 +172,5 @@ export function lineForEntry(
       url: `${origin}${communityPagePath(group.handle)}/requests`,
     };
   }
-  return undefined;
+  return moderationLine(db, origin, entry, look);
 }

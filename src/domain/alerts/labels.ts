@@ -10,14 +10,16 @@ export function describeTopic(db: Db, topic: string): string {
       return "Direct messages";
     case "replies":
       return "Replies to you";
+    case "decisions":
+      return "Decisions about your requests, posts and reports";
     case "digest":
       return parsed.frequency === "daily" ? "Your daily digest" : "Your weekly digest";
     case "community": {
       const group = getActor(db, parsed.groupId);
       const name = group?.name || group?.handle || "a community";
-      return parsed.section === "requests"
-        ? `Membership requests for ${name}`
-        : `${sectionLabel(parsed.section)} news from ${name}`;
+      if (parsed.section === "requests") return `Membership requests for ${name}`;
+      if (parsed.section === "reports") return `Reports in ${name}`;
+      return `${sectionLabel(parsed.section)} news from ${name}`;
     }
     default:
       return "Email alerts";

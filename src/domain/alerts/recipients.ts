@@ -166,15 +166,41 @@ export function messageAlerts(db: Db, message: MessageRow): PlannedAlert[] {
 /** Who hears about a new membership request: the facilitators of the local community asked. */
 export function membershipAlerts(db: Db, membership: Membership): PlannedAlert[] {
   if (membership.state !== "pending" || !findCommunityByActorId(db, membership.groupId)) return [];
-  const topic = communityTopic(membership.groupId, "requests");
   const at = membership.requestedAt?.getTime();
-  return listeners(db, membership.groupId, topic, { facilitators: true }).map(
-    ({ personId, frequency }) => ({
-      personId,
-      topic,
-      frequency,
-      subject: `membership:${membership.id}${at === undefined ? "" : `:${at}`}`,
-      groupId: membership.groupId,
-    }),
+  return facilitatorAlerts(
+    db,
+    membership.groupId,
+    communityTopic(membership.groupId, "requests"),
+    `membership:${membership.id}${at === undefined ? "" : `:${at}`}`,
+    null,
   );
+}
+
+/**
+ * Plans news for the facilitators of a local community who have not switched `topic` off, except
+ * `skip` (a facilitator who is themselves the cause, such as the reporter).
+ */
+export function facilitatorAlerts(
+  db: Db,
+  groupId: number,
+  topic: string,
+  subject: string,
+  skip: number | null,
+): PlannedAlert[] {
+  return listeners(db, groupId, topic, { facilitators: true })
+    .filter(({ personId }) => personId !== skip)
+    .map(({ personId, frequency }) => ({ personId, topic, frequency, subject, groupId }));
+}
+
+/** Plans one piece of news about the person themselves (the `decisions` topic), if they get mail. */
+export function personalAlert(
+  db: Db,
+  personId: number,
+  subject: string,
+  groupId: number | null,
+): PlannedAlert[] {
+  if (!hasAccount(db, personId)) return [];
+  const frequency = frequencyFor(db, personId, "decisions");
+  if (frequency === "off") return [];
+  return [{ personId, topic: "decisions", frequency, subject, groupId }];
 }

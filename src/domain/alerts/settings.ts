@@ -11,6 +11,7 @@ import {
   type AlertSection,
   communityTopic,
   defaultFrequency,
+  FACILITATOR_SECTIONS,
   FREQUENCY_LABELS,
   isFrequency,
 } from "./topics.ts";
@@ -63,14 +64,16 @@ export function fieldForTopic(topic: string): string {
 
 /**
  * The sections of a community a member can hear about: the ones it uses (a remote community's
- * home decides its own, so all of them), plus membership requests where they facilitate.
+ * home decides its own, so all of them), plus requests to join and reports where they facilitate.
  */
 export function alertSectionsFor(db: Db, group: ActorRow, personId: number): AlertSection[] {
   const used: Set<string> = group.isLocal
     ? enabledSections(db, group.id)
     : new Set(ALERT_SECTIONS.map((s) => s.id));
   return ALERT_SECTIONS.filter((s) =>
-    s.id === "requests" ? group.isLocal && isFacilitator(db, group.id, personId) : used.has(s.id),
+    FACILITATOR_SECTIONS.includes(s.id)
+      ? group.isLocal && isFacilitator(db, group.id, personId)
+      : used.has(s.id),
   ).map((s) => s.id);
 }
 
@@ -95,7 +98,11 @@ export function alertChoices(db: Db, personId: number): AlertChoices {
     }))
     .filter((c) => c.choices.length > 0);
   return {
-    personal: [choice("messages", "Direct messages"), choice("replies", "Replies to you")],
+    personal: [
+      choice("messages", "Direct messages"),
+      choice("replies", "Replies to you"),
+      choice("decisions", "Decisions about you: requests to join, removed posts, your reports"),
+    ],
     communities,
   };
 }

@@ -7,6 +7,7 @@ import {
   scheduledTasks,
   wikiRevisions,
 } from "../../db/schema/index.ts";
+import { type ModerationPosition, moderationPosition } from "./moderation-news.ts";
 
 // Where the alert sweep has got to, kept as JSON in its task's scheduled_tasks row. Fields were
 // added over time; a field an older cursor lacks starts at where things stand now rather than
@@ -34,6 +35,8 @@ export interface SweepCursor {
   requests: RequestPosition;
   /** Drafts already passed: they are alerted when published, which keeps their old id. */
   drafts: number[];
+  /** Reports, removals and decisions (moderation-news.ts). */
+  moderation: ModerationPosition;
 }
 
 function maxId(db: Db, table: typeof items | typeof messages | typeof wikiRevisions): number {
@@ -64,6 +67,7 @@ export function currentPosition(db: Db): SweepCursor {
     revisions: maxId(db, wikiRevisions),
     requests: latestRequest(db),
     drafts: [],
+    moderation: moderationPosition(db),
   };
 }
 
@@ -78,6 +82,7 @@ export function readCursor(db: Db): SweepCursor | undefined {
     revisions: parsed.revisions ?? maxId(db, wikiRevisions),
     requests: parsed.requests ?? latestRequest(db),
     drafts: parsed.drafts ?? [],
+    moderation: parsed.moderation ?? moderationPosition(db),
   };
 }
 

@@ -10,6 +10,7 @@ import {
 import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
 import { type AlertEntry, headlineOf, lineForEntry } from "./entry-lines.ts";
 import { AlertLookups } from "./lookups.ts";
+import { moderationNewsSince } from "./moderation-news.ts";
 import {
   itemAlerts,
   membershipAlerts,
@@ -161,6 +162,8 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
     }
     const newRequests = requestsSince(db, cursor.requests);
     for (const membership of newRequests) planned.push(...membershipAlerts(db, membership));
+    const moderation = moderationNewsSince(db, cursor.moderation);
+    planned.push(...moderation.planned);
 
     const [entries, mails] = record(db, site, planned);
     result.entries += entries;
@@ -174,8 +177,12 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
         ? { at: lastRequest.requestedAt.getTime(), id: lastRequest.id }
         : cursor.requests,
       drafts,
+      moderation: moderation.next,
     });
-    return [newItems, newMessages, newRevisions, newRequests].some((r) => r.length === BATCH);
+    return (
+      moderation.more ||
+      [newItems, newMessages, newRevisions, newRequests].some((r) => r.length === BATCH)
+    );
   });
 }
 

@@ -1,7 +1,8 @@
 import { ALERT_FREQUENCIES } from "../../db/schema/index.ts";
 
 // An alert topic names one stream of news a person can tune: their direct messages, replies to
-// their posts, or one section of one community. Topics are plain strings so a setting, a
+// their posts, decisions about them (answers to their requests to join, removals of their posts,
+// outcomes of their reports), or one section of one community. Topics are plain strings so a setting, a
 // pending entry and an unsubscribe token can all name the same thing.
 
 /** How often a person hears about a topic. */
@@ -18,7 +19,7 @@ export const FREQUENCY_LABELS: Record<AlertFrequency, string> = {
   weekly: "Weekly digest",
 };
 
-/** The community sections a person can hear about, plus membership requests for facilitators. */
+/** The community sections a person can hear about, plus requests and reports for facilitators. */
 export const ALERT_SECTIONS = [
   { id: "forum", label: "Forum" },
   { id: "blog", label: "Blog" },
@@ -27,18 +28,24 @@ export const ALERT_SECTIONS = [
   { id: "documents", label: "Documents" },
   { id: "polls", label: "Polls" },
   { id: "requests", label: "Membership requests" },
+  { id: "reports", label: "Reports" },
 ] as const;
+
+/** The sections only a community's facilitators hear about. */
+export const FACILITATOR_SECTIONS: readonly AlertSection[] = ["requests", "reports"];
 
 /** A community section alerts can be about. */
 export type AlertSection = (typeof ALERT_SECTIONS)[number]["id"];
 
-/** A section that holds content (every alert section but membership requests). */
-export type ContentSection = Exclude<AlertSection, "requests">;
+/** A section that holds content (every alert section but requests and reports). */
+export type ContentSection = Exclude<AlertSection, "requests" | "reports">;
 
 /** A parsed topic. */
 export type AlertTopic =
   | { kind: "messages" }
   | { kind: "replies" }
+  /** Answers to one's requests to join, removals of one's posts, outcomes of one's reports. */
+  | { kind: "decisions" }
   | { kind: "community"; groupId: number; section: AlertSection }
   /** Every topic currently sent by one digest; used only by unsubscribe links in digests. */
   | { kind: "digest"; frequency: "daily" | "weekly" };
@@ -65,7 +72,9 @@ export function isFrequency(value: string): value is AlertFrequency {
 
 /** Reads a topic string; undefined when it names nothing. */
 export function parseTopic(topic: string): AlertTopic | undefined {
-  if (topic === "messages" || topic === "replies") return { kind: topic };
+  if (topic === "messages" || topic === "replies" || topic === "decisions") {
+    return { kind: topic };
+  }
   const community = /^community:([1-9][0-9]*):([a-z]+)$/.exec(topic);
   if (community && isAlertSection(community[2]!)) {
     return { kind: "community", groupId: Number(community[1]), section: community[2] };
@@ -77,11 +86,14 @@ export function parseTopic(topic: string): AlertTopic | undefined {
 }
 
 /**
- * What a person gets when they never chose: replies and messages at once, because someone is
- * waiting for an answer; community news once a day, so a busy community does not flood them.
+ * What a person gets when they never chose: replies, messages and decisions about them at once,
+ * because someone is waiting for an answer or something of theirs changed; for facilitators,
+ * requests to join and reports at once too, because someone waits on them; community news once
+ * a day, so a busy community does not flood them.
  */
 export function defaultFrequency(topic: string): AlertFrequency {
-  return topic === "messages" || topic === "replies" ? "immediate" : "daily";
+  if (topic === "messages" || topic === "replies" || topic === "decisions") return "immediate";
+  return /:(requests|reports)$/.test(topic) ? "immediate" : "daily";
 }
 
 /** The human name of a section. */

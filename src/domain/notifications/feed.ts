@@ -8,6 +8,7 @@ import {
   moderationLog,
   reports,
 } from "../../db/schema/index.ts";
+import { communityNoticesFor } from "../admin/communities.ts";
 
 // Notifications are worked out from what already records them (requests, reports, replies,
 // the moderation log) rather than copied into a table of their own, so that nothing else has
@@ -20,7 +21,11 @@ export type NotificationKind =
   | "request-decided"
   | "reply"
   | "removal"
-  | "report-outcome";
+  | "report-outcome"
+  /** Administrators approved, rejected, closed or deleted a community (detail: which). */
+  | "community"
+  /** For administrators: a new community waits for approval. */
+  | "community-pending";
 
 /** One thing that needs (or had) a person's attention. */
 export interface Notification {
@@ -33,6 +38,8 @@ export interface Notification {
   reportId: number | null;
   /** A removal's reason, a report's outcome, or whether a request was accepted. */
   detail: string;
+  /** The administrators' reason, for a community notice. */
+  reason?: string;
 }
 
 /** How many of each kind are looked at: enough for a page, and cheap for the header count. */
@@ -232,6 +239,41 @@ function reportOutcomes(db: Db, actorId: number): Notification[] {
     }));
 }
 
+/** For administrators: the communities waiting for their approval. */
+function pendingCommunities(db: Db, actorId: number): Notification[] {
+  if (!isAdmin(db, actorId)) return [];
+  return db
+    .select({ groupId: communities.actorId, at: communities.createdAt })
+    .from(communities)
+    .where(eq(communities.state, "pending"))
+    .orderBy(desc(communities.id))
+    .limit(PER_KIND)
+    .all()
+    .map((r) => ({
+      kind: "community-pending" as const,
+      at: r.at,
+      groupId: r.groupId,
+      actorId: null,
+      itemId: null,
+      reportId: null,
+      detail: "",
+    }));
+}
+
+/** What administrators decided about communities the person created or belonged to. */
+function communityNotices(db: Db, actorId: number): Notification[] {
+  return communityNoticesFor(db, actorId, PER_KIND).map((n) => ({
+    kind: "community" as const,
+    at: n.createdAt,
+    groupId: n.groupId,
+    actorId: null,
+    itemId: null,
+    reportId: null,
+    detail: n.kind,
+    reason: n.reason,
+  }));
+}
+
 /** A person's notifications, newest first. */
 export function notificationsFor(db: Db, actorId: number): Notification[] {
   return [
@@ -240,5 +282,7 @@ export function notificationsFor(db: Db, actorId: number): Notification[] {
     ...replies(db, actorId),
     ...removals(db, actorId),
     ...reportOutcomes(db, actorId),
+    ...communityNotices(db, actorId),
+    ...pendingCommunities(db, actorId),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 }

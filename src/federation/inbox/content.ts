@@ -12,6 +12,7 @@ import {
 } from "@fedify/vocab";
 import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
 import { addItemGroups } from "../../domain/blog.ts";
+import { acceptsContributions } from "../../domain/community-state.ts";
 import { saveRemoteDocument } from "../../domain/documents.ts";
 import {
   applyRemoteEdit,
@@ -39,6 +40,7 @@ import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/i
 import { onPersonDeleted } from "./actors.ts";
 import { storeRemoteEventDetails } from "./events.ts";
 import { onFacilitatorRemoval } from "./facilitator-acts.ts";
+import { onGroupDeleted } from "./group-deleted.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
@@ -124,8 +126,11 @@ async function storeRemoteContent(
   }
   const author = await storeAuthor(ctx, data.authorIri);
   if (!author) return null;
+  // A closed community takes nothing new, from its members either.
   const outsiders = targets.filter(
-    (g) => g.isLocal && !isActiveMember(ctx.data.db, g.id, author.id),
+    (g) =>
+      g.isLocal &&
+      (!isActiveMember(ctx.data.db, g.id, author.id) || !acceptsContributions(ctx.data.db, g.id)),
   );
   if (outsiders.length > 0) {
     log.info("Ignored {id}: {author} is not a member of {group}", {
@@ -263,6 +268,9 @@ export async function onContentUpdated(ctx: Ctx, update: Update): Promise<boolea
 
 /** An author (or a moderator of its community) deletes content we hold. */
 export async function onDeleted(ctx: Ctx, del: Delete): Promise<void> {
+  // Delete{Group}: a remote community deleted by its own server (inbox/group-deleted.ts). It
+  // comes first, because a group deleting itself also has object = actor, as a person does.
+  if (onGroupDeleted(ctx, del)) return;
   // Delete{Person}: an account deleted on its own server (src/federation/inbox/actors.ts).
   if (del.objectId && del.objectId.href === del.actorId?.href) return onPersonDeleted(ctx, del);
   // A facilitator's removal (a Delete with a reason) of an item in a community hosted here.

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
 import { ADMIN_PATH, AdminIndexPage } from "../views/pages/admin.tsx";
 import { adminAccountRoutes } from "./admin/accounts.tsx";
+import { adminCommunityRoutes } from "./admin/communities.tsx";
 import { adminServerRoutes } from "./admin/servers.tsx";
 import { adminMailRoutes } from "./admin-mail.tsx";
 
@@ -17,5 +18,6 @@ export function adminRoutes(): Hono<AppEnv> {
   app.route("/", adminMailRoutes());
   app.route("/", adminAccountRoutes());
   app.route("/", adminServerRoutes());
+  app.route("/", adminCommunityRoutes());
   return app;
 }

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { getActor } from "../../domain/actors.ts";
+import { communitiesNeedApproval } from "../../domain/admin/communities.ts";
 import {
   createCommunity,
   findCommunityByActorId,
@@ -25,7 +26,7 @@ import { LookupError, resolveActor } from "../../federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { groupFor } from "../community-access.tsx";
+import { groupFor, hiddenFromViewer } from "../community-access.tsx";
 import { lineageFor } from "../community-tree.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
@@ -117,12 +118,23 @@ export function communityRoutes(): Hono<AppEnv> {
       visibility: f.visibility ?? "",
     };
     try {
-      const community = createCommunity(db, config.origin, { ...values, ownerActorId: me.id });
+      // Administrators' own communities need nobody's approval.
+      const pending = communitiesNeedApproval(db) && !c.get("account")!.isAdmin;
+      const community = createCommunity(db, config.origin, {
+        ...values,
+        ownerActorId: me.id,
+        pending,
+      });
       log.info("{owner} created community {handle}", {
         owner: me.handle,
         handle: community.actor.handle,
       });
-      setFlash(c, `${community.actor.name} has been created. You are its facilitator.`);
+      setFlash(
+        c,
+        pending
+          ? `${community.actor.name} has been created and is awaiting an administrator's approval.`
+          : `${community.actor.name} has been created. You are its facilitator.`,
+      );
       return c.redirect(communityPagePath(community.actor.handle), 303);
     } catch (error) {
       if (error instanceof ValidationError) {
@@ -139,7 +151,7 @@ export function communityRoutes(): Hono<AppEnv> {
   app.get("/c/:ref", (c) => {
     const { db } = c.get("deps");
     const found = groupFor(c);
-    if (!found) return notFound(c);
+    if (!found || hiddenFromViewer(c, found)) return notFound(c);
     const { group, isPrivate } = found;
     const viewer = c.get("account")?.actor;
     const membership = viewer ? findMembership(db, group.id, viewer.id) : undefined;
@@ -185,13 +197,14 @@ export function communityRoutes(): Hono<AppEnv> {
         tagCloud={mayList ? tagCloud(db, viewer?.id, { groupId: group.id, limit: 30 }) : undefined}
         flaggedNewsFeeds={group.isLocal ? flaggedFeedCount(db, group.id) : 0}
         lineage={lineageFor(db, group)}
+        standing={{ state: found.state, reason: found.stateReason }}
       />,
     );
   });
 
   app.post("/c/:ref/join", requireSignIn(), async (c) => {
     const found = groupFor(c);
-    if (!found) return notFound(c);
+    if (!found || hiddenFromViewer(c, found)) return notFound(c);
     const me = c.get("account")!.actor;
     let membership: Awaited<ReturnType<typeof joinCommunity>>;
     try {

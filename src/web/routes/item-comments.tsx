@@ -75,6 +75,7 @@ export function itemCommentsData(c: C, access: CommunityAccess, root: ItemRow): 
     mayComment: mayCommentOn(c, access, root),
     mayChange: (comment) =>
       viewer !== undefined && comment.isLocal && canModerate(db, comment, viewer.id),
+    access,
   };
 }
 

@@ -70,6 +70,26 @@ function describe(c: C, n: Notification): NotificationLine["text"] {
           {n.detail}”
         </>
       );
+    case "community":
+      return (
+        <>
+          {n.detail === "approved"
+            ? `An administrator approved ${group?.name ?? "your community"}. `
+            : n.detail === "rejected"
+              ? `An administrator did not approve ${group?.name ?? "your community"}. `
+              : n.detail === "closed"
+                ? `${group?.name ?? "A community"} was closed by an administrator: it is read-only now. `
+                : `${group?.name ?? "A community"} was deleted. `}
+          {n.reason ? `Reason: “${n.reason}”` : null}
+        </>
+      );
+    case "community-pending":
+      return (
+        <>
+          {group?.name ?? "A new community"} is waiting for an administrator's approval:{" "}
+          {link(`/admin/communities/${n.groupId}`, "approve or reject it")}.
+        </>
+      );
     case "report-outcome":
       return (
         <>

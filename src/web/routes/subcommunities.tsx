@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { communitiesNeedApproval } from "../../domain/admin/communities.ts";
 import { createCommunity } from "../../domain/communities.ts";
 import { moveCommunity } from "../../domain/community-tree.ts";
 import { ValidationError } from "../../domain/errors.ts";
@@ -90,9 +91,12 @@ export function subcommunityRoutes(): Hono<AppEnv> {
       inherit: field("inherit")[0] === "yes",
     };
     try {
+      // A sub-community is a new community too: it waits for approval when the setting says so.
+      const pending = communitiesNeedApproval(db) && !c.get("account")!.isAdmin;
       const child = createCommunity(db, config.origin, {
         ...values,
         ownerActorId: me.id,
+        pending,
         parent: {
           groupId: access.group.id,
           sections: values.sections,
@@ -106,7 +110,9 @@ export function subcommunityRoutes(): Hono<AppEnv> {
       });
       setFlash(
         c,
-        `${child.actor.name} has been created as part of ${access.group.name}. You are its facilitator.`,
+        pending
+          ? `${child.actor.name} has been created as part of ${access.group.name} and is awaiting an administrator's approval.`
+          : `${child.actor.name} has been created as part of ${access.group.name}. You are its facilitator.`,
       );
       return c.redirect(communityPagePath(child.actor.handle), 303);
     } catch (error) {

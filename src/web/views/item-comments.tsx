@@ -1,8 +1,10 @@
 import type { ActorRow } from "../../domain/actors.ts";
 import type { ItemRow } from "../../domain/items.ts";
+import type { CommunityAccess } from "../community-access.tsx";
 import { Button, CsrfField, Tag, Textarea } from "./components.tsx";
 import type { PageContext } from "./layout.tsx";
 import { ActorLink, ItemBody, When } from "./pages/items.tsx";
+import { ReportLink } from "./report-link.tsx";
 
 // Comments under a wiki page, event or poll: the replies stored in its thread, from members
 // here and from other servers, drawn threaded as blog comments and forum replies are. Anchors
@@ -20,6 +22,8 @@ export interface ItemCommentsData {
   mayComment: boolean;
   /** Whether the viewer may edit and delete a comment (its author, a facilitator, an admin). */
   mayChange: (comment: ItemRow) => boolean;
+  /** The community the comments are read in, where a comment is reported. */
+  access: CommunityAccess;
 }
 
 /** The form that comments on the item, or answers one of its comments. */
@@ -86,6 +90,7 @@ function Comment(props: {
               </a>
             </p>
           ) : null}
+          <ReportLink access={data.access} item={item} what="this comment" />
         </div>
       </article>
       {answers.length > 0 ? (

@@ -47,13 +47,21 @@ describe("alert settings", () => {
     expect(frequencyFor(db, bob.actor.id, "replies")).toBe("weekly");
   });
 
-  it("lists each community's sections, and membership requests only for facilitators", async () => {
+  it("lists each community's sections, and requests and reports only for facilitators", async () => {
     const world = await alertWorld();
     const forAlice = alertChoices(world.db, world.alice.actor.id);
     const forBob = alertChoices(world.db, world.bob.actor.id);
-    expect(forAlice.personal.map((c) => c.label)).toEqual(["Direct messages", "Replies to you"]);
+    expect(forAlice.personal.map((c) => c.label)).toEqual([
+      "Direct messages",
+      "Replies to you",
+      "Decisions about you: requests to join, removed posts, your reports",
+    ]);
     expect(forAlice.communities.map((c) => c.group.handle)).toEqual(["garden", "secret"]);
     expect(forAlice.communities[0]!.choices.map((c) => c.label)).toContain("Membership requests");
+    expect(forAlice.communities[0]!.choices.map((c) => c.label)).toContain("Reports");
+    // Facilitators hear of requests and reports at once unless they choose otherwise.
+    const reports = forAlice.communities[0]!.choices.find((c) => c.label === "Reports")!;
+    expect(reports.frequency).toBe("immediate");
     expect(forBob.communities[0]!.choices.map((c) => c.label)).toEqual([
       "Forum",
       "Blog",
@@ -225,14 +233,14 @@ describe("the alert sweep", () => {
     expect(entry!.mailId).toBe(mail!.id);
   });
 
-  it("tells a community's facilitators about a new membership request", async () => {
+  it("tells a community's facilitators about a new membership request, at once by default", async () => {
     const world = await alertWorld();
     const { db, carol, secret } = world;
     sweepAlerts(db, SITE);
     const request = requestMembership(db, { groupId: secret.id, memberId: carol.actor.id });
     sweepAlerts(db, SITE);
     expect(entriesOf(world)).toEqual([
-      `alice ${topicIn(world, "secret", "requests")} membership:${request.id}:${request.requestedAt!.getTime()} daily`,
+      `alice ${topicIn(world, "secret", "requests")} membership:${request.id}:${request.requestedAt!.getTime()} immediate`,
     ]);
   });
 

@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alertEntries, mailOutbox, scheduledTasks } from "../../../src/db/schema/index.ts";
 import { sendDigests } from "../../../src/domain/alerts/digest.ts";
+import { setFrequency } from "../../../src/domain/alerts/settings.ts";
 import { SWEEP_TASK, sweepAlerts } from "../../../src/domain/alerts/sweep.ts";
+import { communityTopic } from "../../../src/domain/alerts/topics.ts";
 import {
   decideMembership,
   leaveGroup,
@@ -44,6 +46,8 @@ describe("alerts for repeated membership requests", () => {
   it("tells facilitators again when someone asks again after a rejection", async () => {
     const world = await alertWorld();
     const { db } = world;
+    // Alice chose a daily digest for requests, so that one digest can show what it names.
+    setFrequency(db, world.alice.actor.id, communityTopic(world.secret.id, "requests"), "daily");
     sweepAlerts(db, SITE);
     const first = ask(world, "carol");
     sweepAlerts(db, SITE);

@@ -10,6 +10,7 @@ import { removeItem } from "../../../src/domain/moderation/content.ts";
 import { banMember } from "../../../src/domain/moderation/members.ts";
 import {
   FLAGS_PER_ACTOR_PER_HOUR,
+  FLAGS_PER_HOST_PER_HOUR,
   flagFloodReason,
 } from "../../../src/domain/moderation/report-limits.ts";
 import {
@@ -24,6 +25,23 @@ import {
 import { freshDb } from "../../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";
+
+/** A remote person on another server, as the inbox would have stored them. */
+function remotePerson(db: ReturnType<typeof freshDb>, host: string, handle: string) {
+  return upsertRemoteActor(db, {
+    iri: `https://${host}/u/${handle}`,
+    type: "Person",
+    handle,
+    host,
+    name: handle,
+    summary: "",
+    url: null,
+    inboxUrl: `https://${host}/u/${handle}/inbox`,
+    sharedInboxUrl: null,
+    followersUrl: null,
+    manuallyApprovesFollowers: false,
+  });
+}
 
 async function setUp() {
   const db = freshDb();
@@ -58,19 +76,7 @@ async function setUp() {
     title: "Budget",
     body: "Members only",
   });
-  const remote = upsertRemoteActor(db, {
-    iri: "https://lemmy.example/u/zed",
-    type: "Person",
-    handle: "zed",
-    host: "lemmy.example",
-    name: "Zed",
-    summary: "",
-    url: null,
-    inboxUrl: "https://lemmy.example/u/zed/inbox",
-    sharedInboxUrl: null,
-    followersUrl: null,
-    manuallyApprovesFollowers: false,
-  });
+  const remote = remotePerson(db, "lemmy.example", "zed");
   return { db, alice, bob, carol, garden, council, topic, secret, remote };
 }
 
@@ -199,5 +205,36 @@ describe("reports", () => {
     expect(flagFloodReason(db, sender)).toContain("from this actor");
     // An hour later the actor may report again.
     expect(flagFloodReason(db, sender, new Date(Date.now() + 3_600_001))).toBeNull();
+  });
+
+  it("refuses a flood of Flags from one server spread over many of its actors", async () => {
+    const { db, topic } = await setUp();
+    // Each actor stays under its own limit; only the server's total trips the second limit.
+    const perActor = FLAGS_PER_ACTOR_PER_HOUR - 1;
+    const actorsNeeded = Math.ceil(FLAGS_PER_HOST_PER_HOUR / perActor);
+    let sent = 0;
+    for (let a = 0; a < actorsNeeded; a++) {
+      const actor = remotePerson(db, "flood.example", `p${a}`);
+      const sender = { reporterId: actor.id, fromHost: "flood.example" };
+      for (let i = 0; i < perActor && sent < FLAGS_PER_HOST_PER_HOUR; i++, sent++) {
+        expect(flagFloodReason(db, sender)).toBeNull();
+        receiveReports(db, {
+          ...sender,
+          activityIri: `https://flood.example/activities/flag/${a}-${i}`,
+          reason: "again",
+          itemIds: [topic.id],
+          personIds: [],
+          groupIds: [],
+        });
+      }
+    }
+    const fresh = remotePerson(db, "flood.example", "new");
+    // A new actor of the same server is refused; an actor of another server is not.
+    expect(flagFloodReason(db, { reporterId: fresh.id, fromHost: "flood.example" })).toContain(
+      "from flood.example",
+    );
+    expect(
+      flagFloodReason(db, { reporterId: fresh.id + 1000, fromHost: "lemmy.example" }),
+    ).toBeNull();
   });
 });

@@ -19,6 +19,12 @@ const ADMIN_PAGES: AdminPageLink[] = [
       "Find anyone with an account here; suspend or unsuspend them, make or revoke administrators, and send password links.",
   },
   {
+    href: `${ADMIN_PATH}/communities`,
+    title: "Communities",
+    description:
+      "Choose whether new communities need approval, approve or reject those waiting, and close or delete a community.",
+  },
+  {
     href: `${ADMIN_PATH}/servers`,
     title: "Other servers",
     description:

@@ -11,6 +11,7 @@ import {
   Textarea,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { reportItemPath } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
@@ -21,6 +22,8 @@ export interface EntryPermissions {
   deleteEntry: boolean;
   editComment: (comment: ItemRow) => boolean;
   deleteComment: (comment: ItemRow) => boolean;
+  /** Whether the viewer may report the entry or a comment to its communities' facilitators. */
+  report: (item: ItemRow) => boolean;
 }
 
 /** A refused comment: which form it came from, what was typed and what was wrong. */
@@ -73,6 +76,8 @@ function Comment(props: {
   children: Map<number, ItemRow[]>;
   may: EntryPermissions;
   problem?: CommentProblem | undefined;
+  /** Where a comment is reported: the first community the viewer sees the entry in. */
+  reportTo: ActorRow | undefined;
 }) {
   const { item, base } = props;
   const author = props.authors.get(item.authorId);
@@ -110,6 +115,13 @@ function Comment(props: {
               ) : null}
             </p>
           ) : null}
+          {props.reportTo && props.may.report(item) ? (
+            <p class="govuk-body-s">
+              <a class="govuk-link" href={reportItemPath(groupPath(props.reportTo), item.id)}>
+                Report<span class="govuk-visually-hidden"> this comment</span>
+              </a>
+            </p>
+          ) : null}
         </div>
       </article>
       {answers.length > 0 ? (
@@ -120,6 +132,27 @@ function Comment(props: {
         </ul>
       ) : null}
     </li>
+  );
+}
+
+/** A community's page path, local or remote. */
+function groupPath(g: ActorRow): string {
+  return communityPagePath(g.handle, g.isLocal ? undefined : g.host);
+}
+
+/** "Report" links for an entry: one per community it is in, each to that one's facilitators. */
+function EntryReportLinks(props: { entry: ItemRow; groups: ActorRow[] }) {
+  return (
+    <ul class="govuk-list">
+      {props.groups.map((g) => (
+        <li class="govuk-body-s">
+          <a class="govuk-link" href={reportItemPath(groupPath(g), props.entry.id)}>
+            Report<span class="govuk-visually-hidden"> this entry</span> to the facilitators of{" "}
+            {g.name}
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -199,10 +232,7 @@ export function EntryPage(props: {
             {props.groups.map((g, i) => (
               <>
                 {i > 0 ? ", " : ""}
-                <a
-                  class="govuk-link"
-                  href={`${communityPagePath(g.handle, g.isLocal ? undefined : g.host)}/blog`}
-                >
+                <a class="govuk-link" href={`${groupPath(g)}/blog`}>
                   {g.name}
                 </a>
               </>
@@ -233,6 +263,7 @@ export function EntryPage(props: {
           ) : null}
         </p>
       ) : null}
+      {props.may.report(entry) ? <EntryReportLinks entry={entry} groups={props.groups} /> : null}
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={base} /> : null}
       <h2 class="govuk-heading-m">
         Comments ({props.comments.filter((c) => !c.deletedAt).length})
@@ -251,6 +282,7 @@ export function EntryPage(props: {
               children={children}
               may={props.may}
               problem={props.problem}
+              reportTo={props.groups[0]}
             />
           ))}
         </ul>

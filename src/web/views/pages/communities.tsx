@@ -1,5 +1,5 @@
 import type { ActorRow } from "../../../domain/actors.ts";
-import type { CommunitySummary } from "../../../domain/communities.ts";
+import type { CommunityState, CommunitySummary } from "../../../domain/communities.ts";
 import { itemPlacePath } from "../../../domain/item-links.ts";
 import type { ItemKind, ItemRow } from "../../../domain/items.ts";
 import type { Stage } from "../../../domain/lifecycle.ts";
@@ -107,6 +107,8 @@ function MembershipControl(props: {
   membership: Membership | undefined;
   isPrivate: boolean;
   banReason?: string | undefined;
+  /** Whether the community takes new members (not closed or waiting for approval). */
+  open: boolean;
 }) {
   if (!props.ctx.user) {
     return (
@@ -162,6 +164,8 @@ function MembershipControl(props: {
       </>
     );
   }
+  // Nobody may join a closed community (its members, answered above, may still leave).
+  if (!props.open) return null;
   return (
     <>
       {m?.state === "rejected" ? (
@@ -169,6 +173,23 @@ function MembershipControl(props: {
       ) : null}
       {form("join", props.isPrivate ? "Ask to join" : "Join community")}
     </>
+  );
+}
+
+/** What the administrators decided about a community, for everyone who can see its page. */
+function StandingNotice(props: { state: CommunityState; reason: string }) {
+  if (props.state === "open") return null;
+  const text =
+    props.state === "pending"
+      ? "This community is awaiting an administrator's approval. Until then it is not listed, other servers cannot see it and nobody can join."
+      : props.state === "rejected"
+        ? "An administrator did not approve this community."
+        : "This community is closed: you can read it, but nothing new can be posted and nobody can join.";
+  return (
+    <div class="govuk-inset-text">
+      <p class="govuk-body">{text}</p>
+      {props.reason ? <p class="govuk-body">Reason: {props.reason}</p> : null}
+    </div>
   );
 }
 
@@ -201,8 +222,11 @@ export function CommunityPage(props: {
   rules?: string | undefined;
   /** Why the viewer was banned, when they are (local communities only). */
   banReason?: string | undefined;
+  /** Where the community stands with the administrators, and their reason. */
+  standing?: { state: CommunityState; reason: string };
 }) {
   const g = props.group;
+  const state = props.standing?.state ?? "open";
   const path = communityPagePath(g.handle, g.isLocal ? undefined : g.host);
   return (
     <Layout ctx={props.ctx} title={g.name}>
@@ -212,7 +236,9 @@ export function CommunityPage(props: {
       <h1 class="govuk-heading-l">
         {g.name}{" "}
         {props.isPrivate ? <Tag colour="grey">Private</Tag> : <Tag colour="green">Public</Tag>}
+        {state === "closed" ? <Tag colour="red">Closed</Tag> : null}
       </h1>
+      <StandingNotice state={state} reason={props.standing?.reason ?? ""} />
       {g.summary ? <MultilineText text={g.summary} /> : null}
       {props.rules ? (
         <>
@@ -245,6 +271,7 @@ export function CommunityPage(props: {
         membership={props.membership}
         isPrivate={props.isPrivate}
         banReason={props.banReason}
+        open={state === "open"}
       />
       {props.canModerate ? (
         <FlaggedFeedsNotice count={props.flaggedNewsFeeds ?? 0} communityPath={path} />

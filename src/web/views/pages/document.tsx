@@ -17,6 +17,7 @@ import {
 } from "../components.tsx";
 import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
@@ -90,6 +91,7 @@ function Comment(props: ThreadProps & { item: ItemRow }) {
           </p>
         ) : null}
         <FacilitatorActions access={props.access} item={item} />
+        <ReportLink access={props.access} item={item} what="this comment" />
       </article>
       {answers.length > 0 ? (
         <ul class="copse-thread">
@@ -196,6 +198,7 @@ export function DocumentPage(props: {
         </>
       ) : null}
       <FacilitatorActions access={access} item={item} />
+      <ReportLink access={access} item={item} what="this document" />
       {access.canPost ? (
         <form method="post" action={`${basePath}/rate`} id="rating" novalidate>
           <CsrfField token={props.ctx.csrfToken} />

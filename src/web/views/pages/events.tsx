@@ -24,6 +24,7 @@ import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { MultilineText } from "../text.tsx";
 import { ActorLink, ItemBody } from "./items.tsx";
@@ -246,6 +247,7 @@ export function EventPage(props: {
       />
       {item.bodyHtml || item.removedAt ? <ItemBody item={item} /> : null}
       <FacilitatorActions access={props.access} item={item} />
+      <ReportLink access={props.access} item={item} what="this event" />
       {!item.isLocal && item.url ? (
         <Inset>
           This event is organised on another server.{" "}

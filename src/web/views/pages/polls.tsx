@@ -23,6 +23,7 @@ import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { closesInText, closingText, pollClosingStatus } from "../poll-closing.tsx";
 import { PollResultsChart, votersText } from "../poll-results.tsx";
+import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody } from "./items.tsx";
 import { PollActions, type PollManagement } from "./poll-changes.tsx";
@@ -276,6 +277,7 @@ export function PollPage(props: {
       />
       {item.bodyHtml || item.removedAt ? <ItemBody item={item} /> : null}
       <FacilitatorActions access={props.access} item={item} />
+      <ReportLink access={props.access} item={item} what="this poll" />
       {!item.isLocal ? (
         <Inset>
           This poll is run on another server, which counts the votes; the totals here are the ones

@@ -21,6 +21,7 @@ import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 import { DiffTable } from "./wiki-history.tsx";
@@ -169,6 +170,7 @@ export function WikiPageView(props: {
       ) : null}
       <ItemBody item={page} />
       <FacilitatorActions access={props.access} item={page} />
+      <ReportLink access={props.access} item={page} what="this page" />
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={pagePath} /> : null}
       {props.related.length > 0 ? (
         <>
