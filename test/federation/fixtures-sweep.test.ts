@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { items } from "../../src/db/schema/index.ts";
 import { findActorByIri, getActor } from "../../src/domain/actors.ts";
+import { mediaOfItems } from "../../src/domain/item-media.ts";
 import { findItemByIri, getItem, groupsOfItem } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { findMessageByIri } from "../../src/domain/messages.ts";
@@ -213,7 +214,10 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
         expect(item, `no item ${staged.r(raw.id)} was stored`).toBeDefined();
         expect(item!.kind).toBe(expected.kind);
         if (expected.title !== undefined) expect(item!.title).toBe(expected.title);
-        if (expected.keeps) expect(`${item!.bodyHtml} ${item!.url}`).toContain(expected.keeps);
+        if (expected.keeps) {
+          const link = mediaOfItems(db, [item!.id]).get(item!.id)?.link?.href;
+          expect(`${item!.bodyHtml} ${item!.url} ${link}`).toContain(expected.keeps);
+        }
         expect(item!.title.length > 0 || item!.kind === "reply").toBe(true);
         expect(item!.parentId).toBe(parent ? staged.seeds.get(parent)!.id : null);
         expect(item!.bodyHtml.trim()).not.toBe("");

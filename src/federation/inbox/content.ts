@@ -29,6 +29,7 @@ import { authorshipProblem } from "../../domain/provenance.ts";
 import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import { announceNewPost } from "../announces.ts";
+import { keepRemoteMedia } from "../item-images.ts";
 import type { ContextData } from "../context.ts";
 import { askOrigin, fetchFromOrigin } from "../origin-fetch.ts";
 import { announceToMembers } from "../publish.ts";
@@ -158,6 +159,8 @@ async function storeRemoteContent(
     updatedAt: data.updatedAt,
   });
   if (attached) saveRemoteDocument(ctx.data.db, item.id, attached);
+  // A link post's link and its pictures (copied here later, src/federation/item-images.ts).
+  await keepRemoteMedia(ctx.data.db, item.id, object);
   saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(object), author.id);
   await storeRemoteEventDetails(ctx, item, object);
   await storeRemotePoll(ctx, item, object);
@@ -231,6 +234,7 @@ async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<I
   if (fresh) await storeRemoteEventDetails(ctx, item, fresh);
   if (fresh) await storeRemotePoll(ctx, item, fresh);
   if (fresh) saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(fresh), item.authorId);
+  if (fresh) await keepRemoteMedia(ctx.data.db, item.id, fresh);
   return applyRemoteEdit(ctx.data.db, item, {
     title: data.title,
     summary: data.summary,

@@ -79,7 +79,7 @@ export interface Case {
 
 /** What Copse must do with an object fixture wrapped in a Create to a community. */
 export type ObjectOutcome =
-  /** Stored with this kind and title; `keeps` is text its body or url must hold. */
+  /** Stored with this kind and title; `keeps` is text its body, url or shared link must hold. */
   | { outcome: "stored"; kind: ItemKind; title?: string; keeps?: string }
   | { outcome: "ignored"; reason: string };
 

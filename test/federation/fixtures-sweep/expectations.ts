@@ -272,13 +272,10 @@ export const OBJECT_CASES: Record<string, ObjectOutcome & { bug?: string }> = {
     outcome: "stored",
     kind: "topic",
     title: "Post with image and link",
-    // BUG (src/federation/vocab/items.ts, remoteItemData): Lemmy 0.19 sends a link post's
-    // link as `attachment: [{type: "Link", href}]` (and its image as an Image attachment and
-    // `image`), never in `url` or `content`. Copse reads neither, so the post is stored
-    // without the link it exists to share: body "<p>This is a post with both an image and a
-    // link attachment</p>", url null.
+    // Lemmy 0.19 sends a link post's link as `attachment: [{type: "Link", href}]` (and its
+    // picture as an Image attachment and `image`), never in `url` or `content`; the link is
+    // kept beside the post (src/federation/vocab/media.ts).
     keeps: "example.com/some-article",
-    bug: "Lemmy link posts lose their link (attachment Link is not read)",
   },
   "lemmy/objects/person.json": { outcome: "ignored", reason: `Person: ${NOT_CONTENT}` },
   // Addressed to the community by the wrapping, a private message is just a members-only post.
