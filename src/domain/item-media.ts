@@ -44,7 +44,10 @@ const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp
 export function saveRemoteMedia(db: Db, itemId: number, media: RemoteMedia): boolean {
   return db.transaction((tx) => {
     tx.delete(itemLinks).where(eq(itemLinks.itemId, itemId)).run();
-    if (media.link) tx.insert(itemLinks).values({ itemId, ...media.link }).run();
+    if (media.link)
+      tx.insert(itemLinks)
+        .values({ itemId, ...media.link })
+        .run();
     const known = tx.select().from(itemImages).where(eq(itemImages.itemId, itemId)).all();
     const wanted = new Set(media.images.map((i) => i.url));
     const gone = known.filter((k) => !wanted.has(k.remoteUrl)).map((k) => k.id);

@@ -6,6 +6,7 @@ import { findItemByIri, getItem, groupsOfItem } from "../../src/domain/items.ts"
 import { findMembership } from "../../src/domain/membership.ts";
 import { findMessageByIri } from "../../src/domain/messages.ts";
 import { listReports } from "../../src/domain/moderation/reports.ts";
+import { findVote } from "../../src/domain/votes.ts";
 import { configureLogging, resetLogging } from "../../src/logging.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
@@ -151,6 +152,15 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
               expected.items.map((iri) => staged.seeds.get(iri)!.iri).sort(),
             );
             for (const o of open) expect(o.reason).toContain(expected.reason);
+            break;
+          }
+          case "voted": {
+            const item = staged.seeds.get(expected.item)!;
+            const voter = findActorByIri(db, r(expected.actor));
+            expect(voter, "the voter is stored").toBeDefined();
+            expect(findVote(db, item.id, voter!.id)?.value ?? null).toBe(expected.value);
+            // A vote changes no content.
+            expect(snapshot(db).items).toEqual(before.items);
             break;
           }
         }

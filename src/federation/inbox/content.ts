@@ -29,8 +29,8 @@ import { authorshipProblem } from "../../domain/provenance.ts";
 import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import { announceNewPost } from "../announces.ts";
-import { keepRemoteMedia } from "../item-images.ts";
 import type { ContextData } from "../context.ts";
+import { keepRemoteMedia } from "../item-images.ts";
 import { askOrigin, fetchFromOrigin } from "../origin-fetch.ts";
 import { announceToMembers } from "../publish.ts";
 import { remoteActorData } from "../vocab/actors.ts";
@@ -38,6 +38,7 @@ import { remoteDocumentOf } from "../vocab/documents.ts";
 import { hashtagsOf } from "../vocab/hashtags.ts";
 import { isContentObject, type RemoteItemData, remoteItemData } from "../vocab/items.ts";
 import { storeRemoteEventDetails } from "./events.ts";
+import { onVoteAnnounced } from "./likes.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
@@ -300,6 +301,7 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
     });
     return;
   }
+  if (await onVoteAnnounced(ctx, group, inner)) return;
   if (inner instanceof DeleteActivity) {
     await onDeleteAnnounced(ctx, group, inner);
     return;

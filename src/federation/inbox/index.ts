@@ -23,8 +23,7 @@ import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onTentativelyAccepted } from "./events.ts";
-import { onIgnored } from "./ignored.ts";
-import { onLiked } from "./likes.ts";
+import { onDisliked, onEmojiReacted, onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onBlocked } from "./moderation.ts";
 import { onFlagged } from "./reports.ts";
@@ -56,8 +55,8 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Block, onBlocked)
     .on(Add, onAdded)
     .on(Remove, onRemoved)
-    .on(Dislike, onIgnored)
-    .on(EmojiReact, onIgnored)
+    .on(Dislike, onDisliked)
+    .on(EmojiReact, onEmojiReacted)
     .onError((_ctx, error) => {
       log.error("Inbox listener failed: {error}", { error });
     });

@@ -5,7 +5,6 @@ import {
   Follow,
   Join,
   type Leave,
-  Like,
   type Reject,
   type Undo,
 } from "@fedify/vocab";
@@ -33,7 +32,7 @@ import {
   onContactUndone,
 } from "./contacts.ts";
 import { concernsEvent, onEventAnswered, onEventJoined, onEventLeft } from "./events.ts";
-import { onLikeUndone } from "./likes.ts";
+import { isVote, onVoteUndone, onVoteUndoneById } from "./likes.ts";
 import { onBlockUndone } from "./moderation.ts";
 import { onWikiEditRejected } from "./wiki.ts";
 
@@ -186,7 +185,10 @@ export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Prom
   }
   const object = await undo.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
   if (object instanceof Block) return onBlockUndone(ctx, undo, object);
-  if (object instanceof Like) return onLikeUndone(ctx, object, undo.actorId?.href ?? "");
+  if (isVote(object)) return onVoteUndone(ctx, object, undo, true);
+  // An Undo that names, by an id that cannot be fetched, a vote we counted
+  // (src/federation/inbox/likes.ts).
+  if (!object && onVoteUndoneById(ctx, undo)) return;
   if (!(object instanceof Follow || object instanceof Join)) {
     log.debug("Ignored Undo of {type}", { type: object?.constructor.name });
     return;

@@ -3,6 +3,7 @@ import type { ItemRow } from "../../domain/items.ts";
 import { Button, CsrfField, Tag, Textarea } from "./components.tsx";
 import type { PageContext } from "./layout.tsx";
 import { ActorLink, ItemBody, When } from "./pages/items.tsx";
+import { type PostExtras, PostMedia, PostVotes } from "./post-extras.tsx";
 
 // Comments under a wiki page, event or poll: the replies stored in its thread, from members
 // here and from other servers, drawn threaded as blog comments and forum replies are. Anchors
@@ -20,6 +21,8 @@ export interface ItemCommentsData {
   mayComment: boolean;
   /** Whether the viewer may edit and delete a comment (its author, a facilitator, an admin). */
   mayChange: (comment: ItemRow) => boolean;
+  /** The comments' votes, shared links and pictures. */
+  extras?: PostExtras;
 }
 
 /** The form that comments on the item, or answers one of its comments. */
@@ -65,6 +68,15 @@ function Comment(props: {
           ) : null}
         </p>
         <ItemBody item={item} />
+        {item.deletedAt ? null : <PostMedia media={data.extras?.media.get(item.id)} />}
+        {data.extras && !item.deletedAt ? (
+          <PostVotes
+            itemId={item.id}
+            tally={data.extras.votes.get(item.id)}
+            csrfToken={data.extras.mayVote(item) ? props.ctx.csrfToken : null}
+            returnTo={data.base}
+          />
+        ) : null}
         <div class="copse-post__actions">
           {data.mayComment && !item.removedAt ? (
             <details class="govuk-details">

@@ -26,7 +26,9 @@ export type Outcome =
   /** A private message with this id, from and to these people, whose body has this text. */
   | { outcome: "message"; message: string; from: string; to: string; body: string }
   /** Open reports in `group` (a local community), one for each of these (seeded) items. */
-  | { outcome: "reported"; group: string; items: string[]; reason: string };
+  | { outcome: "reported"; group: string; items: string[]; reason: string }
+  /** The (seeded) item's vote by `actor` is now `value` (null: they have no vote on it). */
+  | { outcome: "voted"; item: string; actor: string; value: 1 | -1 | null };
 
 /** A membership that exists before delivery, in the case's first community unless `group`. */
 export type Member =
@@ -63,6 +65,8 @@ export interface Case {
   /** Peer actors who are members before delivery. */
   members?: Member[];
   seed?: Seed[];
+  /** Votes on seeded items before delivery, made with these activity ids. */
+  votes?: { item: string; actor: string; value: 1 | -1; activity: string }[];
   /** A Copse user's pending Follow of a remote group, which the fixture answers. */
   pending?: { member: string; group: string; follow: string };
   /** Other fixtures the peer serves (rewritten), because the activity names them by id. */
@@ -85,5 +89,3 @@ export type ObjectOutcome =
 
 /** Why deletions of private messages are set aside for now (the messages themselves are kept). */
 export const PRIVATE_MESSAGE = "private message deletion is not handled yet";
-/** Why votes of every kind are set aside for now. */
-export const VOTES = "votes and ratings are not implemented yet";

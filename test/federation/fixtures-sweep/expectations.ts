@@ -1,4 +1,4 @@
-import { type Case, type ObjectOutcome, type Seed, VOTES } from "./cases.ts";
+import type { Case, ObjectOutcome, Seed } from "./cases.ts";
 import { LEMMY_ACTIVITY_CASES } from "./lemmy-activities.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -67,19 +67,27 @@ export const ACTIVITY_CASES: Record<string, Case> = {
     communities: [F_TESTCOM],
     members: [F_HELUECHT],
     seed: [friendicaThread[0]!],
-    expect: { outcome: "ignored", reason: `Dislike: ${VOTES}` },
+    expect: { outcome: "voted", item: F_POST, actor: F_HELUECHT, value: -1 },
   },
   "friendica/activities/like_page.json": {
     communities: [F_TESTCOM],
     members: [F_HELUECHT],
     seed: [friendicaThread[0]!],
-    expect: { outcome: "ignored", reason: `Like: ${VOTES}` },
+    expect: { outcome: "voted", item: F_POST, actor: F_HELUECHT, value: 1 },
   },
   "friendica/activities/undo_dislike_page.json": {
     communities: [F_TESTCOM],
     members: [F_HELUECHT],
     seed: [friendicaThread[0]!],
-    expect: { outcome: "ignored", reason: `Undo{Dislike}: ${VOTES}` },
+    votes: [
+      {
+        item: F_POST,
+        actor: F_HELUECHT,
+        value: -1,
+        activity: "https://pirati.ca/objects/ec054ce7-5762-3ce2-b3e4-87e268433367",
+      },
+    ],
+    expect: { outcome: "voted", item: F_POST, actor: F_HELUECHT, value: null },
   },
   "friendica/activities/update_note.json": {
     communities: [F_TESTCOM],
@@ -145,7 +153,8 @@ export const ACTIVITY_CASES: Record<string, Case> = {
     communities: [F_TESTCOM],
     members: [M_FELIX],
     seed: [{ iri: "https://ds9.lemmy.ml/post/147", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: `Like: ${VOTES}` },
+    // A Mastodon favourite counts as an up-vote.
+    expect: { outcome: "voted", item: "https://ds9.lemmy.ml/post/147", actor: M_FELIX, value: 1 },
   },
   "mastodon/activities/private_message.json": {
     wrap: true,
@@ -170,7 +179,20 @@ export const ACTIVITY_CASES: Record<string, Case> = {
     communities: [F_TESTCOM],
     members: [M_FELIX],
     seed: [{ iri: "https://ds9.lemmy.ml/post/147", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: `Undo{Like}: ${VOTES}` },
+    votes: [
+      {
+        item: "https://ds9.lemmy.ml/post/147",
+        actor: M_FELIX,
+        value: 1,
+        activity: "https://mastodon.madrid/users/felix#likes/212341",
+      },
+    ],
+    expect: {
+      outcome: "voted",
+      item: "https://ds9.lemmy.ml/post/147",
+      actor: M_FELIX,
+      value: null,
+    },
   },
   "mbin/activities/accept.json": {
     pending: {

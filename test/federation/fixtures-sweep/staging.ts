@@ -34,6 +34,7 @@ import {
   PUBLIC,
   queryUrlsIn,
 } from "./documents.ts";
+import { castVote } from "../../../src/domain/votes.ts";
 import { fixture, type Json } from "./fixtures.ts";
 
 // How one fixture is staged:
@@ -295,6 +296,12 @@ export async function stage(
         audience: group.iri,
       });
     }
+  }
+
+  // Votes cast before the fixture arrives (the Undo fixtures withdraw them).
+  for (const v of spec.votes ?? []) {
+    const voter = await fetchAndStoreActor(ctx, r(v.actor));
+    castVote(db, seeds.get(v.item)!, voter.id, v.value, r(v.activity));
   }
 
   // The activity, its embedded objects and the documents it names by id, as served now.
