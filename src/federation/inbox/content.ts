@@ -42,6 +42,7 @@ import { onVoteAnnounced } from "./likes.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
+import { onRatingNote, storeRatingAggregate } from "./ratings.ts";
 import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "content");
@@ -160,6 +161,7 @@ async function storeRemoteContent(
     updatedAt: data.updatedAt,
   });
   if (attached) saveRemoteDocument(ctx.data.db, item.id, attached);
+  if (attached) await storeRatingAggregate(ctx, item);
   // A link post's link and its pictures (copied here later, src/federation/item-images.ts).
   await keepRemoteMedia(ctx.data.db, item.id, object);
   saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(object), author.id);
@@ -170,8 +172,10 @@ async function storeRemoteContent(
 
 /** A member (or a Mastodon user mentioning the group) posts to a community hosted here. */
 export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
-  // A poll vote is addressed to one person, like a direct message, and answers a post.
+  // A poll vote or a document's rating is addressed to one person, like a direct message,
+  // and answers a post.
   if (await onPollVote(ctx, create)) return;
+  if (await onRatingNote(ctx, create)) return;
   if (await onDirectMessage(ctx, create)) return;
   if (await onWikiPageProposed(ctx, create)) return;
   const actorId = create.actorId;
@@ -236,6 +240,7 @@ async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<I
   if (fresh) await storeRemotePoll(ctx, item, fresh);
   if (fresh) saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(fresh), item.authorId);
   if (fresh) await keepRemoteMedia(ctx.data.db, item.id, fresh);
+  await storeRatingAggregate(ctx, item);
   return applyRemoteEdit(ctx.data.db, item, {
     title: data.title,
     summary: data.summary,

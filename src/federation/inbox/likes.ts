@@ -48,7 +48,7 @@ async function senderOf(ctx: CopseContext, iri: string): Promise<ActorRow | null
 }
 
 /** Whether a remote person may rate a document here: anyone for public ones, members otherwise. */
-function mayRate(ctx: CopseContext, item: ItemRow, actor: ActorRow): boolean {
+export function mayRate(ctx: CopseContext, item: ItemRow, actor: ActorRow): boolean {
   if (item.visibility === "public") {
     return canView(ctx.data.db, item, actor.id) && !isBannedFromItem(ctx.data.db, item, actor.id);
   }

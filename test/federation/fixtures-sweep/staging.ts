@@ -15,6 +15,7 @@ import {
   recordRemoteRequest,
   requestMembership,
 } from "../../../src/domain/membership.ts";
+import { castVote } from "../../../src/domain/votes.ts";
 import { fetchAndStoreActor } from "../../../src/federation/lookup.ts";
 import { joinRemoteCommunity } from "../../../src/federation/membership.ts";
 import { type FakePeer, rewrite } from "../../helpers/fake-peer.ts";
@@ -34,7 +35,6 @@ import {
   PUBLIC,
   queryUrlsIn,
 } from "./documents.ts";
-import { castVote } from "../../../src/domain/votes.ts";
 import { fixture, type Json } from "./fixtures.ts";
 
 // How one fixture is staged:

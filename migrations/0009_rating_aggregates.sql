@@ -1,0 +1,2 @@
+ALTER TABLE `documents` ADD `rating_average` real;--> statement-breakpoint
+ALTER TABLE `documents` ADD `rating_count` integer;
