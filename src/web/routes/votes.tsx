@@ -28,7 +28,7 @@ export function voteRoutes(): Hono<AppEnv> {
     const back = safeReturnPath(f.return);
     const item = getItem(db, Number(c.req.param("id")));
     if (!item || !canView(db, item, voter.id)) return c.notFound();
-    if (!(f.vote! in VOTES)) {
+    if (!f.vote || !Object.hasOwn(VOTES, f.vote)) {
       setFlash(c, "Choose to vote up, down or to take your vote back.");
       return c.redirect(back, 303);
     }
@@ -36,7 +36,7 @@ export function voteRoutes(): Hono<AppEnv> {
       setFlash(c, "You cannot vote on this post.");
       return c.redirect(back, 303);
     }
-    const value = VOTES[f.vote!]!;
+    const value = VOTES[f.vote] ?? null;
     const id = newVoteIri(federationContext(c), value);
     if (value === null) {
       const previous = withdrawVote(db, item.id, voter.id);
