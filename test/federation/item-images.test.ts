@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Community } from "../../src/domain/communities.ts";
 import { mediaOfItems } from "../../src/domain/item-media.ts";
-import { findItemByIri, type ItemRow } from "../../src/domain/items.ts";
+import { findItemByIri, type ItemRow, tombstoneItem } from "../../src/domain/items.ts";
 import { type FakeActor, type FakePeer, rewrite, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { LEMMY_CONTEXT, PUBLIC } from "./fixtures-sweep/documents.ts";
@@ -109,6 +109,9 @@ describe.skipIf(!haveFixtures)("Lemmy link and image posts", () => {
     expect(page).toMatch(/Link: <\/span><a [^>]*href="https:\/\/example.com\/some-article"/);
     // The reader's browser is never sent to the picture's own server.
     expect(page).not.toContain(peer.url("/pictrs/image/photo.jpg"));
+    // Once the post is deleted, its picture is gone from here too.
+    tombstoneItem(copse.db, item);
+    expect((await fetch(`${copse.origin}/media/images/${image.id}`)).status).toBe(404);
   });
 
   it("shows a plain link to a picture that cannot be fetched, or is not a picture", async () => {

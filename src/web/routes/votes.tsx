@@ -58,7 +58,9 @@ export function voteRoutes(): Hono<AppEnv> {
     const item = image ? getItem(db, image.itemId) : undefined;
     const viewer = c.get("account")?.actor;
     // A picture is shown to whoever may see its post, and to nobody else.
-    if (!image?.storagePath || !item || !canView(db, item, viewer?.id)) return c.notFound();
+    if (!image?.storagePath || !item || item.deletedAt || !canView(db, item, viewer?.id)) {
+      return c.notFound();
+    }
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(config.dataDir, image.storagePath));
