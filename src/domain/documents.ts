@@ -182,12 +182,13 @@ export function listDocuments(
       .where(where)
       .get()?.n ?? 0;
   // Correlated subqueries on the rating and thread indexes, written in SQL because Drizzle
-  // cannot alias a table inside a raw subquery.
-  const average = sql<
-    number | null
-  >`(select avg(r.stars) from ratings r where r.item_id = ${items.id} and r.stars is not null)`;
-  const ratingCount = sql<number>`(select count(*) from ratings r
-    where r.item_id = ${items.id} and r.stars is not null)`;
+  // cannot alias a table inside a raw subquery. A document from another server shows the
+  // figures its home published, once known (src/domain/ratings.ts).
+  const average = sql<number | null>`coalesce(
+    case when ${documents.ratingCount} is not null then ${documents.ratingAverage} end,
+    (select avg(r.stars) from ratings r where r.item_id = ${items.id} and r.stars is not null))`;
+  const ratingCount = sql<number>`coalesce(${documents.ratingCount}, (select count(*) from ratings r
+    where r.item_id = ${items.id} and r.stars is not null))`;
   const comments = sql<number>`(select count(*) from items r
     where r.root_id = ${items.id} and r.id != ${items.id} and r.deleted_at is null and r.removed_at is null)`;
   const rows = db

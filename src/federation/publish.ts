@@ -10,6 +10,7 @@ import { type ActorRow, getActor } from "../domain/actors.ts";
 import { getEventDetails } from "../domain/events.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { pollResults } from "../domain/polls.ts";
+import { starsGivenHere } from "../domain/ratings.ts";
 import { tagsOfItem } from "../domain/tags.ts";
 import { logger } from "../logging.ts";
 import { announceNewPost, groupAnnounce, localCreateIri, sendToFollowers } from "./announces.ts";
@@ -17,6 +18,7 @@ import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
 import { withDocumentAttachment } from "./vocab/documents.ts";
 import { addressing, itemObject } from "./vocab/items.ts";
+import { servedWithRating } from "./vocab/ratings.ts";
 import { replyPolicy } from "./vocab/reply-policy.ts";
 
 const log = logger("federation", "publish");
@@ -48,10 +50,14 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
   });
   // A locked topic says nobody may reply (src/federation/vocab/reply-policy.ts).
   if (item.lockedAt) return object.clone({ interactionPolicy: replyPolicy(item, author.iri) });
-  // A document's Article carries its file as an attachment (src/federation/vocab/documents.ts).
-  return item.kind === "document"
-    ? withDocumentAttachment(ctx.data.db, ctx.origin, item, groups[0], object)
-    : object;
+  if (item.kind !== "document") return object;
+  // A document's Article carries its file as an attachment (src/federation/vocab/documents.ts)
+  // and, as served, the star average of its ratings, which this server is the home of.
+  const stars = starsGivenHere(ctx.data.db, item.id);
+  return servedWithRating(
+    withDocumentAttachment(ctx.data.db, ctx.origin, item, groups[0], object),
+    { average: stars.average ?? 0, count: stars.count },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import { alertTasks } from "./alerts.ts";
+import { itemImagesTask } from "./item-images.ts";
 import { mailSenderTask } from "./mail-sender.ts";
 import { newsRefreshTask } from "./news-refresh.ts";
 import { pollClosingTask } from "./poll-closing.ts";
@@ -14,5 +15,6 @@ export function instanceTasks(config: Config): Task[] {
     ...alertTasks(config),
     pollClosingTask(),
     pollTotalsTask(),
+    itemImagesTask(),
   ];
 }

@@ -48,6 +48,7 @@ import { settingsRoutes } from "./routes/settings.tsx";
 import { setupRoutes } from "./routes/setup.tsx";
 import { signUpRoutes } from "./routes/sign-up.tsx";
 import { subcommunityRoutes } from "./routes/subcommunities.tsx";
+import { voteRoutes } from "./routes/votes.tsx";
 import { wikiRoutes } from "./routes/wiki.tsx";
 import { NotFoundPage, ServerErrorPage } from "./views/errors.tsx";
 
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", eventRoutes());
   app.route("/", pollRoutes());
   app.route("/", itemCommentRoutes());
+  app.route("/", voteRoutes());
   app.route("/", blogRoutes());
   // Before settingsRoutes, whose /c/:ref/settings* guard would otherwise answer first.
   app.route("/", moderationRoutes());

@@ -24,6 +24,7 @@ import {
   sectionOff,
 } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";
+import { postExtras } from "./post-extras.ts";
 import { pageContext, render } from "./render.ts";
 import { NotFoundPage } from "./views/errors.tsx";
 import { type CommentProblem, EntryPage } from "./views/pages/blog-entry.tsx";
@@ -122,6 +123,9 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
       backLink={scene.listPath}
       problem={problem}
       tags={entry.status === "published" ? itemTagsData(db, entry, viewer?.id) : undefined}
+      extras={
+        entry.status === "published" ? postExtras(db, [entry, ...comments], viewer?.id) : undefined
+      }
       moderatedGroups={
         viewer && entry.status === "published"
           ? groupsOfItem(db, entry.id).filter(

@@ -190,4 +190,48 @@ describe("documents and a Mastodon user", () => {
     expect(topic.kind).toBe("topic");
     expect(getDocument(copse.db, topic.id)).toBeUndefined();
   });
+
+  it("counts stars sent as a rating Note, refuses bad ones, and serves the average", async () => {
+    const item = await addDocument(garden, "Tree survey", utf8("Oak, ash, beech.\n"));
+    const rating = (stars: string, n: number) => {
+      const id = `${mona.id}/ratings/${n}`;
+      return {
+        "@context": AS,
+        id: `${id}/activity`,
+        type: "Create",
+        actor: mona.id,
+        to: [alice.actor.iri],
+        object: { id, type: "Note", attributedTo: mona.id, name: stars, inReplyTo: item.iri },
+      };
+    };
+    for (const [stars, n] of [
+      ["9", 1],
+      ["four", 2],
+    ] as const) {
+      const bad = rating(stars, n);
+      expect((await peer.deliver(alice.actor.inboxUrl!, bad, { as: mona.path })).status).toBe(202);
+    }
+    // Neither counted nor stored as a comment.
+    const good = rating("4", 3);
+    expect((await peer.deliver(alice.actor.inboxUrl!, good, { as: mona.path })).status).toBe(202);
+    await eventually(() => ratingSummary(copse.db, item.id).count === 1);
+    expect(ratingSummary(copse.db, item.id)).toMatchObject({ average: 4, count: 1 });
+    for (const n of [1, 2, 3]) {
+      expect(findItemByIri(copse.db, `${mona.id}/ratings/${n}`)).toBeUndefined();
+    }
+    const served = await (
+      await fetch(item.iri, { headers: { accept: "application/activity+json" } })
+    ).json();
+    expect(served.aggregateRating).toMatchObject({
+      type: "AggregateRating",
+      ratingValue: 4,
+      ratingCount: 1,
+    });
+    // The community tells its followers: an announced Update of the document.
+    await eventually(() =>
+      peer
+        .activities("Announce")
+        .some((a) => a.body.object?.type === "Update" && a.body.object?.object?.id === item.iri),
+    );
+  });
 });

@@ -111,7 +111,7 @@ describe("the document library across three instances", () => {
     await Promise.all([somerset?.close(), sunderland?.close(), cardiff?.close()]);
   });
 
-  it("shows a document uploaded on the community's server everywhere, and counts Likes", async () => {
+  it("shows a document uploaded on the community's server everywhere, with one star average", async () => {
     const aliceWeb = await signedIn(somerset, "alice");
     const page = await upload(aliceWeb, libraryOn(groupOn.somerset.garden!), "Gritting plan", {
       bytes: docxSample(),
@@ -145,14 +145,22 @@ describe("the document library across three instances", () => {
     const file = await fetch(downloadUrl);
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(docxSample());
 
-    // Bob rates it on Sunderland: his stars stay there, Somerset counts a Like.
+    // Bob rates it on Sunderland: his stars go to the document's home, Somerset, which
+    // publishes the average; his Like (for Lemmy and Mastodon) changes nothing there.
     expect((await bobWeb.post(`${bobsPage}/rate`, { stars: "4" })).response.status).toBe(303);
-    expect(ratingSummary(sunderland.db, onSunderland.id)).toMatchObject({ average: 4, count: 1 });
-    await eventually(() => ratingSummary(somerset.db, local.id).likes === 1);
-    // Changing his stars is local: no second Like.
+    await eventually(() => ratingSummary(somerset.db, local.id).count === 1);
+    expect(ratingSummary(somerset.db, local.id)).toMatchObject({ average: 4, likes: 0 });
+    // He changes his stars, and Alice rates it at home: every server shows 3.5 from two.
     await bobWeb.post(`${bobsPage}/rate`, { stars: "5" });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(ratingSummary(somerset.db, local.id)).toMatchObject({ likes: 1, count: 0 });
+    await eventually(() => ratingSummary(somerset.db, local.id).average === 5);
+    expect((await aliceWeb.post(`${page}/rate`, { stars: "2" })).response.status).toBe(303);
+    expect(ratingSummary(somerset.db, local.id)).toMatchObject({ average: 3.5, count: 2 });
+    for (const instance of [sunderland, cardiff]) {
+      const copy = findItemByIri(instance.db, local.iri)!;
+      await eventually(() => ratingSummary(instance.db, copy.id).count === 2);
+      expect(ratingSummary(instance.db, copy.id)).toMatchObject({ average: 3.5, count: 2 });
+    }
+    expect((await bobWeb.get(bobsPage)).body).toContain("3.5");
   });
 
   it("keeps a member's upload on their own server and links to it from the others", async () => {
@@ -198,8 +206,12 @@ describe("the document library across three instances", () => {
     const onCardiff = findItemByIri(cardiff.db, original.iri)!;
     const carolsPage = `${libraryOn(groupOn.cardiff.garden!)}/${onCardiff.id}`;
     expect((await carolWeb.post(`${carolsPage}/rate`, { stars: "3" })).response.status).toBe(303);
+    // The community's server counts her Like; the document's home, Sunderland, her stars,
+    // and its new average reaches the other servers through the community.
     await eventually(() => ratingSummary(somerset.db, onSomerset.id).likes === 1);
-    await eventually(() => ratingSummary(sunderland.db, original.id).likes === 1);
+    await eventually(() => ratingSummary(sunderland.db, original.id).count === 1);
+    expect(ratingSummary(sunderland.db, original.id)).toMatchObject({ average: 3, likes: 0 });
+    await eventually(() => ratingSummary(somerset.db, onSomerset.id).average === 3);
     const comment = await carolWeb.post(`${carolsPage}/comment`, {
       body: "Which routes are priority one?",
       parent: String(onCardiff.id),

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { items } from "../../src/db/schema/index.ts";
 import { findActorByIri, getActor } from "../../src/domain/actors.ts";
+import { mediaOfItems } from "../../src/domain/item-media.ts";
 import { findItemByIri, getItem, groupsOfItem } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { findMessageByIri } from "../../src/domain/messages.ts";
 import { listReports } from "../../src/domain/moderation/reports.ts";
+import { findVote } from "../../src/domain/votes.ts";
 import { configureLogging, resetLogging } from "../../src/logging.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
@@ -169,6 +171,15 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
             for (const o of open) expect(o.reason).toContain(expected.reason);
             break;
           }
+          case "voted": {
+            const item = staged.seeds.get(expected.item)!;
+            const voter = findActorByIri(db, r(expected.actor));
+            expect(voter, "the voter is stored").toBeDefined();
+            expect(findVote(db, item.id, voter!.id)?.value ?? null).toBe(expected.value);
+            // A vote changes no content.
+            expect(snapshot(db).items).toEqual(before.items);
+            break;
+          }
         }
       });
     });
@@ -230,7 +241,10 @@ describe.skipIf(!haveFixtures)("every captured fediverse payload through Copse's
         expect(item, `no item ${staged.r(raw.id)} was stored`).toBeDefined();
         expect(item!.kind).toBe(expected.kind);
         if (expected.title !== undefined) expect(item!.title).toBe(expected.title);
-        if (expected.keeps) expect(`${item!.bodyHtml} ${item!.url}`).toContain(expected.keeps);
+        if (expected.keeps) {
+          const link = mediaOfItems(db, [item!.id]).get(item!.id)?.link?.href;
+          expect(`${item!.bodyHtml} ${item!.url} ${link}`).toContain(expected.keeps);
+        }
         expect(item!.title.length > 0 || item!.kind === "reply").toBe(true);
         expect(item!.parentId).toBe(parent ? staged.seeds.get(parent)!.id : null);
         expect(item!.bodyHtml.trim()).not.toBe("");

@@ -9,7 +9,9 @@ import {
   groupsOfItem,
   type ItemRow,
 } from "../../src/domain/items.ts";
+import { castVote, voteTallies } from "../../src/domain/votes.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
+import { newVoteIri, sendLocalVote } from "../../src/federation/votes.ts";
 import {
   type FakeActor,
   type FakePeer,
@@ -199,5 +201,109 @@ describe.skipIf(!haveFixtures)("Lemmy servers following a Copse community", () =
     const relayedComment = await eventually(() => announced(beta, "Create", comment.object.id));
     expect(announceProblems(relayedComment.body)).toEqual([]);
     expect(activityProblems(relayedComment.body.object)).toEqual([]);
+  });
+
+  describe("votes", () => {
+    let voted: ItemRow;
+    const score = () => voteTallies(copse.db, [voted.id]).get(voted.id)!;
+
+    beforeAll(async () => {
+      voted = composeItem(copse.db, copse.origin, {
+        kind: "topic",
+        author: alice.actor,
+        groups: [garden.actor],
+        title: "Salt or sand?",
+        body: "Which do you spread on the paths?",
+      });
+      await publishItemChange(copse.ctx(), voted, "create");
+    });
+
+    it("counts a Lemmy up-vote and announces it to the other server as Announce{Like}", async () => {
+      const like = lemmyActivity("voting/like_note.json", alpha, alphaUser, {
+        "http://ds9.lemmy.ml/comment/1": voted.iri,
+        "https://enterprise.lemmy.ml/c/tenforward": garden.actor.iri,
+      });
+      const response = await alpha.deliver(garden.actor.inboxUrl!, like, { as: alphaUser.path });
+      expect(response.status).toBe(202);
+      await eventually(() => score().up === 1);
+      expect(score()).toMatchObject({ up: 1, down: 0, score: 1 });
+      const announce = await eventually(() => announced(beta, "Like", voted.iri));
+      expect(announceProblems(announce.body)).toEqual([]);
+      expect(announce.signer).toMatch(new RegExp(`^${garden.actor.iri}#`));
+      expect(announce.body.actor).toBe(garden.actor.iri);
+      expect(announce.body.object.id).toBe(like.id);
+      expect(announce.body.object.actor).toBe(alphaUser.id);
+    });
+
+    it("takes the vote back on Lemmy's Undo, and passes the Undo on", async () => {
+      const undo = lemmyActivity("voting/undo_like_note.json", alpha, alphaUser, {
+        "http://ds9.lemmy.ml/comment/1": voted.iri,
+        "https://enterprise.lemmy.ml/c/tenforward": garden.actor.iri,
+        // Lemmy undoes the vote it sent: the same id as the Like above.
+        "http://ds9.lemmy.ml/activities/like/efcf7ae2-dfcc-4ff4-9ce4-6adf251ff004": `${alpha.origin}/activities/like/fd61d070-7382-46a9-b2b7-6bb253732877`,
+      });
+      const response = await alpha.deliver(garden.actor.inboxUrl!, undo, { as: alphaUser.path });
+      expect(response.status).toBe(202);
+      await eventually(() => score().up === 0);
+      const announce = await eventually(() =>
+        beta.activities("Announce").find((a) => a.body.object?.id === undo.id),
+      );
+      expect(announceProblems(announce.body)).toEqual([]);
+      expect(announce.body.object.object.type).toBe("Like");
+    });
+
+    it("counts a Dislike apart from the up-votes, once per person", async () => {
+      const dislike = lemmyActivity("voting/dislike_page.json", beta, betaUser, {
+        "http://enterprise.lemmy.ml/u/lemmy_beta": betaUser.id,
+        "http://ds9.lemmy.ml/post/1": voted.iri,
+        "https://enterprise.lemmy.ml/c/tenforward": garden.actor.iri,
+        "http://enterprise.lemmy.ml": beta.origin,
+      });
+      for (let i = 0; i < 2; i++) {
+        const response = await beta.deliver(garden.actor.inboxUrl!, dislike, {
+          as: betaUser.path,
+        });
+        expect(response.status).toBe(202);
+      }
+      await eventually(() => score().down === 1);
+      const announce = await eventually(() => announced(alpha, "Dislike", voted.iri));
+      expect(announceProblems(announce.body)).toEqual([]);
+      expect(score()).toMatchObject({ up: 0, down: 1, score: -1 });
+    });
+
+    it("counts an EmojiReact (Misskey, Akkoma) as an up-vote without passing it on", async () => {
+      // EmojiReact is LitePub's term; its senders name the LitePub context, which Copse ships.
+      const react = {
+        "@context": [
+          "https://www.w3.org/ns/activitystreams",
+          `${alpha.origin}/schemas/litepub-0.1.jsonld`,
+        ],
+        id: `${alpha.origin}/likes/misskey-react-1`,
+        type: "EmojiReact",
+        actor: alphaUser.id,
+        object: voted.iri,
+        content: "👍",
+      };
+      const response = await alpha.deliver(garden.actor.inboxUrl!, react, { as: alphaUser.path });
+      expect(response.status).toBe(202);
+      await eventually(() => score().up === 1);
+      expect(beta.activities("Announce").some((a) => a.body.object?.id === react.id)).toBe(false);
+    });
+
+    it("sends a Copse member's vote to Lemmy followers as Announce{Like} by the community", async () => {
+      const id = newVoteIri(copse.ctx(), 1);
+      const previous = castVote(copse.db, voted, alice.actor.id, 1, id.href);
+      await sendLocalVote(copse.ctx(), voted, alice.actor, 1, previous ?? null, id);
+      const announce = await eventually(() =>
+        alpha.activities("Announce").find((a) => a.body.object?.id === id.href),
+      );
+      expect(announceProblems(announce.body)).toEqual([]);
+      expect(announce.body.object).toMatchObject({
+        type: "Like",
+        actor: alice.actor.iri,
+        object: voted.iri,
+        audience: garden.actor.iri,
+      });
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   groupProblems,
   outboxProblems,
   postProblems,
+  voteProblems,
 } from "../helpers/lemmy-shapes.ts";
 import { fixture, haveFixtures } from "./fixtures-sweep/fixtures.ts";
 
@@ -34,6 +35,10 @@ describe.skipIf(!haveFixtures)("Lemmy's rules, checked on Lemmy's own payloads",
     ["create_or_update/create_comment.json", activityProblems],
     ["create_or_update/update_page.json", activityProblems],
     ["deletion/delete_page.json", activityProblems],
+    ["voting/like_note.json", voteProblems],
+    ["voting/dislike_page.json", voteProblems],
+    ["voting/undo_like_note.json", voteProblems],
+    ["voting/undo_dislike_page.json", voteProblems],
   ])("accepts activities/%s", (path, check) => {
     expect(check(fixture(`lemmy/activities/${path}`))).toEqual([]);
   });
@@ -56,6 +61,10 @@ describe.skipIf(!haveFixtures)("Lemmy's rules, checked on Lemmy's own payloads",
     expect(announceProblems({ ...announce, object: announce.object.object })).not.toEqual([]);
     const followers = fixture("lemmy/collections/group_followers.json");
     expect(followersProblems({ ...followers, type: "OrderedCollection" })).not.toEqual([]);
+    const like = fixture("lemmy/activities/voting/like_note.json");
+    expect(voteProblems({ ...like, object: { id: like.object } })).toEqual([
+      "vote: object must be a string",
+    ]);
     const outbox = fixture("lemmy/collections/group_outbox.json");
     const { orderedItems: _, ...withoutItems } = outbox;
     expect(outboxProblems(withoutItems)).not.toEqual([]);

@@ -102,7 +102,7 @@ export class FakePeer {
   private readonly documents = new Map<string, unknown>();
   private readonly answers = new Map<
     string,
-    { status: number; body: string; contentType: string }
+    { status: number; body: string | Uint8Array; contentType: string }
   >();
 
   private constructor(
@@ -188,9 +188,15 @@ export class FakePeer {
 
   /**
    * Answers GETs of `path` with a status of the test's choosing (a server that errs, refuses,
-   * or says an object is gone), in place of whatever was served there.
+   * or says an object is gone), in place of whatever was served there. The body may be bytes
+   * (a picture).
    */
-  answer(path: string, status: number, body = "", contentType = "text/plain"): void {
+  answer(
+    path: string,
+    status: number,
+    body: string | Uint8Array = "",
+    contentType = "text/plain",
+  ): void {
     this.answers.set(path, { status, body, contentType });
   }
 
@@ -333,7 +339,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
   res.writeHead(status, { "Content-Type": type });
   res.end(body);
 }

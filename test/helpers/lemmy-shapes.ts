@@ -85,6 +85,26 @@ export function activityProblems(doc: Json, path = "activity"): string[] {
 }
 
 /**
+ * A vote (voting/like_note.json, dislike_page.json; Lemmy's struct is Vote in
+ * crates/apub/activities/src/protocol/voting/vote.rs): `type` Like or Dislike, `id` and
+ * `actor` strings, and `object` the post's or comment's id as a string, never embedded. Its
+ * Undo (undo_like_note.json; undo_vote.rs, UndoVote) embeds the vote itself.
+ */
+export function voteProblems(doc: Json, path = "vote"): string[] {
+  const f = new Findings(path);
+  f.string(doc, "id");
+  f.string(doc, "actor");
+  if (doc?.type === "Undo") {
+    f.need(doc.object && typeof doc.object === "object", "object must be the embedded vote");
+    return [...f.problems, ...voteProblems(doc.object, `${path}.object`)];
+  }
+  f.need(["Like", "Dislike"].includes(doc?.type), `type ${doc?.type} is not Like/Dislike`);
+  f.string(doc, "object");
+  if (doc?.audience !== undefined) f.string(doc, "audience");
+  return f.problems;
+}
+
+/**
  * A community's Announce (community/announce_create_page.json): id and actor strings, `to`
  * an array, `cc` an array when present, and the object an embedded activity. Lemmy refuses an
  * announced bare post (CannotReceivePage).
@@ -97,11 +117,16 @@ export function announceProblems(doc: Json, path = "announce"): string[] {
   f.array(doc, "to", true);
   f.array(doc, "cc");
   const inner = doc?.object;
+  const votes = ["Like", "Dislike", "Undo"];
   f.need(
-    inner && typeof inner === "object" && ["Create", "Update", ...MODERATION].includes(inner.type),
+    inner &&
+      typeof inner === "object" &&
+      ["Create", "Update", ...MODERATION, ...votes].includes(inner.type),
     `object must be an embedded activity, not ${JSON.stringify(inner?.type ?? inner)}`,
   );
   if (f.problems.length > 0) return f.problems;
+  // Announced votes, as Lemmy's communities send them (AnnouncableActivities::Vote/UndoVote).
+  if (votes.includes(inner.type)) return voteProblems(inner, `${path}.object`);
   return activityProblems(inner, `${path}.object`);
 }
 

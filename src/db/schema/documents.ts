@@ -1,5 +1,13 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+} from "drizzle-orm/sqlite-core";
 import { actors } from "./actors.ts";
 import { items } from "./content.ts";
 
@@ -26,6 +34,12 @@ export const documents = sqliteTable(
     storagePath: text("storage_path"),
     /** Where the file lives on its home server; null for local files. */
     remoteUrl: text("remote_url"),
+    /**
+     * For documents from another server: the star average and count its home publishes
+     * (schema.org aggregateRating), shown instead of the ratings given here. Null until known.
+     */
+    ratingAverage: real("rating_average"),
+    ratingCount: integer("rating_count"),
   },
   (t) => [index("documents_sha256_idx").on(t.sha256)],
 );

@@ -17,6 +17,7 @@ export * from "./moderation.ts";
 export * from "./news.ts";
 export * from "./people.ts";
 export * from "./polls.ts";
+export * from "./reactions.ts";
 export * from "./reports.ts";
 export * from "./servers.ts";
 export * from "./tags.ts";

@@ -31,6 +31,7 @@ import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
 import { announceNewPost } from "../announces.ts";
 import type { ContextData } from "../context.ts";
+import { keepRemoteMedia } from "../item-images.ts";
 import { askOrigin, fetchFromOrigin } from "../origin-fetch.ts";
 import { announceToMembers } from "../publish.ts";
 import { remoteActorData } from "../vocab/actors.ts";
@@ -41,9 +42,11 @@ import { onPersonDeleted } from "./actors.ts";
 import { storeRemoteEventDetails } from "./events.ts";
 import { onFacilitatorRemoval } from "./facilitator-acts.ts";
 import { onGroupDeleted } from "./group-deleted.ts";
+import { onVoteAnnounced } from "./likes.ts";
 import { onDirectMessage } from "./messages.ts";
 import { onModerationAnnounced } from "./moderation.ts";
 import { onPollVote, storeRemotePoll } from "./polls.ts";
+import { onRatingNote, storeRatingAggregate } from "./ratings.ts";
 import { onWikiAnnounced, onWikiPageProposed } from "./wiki.ts";
 
 const log = logger("federation", "inbox", "content");
@@ -165,6 +168,9 @@ async function storeRemoteContent(
     updatedAt: data.updatedAt,
   });
   if (attached) saveRemoteDocument(ctx.data.db, item.id, attached);
+  if (attached) await storeRatingAggregate(ctx, item);
+  // A link post's link and its pictures (copied here later, src/federation/item-images.ts).
+  await keepRemoteMedia(ctx.data.db, item.id, object);
   saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(object), author.id);
   await storeRemoteEventDetails(ctx, item, object);
   await storeRemotePoll(ctx, item, object);
@@ -173,8 +179,10 @@ async function storeRemoteContent(
 
 /** A member (or a Mastodon user mentioning the group) posts to a community hosted here. */
 export async function onCreated(ctx: Ctx, create: Create): Promise<void> {
-  // A poll vote is addressed to one person, like a direct message, and answers a post.
+  // A poll vote or a document's rating is addressed to one person, like a direct message,
+  // and answers a post.
   if (await onPollVote(ctx, create)) return;
+  if (await onRatingNote(ctx, create)) return;
   if (await onDirectMessage(ctx, create)) return;
   if (await onWikiPageProposed(ctx, create)) return;
   const actorId = create.actorId;
@@ -238,6 +246,8 @@ async function applyUpdate(ctx: Ctx, item: ItemRow, actorIri: string): Promise<I
   if (fresh) await storeRemoteEventDetails(ctx, item, fresh);
   if (fresh) await storeRemotePoll(ctx, item, fresh);
   if (fresh) saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(fresh), item.authorId);
+  if (fresh) await keepRemoteMedia(ctx.data.db, item.id, fresh);
+  await storeRatingAggregate(ctx, item);
   return applyRemoteEdit(ctx.data.db, item, {
     title: data.title,
     summary: data.summary,
@@ -310,6 +320,7 @@ export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
     });
     return;
   }
+  if (await onVoteAnnounced(ctx, group, inner)) return;
   if (inner instanceof DeleteActivity) {
     await onDeleteAnnounced(ctx, group, inner);
     return;

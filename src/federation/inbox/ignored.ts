@@ -10,8 +10,6 @@ export const IGNORED_REASONS: Record<string, string> = {
   Block: "community bans are not handled yet",
   Add: "featured posts and moderator lists are not mirrored yet",
   Remove: "featured posts and moderator lists are not mirrored yet",
-  Dislike: "Copse has no down-votes",
-  EmojiReact: "Copse has no emoji reactions",
 };
 
 /** Logs, with its reason, an activity Copse deliberately does not act on. */

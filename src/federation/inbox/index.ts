@@ -27,7 +27,7 @@ import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onTentativelyAccepted } from "./events.ts";
 import { onOtherActivity } from "./facilitator-acts.ts";
 import { onIgnored } from "./ignored.ts";
-import { onLiked } from "./likes.ts";
+import { onDisliked, onEmojiReacted, onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onBlocked } from "./moderation.ts";
 import { onFlagged } from "./reports.ts";
@@ -59,8 +59,8 @@ export function registerInbox(federation: CopseFederation): void {
     .on(Block, onBlocked)
     .on(Add, onAdded)
     .on(Remove, onRemoved)
-    .on(Dislike, onIgnored)
-    .on(EmojiReact, onIgnored)
+    .on(Dislike, onDisliked)
+    .on(EmojiReact, onEmojiReacted)
     // Types Fedify does not know arrive as plain activities (Lemmy's Lock among them).
     .on(Activity, onOtherActivity)
     .onUnverifiedActivity(onUnverifiedPersonDelete)

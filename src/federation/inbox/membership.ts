@@ -6,7 +6,6 @@ import {
   Follow,
   Join,
   type Leave,
-  Like,
   type Reject,
   type Undo,
 } from "@fedify/vocab";
@@ -36,7 +35,7 @@ import {
 } from "./contacts.ts";
 import { concernsEvent, onEventAnswered, onEventJoined, onEventLeft } from "./events.ts";
 import { onFacilitatorBlock, onFacilitatorLock, onFacilitatorRemoval } from "./facilitator-acts.ts";
-import { onLikeUndone } from "./likes.ts";
+import { isVote, onVoteUndone, onVoteUndoneById } from "./likes.ts";
 import { onBlockUndone } from "./moderation.ts";
 import { onWikiEditRejected } from "./wiki.ts";
 
@@ -194,7 +193,10 @@ export async function onUndone(ctx: InboxContext<ContextData>, undo: Undo): Prom
   const lock = await lemmyLockIn(undo, 1);
   if (lock && (await onFacilitatorLock(ctx, lock, undo))) return;
   if (object instanceof Block) return onBlockUndone(ctx, undo, object);
-  if (object instanceof Like) return onLikeUndone(ctx, object, undo.actorId?.href ?? "");
+  if (isVote(object)) return onVoteUndone(ctx, object, undo, true);
+  // An Undo that names, by an id that cannot be fetched, a vote we counted
+  // (src/federation/inbox/likes.ts).
+  if (!object && onVoteUndoneById(ctx, undo)) return;
   if (!(object instanceof Follow || object instanceof Join)) {
     log.debug("Ignored Undo of {type}", { type: object?.constructor.name });
     return;

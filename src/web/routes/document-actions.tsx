@@ -13,6 +13,7 @@ import {
 import { rateDocument } from "../../domain/ratings.ts";
 import { sendRatingLike } from "../../federation/documents.ts";
 import { publishItemChange } from "../../federation/publish.ts";
+import { sendRating } from "../../federation/ratings.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { type CommunityAccess, membersOnly } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
@@ -99,8 +100,10 @@ export function documentActionRoutes(): Hono<AppEnv> {
     const rater = c.get("account")!.actor;
     try {
       const { first } = rateDocument(c.get("deps").db, found.item, rater.id, f.stars);
-      // Other servers hear of a person's rating once, as a Like; changing the stars is local.
+      // Lemmy and Mastodon hear of a person's rating once, as a Like; the document's home
+      // hears the stars each time, and publishes the new average (src/federation/ratings.ts).
       if (first) await sendRatingLike(federationContext(c), found.item, rater);
+      await sendRating(federationContext(c), found.item, rater, Number(f.stars));
     } catch (error) {
       if (error instanceof ValidationError) {
         return renderDocumentPage(c, access, found, { errors: error.errors, values: {} });

@@ -25,6 +25,7 @@ import {
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { DeleteItemPage, ForumPage, TopicFormPage, TopicPage } from "../views/pages/forum.tsx";
@@ -176,6 +177,7 @@ export function forumRoutes(): Hono<AppEnv> {
         }
         tags={itemTagsData(db, topic, viewer?.id)}
         facilitates={(access.canModerate && access.group.isLocal) || access.facilitatesRemote}
+        extras={postExtras(db, [topic, ...replies], viewer?.id)}
       />,
     );
   });

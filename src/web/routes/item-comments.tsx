@@ -26,6 +26,7 @@ import {
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import type { ItemCommentsData } from "../views/item-comments.tsx";
@@ -76,6 +77,7 @@ export function itemCommentsData(c: C, access: CommunityAccess, root: ItemRow): 
     mayChange: (comment) =>
       viewer !== undefined && comment.isLocal && canModerate(db, comment, viewer.id),
     access,
+    extras: postExtras(db, comments, viewer?.id),
   };
 }
 

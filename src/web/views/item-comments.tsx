@@ -4,6 +4,7 @@ import type { CommunityAccess } from "../community-access.tsx";
 import { Button, CsrfField, Tag, Textarea } from "./components.tsx";
 import type { PageContext } from "./layout.tsx";
 import { ActorLink, ItemBody, When } from "./pages/items.tsx";
+import { type PostExtras, PostMedia, PostVotes } from "./post-extras.tsx";
 import { ReportLink } from "./report-link.tsx";
 
 // Comments under a wiki page, event or poll: the replies stored in its thread, from members
@@ -24,6 +25,8 @@ export interface ItemCommentsData {
   mayChange: (comment: ItemRow) => boolean;
   /** The community the comments are read in, where a comment is reported. */
   access: CommunityAccess;
+  /** The comments' votes, shared links and pictures. */
+  extras?: PostExtras;
 }
 
 /** The form that comments on the item, or answers one of its comments. */
@@ -69,6 +72,15 @@ function Comment(props: {
           ) : null}
         </p>
         <ItemBody item={item} />
+        {item.deletedAt ? null : <PostMedia media={data.extras?.media.get(item.id)} />}
+        {data.extras && !item.deletedAt ? (
+          <PostVotes
+            itemId={item.id}
+            tally={data.extras.votes.get(item.id)}
+            csrfToken={data.extras.mayVote(item) ? props.ctx.csrfToken : null}
+            returnTo={data.base}
+          />
+        ) : null}
         <div class="copse-post__actions">
           {data.mayComment && !item.removedAt ? (
             <details class="govuk-details">

@@ -39,7 +39,9 @@ export type Outcome =
       role?: "facilitator" | "member";
     }
   /** Open reports in `group` (a local community), one for each of these (seeded) items. */
-  | { outcome: "reported"; group: string; items: string[]; reason: string };
+  | { outcome: "reported"; group: string; items: string[]; reason: string }
+  /** The (seeded) item's vote by `actor` is now `value` (null: they have no vote on it). */
+  | { outcome: "voted"; item: string; actor: string; value: 1 | -1 | null };
 
 /** A membership that exists before delivery, in the case's first community unless `group`. */
 export type Member =
@@ -76,6 +78,8 @@ export interface Case {
   /** Peer actors who are members before delivery. */
   members?: Member[];
   seed?: Seed[];
+  /** Votes on seeded items before delivery, made with these activity ids. */
+  votes?: { item: string; actor: string; value: 1 | -1; activity: string }[];
   /** A Copse user's pending Follow of a remote group, which the fixture answers. */
   pending?: { member: string; group: string; follow: string };
   /** Other fixtures the peer serves (rewritten), because the activity names them by id. */
@@ -92,11 +96,9 @@ export interface Case {
 
 /** What Copse must do with an object fixture wrapped in a Create to a community. */
 export type ObjectOutcome =
-  /** Stored with this kind and title; `keeps` is text its body or url must hold. */
+  /** Stored with this kind and title; `keeps` is text its body, url or shared link must hold. */
   | { outcome: "stored"; kind: ItemKind; title?: string; keeps?: string }
   | { outcome: "ignored"; reason: string };
 
 /** Why deletions of private messages are set aside for now (the messages themselves are kept). */
 export const PRIVATE_MESSAGE = "private message deletion is not handled yet";
-/** Why votes of every kind are set aside for now. */
-export const VOTES = "votes and ratings are not implemented yet";

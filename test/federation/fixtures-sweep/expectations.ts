@@ -1,4 +1,4 @@
-import { type Case, type ObjectOutcome, type Seed, VOTES } from "./cases.ts";
+import type { Case, ObjectOutcome, Seed } from "./cases.ts";
 import { LEMMY_ACTIVITY_CASES } from "./lemmy-activities.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -67,19 +67,27 @@ export const ACTIVITY_CASES: Record<string, Case> = {
     communities: [F_TESTCOM],
     members: [F_HELUECHT],
     seed: [friendicaThread[0]!],
-    expect: { outcome: "ignored", reason: `Dislike: ${VOTES}` },
+    expect: { outcome: "voted", item: F_POST, actor: F_HELUECHT, value: -1 },
   },
   "friendica/activities/like_page.json": {
     communities: [F_TESTCOM],
     members: [F_HELUECHT],
     seed: [friendicaThread[0]!],
-    expect: { outcome: "ignored", reason: `Like: ${VOTES}` },
+    expect: { outcome: "voted", item: F_POST, actor: F_HELUECHT, value: 1 },
   },
   "friendica/activities/undo_dislike_page.json": {
     communities: [F_TESTCOM],
     members: [F_HELUECHT],
     seed: [friendicaThread[0]!],
-    expect: { outcome: "ignored", reason: `Undo{Dislike}: ${VOTES}` },
+    votes: [
+      {
+        item: F_POST,
+        actor: F_HELUECHT,
+        value: -1,
+        activity: "https://pirati.ca/objects/ec054ce7-5762-3ce2-b3e4-87e268433367",
+      },
+    ],
+    expect: { outcome: "voted", item: F_POST, actor: F_HELUECHT, value: null },
   },
   "friendica/activities/update_note.json": {
     communities: [F_TESTCOM],
@@ -145,7 +153,8 @@ export const ACTIVITY_CASES: Record<string, Case> = {
     communities: [F_TESTCOM],
     members: [M_FELIX],
     seed: [{ iri: "https://ds9.lemmy.ml/post/147", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: `Like: ${VOTES}` },
+    // A Mastodon favourite counts as an up-vote.
+    expect: { outcome: "voted", item: "https://ds9.lemmy.ml/post/147", actor: M_FELIX, value: 1 },
   },
   "mastodon/activities/private_message.json": {
     wrap: true,
@@ -170,7 +179,20 @@ export const ACTIVITY_CASES: Record<string, Case> = {
     communities: [F_TESTCOM],
     members: [M_FELIX],
     seed: [{ iri: "https://ds9.lemmy.ml/post/147", kind: "topic", local: true }],
-    expect: { outcome: "ignored", reason: `Undo{Like}: ${VOTES}` },
+    votes: [
+      {
+        item: "https://ds9.lemmy.ml/post/147",
+        actor: M_FELIX,
+        value: 1,
+        activity: "https://mastodon.madrid/users/felix#likes/212341",
+      },
+    ],
+    expect: {
+      outcome: "voted",
+      item: "https://ds9.lemmy.ml/post/147",
+      actor: M_FELIX,
+      value: null,
+    },
   },
   "mbin/activities/accept.json": {
     pending: {
@@ -272,13 +294,10 @@ export const OBJECT_CASES: Record<string, ObjectOutcome & { bug?: string }> = {
     outcome: "stored",
     kind: "topic",
     title: "Post with image and link",
-    // BUG (src/federation/vocab/items.ts, remoteItemData): Lemmy 0.19 sends a link post's
-    // link as `attachment: [{type: "Link", href}]` (and its image as an Image attachment and
-    // `image`), never in `url` or `content`. Copse reads neither, so the post is stored
-    // without the link it exists to share: body "<p>This is a post with both an image and a
-    // link attachment</p>", url null.
+    // Lemmy 0.19 sends a link post's link as `attachment: [{type: "Link", href}]` (and its
+    // picture as an Image attachment and `image`), never in `url` or `content`; the link is
+    // kept beside the post (src/federation/vocab/media.ts).
     keeps: "example.com/some-article",
-    bug: "Lemmy link posts lose their link (attachment Link is not read)",
   },
   "lemmy/objects/person.json": { outcome: "ignored", reason: `Person: ${NOT_CONTENT}` },
   // Addressed to the community by the wrapping, a private message is just a members-only post.

@@ -1,4 +1,4 @@
-import { type Case, PRIVATE_MESSAGE, type Seed, VOTES } from "./cases.ts";
+import { type Case, PRIVATE_MESSAGE, type Seed } from "./cases.ts";
 
 // The expected outcome of every Lemmy activity fixture; part of ACTIVITY_CASES in
 // expectations.ts, kept apart because Lemmy sends by far the most kinds of activity.
@@ -283,24 +283,40 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
     communities: [L_TENFORWARD],
     members: [L_ALPHA, L_BETA],
     seed: [lemmyThread[0]!],
-    expect: { outcome: "ignored", reason: `Dislike: ${VOTES}` },
+    expect: { outcome: "voted", item: L_POST1, actor: L_BETA, value: -1 },
   },
   "lemmy/activities/voting/like_note.json": {
     communities: [L_TENFORWARD],
     members: [L_ALPHA],
     seed: lemmyThread,
-    expect: { outcome: "ignored", reason: `Like: ${VOTES}` },
+    expect: { outcome: "voted", item: L_COMMENT1, actor: L_ALPHA, value: 1 },
   },
   "lemmy/activities/voting/undo_dislike_page.json": {
     communities: [L_TENFORWARD],
     members: [L_ALPHA, L_BETA],
     seed: [lemmyThread[0]!],
-    expect: { outcome: "ignored", reason: `Undo{Like}: ${VOTES}` },
+    votes: [
+      {
+        item: L_POST1,
+        actor: L_BETA,
+        value: 1,
+        activity: "http://enterprise.lemmy.ml/activities/like/2227ab2c-79e2-4fca-a1d2-1d67dacf2457",
+      },
+    ],
+    expect: { outcome: "voted", item: L_POST1, actor: L_BETA, value: null },
   },
   "lemmy/activities/voting/undo_like_note.json": {
     communities: [L_TENFORWARD],
     members: [L_ALPHA],
     seed: lemmyThread,
-    expect: { outcome: "ignored", reason: `Undo{Like}: ${VOTES}` },
+    votes: [
+      {
+        item: L_COMMENT1,
+        actor: L_ALPHA,
+        value: 1,
+        activity: "http://ds9.lemmy.ml/activities/like/efcf7ae2-dfcc-4ff4-9ce4-6adf251ff004",
+      },
+    ],
+    expect: { outcome: "voted", item: L_COMMENT1, actor: L_ALPHA, value: null },
   },
 };

@@ -15,6 +15,7 @@ import {
   recordRemoteRequest,
   requestMembership,
 } from "../../../src/domain/membership.ts";
+import { castVote } from "../../../src/domain/votes.ts";
 import { fetchAndStoreActor } from "../../../src/federation/lookup.ts";
 import { joinRemoteCommunity } from "../../../src/federation/membership.ts";
 import { type FakePeer, rewrite } from "../../helpers/fake-peer.ts";
@@ -295,6 +296,12 @@ export async function stage(
         audience: group.iri,
       });
     }
+  }
+
+  // Votes cast before the fixture arrives (the Undo fixtures withdraw them).
+  for (const v of spec.votes ?? []) {
+    const voter = await fetchAndStoreActor(ctx, r(v.actor));
+    castVote(db, seeds.get(v.item)!, voter.id, v.value, r(v.activity));
   }
 
   // The activity, its embedded objects and the documents it names by id, as served now.

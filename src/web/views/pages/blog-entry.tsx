@@ -11,6 +11,7 @@ import {
   Textarea,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
 import { reportItemPath } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
@@ -66,6 +67,27 @@ function CommentForm(props: {
   );
 }
 
+/** A post's shared link and pictures, then its votes. */
+function PostExtrasOf(props: {
+  ctx: PageContext;
+  item: ItemRow;
+  extras: PostExtras;
+  base: string;
+}) {
+  const { item, extras } = props;
+  return (
+    <>
+      <PostMedia media={extras.media.get(item.id)} />
+      <PostVotes
+        itemId={item.id}
+        tally={extras.votes.get(item.id)}
+        csrfToken={extras.mayVote(item) ? props.ctx.csrfToken : null}
+        returnTo={props.base}
+      />
+    </>
+  );
+}
+
 /** One comment with the answers to it nested below. */
 function Comment(props: {
   ctx: PageContext;
@@ -78,8 +100,9 @@ function Comment(props: {
   problem?: CommentProblem | undefined;
   /** Where a comment is reported: the first community the viewer sees the entry in. */
   reportTo: ActorRow | undefined;
+  extras?: PostExtras | undefined;
 }) {
-  const { item, base } = props;
+  const { item, base, extras } = props;
   const author = props.authors.get(item.authorId);
   const answers = props.children.get(item.id) ?? [];
   return (
@@ -90,6 +113,9 @@ function Comment(props: {
           {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
         </p>
         <ItemBody item={item} />
+        {extras && !item.deletedAt ? (
+          <PostExtrasOf ctx={props.ctx} item={item} extras={extras} base={base} />
+        ) : null}
         <div class="copse-post__actions">
           {props.may.comment ? (
             <details class="govuk-details" open={props.problem?.parentId === item.id}>
@@ -174,6 +200,8 @@ export function EntryPage(props: {
   tags?: ItemTagsData | undefined;
   /** The entry's communities here that the viewer facilitates, each offering remove/restore. */
   moderatedGroups?: ActorRow[];
+  /** Votes, shared links and pictures of the entry and its comments (published entries). */
+  extras?: PostExtras | undefined;
 }) {
   const { entry, author, base } = props;
   // Comments whose parent was deleted hang from the entry, so nobody's answer disappears.
@@ -213,6 +241,9 @@ export function EntryPage(props: {
       </p>
       {entry.summary ? <p class="govuk-body-l">{entry.summary}</p> : null}
       <ItemBody item={entry} />
+      {props.extras ? (
+        <PostExtrasOf ctx={props.ctx} item={entry} extras={props.extras} base={base} />
+      ) : null}
       {(props.moderatedGroups ?? []).map((g) => (
         <p class="govuk-body-s">
           <a
@@ -283,6 +314,7 @@ export function EntryPage(props: {
               may={props.may}
               problem={props.problem}
               reportTo={props.groups[0]}
+              extras={props.extras}
             />
           ))}
         </ul>

@@ -18,6 +18,7 @@ import {
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ListControls } from "../list-controls.tsx";
+import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
@@ -158,8 +159,9 @@ function Post(props: {
   moderationPath: string | null;
   /** Where a signed-in viewer reports a post (`{reportPath}/{id}`), or null. */
   reportPath: string | null;
+  extras: PostExtras | undefined;
 }) {
-  const { item } = props;
+  const { item, extras } = props;
   const author = props.authors.get(item.authorId);
   const answers = props.children.get(item.id) ?? [];
   return (
@@ -170,6 +172,15 @@ function Post(props: {
           {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
         </p>
         <ItemBody item={item} />
+        {item.deletedAt ? null : <PostMedia media={extras?.media.get(item.id)} />}
+        {extras && !item.deletedAt ? (
+          <PostVotes
+            itemId={item.id}
+            tally={extras.votes.get(item.id)}
+            csrfToken={extras.mayVote(item) ? props.ctx.csrfToken : null}
+            returnTo={props.topicPath}
+          />
+        ) : null}
         <PostActions {...props} />
       </article>
       {answers.length > 0 ? (
@@ -271,6 +282,8 @@ export function TopicPage(props: {
   tags?: ItemTagsData;
   /** Whether the viewer facilitates the community (and so sees moderation links). */
   facilitates?: boolean;
+  /** Votes, shared links and pictures of the posts. */
+  extras?: PostExtras;
 }) {
   const { topic, access } = props;
   const topicPath = `${access.path}/forum/${topic.id}`;
@@ -313,6 +326,7 @@ export function TopicPage(props: {
           mayModerate={props.mayModerate}
           moderationPath={props.facilitates ? `${access.path}/moderation/items` : null}
           reportPath={props.ctx.user ? `${access.path}/report/item` : null}
+          extras={props.extras}
         />
       </ul>
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={topicPath} /> : null}

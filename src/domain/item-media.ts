@@ -1,0 +1,187 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import sharp from "sharp";
+import type { Db } from "../db/client.ts";
+import { itemImages, itemLinks } from "../db/schema/index.ts";
+import { sniffBytes } from "./sniff.ts";
+
+// The link a post from another server shares, and its pictures. Pictures are copied here by a
+// background task (src/jobs/item-images.ts) and served from this server, so a reader's browser
+// never asks the sender's server for them; until a copy exists the page links to the picture.
+
+/** The link and pictures read from a remote post (src/federation/vocab/media.ts). */
+export interface RemoteMedia {
+  link: { href: string; title: string } | null;
+  images: { url: string; alt: string }[];
+}
+
+/** A picture of a post, as the page shows it. */
+export type ItemImageRow = typeof itemImages.$inferSelect;
+
+/** What the page shows under a post besides its text. */
+export interface ItemMedia {
+  link: { href: string; title: string } | null;
+  images: ItemImageRow[];
+}
+
+/** The name of the background task that copies pictures (src/jobs/item-images.ts). */
+export const ITEM_IMAGES_TASK = "items.images";
+/** The largest picture read from another server. */
+export const MAX_REMOTE_IMAGE_BYTES = 8 * 1024 * 1024;
+/** How often a picture's fetch is tried before the page keeps the plain link for good. */
+export const MAX_IMAGE_ATTEMPTS = 3;
+/** The longest side of a stored copy, in pixels. */
+const MAX_SIDE = 1280;
+const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/**
+ * Keeps what a remote post shares: its link (replacing any earlier one) and its pictures,
+ * queued for copying. Pictures it no longer lists go; ones already known keep their copy.
+ * Returns whether any picture is waiting to be copied.
+ */
+export function saveRemoteMedia(db: Db, itemId: number, media: RemoteMedia): boolean {
+  return db.transaction((tx) => {
+    tx.delete(itemLinks).where(eq(itemLinks.itemId, itemId)).run();
+    if (media.link)
+      tx.insert(itemLinks)
+        .values({ itemId, ...media.link })
+        .run();
+    const known = tx.select().from(itemImages).where(eq(itemImages.itemId, itemId)).all();
+    const wanted = new Set(media.images.map((i) => i.url));
+    const gone = known.filter((k) => !wanted.has(k.remoteUrl)).map((k) => k.id);
+    if (gone.length > 0) tx.delete(itemImages).where(inArray(itemImages.id, gone)).run();
+    const fresh = media.images.filter((i) => !known.some((k) => k.remoteUrl === i.url));
+    for (const image of fresh) {
+      tx.insert(itemImages)
+        .values({ itemId, remoteUrl: image.url, alt: image.alt.trim().slice(0, 1000) })
+        .run();
+    }
+    return fresh.length > 0;
+  });
+}
+
+/** The links and pictures of these items, by item id (items with neither are left out). */
+export function mediaOfItems(db: Db, itemIds: number[]): Map<number, ItemMedia> {
+  const result = new Map<number, ItemMedia>();
+  if (itemIds.length === 0) return result;
+  const entry = (id: number) => {
+    let media = result.get(id);
+    if (!media) {
+      media = { link: null, images: [] };
+      result.set(id, media);
+    }
+    return media;
+  };
+  for (const link of db.select().from(itemLinks).where(inArray(itemLinks.itemId, itemIds)).all()) {
+    entry(link.itemId).link = { href: link.href, title: link.title };
+  }
+  const images = db
+    .select()
+    .from(itemImages)
+    .where(inArray(itemImages.itemId, itemIds))
+    .orderBy(asc(itemImages.id))
+    .all();
+  for (const image of images) entry(image.itemId).images.push(image);
+  return result;
+}
+
+/** One stored picture, for serving. */
+export function getItemImage(db: Db, id: number): ItemImageRow | undefined {
+  return db.select().from(itemImages).where(eq(itemImages.id, id)).get();
+}
+
+/** Pictures waiting to be copied whose turn has come, oldest first. */
+export function dueImages(db: Db, now: Date, limit = 10): ItemImageRow[] {
+  return db
+    .select()
+    .from(itemImages)
+    .where(
+      and(
+        eq(itemImages.state, "pending"),
+        or(isNull(itemImages.retryAt), lte(itemImages.retryAt, now)),
+      ),
+    )
+    .orderBy(asc(itemImages.id))
+    .limit(limit)
+    .all();
+}
+
+/** A copy checked and made: WebP, at most 1280 px on its longest side, without metadata. */
+export interface PreparedImage {
+  webp: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * Checks fetched bytes are a picture (by the bytes, whatever the server said), then makes the
+ * copy. sharp keeps no EXIF or other metadata unless asked, so a camera's location never
+ * travels on; the EXIF orientation is applied first so the picture stands the right way up.
+ */
+export async function prepareRemoteImage(bytes: Uint8Array): Promise<PreparedImage> {
+  if (bytes.length > MAX_REMOTE_IMAGE_BYTES) throw new Error("the picture is too large");
+  const type = sniffBytes(bytes);
+  if (!IMAGE_TYPES.has(type)) throw new Error(`not a picture (${type})`);
+  const { data, info } = await sharp(bytes, { limitInputPixels: 40_000_000 })
+    .rotate()
+    .resize(MAX_SIDE, MAX_SIDE, { fit: "inside", withoutEnlargement: true })
+    .webp({ quality: 82 })
+    .toBuffer({ resolveWithObject: true });
+  return { webp: data, width: info.width, height: info.height };
+}
+
+/** Where a copy is stored: named by its content, as uploaded files are. */
+export function imageStoragePath(webp: Uint8Array): string {
+  const sha256 = createHash("sha256").update(webp).digest("hex");
+  return join("media", "images", sha256.slice(0, 2), `${sha256}.webp`);
+}
+
+/** Writes a copy under the data directory and marks the picture as stored. */
+export function storeItemImage(db: Db, dataDir: string, id: number, image: PreparedImage): void {
+  const storagePath = imageStoragePath(image.webp);
+  const file = join(dataDir, storagePath);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    // Written beside its final name and renamed, so a reader never sees half a file.
+    writeFileSync(`${file}.tmp`, image.webp);
+    renameSync(`${file}.tmp`, file);
+  }
+  db.update(itemImages)
+    .set({
+      state: "stored",
+      storagePath,
+      width: image.width,
+      height: image.height,
+      lastError: null,
+      retryAt: null,
+    })
+    .where(eq(itemImages.id, id))
+    .run();
+}
+
+/**
+ * Records a failed copy: tried again later with a growing wait (a minute, then four), and
+ * after the last attempt, or at once when trying again cannot help (not a picture, too
+ * large, a refused address), the page keeps showing the plain link.
+ */
+export function imageFetchFailed(
+  db: Db,
+  image: ItemImageRow,
+  reason: string,
+  now: Date,
+  permanent = false,
+): void {
+  const attempts = image.attempts + 1;
+  const finished = permanent || attempts >= MAX_IMAGE_ATTEMPTS;
+  db.update(itemImages)
+    .set({
+      attempts,
+      lastError: reason.slice(0, 500),
+      state: finished ? "failed" : "pending",
+      retryAt: finished ? null : new Date(now.getTime() + 60_000 * 4 ** (attempts - 1)),
+    })
+    .where(eq(itemImages.id, image.id))
+    .run();
+}
