@@ -5,6 +5,7 @@ import {
   actors,
   alertSettings,
   alertTokens,
+  communityNotices,
   contacts,
   documents,
   feedTokens,
@@ -135,6 +136,8 @@ function removePersonalRows(db: Db, actorId: number): void {
   db.delete(alertTokens).where(eq(alertTokens.personId, actorId)).run();
   db.delete(feedTokens).where(eq(feedTokens.personId, actorId)).run();
   db.delete(notificationReads).where(eq(notificationReads.actorId, actorId)).run();
+  // Administrators' notices about communities, kept per person for the notifications page.
+  db.delete(communityNotices).where(eq(communityNotices.personId, actorId)).run();
 }
 
 /** Renames the actor to "A former member", clears what described them and marks it deleted. */
