@@ -126,7 +126,11 @@ export function announceProblems(doc: Json, path = "announce"): string[] {
   );
   if (f.problems.length > 0) return f.problems;
   // Announced votes, as Lemmy's communities send them (AnnouncableActivities::Vote/UndoVote).
-  if (votes.includes(inner.type)) return voteProblems(inner, `${path}.object`);
+  // An Undo is a vote's when it undoes one; otherwise a moderator's (Undo{Lock}, Undo{Delete}...).
+  const isVote = (doc: Json) => ["Like", "Dislike"].includes(doc?.type);
+  if (isVote(inner) || (inner.type === "Undo" && isVote(inner.object))) {
+    return voteProblems(inner, `${path}.object`);
+  }
   return activityProblems(inner, `${path}.object`);
 }
 

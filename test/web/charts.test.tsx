@@ -38,8 +38,12 @@ describe("charts", () => {
     expect(out).toMatch(/<rect [^>]*height="0"/);
     // The figures as text, with the fuller labels.
     expect(out).toContain('<details class="govuk-details">');
-    expect(out).toContain('<th scope="row" class="govuk-table__header">14 September 2026</th>');
-    expect(out).toContain('<td class="govuk-table__cell govuk-table__cell--numeric">7</td>');
+    expect(out).toContain(
+      '<th scope="row" class="govuk-table__header" data-label="Week beginning">14 September 2026</th>',
+    );
+    expect(out).toContain(
+      '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Posts">7</td>',
+    );
   });
 
   it("draws a line chart through every point", async () => {

@@ -257,8 +257,12 @@ describe("content components", () => {
     expect(out).toContain(
       '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Posts</th>',
     );
-    expect(out).toContain('<th scope="row" class="govuk-table__header">Ada</th>');
-    expect(out).toContain('<td class="govuk-table__cell govuk-table__cell--numeric">3</td>');
+    // Each cell names its column, which narrow screens show in place of the hidden headings.
+    expect(out).toContain('<table class="govuk-table copse-stack-table">');
+    expect(out).toContain('<th scope="row" class="govuk-table__header" data-label="Name">Ada</th>');
+    expect(out).toContain(
+      '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Posts">3</td>',
+    );
   });
 
   it("NotificationBanner: success is an alert, the default a labelled region", async () => {

@@ -211,14 +211,12 @@ export const LEMMY_ACTIVITY_CASES: Record<string, Case> = {
     expect: { outcome: "ignored", reason: PRIVATE_MESSAGE },
   },
   "lemmy/activities/deletion/delete_user.json": {
+    // The person's own server says they deleted their account: their memberships end here
+    // (their posts stay until that server deletes each one; see FEDERATION.md).
     ...lemmyMain,
     members: [L_ALPHA],
     seed: [lemmyThread[0]!],
-    expect: {
-      outcome: "ignored",
-      reason:
-        "Delete{Person}: a deleted account's memberships and posts are kept (not implemented yet)",
-    },
+    expect: { outcome: "membership", member: L_ALPHA, group: L_MAIN, state: null },
   },
   "lemmy/activities/deletion/remove_note.json": {
     // A facilitator of the community removes a member's comment: the summary makes it a
