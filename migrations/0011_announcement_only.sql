@@ -1,0 +1,1 @@
+ALTER TABLE `communities` ADD `announcement_only` integer DEFAULT false NOT NULL;
