@@ -5,8 +5,10 @@ import { fedifyQueue, memberships } from "../../src/db/schema/index.ts";
 import { findActorByIri } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { findItemByIri } from "../../src/domain/items.ts";
+import { mayStartThread } from "../../src/domain/moderation/announcement.ts";
 import { updateCommunitySettings } from "../../src/domain/moderation/settings.ts";
 import { publishGroupUpdate } from "../../src/federation/group-update.ts";
+import { fetchAndStoreActor } from "../../src/federation/lookup.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { groupProblems } from "../helpers/lemmy-shapes.ts";
@@ -125,6 +127,43 @@ describe("an announcement-only community and other servers", () => {
     await eventually(() => copse.db.select().from(fedifyQueue).all().length === 0);
     expect(findItemByIri(copse.db, refused.object.id)).toBeUndefined();
     expect(findItemByIri(copse.db, news.object.id)?.kind).toBe("topic");
+  });
+
+  it("reads postingRestrictedToMods from a remote Group, and its Update{Group}", async () => {
+    const context = [
+      "https://www.w3.org/ns/activitystreams",
+      "https://w3id.org/security/v1",
+      {
+        lemmy: "https://join-lemmy.org/ns#",
+        postingRestrictedToMods: "lemmy:postingRestrictedToMods",
+      },
+    ];
+    const news = await peer.addActor({
+      path: "/c/news",
+      type: "Group",
+      preferredUsername: "news",
+      extra: { "@context": context, postingRestrictedToMods: true },
+    });
+    const row = await fetchAndStoreActor(copse.ctx(), news.id);
+    expect(findActorByIri(copse.db, news.id)?.postingRestrictedToMods).toBe(true);
+    expect(mayStartThread(copse.db, row.id, aliceId)).toBe(false);
+    // Both ways, so that the embedded Group is really read (false is also the default).
+    for (const restricted of [false, true]) {
+      const update = {
+        "@context": context,
+        id: peer.url(`/activities/update/${randomUUID()}`),
+        type: "Update",
+        actor: news.id,
+        to: ["https://www.w3.org/ns/activitystreams#Public"],
+        object: { ...news.document, "@context": undefined, postingRestrictedToMods: restricted },
+      };
+      const response = await peer.deliver(garden.actor.inboxUrl!, update, { as: news.path });
+      expect(response.status).toBe(202);
+      await eventually(
+        () => findActorByIri(copse.db, news.id)?.postingRestrictedToMods === restricted,
+      );
+      expect(mayStartThread(copse.db, row.id, aliceId)).toBe(!restricted);
+    }
   });
 
   it("writes false when the community is open to everyone's topics", async () => {

@@ -1,5 +1,7 @@
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import type { ActorRow } from "../actors.ts";
+import { actors } from "../../db/schema/index.ts";
+import { type ActorRow, getActor } from "../actors.ts";
 import { findCommunityByActorId } from "../communities.ts";
 import { ForbiddenError } from "../errors.ts";
 import { isFacilitator } from "../membership.ts";
@@ -8,12 +10,25 @@ import { isFacilitator } from "../membership.ts";
 // facilitators start new threads: topics, blog entries, events, polls, documents and wiki
 // pages. Replies and comments stay open to every member, as in Lemmy.
 
-/** Whether a local community is announcement-only; remote groups are governed by their server. */
+/**
+ * Whether a community is announcement-only: a local one by its setting, a remote one by the
+ * `postingRestrictedToMods` its Group last published.
+ */
 export function isAnnouncementOnly(db: Db, groupId: number): boolean {
-  return findCommunityByActorId(db, groupId)?.announcementOnly ?? false;
+  const community = findCommunityByActorId(db, groupId);
+  if (community) return community.announcementOnly;
+  return getActor(db, groupId)?.postingRestrictedToMods ?? false;
 }
 
-/** Whether someone (local or remote) may start a new thread in a local community. */
+/** Remembers whether a remote Group restricts new threads to its moderators. */
+export function setRemotePostingRestriction(db: Db, groupId: number, restricted: boolean): void {
+  db.update(actors)
+    .set({ postingRestrictedToMods: restricted })
+    .where(and(eq(actors.id, groupId), eq(actors.isLocal, false)))
+    .run();
+}
+
+/** Whether someone (local or remote) may start a new thread in a community. */
 export function mayStartThread(db: Db, groupId: number, actorId: number): boolean {
   return !isAnnouncementOnly(db, groupId) || isFacilitator(db, groupId, actorId);
 }

@@ -147,7 +147,7 @@ async function storeRemoteContent(
   // An announcement-only community takes new threads from its facilitators only.
   const closed = parent
     ? undefined
-    : targets.find((g) => !mayStartThread(ctx.data.db, g.id, author.id));
+    : targets.find((g) => g.isLocal && !mayStartThread(ctx.data.db, g.id, author.id));
   if (closed) {
     log.warn("Refused {id}: {group} is announcement-only and {author} is not a facilitator", {
       id: data.iri,

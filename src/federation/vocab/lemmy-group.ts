@@ -59,3 +59,18 @@ export function lemmyGroupTerms<T>(json: T): T {
     object: { ...rest, [PROPERTY]: value },
   } as T;
 }
+
+/**
+ * Whether a received Group's JSON says only its moderators may post: by name as Lemmy writes
+ * it, or under its full IRI. Fedify drops properties it does not know, so this reads the JSON
+ * as received: a fetched Group keeps it (toJsonLd), but a Group embedded in an Update is
+ * rebuilt without it, so the Update's own JSON is read there (src/federation/inbox/actors.ts).
+ */
+export function postingRestrictionIn(json: unknown): boolean {
+  if (!json || typeof json !== "object") return false;
+  const doc = json as Record<string, unknown>;
+  if (doc[PROPERTY] === true) return true;
+  const expanded = doc[LEMMY_NS + PROPERTY];
+  const first = Array.isArray(expanded) ? expanded[0] : expanded;
+  return first === true || (first as { "@value"?: unknown } | undefined)?.["@value"] === true;
+}
