@@ -25,6 +25,8 @@ export interface Community {
   stage: Stage;
   /** The community's rules in plain text (empty when it has none). */
   rules: string;
+  /** Whether only facilitators start new threads (src/domain/moderation/announcement.ts). */
+  announcementOnly: boolean;
   state: CommunityState;
   /** The administrator's reason for rejecting, closing or deleting it. */
   stateReason: string;
@@ -188,6 +190,7 @@ function toCommunity(row: {
     inheritsMembership: row.community.inheritsMembership,
     stage: row.community.stage,
     rules: row.community.rules,
+    announcementOnly: row.community.announcementOnly,
     state: row.community.state,
     stateReason: row.community.stateReason,
     createdById: row.community.createdById,

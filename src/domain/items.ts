@@ -8,6 +8,7 @@ import { acceptsContributions } from "./community-state.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { renderMarkdown } from "./html.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
+import { assertMayStartThread } from "./moderation/announcement.ts";
 
 /** A row of the items table. */
 export type ItemRow = typeof items.$inferSelect;
@@ -156,6 +157,8 @@ export function composeItem(
 ): ItemRow {
   validateItemFields(input.kind, { title: input.title, body: input.body });
   assertMayPost(db, input.author.id, input.groups);
+  // Replies stay open to members; a new thread may need a facilitator.
+  if (!input.parent) assertMayStartThread(db, input.groups, input.author.id);
   if (
     input.parent &&
     (input.parent.deletedAt ||

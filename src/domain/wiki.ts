@@ -19,6 +19,7 @@ import {
   visibilityFor,
 } from "./items.ts";
 import { isActiveMember } from "./membership.ts";
+import { assertMayStartThread } from "./moderation/announcement.ts";
 import { isLiveItem } from "./visible-items.ts";
 
 /** One stored version of a wiki page. */
@@ -285,6 +286,7 @@ export function createWikiPage(
 ): { page: ItemRow; revision: WikiRevision } {
   const related = input.related ?? [];
   checkNewWikiPage(db, input);
+  assertMayStartThread(db, [input.group], input.author.id);
   if (!input.group.isLocal) {
     throw new ForbiddenError("New pages are created on the community's own server");
   }

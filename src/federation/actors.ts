@@ -10,6 +10,7 @@ import { logger } from "../logging.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { groupParentLinks } from "./subcommunities.ts";
 import { groupSummary } from "./vocab/group-summary.ts";
+import { withPostingRestriction } from "./vocab/lemmy-group.ts";
 import { personExtras } from "./vocab/people.ts";
 import { textToHtml } from "./vocab/text.ts";
 
@@ -65,7 +66,8 @@ export async function localActorObject(ctx: Context<ContextData>, row: ActorRow)
     published: Temporal.Instant.fromEpochMilliseconds(row.createdAt.getTime()),
   };
   if (row.type === "Group") {
-    return new Group({
+    const community = findCommunityByActorId(ctx.data.db, row.id);
+    const group = new Group({
       ...common,
       manuallyApprovesFollowers: row.manuallyApprovesFollowers,
       // Lemmy and Mbin read a group's moderators from the collection named by attributedTo.
@@ -76,6 +78,8 @@ export async function localActorObject(ctx: Context<ContextData>, row: ActorRow)
       attachments: groupParentLinks(ctx.data.db, row),
       discoverable: true,
     });
+    // Lemmy's announcement-only flag (src/federation/vocab/lemmy-group.ts).
+    return withPostingRestriction(group, community?.announcementOnly ?? false);
   }
   if (row.type === "Application") {
     return new Application({ ...common, manuallyApprovesFollowers: true, discoverable: false });

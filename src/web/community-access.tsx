@@ -3,6 +3,7 @@ import { type ActorRow, findActorByHandle } from "../domain/actors.ts";
 import { type CommunityState, findCommunity } from "../domain/communities.ts";
 import { canView, getItem, groupsOfItem, type ItemKind, type ItemRow } from "../domain/items.ts";
 import { findMembership, isFacilitator, type Membership } from "../domain/membership.ts";
+import { AnnouncementOnlyError, mayStartThread } from "../domain/moderation/announcement.ts";
 import { communityPagePath } from "../domain/paths.ts";
 import { enabledSections, type SectionId } from "../domain/sections.ts";
 import { parseHandle } from "../federation/lookup.ts";
@@ -21,6 +22,11 @@ export interface CommunityAccess {
   canRead: boolean;
   /** Whether the viewer may post (an active member). */
   canPost: boolean;
+  /**
+   * Whether the viewer may start new topics and posts: a member, and a facilitator when the
+   * community is announcement-only (src/domain/moderation/announcement.ts).
+   */
+  canStartThreads: boolean;
   /** Whether the viewer runs it (a facilitator of a local community). */
   canModerate: boolean;
   /**
@@ -99,6 +105,10 @@ export function communityAccess(c: Context<AppEnv>): CommunityAccess | null {
     membership,
     canRead: !found.isPrivate || active || account?.isAdmin === true,
     canPost: active && found.state === "open",
+    canStartThreads:
+      active &&
+      found.state === "open" &&
+      mayStartThread(db, found.group.id, account?.actor.id ?? 0),
     canModerate: moderator,
     facilitatesRemote:
       account !== null &&
@@ -124,6 +134,23 @@ export function membersOnly(c: Context<AppEnv>, access: CommunityAccess) {
     <ForbiddenPage
       ctx={pageContext(c)}
       message={`Only members of ${access.group.name} can see this. Ask to join on its home page.`}
+    />,
+    403,
+  );
+}
+
+/**
+ * Answers 403 when the viewer may not start a new topic or post here: not a member, or not a
+ * facilitator of an announcement-only community (null when they may).
+ */
+export function threadRefusal(c: Context<AppEnv>, access: CommunityAccess) {
+  if (!access.canPost) return membersOnly(c, access);
+  if (access.canStartThreads) return null;
+  return render(
+    c,
+    <ForbiddenPage
+      ctx={pageContext(c)}
+      message={new AnnouncementOnlyError(access.group.name).message}
     />,
     403,
   );

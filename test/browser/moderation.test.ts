@@ -121,6 +121,18 @@ describeInBrowser("facilitating a community in a browser", () => {
     await screenshot(alice, "moderation-log");
   });
 
+  it("makes a community announcement-only from its settings", async () => {
+    await session.go(alice, "/c/quiet/settings");
+    await clickAndLoad(alice, main(alice).getByRole("link", { name: /who can start topics/ }));
+    await a11y(alice);
+    await alice.getByLabel(/announcement-only/).check();
+    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Save details" }));
+    await expectVisible(flash(alice).getByText("The community's details have been saved"));
+    await session.go(alice, "/c/quiet/settings/details");
+    expect(await alice.getByLabel(/announcement-only/).isChecked()).toBe(true);
+    await a11y(alice);
+  });
+
   it("sends a sole facilitator who tries to leave to appoint someone first", async () => {
     await session.go(alice, "/c/quiet");
     await clickAndLoad(alice, main(alice).getByRole("button", { name: "Leave community" }));

@@ -137,7 +137,7 @@ export function announceProblems(doc: Json, path = "announce"): string[] {
 /**
  * A community (objects/group.json): id, preferredUsername, inbox, followers and outbox are
  * strings, `attributedTo` names the moderators collection, the key is a publicKey with id,
- * owner and publicKeyPem.
+ * owner and publicKeyPem, and `postingRestrictedToMods`, when present, is a boolean.
  */
 export function groupProblems(doc: Json): string[] {
   const f = new Findings("group");
@@ -150,6 +150,11 @@ export function groupProblems(doc: Json): string[] {
       isString(doc?.publicKey?.owner) &&
       isString(doc?.publicKey?.publicKeyPem),
     "publicKey must have id, owner and publicKeyPem",
+  );
+  // Lemmy reads it as Option<bool>: absent, or a boolean.
+  f.need(
+    doc?.postingRestrictedToMods === undefined || typeof doc.postingRestrictedToMods === "boolean",
+    "postingRestrictedToMods must be a boolean",
   );
   return f.problems;
 }

@@ -207,4 +207,34 @@ describe("the facilitators' pages", () => {
     });
     expect(refused.response.status).toBe(403);
   });
+
+  it("makes a community announcement-only: members reply, only facilitators start topics", async () => {
+    copse.createCommunity("notices", alice, "public");
+    await asCarol.post("/c/notices/join", {});
+    const details = { name: "Notices", description: "", rules: "" };
+    const saved = await asAlice.post("/c/notices/settings/details", {
+      ...details,
+      announcementOnly: "yes",
+    });
+    expect(saved.response.status).toBe(303);
+    expect((await asAlice.get("/c/notices/settings/details")).body).toMatch(
+      /name="announcementOnly"[^>]*checked/,
+    );
+    expect((await asCarol.get("/c/notices/forum")).body).not.toContain("Start a topic");
+    expect((await asAlice.get("/c/notices/forum")).body).toContain("Start a topic");
+    const refused = await asCarol.post("/c/notices/forum/new", { title: "Mine", body: "Hello" });
+    expect(refused.response.status).toBe(403);
+    expect(refused.body).toContain("only its facilitators can start new topics and posts");
+    expect((await asCarol.get("/c/notices/forum/new")).response.status).toBe(403);
+    const posted = await asAlice.post("/c/notices/forum/new", { title: "News", body: "Read me" });
+    expect(posted.response.status).toBe(303);
+    const topicPath = posted.response.headers.get("location")!;
+    const reply = await asCarol.post(`${topicPath}/reply`, { body: "Thanks" });
+    expect(reply.response.status).toBe(303);
+    expect((await asCarol.get(topicPath)).body).toContain("Thanks");
+    // Switched off again, members start topics as before.
+    await asAlice.post("/c/notices/settings/details", details);
+    const open = await asCarol.post("/c/notices/forum/new", { title: "Mine", body: "Hello" });
+    expect(open.response.status).toBe(303);
+  });
 });

@@ -26,6 +26,10 @@ export const actors = sqliteTable(
     manuallyApprovesFollowers: integer("manually_approves_followers", { mode: "boolean" })
       .notNull()
       .default(false),
+    /** A remote Group's Lemmy `postingRestrictedToMods`: only its moderators start threads. */
+    postingRestrictedToMods: integer("posting_restricted_to_mods", { mode: "boolean" })
+      .notNull()
+      .default(false),
     createdAt: integer("created_at", { mode: "timestamp_ms" })
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),

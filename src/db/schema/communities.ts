@@ -21,6 +21,11 @@ export const communities = sqliteTable("communities", {
   /** The community's rules in plain text, shown on its page and in its Group's summary. */
   rules: text("rules").notNull().default(""),
   /**
+   * Announcement-only: only facilitators start new topics, entries, events, polls, documents
+   * and wiki pages; members still reply. Published as Lemmy's `postingRestrictedToMods`.
+   */
+  announcementOnly: integer("announcement_only", { mode: "boolean" }).notNull().default(false),
+  /**
    * Which servers' people a private community accepts as members: "anywhere", or "copse" for
    * Copse instances only (decided from the requester's NodeInfo), since some servers (Lemmy,
    * NodeBB) show members-only posts they receive to everyone.

@@ -11,6 +11,8 @@ export interface CommunitySettings {
   name: string;
   description: string;
   rules: string;
+  /** Only facilitators start new topics and posts; members still reply. */
+  announcementOnly: boolean;
 }
 
 /** The settings as they stand, for the form. */
@@ -21,16 +23,23 @@ export function communitySettings(db: Db, groupId: number): CommunitySettings {
     name: community.actor.name,
     description: community.actor.summary,
     rules: community.rules,
+    announcementOnly: community.announcementOnly,
   };
 }
 
 /**
- * A facilitator changes the community's name, description and rules. The caller then tells
+ * A facilitator changes the community's name, description, rules and whether it is
+ * announcement-only. The caller then tells
  * remote members' servers (Update{Group}), whose copies show the new rules too.
  */
 export function updateCommunitySettings(
   db: Db,
-  input: CommunitySettings & { groupId: number; byActorId: ActingActor },
+  input: Omit<CommunitySettings, "announcementOnly"> & {
+    /** Left as it is when not given. */
+    announcementOnly?: boolean;
+    groupId: number;
+    byActorId: ActingActor;
+  },
 ): Community {
   assertMayModerateGroup(db, input.groupId, input.byActorId, "settings");
   const name = input.name.replace(/\s+/g, " ").trim();
@@ -49,7 +58,10 @@ export function updateCommunitySettings(
   if (errors.length > 0) throw new ValidationError(errors);
   db.transaction((tx) => {
     tx.update(actors).set({ name, summary: description }).where(eq(actors.id, input.groupId)).run();
-    tx.update(communities).set({ rules }).where(eq(communities.actorId, input.groupId)).run();
+    tx.update(communities)
+      .set({ rules, announcementOnly: input.announcementOnly })
+      .where(eq(communities.actorId, input.groupId))
+      .run();
     recordModeration(tx as unknown as Db, {
       groupId: input.groupId,
       actorId: input.byActorId,

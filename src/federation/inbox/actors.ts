@@ -29,7 +29,10 @@ export async function onActorUpdated(
   if (!data || data.iri !== known.iri) return false;
   const row = upsertRemoteActor(ctx.data.db, data);
   await refreshRemotePerson(ctx.data.db, row, object);
-  await refreshRemoteGroup(ctx.data.db, row, object);
+  // Fedify rebuilds the embedded Group without the properties it does not know (Lemmy's
+  // postingRestrictedToMods), so the Group is also read from the Update as received.
+  const received = (await update.toJsonLd()) as { object?: unknown } | undefined;
+  await refreshRemoteGroup(ctx.data.db, row, object, received?.object);
   log.info("Refreshed the profile of {actor}", { actor: known.iri });
   return true;
 }

@@ -26,6 +26,7 @@ import {
   visibilityFor,
 } from "../../domain/items.ts";
 import { isActiveMember, listMembers } from "../../domain/membership.ts";
+import { mayStartThread } from "../../domain/moderation/announcement.ts";
 import { authorshipProblem } from "../../domain/provenance.ts";
 import { saveRemoteHashtags } from "../../domain/tags.ts";
 import { logger } from "../../logging.ts";
@@ -140,6 +141,18 @@ async function storeRemoteContent(
       id: data.iri,
       author: author.iri,
       group: outsiders[0]!.iri,
+    });
+    return null;
+  }
+  // An announcement-only community takes new threads from its facilitators only.
+  const closed = parent
+    ? undefined
+    : targets.find((g) => g.isLocal && !mayStartThread(ctx.data.db, g.id, author.id));
+  if (closed) {
+    log.warn("Refused {id}: {group} is announcement-only and {author} is not a facilitator", {
+      id: data.iri,
+      group: closed.iri,
+      author: author.iri,
     });
     return null;
   }

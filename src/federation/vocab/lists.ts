@@ -1,4 +1,5 @@
 import type { Activity } from "@fedify/vocab";
+import { lemmyGroupTerms } from "./lemmy-group.ts";
 import { lemmyLockTypes } from "./lemmy-lock.ts";
 
 // JSON-LD compaction writes a list of one as a bare value (`"to": "https://…"`), and Fedify's
@@ -55,8 +56,10 @@ export function keepListsAsArrays<T extends Activity>(activity: T): T {
     shaped = class extends base {
       override async toJsonLd(options?: Parameters<Activity["toJsonLd"]>[0]): Promise<unknown> {
         const json = await super.toJsonLd(options);
-        // Lemmy's Lock is written by its name too (src/federation/vocab/lemmy-lock.ts).
-        return options?.format === "expand" ? json : listsAsArrays(lemmyLockTypes(json));
+        // Lemmy's Lock and postingRestrictedToMods are written by their names too
+        // (src/federation/vocab/lemmy-lock.ts, lemmy-group.ts).
+        if (options?.format === "expand") return json;
+        return listsAsArrays(lemmyGroupTerms(lemmyLockTypes(json)));
       }
     } as unknown as AnyActivityClass;
     shapedClasses.set(base, shaped);

@@ -20,7 +20,7 @@ import { safeMediaType } from "../../domain/sniff.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { membersOnly } from "../community-access.tsx";
+import { membersOnly, threadRefusal } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { pageContext, render } from "../render.ts";
@@ -183,7 +183,8 @@ export function documentRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/documents/new", requireSignIn(), (c) => {
     const access = readableLibrary(c);
     if (access instanceof Promise) return access;
-    if (!access.canPost) return membersOnly(c, access);
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     return render(
       c,
       <DocumentFormPage
@@ -200,7 +201,8 @@ export function documentRoutes(): Hono<AppEnv> {
   app.post("/c/:ref/documents/new", requireSignIn(), async (c) => {
     const access = readableLibrary(c);
     if (access instanceof Promise) return access;
-    if (!access.canPost) return membersOnly(c, access);
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     const { db, config } = c.get("deps");
     // Already parsed (and cached) by the CSRF check; the file is held in memory up to the limit.
     const body = await c.req.parseBody();

@@ -10,7 +10,7 @@ import {
 import { canModerate, deleteItem, type ItemRow } from "../../domain/items.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { type CommunityAccess, membersOnly } from "../community-access.tsx";
+import { type CommunityAccess, membersOnly, threadRefusal } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import {
   eventFormFrom,
@@ -83,14 +83,16 @@ export function eventEditingRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/events/new", requireSignIn(), (c) => {
     const access = readableCommunity(c);
     if (access instanceof Promise) return access;
-    if (!access.canPost) return membersOnly(c, access);
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     return formPage(c, access, { values: blankEventForm() });
   });
 
   app.post("/c/:ref/events/new", requireSignIn(), async (c) => {
     const access = readableCommunity(c);
     if (access instanceof Promise) return access;
-    if (!access.canPost) return membersOnly(c, access);
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     const { db, config } = c.get("deps");
     const values = eventFormFrom(await formFields(c));
     try {

@@ -21,6 +21,7 @@ import {
   communityNotFound,
   membersOnly,
   sectionOff,
+  threadRefusal,
 } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
@@ -105,7 +106,8 @@ export function forumRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/forum/new", requireSignIn(), (c) => {
     const access = readable(c);
     if (access instanceof Promise) return access;
-    if (!access.canPost) return membersOnly(c, access);
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     return render(
       c,
       <TopicFormPage
@@ -121,6 +123,8 @@ export function forumRoutes(): Hono<AppEnv> {
   app.post("/c/:ref/forum/new", requireSignIn(), async (c) => {
     const access = readable(c);
     if (access instanceof Promise) return access;
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     const { db, config } = c.get("deps");
     const f = await formFields(c);
     const values = { title: f.title ?? "", body: f.body ?? "" };

@@ -21,7 +21,7 @@ import {
 } from "../../domain/wiki-remote.ts";
 import { proposeWikiEdit, proposeWikiPage, publishWikiRevision } from "../../federation/wiki.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { type CommunityAccess, membersOnly } from "../community-access.tsx";
+import { type CommunityAccess, membersOnly, threadRefusal } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { pageContext, render } from "../render.ts";
@@ -117,7 +117,8 @@ export function wikiRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/wiki/new", requireSignIn(), (c) => {
     const access = wikiReadable(c);
     if (access instanceof Promise) return access;
-    if (!access.canPost) return membersOnly(c, access);
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     // Trying again after the home server refused a new page starts from the refused text.
     const draft = draftOf(c);
     const mine = draft?.groupId === access.group.id && draft.itemId === null ? draft : undefined;
@@ -134,6 +135,8 @@ export function wikiRoutes(): Hono<AppEnv> {
   app.post("/c/:ref/wiki/new", requireSignIn(), async (c) => {
     const access = wikiReadable(c);
     if (access instanceof Promise) return access;
+    const refused = threadRefusal(c, access);
+    if (refused) return refused;
     const { db, config } = c.get("deps");
     const values = await readWikiForm(c);
     const input = {

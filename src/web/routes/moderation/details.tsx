@@ -10,7 +10,10 @@ import { pageContext, render } from "../../render.ts";
 import { CommunityDetailsPage } from "../../views/pages/moderation/details.tsx";
 import { formProblems, moderated } from "./access.tsx";
 
-/** A community's name, description and rules, changed by its facilitators after creation. */
+/**
+ * A community's name, description, rules and announcement-only setting, changed by its
+ * facilitators after creation.
+ */
 export function communityDetailsRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("/c/:ref/settings/details", requireSignIn());
@@ -29,14 +32,20 @@ export function communityDetailsRoutes(): Hono<AppEnv> {
     const found = moderated(c);
     if (found instanceof Promise) return found;
     const f = await formFields(c);
-    const values = { name: f.name ?? "", description: f.description ?? "", rules: f.rules ?? "" };
+    const values = {
+      name: f.name ?? "",
+      description: f.description ?? "",
+      rules: f.rules ?? "",
+      announcementOnly: f.announcementOnly === "yes",
+    };
     try {
       const community = updateCommunitySettings(c.get("deps").db, {
         ...values,
         groupId: found.access.group.id,
         byActorId: found.actorId,
       });
-      // Remote members' servers refresh their copy of the Group, rules included.
+      // Remote members' servers refresh their copy of the Group, rules and
+      // postingRestrictedToMods included.
       await publishGroupUpdate(federationContext(c), community.actor);
     } catch (error) {
       if (!(error instanceof ValidationError)) {

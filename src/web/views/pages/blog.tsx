@@ -119,7 +119,7 @@ export function CommunityBlogPage(props: {
     >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Blog</h1>
-      {access.canPost ? (
+      {access.canStartThreads ? (
         <ButtonLink href={`/blog/new?group=${access.group.id}`}>Write an entry</ButtonLink>
       ) : null}
       {props.entries.length === 0 ? (

@@ -82,7 +82,9 @@ export function DocumentsPage(props: {
     >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Documents</h1>
-      {access.canPost ? <ButtonLink href={`${base}/new`}>Upload a document</ButtonLink> : null}
+      {access.canStartThreads ? (
+        <ButtonLink href={`${base}/new`}>Upload a document</ButtonLink>
+      ) : null}
       <ListControls
         action={base}
         sorts={SORT_LABELS}

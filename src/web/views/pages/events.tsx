@@ -75,7 +75,7 @@ export function EventsPage(props: {
     >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Events</h1>
-      {access.canPost ? <ButtonLink href={`${base}/new`}>Add an event</ButtonLink> : null}
+      {access.canStartThreads ? <ButtonLink href={`${base}/new`}>Add an event</ButtonLink> : null}
       <PeriodLinks base={base} period={period} />
       {props.events.length === 0 ? (
         <p class="govuk-body">

@@ -51,7 +51,7 @@ export function ForumPage(props: {
     >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Forum</h1>
-      {access.canPost ? <ButtonLink href={`${base}/new`}>Start a topic</ButtonLink> : null}
+      {access.canStartThreads ? <ButtonLink href={`${base}/new`}>Start a topic</ButtonLink> : null}
       <ListControls
         action={base}
         sorts={SORT_LABELS}

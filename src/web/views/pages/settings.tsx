@@ -23,7 +23,7 @@ export function CommunitySettingsPage(props: {
       <h1 class="govuk-heading-l">Community settings</h1>
       <p class="govuk-body">
         <a class="govuk-link" href={`${access.path}/settings/details`}>
-          Change the name, description and rules
+          Change the name, description, rules and who can start topics
         </a>
       </p>
       <form method="post" action={`${access.path}/settings`} novalidate>

@@ -51,7 +51,7 @@ export function WikiListPage(props: {
         host={access.group.host}
         pending={props.pending}
       />
-      {access.canPost ? <ButtonLink href={`${base}/new`}>Create a page</ButtonLink> : null}
+      {access.canStartThreads ? <ButtonLink href={`${base}/new`}>Create a page</ButtonLink> : null}
       {props.pages.length === 0 ? (
         <p class="govuk-body">No pages yet.</p>
       ) : (

@@ -1,6 +1,7 @@
 import type { CommunitySettings } from "../../../../domain/moderation/settings.ts";
 import {
   Button,
+  Checkbox,
   CsrfField,
   ErrorSummary,
   errorFor,
@@ -10,7 +11,7 @@ import {
 } from "../../components.tsx";
 import { Layout, type PageContext } from "../../layout.tsx";
 
-/** The form for a community's name, description and rules. */
+/** The form for a community's name, description, rules and announcement-only setting. */
 export function CommunityDetailsPage(props: {
   ctx: PageContext;
   path: string;
@@ -51,6 +52,12 @@ export function CommunityDetailsPage(props: {
               value={props.values.rules}
               error={errorFor(errors, "rules")}
               rows={8}
+            />
+            <Checkbox
+              name="announcementOnly"
+              label="Only facilitators can start new topics and posts (announcement-only)"
+              hint="Members can still reply and comment. Other servers, such as Lemmy, are told too."
+              checked={props.values.announcementOnly}
             />
             <Button>Save details</Button>
           </form>
