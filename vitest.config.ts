@@ -27,6 +27,9 @@ export default defineConfig({
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
           fileParallelism: false,
+          // As for the unit files: one import of the app for all the journeys, not one each
+          // (the imports took nearly half of this project's time).
+          isolate: false,
         },
       },
     ],
