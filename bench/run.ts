@@ -6,6 +6,7 @@ import { benchMetrics } from "./metrics.ts";
 import { benchPages } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
+import { benchSigning } from "./signing.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
 
 // `npm run bench`: every benchmark prints its own figures. Machines are noisy: compare medians
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   feeds: benchFeeds,
   live: benchLive,
   pages: benchPages,
+  signing: benchSigning,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
