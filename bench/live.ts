@@ -1,5 +1,5 @@
-import { currentCursor } from "../src/domain/live-cursor.ts";
-import { activityAfter, latestActivity } from "../src/domain/live-stream.ts";
+import { currentCursor } from "../src/domain/live/cursor.ts";
+import { activityAfter, latestActivity } from "../src/domain/live/stream.ts";
 import { addCommunity, addItems, addPeople, freshDatabase, ms } from "./bench-db.ts";
 import { median, percentile, timeRuns } from "./stats.ts";
 

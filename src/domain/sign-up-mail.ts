@@ -1,4 +1,4 @@
-import type { OutgoingMail } from "./mail-outbox.ts";
+import type { OutgoingMail } from "./mail/outbox.ts";
 
 // The mails about getting into an account. The two mails a sign-up can cause, in plain text and HTML. Whoever fills in the form sees the
 // same "check your email" page either way; only the owner of the address learns which mail it

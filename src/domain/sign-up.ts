@@ -9,8 +9,8 @@ import {
   insertAccount,
 } from "./accounts.ts";
 import { findLocalActor } from "./actors.ts";
-import { wakeMailSender } from "./mail-delivery.ts";
-import { queueMail } from "./mail-outbox.ts";
+import { wakeMailSender } from "./mail/delivery.ts";
+import { queueMail } from "./mail/outbox.ts";
 import { hashSecretToken, newSecretToken, SECRET_TOKEN_PATTERN } from "./secret-tokens.ts";
 import { addressTakenMail, confirmationMail, type SignUpSite } from "./sign-up-mail.ts";
 

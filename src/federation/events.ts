@@ -1,6 +1,6 @@
 import { Join, Leave } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
-import { type RsvpRow, rsvp } from "../domain/events.ts";
+import { type RsvpRow, rsvp } from "../domain/events/events.ts";
 import { groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";

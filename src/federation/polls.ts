@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { Create, Note, Update } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
-import { closePollNow } from "../domain/poll-changes.ts";
-import { pollsWithUnsentTotals, totalsSent } from "../domain/poll-totals.ts";
-import { castVote, type PollVoteRow, remoteVotersOf } from "../domain/poll-votes.ts";
-import { markClosedAnnounced, optionsOf, pollsClosedUnannounced } from "../domain/polls.ts";
+import { closePollNow } from "../domain/polls/changes.ts";
+import { markClosedAnnounced, optionsOf, pollsClosedUnannounced } from "../domain/polls/polls.ts";
+import { pollsWithUnsentTotals, totalsSent } from "../domain/polls/totals.ts";
+import { castVote, type PollVoteRow, remoteVotersOf } from "../domain/polls/votes.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
@@ -99,7 +99,7 @@ export async function announceClosedPolls(ctx: CopseContext, now = new Date()): 
 
 /**
  * Sends one Update with the latest totals for each local poll that has had votes since its
- * last Update, however many votes that was (src/domain/poll-totals.ts). Deleted polls are only
+ * last Update, however many votes that was (src/domain/polls/totals.ts). Deleted polls are only
  * cleared: their Delete has gone out.
  */
 export async function sendUnsentTotals(ctx: CopseContext): Promise<number> {

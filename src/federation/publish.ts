@@ -7,9 +7,9 @@ import {
   Update,
 } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
-import { getEventDetails } from "../domain/events.ts";
+import { getEventDetails } from "../domain/events/events.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
-import { pollResults } from "../domain/polls.ts";
+import { pollResults } from "../domain/polls/polls.ts";
 import { starsGivenHere } from "../domain/ratings.ts";
 import { tagsOfItem } from "../domain/tags.ts";
 import { logger } from "../logging.ts";
@@ -33,10 +33,10 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
   const root =
     item.rootId && item.rootId !== item.id ? getItem(ctx.data.db, item.rootId) : undefined;
   const groups = groupsOfItem(ctx.data.db, item.id);
-  // An event's time and place live beside the item (src/domain/events.ts).
+  // An event's time and place live beside the item (src/domain/events/events.ts).
   const event = item.kind === "event" ? getEventDetails(ctx.data.db, item.id) : undefined;
   const hashtags = tagsOfItem(ctx.data.db, item.id).map((t) => t.name);
-  // A poll's options and totals live beside the item too (src/domain/polls.ts).
+  // A poll's options and totals live beside the item too (src/domain/polls/polls.ts).
   const poll = item.kind === "poll" ? pollResults(ctx.data.db, item) : undefined;
   const object = itemObject(item, {
     author,

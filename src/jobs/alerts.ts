@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import { sendDigests } from "../domain/alerts/digest.ts";
 import { nextDigestAt } from "../domain/alerts/schedule.ts";
 import { SWEEP_TASK, sweepAlerts } from "../domain/alerts/sweep.ts";
-import { wakeMailSender } from "../domain/mail-delivery.ts";
+import { wakeMailSender } from "../domain/mail/delivery.ts";
 import { logger } from "../logging.ts";
 import type { Task } from "./runner.ts";
 

@@ -6,7 +6,7 @@ import {
   recordMailFailure,
   recordMailSent,
   releaseInterruptedMail,
-} from "../domain/mail-delivery.ts";
+} from "../domain/mail/delivery.ts";
 import { logger } from "../logging.ts";
 import { createMailTransport, MailSendError, type MailTransport } from "./mail-transport.ts";
 import type { Task } from "./runner.ts";

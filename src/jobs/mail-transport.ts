@@ -2,8 +2,8 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createTransport, type SendMailOptions } from "nodemailer";
 import type { Config } from "../config.ts";
-import { emlFileName, mailDirectory } from "../domain/mail-files.ts";
-import type { QueuedMail } from "../domain/mail-outbox.ts";
+import { emlFileName, mailDirectory } from "../domain/mail/files.ts";
+import type { QueuedMail } from "../domain/mail/outbox.ts";
 
 // How the mail sender hands a mail over: to the SMTP server in SMTP_URL, or, with none
 // configured, to an .eml file under the data directory (nodemailer's stream transport builds

@@ -1,4 +1,4 @@
-import { POLL_TOTALS_TASK } from "../domain/poll-totals.ts";
+import { POLL_TOTALS_TASK } from "../domain/polls/totals.ts";
 import { sendUnsentTotals } from "../federation/polls.ts";
 import type { Task } from "./runner.ts";
 

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
-import { instantToLocalFields } from "../domain/event-times.ts";
 import {
   blankEventForm,
   type EventForm,
   type EventRow,
   getEventDetails,
-} from "../domain/events.ts";
+} from "../domain/events/events.ts";
+import { instantToLocalFields } from "../domain/events/times.ts";
 import type { ItemRow } from "../domain/items.ts";
 import { type CommunityAccess, itemIn, readableSection } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";

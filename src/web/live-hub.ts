@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { currentCursor, formatCursor } from "../domain/live-cursor.ts";
+import { currentCursor, formatCursor } from "../domain/live/cursor.ts";
 import { logger } from "../logging.ts";
 
 const log = logger("web", "live");

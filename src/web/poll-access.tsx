@@ -1,9 +1,9 @@
 import type { Context } from "hono";
-import { instantToLocalFields } from "../domain/event-times.ts";
+import { instantToLocalFields } from "../domain/events/times.ts";
 import type { ItemRow } from "../domain/items.ts";
 import { isFacilitator } from "../domain/membership.ts";
-import type { PollForm } from "../domain/poll-form.ts";
-import { type PollResults, pollEndTimes, pollResults } from "../domain/polls.ts";
+import type { PollForm } from "../domain/polls/form.ts";
+import { type PollResults, pollEndTimes, pollResults } from "../domain/polls/polls.ts";
 import { type CommunityAccess, itemIn, readableSection } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { getActor } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
-import { hasVotes, mayChangePoll } from "../domain/poll-changes.ts";
-import { mayVote, votesOf } from "../domain/poll-votes.ts";
-import type { PollResults } from "../domain/polls.ts";
+import { hasVotes, mayChangePoll } from "../domain/polls/changes.ts";
+import type { PollResults } from "../domain/polls/polls.ts";
+import { mayVote, votesOf } from "../domain/polls/votes.ts";
 import type { CommunityAccess } from "./community-access.tsx";
 import type { AppEnv } from "./env.ts";
 import { pageContext, render } from "./render.ts";

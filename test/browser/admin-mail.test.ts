@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mailOutbox } from "../../src/db/schema/index.ts";
-import { queueMail } from "../../src/domain/mail-outbox.ts";
+import { queueMail } from "../../src/domain/mail/outbox.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
 import { a11y, main } from "../helpers/browser-pages.ts";
 import {

@@ -3,12 +3,6 @@ import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
 import {
-  canonicalTimeZone,
-  formatEventTimes,
-  instantToLocalFields,
-  parseTimeOfDay,
-} from "../../src/domain/event-times.ts";
-import {
   attendeesOf,
   blankEventForm,
   composeEvent,
@@ -18,7 +12,13 @@ import {
   getEventDetails,
   listEvents,
   rsvp,
-} from "../../src/domain/events.ts";
+} from "../../src/domain/events/events.ts";
+import {
+  canonicalTimeZone,
+  formatEventTimes,
+  instantToLocalFields,
+  parseTimeOfDay,
+} from "../../src/domain/events/times.ts";
 import { deleteItem, getItem } from "../../src/domain/items.ts";
 import { freshDb } from "../helpers/db.ts";
 

@@ -4,8 +4,8 @@ import type { Db } from "../../src/db/client.ts";
 import { items } from "../../src/db/schema/index.ts";
 import { createAccount } from "../../src/domain/accounts.ts";
 import { upsertRemoteActor } from "../../src/domain/actors.ts";
-import { currentCursor, furthest, readCursor } from "../../src/domain/live-cursor.ts";
-import { activityAfter, latestActivity } from "../../src/domain/live-stream.ts";
+import { currentCursor, furthest, readCursor } from "../../src/domain/live/cursor.ts";
+import { activityAfter, latestActivity } from "../../src/domain/live/stream.ts";
 import {
   applyRemoteDecision,
   decideMembership,

@@ -8,8 +8,8 @@ import {
   recordMailFailure,
   recordMailSent,
   releaseInterruptedMail,
-} from "../../src/domain/mail-delivery.ts";
-import { queueMail } from "../../src/domain/mail-outbox.ts";
+} from "../../src/domain/mail/delivery.ts";
+import { queueMail } from "../../src/domain/mail/outbox.ts";
 import { freshDb } from "../helpers/db.ts";
 
 // The outbox's state changes on their own, over a fresh database: what a claim, a failure and

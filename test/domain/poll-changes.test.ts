@@ -15,10 +15,8 @@ import {
   editPoll,
   hasVotes,
   mayChangePoll,
-} from "../../src/domain/poll-changes.ts";
-import { blankPollForm, type PollForm } from "../../src/domain/poll-form.ts";
-import { pollsWithUnsentTotals, totalsSent } from "../../src/domain/poll-totals.ts";
-import { castVote } from "../../src/domain/poll-votes.ts";
+} from "../../src/domain/polls/changes.ts";
+import { blankPollForm, type PollForm } from "../../src/domain/polls/form.ts";
 import {
   composePoll,
   getPoll,
@@ -27,7 +25,9 @@ import {
   pollEndTimes,
   pollResults,
   saveRemotePoll,
-} from "../../src/domain/polls.ts";
+} from "../../src/domain/polls/polls.ts";
+import { pollsWithUnsentTotals, totalsSent } from "../../src/domain/polls/totals.ts";
+import { castVote } from "../../src/domain/polls/votes.ts";
 import { freshDb } from "../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";

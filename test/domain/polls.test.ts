@@ -10,8 +10,7 @@ import {
 } from "../../src/domain/errors.ts";
 import { deleteItem, getItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
-import { blankPollForm, type PollForm, parsePollForm } from "../../src/domain/poll-form.ts";
-import { castVote, optionNamed, votesOf } from "../../src/domain/poll-votes.ts";
+import { blankPollForm, type PollForm, parsePollForm } from "../../src/domain/polls/form.ts";
 import {
   composePoll,
   listPolls,
@@ -20,7 +19,8 @@ import {
   pollResults,
   pollsClosedUnannounced,
   saveRemotePoll,
-} from "../../src/domain/polls.ts";
+} from "../../src/domain/polls/polls.ts";
+import { castVote, optionNamed, votesOf } from "../../src/domain/polls/votes.ts";
 import { freshDb } from "../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";

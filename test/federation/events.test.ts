@@ -10,7 +10,7 @@ import {
   findRsvp,
   getEventDetails,
   saveEventDetails,
-} from "../../src/domain/events.ts";
+} from "../../src/domain/events/events.ts";
 import { deleteItem, findItemByIri, getItem, type ItemRow } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { answerEvent } from "../../src/federation/events.ts";

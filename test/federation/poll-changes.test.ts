@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findItemByIri, getItem, type ItemRow } from "../../src/domain/items.ts";
-import { POLL_TOTALS_TASK } from "../../src/domain/poll-totals.ts";
-import { optionsOf, pollResults } from "../../src/domain/polls.ts";
+import { optionsOf, pollResults } from "../../src/domain/polls/polls.ts";
+import { POLL_TOTALS_TASK } from "../../src/domain/polls/totals.ts";
 import type { WebClient } from "../helpers/client.ts";
 import type { FakeActor, FakePeer } from "../helpers/fake-peer.ts";
 import { eventually, type TestInstance } from "../helpers/instances.ts";

@@ -4,8 +4,8 @@ import { findActorByIri } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { composeItem, deleteItem, findItemByIri, type ItemRow } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
-import { blankPollForm } from "../../src/domain/poll-form.ts";
-import { composePoll, pollResults } from "../../src/domain/polls.ts";
+import { blankPollForm } from "../../src/domain/polls/form.ts";
+import { composePoll, pollResults } from "../../src/domain/polls/polls.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
 import {
   ACTIVITY_JSON,

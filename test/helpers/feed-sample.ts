@@ -5,7 +5,7 @@ import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import { composeEntry } from "../../src/domain/blog.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { createDocument } from "../../src/domain/documents.ts";
-import { blankEventForm, composeEvent } from "../../src/domain/events.ts";
+import { blankEventForm, composeEvent } from "../../src/domain/events/events.ts";
 import { composeItem, insertItem, newItemIri } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { addTag } from "../../src/domain/tags.ts";

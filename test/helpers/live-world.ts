@@ -4,7 +4,7 @@ import { memberships } from "../../src/db/schema/index.ts";
 import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { composeItem } from "../../src/domain/items.ts";
-import type { LiveEntry } from "../../src/domain/live-stream.ts";
+import type { LiveEntry } from "../../src/domain/live/stream.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { freshDb } from "./db.ts";
 

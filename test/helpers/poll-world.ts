@@ -3,7 +3,7 @@ import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
 import { findItemByIri, type ItemRow } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
-import { pollResults } from "../../src/domain/polls.ts";
+import { pollResults } from "../../src/domain/polls/polls.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
 import type { WebClient } from "./client.ts";

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailOutbox } from "../../src/db/schema/index.ts";
-import { type OutgoingMail, queueMail } from "../../src/domain/mail-outbox.ts";
+import { type OutgoingMail, queueMail } from "../../src/domain/mail/outbox.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 import { expectSoundHeadings } from "../helpers/page-structure.ts";

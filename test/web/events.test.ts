@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findCommunity } from "../../src/domain/communities.ts";
-import { attendeesOf, getEventDetails, listEvents } from "../../src/domain/events.ts";
+import { attendeesOf, getEventDetails, listEvents } from "../../src/domain/events/events.ts";
 import { getItem } from "../../src/domain/items.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findCommunity } from "../../src/domain/communities.ts";
 import { getItem } from "../../src/domain/items.ts";
-import { listPolls, optionsOf, pollResults } from "../../src/domain/polls.ts";
+import { listPolls, optionsOf, pollResults } from "../../src/domain/polls/polls.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 

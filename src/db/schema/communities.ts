@@ -115,7 +115,7 @@ export const memberships = sqliteTable(
     // The alert sweep follows answers to requests by the time they were decided.
     index("memberships_decided_idx").on(t.decidedAt, t.id),
     index("memberships_group_state_idx").on(t.groupId, t.state),
-    // When each active membership began, written exactly as ACTIVE_SINCE_SQL in live-cursor.ts
+    // When each active membership began, written exactly as ACTIVE_SINCE_SQL in domain/live/cursor.ts
     // (a CASE: drizzle-kit splits index expressions at commas, so COALESCE cannot be used), so
     // the live stream's joins and position read walk it instead of scanning every membership.
     index("memberships_active_since_idx")

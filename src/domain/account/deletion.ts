@@ -20,8 +20,8 @@ import {
 import type { ActorRow } from "../actors.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ItemRow, tombstoneItem } from "../items.ts";
-import { wakeMailSender } from "../mail-delivery.ts";
-import { queueMail } from "../mail-outbox.ts";
+import { wakeMailSender } from "../mail/delivery.ts";
+import { queueMail } from "../mail/outbox.ts";
 import type { SignUpSite } from "../sign-up-mail.ts";
 import { accountDeletedMail } from "./mail.ts";
 

@@ -12,8 +12,8 @@ import {
 import type { ActorRow } from "../actors.ts";
 import { findCommunityByActorId } from "../communities.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
-import { wakeMailSender } from "../mail-delivery.ts";
-import { queueMail } from "../mail-outbox.ts";
+import { wakeMailSender } from "../mail/delivery.ts";
+import { queueMail } from "../mail/outbox.ts";
 import { decideMembership, isFacilitator, requestMembership } from "../membership.ts";
 import { communityPagePath } from "../paths.ts";
 import { hashSecretToken, newSecretToken, SECRET_TOKEN_PATTERN } from "../secret-tokens.ts";

@@ -1,4 +1,4 @@
-import type { OutgoingMail } from "../mail-outbox.ts";
+import type { OutgoingMail } from "../mail/outbox.ts";
 import { layOutMail, type SignUpSite } from "../sign-up-mail.ts";
 
 // The mails a person's own account changes cause: confirming a new address, telling the old

@@ -1,7 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { accounts, alertEntries } from "../../db/schema/index.ts";
-import { queueMail } from "../mail-outbox.ts";
+import { queueMail } from "../mail/outbox.ts";
 import type { AlertEntry, AlertLine } from "./entry-lines.ts";
 import { describeTopic } from "./labels.ts";
 import { alertMail } from "./mail-body.ts";

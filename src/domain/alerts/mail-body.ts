@@ -1,4 +1,4 @@
-import type { OutgoingMail } from "../mail-outbox.ts";
+import type { OutgoingMail } from "../mail/outbox.ts";
 import { type AlertLine, headlineOf } from "./entry-lines.ts";
 
 // Alert mails in plain text and HTML. Both carry the same lines, grouped by community and then

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { formatEventTimes } from "../event-times.ts";
+import { formatEventTimes } from "../events/times.ts";
 import { itemPlacePath } from "../item-links.ts";
 import type { ItemKind } from "../items.ts";
 import { viewerParam, visibleItemSql } from "../visible-items.ts";

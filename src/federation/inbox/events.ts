@@ -16,7 +16,7 @@ import {
   removeRsvp,
   rsvp,
   saveEventDetails,
-} from "../../domain/events.ts";
+} from "../../domain/events/events.ts";
 import { findItemByIri, getItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";

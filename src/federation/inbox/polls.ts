@@ -8,8 +8,8 @@ import {
   ValidationError,
 } from "../../domain/errors.ts";
 import { findItemByIri, type ItemRow } from "../../domain/items.ts";
-import { castVote, optionNamed, voteByIri } from "../../domain/poll-votes.ts";
-import { saveRemotePoll } from "../../domain/polls.ts";
+import { saveRemotePoll } from "../../domain/polls/polls.ts";
+import { castVote, optionNamed, voteByIri } from "../../domain/polls/votes.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { remotePollDetails } from "../vocab/polls.ts";
@@ -75,7 +75,7 @@ export async function onPollVote(ctx: Ctx, create: Create): Promise<boolean> {
     throw error;
   }
   // Everyone following the community sees the new totals in the next Update{Question} the
-  // totals task sends, one for a whole burst of votes (src/domain/poll-totals.ts).
+  // totals task sends, one for a whole burst of votes (src/domain/polls/totals.ts).
   log.info("Counted a vote from {voter} in {poll}", { voter: voter.iri, poll: item.iri });
   return true;
 }

@@ -1,6 +1,6 @@
 import { type Object as APObject, Event, Place } from "@fedify/vocab";
-import { canonicalTimeZone, DEFAULT_TIME_ZONE } from "../../domain/event-times.ts";
-import type { EventDetails, EventRow } from "../../domain/events.ts";
+import type { EventDetails, EventRow } from "../../domain/events/events.ts";
+import { canonicalTimeZone, DEFAULT_TIME_ZONE } from "../../domain/events/times.ts";
 
 // Events follow FEP-8a8e: `name`, `startTime`, `endTime`, `location`, and the organiser's
 // IANA `timezone`. Fedify's vocabulary has no `timezone`, no `address` on Place and no

@@ -10,11 +10,11 @@ import {
   Source,
 } from "@fedify/vocab";
 import type { ActorRow } from "../../domain/actors.ts";
-import type { EventRow } from "../../domain/events.ts";
+import type { EventRow } from "../../domain/events/events.ts";
 import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
 import type { ItemKind, ItemRow } from "../../domain/items.ts";
 import { entryPagePath, itemPagePath } from "../../domain/paths.ts";
-import type { PollResults } from "../../domain/polls.ts";
+import type { PollResults } from "../../domain/polls/polls.ts";
 import { eventObject } from "./events.ts";
 import { hashtagObjects } from "./hashtags.ts";
 import { pollBodyHtml, pollQuestion } from "./polls.ts";

@@ -1,7 +1,7 @@
 import { type Object as APObject, Collection, Note, Question } from "@fedify/vocab";
 import { htmlToPlainText } from "../../domain/html.ts";
 import type { ItemRow } from "../../domain/items.ts";
-import type { PollResults, RemotePollDetails } from "../../domain/polls.ts";
+import type { PollResults, RemotePollDetails } from "../../domain/polls/polls.ts";
 
 // A poll is a Question, as Mastodon writes one: `oneOf` (single choice) or `anyOf` (several)
 // holding a Note per option whose `name` is the option and whose `replies.totalItems` is its

@@ -1,12 +1,12 @@
 import { type Context, Hono } from "hono";
 import type { Config } from "../../config.ts";
-import { findMail, listOutbox, retryFailedMail } from "../../domain/mail-delivery.ts";
+import { findMail, listOutbox, retryFailedMail } from "../../domain/mail/delivery.ts";
 import {
   emlFileName,
   mailDirectory,
   readStoredEml,
   storedEmlPath,
-} from "../../domain/mail-files.ts";
+} from "../../domain/mail/files.ts";
 import { logger } from "../../logging.ts";
 import { setFlash } from "../auth.ts";
 import type { AppEnv } from "../env.ts";

@@ -6,7 +6,7 @@ import {
   type EventForm,
   type EventRow,
   editEvent,
-} from "../../domain/events.ts";
+} from "../../domain/events/events.ts";
 import { canModerate, deleteItem, type ItemRow } from "../../domain/items.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";

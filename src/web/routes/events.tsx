@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { getActor } from "../../domain/actors.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
-import { calendarEntry } from "../../domain/event-calendar.ts";
+import { calendarEntry } from "../../domain/events/calendar.ts";
 import {
   allEvents,
   attendeesOf,
@@ -10,7 +10,7 @@ import {
   findRsvp,
   hasEnded,
   listEvents,
-} from "../../domain/events.ts";
+} from "../../domain/events/events.ts";
 import { writeCalendar } from "../../domain/ical.ts";
 import { canModerate, canView, type ItemRow } from "../../domain/items.ts";
 import { answerEvent } from "../../federation/events.ts";

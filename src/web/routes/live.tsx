@@ -9,8 +9,8 @@ import {
   type LiveCursor,
   readCursor,
   sameCursor,
-} from "../../domain/live-cursor.ts";
-import { activityAfter, type LiveEntry, latestActivity } from "../../domain/live-stream.ts";
+} from "../../domain/live/cursor.ts";
+import { activityAfter, type LiveEntry, latestActivity } from "../../domain/live/stream.ts";
 import { logger } from "../../logging.ts";
 import type { AppEnv } from "../env.ts";
 import { LiveHub } from "../live-hub.ts";

@@ -6,9 +6,9 @@ import {
   ValidationError,
 } from "../../domain/errors.ts";
 import type { ItemRow } from "../../domain/items.ts";
-import { deletePoll, editPoll, hasVotes, mayChangePoll } from "../../domain/poll-changes.ts";
-import type { PollForm } from "../../domain/poll-form.ts";
-import type { PollResults } from "../../domain/polls.ts";
+import { deletePoll, editPoll, hasVotes, mayChangePoll } from "../../domain/polls/changes.ts";
+import type { PollForm } from "../../domain/polls/form.ts";
+import type { PollResults } from "../../domain/polls/polls.ts";
 import { closePollEarly } from "../../federation/polls.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";

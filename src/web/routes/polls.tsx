@@ -5,8 +5,8 @@ import {
   NotFoundError,
   ValidationError,
 } from "../../domain/errors.ts";
-import { blankPollForm } from "../../domain/poll-form.ts";
-import { composePoll, listPolls } from "../../domain/polls.ts";
+import { blankPollForm } from "../../domain/polls/form.ts";
+import { composePoll, listPolls } from "../../domain/polls/polls.ts";
 import { voteInPoll } from "../../federation/polls.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";

@@ -2,7 +2,7 @@ import {
   formatLocalDate,
   formatLocalTime,
   timeZoneAbbreviation,
-} from "../../domain/event-times.ts";
+} from "../../domain/events/times.ts";
 import type { ItemRow } from "../../domain/items.ts";
 
 const MINUTE = 60_000;

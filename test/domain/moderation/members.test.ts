@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "../../../src/domain/accounts.ts";
 import { createCommunity } from "../../../src/domain/communities.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../../../src/domain/errors.ts";
-import { blankEventForm, composeEvent, rsvp } from "../../../src/domain/events.ts";
+import { blankEventForm, composeEvent, rsvp } from "../../../src/domain/events/events.ts";
 import { canView, composeItem, getItem } from "../../../src/domain/items.ts";
 import {
   findMembership,

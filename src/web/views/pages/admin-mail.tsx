@@ -1,5 +1,5 @@
-import { MAX_MAIL_ATTEMPTS } from "../../../domain/mail-delivery.ts";
-import type { QueuedMail } from "../../../domain/mail-outbox.ts";
+import { MAX_MAIL_ATTEMPTS } from "../../../domain/mail/delivery.ts";
+import type { QueuedMail } from "../../../domain/mail/outbox.ts";
 import {
   Button,
   CsrfField,

@@ -1,5 +1,5 @@
-import { COMMON_TIME_ZONES } from "../../../domain/event-times.ts";
-import type { EventForm } from "../../../domain/events.ts";
+import type { EventForm } from "../../../domain/events/events.ts";
+import { COMMON_TIME_ZONES } from "../../../domain/events/times.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import { CommunityFormPage } from "../community-form-page.tsx";

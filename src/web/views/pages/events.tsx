@@ -1,12 +1,12 @@
 import type { ActorRow } from "../../../domain/actors.ts";
-import { formatEventTimes } from "../../../domain/event-times.ts";
 import type {
   Attendee,
   EventPeriod,
   EventRow,
   EventSummary,
   RsvpRow,
-} from "../../../domain/events.ts";
+} from "../../../domain/events/events.ts";
+import { formatEventTimes } from "../../../domain/events/times.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import {

@@ -1,13 +1,13 @@
 import { itemPlacePath } from "../../../domain/item-links.ts";
 import type { ItemKind } from "../../../domain/items.ts";
-import { formatCursor } from "../../../domain/live-cursor.ts";
+import { formatCursor } from "../../../domain/live/cursor.ts";
 import type {
   LiveActor,
   LiveEntry,
   LiveItemEntry,
   LiveJoinEntry,
   LiveSnapshot,
-} from "../../../domain/live-stream.ts";
+} from "../../../domain/live/stream.ts";
 import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
 import { ButtonLink } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";

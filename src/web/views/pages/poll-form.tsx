@@ -1,4 +1,4 @@
-import { MAX_OPTIONS, MIN_OPTIONS, type PollForm } from "../../../domain/poll-form.ts";
+import { MAX_OPTIONS, MIN_OPTIONS, type PollForm } from "../../../domain/polls/form.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import { CommunityFormPage } from "../community-form-page.tsx";
 import {

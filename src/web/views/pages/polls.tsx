@@ -1,6 +1,6 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { ItemRow } from "../../../domain/items.ts";
-import type { PollResults, PollSummary } from "../../../domain/polls.ts";
+import type { PollResults, PollSummary } from "../../../domain/polls/polls.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import {
   Button,

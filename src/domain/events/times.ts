@@ -1,5 +1,5 @@
-import "../temporal.ts";
-import type { FieldError } from "./errors.ts";
+import "../../temporal.ts";
+import type { FieldError } from "../errors.ts";
 
 // Event times are typed as a local date and time in the organiser's time zone ("10am on 3
 // March, London time") and stored as UTC instants. Temporal does the conversion, so daylight

@@ -1,7 +1,7 @@
-import type { Db } from "../db/client.ts";
-import type { ItemKind } from "./items.ts";
-import { ACTIVE_SINCE_SQL, type LiveCursor } from "./live-cursor.ts";
-import { viewerParam, visibleItemSql } from "./visible-items.ts";
+import type { Db } from "../../db/client.ts";
+import type { ItemKind } from "../items.ts";
+import { viewerParam, visibleItemSql } from "../visible-items.ts";
+import { ACTIVE_SINCE_SQL, type LiveCursor } from "./cursor.ts";
 
 // The queries behind the live stream: the newest rows of each of its three sources (new items,
 // wiki edits, people joining communities) between two positions, filtered for the viewer in the

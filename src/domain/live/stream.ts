@@ -1,14 +1,14 @@
-import type { Db } from "../db/client.ts";
-import type { ItemKind } from "./items.ts";
-import { currentCursor, type LiveCursor, START_CURSOR } from "./live-cursor.ts";
-import { clampLimit, type Row, readRows } from "./live-rows.ts";
+import type { Db } from "../../db/client.ts";
+import type { ItemKind } from "../items.ts";
+import { currentCursor, type LiveCursor, START_CURSOR } from "./cursor.ts";
+import { clampLimit, type Row, readRows } from "./rows.ts";
 
 // "What's happening now": the newest activity across every community the viewer may see. It is
 // read from three sources: new items (topics, replies, blog entries and comments, wiki pages,
 // events, documents, polls), wiki edits (revisions after the first) and people joining
-// communities. A reader's position (live-cursor.ts) says how far it has got in each, which is
+// communities. A reader's position (live/cursor.ts) says how far it has got in each, which is
 // what the page hands to the live stream and what Last-Event-ID resumes. Every query filters for
-// the viewer in the database (live-rows.ts), so the page, the live stream and a resumed stream
+// the viewer in the database (live/rows.ts), so the page, the live stream and a resumed stream
 // can never show a private community's content, or who joined it, to a non-member.
 
 /** A person or community in an entry, with just what a link to it needs. */

@@ -1,7 +1,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { items, polls } from "../db/schema/index.ts";
-import type { ItemRow } from "./items.ts";
+import type { Db } from "../../db/client.ts";
+import { items, polls } from "../../db/schema/index.ts";
+import type { ItemRow } from "../items.ts";
 
 // A poll hosted here tells other servers its totals with an Update{Question}. Sending one per
 // vote would flood every follower's server when a poll is busy, so a vote only counts up the

@@ -12,14 +12,14 @@ import {
   notInArray,
   sql,
 } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { actors, itemGroups, items, pollOptions, polls, pollVotes } from "../db/schema/index.ts";
-import type { ActorRow } from "./actors.ts";
-import { findCommunityByActorId } from "./communities.ts";
-import { ForbiddenError } from "./errors.ts";
-import { composeItem, type ItemRow } from "./items.ts";
-import { isFacilitator } from "./membership.ts";
-import { type PollForm, parsePollForm } from "./poll-form.ts";
+import type { Db } from "../../db/client.ts";
+import { actors, itemGroups, items, pollOptions, polls, pollVotes } from "../../db/schema/index.ts";
+import type { ActorRow } from "../actors.ts";
+import { findCommunityByActorId } from "../communities.ts";
+import { ForbiddenError } from "../errors.ts";
+import { composeItem, type ItemRow } from "../items.ts";
+import { isFacilitator } from "../membership.ts";
+import { type PollForm, parsePollForm } from "./form.ts";
 
 /** A row of the polls table: whether several options may be chosen, and when voting stops. */
 export type PollRow = typeof polls.$inferSelect;

@@ -1,4 +1,4 @@
-import type { Db } from "../db/client.ts";
+import type { Db } from "../../db/client.ts";
 
 // A reader's position in the live stream. The stream is read from three sources: new items and
 // wiki edits, whose ids only grow, and people joining communities, whose membership rows are

@@ -1,9 +1,9 @@
 import { count, eq } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { pollOptions, polls, pollVotes } from "../db/schema/index.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "./errors.ts";
-import { canModerate, deleteItem, editItem, type ItemRow } from "./items.ts";
-import { type PollForm, parsePollForm } from "./poll-form.ts";
+import type { Db } from "../../db/client.ts";
+import { pollOptions, polls, pollVotes } from "../../db/schema/index.ts";
+import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
+import { canModerate, deleteItem, editItem, type ItemRow } from "../items.ts";
+import { type PollForm, parsePollForm } from "./form.ts";
 import { getPoll, isClosed, type PollRow } from "./polls.ts";
 
 // What a facilitator may do to a poll after asking it: close it early, delete it, and change

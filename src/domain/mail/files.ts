@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { QueuedMail } from "./mail-outbox.ts";
+import type { QueuedMail } from "./outbox.ts";
 
 // With no SMTP server configured, each mail is written as an .eml file under
 // `<data dir>/mail/`, named `<id padded to six digits>-<UTC time it was written>.eml` so an

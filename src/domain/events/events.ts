@@ -1,14 +1,16 @@
 import { and, asc, count, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { actors, events, itemGroups, items, rsvps } from "../db/schema/index.ts";
-import type { ActorRow } from "./actors.ts";
+import type { Db } from "../../db/client.ts";
+import { actors, events, itemGroups, items, rsvps } from "../../db/schema/index.ts";
+import type { ActorRow } from "../actors.ts";
 import {
   ConflictError,
   type FieldError,
   ForbiddenError,
   NotFoundError,
   ValidationError,
-} from "./errors.ts";
+} from "../errors.ts";
+import { canView, composeItem, editItem, type ItemRow, validateItemFields } from "../items.ts";
+import { isBannedFromItem } from "../moderation/members.ts";
 import {
   canonicalTimeZone,
   type DateParts,
@@ -16,9 +18,7 @@ import {
   localToInstant,
   parseDateParts,
   parseTimeOfDay,
-} from "./event-times.ts";
-import { canView, composeItem, editItem, type ItemRow, validateItemFields } from "./items.ts";
-import { isBannedFromItem } from "./moderation/members.ts";
+} from "./times.ts";
 
 /** A row of the events table: an event item's time, place and contact. */
 export type EventRow = typeof events.$inferSelect;

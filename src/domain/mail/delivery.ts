@@ -1,8 +1,8 @@
 import { and, count, desc, eq, lt, lte } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { mailOutbox } from "../db/schema/index.ts";
-import type { QueuedMail } from "./mail-outbox.ts";
-import { wakeTask } from "./scheduled-tasks.ts";
+import type { Db } from "../../db/client.ts";
+import { mailOutbox } from "../../db/schema/index.ts";
+import { wakeTask } from "../scheduled-tasks.ts";
+import type { QueuedMail } from "./outbox.ts";
 
 // The life of a row in the mail outbox, as the sender moves it along:
 //

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { actors, pollVotes } from "../db/schema/index.ts";
-import type { ActorRow } from "./actors.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
-import { groupsOfItem, type ItemRow } from "./items.ts";
-import { isActiveMember } from "./membership.ts";
-import { markTotalsChanged } from "./poll-totals.ts";
+import type { Db } from "../../db/client.ts";
+import { actors, pollVotes } from "../../db/schema/index.ts";
+import type { ActorRow } from "../actors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { groupsOfItem, type ItemRow } from "../items.ts";
+import { isActiveMember } from "../membership.ts";
 import { getPoll, isClosed, optionsOf, type PollOptionRow, type PollRow } from "./polls.ts";
+import { markTotalsChanged } from "./totals.ts";
 
 /** A row of the poll_votes table: one voter's choice of one option. */
 export type PollVoteRow = typeof pollVotes.$inferSelect;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client.ts";
-import { mailOutbox } from "../db/schema/index.ts";
+import type { Db } from "../../db/client.ts";
+import { mailOutbox } from "../../db/schema/index.ts";
 
 /** A mail ready to be queued: plain text and HTML bodies, and any extra headers. */
 export interface OutgoingMail {

@@ -1,5 +1,5 @@
-import { type FieldError, ValidationError } from "./errors.ts";
-import { type DateParts, localToInstant, parseDateParts, parseTimeOfDay } from "./event-times.ts";
+import { type FieldError, ValidationError } from "../errors.ts";
+import { type DateParts, localToInstant, parseDateParts, parseTimeOfDay } from "../events/times.ts";
 
 /** The new-poll form as typed: the question, a description, options one per line, when it closes. */
 export interface PollForm {

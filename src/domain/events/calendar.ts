@@ -1,7 +1,7 @@
+import { htmlToPlainText } from "../html.ts";
+import type { CalendarEvent } from "../ical.ts";
+import type { ItemRow } from "../items.ts";
 import type { EventRow } from "./events.ts";
-import { htmlToPlainText } from "./html.ts";
-import type { CalendarEvent } from "./ical.ts";
-import type { ItemRow } from "./items.ts";
 
 /** Where an event happens, as one line: venue, address, and the online link if there is one. */
 export function eventLocationText(event: EventRow): string {
