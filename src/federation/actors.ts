@@ -8,6 +8,7 @@ import { ACTOR_PATH, INSTANCE_ACTOR } from "../domain/paths.ts";
 import { getPersonProfile, listPersonTags } from "../domain/person-details.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
+import { rsaKeyPair } from "./keys.ts";
 import { groupParentLinks } from "./subcommunities.ts";
 import { groupSummary } from "./vocab/group-summary.ts";
 import { withPostingRestriction } from "./vocab/lemmy-group.ts";
@@ -132,25 +133,6 @@ async function keyPairsFor(data: ContextData, identifier: string): Promise<Crypt
   const order = { "RSASSA-PKCS1-v1_5": 0, Ed25519: 1 } as const;
   stored.sort((a, b) => order[a.algorithm] - order[b.algorithm]);
   return Promise.all(stored.map(importedPair));
-}
-
-/**
- * A new 2,048-bit RSA key pair, the size Mastodon uses. Fedify's default is 4,096 bits, which
- * takes about 1.5 s to generate and signs about seven times slower (131 against 898
- * signatures a second on one core of the build machine); every delivery is signed, so the key
- * size sets the ceiling on fan-out. 2,048 bits stays within NIST's guidance through 2030.
- */
-async function rsaKeyPair(): Promise<CryptoKeyPair> {
-  return (await crypto.subtle.generateKey(
-    {
-      name: "RSASSA-PKCS1-v1_5",
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: "SHA-256",
-    },
-    true,
-    ["sign", "verify"],
-  )) as CryptoKeyPair;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { generateCryptoKeyPair, signRequest, verifyRequest } from "@fedify/fedify";
+import { signRequest, verifyRequest } from "@fedify/fedify";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
+import { rsaKeyPair } from "../../src/federation/keys.ts";
 
 // A stand-in for a foreign fediverse server (Mastodon, Lemmy, Mbin...) at the network
 // boundary. Copse talks to it over real HTTP: it fetches the peer's actors and keys, delivers
@@ -142,16 +143,7 @@ export class FakePeer {
   /** Creates an actor with a fresh RSA key pair and serves its document and WebFinger. */
   async addActor(options: AddActorOptions): Promise<FakeActor> {
     // 2,048 bits, as Mastodon's keys are (Fedify's default of 4,096 takes seconds to make).
-    const pair = (await crypto.subtle.generateKey(
-      {
-        name: "RSASSA-PKCS1-v1_5",
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: "SHA-256",
-      },
-      true,
-      ["sign", "verify"],
-    )) as CryptoKeyPair;
+    const pair = await rsaKeyPair();
     const spki = Buffer.from(await crypto.subtle.exportKey("spki", pair.publicKey)).toString(
       "base64",
     );
