@@ -187,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     instanceName,
     allowPrivateAddress: allowPrivateAddress ?? false,
     smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.COPSE_MAIL_FROM ?? `copse@${new URL(origin).hostname}`,
+    mailFrom: env.COPSE_MAIL_FROM ?? defaultMailFrom(origin),
     digestHour: digestHour ?? 7,
     timeZone,
     newsRefreshMinutes: newsRefreshMinutes ?? 30,
@@ -348,4 +348,15 @@ export function riskySettings(config: Config): string[] {
     );
   }
   return warnings;
+}
+
+/**
+ * The sender address used when COPSE_MAIL_FROM is not set. An origin on an IP address needs
+ * an address literal (RFC 5321, 4.1.3): "copse@127.0.0.1" is refused by strict servers.
+ */
+export function defaultMailFrom(origin: string): string {
+  const host = new URL(origin).hostname;
+  if (host.startsWith("[")) return `copse@[IPv6:${host.slice(1, -1)}]`;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return `copse@[${host}]`;
+  return `copse@${host}`;
 }

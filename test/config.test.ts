@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ConfigError,
+  defaultMailFrom,
   loadConfig,
   parseConfigFile,
   readConfiguration,
@@ -177,5 +178,13 @@ describe("the configuration file", () => {
     expect(() => readConfiguration({ COPSE_DATA_DIR: dataDir })).toThrow(
       /cannot move it \(set COPSE_CONFIG/,
     );
+  });
+});
+
+describe("the default sender address", () => {
+  it("uses the origin's host name, and an address literal for an IP address", () => {
+    expect(defaultMailFrom("https://copse.example.gov.uk")).toBe("copse@copse.example.gov.uk");
+    expect(defaultMailFrom("http://192.0.2.7:3000")).toBe("copse@[192.0.2.7]");
+    expect(defaultMailFrom("http://[::1]:3000")).toBe("copse@[IPv6:::1]");
   });
 });

@@ -11,26 +11,57 @@ export type TagRow = typeof tags.$inferSelect;
 
 const MAX_TAG = 50;
 
-/** The key form of a tag: trimmed, without a leading #, lower-case, inner spaces as hyphens. */
+/**
+ * A tag as typed, with a leading # dropped and every run of spaces or punctuation made one
+ * hyphen, so that a phrase such as "gov.uk forms" becomes "gov-uk-forms": a Hashtag's name
+ * can carry only letters, digits, hyphens and underscores.
+ */
+function tagForm(raw: string): string {
+  return raw
+    .trim()
+    .replace(/^#+/, "")
+    .replace(/[^\p{L}\p{N}_]+/gu, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** The key form of a tag: punctuation and spaces as hyphens, lower-case. */
 export function normaliseTag(raw: string): string {
-  return raw.trim().replace(/^#+/, "").trim().replace(/\s+/g, "-").toLowerCase();
+  return tagForm(raw).toLowerCase();
 }
 
 /** Checks a tag someone typed and returns its key and display forms. */
 export function parseTag(raw: string): { name: string; display: string } {
-  const name = normaliseTag(raw);
-  const display = raw.trim().replace(/^#+/, "").trim().replace(/\s+/g, "-");
-  if (name.length === 0) throw new ValidationError([{ field: "tag", message: "Enter a tag" }]);
+  const display = tagForm(raw);
+  const name = display.toLowerCase();
+  if (name.length === 0)
+    throw new ValidationError([{ field: "tag", message: "Enter a tag using letters or numbers" }]);
   if (name.length > MAX_TAG)
     throw new ValidationError([
       { field: "tag", message: `A tag must be ${MAX_TAG} characters or fewer` },
     ]);
-  // Letters and digits of any script, hyphens and underscores: what a Hashtag can carry.
-  if (!/^[\p{L}\p{N}_-]+$/u.test(name))
-    throw new ValidationError([
-      { field: "tag", message: "A tag can only contain letters, numbers, hyphens and underscores" },
-    ]);
   return { name, display };
+}
+
+/**
+ * Several tags typed at once, separated by commas, each checked; duplicates are dropped. A
+ * refusal names the tag it is about, so the person knows which to change.
+ */
+export function parseTags(raw: string): { name: string; display: string }[] {
+  const parts = raw.split(",").filter((part) => part.trim() !== "");
+  if (parts.length === 0) return [parseTag("")];
+  const seen = new Map<string, { name: string; display: string }>();
+  for (const part of parts) {
+    try {
+      const tag = parseTag(part);
+      if (!seen.has(tag.name)) seen.set(tag.name, tag);
+    } catch (error) {
+      if (!(error instanceof ValidationError) || parts.length === 1) throw error;
+      throw new ValidationError([
+        { field: "tag", message: `"${part.trim()}": ${error.errors[0]?.message ?? "not a tag"}` },
+      ]);
+    }
+  }
+  return [...seen.values()];
 }
 
 /** Finds a tag by its key name. */

@@ -47,9 +47,13 @@ describeInBrowser("tags, search and people in a browser", () => {
     await clickAndLoad(bob, main(bob).getByRole("button", { name: "Add tag" }));
     await expectVisible(main(bob).getByRole("link", { name: "#Salt" }));
     await a11y(bob);
-    await bob.getByLabel("Add a tag").fill("no way!");
+    await bob.getByLabel("Add a tag").fill("!!!");
     await clickAndLoad(bob, main(bob).getByRole("button", { name: "Add tag" }));
     expect(await bob.title()).toMatch(/^Error: Add a tag/);
+    await bob.getByLabel("Add a tag").fill("winter maintenance, gov.uk forms");
+    await clickAndLoad(bob, main(bob).getByRole("button", { name: "Add tag" }));
+    await expectVisible(main(bob).getByRole("link", { name: "#gov-uk-forms" }));
+    await expectVisible(main(bob).getByRole("link", { name: "#winter-maintenance" }));
     await a11y(bob);
     await bob.goto(topicUrl);
 

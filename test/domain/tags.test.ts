@@ -8,6 +8,7 @@ import { findPeople, suggestPeople } from "../../src/domain/people-finder.ts";
 import {
   addTag,
   itemsWithTag,
+  parseTags,
   removeTag,
   saveRemoteHashtags,
   tagCloud,
@@ -73,7 +74,8 @@ describe("tags", () => {
       ["waste", ["bob", "alice"]],
     ]);
     expect(() => addTag(db, item, eve.actor.id, "spam")).toThrow(ForbiddenError);
-    expect(() => addTag(db, item, bob.actor.id, "no spaces?!")).toThrow(ValidationError);
+    expect(() => addTag(db, item, bob.actor.id, "?!")).toThrow(ValidationError);
+    expect(() => addTag(db, item, bob.actor.id, "x".repeat(51))).toThrow(ValidationError);
     expect(() => addTag(db, item, bob.actor.id, "  ")).toThrow(ValidationError);
     // Bob removes his own tagging; Alice's stays. Bob cannot remove what only Alice added.
     addTag(db, item, alice.actor.id, "bins");
@@ -83,6 +85,12 @@ describe("tags", () => {
     // Alice facilitates the community, so she removes a tag whoever added it.
     expect(removeTag(db, item, alice.actor.id, "recycling")).toBe(1);
     expect(tagsOfItem(db, item.id).map((t) => t.name)).toEqual(["bins", "waste"]);
+    // A phrase with punctuation is kept as one tag with hyphens, as a Hashtag can carry.
+    expect(addTag(db, item, bob.actor.id, "  GOV.UK  forms! ").display).toBe("GOV-UK-forms");
+    expect(parseTags("a, b ,, A")).toEqual([
+      { name: "a", display: "a" },
+      { name: "b", display: "b" },
+    ]);
   });
 
   it("keeps private items out of tag pages and clouds for non-members", async () => {
@@ -113,7 +121,7 @@ describe("tags", () => {
     const { db, alice, bob, open, topic } = await setUp();
     const item = topic(open, "Roads");
     addTag(db, item, bob.actor.id, "potholes");
-    saveRemoteHashtags(db, item, ["#Gritting", "potholes", "bad tag!"], alice.actor.id);
+    saveRemoteHashtags(db, item, ["#Gritting", "potholes", "!!!", "x".repeat(60)], alice.actor.id);
     expect(tagsOfItem(db, item.id).map((t) => t.name)).toEqual(["gritting", "potholes"]);
     saveRemoteHashtags(db, item, ["potholes"], alice.actor.id);
     expect(tagsOfItem(db, item.id).map((t) => t.name)).toEqual(["potholes"]);

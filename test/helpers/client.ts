@@ -35,9 +35,17 @@ export class WebClient {
     path: string,
     headers: Record<string, string> = {},
   ): Promise<{ response: Response; body: string }> {
-    const response = await fetch(new URL(path, this.origin), {
-      headers: { cookie: this.cookieHeader(), ...headers },
-      redirect: "manual",
+    const request = () =>
+      fetch(new URL(path, this.origin), {
+        headers: { cookie: this.cookieHeader(), ...headers },
+        redirect: "manual",
+      });
+    // A kept-alive connection can be closed by the server's idle timer just as it is reused
+    // (a test that blocks the event loop for seconds makes both timers fire at once); browsers
+    // retry an idempotent request once on such a reset, and so does this client.
+    const response = await request().catch((error: unknown) => {
+      if (connectionReset(error)) return request();
+      throw error;
     });
     this.remember(response);
     return { response, body: await response.text() };
@@ -65,4 +73,9 @@ export class WebClient {
     this.remember(response);
     return { response, body: await response.text() };
   }
+}
+
+function connectionReset(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  return error instanceof TypeError && cause?.code === "ECONNRESET";
 }

@@ -37,4 +37,31 @@ describe("tags on blog entries", () => {
     const after = await web.get(entryPagePath("ann", entry.id));
     expect(after.body).toContain("hedgerows");
   });
+
+  it("takes phrases and comma-separated tags, and a refusal adds none of them", async () => {
+    const cat = await copse.createUser("cat");
+    const forms = copse.createCommunity("forms", cat, "public");
+    const entry = composeItem(copse.db, copse.origin, {
+      kind: "entry",
+      author: cat.actor,
+      groups: [forms.actor],
+      title: "Moving our forms",
+      body: "What we learned.",
+    });
+    const web = new WebClient(copse.origin);
+    await web.post("/signin", { login: "cat", password: TEST_PASSWORD });
+    const tooLong = "x".repeat(51);
+    const refused = await web.post(`/items/${entry.id}/tags`, { tag: `drainage, ${tooLong}` });
+    expect(refused.response.status).toBe(422);
+    expect(refused.body).toContain("50 characters or fewer");
+    expect(tagsOfItem(copse.db, entry.id)).toEqual([]);
+    const tagged = await web.post(`/items/${entry.id}/tags`, {
+      tag: "gov.uk forms, #Drainage, drainage",
+    });
+    expect(tagged.response.status).toBe(303);
+    expect(tagsOfItem(copse.db, entry.id).map((t) => [t.name, t.display])).toEqual([
+      ["drainage", "Drainage"],
+      ["gov-uk-forms", "gov-uk-forms"],
+    ]);
+  });
 });

@@ -80,7 +80,7 @@ function record(db: Db, site: AlertSite, planned: PlannedAlert[]): [number, numb
       to,
       topic: entry.topic,
       subject: line.community ? `${line.community}: ${headlineOf(line)}` : headlineOf(line),
-      intro: `${line.by} — new on ${site.instanceName}:`,
+      intro: `New from ${line.by} on ${site.instanceName}:`,
       entries: [entry],
       lines: [line],
     });

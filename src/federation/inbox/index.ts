@@ -26,7 +26,6 @@ import { onUnverifiedPersonDelete } from "./actors.ts";
 import { onAnnounced, onCreated, onDeleted } from "./content.ts";
 import { onTentativelyAccepted } from "./events.ts";
 import { onOtherActivity } from "./facilitator-acts.ts";
-import { onIgnored } from "./ignored.ts";
 import { onDisliked, onEmojiReacted, onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onBlocked } from "./moderation.ts";

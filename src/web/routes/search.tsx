@@ -6,7 +6,14 @@ import { itemPathOf } from "../../domain/item-links.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { type FinderField, type FoundPerson, findPeople } from "../../domain/people-finder.ts";
 import { type SearchQuery, type SearchType, search } from "../../domain/search.ts";
-import { addTag, findTag, itemsWithTag, removeTag, tagCloud } from "../../domain/tags.ts";
+import {
+  addTag,
+  findTag,
+  itemsWithTag,
+  parseTags,
+  removeTag,
+  tagCloud,
+} from "../../domain/tags.ts";
 import { parseHandle, resolveActor } from "../../federation/lookup.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { sendRemoteTagging } from "../../federation/tags.ts";
@@ -193,13 +200,20 @@ export function searchRoutes(): Hono<AppEnv> {
     }
     try {
       const me = c.get("account")!.actor;
-      const tag = addTag(c.get("deps").db, item, me.id, f.tag ?? "");
+      // Every tag typed is checked before any is added, so a refusal changes nothing.
+      const typed = parseTags(f.tag ?? "");
+      const added = typed.map((t) => addTag(c.get("deps").db, item, me.id, t.display));
       // Our own items announce their new tags; an item from elsewhere is tagged at its home,
       // which announces them to every instance.
       if (item.isLocal) await publishItemChange(federationContext(c), item, "update");
-      else await sendRemoteTagging(federationContext(c), item, me, tag.name, true);
-      log.info("Tagged item {itemId} with {tag}", { itemId: item.id, tag: tag.name });
-      setFlash(c, `Tagged with ${tag.display}.`);
+      else
+        for (const tag of added)
+          await sendRemoteTagging(federationContext(c), item, me, tag.name, true);
+      log.info("Tagged item {itemId} with {tags}", {
+        itemId: item.id,
+        tags: added.map((t) => t.name),
+      });
+      setFlash(c, `Tagged with ${added.map((t) => t.display).join(", ")}.`);
       return c.redirect(back, 303);
     } catch (error) {
       if (error instanceof ValidationError) {

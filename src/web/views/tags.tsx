@@ -10,6 +10,10 @@ import {
 import { Button, CsrfField, TextInput } from "./components.tsx";
 import type { PageContext } from "./layout.tsx";
 
+/** The hint beside every add-a-tag box. */
+export const TAG_HINT =
+  "A word or short phrase, for example drainage or gov.uk forms. Separate several tags with commas.";
+
 /** Everything the tag block of an item page needs, worked out by the route. */
 export interface ItemTagsData {
   itemId: number;
@@ -99,7 +103,7 @@ export function ItemTags(props: { ctx: PageContext; data: ItemTagsData; returnTo
             id={inputId}
             label="Add a tag"
             labelClass="govuk-label--s"
-            hint="A word or short phrase, for example drainage or winter-maintenance"
+            hint={TAG_HINT}
             width={20}
             spellcheck={false}
           />

@@ -194,6 +194,15 @@ export function SearchPage(props: {
         />
         <Button>Search</Button>
       </form>
+      {props.community ? null : (
+        <p class="govuk-body">
+          Or{" "}
+          <a class="govuk-link" href="/tags">
+            browse every tag on this site
+          </a>
+          .
+        </p>
+      )}
       {results ? (
         <>
           <h2 class="govuk-heading-m">Results</h2>

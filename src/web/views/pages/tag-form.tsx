@@ -7,6 +7,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { TAG_HINT } from "../tags.tsx";
 
 /** The add-a-tag form on its own page, shown again with errors when a tag is refused. */
 export function TagFormPage(props: {
@@ -33,7 +34,7 @@ export function TagFormPage(props: {
           name="tag"
           label="Add a tag"
           isPageHeading
-          hint="A word or short phrase, for example drainage or winter-maintenance"
+          hint={TAG_HINT}
           value={props.value}
           error={errorFor(props.errors, "tag")}
           width={20}
