@@ -53,6 +53,11 @@ describeInBrowser("email alerts in a browser", () => {
     expect(frequencyFor(instance.db, bob.actor.id, "messages")).toBe("daily");
     await a11y(page);
     await screenshot(page, "alert-settings");
+    await garden.getByLabel("All sections of Garden").selectOption({ label: "Daily digest" });
+    await clickAndLoad(page, main(page).getByRole("button", { name: "Save alert settings" }));
+    expect(await main(page).getByLabel("Forum in Garden").inputValue()).toBe("daily");
+    await garden.getByLabel("Forum in Garden").selectOption({ label: "Weekly digest" });
+    await clickAndLoad(page, main(page).getByRole("button", { name: "Save alert settings" }));
 
     // A link as it would arrive in a mail: opening it only asks.
     const forum = communityTopic(gardenId, "forum");

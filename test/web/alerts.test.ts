@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alertSettings } from "../../src/db/schema/index.ts";
 import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import { frequencyFor } from "../../src/domain/alerts/settings.ts";
 import { createUnsubscribeToken } from "../../src/domain/alerts/tokens.ts";
@@ -68,6 +70,32 @@ describe("email alert pages", () => {
     );
     expectErrorPage(body, "Email alerts");
     expect(frequencyFor(copse.db, bob.actor.id, "replies")).toBe("immediate");
+  });
+
+  it("sets every section of a community at once, or every alert on the page", async () => {
+    const topics = ["forum", "blog", "wiki"].map((s) =>
+      communityTopic(gardenId, s as "forum" | "blog" | "wiki"),
+    );
+    const refused = await bobWeb.post("/settings/alerts", {
+      [`alert-all-${gardenId}`]: "hourly",
+      "alert-messages": "weekly",
+    });
+    expect(refused.response.status).toBe(400);
+    expect(refused.body).toContain(`<a href="#alert-all-${gardenId}">Choose how often`);
+    expect(frequencyFor(copse.db, bob.actor.id, "messages")).not.toBe("weekly");
+    const { response } = await bobWeb.post("/settings/alerts", {
+      [`alert-all-${gardenId}`]: "weekly",
+      [`alert-community-${gardenId}-forum`]: "off",
+      "alert-messages": "daily",
+    });
+    expect(response.status).toBe(303);
+    for (const topic of topics) expect(frequencyFor(copse.db, bob.actor.id, topic)).toBe("weekly");
+    expect(frequencyFor(copse.db, bob.actor.id, "messages")).toBe("daily");
+    await bobWeb.post("/settings/alerts", { "alert-all": "off" });
+    for (const topic of [...topics, "messages", "replies"])
+      expect(frequencyFor(copse.db, bob.actor.id, topic)).toBe("off");
+    // Back to the defaults the next tests expect.
+    copse.db.delete(alertSettings).where(eq(alertSettings.personId, bob.actor.id)).run();
   });
 
   it("links to the settings from the community page and the person's own profile", async () => {

@@ -107,17 +107,47 @@ export function alertChoices(db: Db, personId: number): AlertChoices {
   };
 }
 
+/** The field of the page-wide "set every alert" select. */
+export const SET_ALL_FIELD = "alert-all";
+
+/** The field of a community's "set all its sections" select. */
+export function setAllFieldFor(groupId: number): string {
+  return `alert-all-${groupId}`;
+}
+
+/** A "set all" select's frequency; empty means "as chosen below", anything else is refused. */
+function setAllValue(
+  fields: Record<string, string>,
+  field: string,
+  errors: { field: string; message: string }[],
+): AlertFrequency | undefined {
+  const value = fields[field];
+  if (value === undefined || value === "") return undefined;
+  if (isFrequency(value)) return value;
+  errors.push({ field, message: "Choose how often, or leave it as chosen for each section" });
+  return undefined;
+}
+
 /**
  * Saves the settings form: every field must name one of the person's topics and hold a known
  * frequency, or nothing is saved and each problem is reported against its field.
  */
 export function saveAlertChoices(db: Db, personId: number, fields: Record<string, string>): void {
   const choices = alertChoices(db, personId);
-  const all = [...choices.personal, ...choices.communities.flatMap((c) => c.choices)];
-  const errors = [];
+  const errors: { field: string; message: string }[] = [];
+  // "Set all" selects, for the whole page and for each community: a frequency chosen there
+  // replaces whatever the section selects below it say, so one change sets them all.
+  const overall = setAllValue(fields, SET_ALL_FIELD, errors);
+  const all: { choice: AlertChoice; override?: AlertFrequency }[] = [
+    ...choices.personal.map((choice) => ({ choice, override: overall })),
+    ...choices.communities.flatMap((c) => {
+      const override = setAllValue(fields, setAllFieldFor(c.group.id), errors) ?? overall;
+      return c.choices.map((choice) => ({ choice, override }));
+    }),
+  ];
   const updates: { topic: string; frequency: AlertFrequency }[] = [];
-  for (const choice of all) {
-    const value = fields[choice.field];
+  for (const { choice, override } of all) {
+    const value = override ?? fields[choice.field];
     if (value === undefined) continue;
     if (!isFrequency(value)) {
       errors.push({

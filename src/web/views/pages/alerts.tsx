@@ -1,4 +1,9 @@
-import type { AlertChoice, AlertChoices } from "../../../domain/alerts/settings.ts";
+import {
+  type AlertChoice,
+  type AlertChoices,
+  SET_ALL_FIELD,
+  setAllFieldFor,
+} from "../../../domain/alerts/settings.ts";
 import { FREQUENCIES, FREQUENCY_LABELS } from "../../../domain/alerts/topics.ts";
 import {
   Button,
@@ -44,6 +49,39 @@ function FrequencySelect(props: { choice: AlertChoice; context?: string; error?:
   );
 }
 
+/**
+ * A "set all" select: "As chosen below" leaves the section selects as they are; a frequency
+ * applies to every one of them when the form is saved, which works without JavaScript.
+ */
+function SetAllSelect(props: { field: string; label: string; hint: string; error?: string }) {
+  const hintId = `${props.field}-hint`;
+  const errorId = props.error ? `${props.field}-error` : undefined;
+  return (
+    <div class={`govuk-form-group${props.error ? " govuk-form-group--error" : ""}`}>
+      <label class="govuk-label govuk-label--s" for={props.field}>
+        {props.label}
+      </label>
+      <div class="govuk-hint" id={hintId}>
+        {props.hint}
+      </div>
+      {props.error ? <ErrorMessage id={errorId}>{props.error}</ErrorMessage> : null}
+      <select
+        class={`govuk-select${props.error ? " govuk-select--error" : ""}`}
+        id={props.field}
+        name={props.field}
+        aria-describedby={errorId ? `${hintId} ${errorId}` : hintId}
+      >
+        <option value="" selected>
+          As chosen below
+        </option>
+        {FREQUENCIES.map((f) => (
+          <option value={f}>{FREQUENCY_LABELS[f]}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** A group of selects under its own heading, as a fieldset whose legend is the heading. */
 function ChoiceGroup(props: {
   heading: string;
@@ -52,6 +90,8 @@ function ChoiceGroup(props: {
   choices: AlertChoice[];
   context?: string;
   errors: FieldError[];
+  /** The field of this group's "set all" select, for a community. */
+  setAll?: string;
 }) {
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   return (
@@ -66,6 +106,14 @@ function ChoiceGroup(props: {
           <div class="govuk-hint" id={hintId}>
             {props.hint}
           </div>
+        ) : null}
+        {props.setAll ? (
+          <SetAllSelect
+            field={props.setAll}
+            label={`All sections of ${props.context ?? props.heading}`}
+            hint="Sets every alert in this community at once"
+            error={errorFor(props.errors, props.setAll)}
+          />
         ) : null}
         {props.choices.map((choice) => (
           <FrequencySelect
@@ -100,6 +148,14 @@ export function AlertSettingsPage(props: {
           </p>
           <form method="post" action={ALERT_SETTINGS_PATH} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
+            {props.choices.communities.length > 0 ? (
+              <SetAllSelect
+                field={SET_ALL_FIELD}
+                label="Set every alert"
+                hint="Sets all your alerts at once, in every community; leave it to choose them one by one"
+                error={errorFor(errors, SET_ALL_FIELD)}
+              />
+            ) : null}
             <ChoiceGroup
               heading="Messages and replies"
               id="alerts-personal"
@@ -123,6 +179,7 @@ export function AlertSettingsPage(props: {
                   choices={choices}
                   context={group.name || group.handle}
                   errors={errors}
+                  setAll={setAllFieldFor(group.id)}
                 />
               ))
             )}
