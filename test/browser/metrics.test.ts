@@ -65,6 +65,11 @@ describeInBrowser("metrics in a browser", () => {
     );
     await a11y(alice);
     await screenshot(alice, "community-metrics");
+    await main(alice).getByLabel("Show figures for").selectOption({ label: "Last 12 months" });
+    await clickAndLoad(alice, main(alice).getByRole("button", { name: "Show" }));
+    expect(new URL(alice.url()).search).toBe("?period=52w");
+    await expectVisible(alice.getByRole("heading", { name: "At a glance: last 12 months" }));
+    await a11y(alice);
 
     const rowan = await session.signedInPage("rowan");
     await rowan.goto(new URL("/admin", instance.origin).href);

@@ -79,7 +79,7 @@ describe("the metrics pages", () => {
     expect(body).toContain('<h1 class="govuk-heading-l">Metrics</h1>');
     expect(body).toMatch(/Active members<\/dt>\s*<dd class="govuk-summary-list__value">2</);
     expect(body).toContain('role="img"');
-    expect(body).toContain('href="/c/garden/metrics.csv"');
+    expect(body).toContain('href="/c/garden/metrics.csv?period=12w"');
     // New members per week: Alice started the garden and Bob joined it this week.
     expect(body).toContain('<title id="new-members-per-week-title">New members per week</title>');
     expect(body).toMatch(/<th scope="col" class="govuk-table__header[^"]*">New members<\/th>/);
@@ -87,6 +87,25 @@ describe("the metrics pages", () => {
     expect(body).toContain('<title id="participation-title">');
     expect(body).toContain(
       "<li>Last 30 days: 0 creators (0%), 0 contributors (0%), 2 readers (100%) of 2 active members.</li>",
+    );
+  });
+
+  it("lets a facilitator choose the period, headline figures first, and the CSV follows it", async () => {
+    const { body } = await alice.get("/c/garden/metrics?period=4w");
+    expect(body).toContain('<option value="4w" selected="">Last 4 weeks</option>');
+    const glance = body.indexOf("At a glance: last 4 weeks");
+    expect(glance).toBeGreaterThan(0);
+    expect(glance).toBeLessThan(body.indexOf("Posts per week"));
+    expect(body).toContain("The last 4 weeks;");
+    expect(body).toContain("<li>Last 28 days:");
+    expect(body).toContain('href="/c/garden/metrics.csv?period=4w"');
+    const csv = await alice.get("/c/garden/metrics.csv?period=52w");
+    expect([
+      ...csv.body.matchAll(/^New members,All,Week beginning [\d-]+,(\d+)\r$/gm),
+    ]).toHaveLength(52);
+    // A period it does not know shows the default rather than failing.
+    expect((await alice.get("/c/garden/metrics?period=forever")).body).toContain(
+      '<option value="12w" selected="">Last 12 weeks</option>',
     );
   });
 

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { toCsv } from "../../domain/metrics/csv.ts";
 import { communityCsvRows, instanceCsvRows, isoDay } from "../../domain/metrics/export.ts";
-import { communityMetrics, instanceMetrics } from "../../domain/metrics/report.ts";
+import { communityMetrics, instanceMetrics, metricsPeriod } from "../../domain/metrics/report.ts";
 import { adminOnly } from "../admin-access.tsx";
 import { requireSignIn } from "../auth.ts";
 import { type CommunityAccess, communityAccess, communityNotFound } from "../community-access.tsx";
@@ -23,6 +23,11 @@ function csvResponse(c: C, csv: string, fileName: string): Response {
     "Content-Disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9_.-]/g, "_")}"`,
     "Cache-Control": "private, no-store",
   });
+}
+
+/** The period the page was asked for (`?period=`); an unknown one shows the default. */
+function periodOf(c: C) {
+  return metricsPeriod(c.req.query("period"));
 }
 
 /**
@@ -66,14 +71,14 @@ export function metricsRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/metrics", (c) => {
     const access = metricsAccess(c);
     if (access instanceof Promise) return access;
-    const report = communityMetrics(c.get("deps").db, access.group.id);
+    const report = communityMetrics(c.get("deps").db, access.group.id, Date.now(), periodOf(c));
     return render(c, <CommunityMetricsPage ctx={pageContext(c)} access={access} report={report} />);
   });
 
   app.get("/c/:ref/metrics.csv", (c) => {
     const access = metricsAccess(c);
     if (access instanceof Promise) return access;
-    const report = communityMetrics(c.get("deps").db, access.group.id);
+    const report = communityMetrics(c.get("deps").db, access.group.id, Date.now(), periodOf(c));
     return csvResponse(
       c,
       toCsv(communityCsvRows(report)),
@@ -82,12 +87,12 @@ export function metricsRoutes(): Hono<AppEnv> {
   });
 
   app.get(INSTANCE_METRICS_PATH, (c) => {
-    const report = instanceMetrics(c.get("deps").db);
+    const report = instanceMetrics(c.get("deps").db, Date.now(), periodOf(c));
     return render(c, <InstanceMetricsPage ctx={pageContext(c)} report={report} />);
   });
 
   app.get(`${INSTANCE_METRICS_PATH}.csv`, (c) => {
-    const report = instanceMetrics(c.get("deps").db);
+    const report = instanceMetrics(c.get("deps").db, Date.now(), periodOf(c));
     const host = new URL(c.get("deps").config.origin).hostname;
     return csvResponse(
       c,

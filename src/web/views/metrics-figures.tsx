@@ -204,10 +204,42 @@ function Responses(props: { report: MetricsReport }) {
   );
 }
 
-/** Every figure of a report, each under its own second-level heading. */
+/** The headline figures of the chosen period, before the detail. */
+function AtAGlance(props: { report: MetricsReport }) {
+  const { report } = props;
+  const r = report.responses;
+  const posts = report.weeks.reduce((sum, w) => sum + w.total, 0);
+  const joined = report.newMembers.reduce((sum, w) => sum + w.members, 0);
+  return (
+    <>
+      <h2 class="govuk-heading-m">At a glance: {report.period.label.toLowerCase()}</h2>
+      <SummaryList
+        rows={[
+          { key: "Active members", value: String(report.members.total) },
+          { key: "New members", value: String(joined) },
+          { key: "Posts", value: String(posts) },
+          {
+            key: "Forum topics answered",
+            value: r.topics === 0 ? "No topics were started" : `${r.answered} of ${r.topics}`,
+          },
+          {
+            key: "Median time to first reply",
+            value:
+              r.medianFirstReplyMs === null
+                ? "No topic has been answered yet"
+                : formatDuration(r.medianFirstReplyMs),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+/** Every figure of a report, the headline first, each under its own second-level heading. */
 export function MetricsFigures(props: { report: MetricsReport }) {
   return (
     <>
+      <AtAGlance report={props.report} />
       <Members report={props.report} />
       <Posts report={props.report} />
       <TakingPart report={props.report} />

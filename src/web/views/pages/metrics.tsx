@@ -1,8 +1,12 @@
 import { isStage, stageInfo } from "../../../domain/lifecycle.ts";
-import type { InstanceMetricsReport, MetricsReport } from "../../../domain/metrics/report.ts";
+import {
+  type InstanceMetricsReport,
+  METRICS_PERIODS,
+  type MetricsReport,
+} from "../../../domain/metrics/report.ts";
 import { communityPagePath } from "../../../domain/paths.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { SummaryList, Table, Tag } from "../components.tsx";
+import { Button, SummaryList, Table, Tag } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { MetricsFigures } from "../metrics-figures.tsx";
 import { ScrollRegion } from "../scroll-region.tsx";
@@ -31,16 +35,39 @@ export function MetricsNavItem(props: { path: string }) {
   );
 }
 
-/** When the figures were worked out, and the link to download them. */
-function AboutFigures(props: { report: MetricsReport; csvPath: string; scope: string }) {
+/** The period picker: a GET form, so it works without JavaScript and the URL can be shared. */
+function PeriodForm(props: { report: MetricsReport; action: string }) {
+  return (
+    <form method="get" action={props.action} class="copse-inline-form" novalidate>
+      <div class="govuk-form-group">
+        <label class="govuk-label" for="period">
+          Show figures for
+        </label>
+        <select class="govuk-select" id="period" name="period">
+          {METRICS_PERIODS.map((p) => (
+            <option value={p.id} selected={p.id === props.report.period.id}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Button variant="secondary">Show</Button>
+    </form>
+  );
+}
+
+/** When the figures were worked out, the period picker and the link to download them. */
+function AboutFigures(props: { report: MetricsReport; path: string; scope: string }) {
+  const query = `?period=${props.report.period.id}`;
   return (
     <>
       <p class="govuk-body">
         Figures for {props.scope} as at <When date={props.report.at} />. They count members and
         posts; they never show what anyone wrote.
       </p>
+      <PeriodForm report={props.report} action={props.path} />
       <p class="govuk-body">
-        <a class="govuk-link" href={props.csvPath} download>
+        <a class="govuk-link" href={`${props.path}.csv${query}`} download>
           Download these figures (CSV)
         </a>
       </p>
@@ -60,7 +87,7 @@ export function CommunityMetricsPage(props: {
     <Layout ctx={props.ctx} title={`Metrics – ${access.group.name}`} backLink={access.path}>
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Metrics</h1>
-      <AboutFigures report={props.report} csvPath={`${path}.csv`} scope="this community" />
+      <AboutFigures report={props.report} path={path} scope="this community" />
       <MetricsFigures report={props.report} />
     </Layout>
   );
@@ -76,7 +103,7 @@ export function InstanceMetricsPage(props: { ctx: PageContext; report: InstanceM
       <h1 class="govuk-heading-l">Instance metrics</h1>
       <AboutFigures
         report={report}
-        csvPath={`${INSTANCE_METRICS_PATH}.csv`}
+        path={INSTANCE_METRICS_PATH}
         scope="all the communities on this instance"
       />
       <h2 class="govuk-heading-m">This instance</h2>
