@@ -1,3 +1,5 @@
+import { diffArrays } from "diff";
+
 /** One line of a comparison: kept in both versions, only in the newer, or only in the older. */
 export interface DiffLine {
   kind: "same" | "added" | "removed";
@@ -8,9 +10,13 @@ export interface DiffLine {
   newNumber: number | null;
 }
 
-// Wiki pages are at most 100,000 characters, but a pathological pair of long texts would make
-// the LCS table huge; beyond this many cells the middle is shown as removed-then-added instead.
-const MAX_TABLE_CELLS = 4_000_000;
+// A wiki page is at most 100,000 characters. Myers' algorithm (the `diff` package, as in
+// git) takes time proportional to the lines compared times the number of edits. Common leading
+// and trailing lines are set aside first, so the usual small edit of a long page compares a
+// few lines; the edits allowed are then capped so that lines times edits stays within this
+// budget, and past it the middle is shown as removed then added: a hostile pair of texts
+// cannot hold the server.
+const WORK_BUDGET = 4_000_000;
 
 /** Splits text into lines, ignoring the difference between Windows and Unix line endings. */
 export function splitLines(text: string): string[] {
@@ -18,11 +24,7 @@ export function splitLines(text: string): string[] {
   return text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
 }
 
-/**
- * Compares two texts line by line with a longest-common-subsequence table, so the result shows
- * the fewest added and removed lines. Common leading and trailing lines are trimmed first,
- * which keeps the table small for the usual small edit of a long page.
- */
+/** Compares two texts line by line, showing the fewest added and removed lines. */
 export function diffLines(older: string, newer: string): DiffLine[] {
   const a = splitLines(older);
   const b = splitLines(newer);
@@ -34,63 +36,31 @@ export function diffLines(older: string, newer: string): DiffLine[] {
     endA--;
     endB--;
   }
+  const oldMiddle = a.slice(start, endA);
+  const newMiddle = b.slice(start, endB);
+  const maxEditLength = Math.floor(WORK_BUDGET / Math.max(1, oldMiddle.length + newMiddle.length));
+  const middle = diffArrays(oldMiddle, newMiddle, { maxEditLength }) ?? [
+    { value: oldMiddle, removed: true, added: false, count: oldMiddle.length },
+    { value: newMiddle, removed: false, added: true, count: newMiddle.length },
+  ];
+  const changes = [
+    { value: a.slice(0, start), removed: false, added: false },
+    ...middle,
+    { value: a.slice(endA), removed: false, added: false },
+  ];
   const result: DiffLine[] = [];
-  for (let i = 0; i < start; i++) {
-    result.push({ kind: "same", text: a[i]!, oldNumber: i + 1, newNumber: i + 1 });
-  }
-  result.push(...diffMiddle(a, b, start, endA, endB));
-  for (let i = endA, j = endB; i < a.length; i++, j++) {
-    result.push({ kind: "same", text: a[i]!, oldNumber: i + 1, newNumber: j + 1 });
+  let oldNumber = 1;
+  let newNumber = 1;
+  for (const change of changes) {
+    for (const text of change.value) {
+      if (change.removed)
+        result.push({ kind: "removed", text, oldNumber: oldNumber++, newNumber: null });
+      else if (change.added)
+        result.push({ kind: "added", text, oldNumber: null, newNumber: newNumber++ });
+      else result.push({ kind: "same", text, oldNumber: oldNumber++, newNumber: newNumber++ });
+    }
   }
   return result;
-}
-
-/** The LCS diff of a[start..endA) against b[start..endB). */
-function diffMiddle(a: string[], b: string[], start: number, endA: number, endB: number) {
-  const n = endA - start;
-  const m = endB - start;
-  const out: DiffLine[] = [];
-  const removed = (i: number) =>
-    out.push({ kind: "removed", text: a[i]!, oldNumber: i + 1, newNumber: null });
-  const added = (j: number) =>
-    out.push({ kind: "added", text: b[j]!, oldNumber: null, newNumber: j + 1 });
-  if ((n + 1) * (m + 1) > MAX_TABLE_CELLS) {
-    for (let i = start; i < endA; i++) removed(i);
-    for (let j = start; j < endB; j++) added(j);
-    return out;
-  }
-  // lcs[i][j] is the length of the longest common subsequence of a[start+i..] and b[start+j..].
-  const width = m + 1;
-  const lcs = new Uint32Array((n + 1) * width);
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i * width + j] =
-        a[start + i] === b[start + j]
-          ? lcs[(i + 1) * width + j + 1]! + 1
-          : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
-    }
-  }
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[start + i] === b[start + j]) {
-      out.push({
-        kind: "same",
-        text: a[start + i]!,
-        oldNumber: start + i + 1,
-        newNumber: start + j + 1,
-      });
-      i++;
-      j++;
-    } else if (lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!) {
-      removed(start + i++);
-    } else {
-      added(start + j++);
-    }
-  }
-  while (i < n) removed(start + i++);
-  while (j < m) added(start + j++);
-  return out;
 }
 
 /** How many lines a comparison adds and removes. */

@@ -215,4 +215,24 @@ describe("line diff", () => {
     expect(diffLines("", "new").map((l) => l.kind)).toEqual(["added"]);
     expect(diffLines("old", "").map((l) => l.kind)).toEqual(["removed"]);
   });
+
+  it("shows a small edit of a long page as a small change, and gives up on a total rewrite", () => {
+    const long = Array.from({ length: 20_000 }, (_, i) => `line ${i}`);
+    const edited = long.map((line, i) => (i === 10_000 ? "changed" : line));
+    expect(diffStats(diffLines(long.join("\n"), edited.join("\n")))).toEqual({
+      added: 1,
+      removed: 1,
+    });
+    // Every line differs: past the edit limit the middle is shown as removed, then added.
+    const rewritten = long.map((line) => `${line}!`);
+    const lines = diffLines(long.join("\n"), rewritten.join("\n"));
+    expect(diffStats(lines)).toEqual({ added: 20_000, removed: 20_000 });
+    expect(lines[0]).toEqual({ kind: "removed", text: "line 0", oldNumber: 1, newNumber: null });
+    expect(lines.at(-1)).toEqual({
+      kind: "added",
+      text: "line 19999!",
+      oldNumber: null,
+      newNumber: 20_000,
+    });
+  });
 });
