@@ -147,7 +147,7 @@ describeInBrowser("foundation journeys in a browser", () => {
     await alice.getByLabel("Password").fill(ALICE_PASSWORD);
     await clickAndLoad(alice, main(alice).getByRole("button", { name: "Sign in" }));
     expect(pathOf(alice)).toBe("/");
-    expect(await main(alice).innerText()).toContain(`Welcome back, ${ALICE.name}.`);
+    expect(await main(alice).innerText()).toContain(`, ${ALICE.name}. Here is how to get started.`);
     await expectVisible(nav(alice).getByRole("button", { name: "Sign out" }));
     await a11y(alice);
   });

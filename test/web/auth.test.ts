@@ -58,7 +58,10 @@ describe("accounts on the web", () => {
     expect(session).not.toMatch(/Secure/); // the origin is http here
     expect(findAccount(copse.db, "alice")?.isAdmin).toBe(false);
     const home = await web.get("/");
-    expect(home.body).toContain("Welcome back, Alice Adams");
+    // A brand-new person is welcomed as new and shown how to start, not "welcome back".
+    expect(home.body).toMatch(/Welcome to [^<]+, Alice Adams\. Here is how to get started\./);
+    expect(home.body).toContain("Complete your profile");
+    expect(home.body).toContain("Communities you could join");
 
     // The link works once.
     const again = await new WebClient(copse.origin).post(link.pathname, {});

@@ -1,20 +1,46 @@
 import { Hono } from "hono";
 import { listMembershipsOf } from "../../domain/membership.ts";
+import {
+  adminChecklist,
+  isNewcomer,
+  profileChecklist,
+  suggestCommunities,
+} from "../../domain/onboarding.ts";
 import { suggestPeople } from "../../domain/people-finder.ts";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
-import { HomePage } from "../views/pages/home.tsx";
+import { HomePage, type HomeStart } from "../views/pages/home.tsx";
 
-/** The front page. */
+/** The front page: an introduction, a start page for newcomers, or a person's communities. */
 export function homeRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/", (c) => {
     const account = c.get("account");
-    const memberships = account ? listMembershipsOf(c.get("deps").db, account.actor.id) : [];
-    const suggestions = account ? suggestPeople(c.get("deps").db, account.actor.id) : [];
+    const { db, config } = c.get("deps");
+    if (!account) return render(c, <HomePage ctx={pageContext(c)} memberships={[]} />);
+    const me = account.actor.id;
+    const newcomer = isNewcomer(db, me);
+    const start: HomeStart = {
+      newcomer,
+      profile: profileChecklist(db, me),
+      // Suggestions read every community's tags, so only those still looking get them.
+      communities: newcomer ? suggestCommunities(db, me) : [],
+      admin: account.isAdmin
+        ? adminChecklist(db, {
+            instanceName: config.instanceName,
+            mailConfigured: config.smtpUrl !== undefined,
+            registration: config.registration,
+          })
+        : [],
+    };
     return render(
       c,
-      <HomePage ctx={pageContext(c)} memberships={memberships} suggestions={suggestions} />,
+      <HomePage
+        ctx={pageContext(c)}
+        memberships={listMembershipsOf(db, me)}
+        suggestions={suggestPeople(db, me)}
+        start={start}
+      />,
     );
   });
   return app;
