@@ -132,6 +132,77 @@ function seed(db: Db): void {
   );
   sqlite.prepare("INSERT INTO item_groups (item_id, group_id) VALUES (?, 2)").run(1);
   sqlite.prepare("INSERT INTO item_groups (item_id, group_id) VALUES (?, 2)").run(2);
+  sqlite
+    .prepare(
+      "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, 1, ?, ?)",
+    )
+    .run("a".repeat(64), now, now + 86_400_000);
+  // An event with an answer, as every release has had.
+  item.run(
+    `${local}/items/3`,
+    "event",
+    1,
+    null,
+    null,
+    "Design code workshop",
+    null,
+    "<p>Bring plans.</p>",
+    1,
+    now,
+    now,
+    now,
+  );
+  sqlite
+    .prepare("INSERT INTO events (item_id, starts_at, ends_at, location_name) VALUES (3, ?, ?, ?)")
+    .run(now + 86_400_000, now + 90_000_000, "Council chamber");
+  sqlite
+    .prepare("INSERT INTO rsvps (item_id, actor_id, status, updated_at) VALUES (3, 3, 'going', ?)")
+    .run(now);
+  // Polls arrived with the second migration; a database from before it has none.
+  if (tableNames(db).includes("polls")) {
+    item.run(
+      `${local}/items/4`,
+      "poll",
+      1,
+      null,
+      null,
+      "Which day suits?",
+      null,
+      "",
+      1,
+      now,
+      now,
+      now,
+    );
+    sqlite
+      .prepare("INSERT INTO polls (item_id, multiple, ends_at) VALUES (4, 0, ?)")
+      .run(now + 7 * 86_400_000);
+    const option = sqlite.prepare(
+      "INSERT INTO poll_options (item_id, position, name) VALUES (4, ?, ?)",
+    );
+    option.run(0, "Tuesday");
+    option.run(1, "Thursday");
+    sqlite.prepare("INSERT INTO poll_votes (item_id, option_id, voter_id) VALUES (4, 2, 3)").run();
+  }
+}
+
+function tableNames(db: Db): string[] {
+  return (
+    db.$client
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as { name: string }[]
+  ).map((t) => t.name);
+}
+
+/** How many rows each table holds, to show an upgrade loses none. */
+function rowCounts(db: Db, tables: string[]): Record<string, number> {
+  return Object.fromEntries(
+    tables.map((t) => [
+      t,
+      (db.$client.prepare(`SELECT count(*) AS n FROM ${JSON.stringify(t)}`).get() as { n: number })
+        .n,
+    ]),
+  );
 }
 
 /** Everything that defines the schema: each object's SQL and each table's columns. */
@@ -174,8 +245,14 @@ describe("upgrading from every earlier schema", () => {
       const db = openDatabase(":memory:");
       migrate(db, { migrationsFolder: olderRelease(count) });
       seed(db);
+      const before = rowCounts(
+        db,
+        tableNames(db).filter((t) => t !== "__drizzle_migrations"),
+      );
 
       runMigrations(db);
+
+      expect(rowCounts(db, Object.keys(before))).toEqual(before);
 
       expect(schemaOf(db)).toEqual(freshSchema);
       // Reading through today's schema names every current column, so a column the upgrade
@@ -196,10 +273,22 @@ describe("upgrading from every earlier schema", () => {
         [3, "accepted", "member"],
       ]);
       const items = db.select().from(schema.items).all();
-      expect(items.map((i) => [i.kind, i.title, i.parentId, i.removedAt ?? null])).toEqual([
+      expect(
+        items.slice(0, 3).map((i) => [i.kind, i.title, i.parentId, i.removedAt ?? null]),
+      ).toEqual([
         ["discussion", "Hedgerow surveys", null, null],
         ["comment", "", 1, null],
+        ["event", "Design code workshop", null, null],
       ]);
+      expect(db.select().from(schema.events).get()).toMatchObject({
+        itemId: 3,
+        locationName: "Council chamber",
+        timezone: "Europe/London",
+      });
+      expect(db.select().from(schema.rsvps).all()).toMatchObject([
+        { itemId: 3, actorId: 3, status: "going" },
+      ]);
+      expect(db.select().from(schema.sessions).all()).toHaveLength(1);
       // The search index is built at start from rows that predate it.
       const found = db.$client
         .prepare("SELECT rowid FROM items_fts WHERE items_fts MATCH 'hedgerow'")
