@@ -72,7 +72,8 @@ export class OidcClient {
   /**
    * Finishes a sign-in from the provider's redirect: checks state, exchanges the code with the
    * PKCE verifier, checks the ID token (signature, issuer, audience, expiry, nonce) and reads
-   * the person's claims, adding userinfo's when the ID token leaves the address out.
+   * the person's claims, adding userinfo's when the ID token leaves out the address or whether
+   * it is verified.
    */
   async finish(callbackQuery: string, pending: PendingSignIn): Promise<ProviderClaims> {
     const configuration = await this.configuration();
@@ -86,7 +87,9 @@ export class OidcClient {
     const idClaims = tokens.claims();
     if (!idClaims) throw new Error("the provider sent no ID token");
     let claims: Record<string, unknown> = { ...idClaims };
-    if (claims.email === undefined && configuration.serverMetadata().userinfo_endpoint) {
+    // Some providers put the address in the ID token and whether it is verified only in userinfo.
+    const incomplete = claims.email === undefined || claims.email_verified === undefined;
+    if (incomplete && configuration.serverMetadata().userinfo_endpoint) {
       const info = await client.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
       claims = { ...info, ...idClaims };
     }

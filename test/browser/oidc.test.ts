@@ -64,6 +64,13 @@ describeInBrowser("sign-in with OpenID Connect in a browser", () => {
     expect(findAccount(session.instance.db, "olive")?.email).toBe("olive@oakshire.example");
     await screenshot(page, "oidc-signed-in");
     await a11y(page);
+
+    // The account page says how else the account signs in.
+    await session.go(page, "/account");
+    expect(await main(page).innerText()).toMatch(
+      /Also signs in with\s+Test Council ID as olive@oakshire\.example/,
+    );
+    await a11y(page);
   });
 
   it("explains a refusal on the sign-in page when the address is not verified", async () => {

@@ -176,3 +176,13 @@ export function freeHandle(
   }
   return undefined;
 }
+
+/** The addresses by which the provider has signed an account in, for its account page. */
+export function linkedIdentityEmails(db: Db, accountId: number): string[] {
+  return db
+    .select({ email: accountIdentities.email })
+    .from(accountIdentities)
+    .where(eq(accountIdentities.accountId, accountId))
+    .all()
+    .map((row) => row.email);
+}
