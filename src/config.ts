@@ -42,8 +42,24 @@ export interface Config {
   trustProxy: boolean;
   /** Bearer token that unlocks `/metrics`; undefined means `/metrics` answers 404. */
   metricsToken: string | undefined;
+  /** Sign-in through the organisation's OpenID Connect provider; undefined when not configured. */
+  oidc: OidcConfig | undefined;
   /** The configuration file that was read, if any (for messages). */
   configFile?: string;
+}
+
+/** Settings for sign-in through an OpenID Connect provider (Microsoft Entra ID, Keycloak...). */
+export interface OidcConfig {
+  /** The provider's issuer URL; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the sign-in button names, as in "Sign in with <label>". */
+  label: string;
+  /** Whether a person the provider vouches for, with no account here yet, gets one at first sign-in. */
+  createAccounts: boolean;
+  /** Email domains allowed to sign in this way (lower case); empty allows any. */
+  emailDomains: string[];
 }
 
 /** Raised when the environment holds values Copse cannot use; lists every problem at once. */
@@ -172,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const oidc = readOidc(env, problems);
+
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
   if (instanceName.length === 0 || instanceName.length > 80) {
     problems.push("COPSE_INSTANCE_NAME must be 1 to 80 characters long");
@@ -198,6 +216,72 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fetchMaxBytes: fetchMaxBytes ?? 1024 * 1024,
     trustProxy: trustProxy ?? false,
     metricsToken,
+    oidc,
+  };
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** Reads the COPSE_OIDC_* settings: all of issuer, client id and secret, or none. */
+function readOidc(
+  env: Record<string, string | undefined>,
+  problems: string[],
+): OidcConfig | undefined {
+  const issuer = env.COPSE_OIDC_ISSUER?.trim() || undefined;
+  const clientId = env.COPSE_OIDC_CLIENT_ID?.trim() || undefined;
+  const clientSecret = env.COPSE_OIDC_CLIENT_SECRET || undefined;
+  if (!issuer && !clientId && !clientSecret) return undefined;
+  const before = problems.length;
+  if (!issuer || !clientId || !clientSecret) {
+    problems.push(
+      "OpenID Connect sign-in needs all three of COPSE_OIDC_ISSUER, COPSE_OIDC_CLIENT_ID and COPSE_OIDC_CLIENT_SECRET (or none of them)",
+    );
+  }
+  if (issuer) {
+    try {
+      const url = new URL(issuer);
+      // Plain http would let anyone on the path forge sign-ins; it is allowed on loopback only,
+      // for tests and trying Copse out.
+      if (
+        url.protocol !== "https:" &&
+        !(url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname))
+      ) {
+        throw new Error("scheme");
+      }
+      if (url.search || url.hash) throw new Error("query");
+    } catch {
+      problems.push(
+        `COPSE_OIDC_ISSUER must be the provider's https issuer URL, e.g. https://login.microsoftonline.com/<tenant id>/v2.0 (got "${issuer}")`,
+      );
+    }
+  }
+  const createAccounts = parseBoolean(env.COPSE_OIDC_CREATE_ACCOUNTS, false);
+  if (createAccounts === undefined) {
+    problems.push(
+      `COPSE_OIDC_CREATE_ACCOUNTS must be true or false (got "${env.COPSE_OIDC_CREATE_ACCOUNTS}")`,
+    );
+  }
+  const emailDomains = (env.COPSE_OIDC_EMAIL_DOMAINS ?? "")
+    .split(",")
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+    .filter((d) => d !== "");
+  for (const domain of emailDomains) {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) {
+      problems.push(
+        `COPSE_OIDC_EMAIL_DOMAINS must be email domains separated by commas, e.g. council.gov.uk,partner.gov.uk (got "${domain}")`,
+      );
+    }
+  }
+  const label = (env.COPSE_OIDC_LABEL ?? "").trim() || "your organisation's account";
+  if (label.length > 60) problems.push("COPSE_OIDC_LABEL must be 60 characters or fewer");
+  if (problems.length > before || !issuer || !clientId || !clientSecret) return undefined;
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    label,
+    createAccounts: createAccounts ?? false,
+    emailDomains,
   };
 }
 
@@ -235,6 +319,12 @@ export const SETTING_NAMES = [
   "COPSE_DIGEST_HOUR",
   "COPSE_TIME_ZONE",
   "COPSE_NEWS_REFRESH_MINUTES",
+  "COPSE_OIDC_ISSUER",
+  "COPSE_OIDC_CLIENT_ID",
+  "COPSE_OIDC_CLIENT_SECRET",
+  "COPSE_OIDC_LABEL",
+  "COPSE_OIDC_CREATE_ACCOUNTS",
+  "COPSE_OIDC_EMAIL_DOMAINS",
 ] as const;
 
 /** The name of the configuration file looked for in the data directory. */

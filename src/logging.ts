@@ -14,7 +14,11 @@ export async function configureLogging(level: Config["logLevel"]): Promise<void>
       { category: ["copse"], lowestLevel: level, sinks: ["console"] },
       {
         category: ["fedify"],
-        lowestLevel: level === "debug" || level === "trace" ? level : "warning",
+        // Fedify's warnings show at info and below; "error" and "fatal" quiet them too.
+        lowestLevel:
+          level === "error" || level === "fatal" || level === "debug" || level === "trace"
+            ? level
+            : "warning",
         sinks: ["console"],
       },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },

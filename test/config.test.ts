@@ -74,6 +74,62 @@ describe("COPSE_METRICS_TOKEN", () => {
   });
 });
 
+describe("OpenID Connect settings", () => {
+  const base = {
+    COPSE_OIDC_ISSUER: "https://login.microsoftonline.com/tenant-id/v2.0",
+    COPSE_OIDC_CLIENT_ID: "copse",
+    COPSE_OIDC_CLIENT_SECRET: "s3cret",
+  };
+
+  it("are off by default, and read with their defaults when issuer, client and secret are set", () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    expect(loadConfig(base).oidc).toEqual({
+      issuer: base.COPSE_OIDC_ISSUER,
+      clientId: "copse",
+      clientSecret: "s3cret",
+      label: "your organisation's account",
+      createAccounts: false,
+      emailDomains: [],
+    });
+    const full = loadConfig({
+      ...base,
+      COPSE_OIDC_LABEL: "Oakshire Council",
+      COPSE_OIDC_CREATE_ACCOUNTS: "yes",
+      COPSE_OIDC_EMAIL_DOMAINS: " Oakshire.gov.uk, @partner.org ",
+    }).oidc;
+    expect(full).toMatchObject({
+      label: "Oakshire Council",
+      createAccounts: true,
+      emailDomains: ["oakshire.gov.uk", "partner.org"],
+    });
+  });
+
+  it("need all three of issuer, client and secret, and an https issuer except on loopback", () => {
+    expect(() => loadConfig({ COPSE_OIDC_ISSUER: base.COPSE_OIDC_ISSUER })).toThrow(
+      /needs all three of COPSE_OIDC_ISSUER, COPSE_OIDC_CLIENT_ID and COPSE_OIDC_CLIENT_SECRET/,
+    );
+    expect(() => loadConfig({ ...base, COPSE_OIDC_ISSUER: "http://idp.example.org" })).toThrow(
+      /COPSE_OIDC_ISSUER must be the provider's https issuer URL/,
+    );
+    expect(loadConfig({ ...base, COPSE_OIDC_ISSUER: "http://127.0.0.1:9000" }).oidc?.issuer).toBe(
+      "http://127.0.0.1:9000",
+    );
+    expect(() =>
+      loadConfig({
+        ...base,
+        COPSE_OIDC_EMAIL_DOMAINS: "oakshire",
+        COPSE_OIDC_CREATE_ACCOUNTS: "maybe",
+      }),
+    ).toThrow(
+      /COPSE_OIDC_EMAIL_DOMAINS[\s\S]*COPSE_OIDC_CREATE_ACCOUNTS|COPSE_OIDC_CREATE_ACCOUNTS[\s\S]*COPSE_OIDC_EMAIL_DOMAINS/,
+    );
+  });
+
+  it("are accepted in the configuration file", () => {
+    expect(parseConfigFile("COPSE_OIDC_ISSUER=https://id.example.org\n").problems).toEqual([]);
+  });
+});
+
 describe("riskySettings", () => {
   it("warns about private addresses and about plain http on a public name, not on localhost", () => {
     expect(riskySettings(loadConfig({}))).toEqual([]);

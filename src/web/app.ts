@@ -37,6 +37,7 @@ import { metricsRoutes } from "./routes/metrics.tsx";
 import { moderationRoutes } from "./routes/moderation/index.ts";
 import { newsRoutes } from "./routes/news.tsx";
 import { notificationRoutes } from "./routes/notifications.tsx";
+import { oidcRoutes } from "./routes/oidc.tsx";
 import { passwordResetRoutes } from "./routes/password-reset.tsx";
 import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
 import { pollRoutes } from "./routes/polls.tsx";
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", preferenceRoutes({ secureCookies: deps.config.origin.startsWith("https:") }));
   app.route("/", homeRoutes());
   app.route("/", authRoutes());
+  app.route("/", oidcRoutes());
   app.route("/", signUpRoutes());
   app.route("/", passwordResetRoutes());
   app.route("/", accountSettingsRoutes());

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { actors } from "./actors.ts";
 
 /** Local log-in accounts; each owns exactly one local Person actor. */
@@ -125,4 +125,28 @@ export const invitations = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("invitations_email_idx").on(t.email)],
+);
+
+/**
+ * Sign-in identities at the council's OpenID Connect provider, each linked to one account. The
+ * pair (issuer, subject) is the provider's stable name for a person; the address is kept only
+ * to show the person what is linked.
+ */
+export const accountIdentities = sqliteTable(
+  "account_identities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email").notNull().default(""),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("account_identities_issuer_subject_idx").on(t.issuer, t.subject),
+    index("account_identities_account_idx").on(t.accountId),
+  ],
 );

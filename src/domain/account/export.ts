@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { aliasedTable, and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
+  accountIdentities,
   accounts,
   actors,
   contacts,
@@ -77,6 +78,18 @@ function profile(db: Db, accountId: number) {
       approveContacts: details?.approveContacts ?? false,
       expertise: tags.filter((t) => t.kind === "expertise").map((t) => t.tag),
       interests: tags.filter((t) => t.kind === "interest").map((t) => t.tag),
+      // Who at the organisation's identity provider signs in as this account.
+      signInIdentities: db
+        .select({
+          issuer: accountIdentities.issuer,
+          subject: accountIdentities.subject,
+          email: accountIdentities.email,
+          linkedAt: accountIdentities.createdAt,
+          lastUsedAt: accountIdentities.lastUsedAt,
+        })
+        .from(accountIdentities)
+        .where(eq(accountIdentities.accountId, account.id))
+        .all(),
     },
   };
 }

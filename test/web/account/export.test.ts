@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events, pollOptions, polls, pollVotes, rsvps } from "../../../src/db/schema/index.ts";
+import { signInWithIdentity } from "../../../src/domain/account/identities.ts";
 import type { AccountWithActor } from "../../../src/domain/accounts.ts";
 import { createDocument } from "../../../src/domain/documents.ts";
 import { storeUpload } from "../../../src/domain/files.ts";
@@ -105,6 +106,18 @@ describe("downloading your data", () => {
   });
 
   it("streams a ZIP of the person's own data and uploads", async () => {
+    // Bob's council sign-in is linked by his verified address, so the export names it.
+    await signInWithIdentity(
+      copse.db,
+      copse.origin,
+      {
+        issuer: "https://id.exportby.example",
+        subject: "b-1",
+        email: "bob@exportby.example",
+        emailVerified: true,
+      },
+      { createAccounts: false, emailDomains: [] },
+    );
     const web = await signedIn(copse, "bob");
     const response = await fetch(new URL("/account/export", copse.origin), {
       headers: { cookie: `copse_session=${web.cookie("copse_session")}` },
@@ -119,6 +132,7 @@ describe("downloading your data", () => {
     expect(read("profile.json")).toMatchObject({
       name: "Bob Builder",
       email: "bob@exportby.example",
+      signInIdentities: [{ issuer: "https://id.exportby.example", subject: "b-1" }],
     });
     expect(read("memberships.json")).toMatchObject([{ name: "Garden", state: "active" }]);
     const posts = read("posts.json");

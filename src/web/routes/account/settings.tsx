@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { linkedIdentityEmails } from "../../../domain/account/identities.ts";
 import {
   changePassword,
   confirmEmailChange,
@@ -46,12 +47,21 @@ export function accountPage(
         handle: account.actor.handle,
         email: account.email,
         pendingEmail: pendingEmailChange(c.get("deps").db, account.id),
+        linkedSignIn: linkedSignIn(c, account.id),
       }}
       typedEmail={refusal?.typedEmail}
       errors={refusal?.errors}
     />,
     refusal?.status ?? 200,
   );
+}
+
+/** "<label> as <address>" for each provider identity linked to the account, if any. */
+function linkedSignIn(c: C, accountId: number): string | undefined {
+  const { db, config } = c.get("deps");
+  const emails = linkedIdentityEmails(db, accountId);
+  if (!config.oidc || emails.length === 0) return undefined;
+  return emails.map((email) => `${config.oidc!.label} as ${email}`).join(", ");
 }
 
 /** Turns a refused settings form into the account page with its errors, or rethrows. */

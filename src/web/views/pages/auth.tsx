@@ -124,6 +124,8 @@ export function SignInPage(props: {
   login?: string;
   returnTo?: string;
   errors?: FieldError[];
+  /** The provider's label when OpenID Connect sign-in is configured. */
+  oidcLabel?: string | undefined;
 }) {
   const errors = props.errors ?? [];
   return (
@@ -152,6 +154,21 @@ export function SignInPage(props: {
             />
             <Button>Sign in</Button>
           </form>
+          {props.oidcLabel ? (
+            // A link, not a form: the page's Content-Security-Policy (form-action 'self') would
+            // stop a form's redirect to the provider and every hop the provider makes after it.
+            <p class="govuk-body">
+              <a
+                id="oidc"
+                href={`/signin/oidc?return=${encodeURIComponent(props.returnTo ?? "/")}`}
+                draggable="false"
+                class="govuk-button govuk-button--secondary"
+                data-module="govuk-button"
+              >
+                Sign in with {props.oidcLabel}
+              </a>
+            </p>
+          ) : null}
           <p class="govuk-body">
             <a class="govuk-link" href="/password/forgot">
               Forgot your password?

@@ -21,6 +21,8 @@ export interface AccountSummary {
   email: string;
   /** A new address waiting for its confirmation link to be used. */
   pendingEmail?: string | undefined;
+  /** How the organisation's provider signs this account in ("Oakshire ID as ..."), if it does. */
+  linkedSignIn?: string | undefined;
 }
 
 /** The account settings page, with any refused form's typed values and errors. */
@@ -42,6 +44,9 @@ export function AccountSettingsPage(props: {
             rows={[
               { key: "Handle", value: `@${account.handle}` },
               { key: "Email address", value: account.email },
+              ...(account.linkedSignIn
+                ? [{ key: "Also signs in with", value: account.linkedSignIn }]
+                : []),
             ]}
           />
           {account.pendingEmail ? (
