@@ -76,6 +76,24 @@ function localGroupsFor(ctx: Ctx, data: RemoteItemData, parent: ItemRow | undefi
 }
 
 /**
+ * The copy already stored of an arriving post, if any: a blog entry in several communities is
+ * announced by each, so it is listed in every one the arriving copy names.
+ */
+function alreadyStored(
+  ctx: Ctx,
+  data: { iri: string; addressees: string[] },
+  groups: ActorRow[] | null,
+): ItemRow | undefined {
+  const existing = findItemByIri(ctx.data.db, data.iri);
+  if (!existing) return undefined;
+  const named = (groups ?? []).filter((g) => data.addressees.includes(g.iri)).map((g) => g.id);
+  if (!existing.isLocal && !existing.parentId && named.length > 0) {
+    addItemGroups(ctx.data.db, existing.id, named);
+  }
+  return existing;
+}
+
+/**
  * Stores a remote Note, Page or Article in the given groups. The author must be an active
  * member of each local group; a reply must answer something we hold.
  */
@@ -87,15 +105,8 @@ async function storeRemoteContent(
 ): Promise<ItemRow | null> {
   const data = remoteItemData(object);
   if (!data?.authorIri) return null;
-  const existing = findItemByIri(ctx.data.db, data.iri);
-  if (existing) {
-    // A blog entry in several communities is announced by each; list it in every one it names.
-    const named = (groups ?? []).filter((g) => data.addressees.includes(g.iri)).map((g) => g.id);
-    if (!existing.isLocal && !existing.parentId && named.length > 0) {
-      addItemGroups(ctx.data.db, existing.id, named);
-    }
-    return existing;
-  }
+  const existing = alreadyStored(ctx, data, groups);
+  if (existing) return existing;
   // The one rule for everything that arrives: the author lives where the object lives, and
   // neither is here (src/domain/provenance.ts).
   const forged = authorshipProblem(data.iri, data.authorIri, ctx.data.config.origin);
@@ -165,6 +176,11 @@ async function storeRemoteContent(
   // an Article whose thread lives in the community is a forum topic (FEDERATION.md).
   const attached = await remoteDocumentOf(object);
   const isTopic = data.forumAudience.some((iri) => targets.some((g) => g.iri === iri));
+  // The same post often arrives twice at once (as a Create and as a group's Announce); the
+  // other copy may have been stored while this one awaited its author or attachment. Nothing
+  // is awaited between this check and the insert, so exactly one of them writes it.
+  const stored = alreadyStored(ctx, data, groups);
+  if (stored) return stored;
   const item = insertItem(ctx.data.db, {
     kind: attached ? "document" : isTopic ? "topic" : data.kind,
     iri: data.iri,
