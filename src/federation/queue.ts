@@ -33,6 +33,12 @@ export interface SqliteMessageQueueOptions {
   pollIntervalMs?: number;
   /** How many handlers may run at once in one listen() call; 4 by default. */
   concurrency?: number;
+  /**
+   * The part of the table this queue enqueues into and listens to; "default" by default. Queues
+   * on different channels share the table but never take each other's messages, so each
+   * channel's listener has its own `concurrency` slots however long the other's backlog is.
+   */
+  channel?: string;
   /** Names this process in `claimed_by`, to tell whose claim a row is; host:pid by default. */
   workerId?: string;
   /** Wait before retrying a message whose handler threw, doubled each attempt; 1 s by default. */
@@ -47,6 +53,7 @@ interface ClaimedRow {
 }
 
 interface InsertParams {
+  channel: string;
   message: string;
   key: string | null;
   availableAt: number;
@@ -90,22 +97,30 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #sqlite: Database.Database;
   readonly #pollIntervalMs: number;
   readonly #concurrency: number;
+  readonly #channel: string;
   readonly #workerId: string;
   readonly #retryBaseDelayMs: number;
   readonly #insert: Database.Statement<[InsertParams]>;
-  readonly #claimOne: Database.Statement<[{ token: string; now: number }], ClaimedRow>;
+  readonly #claimOne: Database.Statement<
+    [{ channel: string; token: string; now: number }],
+    ClaimedRow
+  >;
   readonly #claimBatch: (token: string, limit: number) => ClaimedRow[];
   readonly #finish: (id: number, token: string) => void;
   readonly #releaseForRetry: Database.Statement<[number, number, number, string]>;
   readonly #releaseOrphans: (liveTokens: string[]) => number;
-  readonly #nextDue: Database.Statement<[number], { next: number | null }>;
-  readonly #depth: Database.Statement<[{ now: number }], { queued: number; ready: number }>;
+  readonly #nextDue: Database.Statement<[string, number], { next: number | null }>;
+  readonly #depth: Database.Statement<
+    [{ channel: string; now: number }],
+    { queued: number; ready: number }
+  >;
 
   /** Prepares the statements once; the database must already be migrated. */
   constructor(db: Db, options: SqliteMessageQueueOptions = {}) {
     this.#sqlite = db.$client;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#concurrency = options.concurrency ?? 4;
+    this.#channel = options.channel ?? "default";
     this.#workerId = options.workerId ?? `${hostname()}:${process.pid}`;
     this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 1000;
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
@@ -115,8 +130,8 @@ export class SqliteMessageQueue implements MessageQueue {
     // A message whose ordering key already has a row in the table waits behind it.
     this.#insert = sqlite.prepare(
       `INSERT INTO fedify_queue
-         (message, ordering_key, available_at, attempts, created_at, claimed_by)
-       VALUES (@message, @key, @availableAt, 0, @now,
+         (channel, message, ordering_key, available_at, attempts, created_at, claimed_by)
+       VALUES (@channel, @message, @key, @availableAt, 0, @now,
          CASE WHEN EXISTS (SELECT 1 FROM fedify_queue WHERE ordering_key = @key)
            THEN '${WAITING}' END)`,
     );
@@ -129,7 +144,7 @@ export class SqliteMessageQueue implements MessageQueue {
       `UPDATE fedify_queue SET claimed_by = @token, claimed_at = @now
        WHERE claimed_by IS NULL AND id = (
          SELECT q.id FROM fedify_queue q
-         WHERE q.claimed_by IS NULL AND q.available_at <= @now
+         WHERE q.channel = @channel AND q.claimed_by IS NULL AND q.available_at <= @now
            AND NOT EXISTS (
              SELECT 1 FROM fedify_queue p WHERE p.ordering_key = q.ordering_key AND p.id < q.id)
          ORDER BY q.available_at, q.id LIMIT 1)
@@ -139,7 +154,7 @@ export class SqliteMessageQueue implements MessageQueue {
       const now = Date.now();
       const rows: ClaimedRow[] = [];
       for (let i = 0; i < limit; i++) {
-        const row = this.#claimOne.get({ token, now });
+        const row = this.#claimOne.get({ channel: this.#channel, token, now });
         if (row === undefined) break;
         rows.push(row);
       }
@@ -188,12 +203,14 @@ export class SqliteMessageQueue implements MessageQueue {
     });
     this.#releaseOrphans = (liveTokens) => release.immediate(liveTokens);
     this.#nextDue = sqlite.prepare(
-      "SELECT MIN(available_at) AS next FROM fedify_queue WHERE claimed_by IS NULL AND available_at > ?",
+      `SELECT MIN(available_at) AS next FROM fedify_queue
+       WHERE channel = ? AND claimed_by IS NULL AND available_at > ?`,
     );
     this.#depth = sqlite.prepare(
       `SELECT COUNT(*) AS queued,
          COALESCE(SUM(claimed_by IS NULL AND available_at <= @now), 0) AS ready
-       FROM fedify_queue WHERE claimed_by IS NULL OR claimed_by = '${WAITING}'`,
+       FROM fedify_queue
+       WHERE channel = @channel AND (claimed_by IS NULL OR claimed_by = '${WAITING}')`,
     );
   }
 
@@ -220,7 +237,7 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#sqlite
       .transaction(() => {
         for (const message of encoded) {
-          this.#insert.run({ message, key: orderingKey, availableAt, now });
+          this.#insert.run({ channel: this.#channel, message, key: orderingKey, availableAt, now });
         }
       })
       .immediate();
@@ -232,7 +249,7 @@ export class SqliteMessageQueue implements MessageQueue {
    * waiting behind an earlier message with their ordering key.
    */
   async getDepth(): Promise<MessageQueueDepth> {
-    const { queued, ready } = this.#depth.get({ now: Date.now() })!;
+    const { queued, ready } = this.#depth.get({ channel: this.#channel, now: Date.now() })!;
     return { queued, ready, delayed: queued - ready };
   }
 
@@ -321,7 +338,7 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Milliseconds to sleep: until the next delayed message is due, or one poll interval. */
   #untilDue(): number {
     const now = Date.now();
-    const next = this.#nextDue.get(now)?.next;
+    const next = this.#nextDue.get(this.#channel, now)?.next;
     if (next === null || next === undefined) return this.#pollIntervalMs;
     return Math.max(0, Math.min(this.#pollIntervalMs, next - now));
   }
