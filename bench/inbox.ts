@@ -10,11 +10,11 @@ import { SwarmClient } from "./swarm/client.ts";
 // Mastodon does) send a Copse community signed activities, signed ahead of time so the figures
 // are Copse's alone. First each person's Follow, which Copse verifies, records and answers with
 // an Accept; then a reply (Create{Note}) and a Like of a topic from each, which Copse verifies,
-// stores and relays to the community's followers. BENCH_INBOX_INSTANCES (5) servers with
-// BENCH_INBOX_PEOPLE (100) people each; BENCH_INBOX_CONNECTIONS (16) requests in flight.
+// stores and relays to the community's followers. BENCH_INBOX_INSTANCES (4) servers with
+// BENCH_INBOX_PEOPLE (50) people each; BENCH_INBOX_CONNECTIONS (16) requests in flight.
 
-const INSTANCES = Number(process.env.BENCH_INBOX_INSTANCES ?? 5);
-const PEOPLE = Number(process.env.BENCH_INBOX_PEOPLE ?? 100);
+const INSTANCES = Number(process.env.BENCH_INBOX_INSTANCES ?? 4);
+const PEOPLE = Number(process.env.BENCH_INBOX_PEOPLE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_INBOX_CONNECTIONS ?? 16);
 /** How long to wait for the relays of the replies and votes before reporting what arrived. */
 const RELAY_WAIT_MS = 90_000;

@@ -11,6 +11,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { registerInbox } from "./inbox/index.ts";
+import { cachePrivateKeyImports } from "./key-import-cache.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
@@ -25,6 +26,8 @@ export function buildFederation(options: {
   queue: { inbox: MessageQueue; outbox: MessageQueue };
 }): CopseFederation {
   const { config } = options;
+  // Each queued delivery carries its signing keys as JWK (src/federation/key-import-cache.ts).
+  cachePrivateKeyImports();
   const policy = outboundPolicy(config);
   // One context loader (and so one context cache) for the whole federation.
   const contextLoader = guardedContextLoader(policy);

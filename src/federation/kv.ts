@@ -148,7 +148,14 @@ export class SqliteKvStore implements KvStore {
       return;
     }
     const expiresAt = options?.ttl === undefined ? null : now + durationToMilliseconds(options.ttl);
-    this.#upsert.run(encodedKey, JSON.stringify(value), expiresAt);
+    const json = JSON.stringify(value);
+    // A value stored for good and set again unchanged (the signature format a server accepted,
+    // recorded by Fedify after every delivery) is only read: a read takes no write lock.
+    if (expiresAt === null) {
+      const current = this.#select.get(encodedKey);
+      if (current?.value === json && current.expires_at === null) return;
+    }
+    this.#upsert.run(encodedKey, json, expiresAt);
   }
 
   /** Sweeps expired rows at most once a minute, so entries nobody reads again do not pile up. */

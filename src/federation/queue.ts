@@ -63,7 +63,9 @@ interface InsertParams {
 type Handler = (message: unknown) => Promise<void> | void;
 
 // One emitter per SQLite connection tells listeners in this process that there is new work, so
-// they need not wait for the next poll. Other processes are only noticed by polling.
+// they need not wait for the next poll; its events are named by channel, so a listener is not
+// woken (to claim nothing) by every message another channel finishes. Other processes are
+// only noticed by polling.
 const notifiers = new WeakMap<Database.Database, EventEmitter>();
 
 function notifierFor(sqlite: Database.Database): EventEmitter {
@@ -106,7 +108,9 @@ export class SqliteMessageQueue implements MessageQueue {
     ClaimedRow
   >;
   readonly #claimBatch: (token: string, limit: number) => ClaimedRow[];
-  readonly #finish: (id: number, token: string) => void;
+  readonly #finish: (done: readonly { id: number; token: string }[]) => void;
+  /** Messages whose handlers succeeded, to be deleted together (see #finishSoon). */
+  #finished: { id: number; token: string; deleted: () => void }[] = [];
   readonly #releaseForRetry: Database.Statement<[number, number, number, string]>;
   readonly #releaseOrphans: (liveTokens: string[]) => number;
   readonly #nextDue: Database.Statement<[string, number], { next: number | null }>;
@@ -173,11 +177,13 @@ export class SqliteMessageQueue implements MessageQueue {
     );
     // Deleting a message and freeing the next one of its key are one transaction, so no other
     // connection sees the key with nothing claimable and a row still waiting.
-    const finish = sqlite.transaction((id: number, token: string) => {
-      const deleted = deleteRow.get(id, token);
-      if (deleted?.ordering_key != null) freeNextOfKey.run(deleted.ordering_key);
+    const finish = sqlite.transaction((done: readonly { id: number; token: string }[]) => {
+      for (const { id, token } of done) {
+        const deleted = deleteRow.get(id, token);
+        if (deleted?.ordering_key != null) freeNextOfKey.run(deleted.ordering_key);
+      }
     });
-    this.#finish = (id, token) => finish.immediate(id, token);
+    this.#finish = (done) => finish.immediate(done);
     this.#releaseForRetry = sqlite.prepare(
       `UPDATE fedify_queue SET claimed_by = NULL, claimed_at = NULL, attempts = ?, available_at = ?
        WHERE id = ? AND claimed_by = ?`,
@@ -241,7 +247,7 @@ export class SqliteMessageQueue implements MessageQueue {
         }
       })
       .immediate();
-    notifierFor(this.#sqlite).emit("changed");
+    notifierFor(this.#sqlite).emit(this.#channel);
   }
 
   /**
@@ -287,7 +293,7 @@ export class SqliteMessageQueue implements MessageQueue {
       interruptWait?.();
     };
     const notifier = notifierFor(this.#sqlite);
-    notifier.on("changed", wake);
+    notifier.on(this.#channel, wake);
     signal?.addEventListener("abort", wake);
     try {
       while (!signal?.aborted) {
@@ -309,10 +315,12 @@ export class SqliteMessageQueue implements MessageQueue {
         }
         for (const row of rows) {
           // Finishing a message may unblock the next one with its ordering key, for this
-          // listener or another on the same connection, so every listener is woken.
+          // listener or another on the same connection, so every listener of the channel is
+          // woken. Fedify keeps an ordering key within one channel (deliveries); should one
+          // span two, the other channel's listener finds it at its next poll.
           const task: Promise<void> = this.#run(row, token, handler).finally(() => {
             inFlight.delete(task);
-            notifier.emit("changed");
+            notifier.emit(this.#channel);
           });
           inFlight.add(task);
         }
@@ -328,7 +336,7 @@ export class SqliteMessageQueue implements MessageQueue {
         });
       }
     } finally {
-      notifier.off("changed", wake);
+      notifier.off(this.#channel, wake);
       signal?.removeEventListener("abort", wake);
       await Promise.all(inFlight);
       liveClaimTokens.delete(token);
@@ -357,21 +365,44 @@ export class SqliteMessageQueue implements MessageQueue {
         delayMs,
         error,
       });
-      this.#record(row.id, () => {
+      this.#record([row.id], () => {
         this.#releaseForRetry.run(attempts, Date.now() + delayMs, row.id, token);
       });
       return;
     }
-    this.#record(row.id, () => this.#finish(row.id, token));
+    await this.#finishSoon(row.id, token);
+  }
+
+  /**
+   * Deletes a handled message together with the others that finish in the same turn of the
+   * event loop: one transaction for a batch of deliveries instead of one each, which was most
+   * of the queue's own cost in a fan-out. Resolves once the row is gone (or its deletion
+   * failed, when it stays claimed and runs again after a restart). A crash before the batch
+   * is written leaves those messages to run again, which at-least-once delivery allows.
+   */
+  #finishSoon(id: number, token: string): Promise<void> {
+    return new Promise((deleted) => {
+      this.#finished.push({ id, token, deleted });
+      if (this.#finished.length > 1) return;
+      setImmediate(() => {
+        const batch = this.#finished;
+        this.#finished = [];
+        this.#record(
+          batch.map((item) => item.id),
+          () => this.#finish(batch),
+        );
+        for (const item of batch) item.deleted();
+      });
+    });
   }
 
   /** Writes a message's outcome; if that fails the claim stays until restart, when it reruns. */
-  #record(id: number, write: () => void): void {
+  #record(ids: number[], write: () => void): void {
     try {
       write();
     } catch (error) {
-      logger.error("Could not record the outcome of message {id}; it will run again: {error}", {
-        id,
+      logger.error("Could not record the outcome of messages {ids}; they will run again: {error}", {
+        ids,
         error,
       });
     }

@@ -273,7 +273,7 @@ describe("SqliteMessageQueue", () => {
     });
     await inbox.enqueue("incoming");
     await outbox.enqueue("delivery");
-    await waitFor(() => got.length === 1);
+    await waitFor(() => got.length === 1 && rows(db).length === 1);
     // The inbox message stays queued, unclaimed, for a listener of its own channel.
     expect(rows(db)).toEqual([
       expect.objectContaining({ message: '"incoming"', claimed_by: null }),
