@@ -1,6 +1,8 @@
 import "../src/temporal.ts";
 import { benchAlerts } from "./alerts.ts";
+import { benchFanout } from "./fanout.ts";
 import { benchFeeds } from "./feeds.ts";
+import { benchInbox } from "./inbox.ts";
 import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
 import { benchPages } from "./pages.ts";
@@ -23,6 +25,8 @@ const benches: Record<string, () => Promise<void>> = {
   live: benchLive,
   pages: benchPages,
   signing: benchSigning,
+  fanout: benchFanout,
+  inbox: benchInbox,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

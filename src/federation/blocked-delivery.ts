@@ -5,7 +5,7 @@ import type {
   MessageQueueListenOptions,
 } from "@fedify/fedify";
 import type { Db } from "../db/client.ts";
-import { isDomainBlocked } from "../domain/admin/servers.ts";
+import { blockedDomainChecker } from "../domain/admin/servers.ts";
 import { logger } from "../logging.ts";
 
 const log = logger("federation", "blocked-delivery");
@@ -28,9 +28,10 @@ function outboxHost(message: unknown): string | undefined {
 
 /** Wraps a message queue so that nothing is delivered to a blocked domain's inboxes. */
 export function skipBlockedDomains(queue: MessageQueue, db: Db): MessageQueue {
+  const isBlocked = blockedDomainChecker(db);
   const blocked = (message: unknown): boolean => {
     const host = outboxHost(message);
-    if (!host || !isDomainBlocked(db, host)) return false;
+    if (!host || !isBlocked(host)) return false;
     const { activityId, inbox } = message as { activityId?: string; inbox: string };
     log.info("Dropped delivery of {activityId} to {inbox}: the domain is blocked", {
       activityId,

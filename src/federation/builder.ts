@@ -11,6 +11,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { registerInbox } from "./inbox/index.ts";
+import { cachePrivateKeyImports } from "./key-import-cache.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
@@ -22,9 +23,11 @@ import { keepListsAsArrays } from "./vocab/lists.ts";
 export function buildFederation(options: {
   config: Config;
   kv: KvStore;
-  queue: MessageQueue;
+  queue: { inbox: MessageQueue; outbox: MessageQueue };
 }): CopseFederation {
   const { config } = options;
+  // Each queued delivery carries its signing keys as JWK (src/federation/key-import-cache.ts).
+  cachePrivateKeyImports();
   const policy = outboundPolicy(config);
   // One context loader (and so one context cache) for the whole federation.
   const contextLoader = guardedContextLoader(policy);
@@ -33,7 +36,7 @@ export function buildFederation(options: {
     // No fan-out queue: a fanned-out activity is parsed back from JSON and written again by
     // Fedify's own classes, which would undo keepListsAsArrays after its proof was made.
     // Without one, the sending request enqueues one delivery per inbox itself.
-    queue: { inbox: options.queue, outbox: options.queue },
+    queue: { inbox: options.queue.inbox, outbox: options.queue.outbox },
     // Lemmy refuses one-item lists written as bare values (src/federation/vocab/lists.ts).
     activityTransformers: [...getDefaultActivityTransformers<ContextData>(), keepListsAsArrays],
     // The server starts the queue itself, so one-off processes (the admin command line) can
@@ -50,6 +53,13 @@ export function buildFederation(options: {
       kvCache({ loader: guardedDocumentLoader(policy), kv: options.kv, kind: "object" }),
     contextLoaderFactory: () => contextLoader,
     authenticatedDocumentLoaderFactory: (identity) => guardedDocumentLoader(policy, identity),
+    // Sign a first delivery to a server with draft-cavage HTTP Signatures, which Mastodon,
+    // Lemmy, Mbin, Misskey and Fedify-based servers all read, instead of Fedify's default of
+    // RFC 9421, which most of them refuse: that first knock would cost a second signature and
+    // a refused request per server before the fallback. Fedify remembers per origin which
+    // format was accepted (in the KV store), so a server that takes only RFC 9421 is signed
+    // for once with each and then only with RFC 9421.
+    firstKnock: "draft-cavage-http-signatures-12",
     // Fedify's default gives up after about half an hour. Council servers go down for
     // weekends and maintenance windows, so keep trying for about three days, as Mastodon does.
     outboxRetryPolicy: createExponentialBackoffPolicy({

@@ -5,7 +5,7 @@ import { findLocalActor, getActor } from "../domain/actors.ts";
 import { findCommunityByActorId } from "../domain/communities.ts";
 import { listContactFollowers } from "../domain/contacts.ts";
 import { pinnedTopics } from "../domain/forum.ts";
-import { listMembers, listMembershipsOf } from "../domain/membership.ts";
+import { listMemberAddresses, listMembershipsOf } from "../domain/membership.ts";
 import { facilitatorsBySeniority } from "../domain/moderation/ranks.ts";
 import { outboxAnnounces } from "./announce-objects.ts";
 import { signerMayReadGroup } from "./authorize.ts";
@@ -33,7 +33,7 @@ export function registerCollections(federation: CopseFederation): void {
       // A person's followers are the people who have them as an accepted contact.
       const followers =
         actor.type === "Group"
-          ? listMembers(ctx.data.db, actor.id).map(({ member }) => member)
+          ? listMemberAddresses(ctx.data.db, actor.id)
           : actor.type === "Person"
             ? listContactFollowers(ctx.data.db, actor.id)
             : [];
@@ -48,7 +48,7 @@ export function registerCollections(federation: CopseFederation): void {
       const actor = findLocalActor(ctx.data.db, identifier);
       if (!actor) return null;
       if (actor.type === "Person") return listContactFollowers(ctx.data.db, actor.id).length;
-      return actor.type === "Group" ? listMembers(ctx.data.db, actor.id).length : 0;
+      return actor.type === "Group" ? listMemberAddresses(ctx.data.db, actor.id).length : 0;
     })
     // The members are served on a page, so the collection itself can take the shape Lemmy
     // parses: a Collection whose `items` is empty (src/federation/served.ts).

@@ -46,8 +46,12 @@ export class SqliteKvStore implements KvStore {
     const sqlite = db.$client;
     this.#select = sqlite.prepare("SELECT key, value, expires_at FROM fedify_kv WHERE key = ?");
     this.#upsert = sqlite.prepare(
+      // Writing a row unchanged is skipped: Fedify records the signature format a server
+      // accepted after every delivery, and rewriting the same value would be a database
+      // write per delivery.
       `INSERT INTO fedify_kv (key, value, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+       WHERE value IS NOT excluded.value OR expires_at IS NOT excluded.expires_at`,
     );
     this.#delete = sqlite.prepare("DELETE FROM fedify_kv WHERE key = ?");
     this.#deleteIfExpired = sqlite.prepare(
@@ -144,7 +148,14 @@ export class SqliteKvStore implements KvStore {
       return;
     }
     const expiresAt = options?.ttl === undefined ? null : now + durationToMilliseconds(options.ttl);
-    this.#upsert.run(encodedKey, JSON.stringify(value), expiresAt);
+    const json = JSON.stringify(value);
+    // A value stored for good and set again unchanged (the signature format a server accepted,
+    // recorded by Fedify after every delivery) is only read: a read takes no write lock.
+    if (expiresAt === null) {
+      const current = this.#select.get(encodedKey);
+      if (current?.value === json && current.expires_at === null) return;
+    }
+    this.#upsert.run(encodedKey, json, expiresAt);
   }
 
   /** Sweeps expired rows at most once a minute, so entries nobody reads again do not pile up. */

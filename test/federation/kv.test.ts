@@ -77,6 +77,23 @@ describe("SqliteKvStore", () => {
     expect(await kv.get(["k"])).toBe("second");
   });
 
+  it("writes nothing when a key is set again to the value and expiry it has", async () => {
+    // Fedify records the signature format a server accepted after every delivery.
+    const key: KvKey = ["_fedify", "httpMessageSignaturesSpec", "https://peer.example"];
+    const changes = () =>
+      (db.$client.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
+    await kv.set(key, "draft-cavage-http-signatures-12");
+    const afterFirst = changes();
+    await kv.set(key, "draft-cavage-http-signatures-12");
+    expect(changes()).toBe(afterFirst);
+    await kv.set(key, "rfc9421");
+    expect(changes()).toBe(afterFirst + 1);
+    expect(await kv.get(key)).toBe("rfc9421");
+    // A new expiry is a change, even with the same value.
+    await kv.set(key, "rfc9421", { ttl: Temporal.Duration.from({ hours: 1 }) });
+    expect(changes()).toBe(afterFirst + 2);
+  });
+
   it("deletes a key, and deleting an absent key is harmless", async () => {
     await kv.set(["k"], "v");
     await kv.delete(["k"]);

@@ -264,6 +264,59 @@ describe("SqliteMessageQueue", () => {
     expect(received).toEqual(["stranded"]);
   });
 
+  it("keeps channels apart: a listener takes only its own channel's messages", async () => {
+    const inbox = queueOn({ channel: "inbox" });
+    const outbox = queueOn({ channel: "outbox" });
+    const got: { channel: string; message: unknown }[] = [];
+    listen(outbox, (message) => {
+      got.push({ channel: "outbox", message });
+    });
+    await inbox.enqueue("incoming");
+    await outbox.enqueue("delivery");
+    await waitFor(() => got.length === 1 && rows(db).length === 1);
+    // The inbox message stays queued, unclaimed, for a listener of its own channel.
+    expect(rows(db)).toEqual([
+      expect.objectContaining({ message: '"incoming"', claimed_by: null }),
+    ]);
+    expect(await inbox.getDepth()).toEqual({ queued: 1, ready: 1, delayed: 0 });
+    expect(await outbox.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
+    listen(inbox, (message) => {
+      got.push({ channel: "inbox", message });
+    });
+    await waitFor(() => got.length === 2);
+    expect(got).toEqual([
+      { channel: "outbox", message: "delivery" },
+      { channel: "inbox", message: "incoming" },
+    ]);
+  });
+
+  it("runs one channel's messages while every slot of the other is held", async () => {
+    const outbox = queueOn({ channel: "outbox", concurrency: 2 });
+    const inbox = queueOn({ channel: "inbox", concurrency: 1 });
+    const hold = gate();
+    let deliveriesStarted = 0;
+    listen(outbox, async () => {
+      deliveriesStarted++;
+      await hold.opened;
+    });
+    const handled: unknown[] = [];
+    listen(inbox, (message) => {
+      handled.push(message);
+    });
+    // A backlog of deliveries to servers that do not answer fills every outbox slot...
+    await outbox.enqueueMany(Array.from({ length: 50 }, (_, i) => `delivery ${i}`));
+    await waitFor(() => deliveriesStarted === 2);
+    // ...and incoming activities still run, behind none of it.
+    await inbox.enqueueMany(["Follow", "Like"]);
+    await waitFor(() => handled.length === 2);
+    expect(handled).toEqual(["Follow", "Like"]);
+    expect(deliveriesStarted).toBe(2);
+    expect(await outbox.getDepth()).toEqual({ queued: 48, ready: 48, delayed: 0 });
+    hold.open();
+    await waitFor(() => rows(db).length === 0);
+    expect(deliveriesStarted).toBe(50);
+  });
+
   it("passes @fedify/testing's message queue checks", { timeout: 90_000 }, async () => {
     await testMessageQueue(
       () => queueOn({ pollIntervalMs: 100 }),

@@ -99,6 +99,17 @@ export function rewrite<T>(fixture: T, map: Record<string, string>): T {
 /** A running fake fediverse server on 127.0.0.1. */
 export class FakePeer {
   readonly received: ReceivedActivity[] = [];
+  /**
+   * Deliveries refused because they were not signed in the one format set by
+   * {@link FakePeer.acceptOnly}, as a server that reads only that format answers: 401.
+   */
+  readonly refused: ReceivedActivity[] = [];
+  /**
+   * When set, the peer takes only deliveries signed in this format: "rfc9421" plays a server
+   * that reads only RFC 9421 HTTP Message Signatures, "draft-cavage" one (older Mastodon)
+   * that reads only draft-cavage HTTP Signatures. Unset, it records whatever comes.
+   */
+  acceptOnly: "rfc9421" | "draft-cavage" | null = null;
   private readonly actors = new Map<string, FakeActor>();
   private readonly documents = new Map<string, unknown>();
   private readonly answers = new Map<
@@ -300,6 +311,15 @@ export class FakePeer {
         (key) => key?.id?.href ?? null,
         () => null,
       );
+      const format = headers["signature-input"]
+        ? "rfc9421"
+        : headers.signature
+          ? "draft-cavage"
+          : null;
+      if (this.acceptOnly !== null && format !== this.acceptOnly) {
+        this.refused.push({ path: url.pathname, body, headers, signer });
+        return send(res, 401, "text/plain", `Only ${this.acceptOnly} signatures are read here`);
+      }
       this.received.push({ path: url.pathname, body, headers, signer });
       return send(res, 202, "text/plain", "");
     }

@@ -19,6 +19,11 @@ export const fedifyQueue = sqliteTable(
   "fedify_queue",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
+    /**
+     * Which listener takes the message: Copse keeps incoming activities ("inbox") and
+     * deliveries ("outbox") apart, each with its own workers, so neither can starve the other.
+     */
+    channel: text("channel").notNull().default("default"),
     message: text("message").notNull(),
     orderingKey: text("ordering_key"),
     /** Epoch milliseconds before which the message must not run (delayed retries). */
@@ -33,7 +38,7 @@ export const fedifyQueue = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    index("fedify_queue_ready_idx").on(t.claimedBy, t.availableAt),
+    index("fedify_queue_ready_idx").on(t.channel, t.claimedBy, t.availableAt),
     index("fedify_queue_ordering_idx").on(t.orderingKey, t.id),
   ],
 );

@@ -60,6 +60,25 @@ export function domainSeverity(db: Db, host: string): DomainSeverity | undefined
   return rows.length > 0 ? "limit" : undefined;
 }
 
+/**
+ * Whether a host (or a domain above it) is blocked, as a function over one prepared statement,
+ * for paths that ask for every message (each queued delivery) where building the query each
+ * time cost more than running it. The table is read on every call, so a block made by another
+ * process (the admin command line) applies from the next delivery on.
+ */
+export function blockedDomainChecker(db: Db): (host: string) => boolean {
+  const blocked = db.$client
+    .prepare(
+      `SELECT 1 FROM domain_blocks
+       WHERE severity = 'block' AND domain IN (SELECT value FROM json_each(?)) LIMIT 1`,
+    )
+    .pluck();
+  return (host) => {
+    const candidates = domainAndParents(host);
+    return candidates.length > 0 && blocked.get(JSON.stringify(candidates)) !== undefined;
+  };
+}
+
 /** Whether a host (or a domain above it) is blocked. */
 export function isDomainBlocked(db: Db, host: string): boolean {
   return domainSeverity(db, host) === "block";
