@@ -63,10 +63,11 @@ describe("SqliteMessageQueue", () => {
     const enqueuedAt = Date.now();
     await queue.enqueue("later", { delay: Temporal.Duration.from({ milliseconds: 400 }) });
     expect(await queue.getDepth()).toEqual({ queued: 1, ready: 0, delayed: 1 });
-    await waitFor(() => deliveredAt.length === 1, 2_000);
+    // The listener sleeps until the message is due rather than for the whole poll interval
+    // (a minute here): waiting at most half of it proves that without depending on how busy
+    // the machine is.
+    await waitFor(() => deliveredAt.length === 1, 30_000);
     expect(deliveredAt[0]! - enqueuedAt).toBeGreaterThanOrEqual(400);
-    // The listener sleeps until the message is due rather than for the whole poll interval.
-    expect(deliveredAt[0]! - enqueuedAt).toBeLessThan(1_400);
   });
 
   it("enqueues many messages at once, delayed together and in order", async () => {

@@ -8,7 +8,7 @@ import type { SqliteMessageQueue } from "../../src/federation/queue.ts";
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until the predicate holds, failing after the timeout. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   while (!predicate()) {
     if (Date.now() - started > timeoutMs) throw new Error(`Condition not met in ${timeoutMs} ms`);
