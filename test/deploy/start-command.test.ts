@@ -56,6 +56,13 @@ describe.skipIf(!existsSync("/proc/self/exe"))("npm start", { timeout: 180_000 }
   const dataDir = mkdtempSync(join(tmpdir(), "copse-start-"));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  it("is what the systemd unit runs, node itself with the same arguments", () => {
+    const unit = readFileSync(join(projectRoot, "deploy/copse.service"), "utf8");
+    const execStart = /^ExecStart=(\S+) (.*)$/m.exec(unit);
+    expect(execStart?.[1]).toMatch(/\/node$/);
+    expect(scripts.start!.endsWith(`--which)" ${execStart?.[2]}`)).toBe(true);
+  });
+
   it("prints, with --which, a Node new enough to run Copse", () => {
     const which = spawnSync(process.execPath, ["scripts/ensure-node.mjs", "--which"], {
       cwd: projectRoot,
