@@ -22,6 +22,12 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5);
 const BURST = Number(process.env.BENCH_REQUESTS ?? 300);
 const root = join(import.meta.dirname, "..");
+/** The flags `npm start` gives Node (and the image and the systemd unit), from package.json. */
+const NODE_FLAGS = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }
+).scripts.start
+  .split(" ")
+  .filter((word) => word.startsWith("--") && word !== '--which)"' && word !== "--if-stale");
 
 /** A TCP port nobody listens on now. */
 async function freePort(): Promise<number> {
@@ -175,7 +181,7 @@ export async function benchStartup(): Promise<void> {
     for (let i = 0; i < STARTS; i++) {
       const server = await startServer(
         process.execPath,
-        ["--enable-source-maps", builtPath("src/main.ts")],
+        [...NODE_FLAGS, builtPath("src/main.ts")],
         env,
       );
       starts.push(server.msToFirstPage);
@@ -201,7 +207,7 @@ export async function benchStartup(): Promise<void> {
     );
 
     for (const [label, command, args] of [
-      ["node build/main.js", process.execPath, ["--enable-source-maps", builtPath("src/main.ts")]],
+      ["node build/main.js", process.execPath, [...NODE_FLAGS, builtPath("src/main.ts")]],
       ["npm start", "npm", ["start", "--silent"]],
     ] as const) {
       const server = await startServer(command, [...args], env);
