@@ -104,9 +104,17 @@ export async function build() {
   const startedAt = new Date();
   const { metafile } = await esbuild(bundleOptions());
   removeOldChunks(Object.keys(metafile.outputs));
-  const css = await import(pathToFileURL(builtPath("src/web/assets/css.ts")).href);
-  const sheet = await css.buildStylesheet({ outDir });
-  removeOldStylesheets(sheet.fileName);
+  try {
+    const css = await import(pathToFileURL(builtPath("src/web/assets/css.ts")).href);
+    const sheet = await css.buildStylesheet({ outDir });
+    removeOldStylesheets(sheet.fileName);
+  } catch (error) {
+    // Sass needs Node 20.19 or newer, and this script may run on an older Node; the server
+    // then compiles the stylesheet when it starts, as it does when the sources have changed.
+    console.error(
+      `The stylesheet was not compiled (${error.message ?? error}); Copse will compile it at start.`,
+    );
+  }
   writeFileSync(stamp, `${startedAt.toISOString()}\n`);
   return Date.now() - started;
 }
