@@ -9,6 +9,7 @@ import { benchPages } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
 import { benchSigning } from "./signing.ts";
+import { benchStartup } from "./startup.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
 
 // `npm run bench`: every benchmark prints its own figures. Machines are noisy: compare medians
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
   signing: benchSigning,
   fanout: benchFanout,
   inbox: benchInbox,
+  startup: benchStartup,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -4,5 +4,7 @@
 export function isStale(): boolean;
 /** Where an entry point's bundle is written: src/cli/admin.ts becomes build/cli/admin.js. */
 export function builtPath(entry: string): string;
-/** Bundles every entry point into build/; resolves to the milliseconds it took. */
+/** Bundles every entry point into build/ and compiles the stylesheet; resolves to the milliseconds it took. */
 export function build(): Promise<number>;
+/** esbuild's options for build/ (entry points, chunk splitting, metafile). */
+export function bundleOptions(): import("esbuild").BuildOptions & { metafile: true };

@@ -4,6 +4,9 @@
 // Running built JavaScript rather than compiling TypeScript at every start makes the server
 // start and the admin command line answer in well under a second, and leaves no compiler in
 // the long-running process. The tests and `npm run dev` still run the TypeScript sources.
+// Code loaded with `await import()` goes into chunks of its own (build/chunks/), so a command
+// loads only what it uses. The stylesheet is compiled here too (build/copse.<hash>.css), so
+// neither the server nor the command line loads Sass when it starts.
 //
 //   node scripts/build.mjs             build now
 //   node scripts/build.mjs --if-stale  build only when a source is newer than the last build
@@ -11,15 +14,15 @@
 // This script runs on any Node the README allows (it is started before scripts/ensure-node.mjs
 // has found Node 24), so it is plain JavaScript using only esbuild.
 
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "build");
 const stamp = join(outDir, ".built");
-/** The entry points: the server and the admin command line. */
-const ENTRIES = ["src/main.ts", "src/cli/admin.ts"];
+/** The entry points: the server, the admin command line, and the stylesheet's compiler. */
+const ENTRIES = ["src/main.ts", "src/cli/admin.ts", "src/web/assets/css.ts"];
 
 /** The newest modification time among the sources and the files that shape the build. */
 function newestSource() {
@@ -49,28 +52,104 @@ export function builtPath(entry) {
   return join(outDir, entry.replace(/^src\//, "").replace(/\.ts$/, ".js"));
 }
 
-/** Bundles every entry point into build/. */
+/** Packages bundled into build/ rather than loaded from node_modules at run time. */
+const BUNDLED = new Set(["drizzle-orm"]);
+
+/**
+ * An esbuild plugin that leaves every package in node_modules except those in BUNDLED, as
+ * `packages: "external"` would (packages that Copse imports without naming them in
+ * package.json included).
+ */
+const externalPackages = {
+  name: "copse-external-packages",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("node:")) return { external: true };
+      const parts = args.path.split("/");
+      const name = args.path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+      return BUNDLED.has(name) ? undefined : { external: true };
+    });
+  },
+};
+
+/** esbuild's options for build/, shared with the test that checks what each command loads. */
+export function bundleOptions() {
+  return {
+    absWorkingDir: root,
+    entryPoints: ENTRIES,
+    outbase: "src",
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    // Packages stay in node_modules, except those bundled: drizzle-orm is hundreds of small
+    // modules under a 180 KB package.json that Node reads again to resolve each of them, which
+    // took most of a command's start; bundled, only the parts Copse uses are loaded, at once.
+    plugins: [externalPackages],
+    sourcemap: true,
+    metafile: true,
+    logLevel: "warning",
+  };
+}
+
+/** Bundles every entry point into build/ and compiles the stylesheet there. */
 export async function build() {
   const { build: esbuild } = await import("esbuild");
   const started = Date.now();
   // The stamp is taken before reading the sources, so an edit made during the build makes the
   // next start build again rather than run stale code.
   const startedAt = new Date();
-  await esbuild({
-    absWorkingDir: root,
-    entryPoints: ENTRIES,
-    outbase: "src",
-    outdir: outDir,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    packages: "external",
-    sourcemap: true,
-    logLevel: "warning",
-  });
+  const { metafile } = await esbuild(bundleOptions());
+  removeOldChunks(Object.keys(metafile.outputs));
+  try {
+    const css = await import(pathToFileURL(builtPath("src/web/assets/css.ts")).href);
+    const sheet = await css.buildStylesheet({ outDir });
+    removeOldStylesheets(sheet.fileName);
+  } catch (error) {
+    // Sass needs Node 20.19 or newer, and this script may run on an older Node; the server
+    // then compiles the stylesheet when it starts, as it does when the sources have changed.
+    console.error(
+      `The stylesheet was not compiled (${error.message ?? error}); Copse will compile it at start.`,
+    );
+  }
   writeFileSync(stamp, `${startedAt.toISOString()}\n`);
   return Date.now() - started;
+}
+
+/** Deletes chunks an earlier build wrote that this one no longer uses. */
+function removeOldChunks(outputs) {
+  const chunks = join(outDir, "chunks");
+  if (!existsSync(chunks)) return;
+  const current = new Set(outputs.map((path) => resolve(root, path)));
+  for (const name of readdirSync(chunks)) {
+    const path = join(chunks, name);
+    if (!current.has(path)) rmSync(path, { force: true });
+  }
+}
+
+/** Deletes stylesheets (and their manifests) compiled from earlier sources. */
+function removeOldStylesheets(fileName) {
+  const keep = new Set([fileName, `${fileName}.gz`]);
+  for (const name of readdirSync(outDir)) {
+    if (!/^copse[.-]/.test(name) || keep.has(name)) continue;
+    if (name.startsWith("copse-stylesheet.")) {
+      // A manifest is kept only if it names the current file.
+      const text = readFileSafely(join(outDir, name));
+      if (text?.includes(`"${fileName}"`)) continue;
+    }
+    rmSync(join(outDir, name), { force: true });
+  }
+}
+
+function readFileSafely(path) {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

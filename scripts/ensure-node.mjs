@@ -5,7 +5,12 @@
 // This file must itself run on Node 20, so it is plain JavaScript with no dependencies.
 //
 //   node scripts/ensure-node.mjs --install        make sure a suitable Node exists (postinstall)
+//   node scripts/ensure-node.mjs --which          print the path of a suitable node binary
 //   node scripts/ensure-node.mjs CMD [ARGS...]    run CMD with a suitable Node first on PATH
+//
+// Running CMD leaves this script alive as its parent, forwarding signals. `npm start` instead
+// runs `exec "$(node scripts/ensure-node.mjs --which)" ...`, so the shell becomes the server
+// and no launcher process stays in memory beside it.
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -46,7 +51,8 @@ async function suitableNodeBinDir() {
   const result = spawnSync(
     npm,
     ["install", "--prefix", cacheDir, "--no-audit", "--no-fund", "--loglevel=error", "node@24"],
-    { stdio: "inherit", env },
+    // npm's output goes to standard error: `--which` prints only the path on standard output.
+    { stdio: ["inherit", 2, "inherit"], env },
   );
   if (result.status !== 0 || !existsSync(join(cachedBin, "node"))) {
     process.stderr.write(
@@ -60,6 +66,12 @@ async function suitableNodeBinDir() {
 const args = process.argv.slice(2);
 const binDir = await suitableNodeBinDir();
 if (args[0] === "--install" || args.length === 0) process.exit(0);
+if (args[0] === "--which") {
+  process.stdout.write(
+    `${currentMajor() >= MIN_MAJOR ? process.execPath : join(binDir, "node")}\n`,
+  );
+  process.exit(0);
+}
 
 const localBin = join(projectRoot, "node_modules", ".bin");
 const env = {

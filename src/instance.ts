@@ -1,29 +1,27 @@
 import "./temporal.ts";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Config } from "./config.ts";
-import { type Db, openDatabase } from "./db/client.ts";
-import { runMigrations } from "./db/migrate.ts";
-import { ensureInstanceActor } from "./domain/actors.ts";
+import type { Db } from "./db/client.ts";
 import { createSetupToken, setupPath } from "./domain/first-run.ts";
-import { checkOrigin } from "./domain/origin.ts";
 import { dummyPasswordHash } from "./domain/passwords.ts";
-import { INSTANCE_ACTOR } from "./domain/paths.ts";
-import { skipBlockedDomains } from "./federation/blocked-delivery.ts";
-import { buildFederation } from "./federation/builder.ts";
 import type { CopseFederation } from "./federation/context.ts";
-import { SqliteKvStore } from "./federation/kv.ts";
-import { SqliteMessageQueue } from "./federation/queue.ts";
+import { createInstanceFederation } from "./federation/instance.ts";
+import { openInstanceDatabase } from "./instance-db.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { instanceTasks } from "./jobs/tasks.ts";
 import { logger } from "./logging.ts";
 import { lockDataDir } from "./server-lock.ts";
 import { createApp } from "./web/app.ts";
-import { buildStylesheet } from "./web/assets/css.ts";
+import { loadStylesheet } from "./web/assets/css.ts";
 
 const log = logger("instance");
+
+// What the command line and tests imported from here before these moved to their own files.
+export { createInstanceFederation } from "./federation/instance.ts";
+export { databasePath, NoDatabaseError, openInstanceDatabase } from "./instance-db.ts";
 
 /** A running Copse instance: HTTP server, database, federation and queue worker. */
 export interface RunningInstance {
@@ -42,68 +40,6 @@ export interface RunningInstance {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** There is no database where the configuration points, and the caller may not create one. */
-export class NoDatabaseError extends Error {
-  constructor(readonly path: string) {
-    super(
-      `There is no Copse database at ${path}. Check COPSE_DATA_DIR (or COPSE_CONFIG) is the same as the server's, or start the server once to create the database.`,
-    );
-    this.name = "NoDatabaseError";
-  }
-}
-
-/** Where the database of a data directory lives. */
-export function databasePath(dataDir: string): string {
-  return join(dataDir, "copse.db");
-}
-
-/**
- * Opens the database under the data directory and brings its schema up to date, after checking
- * it was made for the configured origin. With `mustExist`, refuses to create a new database:
- * a command run with the wrong settings must not start a second, empty instance.
- */
-export function openInstanceDatabase(config: Config, options: { mustExist?: boolean } = {}): Db {
-  const path = databasePath(config.dataDir);
-  if (options.mustExist && !existsSync(path)) throw new NoDatabaseError(path);
-  const db = openDatabase(path);
-  try {
-    // Checked before migrating, so a start under the wrong origin changes nothing.
-    const started = db.$client
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actors'")
-      .get();
-    if (started) checkOrigin(db, config.origin);
-    runMigrations(db);
-    ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
-  } catch (error) {
-    db.$client.close();
-    throw error;
-  }
-  return db;
-}
-
-/**
- * Deliveries in flight at once. A delivery mostly waits on the remote server, so many are
- * kept going (a post to 1,000 servers would otherwise wait on the slowest few at a time);
- * signing each one is the CPU cost, and that is bounded by the core, not by this number.
- */
-export const OUTBOX_CONCURRENCY = 64;
-/** Incoming activities handled at once; each writes to the database and may fetch an actor. */
-const INBOX_CONCURRENCY = 16;
-
-/** Builds the federation object over a database, with Copse's durable KV store and queues. */
-export function createInstanceFederation(config: Config, db: Db): CopseFederation {
-  // Incoming activities and outgoing deliveries have a channel each, with their own workers:
-  // a post fanned out to a thousand servers cannot hold up a Follow waiting for its Accept,
-  // nor a flood of incoming activities the deliveries.
-  const inbox = new SqliteMessageQueue(db, { channel: "inbox", concurrency: INBOX_CONCURRENCY });
-  // Deliveries to blocked domains are dropped at the queue, whichever part of Copse sent them.
-  const outbox = skipBlockedDomains(
-    new SqliteMessageQueue(db, { channel: "outbox", concurrency: OUTBOX_CONCURRENCY }),
-    db,
-  );
-  return buildFederation({ config, kv: new SqliteKvStore(db), queue: { inbox, outbox } });
-}
-
 /** Starts a whole instance from its configuration. */
 export async function startInstance(
   config: Config,
@@ -119,10 +55,11 @@ export async function startInstance(
     throw error;
   }
   const federation = createInstanceFederation(config, db);
-  // The compiled stylesheet is cached under the data directory, which is writable even where
-  // the code is not (the container image); tests share one cache to compile it once.
-  const stylesheet = await buildStylesheet({
-    outDir: options.stylesheetCacheDir ?? join(config.dataDir, "cache"),
+  // `npm run build` compiles the stylesheet ahead of time; when its sources changed since, it
+  // is compiled here and cached under the data directory, which is writable even where the
+  // code is not (the container image); tests share one cache to compile it once.
+  const stylesheet = await loadStylesheet({
+    cacheDir: options.stylesheetCacheDir ?? join(config.dataDir, "cache"),
   });
   const app = createApp({ db, config, federation, stylesheet });
   // Made now rather than on the first sign-in with an unknown login, which would otherwise

@@ -2,20 +2,12 @@ import "../temporal.ts";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, readConfiguration } from "../config.ts";
-import { createAccount } from "../domain/accounts.ts";
-import { findActorByIri, findLocalActor } from "../domain/actors.ts";
-import { createCommunity, findCommunity, listCommunities } from "../domain/communities.ts";
 import { NotFoundError, ValidationError } from "../domain/errors.ts";
-import { createSetupToken, setupPath } from "../domain/first-run.ts";
-import { listMembers } from "../domain/membership.ts";
 import { OriginMismatchError } from "../domain/origin.ts";
-import { parseHandle } from "../federation/lookup.ts";
-import { decideRequest } from "../federation/membership.ts";
-import { createInstanceFederation, NoDatabaseError, openInstanceDatabase } from "../instance.ts";
+import { NoDatabaseError } from "../instance-db.ts";
 import { configureLogging } from "../logging.ts";
 import { DataDirInUseError } from "../server-lock.ts";
-import { BackupError } from "./backup.ts";
-import { OPERATIONS, OPERATIONS_USAGE, runOperation } from "./operations.ts";
+import { BackupError, OPERATIONS, OPERATIONS_USAGE, UsageError } from "./usage.ts";
 
 // The admin command line: the same configuration (copse.env and the environment) and database
 // as the server, for scripts and for administrators without a browser. It never creates a
@@ -32,25 +24,6 @@ Commands:
   list-communities
   approve --community <handle> --actor <actor id or @user@host> [--reject]
 ${OPERATIONS_USAGE}`;
-
-/** Thrown for mistakes in how the command was called; printed with the usage. */
-class UsageError extends Error {}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY)
-    throw new UsageError("--password-stdin expects the password on standard input");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string" || value.trim() === "") throw new UsageError(`Missing --${name}`);
-  return value;
-}
 
 /** Runs one admin command and returns the process exit code. */
 export async function runAdmin(argv: string[]): Promise<number> {
@@ -82,105 +55,13 @@ export async function runAdmin(argv: string[]): Promise<number> {
   await configureLogging(config.logLevel === "info" ? "warning" : config.logLevel);
   if (OPERATIONS.has(command)) {
     if (positionals.length > 1) throw new UsageError(`${command} takes one argument`);
+    const { runOperation } = await import("./operations.ts");
     return runOperation(command, positionals[0], { force: values.force === true }, config);
   }
-  const db = openInstanceDatabase(config, { mustExist: true });
-  try {
-    switch (command) {
-      case "setup-link": {
-        const token = createSetupToken(db);
-        if (!token) {
-          console.error(
-            "This instance already has an administrator, so it needs no set-up link. Administrators create accounts with create-user.",
-          );
-          return 1;
-        }
-        console.log(
-          `Open this link to create the administrator's account (it works once, and replaces any earlier set-up link):\n\n  ${config.origin}${setupPath(token)}\n`,
-        );
-        return 0;
-      }
-      case "create-user": {
-        if (!values["password-stdin"])
-          throw new UsageError("Pass the password on standard input with --password-stdin");
-        const account = await createAccount(db, config.origin, {
-          handle: required(values, "handle"),
-          email: required(values, "email"),
-          name: values.name,
-          password: await readStdin(),
-          admin: values.admin === true,
-        });
-        console.log(
-          `Created user @${account.actor.handle}@${account.actor.host} <${account.email}>${account.isAdmin ? " (administrator)" : ""}`,
-        );
-        return 0;
-      }
-      case "create-community": {
-        const ownerHandle = required(values, "owner").replace(/^@/, "");
-        const owner = findLocalActor(db, ownerHandle);
-        if (owner?.type !== "Person")
-          throw new NotFoundError(`There is no local user called "${ownerHandle}"`);
-        const community = createCommunity(db, config.origin, {
-          handle: required(values, "handle"),
-          name: required(values, "name"),
-          description: values.description ?? "",
-          visibility: values.private ? "private" : "public",
-          ownerActorId: owner.id,
-        });
-        console.log(
-          `Created ${community.visibility} community @${community.actor.handle}@${community.actor.host} ("${community.actor.name}"), facilitated by @${owner.handle}`,
-        );
-        return 0;
-      }
-      case "list-communities": {
-        const all = listCommunities(db);
-        if (all.length === 0) console.log("No communities yet.");
-        for (const c of all) {
-          const pending = listMembers(db, c.actor.id, "pending").length;
-          console.log(
-            `${c.actor.handle}\t${c.visibility}\t${c.memberCount} members\t${pending} pending\t${c.actor.name}`,
-          );
-        }
-        return 0;
-      }
-      case "approve": {
-        const community = findCommunity(db, required(values, "community").replace(/^@/, ""));
-        if (!community)
-          throw new NotFoundError(`There is no community called "${values.community}" here`);
-        const actorRef = required(values, "actor");
-        const handle = parseHandle(actorRef);
-        const pending = listMembers(db, community.actor.id, "pending");
-        const entry = pending.find(({ member }) =>
-          handle
-            ? member.handle === handle.name.toLowerCase() && member.host === handle.host
-            : member.iri === actorRef,
-        );
-        if (!entry) {
-          const known = findActorByIri(db, actorRef);
-          throw new NotFoundError(
-            `${actorRef} has no pending request to join ${community.actor.handle}${known ? "" : " (that actor is unknown here)"}`,
-          );
-        }
-        const federation = createInstanceFederation(config, db);
-        const ctx = federation.createContext(new URL(config.origin), { db, config });
-        const approve = values.reject !== true;
-        await decideRequest(ctx, {
-          group: community.actor,
-          member: entry.member,
-          byActorId: null,
-          approve,
-        });
-        console.log(
-          `${approve ? "Approved" : "Rejected"} ${entry.member.iri} for ${community.actor.handle}${entry.member.isLocal ? "" : " (the answer is queued for delivery by the server)"}`,
-        );
-        return 0;
-      }
-      default:
-        throw new UsageError(`Unknown command "${command}"`);
-    }
-  } finally {
-    db.$client.close();
-  }
+  // Each command's code is loaded only when it runs, so listing communities never loads the
+  // federation library or the password hasher (scripts/build.mjs splits the bundle there).
+  const { runCommand } = await import("./commands.ts");
+  return runCommand(command, values, config);
 }
 
 /** Turns an error into a message and exit code; never a stack trace for user mistakes. */

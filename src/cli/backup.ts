@@ -11,9 +11,10 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { CONFIG_FILE_NAME, type Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
-import { databasePath } from "../instance.ts";
+import { databasePath } from "../instance-db.ts";
 import { DataDirInUseError, serverHolding } from "../server-lock.ts";
 import { COPSE_VERSION } from "../version.ts";
+import { BackupError } from "./usage.ts";
 
 // A backup is a directory: a consistent copy of the database made with SQLite's online backup
 // (the server keeps running and writing), the folders of stored files beside it, and
@@ -34,13 +35,8 @@ export interface BackupManifest {
   missingFiles: string[];
 }
 
-/** A backup or restore that cannot go ahead; nothing was changed. */
-export class BackupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BackupError";
-  }
-}
+// Declared with the command line's other errors, so reporting one loads nothing of this file.
+export { BackupError } from "./usage.ts";
 
 const COUNTED = ["actors", "accounts", "items", "documents", "memberships", "fedify_queue"];
 

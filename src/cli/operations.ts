@@ -3,24 +3,13 @@ import type { Config } from "../config.ts";
 import { openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { moveOrigin, moveRisks, recordedOrigin } from "../domain/origin.ts";
-import { databasePath, NoDatabaseError, openInstanceDatabase } from "../instance.ts";
+import { databasePath, NoDatabaseError, openInstanceDatabase } from "../instance-db.ts";
 import { DataDirInUseError, serverHolding } from "../server-lock.ts";
-import { BackupError, backup, restore } from "./backup.ts";
+import { backup, restore } from "./backup.ts";
+import { BackupError } from "./usage.ts";
 
 // The admin commands that look after the data directory as a whole: backups, restores and a
 // move to a new domain. Each refuses, changing nothing, when it cannot finish safely.
-
-/** The usage lines of these commands, for the admin command line's help. */
-export const OPERATIONS_USAGE = `  backup <directory>
-      Copies the database (safely, while the server runs) and the stored files into a new directory
-  restore <directory>
-      Puts a backup back; stop the server first. What was there is moved aside, not deleted
-  move-origin <new origin> [--force]
-      Rewrites this instance's addresses for a new domain; stop the server first (see docs/production.md)
-`;
-
-/** The operations' names, so the command line knows which commands are here. */
-export const OPERATIONS = new Set(["backup", "restore", "move-origin"]);
 
 /** Runs one operation and returns the exit code; throws BackupError and the like for the caller to report. */
 export async function runOperation(

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
-import sharp from "sharp";
 import type { Db } from "../db/client.ts";
 import { itemImages, itemLinks } from "../db/schema/index.ts";
+import { loadSharp } from "./sharp.ts";
 import { sniffBytes } from "./sniff.ts";
 
 // The link a post from another server shares, and its pictures. Pictures are copied here by a
@@ -124,6 +124,7 @@ export async function prepareRemoteImage(bytes: Uint8Array): Promise<PreparedIma
   if (bytes.length > MAX_REMOTE_IMAGE_BYTES) throw new Error("the picture is too large");
   const type = sniffBytes(bytes);
   if (!IMAGE_TYPES.has(type)) throw new Error(`not a picture (${type})`);
+  const sharp = await loadSharp();
   const { data, info } = await sharp(bytes, { limitInputPixels: 40_000_000 })
     .rotate()
     .resize(MAX_SIDE, MAX_SIDE, { fit: "inside", withoutEnlargement: true })

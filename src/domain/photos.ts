@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import sharp from "sharp";
 import { ValidationError } from "./errors.ts";
+import { loadSharp } from "./sharp.ts";
 import { sniffBytes } from "./sniff.ts";
 
 /** The largest photo accepted, before resizing. */
@@ -38,6 +38,7 @@ export async function preparePhoto(bytes: Uint8Array): Promise<PreparedPhoto> {
   if (bytes.length > MAX_PHOTO_BYTES) throw invalid("The photo must be smaller than 5 MB");
   if (!IMAGE_TYPES.has(sniffBytes(bytes)))
     throw invalid("The photo must be a JPEG, PNG, GIF or WebP image");
+  const sharp = await loadSharp();
   const outputs: [PhotoSize, Buffer][] = [];
   try {
     for (const size of PHOTO_SIZES) {

@@ -1,7 +1,7 @@
 import type { Config } from "../config.ts";
 import { sendDigests } from "../domain/alerts/digest.ts";
 import { nextDigestAt } from "../domain/alerts/schedule.ts";
-import { SWEEP_TASK, sweepAlerts } from "../domain/alerts/sweep.ts";
+import { SWEEP_TASK, sweepAlerts, sweepAlertsPaced } from "../domain/alerts/sweep.ts";
 import { wakeMailSender } from "../domain/mail/delivery.ts";
 import { logger } from "../logging.ts";
 import type { Task } from "./runner.ts";
@@ -39,7 +39,7 @@ export function alertTasks(config: Config): Task[] {
       name: SWEEP_TASK,
       next: (now) => now + SWEEP_EVERY_MS,
       async run({ db }) {
-        const { entries, mails } = sweepAlerts(db, site);
+        const { entries, mails } = await sweepAlertsPaced(db, site);
         if (entries > 0) log.debug("Recorded {entries} alert(s)", { entries });
         if (mails > 0) wakeMailSender(db);
       },

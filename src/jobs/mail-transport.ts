@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createTransport, type SendMailOptions } from "nodemailer";
+import type { SendMailOptions, Transporter } from "nodemailer";
 import type { Config } from "../config.ts";
 import { emlFileName, mailDirectory } from "../domain/mail/files.ts";
 import type { QueuedMail } from "../domain/mail/outbox.ts";
@@ -49,6 +49,20 @@ const UNREACHABLE = new Set([
   "EHOSTUNREACH",
 ]);
 
+/**
+ * A nodemailer transporter made on the first send. nodemailer is forty modules, and most
+ * starts send no mail, so the server loads it only when a mail goes out.
+ */
+function lazyTransporter(
+  options: Parameters<typeof import("nodemailer").createTransport>[0],
+): () => Promise<Transporter> {
+  let made: Promise<Transporter> | undefined;
+  return () => {
+    made ??= import("nodemailer").then((nodemailer) => nodemailer.createTransport(options));
+    return made;
+  };
+}
+
 /** Builds the transport the configuration asks for. */
 export function createMailTransport(config: Config): MailTransport {
   return config.smtpUrl ? smtpTransport(config, config.smtpUrl) : emlTransport(config);
@@ -56,7 +70,7 @@ export function createMailTransport(config: Config): MailTransport {
 
 /** Sends through an SMTP server, one connection per mail (the volume is modest). */
 function smtpTransport(config: Config, url: string): MailTransport {
-  const transporter = createTransport({
+  const transporter = lazyTransporter({
     url,
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     greetingTimeout: CONNECTION_TIMEOUT_MS,
@@ -67,7 +81,7 @@ function smtpTransport(config: Config, url: string): MailTransport {
     async send(mail) {
       const options = messageOptions(config, mail);
       try {
-        await transporter.sendMail(options);
+        await (await transporter()).sendMail(options);
       } catch (error) {
         throw asSendError(error);
       }
@@ -77,13 +91,17 @@ function smtpTransport(config: Config, url: string): MailTransport {
 
 /** Writes each mail as an .eml file, counting it as sent once the file is in place. */
 function emlTransport(config: Config): MailTransport {
-  const transporter = createTransport({ streamTransport: true, buffer: true, newline: "windows" });
+  const transporter = lazyTransporter({
+    streamTransport: true,
+    buffer: true,
+    newline: "windows",
+  });
   const directory = mailDirectory(config.dataDir);
   return {
     kind: "eml",
     async send(mail, at) {
       const options = messageOptions(config, mail);
-      const info = await transporter.sendMail(options);
+      const info = await (await transporter()).sendMail(options);
       await mkdir(directory, { recursive: true });
       const name = emlFileName(mail.id, at);
       // Written under a temporary name and renamed, so a crash never leaves half a message

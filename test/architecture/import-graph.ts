@@ -52,6 +52,7 @@ export function layerOf(file: string): Layer {
       return top;
     case "main.ts":
     case "instance.ts":
+    case "instance-db.ts":
     case "cli":
       return "composition";
     case "config.ts":

@@ -289,10 +289,14 @@ describe("Dockerfile", () => {
         scripts: Record<string, string>;
       }
     ).scripts.start!;
-    expect(start).toContain("node --enable-source-maps build/main.js");
+    // npm start execs Node itself (found by ensure-node.mjs), so no launcher stays alive.
+    expect(start).toMatch(
+      /&& exec "\$\(node scripts\/ensure-node\.mjs --which\)" --enable-source-maps --max-semi-space-size=16 build\/main\.js$/,
+    );
     expect(JSON.parse(cmd!.slice("CMD".length))).toEqual([
       "node",
       "--enable-source-maps",
+      "--max-semi-space-size=16",
       "build/main.js",
     ]);
   });

@@ -6,8 +6,8 @@ import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { composeItem } from "../../src/domain/items.ts";
 import { findMembership, requestMembership } from "../../src/domain/membership.ts";
+import { OUTBOX_CONCURRENCY } from "../../src/federation/instance.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
-import { OUTBOX_CONCURRENCY } from "../../src/instance.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 

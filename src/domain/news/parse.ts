@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import Parser from "rss-parser";
+import type Parser from "rss-parser";
 import { cleanHtml, htmlToPlainText } from "../html.ts";
 import { FeedError } from "./errors.ts";
 
@@ -37,14 +37,21 @@ type RawItem = Record<string, unknown>;
  * toISOString() on an invalid Date), which would reject the whole feed for one bad date. This
  * drops such dates first, so the entry is dated when it was fetched instead.
  */
-class LenientParser extends Parser {
-  parseItemAtom(entry: Record<string, unknown>): unknown {
-    for (const key of ["published", "updated"]) {
-      if (key in entry && Number.isNaN(Date.parse(text(entry[key])))) delete entry[key];
+function lenientParser(Base: typeof Parser) {
+  return class LenientParser extends Base {
+    parseItemAtom(entry: Record<string, unknown>): unknown {
+      for (const key of ["published", "updated"]) {
+        if (key in entry && Number.isNaN(Date.parse(text(entry[key])))) delete entry[key];
+      }
+      return (
+        Base.prototype as unknown as { parseItemAtom(entry: unknown): unknown }
+      ).parseItemAtom.call(this, entry);
     }
-    return (Parser.prototype as unknown as LenientParser).parseItemAtom.call(this, entry);
-  }
+  };
 }
+
+// rss-parser and the XML libraries under it are loaded when a feed is first read, not at start.
+let parserClass: Promise<ReturnType<typeof lenientParser>> | undefined;
 
 /**
  * Reads an RSS or Atom document. Links are made absolute against the feed's URL, HTML is
@@ -53,6 +60,8 @@ class LenientParser extends Parser {
  */
 export async function parseFeed(xml: string, feedUrl: string, now: number): Promise<ParsedFeed> {
   let feed: Awaited<ReturnType<Parser["parseString"]>>;
+  parserClass ??= import("rss-parser").then((module) => lenientParser(module.default));
+  const LenientParser = await parserClass;
   try {
     // A parser per call: rss-parser keeps one xml2js parser per instance.
     feed = await new LenientParser().parseString(xml);

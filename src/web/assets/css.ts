@@ -4,7 +4,6 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzip as gzipCallback, constants as zlibConstants } from "node:zlib";
-import * as sass from "sass";
 import { logger } from "../../logging.ts";
 import { PROJECT_ROOT, projectPath } from "../../project-root.ts";
 
@@ -29,9 +28,35 @@ interface CacheManifest {
 const SCSS_PATH = projectPath("src/web/assets/copse.scss");
 const require = createRequire(import.meta.url);
 
-/** Compiles copse.scss (or reuses the copy cached in outDir) and returns it with a gzipped twin. */
-export async function buildStylesheet(options: { outDir?: string } = {}): Promise<Stylesheet> {
-  const outDir = options.outDir ?? join(PROJECT_ROOT, "build");
+/** Where `npm run build` (scripts/build.mjs) leaves the stylesheet it compiles ahead of time. */
+export const PREBUILT_STYLESHEET_DIR = projectPath("build");
+
+/**
+ * The stylesheet for a starting server: the one compiled at build time when it matches the
+ * sources, otherwise compiled now (or reused from `cacheDir`). A build-time copy means neither
+ * the server nor its start ever loads Sass.
+ */
+export async function loadStylesheet(options: { cacheDir: string }): Promise<Stylesheet> {
+  const key = await stylesheetKey();
+  const prebuilt = await readCached(
+    PREBUILT_STYLESHEET_DIR,
+    manifestPathFor(PREBUILT_STYLESHEET_DIR, key),
+  );
+  if (prebuilt) {
+    log.debug("Using the stylesheet compiled at build time, {fileName}", {
+      fileName: prebuilt.fileName,
+    });
+    return prebuilt;
+  }
+  return buildStylesheet({ outDir: options.cacheDir });
+}
+
+/**
+ * Names a compiled stylesheet by what its output depends on: our sources, the govuk-frontend
+ * release they import and the Sass release (read from its package.json, so that checking a
+ * cache never loads the compiler). Any change names a different cache entry.
+ */
+async function stylesheetKey(): Promise<string> {
   // copse.scss loads partials (_*.scss) beside it, so all of them make up the source.
   const scssDir = dirname(SCSS_PATH);
   const scssFiles = (await readdir(scssDir)).filter((name) => name.endsWith(".scss")).sort();
@@ -40,14 +65,40 @@ export async function buildStylesheet(options: { outDir?: string } = {}): Promis
       scssFiles.map(async (name) => `${name}\n${await readFile(join(scssDir, name), "utf8")}`),
     )
   ).join("\0");
-  const govukPackagePath = require.resolve("govuk-frontend/package.json");
-  const govukVersion = (JSON.parse(await readFile(govukPackagePath, "utf8")) as { version: string })
-    .version;
+  const [govukVersion, sassVersion] = await Promise.all(
+    ["govuk-frontend", "sass"].map(packageVersion),
+  );
+  return hash(`${source}\0govuk-frontend@${govukVersion}\0sass@${sassVersion}`);
+}
 
-  // The output depends only on our source, the govuk-frontend release it imports and the
-  // compiler, so a hash of those three names the cache entry; any change forces a rebuild.
-  const sourceKey = hash(`${source}\0govuk-frontend@${govukVersion}\0sass@${sass.info}`);
-  const manifestPath = join(outDir, `copse-stylesheet.${sourceKey}.json`);
+/** The version of an installed package, from the package.json above its entry point. */
+async function packageVersion(name: string): Promise<string> {
+  // Sass's exports do not include its package.json, so it is found from the entry point.
+  let dir = dirname(require.resolve(name));
+  for (;;) {
+    try {
+      const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
+        name?: string;
+        version: string;
+      };
+      if (manifest.name === name) return manifest.version;
+    } catch (error) {
+      if (!isMissingFile(error)) throw error;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`Cannot find the package.json of ${name}`);
+    dir = parent;
+  }
+}
+
+function manifestPathFor(dir: string, key: string): string {
+  return join(dir, `copse-stylesheet.${key}.json`);
+}
+
+/** Compiles copse.scss (or reuses the copy cached in outDir) and returns it with a gzipped twin. */
+export async function buildStylesheet(options: { outDir?: string } = {}): Promise<Stylesheet> {
+  const outDir = options.outDir ?? PREBUILT_STYLESHEET_DIR;
+  const manifestPath = manifestPathFor(outDir, await stylesheetKey());
 
   const cached = await readCached(outDir, manifestPath);
   if (cached) {
@@ -56,11 +107,12 @@ export async function buildStylesheet(options: { outDir?: string } = {}): Promis
   }
 
   const started = performance.now();
+  const sass = await import("sass");
   const result = await sass.compileAsync(SCSS_PATH, {
     style: "compressed",
     // govuk-frontend is a dependency we do not edit, so its deprecation warnings are noise here.
     quietDeps: true,
-    loadPaths: [join(dirname(govukPackagePath), "dist")],
+    loadPaths: [join(dirname(require.resolve("govuk-frontend/package.json")), "dist")],
   });
   const css = result.css;
   const fileName = `copse.${hash(css)}.css`;

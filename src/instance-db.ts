@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import { type Db, openDatabase } from "./db/client.ts";
+import { runMigrations } from "./db/migrate.ts";
+import { ensureInstanceActor } from "./domain/actors.ts";
+import { checkOrigin } from "./domain/origin.ts";
+import { INSTANCE_ACTOR } from "./domain/paths.ts";
+
+// Opening an instance's database, apart from the rest of start-up: the admin command line
+// needs this and nothing of the web application or federation, so it lives where importing it
+// loads only the database and the domain.
+
+/** There is no database where the configuration points, and the caller may not create one. */
+export class NoDatabaseError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `There is no Copse database at ${path}. Check COPSE_DATA_DIR (or COPSE_CONFIG) is the same as the server's, or start the server once to create the database.`,
+    );
+    this.name = "NoDatabaseError";
+  }
+}
+
+/** Where the database of a data directory lives. */
+export function databasePath(dataDir: string): string {
+  return join(dataDir, "copse.db");
+}
+
+/**
+ * Opens the database under the data directory and brings its schema up to date, after checking
+ * it was made for the configured origin. With `mustExist`, refuses to create a new database:
+ * a command run with the wrong settings must not start a second, empty instance.
+ */
+export function openInstanceDatabase(config: Config, options: { mustExist?: boolean } = {}): Db {
+  const path = databasePath(config.dataDir);
+  if (options.mustExist && !existsSync(path)) throw new NoDatabaseError(path);
+  const db = openDatabase(path);
+  try {
+    // Checked before migrating, so a start under the wrong origin changes nothing.
+    const started = db.$client
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actors'")
+      .get();
+    if (started) checkOrigin(db, config.origin);
+    runMigrations(db);
+    ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
+  } catch (error) {
+    db.$client.close();
+    throw error;
+  }
+  return db;
+}
