@@ -38,5 +38,10 @@ export const flash = (page: Page) => page.locator("#flash");
 export const pathOf = (page: Page) => new URL(page.url()).pathname;
 /** The rendered text of the first element matching a selector. */
 export const text = (page: Page, selector: string) => page.locator(selector).innerText();
+/** The short list of members on a community's home page (its name starts "Members"). */
+export const memberList = (page: Page) => main(page).getByRole("list", { name: /^Members/ });
+/** The line of a community's members summary that names a person. */
+export const memberFor = (page: Page, name: string) =>
+  memberList(page).getByRole("listitem").filter({ hasText: name });
 /** Table rows that mention a name. */
 export const rowFor = (page: Page, name: string) => page.getByRole("row").filter({ hasText: name });

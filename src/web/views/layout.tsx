@@ -1,5 +1,7 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { SITE_PAGES } from "../../domain/admin/site-pages.ts";
+import { CommunityNav } from "./community-nav.tsx";
 import { BackLink, Button, CsrfField, NotificationBanner } from "./components.tsx";
 import { FeedAlternates, type FeedRef } from "./feed-links.tsx";
 import { Header } from "./header.tsx";
@@ -66,8 +68,21 @@ function Footer(props: { ctx: PageContext }) {
               </div>
               <Button variant="secondary">Change text size</Button>
             </form>
+            <h2 class="govuk-visually-hidden">About {ctx.instanceName}</h2>
+            <ul class="govuk-footer__inline-list">
+              {SITE_PAGES.map((page) => (
+                <li class="govuk-footer__inline-list-item">
+                  <a class="govuk-footer__link" href={`/about/${page.id}`}>
+                    {page.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
             <p class="govuk-body-s">
-              {ctx.instanceName} runs Copse, software for communities of practice.
+              {ctx.operator
+                ? `${ctx.instanceName} is run by ${ctx.operator}. `
+                : `${ctx.instanceName} is a Copse instance. `}
+              It runs Copse, free software for communities of practice.
             </p>
           </div>
         </div>
@@ -123,6 +138,9 @@ export function Layout(props: {
                 <NotificationBanner success id="flash">
                   {ctx.flash}
                 </NotificationBanner>
+              ) : null}
+              {ctx.community ? (
+                <CommunityNav community={ctx.community} currentPath={ctx.currentPath} />
               ) : null}
               {props.children}
             </main>
