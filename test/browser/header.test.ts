@@ -1,22 +1,32 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, account, accountMenu, h1, nav, pathOf } from "../helpers/browser-pages.ts";
+import {
+  a11y,
+  account,
+  accountMenu,
+  flash,
+  h1,
+  main,
+  nav,
+  pathOf,
+} from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
   startBrowserSession,
 } from "../helpers/browser-session.ts";
 
-// The header as people meet it on a phone and on a desktop: the places fold behind "Menu" on a
+// The header and footer as people meet them on a phone and on a desktop: the places fold behind "Menu" on a
 // narrow screen and sit in one row on a wide one; the account things live in their own menu;
 // the search box leads to the search page. The toggles are <details>, so the journeys that
-// open them run with JavaScript turned off, and axe checks the same pages with it on.
+// open them run with JavaScript turned off, and axe checks the same pages with it on. The
+// footer says who runs the instance and links the pages its administrators write.
 
 const NAME = "Headington";
 const PHONE = { width: 320, height: 640 };
 
-describeInBrowser("the header in a browser", () => {
+describeInBrowser("the header and footer in a browser", () => {
   let session: BrowserSession;
 
   beforeAll(async () => {
@@ -107,6 +117,42 @@ describeInBrowser("the header in a browser", () => {
     await session.go(visitor, "/");
     await expectVisible(account(visitor).getByRole("link", { name: "Sign in" }));
     await expectVisible(account(visitor).getByRole("link", { name: "Create an account" }));
+    await a11y(visitor);
+  });
+  it("lets an administrator say who runs the instance and write its rules, shown from the footer", async () => {
+    const admin = await session.signedInPage("hattie");
+    await session.go(admin, "/");
+    await clickAndLoad(
+      admin,
+      (await accountMenu(admin)).getByRole("link", { name: "Administration" }),
+    );
+    await clickAndLoad(admin, main(admin).getByRole("link", { name: "About this instance" }));
+    await a11y(admin);
+    await admin.getByLabel("Who runs this instance").fill("The Headington Digital Team");
+    await admin.getByLabel("Rules").fill("# House rules\n\nBe **kind** to each other.");
+    await admin.getByLabel("Privacy notice").fill("x".repeat(20_001));
+    await clickAndLoad(admin, main(admin).getByRole("button", { name: "Save pages" }));
+    expect(await admin.title()).toMatch(/^Error: About this instance/);
+    await expectVisible(admin.locator(".govuk-error-summary").getByText("20,000 characters"));
+    await a11y(admin);
+    await admin.getByLabel("Privacy notice").fill("");
+    await clickAndLoad(admin, main(admin).getByRole("button", { name: "Save pages" }));
+    await expectVisible(flash(admin).getByText("The instance's pages have been saved."));
+
+    const visitor = await session.openPage({ viewport: PHONE });
+    await session.go(visitor, "/communities");
+    const footer = visitor.getByRole("contentinfo");
+    await expectVisible(footer.getByText(`${NAME} is run by The Headington Digital Team.`));
+    await clickAndLoad(visitor, footer.getByRole("link", { name: "Rules" }));
+    expect(pathOf(visitor)).toBe("/about/rules");
+    await expectVisible(main(visitor).getByText("to each other."));
+    await expectVisible(main(visitor).locator("strong", { hasText: "kind" }), "the bold word");
+    await a11y(visitor);
+    await clickAndLoad(visitor, footer.getByRole("link", { name: "Privacy notice" }));
+    // Left empty, the privacy notice shows its default text.
+    await expectVisible(main(visitor).getByText("The administrators have not yet written"));
+    await clickAndLoad(visitor, footer.getByRole("link", { name: "Accessibility statement" }));
+    await expectVisible(h1(visitor).filter({ hasText: "Accessibility statement" }));
     await a11y(visitor);
   });
 });
