@@ -19,7 +19,8 @@ const COMMUNITY_PATH = /^\/c\/([^/]+)/;
  */
 export function communityNavFor(c: Context<AppEnv>): CommunityNavRef | undefined {
   const match = COMMUNITY_PATH.exec(c.req.path);
-  if (!match) return undefined;
+  // Before the session middleware has run (an early error page) nobody is known yet: no tabs.
+  if (!match || c.get("account") === undefined) return undefined;
   let found: ReturnType<typeof groupFor>;
   try {
     found = groupFor(c, match[1]!);
