@@ -104,6 +104,8 @@ export interface RecentItem {
   author: ActorRow;
   /** The kind of the item that starts its thread (its own kind when it starts one). */
   rootKind: ItemKind;
+  /** The title of the item that starts its thread, so a reply can be shown as "Re: <title>". */
+  rootTitle: string;
 }
 
 /** The thread's first item, joined to each reply or comment to learn which page it is on. */
@@ -118,6 +120,7 @@ export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[]
       item: items,
       author: actors,
       rootKind: sql<ItemKind>`coalesce(${roots.kind}, ${items.kind})`,
+      rootTitle: sql<string>`coalesce(${roots.title}, ${items.title}, '')`,
     })
     .from(items)
     .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))

@@ -48,6 +48,7 @@ import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { setupRoutes } from "./routes/setup.tsx";
 import { signUpRoutes } from "./routes/sign-up.tsx";
+import { sitePageRoutes } from "./routes/site-pages.tsx";
 import { subcommunityRoutes } from "./routes/subcommunities.tsx";
 import { voteRoutes } from "./routes/votes.tsx";
 import { wikiRoutes } from "./routes/wiki.tsx";
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", subcommunityRoutes());
   app.route("/", feedRoutes());
   app.route("/", adminRoutes());
+  app.route("/", sitePageRoutes());
   app.route("/", alertRoutes());
   app.route("/", liveRoutes());
   app.route("/", newsRoutes());

@@ -1,13 +1,16 @@
 import type { Context } from "hono";
-import { type ActorRow, findActorByHandle } from "../domain/actors.ts";
-import { type CommunityState, findCommunity } from "../domain/communities.ts";
+import type { ActorRow } from "../domain/actors.ts";
+import type { CommunityState } from "../domain/communities.ts";
 import { canView, getItem, groupsOfItem, type ItemKind, type ItemRow } from "../domain/items.ts";
 import { findMembership, isFacilitator, type Membership } from "../domain/membership.ts";
 import { AnnouncementOnlyError, mayStartThread } from "../domain/moderation/announcement.ts";
 import { communityPagePath } from "../domain/paths.ts";
 import { enabledSections, type SectionId } from "../domain/sections.ts";
-import { parseHandle } from "../federation/lookup.ts";
+import { groupFor, hiddenFromViewer } from "./community-ref.ts";
 import type { AppEnv } from "./env.ts";
+
+export { groupFor, hiddenFromViewer } from "./community-ref.ts";
+
 import { pageContext, render } from "./render.ts";
 import { ForbiddenPage, NotFoundPage } from "./views/errors.tsx";
 
@@ -40,49 +43,6 @@ export interface CommunityAccess {
   state: CommunityState;
   /** The administrator's reason, for a rejected or closed community. */
   stateReason: string;
-}
-
-/** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
-export function groupFor(c: Context<AppEnv>): {
-  group: ActorRow;
-  isPrivate: boolean;
-  state: CommunityState;
-  stateReason: string;
-  createdById?: number | null;
-} | null {
-  const { db, config } = c.get("deps");
-  const ref = decodeURIComponent(c.req.param("ref") ?? "").toLowerCase();
-  const remote = parseHandle(ref);
-  if (remote && remote.host !== new URL(config.origin).host) {
-    const group = findActorByHandle(db, remote.name, remote.host);
-    return group?.type === "Group"
-      ? { group, isPrivate: group.manuallyApprovesFollowers, state: "open", stateReason: "" }
-      : null;
-  }
-  const community = findCommunity(db, remote ? remote.name : ref);
-  // A deleted community is gone from every page.
-  return community && community.state !== "deleted"
-    ? {
-        group: community.actor,
-        isPrivate: community.visibility === "private",
-        state: community.state,
-        stateReason: community.stateReason,
-        createdById: community.createdById,
-      }
-    : null;
-}
-
-/**
- * Whether a community must look missing to the viewer: one waiting for approval (or refused)
- * is seen only by its creator and the administrators.
- */
-export function hiddenFromViewer(
-  c: Context<AppEnv>,
-  found: { state: CommunityState; createdById?: number | null },
-): boolean {
-  if (found.state !== "pending" && found.state !== "rejected") return false;
-  const account = c.get("account");
-  return !account?.isAdmin && (account === null || account.actor.id !== found.createdById);
 }
 
 /** Works out what the viewer may do in the community the path names; null when there is none. */

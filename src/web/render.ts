@@ -1,9 +1,11 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
+import { siteOperator } from "../domain/admin/site-pages.ts";
 import { unreadMessageCount } from "../domain/messages.ts";
 import { unreadNotificationCount } from "../domain/notifications/reads.ts";
 import { takeFlash } from "./auth.ts";
+import { communityNavFor } from "./community-nav.ts";
 import type { AppEnv } from "./env.ts";
 import { readTextSize } from "./routes/preferences.ts";
 import type { PageContext } from "./views/layout.tsx";
@@ -14,6 +16,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
   const account = c.get("account") ?? null;
   return {
     instanceName: config.instanceName,
+    operator: siteOperator(c.get("deps").db),
     user: account
       ? { handle: account.actor.handle, name: account.actor.name, isAdmin: account.isAdmin }
       : null,
@@ -24,6 +27,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     flash: takeFlash(c),
     unreadMessages: account ? unreadMessageCount(c.get("deps").db, account.actor.id) : 0,
     unreadNotifications: account ? unreadNotificationCount(c.get("deps").db, account.actor.id) : 0,
+    community: communityNavFor(c),
   };
 }
 

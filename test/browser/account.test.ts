@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, flash, main, nav, pathOf } from "../helpers/browser-pages.ts";
+import { a11y, account, accountMenu, flash, main, pathOf } from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
@@ -26,7 +26,7 @@ describeInBrowser("the account page in a browser", () => {
   afterAll(() => session?.close());
 
   it("changes the password, showing a wrong current password first", async () => {
-    await clickAndLoad(page, nav(page).getByRole("link", { name: "Your account" }));
+    await clickAndLoad(page, (await accountMenu(page)).getByRole("link", { name: "Your account" }));
     expect(pathOf(page)).toBe("/account");
     await a11y(page);
     await page.getByLabel("Current password", { exact: true }).fill("not my password");
@@ -73,7 +73,7 @@ describeInBrowser("the account page in a browser", () => {
     await clickAndLoad(page, main(page).getByRole("button", { name: "Delete my account" }));
     expect(pathOf(page)).toBe("/");
     await expectVisible(flash(page).getByText("Your account has been deleted"));
-    await expectVisible(nav(page).getByRole("link", { name: "Sign in" }));
+    await expectVisible(account(page).getByRole("link", { name: "Sign in" }));
     await a11y(page);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { mailOutbox } from "../../src/db/schema/index.ts";
 import { queueMail } from "../../src/domain/mail/outbox.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, main } from "../helpers/browser-pages.ts";
+import { a11y, accountMenu, main } from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
@@ -63,7 +63,7 @@ describeInBrowser("outgoing mail in a browser", () => {
   it("opens the outbox, reads an .eml file and retries a failed mail", async () => {
     await clickAndLoad(
       page,
-      page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "Administration" }),
+      (await accountMenu(page)).getByRole("link", { name: "Administration" }),
     );
     await a11y(page);
     await clickAndLoad(page, main(page).getByRole("link", { name: "Outgoing mail" }));

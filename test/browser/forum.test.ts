@@ -242,7 +242,8 @@ describeInBrowser("the forum in a browser", () => {
     const sections = alice.getByRole("navigation", { name: "Community sections" });
     await expectVisible(sections.getByRole("link", { name: "Forum" }), "the Forum link");
     await a11y(alice);
-    await clickAndLoad(alice, sections.getByRole("link", { name: "Community settings" }));
+    const tools = main(alice).getByRole("navigation", { name: "Community tools" });
+    await clickAndLoad(alice, tools.getByRole("link", { name: "Community settings" }));
     await expectVisible(h1(alice).filter({ hasText: "Community settings" }));
     const forumBox = alice.getByRole("group", { name: "Sections this community uses" });
     expect(await forumBox.getByLabel("Forum").isChecked()).toBe(true);

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { replacePersonTags } from "../../src/domain/person-details.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, main } from "../helpers/browser-pages.ts";
+import { a11y, main, nav } from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
@@ -57,10 +57,12 @@ describeInBrowser("tags, search and people in a browser", () => {
     await a11y(bob);
     await bob.goto(topicUrl);
 
-    await clickAndLoad(bob, bob.getByRole("link", { name: "Search", exact: true }));
+    // The header's search box leads to the full search page, with the words kept.
+    const header = bob.getByRole("search");
+    await header.getByRole("searchbox", { name: "Search Tagford" }).fill("grit");
+    await clickAndLoad(bob, header.getByRole("button", { name: "Search" }));
+    expect(new URL(bob.url()).searchParams.get("q")).toBe("grit");
     await a11y(bob);
-    await bob.getByLabel("Search for").fill("grit");
-    await clickAndLoad(bob, main(bob).getByRole("button", { name: "Search" }));
     await expectVisible(main(bob).getByRole("link", { name: "Gritting routes" }));
     await expectVisible(main(bob).locator("mark"));
     await a11y(bob);
@@ -76,7 +78,7 @@ describeInBrowser("tags, search and people in a browser", () => {
     await clickAndLoad(bob, main(bob).getByRole("button", { name: "Remove tag Salt" }));
     expect(await main(bob).getByRole("link", { name: "#Salt" }).count()).toBe(0);
 
-    await clickAndLoad(bob, bob.getByRole("link", { name: "People", exact: true }));
+    await clickAndLoad(bob, nav(bob).getByRole("link", { name: "People", exact: true }));
     await a11y(bob);
     await bob.getByLabel("Search for").fill("winter maintenance");
     await bob.getByLabel("Look in").selectOption("expertise");

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { findAccount } from "../../src/domain/accounts.ts";
 import { createSetupToken, setupPath } from "../../src/domain/first-run.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, flash, h1, main, nav, pathOf } from "../helpers/browser-pages.ts";
+import { a11y, flash, h1, main, pathOf, signOutButton } from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
@@ -71,13 +71,13 @@ describeInBrowser("sign-up with email confirmation in a browser", () => {
     expect(await flash(page).innerText()).toContain(
       "Your email address is confirmed and your account is ready.",
     );
-    await expectVisible(nav(page).getByRole("button", { name: "Sign out" }));
+    await expectVisible(await signOutButton(page));
     expect(findAccount(instance.db, ERIN.handle)?.isAdmin).toBe(false);
     await a11y(page);
   });
 
   it("explains a link that has been used, with ways on", async () => {
-    await clickAndLoad(page, nav(page).getByRole("button", { name: "Sign out" }));
+    await clickAndLoad(page, await signOutButton(page));
     const response = await page.goto(confirmationLink);
     expect(response?.status()).toBe(404);
     await expectVisible(h1(page).filter({ hasText: "This link does not work" }));

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, main } from "../helpers/browser-pages.ts";
+import { a11y, main, nav } from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
@@ -57,7 +57,7 @@ describeInBrowser("sub-communities in a browser", () => {
     await a11y(alice);
     await screenshot(alice, "subcommunity");
 
-    await clickAndLoad(alice, alice.getByRole("link", { name: "All communities" }));
+    await clickAndLoad(alice, nav(alice).getByRole("link", { name: "Communities" }));
     await alice.getByLabel("Lifecycle stage").selectOption("nurture");
     await clickAndLoad(alice, main(alice).getByRole("button", { name: "Apply" }));
     expect(new URL(alice.url()).search).toBe("?stage=nurture");

@@ -61,7 +61,9 @@ describeInBrowser("the wiki in a browser", () => {
     await clickAndLoad(alice, main(alice).getByRole("button", { name: "Save changes" }));
     expect(await alice.title()).toMatch(/^Error: Edit Gritting guide/);
     await expectVisible(alice.locator(".govuk-error-summary").getByText(/Someone else changed/));
-    expect(await alice.getByLabel("Your text").inputValue()).toContain("Then car parks.");
+    expect(await alice.getByLabel("Your text", { exact: true }).inputValue()).toContain(
+      "Then car parks.",
+    );
     await expectVisible(main(alice).getByText("Then schools.").first());
     await a11y(alice);
     await screenshot(alice, "wiki-conflict");

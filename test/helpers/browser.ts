@@ -32,8 +32,16 @@ const CHROMIUM_ARGS = [
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Where screenshots go: test-results/screenshots/ at the top of the repository. */
-export const SCREENSHOT_DIR = join(repoRoot, "test-results", "screenshots");
+/**
+ * Where screenshots go: the directory in COPSE_SCREENSHOTS when it is set (by
+ * `npm run test:browser -- --screenshots DIR`, scripts/test-browser.mjs), otherwise
+ * test-results/screenshots/ at the top of the repository.
+ */
+export const SCREENSHOT_DIR =
+  process.env.COPSE_SCREENSHOTS || join(repoRoot, "test-results", "screenshots");
+
+/** Whether screenshots of every page at every width were asked for (--screenshots DIR). */
+export const REVIEW_SCREENSHOTS = Boolean(process.env.COPSE_SCREENSHOTS);
 
 /** Tells (synchronously, so a suite can decide to skip) whether Chromium is installed. */
 export function chromiumAvailable(): boolean {

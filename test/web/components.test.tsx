@@ -343,7 +343,7 @@ describe("Layout", () => {
   it("marks the current navigation item and offers sign in when signed out", async () => {
     const out = await html(<Layout ctx={ctx} title="Communities" children="x" />);
     expect(out).toContain(
-      '<a class="govuk-service-navigation__link" href="/communities" aria-current="page"><strong class="govuk-service-navigation__active-fallback">All communities</strong></a>',
+      '<a class="govuk-service-navigation__link" href="/communities" aria-current="page"><strong class="govuk-service-navigation__active-fallback">Communities</strong></a>',
     );
     expect(out).toContain('<a class="govuk-service-navigation__link" href="/">Home</a>');
     expect(out).toContain('href="/signin">Sign in</a>');

@@ -52,8 +52,9 @@ describe("reporting and the report queue", () => {
   it("offers a Report link on posts and members, and asks for a reason", async () => {
     const page = await asCarol.get(`/c/garden/forum/${topic.id}`);
     expect(page.body).toContain(`/c/garden/report/item/${topic.id}`);
-    const home = await asCarol.get("/c/garden");
-    expect(home.body).toContain(`/c/garden/report/member/${bob.actor.id}`);
+    // Members are reported from the community's members list.
+    const members = await asCarol.get("/c/garden/people");
+    expect(members.body).toContain(`/c/garden/report/member/${bob.actor.id}`);
     const empty = await asCarol.post(`/c/garden/report/item/${topic.id}`, { reason: " " });
     expect(empty.response.status).toBe(422);
     expect(empty.body).toContain("govuk-error-summary");

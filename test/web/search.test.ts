@@ -201,9 +201,10 @@ describe("search, tags and the people finder on the web", () => {
     expect(missing.body).toContain("Nobody was found at");
   });
 
-  it("shows Search and People in the header", async () => {
+  it("shows a search box and People in the header", async () => {
     const { body } = await anonymous.get("/");
-    expect(body).toContain('href="/search"');
+    // Search is a box in the header (a GET form to /search); People is a link.
+    expect(body).toMatch(/<search[^>]*><form method="get" action="\/search"/);
     expect(body).toContain('href="/people"');
   });
 

@@ -67,6 +67,53 @@ export function communitySectionFeed(
   return feedOf(head, sectionEntries(db, origin, group.id, section, viewerId), community.createdAt);
 }
 
+/** Which item kinds each section's pages hold, for the community's feed of everything. */
+const SECTION_ITEM_KINDS: Partial<Record<SectionId, string>> = { ...SECTION_KINDS, wiki: "wiki" };
+
+/**
+ * The community's one feed of everything new in it: topics, entries, wiki pages, events,
+ * documents, polls and the replies and comments under them, from the sections it has switched
+ * on, as the viewer may see them. Null on the same terms as a section's feed, so a private
+ * community's feed exists only for its active members.
+ */
+export function communityFeed(
+  db: Db,
+  origin: string,
+  handle: string,
+  viewerId: number | null,
+): FeedData | null {
+  const community = findCommunity(db, handle.toLowerCase());
+  if (!community) return null;
+  const group = community.actor;
+  if (community.visibility === "private" && !(viewerId && isActiveMember(db, group.id, viewerId)))
+    return null;
+  const sections = enabledSections(db, group.id);
+  // The kinds are this module's constants, never input, so they may be written into the SQL.
+  const kinds = SECTIONS.filter((s) => sections.has(s.id))
+    .map((s) => SECTION_ITEM_KINDS[s.id])
+    .filter((kind): kind is string => kind !== undefined)
+    .map((kind) => `'${kind}'`)
+    .join(", ");
+  const page = absolute(origin, communityPagePath(group.handle));
+  const head = {
+    id: page,
+    title: group.name,
+    description: `Everything new in ${group.name}`,
+    link: page,
+  };
+  const entries = kinds
+    ? itemEntries(db, origin, {
+        where: `EXISTS (SELECT 1 FROM item_groups fg WHERE fg.item_id = i.id AND fg.group_id = @group)
+          AND (i.kind IN (${kinds}) OR (i.kind = 'reply'
+            AND (SELECT fr.kind FROM items fr WHERE fr.id = i.root_id) IN (${kinds})))`,
+        params: { group: group.id },
+        viewerId,
+        preferGroupId: group.id,
+      })
+    : [];
+  return feedOf(head, entries, community.createdAt);
+}
+
 function sectionEntries(
   db: Db,
   origin: string,

@@ -8,6 +8,7 @@ import { adminAccountRoutes } from "./admin/accounts.tsx";
 import { adminCommunityRoutes } from "./admin/communities.tsx";
 import { adminServerRoutes } from "./admin/servers.tsx";
 import { adminMailRoutes } from "./admin-mail.tsx";
+import { adminSitePageRoutes } from "./site-pages.tsx";
 
 /** The instance's administration pages, for administrators only. */
 export function adminRoutes(): Hono<AppEnv> {
@@ -19,5 +20,6 @@ export function adminRoutes(): Hono<AppEnv> {
   app.route("/", adminAccountRoutes());
   app.route("/", adminServerRoutes());
   app.route("/", adminCommunityRoutes());
+  app.route("/", adminSitePageRoutes());
   return app;
 }

@@ -20,7 +20,6 @@ import { findMembership, isFacilitator, listMembers } from "../../domain/members
 import { lastReasonFor } from "../../domain/moderation/log.ts";
 import { flaggedFeedCount } from "../../domain/news/feeds.ts";
 import { communityPagePath } from "../../domain/paths.ts";
-import { enabledSections } from "../../domain/sections.ts";
 import { tagCloud } from "../../domain/tags.ts";
 import { LookupError, resolveActor } from "../../federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
@@ -34,12 +33,8 @@ import { formFields } from "../forms.ts";
 import { pollClosingTimes } from "../poll-access.tsx";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
-import {
-  CommunitiesPage,
-  CommunityPage,
-  NewCommunityPage,
-  RequestsPage,
-} from "../views/pages/communities.tsx";
+import { CommunitiesPage, NewCommunityPage, RequestsPage } from "../views/pages/communities.tsx";
+import { CommunityPage } from "../views/pages/community-home.tsx";
 import { MEMBERS_ON_COMMUNITY_PAGE } from "../views/pages/members.tsx";
 import { LeaveRefusedPage } from "../views/pages/moderation/details.tsx";
 
@@ -183,7 +178,6 @@ export function communityRoutes(): Hono<AppEnv> {
         membership={membership}
         members={members}
         pendingCount={pendingCount}
-        sections={enabledSections(db, group.id)}
         canModerate={facilitates || c.get("account")?.isAdmin === true}
         facilitatesRemote={facilitatesRemote}
         rules={group.isLocal ? findCommunityByActorId(db, group.id)?.rules : undefined}

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
-import { communitySectionFeed } from "../../domain/feeds/community-feeds.ts";
+import { communityFeed, communitySectionFeed } from "../../domain/feeds/community-feeds.ts";
 import { searchFeed, tagFeed } from "../../domain/feeds/discovery-feeds.ts";
 import type { FeedData } from "../../domain/feeds/feed-data.ts";
 import { myActivityFeed, personBlogFeed } from "../../domain/feeds/person-feeds.ts";
@@ -10,6 +10,7 @@ import { FEED_CONTENT_TYPES, type FeedFormat, writeFeed } from "../feed-writer.t
 import { feedSettingsRoutes } from "./feed-settings.tsx";
 
 // RSS 2.0 and Atom feeds, one scheme for all:
+//   /feeds/c/<community>.rss|.atom               everything new in a local community
 //   /feeds/c/<community>/<section>.rss|.atom     a section of a local community
 //   /feeds/people/<person>/blog.rss|.atom        a person's blog
 //   /feeds/tags/<tag>.rss|.atom                  everything with a tag
@@ -88,6 +89,15 @@ function feedResponse(c: C, data: FeedData | null, format: FeedFormat, personal:
 export function feedRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.route("/", feedSettingsRoutes());
+
+  app.get("/feeds/c/:file", (c) => {
+    const file = parseFile(c.req.param("file"));
+    const viewer = viewerOf(c);
+    if (!file || viewer === "refused") return notFound(c);
+    const { db, config } = c.get("deps");
+    const data = communityFeed(db, config.origin, file.name, viewer.personId);
+    return feedResponse(c, data, file.format, viewer.personId !== null);
+  });
 
   app.get("/feeds/c/:handle/:file", (c) => {
     const file = parseFile(c.req.param("file"));

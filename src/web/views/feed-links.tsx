@@ -38,6 +38,19 @@ export function communityFeedRef(
   return feedAt(base, `${access.group.name}: ${label}`, access.isPrivate);
 }
 
+/** The feed of everything new in a local community (none for other servers' communities). */
+export function wholeCommunityFeedRef(access: {
+  group: { handle: string; name: string; isLocal: boolean };
+  isPrivate: boolean;
+}): FeedRef | undefined {
+  if (!access.group.isLocal) return undefined;
+  return feedAt(
+    communityPagePath(access.group.handle).slice(1),
+    access.group.name,
+    access.isPrivate,
+  );
+}
+
 /** The feed of a local person's blog. */
 export function blogFeedRef(person: {
   handle: string;

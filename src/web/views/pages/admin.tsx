@@ -13,6 +13,12 @@ interface AdminPageLink {
 /** The administration pages, in the order the index shows them. */
 const ADMIN_PAGES: AdminPageLink[] = [
   {
+    href: `${ADMIN_PATH}/site`,
+    title: "About this instance",
+    description:
+      "Say who runs this instance and write its rules, privacy notice and accessibility statement, linked from every page's footer.",
+  },
+  {
     href: `${ADMIN_PATH}/accounts`,
     title: "Accounts",
     description:

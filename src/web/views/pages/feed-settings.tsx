@@ -7,6 +7,7 @@ import {
   FEED_SETTINGS_PATH,
   type FeedRef,
   myActivityFeedRef,
+  wholeCommunityFeedRef,
   withToken,
 } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
@@ -85,16 +86,31 @@ export function FeedSettingsPage(props: {
             captionSize="s"
             head={["Section", "Feeds"]}
             firstCellIsHeader
-            rows={community.sections.map((section) => {
-              const feed = communityFeedRef(
-                { group: { ...community, isLocal: true }, isPrivate: true },
-                section,
-              )!;
-              return [
-                feed.title.slice(community.name.length + 2),
-                <TokenLinks feed={feed} token={token} origin={origin} />,
-              ];
-            })}
+            rows={[
+              [
+                "Everything new",
+                <TokenLinks
+                  feed={
+                    wholeCommunityFeedRef({
+                      group: { ...community, isLocal: true },
+                      isPrivate: true,
+                    })!
+                  }
+                  token={token}
+                  origin={origin}
+                />,
+              ],
+              ...community.sections.map((section) => {
+                const feed = communityFeedRef(
+                  { group: { ...community, isLocal: true }, isPrivate: true },
+                  section,
+                )!;
+                return [
+                  feed.title.slice(community.name.length + 2),
+                  <TokenLinks feed={feed} token={token} origin={origin} />,
+                ];
+              }),
+            ]}
           />
         ))
       )}

@@ -7,7 +7,7 @@ import { Layout, type PageContext } from "../layout.tsx";
 import { ScrollRegion } from "../scroll-region.tsx";
 
 /** Members shown on a community's page; the rest are on its members page. */
-export const MEMBERS_ON_COMMUNITY_PAGE = 10;
+export const MEMBERS_ON_COMMUNITY_PAGE = 5;
 /** Members a page of the members list shows. */
 export const MEMBERS_PER_PAGE = 50;
 

@@ -4,6 +4,7 @@ import type { RevisionWithAuthor, WikiRevision } from "../../../domain/wiki.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import { Button, CsrfField, SummaryList } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { ScrollRegion } from "../scroll-region.tsx";
 import { ActorLink, When } from "./items.tsx";
 
 // Unchanged lines further than this from a change are folded away in a comparison.
@@ -42,54 +43,58 @@ export function DiffTable(props: {
   if (!props.lines.some((l) => l.kind !== "same")) {
     return <p class="govuk-body">The text is the same in both.</p>;
   }
+  // Old and new line numbers beside the text need more than a phone's width: the table
+  // scrolls sideways inside its own labelled region rather than widening the page.
   return (
-    <table class="govuk-table copse-diff">
-      <caption class="govuk-table__caption govuk-table__caption--m">{props.caption}</caption>
-      <thead class="govuk-table__head">
-        <tr class="govuk-table__row">
-          <th scope="col" class="govuk-table__header govuk-table__header--numeric">
-            {props.oldLabel}
-          </th>
-          <th scope="col" class="govuk-table__header govuk-table__header--numeric">
-            {props.newLabel}
-          </th>
-          <th scope="col" class="govuk-table__header">
-            Change
-          </th>
-          <th scope="col" class="govuk-table__header">
-            Text
-          </th>
-        </tr>
-      </thead>
-      <tbody class="govuk-table__body">
-        {foldUnchanged(props.lines).map((line) =>
-          "folded" in line ? (
-            <tr class="govuk-table__row copse-diff__folded">
-              <td class="govuk-table__cell" colspan={4}>
-                {line.folded} unchanged {line.folded === 1 ? "line" : "lines"}
-              </td>
-            </tr>
-          ) : (
-            <tr class={`govuk-table__row copse-diff__${line.kind}`}>
-              <td class="govuk-table__cell govuk-table__cell--numeric">{line.oldNumber ?? ""}</td>
-              <td class="govuk-table__cell govuk-table__cell--numeric">{line.newNumber ?? ""}</td>
-              <td class="govuk-table__cell">
-                {line.kind === "added" ? "Added" : line.kind === "removed" ? "Removed" : ""}
-              </td>
-              <td class="govuk-table__cell copse-diff__text">
-                {line.kind === "added" ? (
-                  <ins>{line.text}</ins>
-                ) : line.kind === "removed" ? (
-                  <del>{line.text}</del>
-                ) : (
-                  line.text
-                )}
-              </td>
-            </tr>
-          ),
-        )}
-      </tbody>
-    </table>
+    <ScrollRegion label={props.caption}>
+      <table class="govuk-table copse-diff">
+        <caption class="govuk-table__caption govuk-table__caption--m">{props.caption}</caption>
+        <thead class="govuk-table__head">
+          <tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+              {props.oldLabel}
+            </th>
+            <th scope="col" class="govuk-table__header govuk-table__header--numeric">
+              {props.newLabel}
+            </th>
+            <th scope="col" class="govuk-table__header">
+              Change
+            </th>
+            <th scope="col" class="govuk-table__header">
+              Text
+            </th>
+          </tr>
+        </thead>
+        <tbody class="govuk-table__body">
+          {foldUnchanged(props.lines).map((line) =>
+            "folded" in line ? (
+              <tr class="govuk-table__row copse-diff__folded">
+                <td class="govuk-table__cell" colspan={4}>
+                  {line.folded} unchanged {line.folded === 1 ? "line" : "lines"}
+                </td>
+              </tr>
+            ) : (
+              <tr class={`govuk-table__row copse-diff__${line.kind}`}>
+                <td class="govuk-table__cell govuk-table__cell--numeric">{line.oldNumber ?? ""}</td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">{line.newNumber ?? ""}</td>
+                <td class="govuk-table__cell">
+                  {line.kind === "added" ? "Added" : line.kind === "removed" ? "Removed" : ""}
+                </td>
+                <td class="govuk-table__cell copse-diff__text">
+                  {line.kind === "added" ? (
+                    <ins>{line.text}</ins>
+                  ) : line.kind === "removed" ? (
+                    <del>{line.text}</del>
+                  ) : (
+                    line.text
+                  )}
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </ScrollRegion>
   );
 }
 
@@ -113,7 +118,8 @@ export function WikiHistoryPage(props: {
       <span class="govuk-caption-l">{access.group.name} wiki</span>
       <h1 class="govuk-heading-l">History of {page.title}</h1>
       <form method="get" action={`${pagePath}/diff`} novalidate>
-        <table class="govuk-table">
+        {/* On a phone each revision becomes a card, each cell under its column's name. */}
+        <table class="govuk-table copse-stack-table">
           <caption class="govuk-table__caption govuk-table__caption--m">
             Revisions ({revisions.length})
           </caption>
@@ -142,27 +148,29 @@ export function WikiHistoryPage(props: {
           <tbody class="govuk-table__body">
             {revisions.map(({ revision, author }) => (
               <tr class="govuk-table__row">
-                <th scope="row" class="govuk-table__header">
+                <th scope="row" class="govuk-table__header" data-label="Revision">
                   <a class="govuk-link" href={`${pagePath}/revisions/${revision.number}`}>
                     {revision.number}
                     <span class="govuk-visually-hidden"> (view this revision)</span>
                   </a>
                 </th>
-                <td class="govuk-table__cell">
+                <td class="govuk-table__cell" data-label="Who">
                   <ActorLink actor={author} />
                 </td>
-                <td class="govuk-table__cell">
+                <td class="govuk-table__cell" data-label="When">
                   <When date={revision.createdAt} />
                 </td>
-                <td class="govuk-table__cell">{revision.reason}</td>
-                <td class="govuk-table__cell">
+                <td class="govuk-table__cell" data-label="Reason for update">
+                  {revision.reason}
+                </td>
+                <td class="govuk-table__cell" data-label="Compare from">
                   <CompareRadio
                     name="from"
                     revision={revision}
                     checked={revision.number === previous}
                   />
                 </td>
-                <td class="govuk-table__cell">
+                <td class="govuk-table__cell" data-label="Compare to">
                   <CompareRadio
                     name="to"
                     revision={revision}
