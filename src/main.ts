@@ -1,5 +1,6 @@
 import "./temporal.ts";
-import { type Config, ConfigError, readConfiguration, riskySettings } from "./config.ts";
+import { type Config, ConfigError, readConfiguration } from "./config.ts";
+import { riskySettings } from "./config-warnings.ts";
 import { OriginMismatchError } from "./domain/origin.ts";
 import { type RunningInstance, startInstance, startupMessage } from "./instance.ts";
 import { configureLogging, logger } from "./logging.ts";

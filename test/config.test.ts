@@ -8,8 +8,8 @@ import {
   loadConfig,
   parseConfigFile,
   readConfiguration,
-  riskySettings,
 } from "../src/config.ts";
+import { riskySettings } from "../src/config-warnings.ts";
 
 describe("loadConfig", () => {
   it("has working defaults", () => {
