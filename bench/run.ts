@@ -3,7 +3,7 @@ import { benchAlerts } from "./alerts.ts";
 import { benchFeeds } from "./feeds.ts";
 import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
-import { benchPages } from "./pages.ts";
+import { benchPages, benchPagesOneAtATime } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
 import { benchSigning } from "./signing.ts";
@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   feeds: benchFeeds,
   live: benchLive,
   pages: benchPages,
+  "pages-one": benchPagesOneAtATime,
   signing: benchSigning,
 };
 for (const [name, run] of Object.entries(benches)) {
