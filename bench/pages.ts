@@ -125,7 +125,7 @@ export async function benchPagesOneAtATime(): Promise<void> {
     for (const target of server.targets) {
       const result = await loadPage(base, host, target, { requests, connections: 1, warmUp: 3 });
       console.log(
-        `  ${target.label.padEnd(28)} median ${result.p50.toFixed(1).padStart(7)} ms, p99 ${result.p99.toFixed(1).padStart(7)} ms`,
+        `  ${target.label.padEnd(28)} median ${result.p50.toFixed(1).padStart(7)} ms, p99 ${result.p99.toFixed(1).padStart(7)} ms, CPU ${result.cpuMsPerRequest.toFixed(1).padStart(6)} ms a request`,
       );
     }
   } finally {
