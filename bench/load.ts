@@ -24,6 +24,11 @@ export interface LoadResult {
   wireBytes: number;
   /** Bytes of the body once decompressed. */
   bodyBytes: number;
+  /**
+   * CPU time of this process (server and load generator together) per request: unlike the
+   * latencies, it hardly changes when other programs share the machine.
+   */
+  cpuMsPerRequest: number;
 }
 
 interface Answer {
@@ -93,6 +98,7 @@ export async function loadPage(
     const times: number[] = [];
     let next = 0;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const worker = async () => {
       while (next < options.requests) {
         next++;
@@ -106,6 +112,7 @@ export async function loadPage(
     };
     await Promise.all(Array.from({ length: options.connections }, worker));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       label: target.label,
       status: first.status,
@@ -114,6 +121,7 @@ export async function loadPage(
       p99: percentile(times, 99),
       wireBytes: first.body.length,
       bodyBytes: first.gzipped ? gunzipSync(first.body).length : first.body.length,
+      cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / times.length,
     };
   } finally {
     agent.destroy();
@@ -124,13 +132,14 @@ export async function loadPage(
 export function formatResults(results: LoadResult[]): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const rows = [
-    ["page", "status", "req/s", "p50", "p99", "gzip", "body"],
+    ["page", "status", "req/s", "p50", "p99", "CPU/req", "gzip", "body"],
     ...results.map((r) => [
       r.label,
       String(r.status),
       r.requestsPerSecond.toFixed(0),
       `${r.p50.toFixed(1)} ms`,
       `${r.p99.toFixed(1)} ms`,
+      `${r.cpuMsPerRequest.toFixed(1)} ms`,
       kb(r.wireBytes),
       kb(r.bodyBytes),
     ]),

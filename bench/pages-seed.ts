@@ -12,12 +12,15 @@ import { addCommunity, addItems, addPeople, BENCH_ORIGIN } from "./bench-db.ts";
 // temporary directory, keyed by SEED_VERSION, so reruns start in seconds. Change SEED_VERSION
 // whenever what is seeded changes; a schema change needs no new version, because each run
 // starts the server on a copy of the cache and the server applies new migrations to the copy.
+// BENCH_ITEMS (default 100,000) scales the items: the big community keeps 40% of them and the
+// three others 20% each, so BENCH_ITEMS=1000000 seeds the issue's second size (once, slowly).
 
 const SEED_VERSION = 1;
+const ITEMS = Number(process.env.BENCH_ITEMS) || 100_000;
 const PEOPLE = 3_000;
 const BIG_MEMBERS = 501;
-const BIG_ITEMS = 40_000;
-const OTHER_ITEMS = 20_000;
+const BIG_ITEMS = Math.round(ITEMS * 0.4);
+const OTHER_ITEMS = Math.round(ITEMS * 0.2);
 const REPLIES = 100;
 const TAGS = ["flood-risk", "procurement", "housing", "data", "climate", "schools", "roads"];
 
@@ -29,6 +32,8 @@ export interface PagesSeed {
   bigHandle: string;
   /** Id of the topic in that community with 100 replies. */
   topicId: number;
+  /** How many items were seeded (BENCH_ITEMS). */
+  items: number;
 }
 
 /** Fixed publication time of the newest item, so every seed is the same. */
@@ -144,7 +149,9 @@ function tagItems(db: ReturnType<typeof openDatabase>, itemIds: number[], tagger
  * it goes to a temporary name first, so an interrupted seed is never mistaken for a whole one.
  */
 export function pagesSeed(): PagesSeed {
-  const dir = join(tmpdir(), `copse-bench-pages-v${SEED_VERSION}`);
+  // The default size keeps the cache name it always had, so existing caches stay valid.
+  const size = ITEMS === 100_000 ? "" : `-${ITEMS}`;
+  const dir = join(tmpdir(), `copse-bench-pages-v${SEED_VERSION}${size}`);
   const path = join(dir, "seed.db");
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
@@ -163,11 +170,22 @@ export function pagesSeed(): PagesSeed {
     topicId: number;
   };
   db.$client.close();
-  return { path, bigHandle: "practice", topicId: row.topicId };
+  return { path, bigHandle: "practice", topicId: row.topicId, items: ITEMS };
 }
 
-/** Copies the seeded database into a data directory, as the server's own database file. */
+/**
+ * Copies the seeded database into a data directory, as the server's own database file. The
+ * seed's polls closed long ago, as on a real instance, so they are marked as announced:
+ * otherwise the server's closing task sends thousands of final totals while the pages are
+ * loaded, and the figures measure that instead.
+ */
 export function copySeed(seedPath: string, dataDir: string): void {
   mkdirSync(dataDir, { recursive: true });
-  copyFileSync(seedPath, join(dataDir, "copse.db"));
+  const path = join(dataDir, "copse.db");
+  copyFileSync(seedPath, path);
+  const db = openDatabase(path);
+  db.$client
+    .prepare("UPDATE polls SET closed_announced_at = ? WHERE closed_announced_at IS NULL")
+    .run(NEWEST_AT);
+  db.$client.close();
 }

@@ -3,14 +3,17 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
-import { startInstance } from "../src/instance.ts";
+import { type RunningInstance, startInstance } from "../src/instance.ts";
 import { TEST_STYLESHEET_DIR } from "../test/helpers/instances.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { formatResults, type LoadResult, type LoadTarget, loadPage } from "./load.ts";
 import { copySeed, pagesSeed } from "./pages-seed.ts";
 
 // `npm run bench -- pages`: the pages of issue 12 under load, on a real server over loopback,
-// with 100,000 items. BENCH_REQUESTS changes how many requests each page gets (default 500).
+// with 100,000 items. BENCH_REQUESTS changes how many requests each page gets (default 500),
+// BENCH_PAGES which pages are loaded and BENCH_ITEMS the size of the seed (bench/pages-seed.ts).
+// `npm run bench -- pages-one` sends the same pages one request at a time, which is what to
+// run under `node --cpu-prof` to see where a single request spends its time.
 
 const CONNECTIONS = 10;
 const REQUESTS = Number(process.env.BENCH_REQUESTS) || 500;
@@ -26,12 +29,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Loads each page of the issue 12 table in turn and prints req/s, p50, p99 and sizes. */
-export async function benchPages(): Promise<void> {
+/** A server on a copy of the seeded database, with the pages to load and a way to stop it. */
+interface PagesServer {
+  copse: RunningInstance;
+  targets: LoadTarget[];
+  close(): Promise<void>;
+}
+
+async function startPagesServer(): Promise<PagesServer> {
   let started = performance.now();
   const seed = pagesSeed();
   console.log(
-    `pages: seeded database ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `pages: seeded database (${seed.items.toLocaleString("en")} items) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   const dataDir = mkdtempSync(join(tmpdir(), "copse-bench-pages-run-"));
   copySeed(seed.path, dataDir);
@@ -64,14 +73,29 @@ export async function benchPages(): Promise<void> {
       headers: { accept: "application/activity+json" },
     },
   ];
+  // BENCH_PAGES=search,feed loads only the pages whose labels contain one of those words.
+  const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
+  return {
+    copse,
+    targets: targets.filter((t) => only.length === 0 || only.some((w) => t.label.includes(w))),
+    close: async () => {
+      await copse.close({ graceMs: 0 });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Loads each page of the issue 12 table in turn and prints req/s, p50, p99 and sizes. */
+export async function benchPages(): Promise<void> {
+  const server = await startPagesServer();
   try {
-    const base = new URL(copse.listenUrl);
+    const base = new URL(server.copse.listenUrl);
     const host = new URL(BENCH_ORIGIN).host;
     const results: LoadResult[] = [];
     console.log(
       `\npages: ${REQUESTS} requests a page over ${CONNECTIONS} keep-alive connections, anonymous, gzip`,
     );
-    for (const target of targets) {
+    for (const target of server.targets) {
       const result = await loadPage(base, host, target, {
         requests: REQUESTS,
         connections: CONNECTIONS,
@@ -86,7 +110,25 @@ export async function benchPages(): Promise<void> {
     console.log("");
     console.log(formatResults(results));
   } finally {
-    await copse.close({ graceMs: 0 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
+/** Sends each page BENCH_REQUESTS requests one after another and prints median and p99. */
+export async function benchPagesOneAtATime(): Promise<void> {
+  const server = await startPagesServer();
+  const requests = Number(process.env.BENCH_REQUESTS) || 50;
+  try {
+    const base = new URL(server.copse.listenUrl);
+    const host = new URL(BENCH_ORIGIN).host;
+    console.log(`\npages: ${requests} requests a page, one at a time`);
+    for (const target of server.targets) {
+      const result = await loadPage(base, host, target, { requests, connections: 1, warmUp: 3 });
+      console.log(
+        `  ${target.label.padEnd(28)} median ${result.p50.toFixed(1).padStart(7)} ms, p99 ${result.p99.toFixed(1).padStart(7)} ms, CPU ${result.cpuMsPerRequest.toFixed(1).padStart(6)} ms a request`,
+      );
+    }
+  } finally {
+    await server.close();
   }
 }

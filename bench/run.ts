@@ -5,7 +5,7 @@ import { benchFeeds } from "./feeds.ts";
 import { benchInbox } from "./inbox.ts";
 import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
-import { benchPages } from "./pages.ts";
+import { benchPages, benchPagesOneAtATime } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
 import { benchSigning } from "./signing.ts";
@@ -25,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   feeds: benchFeeds,
   live: benchLive,
   pages: benchPages,
+  "pages-one": benchPagesOneAtATime,
   signing: benchSigning,
   fanout: benchFanout,
   inbox: benchInbox,

@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { actorKeys, actors } from "../db/schema/index.ts";
 import { ValidationError } from "./errors.ts";
 import { localActorIri, localInboxIri, SHARED_INBOX_PATH } from "./paths.ts";
@@ -41,12 +42,16 @@ export function handleProblem(handle: string): string | null {
 
 /** Finds the local actor (person, community or the instance itself) with this handle. */
 export function findLocalActor(db: Db, handle: string): ActorRow | undefined {
-  return db
+  return localActorByHandle(db).get({ handle });
+}
+
+const localActorByHandle = preparedQuery((db) =>
+  db
     .select()
     .from(actors)
-    .where(and(eq(actors.handle, handle), eq(actors.isLocal, true)))
-    .get();
-}
+    .where(and(eq(actors.handle, sql.placeholder("handle")), eq(actors.isLocal, true)))
+    .prepare(),
+);
 
 /** Finds any stored actor by its ActivityPub id. */
 export function findActorByIri(db: Db, iri: string): ActorRow | undefined {
@@ -55,8 +60,16 @@ export function findActorByIri(db: Db, iri: string): ActorRow | undefined {
 
 /** Finds a stored actor by its database id. */
 export function getActor(db: Db, id: number): ActorRow | undefined {
-  return db.select().from(actors).where(eq(actors.id, id)).get();
+  return actorById(db).get({ id });
 }
+
+const actorById = preparedQuery((db) =>
+  db
+    .select()
+    .from(actors)
+    .where(eq(actors.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 /** Finds a stored remote actor by fediverse handle parts. */
 export function findActorByHandle(db: Db, handle: string, host: string): ActorRow | undefined {

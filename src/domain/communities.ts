@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { actors, communities, memberships } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
 import { attachChild, type ParentOption, planChild } from "./community-tree.ts";
@@ -125,14 +126,18 @@ export function createCommunity(
 
 /** Finds a local community by handle. */
 export function findCommunity(db: Db, handle: string): Community | undefined {
-  const row = db
+  const row = communityByHandle(db).get({ handle });
+  return row ? toCommunity(row) : undefined;
+}
+
+const communityByHandle = preparedQuery((db) =>
+  db
     .select({ community: communities, actor: actors })
     .from(communities)
     .innerJoin(actors, eq(communities.actorId, actors.id))
-    .where(and(eq(actors.handle, handle), eq(actors.isLocal, true)))
-    .get();
-  return row ? toCommunity(row) : undefined;
-}
+    .where(and(eq(actors.handle, sql.placeholder("handle")), eq(actors.isLocal, true)))
+    .prepare(),
+);
 
 /** Finds a local community by handle or throws NotFoundError. */
 export function getCommunity(db: Db, handle: string): Community {
@@ -143,14 +148,18 @@ export function getCommunity(db: Db, handle: string): Community {
 
 /** Finds the local community backed by a Group actor id. */
 export function findCommunityByActorId(db: Db, actorId: number): Community | undefined {
-  const row = db
+  const row = communityByActorId(db).get({ actorId });
+  return row ? toCommunity(row) : undefined;
+}
+
+const communityByActorId = preparedQuery((db) =>
+  db
     .select({ community: communities, actor: actors })
     .from(communities)
     .innerJoin(actors, eq(communities.actorId, actors.id))
-    .where(eq(communities.actorId, actorId))
-    .get();
-  return row ? toCommunity(row) : undefined;
-}
+    .where(eq(communities.actorId, sql.placeholder("actorId")))
+    .prepare(),
+);
 
 /**
  * Lists every local community with its active member count, alphabetically. Private

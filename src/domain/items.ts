@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
@@ -189,8 +190,16 @@ export function composeItem(
 
 /** Finds an item by database id. */
 export function getItem(db: Db, id: number): ItemRow | undefined {
-  return db.select().from(items).where(eq(items.id, id)).get();
+  return itemById(db).get({ id });
 }
+
+const itemById = preparedQuery((db) =>
+  db
+    .select()
+    .from(items)
+    .where(eq(items.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 /** Finds an item by ActivityPub id. */
 export function findItemByIri(db: Db, iri: string): ItemRow | undefined {
@@ -199,14 +208,19 @@ export function findItemByIri(db: Db, iri: string): ItemRow | undefined {
 
 /** The groups an item is published into. */
 export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
-  return db
+  return groupsOfItemQuery(db)
+    .all({ itemId })
+    .map((r) => r.actor);
+}
+
+const groupsOfItemQuery = preparedQuery((db) =>
+  db
     .select({ actor: actors })
     .from(itemGroups)
     .innerJoin(actors, eq(itemGroups.groupId, actors.id))
-    .where(eq(itemGroups.itemId, itemId))
-    .all()
-    .map((r) => r.actor);
-}
+    .where(eq(itemGroups.itemId, sql.placeholder("itemId")))
+    .prepare(),
+);
 
 /**
  * Whether someone may see an item: drafts only by their author, members-only items only by

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, memberships } from "../db/schema/index.ts";
 import type { MemberEntry, MembershipState } from "./membership.ts";
@@ -23,8 +23,10 @@ export function listMembersPage(
   groupId: number,
   page: { offset: number; limit: number },
 ): MemberEntry[] {
-  return db
-    .select({ membership: memberships, member: actors })
+  // The page's memberships by id first: sorting whole actor rows (keys, profile text) for
+  // every member of a large community, to keep ten of them, was most of the query.
+  const ids = db
+    .select({ id: memberships.id })
     .from(memberships)
     .innerJoin(actors, eq(memberships.memberId, actors.id))
     .where(and(eq(memberships.groupId, groupId), eq(memberships.state, "active")))
@@ -35,5 +37,17 @@ export function listMembersPage(
     )
     .limit(page.limit)
     .offset(page.offset)
-    .all();
+    .all()
+    .map((r) => r.id);
+  if (ids.length === 0) return [];
+  const byId = new Map(
+    db
+      .select({ membership: memberships, member: actors })
+      .from(memberships)
+      .innerJoin(actors, eq(memberships.memberId, actors.id))
+      .where(inArray(memberships.id, ids))
+      .all()
+      .map((r) => [r.membership.id, r]),
+  );
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { accounts, actors, memberships } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { isActorLimited } from "./admin/servers.ts";
@@ -29,12 +30,21 @@ export interface MembershipRequest {
 
 /** Returns the membership of an actor in a group, if any. */
 export function findMembership(db: Db, groupId: number, memberId: number): Membership | undefined {
-  return db
+  return membershipOf(db).get({ groupId, memberId });
+}
+
+const membershipOf = preparedQuery((db) =>
+  db
     .select()
     .from(memberships)
-    .where(and(eq(memberships.groupId, groupId), eq(memberships.memberId, memberId)))
-    .get();
-}
+    .where(
+      and(
+        eq(memberships.groupId, sql.placeholder("groupId")),
+        eq(memberships.memberId, sql.placeholder("memberId")),
+      ),
+    )
+    .prepare(),
+);
 
 /** Finds the membership that a Follow/Join activity id asked for. */
 export function findMembershipByRequest(db: Db, requestIri: string): Membership | undefined {

@@ -9,6 +9,12 @@ export interface RankInput {
   params: Record<string, unknown>;
   /** The FTS5 query that finds the words in titles only. */
   titleMatch: string;
+  /**
+   * The same two queries for the whole words only (no prefixes), tried first: FTS5 answers
+   * them newest first and stops at the cap, where a prefix query must first merge every match
+   * of every word the prefix stands for (6 ms for a word in each of 100,000 items, 0.5 ms whole).
+   */
+  wholeWords?: { match: string; titleMatch: string };
   offset: number;
   limit: number;
 }
@@ -25,13 +31,39 @@ export interface RankInput {
  * title come first, then the other newest matches.
  */
 export function rankMatches(db: Db, input: RankInput): { ids: number[]; total: number } {
-  const newest = (withScore: boolean) => `SELECT items_fts.rowid AS id
+  // When the whole words alone reach the cap, the prefixes could only add matches beyond it
+  // (whole-word matches come first anyway), so the cheaper queries decide the page.
+  if (input.wholeWords) {
+    const whole = { ...input.params, match: input.wholeWords.match };
+    const found = newestIds(db, input.conditions, whole);
+    if (found.length >= MAX_COUNTED) {
+      const titled = { ...input, params: whole, titleMatch: input.wholeWords.titleMatch };
+      return rankCapped(db, titled, found);
+    }
+  }
+  return rankCapped(db, input, newestIds(db, input.conditions, input.params));
+}
+
+/** The newest MAX_COUNTED matching ids (with their bm25 scores when asked), as SQL. */
+function capped(conditions: string, withScore: boolean): string {
+  return `SELECT items_fts.rowid AS id
       ${withScore ? ", bm25(items_fts, 5.0, 1.0) AS score" : ""}
     FROM items_fts JOIN items i ON i.id = items_fts.rowid
-    WHERE ${input.conditions} ORDER BY items_fts.rowid DESC LIMIT ${MAX_COUNTED}`;
-  const candidates = (db.$client.prepare(newest(false)).all(input.params) as { id: number }[]).map(
+    WHERE ${conditions} ORDER BY items_fts.rowid DESC LIMIT ${MAX_COUNTED}`;
+}
+
+function newestIds(db: Db, conditions: string, params: Record<string, unknown>): number[] {
+  return (db.$client.prepare(capped(conditions, false)).all(params) as { id: number }[]).map(
     (r) => r.id,
   );
+}
+
+function rankCapped(
+  db: Db,
+  input: RankInput,
+  candidates: number[],
+): { ids: number[]; total: number } {
+  const newest = (withScore: boolean) => capped(input.conditions, withScore);
   const total = candidates.length;
   const end = input.offset + input.limit;
   if (total < MAX_COUNTED) {

@@ -102,6 +102,7 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     conditions: where.join(" AND "),
     params,
     titleMatch: `{title} : (${match})`,
+    wholeWords: wholeWordsOf(query.q),
     offset: (page - 1) * PER_PAGE,
     limit: PER_PAGE,
   });
@@ -131,6 +132,12 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     href: linkOf(db, r.id),
   }));
   return { hits, total };
+}
+
+/** The whole-word (no prefix) forms of a search's two FTS5 queries, for rankMatches. */
+function wholeWordsOf(q: string): { match: string; titleMatch: string } | undefined {
+  const match = ftsQuery(q);
+  return match ? { match, titleMatch: `{title} : (${match})` } : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { accounts, taggings, tags } from "../db/schema/index.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { canView, groupsOfItem, type ItemRow } from "./items.ts";
@@ -178,6 +179,23 @@ export function tagCloud(
   db: Db,
   viewerId: number | null | undefined,
   options: { groupId?: number; limit?: number } = {},
+): CloudTag[] {
+  // What an anonymous visitor sees depends on the database alone, and it is what most
+  // visitors see, so it is kept until the database next changes; anyone signed in may see
+  // their own drafts and members-only items, so theirs is always counted afresh.
+  if (viewerId === null || viewerId === undefined) {
+    const key = `${options.groupId ?? ""}:${options.limit ?? ""}`;
+    return anonymousClouds(db, key, () => countCloud(db, undefined, options));
+  }
+  return countCloud(db, viewerId, options);
+}
+
+const anonymousClouds = cachedUntilChange<string, CloudTag[]>(200);
+
+function countCloud(
+  db: Db,
+  viewerId: number | null | undefined,
+  options: { groupId?: number; limit?: number },
 ): CloudTag[] {
   const inGroup = options.groupId
     ? "AND EXISTS (SELECT 1 FROM item_groups ig WHERE ig.item_id = i.id AND ig.group_id = @group)"

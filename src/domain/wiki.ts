@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { actors, itemGroups, items, wikiRelated, wikiRevisions } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -136,15 +136,29 @@ export function findRevisionByIri(db: Db, iri: string): WikiRevision | undefined
   return db.select().from(wikiRevisions).where(eq(wikiRevisions.iri, iri)).get();
 }
 
-/** Every revision of a page with its author, newest first. */
-export function listRevisions(db: Db, itemId: number): RevisionWithAuthor[] {
+/** The revisions of a page with their authors, newest first: all, or one window of them. */
+export function listRevisions(
+  db: Db,
+  itemId: number,
+  window: { offset: number; limit: number } = { offset: 0, limit: -1 },
+): RevisionWithAuthor[] {
   return db
     .select({ revision: wikiRevisions, author: actors })
     .from(wikiRevisions)
     .innerJoin(actors, eq(actors.id, wikiRevisions.authorId))
     .where(eq(wikiRevisions.itemId, itemId))
     .orderBy(desc(wikiRevisions.number))
+    .limit(window.limit)
+    .offset(window.offset)
     .all();
+}
+
+/** How many revisions a page has. */
+export function countRevisions(db: Db, itemId: number): number {
+  return (
+    db.select({ n: count() }).from(wikiRevisions).where(eq(wikiRevisions.itemId, itemId)).get()
+      ?.n ?? 0
+  );
 }
 
 /** One line of a community's list of wiki pages. */

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { compress } from "hono/compress";
 import { secureHeaders } from "hono/secure-headers";
 import { findLocalActor } from "../domain/actors.ts";
 import { communityPagePath, personPagePath } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
 import { csrfMiddleware, sessionMiddleware } from "./auth.ts";
+import { compressResponses } from "./compress.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { federationMiddleware } from "./federation.ts";
 import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
@@ -93,9 +93,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     isDocumentUpload(c) || isPhotoUpload(c) || isInboxPost(c) ? next() : formBodyLimit(c, next),
   );
   app.use(inboxGuard());
-  // Pages, JSON and feeds shrink five- to tenfold with gzip; live streams are never buffered
-  // (Hono leaves text/event-stream alone) and the stylesheet arrives already compressed.
-  app.use(compress({ encoding: "gzip" }));
+  // Pages, JSON and feeds shrink five- to tenfold with brotli or gzip (src/web/compress.ts);
+  // live streams are never buffered and the stylesheet arrives already compressed.
+  app.use(compressResponses());
   app.route("/", opsRoutes(httpMetrics));
   app.route("/", assetRoutes(deps.stylesheet));
   app.route("/", liveScriptRoutes());

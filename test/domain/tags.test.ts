@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client.ts";
+import { runMigrations } from "../../src/db/migrate.ts";
 import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
-import { composeItem } from "../../src/domain/items.ts";
+import { composeItem, deleteItem } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { findPeople, suggestPeople } from "../../src/domain/people-finder.ts";
 import {
@@ -18,8 +23,7 @@ import { freshDb } from "../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";
 
-async function setUp() {
-  const db = freshDb();
+async function setUp(db = freshDb()) {
   const person = (handle: string) =>
     createAccount(db, ORIGIN, {
       handle,
@@ -115,6 +119,32 @@ describe("tags", () => {
     expect(tagCloud(db, bob.actor.id, { groupId: open.actor.id }).map((t) => t.name)).toEqual([
       "housing",
     ]);
+  });
+
+  it("keeps an anonymous visitor's cloud only until anything in the database changes", async () => {
+    // A file, so that a second connection can open it.
+    const dir = mkdtempSync(join(tmpdir(), "copse-tags-"));
+    const path = join(dir, "copse.db");
+    const fileDb = openDatabase(path);
+    runMigrations(fileDb);
+    const { db, alice, bob, open, topic } = await setUp(fileDb);
+    const cloud = () => tagCloud(db, undefined, { groupId: open.actor.id }).map((t) => t.name);
+    const item = topic(open, "Verges");
+    addTag(db, item, bob.actor.id, "mowing");
+    expect(cloud()).toEqual(["mowing"]);
+    // Asked again with nothing changed, the same answer; after each change, the new one.
+    expect(cloud()).toEqual(["mowing"]);
+    addTag(db, topic(open, "Hedges"), bob.actor.id, "wildflowers");
+    expect(cloud()).toEqual(["mowing", "wildflowers"]);
+    deleteItem(db, item, alice.actor.id);
+    expect(cloud()).toEqual(["wildflowers"]);
+    // A change by another connection to the same file (the admin command line) counts too.
+    const other = openDatabase(path);
+    other.$client.prepare("DELETE FROM taggings").run();
+    other.$client.close();
+    expect(cloud()).toEqual([]);
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("mirrors remote hashtags as the author's taggings", async () => {

@@ -1,6 +1,8 @@
 import { request } from "node:http";
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findLocalActor } from "../../src/domain/actors.ts";
+import { composeItem } from "../../src/domain/items.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
 
@@ -61,6 +63,55 @@ describe("compressed responses", () => {
     });
     expect(actor.headers["content-encoding"]).toBe("gzip");
     expect(JSON.parse(gunzipSync(actor.body).toString("utf8")).type).toBe("Group");
+  });
+
+  it("prefers brotli when offered, and honours a refusal of either coding", async () => {
+    const page = await rawGet(`${copse.origin}/communities`, { "Accept-Encoding": "gzip, br" });
+    expect(page.headers["content-encoding"]).toBe("br");
+    expect(page.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(Number(page.headers["content-length"])).toBe(page.body.byteLength);
+    const html = brotliDecompressSync(page.body).toString("utf8");
+    expect(html).toContain("<html");
+    expect(page.body.byteLength).toBeLessThan(html.length / 2);
+
+    const refused = await rawGet(`${copse.origin}/communities`, {
+      "Accept-Encoding": "br;q=0, gzip",
+    });
+    expect(refused.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(refused.body).toString("utf8")).toContain("<html");
+    const neither = await rawGet(`${copse.origin}/communities`, {
+      "Accept-Encoding": "*, br;q=0, gzip;q=0",
+    });
+    expect(neither.headers["content-encoding"]).toBeUndefined();
+    expect(neither.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(neither.body.toString("utf8")).toContain("<html");
+  });
+
+  it("compresses feeds, but not tiny bodies", async () => {
+    const author = findLocalActor(copse.db, "olive")!;
+    const garden = findLocalActor(copse.db, "garden")!;
+    for (const n of [1, 2, 3]) {
+      composeItem(copse.db, copse.origin, {
+        kind: "topic",
+        author,
+        groups: [garden],
+        title: `Hedge laying, part ${n}`,
+        body: "Cut the stems most of the way through and lay them along the line. ".repeat(8),
+      });
+    }
+    const feed = await rawGet(`${copse.origin}/feeds/c/garden/forum.rss`, {
+      "Accept-Encoding": "br",
+    });
+    expect(feed.status).toBe(200);
+    expect(feed.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(feed.body).toString("utf8")).toContain("<rss");
+
+    // The NodeInfo links document is a few dozen bytes: compressing it would only add work.
+    const tiny = await rawGet(`${copse.origin}/.well-known/nodeinfo`, { "Accept-Encoding": "br" });
+    expect(tiny.status).toBe(200);
+    expect(tiny.body.byteLength).toBeLessThan(1024);
+    expect(tiny.headers["content-encoding"]).toBeUndefined();
+    expect(JSON.parse(tiny.body.toString("utf8")).links).toBeDefined();
   });
 
   it("masks the form token afresh on every page, and still accepts it", async () => {

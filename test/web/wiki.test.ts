@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findLocalActor } from "../../src/domain/actors.ts";
 import { findCommunity } from "../../src/domain/communities.ts";
 import { setEnabledSections } from "../../src/domain/sections.ts";
-import { latestRevision, listRevisions, relatedPages } from "../../src/domain/wiki.ts";
+import {
+  editWikiPage,
+  findWikiPage,
+  latestRevision,
+  listRevisions,
+  relatedPages,
+} from "../../src/domain/wiki.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 
@@ -158,6 +165,40 @@ describe("the wiki pages", () => {
     expect(latest.bodySource).toBe("Monday\nTuesday");
     const old = await eve.get(`${path}/revisions/2`);
     expect(old.body).toContain("Wednesday");
+  });
+
+  it("pages a long history fifty revisions at a time, newest first", async () => {
+    const { path, id } = await createPage(alice, "garden", "Rota", "Week 1");
+    // 54 edits straight through the domain: the pages are what is tested here, not editing.
+    const page = findWikiPage(copse.db, id)!;
+    const bobActor = findLocalActor(copse.db, "bob")!;
+    for (let n = 2; n <= 55; n++) {
+      editWikiPage(copse.db, page, {
+        editor: bobActor,
+        title: "Rota",
+        body: `Week ${n}`,
+        reason: `Edit number ${n}`,
+        baseRevision: n - 1,
+        related: [],
+      });
+    }
+    const first = await eve.get(`${path}/history`);
+    expect(first.body).toContain("Revisions (55)");
+    const numbersOn = (body: string) =>
+      [...body.matchAll(/name="to"[^>]*value="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(numbersOn(first.body)).toEqual(Array.from({ length: 50 }, (_, i) => 55 - i));
+    // The comparison starts from the newest two, and the next page is a link away.
+    expect(first.body).toMatch(/name="from"[^>]*value="54"[^>]*checked/);
+    expect(first.body).toMatch(/name="to"[^>]*value="55"[^>]*checked/);
+    expect(first.body).toContain(`href="${path}/history?page=2"`);
+
+    const second = await eve.get(`${path}/history?page=2`);
+    expect(numbersOn(second.body)).toEqual([5, 4, 3, 2, 1]);
+    expect(second.body).toContain("Created the page");
+    expect(second.body).toContain(`href="${path}/history?page=1"`);
+    // Past the end shows the last page; nonsense shows the first.
+    expect(numbersOn((await eve.get(`${path}/history?page=9`)).body)).toEqual([5, 4, 3, 2, 1]);
+    expect(numbersOn((await eve.get(`${path}/history?page=x`)).body)[0]).toBe(55);
   });
 
   it("links related pages of the same community", async () => {

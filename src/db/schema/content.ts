@@ -77,6 +77,17 @@ export const items = sqliteTable(
     index("items_live_kind_published_idx")
       .on(t.kind, t.publishedAt)
       .where(sql`deleted_at IS NULL AND status = 'published'`),
+    // The forum list's topics of a kind, covering everything it sorts and filters on. A
+    // wide item row keeps its later columns in overflow pages behind the body, so reading
+    // removed_at or pinned_at from the table costs a chain of page reads per topic; with
+    // this index, sorting and counting a community's topics reads no table rows at all.
+    index("items_live_threads_idx")
+      .on(t.kind, t.activityAt, t.pinnedAt, t.authorId)
+      .where(sql`deleted_at IS NULL AND removed_at IS NULL`),
+    // A thread's live replies in order: reply counts and the last reply without table rows.
+    index("items_live_root_idx")
+      .on(t.rootId, t.publishedAt)
+      .where(sql`deleted_at IS NULL AND removed_at IS NULL`),
     index("items_parent_idx").on(t.parentId),
     index("items_root_idx").on(t.rootId),
     index("items_author_idx").on(t.authorId),

@@ -32,6 +32,7 @@ export const taggings = sqliteTable(
   },
   (t) => [
     uniqueIndex("taggings_item_tag_tagger_idx").on(t.itemId, t.tagId, t.taggerId),
-    index("taggings_tag_idx").on(t.tagId),
+    // Tag and item together, so a tag cloud counts items from the index alone.
+    index("taggings_tag_item_idx").on(t.tagId, t.itemId),
   ],
 );

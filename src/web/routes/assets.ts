@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Stylesheet } from "../assets/css.ts";
+import { acceptsEncoding } from "../compress.ts";
 
 /** Serves the hashed stylesheet with a year-long immutable cache and a pre-gzipped body. */
 export function assetRoutes(sheet: Stylesheet): Hono {
@@ -17,7 +18,7 @@ export function assetRoutes(sheet: Stylesheet): Hono {
       // Caches must key on Accept-Encoding because the same URL has two bodies.
       Vary: "Accept-Encoding",
     };
-    if (acceptsGzip(c.req.header("Accept-Encoding"))) {
+    if (acceptsEncoding(c.req.header("Accept-Encoding"), "gzip")) {
       headers["Content-Encoding"] = "gzip";
       headers["Content-Length"] = String(gzipped.byteLength);
       return c.body(gzipped, 200, headers);
@@ -27,18 +28,4 @@ export function assetRoutes(sheet: Stylesheet): Hono {
   });
 
   return app;
-}
-
-/** Tells whether an Accept-Encoding header allows gzip, honouring q=0 refusals and `*`. */
-function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  const weights = new Map<string, number>();
-  for (const part of header.split(",")) {
-    const [coding = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith("q="));
-    weights.set(coding, q === undefined ? 1 : Number(q.slice(2)));
-  }
-  // An explicit gzip entry wins over the wildcard, so "*, gzip;q=0" still means no gzip.
-  const weight = weights.get("gzip") ?? weights.get("*") ?? 0;
-  return weight > 0;
 }

@@ -4,6 +4,7 @@ import { diffLines } from "../../domain/diff.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import { htmlToPlainText } from "../../domain/html.ts";
 import {
+  countRevisions,
   getRevision,
   listRevisions,
   type RevisionWithAuthor,
@@ -22,6 +23,9 @@ import { WikiDiffPage, WikiHistoryPage, WikiRevisionPage } from "../views/pages/
 import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./wiki-shared.tsx";
 
 type C = Context<AppEnv>;
+
+/** Revisions on one page of a wiki page's history; a much-edited page has thousands. */
+export const HISTORY_PAGE_SIZE = 50;
 
 /** A revision number from a query or form field, if it is a positive whole number. */
 function revisionNumber(raw: string | undefined): number | null {
@@ -42,13 +46,29 @@ export function wikiHistoryRoutes(): Hono<AppEnv> {
     if (access instanceof Promise) return access;
     const page = wikiPageIn(c, access);
     if (!page) return wikiPageNotFound(c);
+    const { db } = c.get("deps");
+    const total = countRevisions(db, page.id);
+    const totalPages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+    // A page number past the end (the history is shorter than a saved link remembers) shows
+    // the last page rather than an empty table.
+    const requested = Number.parseInt(c.req.query("page") ?? "1", 10) || 1;
+    const current = Math.min(totalPages, Math.max(1, requested));
     return render(
       c,
       <WikiHistoryPage
         ctx={pageContext(c)}
         access={access}
         page={page}
-        revisions={listRevisions(c.get("deps").db, page.id)}
+        revisions={listRevisions(db, page.id, {
+          offset: (current - 1) * HISTORY_PAGE_SIZE,
+          limit: HISTORY_PAGE_SIZE,
+        })}
+        total={total}
+        newestTwo={listRevisions(db, page.id, { offset: 0, limit: 2 }).map(
+          (r) => r.revision.number,
+        )}
+        currentPage={current}
+        totalPages={totalPages}
       />,
     );
   });

@@ -2,7 +2,7 @@ import { type DiffLine, diffStats } from "../../../domain/diff.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { RevisionWithAuthor, WikiRevision } from "../../../domain/wiki.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, CsrfField, SummaryList } from "../components.tsx";
+import { Button, CsrfField, Pagination, SummaryList } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ScrollRegion } from "../scroll-region.tsx";
 import { ActorLink, When } from "./items.tsx";
@@ -98,17 +98,25 @@ export function DiffTable(props: {
   );
 }
 
-/** Every revision of a page; two radios per row pick what to compare. */
+/**
+ * One page of a wiki page's revisions, newest first; two radios per row pick what to compare.
+ * The newest two are picked to start with, on the first page.
+ */
 export function WikiHistoryPage(props: {
   ctx: PageContext;
   access: CommunityAccess;
   page: ItemRow;
   revisions: RevisionWithAuthor[];
+  total: number;
+  /** The numbers of the newest two revisions, which the comparison starts from. */
+  newestTwo: number[];
+  currentPage: number;
+  totalPages: number;
 }) {
-  const { access, page, revisions } = props;
+  const { access, page, revisions, total } = props;
   const pagePath = `${access.path}/wiki/${page.id}`;
-  const newest = revisions[0]?.revision.number ?? 1;
-  const previous = revisions[1]?.revision.number ?? newest;
+  const newest = props.newestTwo[0] ?? 1;
+  const previous = props.newestTwo[1] ?? newest;
   return (
     <Layout
       ctx={props.ctx}
@@ -121,7 +129,7 @@ export function WikiHistoryPage(props: {
         {/* On a phone each revision becomes a card, each cell under its column's name. */}
         <table class="govuk-table copse-stack-table">
           <caption class="govuk-table__caption govuk-table__caption--m">
-            Revisions ({revisions.length})
+            Revisions ({total})
           </caption>
           <thead class="govuk-table__head">
             <tr class="govuk-table__row">
@@ -181,8 +189,14 @@ export function WikiHistoryPage(props: {
             ))}
           </tbody>
         </table>
-        {revisions.length > 1 ? <Button>Compare</Button> : null}
+        {total > 1 ? <Button>Compare</Button> : null}
       </form>
+      <Pagination
+        currentPage={props.currentPage}
+        totalPages={props.totalPages}
+        hrefFor={(n) => `${pagePath}/history?page=${n}`}
+        label="History pages"
+      />
     </Layout>
   );
 }
