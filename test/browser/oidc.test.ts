@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findAccount } from "../../src/domain/accounts.ts";
 import { expectVisible, screenshot } from "../helpers/browser.ts";
-import { a11y, flash, h1, main, nav, pathOf } from "../helpers/browser-pages.ts";
+import { a11y, flash, h1, main, pathOf, signOutButton } from "../helpers/browser-pages.ts";
 import {
   type BrowserSession,
   describeInBrowser,
@@ -60,7 +60,7 @@ describeInBrowser("sign-in with OpenID Connect in a browser", () => {
     expect(await flash(page).innerText()).toContain(
       "Your account @olive was made from your Test Council ID sign-in.",
     );
-    await expectVisible(nav(page).getByRole("button", { name: "Sign out" }));
+    await expectVisible(await signOutButton(page));
     expect(findAccount(session.instance.db, "olive")?.email).toBe("olive@oakshire.example");
     await screenshot(page, "oidc-signed-in");
     await a11y(page);
