@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getItem } from "../../src/domain/items.ts";
 import { hasVotes } from "../../src/domain/polls/changes.ts";
 import { getPoll, optionsOf, pollResults } from "../../src/domain/polls/polls.ts";
-import { closesInText, pollClosingStatus } from "../../src/web/views/poll-closing.tsx";
+import { closesInText, pollClosingStatus } from "../../src/web/polls/views/poll-closing.tsx";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 

@@ -30,7 +30,7 @@ import { lineageFor } from "../community-tree.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
-import { pollClosingTimes } from "../poll-access.tsx";
+import { pollClosingTimes } from "../polls/access.tsx";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { CommunitiesPage, NewCommunityPage, RequestsPage } from "../views/pages/communities.tsx";

@@ -1,6 +1,6 @@
 import { MAX_OPTIONS, MIN_OPTIONS, type PollForm } from "../../../domain/polls/form.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { CommunityFormPage } from "../community-form-page.tsx";
+import { CommunityFormPage } from "../../views/community-form-page.tsx";
 import {
   DateTimeInput,
   errorFor,
@@ -8,8 +8,8 @@ import {
   Radios,
   Textarea,
   TextInput,
-} from "../components.tsx";
-import type { PageContext } from "../layout.tsx";
+} from "../../views/components.tsx";
+import type { PageContext } from "../../views/layout.tsx";
 
 /**
  * The form a facilitator fills in to create a poll, or to change one nobody has voted in yet,

@@ -5,10 +5,10 @@ import {
   communityNotFound,
   membersOnly,
   sectionOff,
-} from "./community-access.tsx";
-import type { AppEnv } from "./env.ts";
-import { pageContext, render } from "./render.ts";
-import { ForbiddenPage, NotFoundPage } from "./views/errors.tsx";
+} from "../community-access.tsx";
+import type { AppEnv } from "../env.ts";
+import { pageContext, render } from "../render.ts";
+import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 
 type C = Context<AppEnv>;
 

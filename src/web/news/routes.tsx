@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { listEntries, listFeeds } from "../../domain/news/feeds.ts";
 import type { AppEnv } from "../env.ts";
-import { readableNews } from "../news-access.tsx";
 import { pageContext, render } from "../render.ts";
-import { NewsPage } from "../views/pages/news.tsx";
-import { newsFeedRoutes } from "./news-feeds.tsx";
+import { readableNews } from "./access.tsx";
+import { newsFeedRoutes } from "./feed-routes.tsx";
+import { NewsPage } from "./views/news-page.tsx";
 
 const PAGE_SIZE = 20;
 

@@ -1,10 +1,10 @@
 import type { NewsEntryWithFeed, NewsFeedRow } from "../../../domain/news/feeds.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, ButtonLink, Pagination } from "../components.tsx";
-import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { FlaggedFeedsNotice } from "../news-notice.tsx";
-import { When } from "./items.tsx";
+import { Button, ButtonLink, Pagination } from "../../views/components.tsx";
+import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { When } from "../../views/pages/items.tsx";
+import { FlaggedFeedsNotice } from "./news-notice.tsx";
 
 /** "Show news from" as a GET form, so choosing one feed works without JavaScript. */
 function FeedFilter(props: { action: string; feeds: NewsFeedRow[]; feedId: number | undefined }) {

@@ -1,13 +1,13 @@
 import type { Context } from "hono";
-import { instantToLocalFields } from "../domain/events/times.ts";
-import type { ItemRow } from "../domain/items.ts";
-import { isFacilitator } from "../domain/membership.ts";
-import type { PollForm } from "../domain/polls/form.ts";
-import { type PollResults, pollEndTimes, pollResults } from "../domain/polls/polls.ts";
-import { type CommunityAccess, itemIn, readableSection } from "./community-access.tsx";
-import type { AppEnv } from "./env.ts";
-import { pageContext, render } from "./render.ts";
-import { NotFoundPage } from "./views/errors.tsx";
+import { instantToLocalFields } from "../../domain/events/times.ts";
+import type { ItemRow } from "../../domain/items.ts";
+import { isFacilitator } from "../../domain/membership.ts";
+import type { PollForm } from "../../domain/polls/form.ts";
+import { type PollResults, pollEndTimes, pollResults } from "../../domain/polls/polls.ts";
+import { type CommunityAccess, itemIn, readableSection } from "../community-access.tsx";
+import type { AppEnv } from "../env.ts";
+import { pageContext, render } from "../render.ts";
+import { NotFoundPage } from "../views/errors.tsx";
 import type { PollClosingTimes } from "./views/poll-closing.tsx";
 
 type C = Context<AppEnv>;

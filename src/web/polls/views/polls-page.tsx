@@ -16,17 +16,17 @@ import {
   SummaryList,
   Table,
   Tag,
-} from "../components.tsx";
-import { FacilitatorActions } from "../facilitator-actions.tsx";
-import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { closesInText, closingText, pollClosingStatus } from "../poll-closing.tsx";
-import { PollResultsChart, votersText } from "../poll-results.tsx";
-import { ReportLink } from "../report-link.tsx";
-import { ItemTags, type ItemTagsData } from "../tags.tsx";
-import { ActorLink, ItemBody } from "./items.tsx";
+} from "../../views/components.tsx";
+import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
+import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { ItemComments, type ItemCommentsData } from "../../views/item-comments.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { ActorLink, ItemBody } from "../../views/pages/items.tsx";
+import { ReportLink } from "../../views/report-link.tsx";
+import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
 import { PollActions, type PollManagement } from "./poll-changes.tsx";
+import { closesInText, closingText, pollClosingStatus } from "./poll-closing.tsx";
+import { PollResultsChart, votersText } from "./poll-results.tsx";
 
 /** One table of polls, open or closed; open ones say how long they have left. */
 function PollTable(props: {

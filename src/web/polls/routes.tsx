@@ -13,19 +13,13 @@ import { requireSignIn, setFlash } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
-import {
-  mayCreatePoll,
-  pollFormFrom,
-  pollIn,
-  pollNotFound,
-  readablePolls,
-} from "../poll-access.tsx";
-import { showPoll } from "../poll-page.tsx";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
-import { PollFormPage } from "../views/pages/poll-form.tsx";
-import { PollsPage } from "../views/pages/polls.tsx";
-import { pollChangeRoutes } from "./poll-changes.tsx";
+import { mayCreatePoll, pollFormFrom, pollIn, pollNotFound, readablePolls } from "./access.tsx";
+import { pollChangeRoutes } from "./change-routes.tsx";
+import { showPoll } from "./page.tsx";
+import { PollFormPage } from "./views/poll-form.tsx";
+import { PollsPage } from "./views/polls-page.tsx";
 
 type C = Context<AppEnv>;
 

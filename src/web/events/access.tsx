@@ -4,13 +4,13 @@ import {
   type EventForm,
   type EventRow,
   getEventDetails,
-} from "../domain/events/events.ts";
-import { instantToLocalFields } from "../domain/events/times.ts";
-import type { ItemRow } from "../domain/items.ts";
-import { type CommunityAccess, itemIn, readableSection } from "./community-access.tsx";
-import type { AppEnv } from "./env.ts";
-import { pageContext, render } from "./render.ts";
-import { NotFoundPage } from "./views/errors.tsx";
+} from "../../domain/events/events.ts";
+import { instantToLocalFields } from "../../domain/events/times.ts";
+import type { ItemRow } from "../../domain/items.ts";
+import { type CommunityAccess, itemIn, readableSection } from "../community-access.tsx";
+import type { AppEnv } from "../env.ts";
+import { pageContext, render } from "../render.ts";
+import { NotFoundPage } from "../views/errors.tsx";
 
 type C = Context<AppEnv>;
 

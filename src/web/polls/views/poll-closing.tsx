@@ -2,8 +2,8 @@ import {
   formatLocalDate,
   formatLocalTime,
   timeZoneAbbreviation,
-} from "../../domain/events/times.ts";
-import type { ItemRow } from "../../domain/items.ts";
+} from "../../../domain/events/times.ts";
+import type { ItemRow } from "../../../domain/items.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

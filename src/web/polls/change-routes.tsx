@@ -16,13 +16,13 @@ import type { CommunityAccess } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
-import { pollFormFrom, pollFormOf, pollIn, pollNotFound, readablePolls } from "../poll-access.tsx";
-import { showPoll } from "../poll-page.tsx";
 import { pageContext, render } from "../render.ts";
 import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage } from "../views/errors.tsx";
-import { ClosePollPage, DeletePollPage } from "../views/pages/poll-changes.tsx";
-import { PollFormPage } from "../views/pages/poll-form.tsx";
+import { pollFormFrom, pollFormOf, pollIn, pollNotFound, readablePolls } from "./access.tsx";
+import { showPoll } from "./page.tsx";
+import { ClosePollPage, DeletePollPage } from "./views/poll-changes.tsx";
+import { PollFormPage } from "./views/poll-form.tsx";
 
 type C = Context<AppEnv>;
 

@@ -1,16 +1,16 @@
 import type { Context } from "hono";
-import { getActor } from "../domain/actors.ts";
-import type { ItemRow } from "../domain/items.ts";
-import { hasVotes, mayChangePoll } from "../domain/polls/changes.ts";
-import type { PollResults } from "../domain/polls/polls.ts";
-import { mayVote, votesOf } from "../domain/polls/votes.ts";
-import type { CommunityAccess } from "./community-access.tsx";
-import type { AppEnv } from "./env.ts";
-import { pageContext, render } from "./render.ts";
-import { itemCommentsData } from "./routes/item-comments.tsx";
-import type { FieldError } from "./views/components.tsx";
-import { PollPage, type VoteState } from "./views/pages/polls.tsx";
-import { itemTagsData } from "./views/tags.tsx";
+import { getActor } from "../../domain/actors.ts";
+import type { ItemRow } from "../../domain/items.ts";
+import { hasVotes, mayChangePoll } from "../../domain/polls/changes.ts";
+import type { PollResults } from "../../domain/polls/polls.ts";
+import { mayVote, votesOf } from "../../domain/polls/votes.ts";
+import type { CommunityAccess } from "../community-access.tsx";
+import type { AppEnv } from "../env.ts";
+import { pageContext, render } from "../render.ts";
+import { itemCommentsData } from "../routes/item-comments.tsx";
+import type { FieldError } from "../views/components.tsx";
+import { itemTagsData } from "../views/tags.tsx";
+import { PollPage, type VoteState } from "./views/polls-page.tsx";
 
 type C = Context<AppEnv>;
 

@@ -12,19 +12,19 @@ import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { type CommunityAccess, membersOnly, threadRefusal } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
+import { federationContext } from "../federation.ts";
+import { formFields } from "../forms.ts";
+import { pageContext, render } from "../render.ts";
+import type { FieldError } from "../views/components.tsx";
+import { ForbiddenPage } from "../views/errors.tsx";
 import {
   eventFormFrom,
   eventFormOf,
   eventIn,
   eventNotFound,
   readableCommunity,
-} from "../event-access.tsx";
-import { federationContext } from "../federation.ts";
-import { formFields } from "../forms.ts";
-import { pageContext, render } from "../render.ts";
-import type { FieldError } from "../views/components.tsx";
-import { ForbiddenPage } from "../views/errors.tsx";
-import { DeleteEventPage, EventFormPage } from "../views/pages/event-form.tsx";
+} from "./access.tsx";
+import { DeleteEventPage, EventFormPage } from "./views/event-form.tsx";
 
 type C = Context<AppEnv>;
 

@@ -19,15 +19,15 @@ import {
   SummaryList,
   Table,
   Tag,
-} from "../components.tsx";
-import { FacilitatorActions } from "../facilitator-actions.tsx";
-import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { ReportLink } from "../report-link.tsx";
-import { ItemTags, type ItemTagsData } from "../tags.tsx";
-import { MultilineText } from "../text.tsx";
-import { ActorLink, ItemBody } from "./items.tsx";
+} from "../../views/components.tsx";
+import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
+import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { ItemComments, type ItemCommentsData } from "../../views/item-comments.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { ActorLink, ItemBody } from "../../views/pages/items.tsx";
+import { ReportLink } from "../../views/report-link.tsx";
+import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
+import { MultilineText } from "../../views/text.tsx";
 
 const PERIOD_LABELS: Record<EventPeriod, string> = { upcoming: "Upcoming", past: "Past" };
 

@@ -1,4 +1,4 @@
-import { type PollResults, percentOf } from "../../domain/polls/polls.ts";
+import { type PollResults, percentOf } from "../../../domain/polls/polls.ts";
 
 /** "1 vote" or "3 votes". */
 function votes(n: number): string {

@@ -9,10 +9,10 @@ import { requireSignIn, setFlash } from "../auth.ts";
 import type { CommunityAccess } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { formFields } from "../forms.ts";
-import { manageableNews } from "../news-access.tsx";
 import { pageContext, render } from "../render.ts";
 import { NotFoundPage } from "../views/errors.tsx";
-import { AddFeedPage, ManageFeedsPage, RemoveFeedPage } from "../views/pages/news-feeds.tsx";
+import { manageableNews } from "./access.tsx";
+import { AddFeedPage, ManageFeedsPage, RemoveFeedPage } from "./views/news-feeds-page.tsx";
 
 type C = Context<AppEnv>;
 

@@ -17,15 +17,15 @@ import { answerEvent } from "../../federation/events.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import type { CommunityAccess } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
-import { eventIn, eventNotFound, readableCommunity } from "../event-access.tsx";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
+import { itemCommentsData } from "../routes/item-comments.tsx";
 import { ForbiddenPage } from "../views/errors.tsx";
-import { EventPage, EventsPage } from "../views/pages/events.tsx";
 import { itemTagsData } from "../views/tags.tsx";
-import { eventEditingRoutes } from "./event-editing.tsx";
-import { itemCommentsData } from "./item-comments.tsx";
+import { eventIn, eventNotFound, readableCommunity } from "./access.tsx";
+import { eventEditingRoutes } from "./editing-routes.tsx";
+import { EventPage, EventsPage } from "./views/events-page.tsx";
 
 type C = Context<AppEnv>;
 

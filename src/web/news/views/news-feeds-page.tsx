@@ -11,9 +11,9 @@ import {
   SummaryList,
   Tag,
   TextInput,
-} from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { When } from "./items.tsx";
+} from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { When } from "../../views/pages/items.tsx";
 
 /** A warning in govuk-frontend's style; the hidden word says what the icon means. */
 function Warning(props: { children: string }) {

@@ -2,8 +2,8 @@ import type { EventForm } from "../../../domain/events/events.ts";
 import { COMMON_TIME_ZONES } from "../../../domain/events/times.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { CommunityFormPage } from "../community-form-page.tsx";
-import { cx } from "../components/classes.ts";
+import { CommunityFormPage } from "../../views/community-form-page.tsx";
+import { cx } from "../../views/components/classes.ts";
 import {
   Button,
   CsrfField,
@@ -13,8 +13,8 @@ import {
   type FieldError,
   Textarea,
   TextInput,
-} from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
+} from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
 
 /** The time zone select: the common zones, plus the current value when it is another one. */
 function TimeZoneSelect(props: { value: string; error?: string | undefined }) {

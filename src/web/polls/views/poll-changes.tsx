@@ -1,8 +1,8 @@
 import type { ItemRow } from "../../../domain/items.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, CsrfField } from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { votersText } from "../poll-results.tsx";
+import { Button, CsrfField } from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { votersText } from "./poll-results.tsx";
 
 /** What a facilitator may do to a poll, worked out by the route. */
 export interface PollManagement {
