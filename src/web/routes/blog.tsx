@@ -14,6 +14,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/err
 import { canModerate, deleteItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { entryPagePath, personPagePath } from "../../domain/paths.ts";
 import { publishEntryEdit, publishNewEntry } from "../../federation/blog.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { type EntryScene, entryNotFound, entryScene, renderEntry } from "../blog-access.tsx";
@@ -206,6 +207,7 @@ export function blogRoutes(): Hono<AppEnv> {
     // Publishing is the deliberate choice; anything else keeps the entry to its author.
     const status = action === "publish" ? "published" : "draft";
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const entry = composeEntry(db, config.origin, me, entryFields(values, status));
       await publishNewEntry(federationContext(c), entry);
       setFlash(
@@ -262,6 +264,7 @@ export function blogRoutes(): Hono<AppEnv> {
     const status =
       action === "publish" ? "published" : action === "draft" ? "draft" : scene.entry.status;
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const edit = editEntry(
         db,
         config.origin,

@@ -13,6 +13,7 @@ import {
   type ItemRow,
   visibleThreadItems,
 } from "../../domain/items.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import {
@@ -129,6 +130,7 @@ export function forumRoutes(): Hono<AppEnv> {
     const f = await formFields(c);
     const values = { title: f.title ?? "", body: f.body ?? "" };
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const topic = composeItem(db, config.origin, {
         kind: "topic",
         author: c.get("account")!.actor,
@@ -205,6 +207,7 @@ export function forumRoutes(): Hono<AppEnv> {
       );
     }
     try {
+      await learnMentionedPeople(federationContext(c), f.body ?? "");
       const reply = composeItem(db, config.origin, {
         kind: "reply",
         author: c.get("account")!.actor,
@@ -268,6 +271,7 @@ export function forumRoutes(): Hono<AppEnv> {
     const f = await formFields(c);
     const values = { title: f.title ?? item.title, body: f.body ?? "" };
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const edited = editItem(c.get("deps").db, item, c.get("account")!.actor.id, values);
       await publishItemChange(federationContext(c), edited, "update");
       setFlash(c, "Your changes have been saved.");
