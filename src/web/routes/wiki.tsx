@@ -12,6 +12,7 @@ import {
   relatedPages,
   WikiConflictError,
 } from "../../domain/wiki.ts";
+import { renderWikiText } from "../../domain/wiki-links.ts";
 import {
   dismissPendingEdit,
   getPendingEdit,
@@ -123,7 +124,8 @@ export function wikiRoutes(): Hono<AppEnv> {
     const draft = draftOf(c);
     const mine = draft?.groupId === access.group.id && draft.itemId === null ? draft : undefined;
     const values = {
-      title: mine?.title ?? "",
+      // A link to a page not yet written brings its title along.
+      title: mine?.title ?? c.req.query("title")?.trim().slice(0, 200) ?? "",
       body: mine?.bodySource ?? "",
       reason: mine?.reason ?? "",
       related: [],
@@ -175,14 +177,28 @@ export function wikiRoutes(): Hono<AppEnv> {
     if (access instanceof Promise) return access;
     const page = wikiPageIn(c, access);
     if (!page) return wikiPageNotFound(c);
-    const { db } = c.get("deps");
+    const { db, config } = c.get("deps");
     const viewer = c.get("account")?.actor;
+    // A page written here is shown from its Markdown, so its [[links]] find today's pages.
+    const shown =
+      page.isLocal && page.bodySource !== null && !page.deletedAt
+        ? {
+            ...page,
+            bodyHtml: renderWikiText(
+              db,
+              config.origin,
+              access.group.id,
+              `${access.path}/wiki`,
+              page.bodySource,
+            ),
+          }
+        : page;
     return render(
       c,
       <WikiPageView
         ctx={pageContext(c)}
         access={access}
-        page={page}
+        page={shown}
         latest={latestWithAuthor(c, page)}
         related={relatedPages(db, page.id)}
         pending={viewer && !page.isLocal ? openPendingEdits(db, page.id, viewer.id) : []}
