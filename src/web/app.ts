@@ -42,6 +42,7 @@ import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/peo
 import { pollRoutes } from "./routes/polls.tsx";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
+import { remotePeopleRoutes } from "./routes/remote-people.tsx";
 import { reportRoutes } from "./routes/reports.tsx";
 import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", accountDeletionRoutes());
   app.route("/", invitationRoutes());
   app.route("/", setupRoutes());
+  app.route("/", remotePeopleRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());
   app.route("/", peopleMediaRoutes());

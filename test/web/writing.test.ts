@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import { findCommunity } from "../../src/domain/communities.ts";
 import { listTopics } from "../../src/domain/forum.ts";
 import { threadItems } from "../../src/domain/items.ts";
@@ -120,5 +121,27 @@ describe("writing posts", () => {
     expect(page.body).toContain("(page not yet written)");
     const form = await bob.get("/c/garden/wiki/new?title=Road%20salt");
     expect(form.body).toContain('value="Road salt"');
+  });
+
+  it("shows our page for a person from elsewhere, where mentions of them lead", async () => {
+    upsertRemoteActor(copse.db, {
+      iri: "https://social.example/users/Carol",
+      type: "Person",
+      handle: "Carol",
+      host: "social.example",
+      name: "Carol Jones",
+      summary: "<p>Roads engineer</p>",
+      url: "https://social.example/@Carol",
+      inboxUrl: "https://social.example/users/Carol/inbox",
+      sharedInboxUrl: null,
+      followersUrl: null,
+      manuallyApprovesFollowers: false,
+    });
+    const page = await bob.get("/people/carol%40social.example");
+    expect(page.response.status).toBe(200);
+    expect(page.body).toContain("Carol Jones");
+    expect(page.body).toContain("Roads engineer");
+    expect(page.body).toContain('href="https://social.example/@Carol"');
+    expect((await bob.get("/people/nobody%40social.example")).response.status).toBe(404);
   });
 });
