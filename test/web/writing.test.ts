@@ -144,4 +144,25 @@ describe("writing posts", () => {
     expect(page.body).toContain('href="https://social.example/@Carol"');
     expect((await bob.get("/people/nobody%40social.example")).response.status).toBe(404);
   });
+
+  it("previews a blog entry and saves nothing", async () => {
+    const entries = () =>
+      (
+        copse.db.$client.prepare("SELECT count(*) AS n FROM items WHERE kind = 'entry'").get() as {
+          n: number;
+        }
+      ).n;
+    const before = entries();
+    const { response, body } = await alice.post("/blog/new", {
+      title: "Notes",
+      summary: "",
+      body: "A note for _@bob_",
+      action: "preview",
+    });
+    expect(response.status).toBe(200);
+    expect(body).toContain("Preview (not yet posted)");
+    expect(body).toContain('<em><a href="/people/bob" class="mention"');
+    expect(body).toContain("A note for _@bob_</textarea>");
+    expect(entries()).toBe(before);
+  });
 });
