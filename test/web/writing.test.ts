@@ -121,6 +121,24 @@ describe("writing posts", () => {
     expect(page.body).toContain("(page not yet written)");
     const form = await bob.get("/c/garden/wiki/new?title=Road%20salt");
     expect(form.body).toContain('value="Road salt"');
+    // A preview of a new page shows its links and creates nothing.
+    const pages = () =>
+      (
+        copse.db.$client.prepare("SELECT count(*) AS n FROM items WHERE kind = 'wiki'").get() as {
+          n: number;
+        }
+      ).n;
+    const before = pages();
+    const preview = await bob.post("/c/garden/wiki/new", {
+      title: "Road salt",
+      body: "Unlike [[Style guide]]",
+      reason: "",
+      action: "preview",
+    });
+    expect(preview.response.status).toBe(200);
+    expect(preview.body).toContain("Preview (not yet posted)");
+    expect(preview.body).toContain(`<a href="${stylePath.split("#")[0]}" class="wiki-link"`);
+    expect(pages()).toBe(before);
   });
 
   it("shows our page for a person from elsewhere, where mentions of them lead", async () => {
