@@ -1,7 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { ActorRow } from "./actors.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
-import { renderMarkdown } from "./html.ts";
 import {
   canModerate,
   canView,
@@ -13,6 +12,7 @@ import {
   tombstoneItem,
   validateItemFields,
 } from "./items.ts";
+import { recordMentions, renderWithMentions } from "./mentions.ts";
 
 // Comments on blog entries are "reply" items in the entry's thread, threaded like forum replies.
 // Unlike forum posts they do not require membership of the entry's communities: anyone signed
@@ -48,17 +48,24 @@ export function composeComment(
   }
   validateItemFields("reply", { body: input.body });
   // The comment joins the entry's communities so it is listed, delivered and protected with it.
-  return insertItem(db, {
+  const body = renderWithMentions(db, origin, input.body);
+  const comment = insertItem(db, {
     kind: "reply",
     iri: newItemIri(origin, "reply"),
     authorId: author.id,
     groupIds: groupsOfItem(db, entry.id).map((g) => g.id),
     parentId: parent.id,
     bodySource: input.body,
-    bodyHtml: renderMarkdown(input.body),
+    bodyHtml: body.html,
     visibility: entry.visibility,
     isLocal: true,
   });
+  recordMentions(
+    db,
+    comment.id,
+    body.mentioned.map((p) => p.id),
+  );
+  return comment;
 }
 
 /** Whether someone may edit a comment: only its author, and only a comment written here. */

@@ -5,7 +5,6 @@ import { actors, itemGroups, items, memberships } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
-import { renderMarkdown } from "./html.ts";
 import {
   composeItem,
   getItem,
@@ -16,6 +15,7 @@ import {
   visibilityFor,
 } from "./items.ts";
 import { isActiveMember, listMembershipsOf } from "./membership.ts";
+import { recordMentions, renderWithMentions } from "./mentions.ts";
 import { enabledSections } from "./sections.ts";
 
 // Blog entries are items of kind "entry": a title, a short summary and a Markdown body, written
@@ -271,7 +271,13 @@ export function editEntry(
     }
   }
   const now = new Date();
+  const body = renderWithMentions(db, origin, fields.body);
   const after = db.transaction((tx) => {
+    recordMentions(
+      tx as unknown as Db,
+      entry.id,
+      body.mentioned.map((p) => p.id),
+    );
     const becomesPublished = !wasPublished && fields.status === "published";
     const updated = tx
       .update(items)
@@ -279,7 +285,7 @@ export function editEntry(
         title: fields.title.trim(),
         summary: fields.summary.trim(),
         bodySource: fields.body,
-        bodyHtml: renderMarkdown(fields.body),
+        bodyHtml: body.html,
         status: fields.status,
         visibility,
         updatedAt: now,

@@ -1,5 +1,7 @@
-import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { type MarkdownLinks, parseWithLinks } from "./markdown-links.ts";
+
+export type { MarkdownLinks } from "./markdown-links.ts";
 
 // Everything users or remote servers write goes through one allow-list before it is stored,
 // so what the database holds is always safe to put on a page. Nothing that runs survives:
@@ -91,7 +93,20 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   ],
 };
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+// Text Copse itself rendered may carry the classes of its own links (mentions, wiki links) and
+// a visually hidden note for screen readers; HTML from elsewhere never keeps a class.
+const LOCAL_OPTIONS: sanitizeHtml.IOptions = {
+  ...SANITIZE_OPTIONS,
+  allowedAttributes: {
+    ...(SANITIZE_OPTIONS.allowedAttributes as Record<string, string[]>),
+    a: ["href", "title", "rel", "class"],
+    span: ["class"],
+  },
+  allowedClasses: {
+    a: ["mention", "wiki-link", "wiki-link--missing"],
+    span: ["govuk-visually-hidden"],
+  },
+};
 
 /**
  * Cleans HTML from a remote server (or anywhere) down to Copse's allow-list. With `baseUrl`
@@ -131,9 +146,9 @@ function withAttr(
   return value === undefined ? rest : { ...rest, [name]: value };
 }
 
-/** Renders a user's Markdown to safe HTML. */
-export function renderMarkdown(markdown: string): string {
-  return cleanHtml(marked.parse(markdown) as string);
+/** Renders a user's Markdown to safe HTML, with mentions and wiki links when `links` knows them. */
+export function renderMarkdown(markdown: string, links?: MarkdownLinks): string {
+  return sanitizeHtml(parseWithLinks(markdown, links), LOCAL_OPTIONS);
 }
 
 /** Plain text of some (already safe) HTML, for titles, excerpts and search. */

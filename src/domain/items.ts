@@ -7,8 +7,8 @@ import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { acceptsContributions } from "./community-state.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
-import { renderMarkdown } from "./html.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
+import { recordMentions, renderWithMentions } from "./mentions.ts";
 import { assertMayStartThread } from "./moderation/announcement.ts";
 
 /** A row of the items table. */
@@ -171,7 +171,8 @@ export function composeItem(
   if (input.parent && threadIsLocked(db, input.parent)) {
     throw new ForbiddenError("This topic is locked: a facilitator has closed it to new replies");
   }
-  return insertItem(db, {
+  const body = renderWithMentions(db, origin, input.body);
+  const row = insertItem(db, {
     kind: input.kind,
     iri: newItemIri(origin, input.kind),
     authorId: input.author.id,
@@ -180,12 +181,18 @@ export function composeItem(
     title: input.title,
     summary: input.summary,
     bodySource: input.body,
-    bodyHtml: renderMarkdown(input.body),
+    bodyHtml: body.html,
     url: null,
     visibility: input.parent ? input.parent.visibility : visibilityFor(db, input.groups),
     isLocal: true,
     status: input.status,
   });
+  recordMentions(
+    db,
+    row.id,
+    body.mentioned.map((p) => p.id),
+  );
+  return row;
 }
 
 /** Finds an item by database id. */
@@ -289,13 +296,20 @@ export function editItem(
   if (!item.isLocal || !canModerate(db, item, byActorId))
     throw new ForbiddenError("You can only change your own posts");
   validateItemFields(item.kind, { title: fields.title ?? item.title, body: fields.body });
+  // A local item's id is on this server, so its origin is this server's.
+  const body = renderWithMentions(db, new URL(item.iri).origin, fields.body);
+  recordMentions(
+    db,
+    item.id,
+    body.mentioned.map((p) => p.id),
+  );
   return db
     .update(items)
     .set({
       title: fields.title?.trim() ?? item.title,
       summary: fields.summary?.trim() ?? item.summary,
       bodySource: fields.body,
-      bodyHtml: renderMarkdown(fields.body),
+      bodyHtml: body.html,
       status: fields.status ?? item.status,
       updatedAt: new Date(),
     })

@@ -9,6 +9,7 @@ import {
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import { getEventDetails } from "../domain/events/events.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
+import { mentionedIn } from "../domain/mentions.ts";
 import { pollResults } from "../domain/polls/polls.ts";
 import { starsGivenHere } from "../domain/ratings.ts";
 import { tagsOfItem } from "../domain/tags.ts";
@@ -16,6 +17,7 @@ import { logger } from "../logging.ts";
 import { announceNewPost, groupAnnounce, localCreateIri, sendToFollowers } from "./announces.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri, recipientOf } from "./membership.ts";
+import { deliverToMentioned } from "./mentions.ts";
 import { withDocumentAttachment } from "./vocab/documents.ts";
 import { addressing, itemObject } from "./vocab/items.ts";
 import { servedWithRating } from "./vocab/ratings.ts";
@@ -47,6 +49,7 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
     event,
     hashtags,
     poll,
+    mentioned: mentionedIn(ctx.data.db, item.id),
   });
   // A locked topic says nobody may reply (src/federation/vocab/reply-policy.ts).
   if (item.lockedAt) return object.clone({ interactionPolicy: replyPolicy(item, author.iri) });
@@ -77,7 +80,11 @@ export async function announceToMembers(
 /** The Create that published a local item, with a stable id (served at its id). */
 export function localCreate(ctx: CopseContext, item: ItemRow, object?: APObject): Create {
   const author = getActor(ctx.data.db, item.authorId)!;
-  const { tos, ccs } = addressing(item, groupsOfItem(ctx.data.db, item.id));
+  const { tos, ccs } = addressing(
+    item,
+    groupsOfItem(ctx.data.db, item.id),
+    mentionedIn(ctx.data.db, item.id),
+  );
   return new Create({
     id: localCreateIri(ctx, item),
     actor: new URL(author.iri),
@@ -102,7 +109,7 @@ export async function publishItemChange(
   if (!author?.isLocal) return;
   const groups = groupsOfItem(ctx.data.db, item.id);
   if (groups.length === 0) return;
-  const { tos, ccs } = addressing(item, groups);
+  const { tos, ccs } = addressing(item, groups, mentionedIn(ctx.data.db, item.id));
   const object =
     change === "delete"
       ? new Tombstone({ id: new URL(item.iri), deleted: Temporal.Now.instant() })
@@ -126,6 +133,8 @@ export async function publishItemChange(
       await ctx.sendActivity({ identifier: author.handle }, recipientOf(group), activity);
     }
   }
+  // The remote people a public item mentions hear of it from the author, as from Mastodon.
+  await deliverToMentioned(ctx, item, author, activity);
   log.info("Published {change} of {item} to {count} communities", {
     change,
     item: item.iri,

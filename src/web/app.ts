@@ -43,6 +43,7 @@ import { passwordResetRoutes } from "./routes/password-reset.tsx";
 import { isPhotoUpload, peopleMediaRoutes, photoUploadLimit } from "./routes/people-media.ts";
 import { preferenceRoutes } from "./routes/preferences.ts";
 import { profileRoutes } from "./routes/profile.tsx";
+import { remotePeopleRoutes } from "./routes/remote-people.tsx";
 import { reportRoutes } from "./routes/reports.tsx";
 import { searchRoutes } from "./routes/search.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", accountDeletionRoutes());
   app.route("/", invitationRoutes());
   app.route("/", setupRoutes());
+  app.route("/", remotePeopleRoutes());
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());
   app.route("/", peopleMediaRoutes());

@@ -12,9 +12,9 @@ import {
 } from "../helpers/browser-session.ts";
 import type { TestInstance } from "../helpers/instances.ts";
 
-// The forum clicked through in Chromium: Bob starts a topic, Carol replies and answers her own
-// reply through the "Reply" disclosure (a <details>, so it needs no script), Bob edits his topic
-// and deletes a reply of his, the list is sorted and paged, Dana does it all without
+// The forum clicked through in Chromium: Bob starts a topic, Carol replies in the box under the
+// thread and answers her own reply through its "Reply" disclosure (a <details>, so it needs no
+// script), Bob edits his topic and deletes a reply of his, the list is sorted and paged, Dana does it all without
 // JavaScript, and Alice, the facilitator, finally switches the forum off. Every page is checked
 // with axe-core for WCAG 2.2 A and AA. The tests run in order and build on each other.
 
@@ -59,8 +59,19 @@ describeInBrowser("the forum in a browser", () => {
   /** The id of the item a page's address points at with its #item-N fragment. */
   const anchoredId = (page: Page) => Number(new URL(page.url()).hash.replace("#item-", ""));
 
-  /** Opens a post's Reply disclosure, writes an answer and posts it; returns the new id. */
+  /**
+   * Answers the topic in the reply box under the thread, or a reply through its Reply
+   * disclosure; returns the new id.
+   */
   async function reply(page: Page, parentId: number, body: string): Promise<number> {
+    if (parentId === Number(topicPath.split("/").pop())) {
+      const box = page.locator("#reply");
+      await expectVisible(box.getByLabel("Your reply"), "the reply box under the thread");
+      await box.getByLabel("Your reply").fill(body);
+      await clickAndLoad(page, box.getByRole("button", { name: "Post reply" }));
+      expect(pathOf(page)).toBe(topicPath);
+      return anchoredId(page);
+    }
     const parent = post(page, parentId);
     const field = parent.getByLabel("Your reply");
     // Closed, the disclosure hides its form; its summary opens it, script or not.

@@ -130,3 +130,23 @@ export const communitySections = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.groupId, t.section] })],
 );
+
+/**
+ * The people an item mentions (`@handle` or `@handle@host` in a local post, a Mention tag in a
+ * remote one), kept so mentions can be federated, notified and shown without re-reading text.
+ */
+export const itemMentions = sqliteTable(
+  "item_mentions",
+  {
+    itemId: integer("item_id")
+      .notNull()
+      .references(() => items.id, { onDelete: "cascade" }),
+    actorId: integer("actor_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.actorId] }),
+    index("item_mentions_actor_idx").on(t.actorId),
+  ],
+);

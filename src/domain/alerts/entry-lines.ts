@@ -106,7 +106,7 @@ export function lineForEntry(
         topic.kind === "community"
           ? sectionLabel(topic.section)
           : topic.kind === "replies"
-            ? "Replies to you"
+            ? "Replies and mentions"
             : "News",
       title: titleOf(look, item),
       by: nameOf(look.actor(item.authorId)),

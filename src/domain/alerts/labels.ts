@@ -9,7 +9,7 @@ export function describeTopic(db: Db, topic: string): string {
     case "messages":
       return "Direct messages";
     case "replies":
-      return "Replies to you";
+      return "Replies to you and mentions of you";
     case "decisions":
       return "Decisions about your requests, posts and reports";
     case "digest":

@@ -4,6 +4,7 @@ import { accounts, wikiRevisions } from "../../db/schema/index.ts";
 import { findCommunityByActorId } from "../communities.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../items.ts";
 import type { Membership } from "../membership.ts";
+import { mentionedIn } from "../mentions.ts";
 import type { MessageRow } from "../messages.ts";
 import { enabledSections } from "../sections.ts";
 import { visibleItemSql } from "../visible-items.ts";
@@ -101,8 +102,34 @@ export function itemAlerts(db: Db, item: ItemRow): PlannedAlert[] {
       });
     }
   }
+  planMentioned(db, item, subject, planned);
   planListeners(db, item, subject, item.authorId, planned);
   return [...planned.values()];
+}
+
+/**
+ * Plans news of an item for the local people it mentions, with their replies, as it is addressed
+ * to them; never for someone who may not see it (a private community they are not in).
+ */
+function planMentioned(
+  db: Db,
+  item: ItemRow,
+  subject: string,
+  planned: Map<number, PlannedAlert>,
+): void {
+  for (const person of mentionedIn(db, item.id)) {
+    if (!person.isLocal || person.id === item.authorId || planned.has(person.id)) continue;
+    if (!hasAccount(db, person.id) || !canView(db, item, person.id)) continue;
+    const frequency = frequencyFor(db, person.id, "replies");
+    if (frequency === "off") continue;
+    planned.set(person.id, {
+      personId: person.id,
+      topic: "replies",
+      frequency,
+      subject,
+      groupId: null,
+    });
+  }
 }
 
 /**

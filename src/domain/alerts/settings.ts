@@ -100,7 +100,7 @@ export function alertChoices(db: Db, personId: number): AlertChoices {
   return {
     personal: [
       choice("messages", "Direct messages"),
-      choice("replies", "Replies to you"),
+      choice("replies", "Replies to you and mentions of you"),
       choice("decisions", "Decisions about you: requests to join, removed posts, your reports"),
     ],
     communities,

@@ -3,12 +3,14 @@ import type { Db } from "../../db/client.ts";
 import {
   accounts,
   communities,
+  itemMentions,
   items,
   memberships,
   moderationLog,
   reports,
 } from "../../db/schema/index.ts";
 import { communityNoticesFor } from "../admin/communities.ts";
+import { canView } from "../items.ts";
 
 // Notifications are worked out from what already records them (requests, reports, replies,
 // the moderation log) rather than copied into a table of their own, so that nothing else has
@@ -20,6 +22,8 @@ export type NotificationKind =
   | "report"
   | "request-decided"
   | "reply"
+  /** Someone mentioned the person in a post they may see. */
+  | "mention"
   | "removal"
   | "report-outcome"
   /** Administrators approved, rejected, closed or deleted a community (detail: which). */
@@ -198,6 +202,38 @@ function replies(db: Db, actorId: number): Notification[] {
     }));
 }
 
+/**
+ * Posts by others that mention a person, as long as the person may see them: a mention in a
+ * private community the person is not in tells them nothing, not even that it exists.
+ */
+function mentions(db: Db, actorId: number): Notification[] {
+  return db
+    .select({ item: items })
+    .from(itemMentions)
+    .innerJoin(items, eq(items.id, itemMentions.itemId))
+    .where(
+      and(
+        eq(itemMentions.actorId, actorId),
+        ne(items.authorId, actorId),
+        isNull(items.deletedAt),
+        eq(items.status, "published"),
+      ),
+    )
+    .orderBy(desc(items.id))
+    .limit(PER_KIND)
+    .all()
+    .filter(({ item }) => canView(db, item, actorId))
+    .map(({ item }) => ({
+      kind: "mention" as const,
+      at: item.createdAt,
+      groupId: null,
+      actorId: item.authorId,
+      itemId: item.id,
+      reportId: null,
+      detail: "",
+    }));
+}
+
 /** Facilitators' removals of a person's posts, with the reason, from the moderation log. */
 function removals(db: Db, actorId: number): Notification[] {
   return db
@@ -276,10 +312,14 @@ function communityNotices(db: Db, actorId: number): Notification[] {
 
 /** A person's notifications, newest first. */
 export function notificationsFor(db: Db, actorId: number): Notification[] {
+  const answers = replies(db, actorId);
+  // A reply to me that also names me is one piece of news, not two.
+  const answered = new Set(answers.map((n) => n.itemId));
   return [
     ...forFacilitators(db, actorId),
     ...decidedRequests(db, actorId),
-    ...replies(db, actorId),
+    ...answers,
+    ...mentions(db, actorId).filter((n) => !answered.has(n.itemId)),
     ...removals(db, actorId),
     ...reportOutcomes(db, actorId),
     ...communityNotices(db, actorId),

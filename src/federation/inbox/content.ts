@@ -33,6 +33,7 @@ import { logger } from "../../logging.ts";
 import { announceNewPost } from "../announces.ts";
 import type { ContextData } from "../context.ts";
 import { keepRemoteMedia } from "../item-images.ts";
+import { recordInboundMentions } from "../mentions.ts";
 import { askOrigin, fetchFromOrigin } from "../origin-fetch.ts";
 import { announceToMembers } from "../publish.ts";
 import { remoteActorData } from "../vocab/actors.ts";
@@ -201,6 +202,7 @@ async function storeRemoteContent(
   // A link post's link and its pictures (copied here later, src/federation/item-images.ts).
   await keepRemoteMedia(ctx.data.db, item.id, object);
   saveRemoteHashtags(ctx.data.db, item, await hashtagsOf(object), author.id);
+  await recordInboundMentions(ctx, item, object);
   await storeRemoteEventDetails(ctx, item, object);
   await storeRemotePoll(ctx, item, object);
   return item;

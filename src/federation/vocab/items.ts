@@ -32,23 +32,33 @@ export interface ItemContext {
   poll?: PollResults | undefined;
   /** The item's folksonomy tags, sent as Hashtags (src/domain/tags.ts). */
   hashtags?: string[];
+  /** The people the item mentions (src/domain/mentions.ts), sent as Mention tags. */
+  mentioned?: ActorRow[];
 }
 
 /**
  * Addressing per FEP-1b12: public items go to everyone with the groups named; members-only
- * items go to the groups and their followers (the members) and never to Public.
+ * items go to the groups and their followers (the members) and never to Public. People a
+ * public item mentions are in `cc`, as Mastodon does; a members-only item names nobody else.
  */
-export function addressing(item: ItemRow, groups: ActorRow[]): { tos: URL[]; ccs: URL[] } {
+export function addressing(
+  item: ItemRow,
+  groups: ActorRow[],
+  mentioned: ActorRow[] = [],
+): { tos: URL[]; ccs: URL[] } {
   const groupIds = groups.map((g) => new URL(g.iri));
   const followers = groups.filter((g) => g.followersUrl).map((g) => new URL(g.followersUrl!));
   return item.visibility === "public"
-    ? { tos: [PUBLIC_COLLECTION, ...groupIds], ccs: followers }
+    ? {
+        tos: [PUBLIC_COLLECTION, ...groupIds],
+        ccs: [...followers, ...mentioned.map((p) => new URL(p.iri))],
+      }
     : { tos: [...groupIds, ...followers], ccs: [] };
 }
 
 /** Builds the ActivityStreams object for a local item: Page, Note or Article. */
 export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
-  const { tos, ccs } = addressing(item, ctx.groups);
+  const { tos, ccs } = addressing(item, ctx.groups, ctx.mentioned);
   const firstGroup = ctx.groups[0];
   const values = {
     id: new URL(item.iri),
@@ -81,6 +91,9 @@ export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
     tags: [
       ...ctx.groups.map(
         (g) => new Mention({ href: new URL(g.iri), name: `@${g.handle}@${g.host}` }),
+      ),
+      ...(ctx.mentioned ?? []).map(
+        (p) => new Mention({ href: new URL(p.iri), name: `@${p.handle}@${p.host}` }),
       ),
       ...hashtagObjects(ctx.origin, ctx.hashtags ?? []),
     ],

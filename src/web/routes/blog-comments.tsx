@@ -8,6 +8,7 @@ import {
 } from "../../domain/blog-comments.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { editItem, type ItemRow } from "../../domain/items.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { commentIn, type EntryScene, entryScene, renderEntry } from "../blog-access.tsx";
@@ -70,6 +71,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
       if (!parent) return commentNotFound(c);
       const body = f.body ?? "";
       try {
+        await learnMentionedPeople(federationContext(c), body);
         const comment = composeComment(db, config.origin, {
           author: c.get("account")!.actor,
           entry,
@@ -114,6 +116,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
       const { scene, comment } = found;
       const body = (await formFields(c)).body ?? "";
       try {
+        await learnMentionedPeople(federationContext(c), body);
         const edited = editItem(c.get("deps").db, comment, c.get("account")!.actor.id, { body });
         await publishItemChange(federationContext(c), edited, "update");
       } catch (error) {

@@ -12,8 +12,10 @@ import {
 } from "../../domain/blog.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { canModerate, deleteItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
+import { renderWithMentions } from "../../domain/mentions.ts";
 import { entryPagePath, personPagePath } from "../../domain/paths.ts";
 import { publishEntryEdit, publishNewEntry } from "../../federation/blog.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { type EntryScene, entryNotFound, entryScene, renderEntry } from "../blog-access.tsx";
@@ -34,6 +36,7 @@ import {
   EntryFormPage,
   type EntryFormValues,
 } from "../views/pages/blog.tsx";
+import { PREVIEW_ACTION } from "../views/writing.tsx";
 import { blogCommentRoutes } from "./blog-comments.tsx";
 
 type C = Context<AppEnv>;
@@ -173,7 +176,12 @@ export function blogRoutes(): Hono<AppEnv> {
     return scene.author.isLocal ? c.redirect(scene.base, 303) : renderEntry(c, scene);
   });
 
-  const newEntryForm = (c: C, values: EntryFormValues, errors?: ValidationError) =>
+  const newEntryForm = (
+    c: C,
+    values: EntryFormValues,
+    errors?: ValidationError,
+    preview?: string,
+  ) =>
     render(
       c,
       <EntryFormPage
@@ -185,6 +193,7 @@ export function blogRoutes(): Hono<AppEnv> {
         choices={groupChoices(c, c.get("account")!.actor)}
         values={values}
         errors={errors?.errors}
+        preview={preview}
       />,
       errors ? 422 : 200,
     );
@@ -203,9 +212,18 @@ export function blogRoutes(): Hono<AppEnv> {
     const { db, config } = c.get("deps");
     const me = c.get("account")!.actor;
     const { values, action } = await readEntryForm(c);
+    if (action === PREVIEW_ACTION) {
+      return newEntryForm(
+        c,
+        values,
+        undefined,
+        renderWithMentions(db, config.origin, values.body).html,
+      );
+    }
     // Publishing is the deliberate choice; anything else keeps the entry to its author.
     const status = action === "publish" ? "published" : "draft";
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const entry = composeEntry(db, config.origin, me, entryFields(values, status));
       await publishNewEntry(federationContext(c), entry);
       setFlash(
@@ -226,7 +244,13 @@ export function blogRoutes(): Hono<AppEnv> {
     }
   });
 
-  const editForm = (c: C, scene: EntryScene, values: EntryFormValues, errors?: ValidationError) =>
+  const editForm = (
+    c: C,
+    scene: EntryScene,
+    values: EntryFormValues,
+    errors?: ValidationError,
+    preview?: string,
+  ) =>
     render(
       c,
       <EntryFormPage
@@ -238,6 +262,7 @@ export function blogRoutes(): Hono<AppEnv> {
         choices={groupChoices(c, scene.author, scene.entry)}
         values={values}
         errors={errors?.errors}
+        preview={preview}
       />,
       errors ? 422 : 200,
     );
@@ -259,9 +284,14 @@ export function blogRoutes(): Hono<AppEnv> {
     if (scene instanceof Promise) return scene;
     const { db, config } = c.get("deps");
     const { values, action } = await readEntryForm(c);
+    if (action === PREVIEW_ACTION) {
+      const preview = renderWithMentions(db, config.origin, values.body).html;
+      return editForm(c, scene, values, undefined, preview);
+    }
     const status =
       action === "publish" ? "published" : action === "draft" ? "draft" : scene.entry.status;
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const edit = editEntry(
         db,
         config.origin,

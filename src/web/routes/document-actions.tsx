@@ -12,6 +12,7 @@ import {
 } from "../../domain/items.ts";
 import { rateDocument } from "../../domain/ratings.ts";
 import { sendRatingLike } from "../../federation/documents.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { sendRating } from "../../federation/ratings.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -125,6 +126,7 @@ export function documentActionRoutes(): Hono<AppEnv> {
     const f = await formFields(c);
     const parent = threadItemIn(c, found.item, f.parent) ?? found.item;
     try {
+      await learnMentionedPeople(federationContext(c), f.body ?? "");
       const comment = composeItem(db, config.origin, {
         kind: "reply",
         author: c.get("account")!.actor,
@@ -164,6 +166,7 @@ export function documentActionRoutes(): Hono<AppEnv> {
       body: (isDocument ? f.description : f.body) ?? "",
     };
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const edited = editItem(c.get("deps").db, item, c.get("account")!.actor.id, values);
       await publishItemChange(federationContext(c), edited, "update");
     } catch (error) {

@@ -13,6 +13,8 @@ import {
   type ItemRow,
   visibleThreadItems,
 } from "../../domain/items.ts";
+import { renderWithMentions } from "../../domain/mentions.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import {
@@ -30,7 +32,9 @@ import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { DeleteItemPage, ForumPage, TopicFormPage, TopicPage } from "../views/pages/forum.tsx";
+import type { ReplyDraft } from "../views/reply-box.tsx";
 import { itemTagsData } from "../views/tags.tsx";
+import { wantsPreview } from "../views/writing.tsx";
 
 type C = Context<AppEnv>;
 
@@ -58,6 +62,12 @@ function postIn(c: C, topic: ItemRow, raw: string | undefined): ItemRow | undefi
   return item && (item.id === topic.id || item.rootId === topic.id) && !item.deletedAt
     ? item
     : undefined;
+}
+
+/** The text as it would be published, for a preview: nothing is saved or looked up. */
+function preview(c: C, body: string): string {
+  const { db, config } = c.get("deps");
+  return renderWithMentions(db, config.origin, body).html;
 }
 
 function topicNotFound(c: C) {
@@ -128,7 +138,22 @@ export function forumRoutes(): Hono<AppEnv> {
     const { db, config } = c.get("deps");
     const f = await formFields(c);
     const values = { title: f.title ?? "", body: f.body ?? "" };
+    if (wantsPreview(f)) {
+      return render(
+        c,
+        <TopicFormPage
+          ctx={pageContext(c)}
+          access={access}
+          action={`${access.path}/forum/new`}
+          heading="Start a topic"
+          withTitle
+          values={values}
+          preview={preview(c, values.body)}
+        />,
+      );
+    }
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const topic = composeItem(db, config.origin, {
         kind: "topic",
         author: c.get("account")!.actor,
@@ -165,6 +190,11 @@ export function forumRoutes(): Hono<AppEnv> {
     if (access instanceof Promise) return access;
     const topic = topicIn(c, access);
     if (!topic) return topicNotFound(c);
+    return topicPage(c, access, topic);
+  });
+
+  /** A topic with its replies, and the reply box with what was being written, if anything. */
+  function topicPage(c: C, access: CommunityAccess, topic: ItemRow, draft?: ReplyDraft) {
     const { db } = c.get("deps");
     const viewer = c.get("account")?.actor;
     const replies = visibleThreadItems(db, topic.id, viewer?.id);
@@ -182,9 +212,11 @@ export function forumRoutes(): Hono<AppEnv> {
         tags={itemTagsData(db, topic, viewer?.id)}
         facilitates={(access.canModerate && access.group.isLocal) || access.facilitatesRemote}
         extras={postExtras(db, [topic, ...replies], viewer?.id)}
+        draft={draft}
       />,
+      draft?.error ? 422 : 200,
     );
-  });
+  }
 
   app.post("/c/:ref/forum/:id{[0-9]+}/reply", requireSignIn(), async (c) => {
     const access = readable(c);
@@ -204,7 +236,12 @@ export function forumRoutes(): Hono<AppEnv> {
         403,
       );
     }
+    if (wantsPreview(f)) {
+      const body = f.body ?? "";
+      return topicPage(c, access, topic, { parentId: parent.id, body, preview: preview(c, body) });
+    }
     try {
+      await learnMentionedPeople(federationContext(c), f.body ?? "");
       const reply = composeItem(db, config.origin, {
         kind: "reply",
         author: c.get("account")!.actor,
@@ -216,8 +253,11 @@ export function forumRoutes(): Hono<AppEnv> {
       return c.redirect(`${access.path}/forum/${topic.id}#item-${reply.id}`, 303);
     } catch (error) {
       if (error instanceof ValidationError) {
-        setFlash(c, "Your reply was empty, so nothing was posted.");
-        return c.redirect(`${access.path}/forum/${topic.id}#item-${parent.id}`, 303);
+        return topicPage(c, access, topic, {
+          parentId: parent.id,
+          body: f.body ?? "",
+          error: error.errors[0]?.message ?? "Write your reply",
+        });
       }
       if (error instanceof ForbiddenError) return membersOnly(c, access);
       throw error;
@@ -267,7 +307,22 @@ export function forumRoutes(): Hono<AppEnv> {
     const { access, topic, item } = found;
     const f = await formFields(c);
     const values = { title: f.title ?? item.title, body: f.body ?? "" };
+    if (wantsPreview(f)) {
+      return render(
+        c,
+        <TopicFormPage
+          ctx={pageContext(c)}
+          access={access}
+          action={`${access.path}/forum/${topic.id}/edit?item=${item.id}`}
+          heading={item.kind === "topic" ? "Edit topic" : "Edit reply"}
+          withTitle={item.kind === "topic"}
+          values={values}
+          preview={preview(c, values.body)}
+        />,
+      );
+    }
     try {
+      await learnMentionedPeople(federationContext(c), values.body);
       const edited = editItem(c.get("deps").db, item, c.get("account")!.actor.id, values);
       await publishItemChange(federationContext(c), edited, "update");
       setFlash(c, "Your changes have been saved.");

@@ -15,6 +15,7 @@ import {
 } from "../../domain/items.ts";
 import { isActiveMember } from "../../domain/membership.ts";
 import type { SectionId } from "../../domain/sections.ts";
+import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import {
@@ -147,6 +148,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
         // The comment joins the item's communities its author belongs to, so it is listed,
         // delivered and protected with the item.
         const groups = groupsOfItem(db, root.id).filter((g) => isActiveMember(db, g.id, author.id));
+        await learnMentionedPeople(federationContext(c), body);
         const comment = composeItem(db, config.origin, {
           kind: "reply",
           author,
@@ -198,6 +200,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
       const { base, comment } = found;
       const body = (await formFields(c)).body ?? "";
       try {
+        await learnMentionedPeople(federationContext(c), body);
         const edited = editItem(c.get("deps").db, comment, c.get("account")!.actor.id, { body });
         await publishItemChange(federationContext(c), edited, "update");
       } catch (error) {

@@ -63,6 +63,16 @@ function describe(c: C, n: Notification): NotificationLine["text"] {
         <>{text}.</>
       );
     }
+    case "mention": {
+      const root = item?.rootId ? getItem(db, item.rootId) : undefined;
+      const where = item ? groupsOfItem(db, item.id)[0] : undefined;
+      const text = `${name} mentioned you in ${root?.title || item?.title || "a post"}`;
+      return where && item ? (
+        <>{link(itemPagePath(item, where, root?.kind), text)}.</>
+      ) : (
+        <>{text}.</>
+      );
+    }
     case "removal":
       return (
         <>

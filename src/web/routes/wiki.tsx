@@ -12,6 +12,7 @@ import {
   relatedPages,
   WikiConflictError,
 } from "../../domain/wiki.ts";
+import { renderWikiText } from "../../domain/wiki-links.ts";
 import {
   dismissPendingEdit,
   getPendingEdit,
@@ -34,6 +35,7 @@ import {
   WikiPageView,
 } from "../views/pages/wiki.tsx";
 import { itemTagsData } from "../views/tags.tsx";
+import { PREVIEW_ACTION } from "../views/writing.tsx";
 import { itemCommentsData } from "./item-comments.tsx";
 import { wikiHistoryRoutes } from "./wiki-history.tsx";
 import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./wiki-shared.tsx";
@@ -41,7 +43,7 @@ import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./
 type C = Context<AppEnv>;
 
 /** Reads the wiki form, keeping every ticked related page (formFields keeps one value per name). */
-async function readWikiForm(c: C): Promise<WikiFormValues> {
+async function readWikiForm(c: C): Promise<WikiFormValues & { preview: boolean }> {
   const body = await c.req.parseBody({ all: true });
   const one = (name: string): string => {
     const value = body[name];
@@ -59,6 +61,7 @@ async function readWikiForm(c: C): Promise<WikiFormValues> {
     reason: one("reason"),
     related,
     baseRevision: /^\d+$/.test(base) ? Number(base) : -1,
+    preview: one("action") === PREVIEW_ACTION,
   };
 }
 
@@ -76,8 +79,13 @@ function formPage(
   access: CommunityAccess,
   page: ItemRow | undefined,
   values: WikiFormValues,
-  extra: { errors?: { field: string; message: string }[]; conflict?: WikiConflictView } = {},
+  extra: {
+    errors?: { field: string; message: string }[];
+    conflict?: WikiConflictView;
+    preview?: boolean;
+  } = {},
 ) {
+  const { config } = c.get("deps");
   const { db } = c.get("deps");
   const base = `${access.path}/wiki`;
   return (
@@ -92,6 +100,11 @@ function formPage(
       candidates={relatedCandidates(db, access.group.id, page?.id)}
       errors={extra.errors}
       conflict={extra.conflict}
+      preview={
+        extra.preview
+          ? renderWikiText(db, config.origin, access.group.id, base, values.body)
+          : undefined
+      }
     />
   );
 }
@@ -123,7 +136,8 @@ export function wikiRoutes(): Hono<AppEnv> {
     const draft = draftOf(c);
     const mine = draft?.groupId === access.group.id && draft.itemId === null ? draft : undefined;
     const values = {
-      title: mine?.title ?? "",
+      // A link to a page not yet written brings its title along.
+      title: mine?.title ?? c.req.query("title")?.trim().slice(0, 200) ?? "",
       body: mine?.bodySource ?? "",
       reason: mine?.reason ?? "",
       related: [],
@@ -139,6 +153,7 @@ export function wikiRoutes(): Hono<AppEnv> {
     if (refused) return refused;
     const { db, config } = c.get("deps");
     const values = await readWikiForm(c);
+    if (values.preview) return render(c, formPage(c, access, undefined, values, { preview: true }));
     const input = {
       author: c.get("account")!.actor,
       group: access.group,
@@ -175,14 +190,28 @@ export function wikiRoutes(): Hono<AppEnv> {
     if (access instanceof Promise) return access;
     const page = wikiPageIn(c, access);
     if (!page) return wikiPageNotFound(c);
-    const { db } = c.get("deps");
+    const { db, config } = c.get("deps");
     const viewer = c.get("account")?.actor;
+    // A page written here is shown from its Markdown, so its [[links]] find today's pages.
+    const shown =
+      page.isLocal && page.bodySource !== null && !page.deletedAt
+        ? {
+            ...page,
+            bodyHtml: renderWikiText(
+              db,
+              config.origin,
+              access.group.id,
+              `${access.path}/wiki`,
+              page.bodySource,
+            ),
+          }
+        : page;
     return render(
       c,
       <WikiPageView
         ctx={pageContext(c)}
         access={access}
-        page={page}
+        page={shown}
         latest={latestWithAuthor(c, page)}
         related={relatedPages(db, page.id)}
         pending={viewer && !page.isLocal ? openPendingEdits(db, page.id, viewer.id) : []}
@@ -239,6 +268,7 @@ export function wikiRoutes(): Hono<AppEnv> {
     const { access, page } = found;
     const { db } = c.get("deps");
     const values = await readWikiForm(c);
+    if (values.preview) return render(c, formPage(c, access, page, values, { preview: true }));
     const input = { ...values, editor: c.get("account")!.actor };
     const pagePath = `${access.path}/wiki/${page.id}`;
     try {

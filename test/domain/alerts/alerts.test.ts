@@ -53,7 +53,7 @@ describe("alert settings", () => {
     const forBob = alertChoices(world.db, world.bob.actor.id);
     expect(forAlice.personal.map((c) => c.label)).toEqual([
       "Direct messages",
-      "Replies to you",
+      "Replies to you and mentions of you",
       "Decisions about you: requests to join, removed posts, your reports",
     ]);
     expect(forAlice.communities.map((c) => c.group.handle)).toEqual(["garden", "secret"]);

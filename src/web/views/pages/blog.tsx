@@ -18,6 +18,7 @@ import {
 } from "../components.tsx";
 import { blogFeedRef, communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
 /** Where an entry is read: its author's blog for local authors, else the community it is in. */
@@ -175,6 +176,8 @@ export function EntryFormPage(props: {
   choices: { group: ActorRow; isPrivate: boolean }[];
   values: EntryFormValues;
   errors?: FieldError[];
+  /** The entry as it would be published, when the writer asked for a preview. */
+  preview?: string;
 }) {
   const errors = props.errors ?? [];
   const v = props.values;
@@ -189,6 +192,7 @@ export function EntryFormPage(props: {
         <div class="govuk-grid-column-two-thirds">
           <ErrorSummary errors={errors} />
           <h1 class="govuk-heading-l">{props.heading}</h1>
+          <PreviewPanel html={props.preview} />
           <form method="post" action={props.action} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             <TextInput
@@ -213,6 +217,7 @@ export function EntryFormPage(props: {
               error={errorFor(errors, "body")}
               rows={15}
             />
+            <FormattingHelp />
             {props.choices.length === 0 ? (
               <p class="govuk-body">
                 This entry will be on your blog only. Join a community to publish entries into it.
@@ -240,6 +245,9 @@ export function EntryFormPage(props: {
               </Button>
               <Button name="action" value="draft" variant="secondary">
                 {props.status === "published" ? "Withdraw and save as draft" : "Save as draft"}
+              </Button>
+              <Button name="action" value={PREVIEW_ACTION} variant="secondary">
+                Preview
               </Button>
             </div>
           </form>

@@ -19,7 +19,9 @@ import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ListControls } from "../list-controls.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
+import { ReplyBox, type ReplyDraft } from "../reply-box.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
+import { ComposeButtons, FormattingHelp, PreviewPanel } from "../writing.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 
 const SORT_LABELS: Record<TopicSort, string> = {
@@ -106,6 +108,8 @@ export function TopicFormPage(props: {
   withTitle: boolean;
   values?: { title?: string; body?: string };
   errors?: FieldError[];
+  /** The body as it would be published, when the writer asked for a preview. */
+  preview?: string;
 }) {
   const errors = props.errors ?? [];
   return (
@@ -120,6 +124,7 @@ export function TopicFormPage(props: {
           <ErrorSummary errors={errors} />
           <span class="govuk-caption-l">{props.access.group.name}</span>
           <h1 class="govuk-heading-l">{props.heading}</h1>
+          <PreviewPanel html={props.preview} />
           <form method="post" action={props.action} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             {props.withTitle ? (
@@ -138,7 +143,10 @@ export function TopicFormPage(props: {
               error={errorFor(errors, "body")}
               rows={10}
             />
-            <Button>{props.withTitle && !props.values?.title ? "Post topic" : "Save"}</Button>
+            <FormattingHelp />
+            <ComposeButtons>
+              {props.withTitle && props.heading.startsWith("Start") ? "Post topic" : "Save"}
+            </ComposeButtons>
           </form>
         </div>
       </div>
@@ -207,7 +215,8 @@ function PostActions(props: {
   const { item, ctx } = props;
   return (
     <div class="copse-post__actions">
-      {props.canPost ? (
+      {/* The topic is answered in the reply box under the thread; replies are answered here. */}
+      {props.canPost && item.kind !== "topic" ? (
         <details class="govuk-details">
           <summary class="govuk-details__summary">
             <span class="govuk-details__summary-text">Reply</span>
@@ -284,8 +293,11 @@ export function TopicPage(props: {
   facilitates?: boolean;
   /** Votes, shared links and pictures of the posts. */
   extras?: PostExtras;
+  /** A reply being written, sent back with its preview or its error. */
+  draft?: ReplyDraft;
 }) {
   const { topic, access } = props;
+  const canPost = access.canPost && !topic.lockedAt && !topic.removedAt;
   const topicPath = `${access.path}/forum/${topic.id}`;
   // Replies whose parent was deleted hang from the topic, so nobody's answer disappears.
   const ids = new Set([topic.id, ...props.replies.map((r) => r.id)]);
@@ -322,13 +334,16 @@ export function TopicPage(props: {
           authors={props.authors}
           children={children}
           topicPath={topicPath}
-          canPost={access.canPost && !topic.lockedAt && !topic.removedAt}
+          canPost={canPost}
           mayModerate={props.mayModerate}
           moderationPath={props.facilitates ? `${access.path}/moderation/items` : null}
           reportPath={props.ctx.user ? `${access.path}/report/item` : null}
           extras={props.extras}
         />
       </ul>
+      {canPost ? (
+        <ReplyBox ctx={props.ctx} topicPath={topicPath} topic={topic} draft={props.draft} />
+      ) : null}
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={topicPath} /> : null}
       {author && !author.isLocal && topic.url ? (
         <p class="govuk-body-s">

@@ -23,6 +23,7 @@ import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
+import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
 import { ActorLink, ItemBody, When } from "./items.tsx";
 import { DiffTable } from "./wiki-history.tsx";
 
@@ -230,6 +231,8 @@ export function WikiFormPage(props: {
   candidates: ItemRow[];
   errors?: FieldError[];
   conflict?: WikiConflictView;
+  /** The text as it would be shown, when the writer asked for a preview. */
+  preview?: string;
 }) {
   const errors = props.errors ?? [];
   const { values, conflict } = props;
@@ -246,6 +249,7 @@ export function WikiFormPage(props: {
           <span class="govuk-caption-l">{props.access.group.name} wiki</span>
           <h1 class="govuk-heading-l">{props.heading}</h1>
           {conflict ? <ConflictPanel conflict={conflict} /> : null}
+          <PreviewPanel html={props.preview} />
           <form method="post" action={props.action} novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             {props.isNew ? null : (
@@ -265,6 +269,7 @@ export function WikiFormPage(props: {
               error={errorFor(errors, "body")}
               rows={15}
             />
+            <FormattingHelp wiki />
             <TextInput
               name="reason"
               label={props.isNew ? "Reason (optional)" : "Reason for update"}
@@ -286,6 +291,9 @@ export function WikiFormPage(props: {
             ) : null}
             <div class="govuk-button-group">
               <Button>{props.isNew ? "Create page" : "Save changes"}</Button>
+              <Button name="action" value={PREVIEW_ACTION} variant="secondary">
+                Preview
+              </Button>
               <a class="govuk-link" href={props.cancel}>
                 Cancel
               </a>
