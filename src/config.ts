@@ -29,6 +29,8 @@ export interface Config {
   registration: "open" | "closed";
   /** Minimum log level written to the console. */
   logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
+  /** "text" for people reading a terminal, "json" (one object a line) for log collectors. */
+  logFormat: "text" | "json";
   /** Largest request body accepted, in bytes (inbox POSTs and forms). */
   maxBodyBytes: number;
   /** Largest file accepted by the document library, in bytes. */
@@ -128,6 +130,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`COPSE_REGISTRATION must be "open" or "closed" (got "${registration}")`);
   }
 
+  const logFormat = env.COPSE_LOG_FORMAT ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") {
+    problems.push(`COPSE_LOG_FORMAT must be "text" or "json" (got "${logFormat}")`);
+  }
   const logLevel = (env.COPSE_LOG_LEVEL ?? "info") as Config["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`COPSE_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
@@ -211,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     newsRefreshMinutes: newsRefreshMinutes ?? 30,
     registration: registration as Config["registration"],
     logLevel,
+    logFormat: logFormat as Config["logFormat"],
     maxBodyBytes: maxBodyBytes ?? 1024 * 1024,
     maxUploadBytes: maxUploadBytes ?? 25 * 1024 * 1024,
     fetchMaxBytes: fetchMaxBytes ?? 1024 * 1024,

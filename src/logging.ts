@@ -1,15 +1,30 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { configure, getConsoleSink, getLogger, type Logger, reset } from "@logtape/logtape";
+import {
+  configure,
+  getConsoleSink,
+  getLogger,
+  jsonLinesFormatter,
+  type Logger,
+  reset,
+} from "@logtape/logtape";
 import type { Config } from "./config.ts";
 
-/** Configures LogTape once for the process: Copse's and Fedify's categories to the console. */
-export async function configureLogging(level: Config["logLevel"]): Promise<void> {
+/**
+ * Configures LogTape once for the process: Copse's and Fedify's categories to the console, as
+ * text or, for log collectors, as JSON lines (one object per record).
+ */
+export async function configureLogging(
+  level: Config["logLevel"],
+  format: Config["logFormat"] = "text",
+): Promise<void> {
   await configure({
     reset: true,
     // Without a context store LogTape warns on every request; with it, request-scoped
     // properties (set by Fedify) flow into every record.
     contextLocalStorage: new AsyncLocalStorage(),
-    sinks: { console: getConsoleSink() },
+    sinks: {
+      console: getConsoleSink(format === "json" ? { formatter: jsonLinesFormatter } : {}),
+    },
     loggers: [
       { category: ["copse"], lowestLevel: level, sinks: ["console"] },
       {

@@ -15,7 +15,7 @@ let config: Config;
 let instance: RunningInstance;
 try {
   config = readConfiguration();
-  await configureLogging(config.logLevel);
+  await configureLogging(config.logLevel, config.logFormat);
   instance = await startInstance(config);
 } catch (error) {
   // Mistakes an administrator can fix get their message only, never a stack trace.

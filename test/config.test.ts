@@ -244,3 +244,11 @@ describe("the default sender address", () => {
     expect(defaultMailFrom("http://[::1]:3000")).toBe("copse@[IPv6:::1]");
   });
 });
+
+describe("the log format", () => {
+  it("is text unless COPSE_LOG_FORMAT asks for json, and refuses anything else", () => {
+    expect(loadConfig({}).logFormat).toBe("text");
+    expect(loadConfig({ COPSE_LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(() => loadConfig({ COPSE_LOG_FORMAT: "xml" })).toThrow(/COPSE_LOG_FORMAT must be/);
+  });
+});

@@ -52,7 +52,10 @@ export async function runAdmin(argv: string[]): Promise<number> {
     strict: true,
   });
   const config = readConfiguration();
-  await configureLogging(config.logLevel === "info" ? "warning" : config.logLevel);
+  await configureLogging(
+    config.logLevel === "info" ? "warning" : config.logLevel,
+    config.logFormat,
+  );
   if (OPERATIONS.has(command)) {
     if (positionals.length > 1) throw new UsageError(`${command} takes one argument`);
     const { runOperation } = await import("./operations.ts");
