@@ -30,6 +30,7 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
+import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { DeleteItemPage, ForumPage, TopicFormPage, TopicPage } from "../views/pages/forum.tsx";
 import type { ReplyDraft } from "../views/reply-box.tsx";
@@ -138,20 +139,19 @@ export function forumRoutes(): Hono<AppEnv> {
     const { db, config } = c.get("deps");
     const f = await formFields(c);
     const values = { title: f.title ?? "", body: f.body ?? "" };
-    if (wantsPreview(f)) {
-      return render(
-        c,
-        <TopicFormPage
-          ctx={pageContext(c)}
-          access={access}
-          action={`${access.path}/forum/new`}
-          heading="Start a topic"
-          withTitle
-          values={values}
-          preview={preview(c, values.body)}
-        />,
-      );
-    }
+    // The form again, with a preview or with what was wrong.
+    const again = (extra: { preview?: ReturnType<typeof preview>; errors?: FieldError[] }) => (
+      <TopicFormPage
+        ctx={pageContext(c)}
+        access={access}
+        action={`${access.path}/forum/new`}
+        heading="Start a topic"
+        withTitle
+        values={values}
+        {...extra}
+      />
+    );
+    if (wantsPreview(f)) return render(c, again({ preview: preview(c, values.body) }));
     try {
       await learnMentionedPeople(federationContext(c), values.body);
       const topic = composeItem(db, config.origin, {
@@ -165,21 +165,7 @@ export function forumRoutes(): Hono<AppEnv> {
       setFlash(c, "Your topic has been posted.");
       return c.redirect(`${access.path}/forum/${topic.id}`, 303);
     } catch (error) {
-      if (error instanceof ValidationError) {
-        return render(
-          c,
-          <TopicFormPage
-            ctx={pageContext(c)}
-            access={access}
-            action={`${access.path}/forum/new`}
-            heading="Start a topic"
-            withTitle
-            values={values}
-            errors={error.errors}
-          />,
-          422,
-        );
-      }
+      if (error instanceof ValidationError) return render(c, again({ errors: error.errors }), 422);
       if (error instanceof ForbiddenError) return membersOnly(c, access);
       throw error;
     }
