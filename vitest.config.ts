@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Builds the JavaScript that the process-level tests start (see test/global-setup.ts).
-    globalSetup: ["test/global-setup.ts"],
+    // test/postgres-setup.ts names the directory of the run's throwaway PostgreSQL cluster.
+    globalSetup: ["test/global-setup.ts", "test/postgres-setup.ts"],
     projects: [
       {
         extends: true,

@@ -61,10 +61,7 @@ export class SqliteKvStore implements KvStore {
       "DELETE FROM fedify_kv WHERE expires_at IS NOT NULL AND expires_at <= ?",
     );
     this.#listAll = sqlite.prepare("SELECT key, value, expires_at FROM fedify_kv ORDER BY key");
-    // A key has the prefix [p1, ..., pn] when it is exactly that key, or when its encoding
-    // starts with the prefix's encoding minus its closing bracket followed by a comma. Every
-    // string with that start sorts between `...,` and `...-` (the next character after the
-    // comma), so the range is exact and uses the primary key index, and needs no LIKE escaping.
+    // A prefix is a range over the primary key index (see prefixRange).
     this.#listPrefix = sqlite.prepare(
       `SELECT key, value, expires_at FROM fedify_kv
        WHERE key = ? OR (key >= ? AND key < ?) ORDER BY key`,
@@ -117,9 +114,8 @@ export class SqliteKvStore implements KvStore {
     if (prefix === undefined || prefix.length === 0) {
       rows = this.#listAll.all();
     } else {
-      const exact = encodeKey(prefix);
-      const open = `${exact.slice(0, -1)},`;
-      rows = this.#listPrefix.all(exact, open, `${exact.slice(0, -1)}-`);
+      const { exact, from, below } = prefixRange(prefix);
+      rows = this.#listPrefix.all(exact, from, below);
     }
     // The rows are read in full before yielding: better-sqlite3 forbids using the connection
     // while a statement iterator is open, and the consumer may well write as it iterates.
@@ -166,12 +162,25 @@ export class SqliteKvStore implements KvStore {
   }
 }
 
-function encodeKey(key: KvKey): string {
+/** The stored form of a key: its JSON encoding, so a key prefix is a range of strings. */
+export function encodeKey(key: KvKey): string {
   return JSON.stringify(key);
 }
 
+/**
+ * The encoded keys under a prefix: the prefix itself, and every key from `from` (inclusive) to
+ * `below` (exclusive) in byte order. A key has the prefix [p1, ..., pn] when it is exactly that
+ * key, or when its encoding starts with the prefix's encoding minus its closing bracket followed
+ * by a comma; every such string sorts between `...,` and `...-` (the next character after the
+ * comma), so the range is exact and needs no LIKE escaping.
+ */
+export function prefixRange(prefix: KvKey): { exact: string; from: string; below: string } {
+  const exact = encodeKey(prefix);
+  return { exact, from: `${exact.slice(0, -1)},`, below: `${exact.slice(0, -1)}-` };
+}
+
 /** Compares two JSON values structurally, ignoring object key order as JSON does. */
-function jsonEqual(a: unknown, b: unknown): boolean {
+export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -1,5 +1,5 @@
+import type { MessageQueue } from "@fedify/fedify";
 import type { Db } from "../../src/db/client.ts";
-import type { SqliteMessageQueue } from "../../src/federation/queue.ts";
 
 // Shared by the queue tests: listeners and gates that are always cleaned up after a test, so a
 // failing test reports its failure instead of hanging, and a look at the raw queue table.
@@ -36,7 +36,7 @@ export type Handler = (message: unknown) => Promise<void> | void;
 const running: { controller: AbortController; done: Promise<void> }[] = [];
 
 /** Starts a listener that stopAll() will stop after the test. */
-export function listen(queue: SqliteMessageQueue, handler: Handler) {
+export function listen(queue: Pick<MessageQueue, "listen">, handler: Handler) {
   const controller = new AbortController();
   const done = queue.listen(handler, { signal: controller.signal });
   running.push({ controller, done });
