@@ -1,30 +1,10 @@
 import "../helpers/temporal.ts";
-import type { KvKey, KvStoreListEntry } from "@fedify/fedify";
+import type { KvKey } from "@fedify/fedify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { durationToMilliseconds, SqliteKvStore } from "../../src/federation/kv.ts";
 import { freshDb } from "../helpers/db.ts";
-
-async function collect(iterable: AsyncIterable<KvStoreListEntry>): Promise<KvStoreListEntry[]> {
-  const entries: KvStoreListEntry[] = [];
-  for await (const entry of iterable) entries.push(entry);
-  return entries;
-}
-
-/** Sorts entries element by element, since the store promises no particular listing order. */
-function sortByKey(entries: KvStoreListEntry[]): KvStoreListEntry[] {
-  const compare = (a: KvKey, b: KvKey): number => {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-    }
-    return a.length - b.length;
-  };
-  return [...entries].sort((x, y) => compare(x.key, y.key));
-}
-
-function keysOf(entries: KvStoreListEntry[]): KvKey[] {
-  return sortByKey(entries).map((entry) => entry.key);
-}
+import { collect, describeKvContract, sortByKey } from "../helpers/kv-contract.ts";
 
 // vitest's fake timers also try to fake the global Temporal, which the polyfill does not allow,
 // so the tests move only Date.now, which is the one clock the store reads.
@@ -53,21 +33,10 @@ describe("SqliteKvStore", () => {
     db.$client.close();
   });
 
-  it("returns undefined for a key never set", async () => {
-    expect(await kv.get(["missing"])).toBeUndefined();
-  });
-
-  it("stores and returns JSON values under multi-part keys", async () => {
-    await kv.set(["actor", "https://example.com/users/alice"], { name: "Alice", tags: [1, 2] });
-    await kv.set(["count"], 42);
-    expect(await kv.get(["actor", "https://example.com/users/alice"])).toEqual({
-      name: "Alice",
-      tags: [1, 2],
-    });
-    expect(await kv.get(["count"])).toBe(42);
-    // A different split of the same characters is a different key.
-    expect(await kv.get(["actor"])).toBeUndefined();
-  });
+  describeKvContract(
+    () => kv,
+    () => new SqliteKvStore(db),
+  );
 
   it("replaces a value and its expiry on a second set", async () => {
     freezeClock();
@@ -92,13 +61,6 @@ describe("SqliteKvStore", () => {
     // A new expiry is a change, even with the same value.
     await kv.set(key, "rfc9421", { ttl: Temporal.Duration.from({ hours: 1 }) });
     expect(changes()).toBe(afterFirst + 2);
-  });
-
-  it("deletes a key, and deleting an absent key is harmless", async () => {
-    await kv.set(["k"], "v");
-    await kv.delete(["k"]);
-    await kv.delete(["never-there"]);
-    expect(await kv.get(["k"])).toBeUndefined();
   });
 
   it("treats setting undefined as deleting", async () => {
@@ -144,64 +106,7 @@ describe("SqliteKvStore", () => {
     ]);
   });
 
-  it("matches a prefix element by element, never by string prefix", async () => {
-    await kv.set(["a"], "a");
-    await kv.set(["a", "b"], "a/b");
-    await kv.set(["a", "b", "c"], "a/b/c");
-    await kv.set(["ab"], "ab");
-    await kv.set(["ab", "c"], "ab/c");
-    await kv.set(["a,"], "a-comma");
-    await kv.set(['a"'], "a-quote");
-    await kv.set(["a", "bc"], "a/bc");
-    await kv.set(["b"], "b");
-
-    expect(keysOf(await collect(kv.list(["a"])))).toEqual([
-      ["a"],
-      ["a", "b"],
-      ["a", "b", "c"],
-      ["a", "bc"],
-    ]);
-    expect(keysOf(await collect(kv.list(["a", "b"])))).toEqual([
-      ["a", "b"],
-      ["a", "b", "c"],
-    ]);
-    expect(keysOf(await collect(kv.list(["ab"])))).toEqual([["ab"], ["ab", "c"]]);
-    expect(keysOf(await collect(kv.list(["a", "b", "c", "d"])))).toEqual([]);
-  });
-
-  it("lists keys holding characters JSON escapes", async () => {
-    await kv.set(['quote"d', "é\n"], 1);
-    await kv.set(['quote"d'], 2);
-    await kv.set(["quote"], 3);
-    const entries = await collect(kv.list(['quote"d']));
-    expect(sortByKey(entries)).toEqual([
-      { key: ['quote"d'], value: 2 },
-      { key: ['quote"d', "é\n"], value: 1 },
-    ]);
-  });
-
-  it("lets the caller write while iterating a listing", async () => {
-    await kv.set(["batch", "1"], 1);
-    await kv.set(["batch", "2"], 2);
-    for await (const entry of kv.list(["batch"])) await kv.delete(entry.key);
-    expect(await collect(kv.list(["batch"]))).toEqual([]);
-  });
-
   describe("cas", () => {
-    it("sets the value when the current one deep-equals the expected one", async () => {
-      await kv.set(["k"], { b: [1, { c: true }], a: "x" });
-      expect(await kv.cas(["k"], { a: "x", b: [1, { c: true }] }, "new")).toBe(true);
-      expect(await kv.get(["k"])).toBe("new");
-    });
-
-    it("leaves the value alone when the current one differs", async () => {
-      await kv.set(["k"], { a: 1 });
-      expect(await kv.cas(["k"], { a: 2 }, "new")).toBe(false);
-      expect(await kv.cas(["k"], { a: 1, b: 2 }, "new")).toBe(false);
-      expect(await kv.cas(["k"], undefined, "new")).toBe(false);
-      expect(await kv.get(["k"])).toEqual({ a: 1 });
-    });
-
     it("treats an absent or expired key as undefined", async () => {
       freezeClock();
       expect(await kv.cas(["fresh"], null, "no")).toBe(false);
@@ -220,16 +125,6 @@ describe("SqliteKvStore", () => {
       expect(await kv.cas(["k"], 1, 2, { ttl: Temporal.Duration.from({ seconds: 5 }) })).toBe(true);
       advanceClock(6_000);
       expect(await kv.get(["k"])).toBeUndefined();
-    });
-
-    it("lets exactly one of many racing swaps win", async () => {
-      await kv.set(["counter"], 0);
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => kv.cas(["counter"], 0, i + 1)),
-      );
-      expect(results.filter(Boolean)).toHaveLength(1);
-      const winner = results.indexOf(true) + 1;
-      expect(await kv.get(["counter"])).toBe(winner);
     });
   });
 });
