@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
 import { type RunningInstance, startInstance } from "../src/instance.ts";
+import { freePort } from "../test/helpers/free-port.ts";
 import { TEST_STYLESHEET_DIR } from "../test/helpers/instances.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { formatResults, type LoadResult, type LoadTarget, loadPage } from "./load.ts";
@@ -17,17 +17,6 @@ import { copySeed, pagesSeed } from "./pages-seed.ts";
 
 const CONNECTIONS = 10;
 const REQUESTS = Number(process.env.BENCH_REQUESTS) || 500;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A server on a copy of the seeded database, with the pages to load and a way to stop it. */
 interface PagesServer {

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, builtPath, isStale } from "../scripts/build.mjs";
 import { openDatabase } from "../src/db/client.ts";
 import { runMigrations } from "../src/db/migrate.ts";
+import { freePort } from "../test/helpers/free-port.ts";
 import { addCommunity, addItems, addPeople, BENCH_ORIGIN } from "./bench-db.ts";
 import { loadPage } from "./load.ts";
 import { signaturesPerSecond } from "./signing.ts";
@@ -30,16 +30,6 @@ const NODE_FLAGS = (
   .filter((word) => word.startsWith("--") && word !== '--which)"' && word !== "--if-stale");
 
 /** A TCP port nobody listens on now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The resident memory of a process and every process below it, by name, in bytes. */
 export function treeMemory(pid: number): { name: string; rss: number }[] {

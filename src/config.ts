@@ -1,5 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { CONFIG_FILE_NAME, parseConfigFile } from "./config-file.ts";
+
+// The file's format and the list of setting names live in config-file.ts; they are exported
+// from here too, where the rest of Copse has always found them.
+export { CONFIG_FILE_NAME, parseConfigFile, SETTING_NAMES } from "./config-file.ts";
 
 /** Everything Copse reads from its environment, parsed and checked. */
 export interface Config {
@@ -42,6 +47,8 @@ export interface Config {
   fetchMaxBytes: number;
   /** Whether a reverse proxy in front sets X-Forwarded-For (used to tell clients apart). */
   trustProxy: boolean;
+  /** PostgreSQL URL for Fedify's queue and KV store; undefined keeps them in SQLite. */
+  queueUrl: string | undefined;
   /** Bearer token that unlocks `/metrics`; undefined means `/metrics` answers 404. */
   metricsToken: string | undefined;
   /** Sign-in through the organisation's OpenID Connect provider; undefined when not configured. */
@@ -194,6 +201,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const queueUrl = env.COPSE_QUEUE_URL?.trim() || undefined;
+  if (queueUrl !== undefined && !isPostgresUrl(queueUrl)) {
+    // The value is not repeated: it may hold a password.
+    problems.push(
+      "COPSE_QUEUE_URL must be a PostgreSQL URL such as postgres://copse:password@db.internal:5432/copse",
+    );
+  }
+
   const oidc = readOidc(env, problems);
 
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
@@ -222,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: maxUploadBytes ?? 25 * 1024 * 1024,
     fetchMaxBytes: fetchMaxBytes ?? 1024 * 1024,
     trustProxy: trustProxy ?? false,
+    queueUrl,
     metricsToken,
     oidc,
   };
@@ -298,6 +314,15 @@ function parseInteger(value: string | undefined, fallback: number): number | und
   return Number(value.trim());
 }
 
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ["postgres:", "postgresql:"].includes(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 function parseBoolean(value: string | undefined, fallback: boolean): boolean | undefined {
   if (value === undefined || value === "") return fallback;
   const v = value.trim().toLowerCase();
@@ -305,37 +330,6 @@ function parseBoolean(value: string | undefined, fallback: boolean): boolean | u
   if (["0", "false", "no", "off"].includes(v)) return false;
   return undefined;
 }
-
-/** Every setting Copse reads; a configuration file naming anything else is probably mistyped. */
-export const SETTING_NAMES = [
-  "PORT",
-  "HOST",
-  "COPSE_ORIGIN",
-  "COPSE_DATA_DIR",
-  "COPSE_INSTANCE_NAME",
-  "COPSE_REGISTRATION",
-  "COPSE_ALLOW_PRIVATE_ADDRESS",
-  "COPSE_TRUST_PROXY",
-  "COPSE_MAX_BODY_BYTES",
-  "COPSE_MAX_UPLOAD_BYTES",
-  "COPSE_FETCH_MAX_BYTES",
-  "COPSE_LOG_LEVEL",
-  "COPSE_METRICS_TOKEN",
-  "SMTP_URL",
-  "COPSE_MAIL_FROM",
-  "COPSE_DIGEST_HOUR",
-  "COPSE_TIME_ZONE",
-  "COPSE_NEWS_REFRESH_MINUTES",
-  "COPSE_OIDC_ISSUER",
-  "COPSE_OIDC_CLIENT_ID",
-  "COPSE_OIDC_CLIENT_SECRET",
-  "COPSE_OIDC_LABEL",
-  "COPSE_OIDC_CREATE_ACCOUNTS",
-  "COPSE_OIDC_EMAIL_DOMAINS",
-] as const;
-
-/** The name of the configuration file looked for in the data directory. */
-export const CONFIG_FILE_NAME = "copse.env";
 
 /**
  * Reads the configuration the server, the admin command line and the jobs share: the file
@@ -376,46 +370,6 @@ export function readConfiguration(env: Record<string, string | undefined> = proc
   }
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return { ...config, configFile: path };
-}
-
-/**
- * Parses a configuration file of `KEY=VALUE` lines. Blank lines and lines starting with `#` are
- * ignored; a value may be wrapped in single or double quotes, which are removed. Comments after
- * a value are not recognised, because passwords in SMTP_URL may contain `#`.
- */
-export function parseConfigFile(
-  text: string,
-  path = CONFIG_FILE_NAME,
-): { values: Record<string, string>; problems: string[] } {
-  const values: Record<string, string> = {};
-  const problems: string[] = [];
-  const known = new Set<string>(SETTING_NAMES);
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const at = `${path} line ${index + 1}`;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) {
-      problems.push(`${at} is not a KEY=VALUE line (got "${line.slice(0, 40)}")`);
-      return;
-    }
-    const [, key, rawValue] = match as unknown as [string, string, string];
-    if (!known.has(key)) {
-      problems.push(
-        `${at}: ${key} is not a Copse setting (the settings are listed in the README's configuration table)`,
-      );
-      return;
-    }
-    if (key in values) problems.push(`${at}: ${key} is set twice in the file`);
-    values[key] = unquote(rawValue);
-  });
-  return { values, problems };
-}
-
-/** Removes one pair of matching surrounding quotes. */
-function unquote(value: string): string {
-  const quoted = /^(["'])(.*)\1$/.exec(value);
-  return quoted ? quoted[2]! : value;
 }
 
 /** Environment variables with a value; an empty variable does not override the file. */

@@ -9,6 +9,7 @@ import { createSetupToken, setupPath } from "./domain/first-run.ts";
 import { dummyPasswordHash } from "./domain/passwords.ts";
 import type { CopseFederation } from "./federation/context.ts";
 import { createInstanceFederation } from "./federation/instance.ts";
+import { openQueueBackend } from "./federation/queue-backend.ts";
 import { openInstanceDatabase } from "./instance-db.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { instanceTasks } from "./jobs/tasks.ts";
@@ -54,14 +55,15 @@ export async function startInstance(
     unlock();
     throw error;
   }
-  const federation = createInstanceFederation(config, db);
+  const queueBackend = openQueueBackend(config, db);
+  const federation = createInstanceFederation(config, db, queueBackend);
   // `npm run build` compiles the stylesheet ahead of time; when its sources changed since, it
   // is compiled here and cached under the data directory, which is writable even where the
   // code is not (the container image); tests share one cache to compile it once.
   const stylesheet = await loadStylesheet({
     cacheDir: options.stylesheetCacheDir ?? join(config.dataDir, "cache"),
   });
-  const app = createApp({ db, config, federation, stylesheet });
+  const app = createApp({ db, config, federation, stylesheet, queue: queueBackend });
   // Made now rather than on the first sign-in with an unknown login, which would otherwise
   // take an extra hash's time.
   await dummyPasswordHash();
@@ -116,6 +118,7 @@ export async function startInstance(
       queueController.abort();
       await queueDone.catch(() => undefined);
       await jobsDone.catch(() => undefined);
+      await queueBackend.close().catch(() => undefined);
       db.$client.close();
       unlock();
       log.info("Copse stopped; queued work is kept for the next start");

@@ -74,6 +74,26 @@ describe("COPSE_METRICS_TOKEN", () => {
   });
 });
 
+describe("COPSE_QUEUE_URL", () => {
+  it("keeps the queue in SQLite unless set, and takes only a PostgreSQL URL", () => {
+    expect(loadConfig({}).queueUrl).toBeUndefined();
+    for (const url of ["postgres://copse:pw@db:5432/copse", "postgresql://db/copse"]) {
+      expect(loadConfig({ COPSE_QUEUE_URL: url }).queueUrl).toBe(url);
+    }
+    for (const value of ["mysql://secret@db/copse", "db:5432", "postgres:///copse"]) {
+      let message = "";
+      try {
+        loadConfig({ COPSE_QUEUE_URL: value });
+      } catch (error) {
+        message = String(error);
+      }
+      expect(message).toMatch(/COPSE_QUEUE_URL must be a PostgreSQL URL/);
+      // A mistyped URL may still hold a password, so the message does not repeat it.
+      expect(message).not.toContain(value);
+    }
+  });
+});
+
 describe("OpenID Connect settings", () => {
   const base = {
     COPSE_OIDC_ISSUER: "https://login.microsoftonline.com/tenant-id/v2.0",

@@ -108,12 +108,17 @@ export async function runCommand(
           throw new NotFoundError(`There is no community called "${values.community}" here`);
         const actorRef = required(values, "actor");
         // The federation library is loaded by the one command that sends an activity.
-        const [{ parseHandle }, { decideRequest }, { createInstanceFederation }] =
-          await Promise.all([
-            import("../federation/lookup.ts"),
-            import("../federation/membership.ts"),
-            import("../federation/instance.ts"),
-          ]);
+        const [
+          { parseHandle },
+          { decideRequest },
+          { createInstanceFederation },
+          { openQueueBackend },
+        ] = await Promise.all([
+          import("../federation/lookup.ts"),
+          import("../federation/membership.ts"),
+          import("../federation/instance.ts"),
+          import("../federation/queue-backend.ts"),
+        ]);
         const handle = parseHandle(actorRef);
         const pending = listMembers(db, community.actor.id, "pending");
         const entry = pending.find(({ member }) =>
@@ -127,15 +132,21 @@ export async function runCommand(
             `${actorRef} has no pending request to join ${community.actor.handle}${known ? "" : " (that actor is unknown here)"}`,
           );
         }
-        const federation = createInstanceFederation(config, db);
+        // The answer goes into the server's queue, wherever the configuration keeps it.
+        const backend = openQueueBackend(config, db);
+        const federation = createInstanceFederation(config, db, backend);
         const ctx = federation.createContext(new URL(config.origin), { db, config });
         const approve = values.reject !== true;
-        await decideRequest(ctx, {
-          group: community.actor,
-          member: entry.member,
-          byActorId: null,
-          approve,
-        });
+        try {
+          await decideRequest(ctx, {
+            group: community.actor,
+            member: entry.member,
+            byActorId: null,
+            approve,
+          });
+        } finally {
+          await backend.close();
+        }
         console.log(
           `${approve ? "Approved" : "Rejected"} ${entry.member.iri} for ${community.actor.handle}${entry.member.isLocal ? "" : " (the answer is queued for delivery by the server)"}`,
         );

@@ -53,7 +53,7 @@ export async function runOperation(
   }
 }
 
-function moveToOrigin(config: Config, argument: string, force: boolean): number {
+async function moveToOrigin(config: Config, argument: string, force: boolean): Promise<number> {
   let to: string;
   try {
     const url = new URL(argument);
@@ -67,6 +67,11 @@ function moveToOrigin(config: Config, argument: string, force: boolean): number 
   const holder = serverHolding(config.dataDir);
   if (holder) throw new DataDirInUseError(config.dataDir, holder);
   const db = openDatabase(path);
+  // With the queue and its caches on PostgreSQL (COPSE_QUEUE_URL), they are counted and
+  // cleared there; the federation code is loaded only then.
+  const queue = config.queueUrl
+    ? (await import("../federation/queue-backend.ts")).openQueueBackend(config, db)
+    : undefined;
   try {
     runMigrations(db);
     const from = recordedOrigin(db);
@@ -75,6 +80,7 @@ function moveToOrigin(config: Config, argument: string, force: boolean): number 
       return 0;
     }
     const risks = moveRisks(db);
+    if (queue) risks.queuedMessages = (await queue.figures()).depth;
     const breaks = [
       risks.remoteMembers > 0 &&
         `${risks.remoteMembers} members on other servers follow communities here by their old addresses; they will stop receiving posts and must join again`,
@@ -90,11 +96,13 @@ function moveToOrigin(config: Config, argument: string, force: boolean): number 
       return 1;
     }
     const { changed } = moveOrigin(db, to);
+    await queue?.clearKv();
     console.log(
       `Moved ${from} to ${to} (${changed} stored values rewritten). Now set COPSE_ORIGIN=${to} in copse.env (or the environment) and start the server.${breaks.length > 0 ? `\nStill to do by hand:\n${breaks.map((b) => `  - ${b}`).join("\n")}` : ""}`,
     );
     return 0;
   } finally {
+    await queue?.close();
     db.$client.close();
   }
 }

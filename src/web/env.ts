@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { AccountWithActor } from "../domain/accounts.ts";
 import type { CopseFederation } from "../federation/context.ts";
+import type { QueueBackend } from "../federation/queue-backend.ts";
 import type { Stylesheet } from "./assets/css.ts";
 
 /** What the web layer is built from. */
@@ -10,6 +11,11 @@ export interface AppDeps {
   config: Config;
   federation: CopseFederation;
   stylesheet: Stylesheet;
+  /**
+   * Where the federation queue lives, for /metrics and /readyz; without it they read the
+   * queue table of `db` (the SQLite queue).
+   */
+  queue?: Pick<QueueBackend, "figures" | "problem">;
 }
 
 /** Hono's environment: per-request variables set by the middleware in auth.ts. */

@@ -56,6 +56,8 @@ export function layerOf(file: string): Layer {
     case "cli":
       return "composition";
     case "config.ts":
+    // The configuration file's format and the setting names, split from config.ts for length.
+    case "config-file.ts":
       return "config";
     default:
       // logging.ts, temporal.ts, version.ts and any new top-level helper.

@@ -1,6 +1,5 @@
 import "../../src/temporal.ts";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, loadConfig } from "../../src/config.ts";
@@ -9,6 +8,7 @@ import { type Community, createCommunity } from "../../src/domain/communities.ts
 import type { CopseContext } from "../../src/federation/context.ts";
 import { type RunningInstance, startInstance } from "../../src/instance.ts";
 import { configureLogging } from "../../src/logging.ts";
+import { freePort } from "./free-port.ts";
 
 // COPSE_TEST_LOG=debug (or info, warning...) shows the instances' logs while debugging a test.
 if (process.env.COPSE_TEST_LOG) {
@@ -40,17 +40,6 @@ export interface TestInstance extends RunningInstance {
 
 /** The password test users are created with. */
 export const TEST_PASSWORD = "correct horse battery";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a real Copse instance on 127.0.0.1 with a fresh database. To simulate a restart, pass

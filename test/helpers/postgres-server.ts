@@ -12,9 +12,9 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.ts";
 
 // A throwaway PostgreSQL cluster for the tests: copied from one that Debian's initdb made once
 // (kept in /dev/shm or the temporary directory for later runs) into a directory of this run, started on a free loopback port the first time a test file asks for it, and
@@ -229,16 +229,4 @@ function templateCluster(owner: { uid: number; gid: number } | undefined): strin
   }
   rmSync(work, { recursive: true, force: true });
   return template;
-}
-
-/** A loopback port nothing listens on at the moment of asking. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { count } from "drizzle-orm";
@@ -11,6 +10,7 @@ import { createSetupToken, hasAdministrator, setupPath } from "../../src/domain/
 import { hashSecretToken } from "../../src/domain/secret-tokens.ts";
 import { startupMessage } from "../../src/instance.ts";
 import { WebClient } from "../helpers/client.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
 
 // Attack: on a new public server whose first account became its administrator, whoever found
@@ -132,17 +132,6 @@ describe("first run with the command line's create-user --admin", () => {
     expect(startupMessage(copse.config, copse.db)).not.toContain("/setup/");
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("npm start on a new instance", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "copse-first-start-"));

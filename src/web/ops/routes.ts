@@ -48,13 +48,16 @@ function sameToken(given: string, expected: string): boolean {
 export function opsRoutes(metrics: HttpMetrics): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/healthz", (c) => c.text("ok"));
-  app.get("/readyz", (c) => {
-    const state = readiness(c.get("deps").db);
+  app.get("/readyz", async (c) => {
+    const { db, queue } = c.get("deps");
+    const state = readiness(db);
+    // With the queue on PostgreSQL (COPSE_QUEUE_URL), that database must answer too.
+    const problem = state.ready ? await queue?.problem() : state.problem;
     c.header("Cache-Control", "no-store");
-    return state.ready ? c.text("ready") : c.text(`not ready: ${state.problem}`, 503);
+    return problem === undefined ? c.text("ready") : c.text(`not ready: ${problem}`, 503);
   });
-  app.get("/metrics", (c) => {
-    const { config, db } = c.get("deps");
+  app.get("/metrics", async (c) => {
+    const { config, db, queue } = c.get("deps");
     if (!config.metricsToken) return c.text("Not Found", 404);
     const header = c.req.header("Authorization") ?? "";
     const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -63,6 +66,10 @@ export function opsRoutes(metrics: HttpMetrics): Hono<AppEnv> {
       return c.text("A valid bearer token is needed (COPSE_METRICS_TOKEN)", 401);
     }
     const figures = operationsFigures(db);
+    // A queue database that does not answer shows as NaN, and the other figures still go out.
+    const queueFigures = queue
+      ? await queue.figures().catch(() => ({ depth: Number.NaN, oldestSeconds: Number.NaN }))
+      : { depth: figures.queueDepth, oldestSeconds: figures.queueOldestSeconds };
     const gauge = (name: string, help: string, value: number): Family => ({
       name,
       help,
@@ -74,12 +81,12 @@ export function opsRoutes(metrics: HttpMetrics): Hono<AppEnv> {
       gauge(
         "copse_queue_depth",
         "Federation messages queued or being handled.",
-        figures.queueDepth,
+        queueFigures.depth,
       ),
       gauge(
         "copse_queue_oldest_age_seconds",
         "Age of the oldest queued federation message.",
-        figures.queueOldestSeconds,
+        queueFigures.oldestSeconds,
       ),
       {
         name: "copse_mail_outbox",

@@ -1,0 +1,116 @@
+import type { KvStore, MessageQueue } from "@fedify/fedify";
+import pg from "pg";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import { operationsFigures, readiness } from "../domain/operations.ts";
+import { skipBlockedDomains } from "./blocked-delivery.ts";
+import { SqliteKvStore } from "./kv.ts";
+import { PostgresKvStore } from "./postgres/kv.ts";
+import { PostgresMessageQueue } from "./postgres/queue.ts";
+import { ensurePostgresSchema } from "./postgres/schema.ts";
+import { SqliteMessageQueue } from "./queue.ts";
+
+/**
+ * Deliveries in flight at once. A delivery mostly waits on the remote server, so many are
+ * kept going (a post to 1,000 servers would otherwise wait on the slowest few at a time);
+ * signing each one is the CPU cost, and that is bounded by the core, not by this number.
+ */
+export const OUTBOX_CONCURRENCY = 64;
+/** Incoming activities handled at once; each writes to the database and may fetch an actor. */
+const INBOX_CONCURRENCY = 16;
+
+/** What monitoring reads about the queue: how much waits, and since when. */
+export interface QueueFigures {
+  /** Messages queued or being handled. */
+  depth: number;
+  /** Age of the oldest message in seconds; 0 when the queue is empty. */
+  oldestSeconds: number;
+}
+
+/** Where Fedify keeps its queue and key-value store, and what the rest of Copse asks of it. */
+export interface QueueBackend {
+  /** "sqlite" (in Copse's own database) or "postgres" (COPSE_QUEUE_URL). */
+  kind: "sqlite" | "postgres";
+  kv: KvStore;
+  inbox: MessageQueue;
+  outbox: MessageQueue;
+  /** The queue's depth and age, for /metrics. */
+  figures(): Promise<QueueFigures>;
+  /** Undefined when the queue's database answers; what went wrong otherwise (for /readyz). */
+  problem(): Promise<string | undefined>;
+  /** Forgets every cached entry (after the instance moves origin). */
+  clearKv(): Promise<void>;
+  /** Closes the connections the backend opened (none for SQLite). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the backend the configuration names. Incoming activities and outgoing deliveries have
+ * a channel each, with their own workers: a post fanned out to a thousand servers cannot hold
+ * up a Follow waiting for its Accept, nor a flood of incoming activities the deliveries.
+ * Deliveries to blocked domains are dropped at the queue, whichever part of Copse sent them.
+ */
+export function openQueueBackend(config: Config, db: Db): QueueBackend {
+  if (config.queueUrl === undefined) {
+    return {
+      kind: "sqlite",
+      kv: new SqliteKvStore(db),
+      inbox: new SqliteMessageQueue(db, { channel: "inbox", concurrency: INBOX_CONCURRENCY }),
+      outbox: skipBlockedDomains(
+        new SqliteMessageQueue(db, { channel: "outbox", concurrency: OUTBOX_CONCURRENCY }),
+        db,
+      ),
+      async figures() {
+        const { queueDepth, queueOldestSeconds } = operationsFigures(db);
+        return { depth: queueDepth, oldestSeconds: queueOldestSeconds };
+      },
+      async problem() {
+        const state = readiness(db);
+        return state.ready ? undefined : state.problem;
+      },
+      async clearKv() {
+        db.$client.prepare("DELETE FROM fedify_kv").run();
+      },
+      async close() {},
+    };
+  }
+  // Enough connections for both listeners' claims and their handlers' KV reads at once; the
+  // LISTEN connection is one more, outside the pool.
+  const pool = new pg.Pool({ connectionString: config.queueUrl, max: 20 });
+  // An idle connection that breaks (the server restarted) emits an error on the pool; without
+  // a handler that would end the process. The next query opens a new connection.
+  pool.on("error", () => undefined);
+  return {
+    kind: "postgres",
+    kv: new PostgresKvStore(pool),
+    inbox: new PostgresMessageQueue(pool, { channel: "inbox", concurrency: INBOX_CONCURRENCY }),
+    outbox: skipBlockedDomains(
+      new PostgresMessageQueue(pool, { channel: "outbox", concurrency: OUTBOX_CONCURRENCY }),
+      db,
+    ),
+    async figures() {
+      await ensurePostgresSchema(pool);
+      const { rows } = await pool.query<{ depth: number; oldest: number | null }>(
+        `SELECT count(*)::int AS depth,
+           extract(epoch FROM clock_timestamp() - min(created_at))::float8 AS oldest
+         FROM fedify_queue`,
+      );
+      return { depth: rows[0]!.depth, oldestSeconds: Math.max(0, rows[0]!.oldest ?? 0) };
+    },
+    async problem() {
+      try {
+        await ensurePostgresSchema(pool);
+        await pool.query("SELECT id FROM fedify_queue LIMIT 1");
+        return undefined;
+      } catch (error) {
+        // The message names the failure (refused, authentication), never the URL.
+        return `the queue's PostgreSQL database: ${error instanceof Error ? error.message : error}`;
+      }
+    },
+    async clearKv() {
+      await ensurePostgresSchema(pool);
+      await pool.query("DELETE FROM fedify_kv");
+    },
+    close: () => pool.end(),
+  };
+}
