@@ -1,4 +1,5 @@
 import type { KvStore, MessageQueue } from "@fedify/fedify";
+import { getLogger } from "@logtape/logtape";
 import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
@@ -9,6 +10,8 @@ import { PostgresKvStore } from "./postgres/kv.ts";
 import { PostgresMessageQueue } from "./postgres/queue.ts";
 import { ensurePostgresSchema } from "./postgres/schema.ts";
 import { SqliteMessageQueue } from "./queue.ts";
+
+const logger = getLogger(["copse", "queue", "postgres"]);
 
 /**
  * Deliveries in flight at once. A delivery mostly waits on the remote server, so many are
@@ -103,8 +106,10 @@ export function openQueueBackend(config: Config, db: Db): QueueBackend {
         await pool.query("SELECT id FROM fedify_queue LIMIT 1");
         return undefined;
       } catch (error) {
-        // The message names the failure (refused, authentication), never the URL.
-        return `the queue's PostgreSQL database: ${error instanceof Error ? error.message : error}`;
+        // /readyz answers anyone, so the detail (which names the database's address) goes to
+        // the log, for the administrator, and not into the answer.
+        logger.warn("The queue's PostgreSQL database does not answer: {error}", { error });
+        return "the queue's PostgreSQL database does not answer (the log says why)";
       }
     },
     async clearKv() {

@@ -212,6 +212,18 @@ describe("deno-free-compose.yml", () => {
     }
   });
 
+  it("puts Somerset's queue on the PostgreSQL service, and starts Somerset after it", () => {
+    const url = new URL(environment(service("somerset")).COPSE_QUEUE_URL!);
+    expect(url.protocol).toBe("postgres:");
+    const database = service(url.hostname);
+    expect(database.image).toMatch(/^postgres:/);
+    expect(database.healthcheck?.test).toBeDefined();
+    const dependsOn = service("somerset").depends_on as Record<string, { condition?: string }>;
+    expect(dependsOn[url.hostname]?.condition).toBe("service_healthy");
+    // Sunderland keeps the default, its queue in SQLite, to show both ways side by side.
+    expect(environment(service("sunderland")).COPSE_QUEUE_URL).toBeUndefined();
+  });
+
   it("mentions Deno in no service's image, command or entrypoint", () => {
     for (const [name, s] of Object.entries(services)) {
       const text = [s.image, asText(s.command), asText(s.entrypoint), buildOf(s)?.dockerfile]
