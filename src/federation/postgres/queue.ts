@@ -9,13 +9,14 @@ import type {
 import { getLogger } from "@logtape/logtape";
 import type pg from "pg";
 import { durationToMilliseconds } from "../kv.ts";
+import { retryDelayMs, Wakeup } from "../queue-wakeup.ts";
 import { notificationsFor } from "./notify.ts";
 import { ensurePostgresSchema, inTransaction, type PostgresSchema, WAITING } from "./schema.ts";
 
 const logger = getLogger(["copse", "queue", "postgres"]);
 
-/** The longest a failing message waits before its next attempt. */
-const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
+/** Added to the measured claim time, for the round trips on either side of it. */
+const CLOCK_SLACK_MS = 20;
 
 /**
  * The first half of the advisory lock taken on an ordering key (the second is the key's hash):
@@ -159,12 +160,8 @@ export class PostgresMessageQueue implements MessageQueue {
     if (signal?.aborted) return;
     const token = `${this.#workerId}:${randomUUID()}`;
     const inFlight = new Set<Promise<void>>();
-    let pending = false;
-    let interruptWait: (() => void) | undefined;
-    const wake = () => {
-      pending = true;
-      interruptWait?.();
-    };
+    const wakeup = new Wakeup();
+    const { wake } = wakeup;
     signal?.addEventListener("abort", wake);
     let unsubscribe = () => {};
     let schema: PostgresSchema | undefined;
@@ -175,7 +172,7 @@ export class PostgresMessageQueue implements MessageQueue {
     }, this.#leaseMs / 3);
     try {
       while (!signal?.aborted) {
-        pending = false;
+        wakeup.clear();
         let waitMs = this.#pollIntervalMs;
         try {
           if (schema === undefined) {
@@ -187,6 +184,7 @@ export class PostgresMessageQueue implements MessageQueue {
             await this.#keepHouse(schema, token, false, true);
           }
           const free = this.#concurrency - inFlight.size;
+          const claimStarted = performance.now();
           const rows = free > 0 ? await this.#claim(token, free) : [];
           for (const row of rows) {
             const task: Promise<void> = this.#run(row, token, handler, schema).finally(() => {
@@ -195,7 +193,11 @@ export class PostgresMessageQueue implements MessageQueue {
             });
             inFlight.add(task);
           }
-          if (rows.length < free) waitMs = await this.#untilDue();
+          // A delayed message that fell due while the claim ran must still count as upcoming
+          // (a wait of zero), so the next one is looked for from when the claim began.
+          if (rows.length < free) {
+            waitMs = await this.#untilDue(performance.now() - claimStarted + CLOCK_SLACK_MS);
+          }
         } catch (error) {
           if (this.#pool.ending || this.#pool.ended) {
             logger.error("Stopped listening: the database pool was closed");
@@ -203,16 +205,8 @@ export class PostgresMessageQueue implements MessageQueue {
           }
           logger.error("Could not claim messages; trying again shortly: {error}", { error });
         }
-        if (pending || signal?.aborted) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(stop, waitMs);
-          function stop() {
-            clearTimeout(timer);
-            interruptWait = undefined;
-            resolve();
-          }
-          interruptWait = stop;
-        });
+        if (wakeup.pending || signal?.aborted) continue;
+        await wakeup.sleep(waitMs);
       }
     } finally {
       signal?.removeEventListener("abort", wake);
@@ -246,13 +240,18 @@ export class PostgresMessageQueue implements MessageQueue {
     return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   }
 
-  /** Milliseconds to sleep: until the next delayed message is due, or one poll interval. */
-  async #untilDue(): Promise<number> {
+  /**
+   * Milliseconds to sleep: until the next message delayed beyond `lookBackMs` ago is due (at
+   * once if it has fallen due meanwhile), or one poll interval. The look-back is a duration
+   * measured here, so the database's clock alone decides what is due.
+   */
+  async #untilDue(lookBackMs: number): Promise<number> {
     const { rows } = await this.#pool.query<{ ms: number | null }>(
       `SELECT (extract(epoch FROM min(available_at) - clock_timestamp()) * 1000)::float8 AS ms
        FROM fedify_queue
-       WHERE channel = $1 AND claimed_by IS NULL AND available_at > clock_timestamp()`,
-      [this.#channel],
+       WHERE channel = $1 AND claimed_by IS NULL
+         AND available_at > clock_timestamp() - $2::double precision * interval '1 millisecond'`,
+      [this.#channel, lookBackMs],
     );
     const ms = rows[0]?.ms;
     if (ms === null || ms === undefined) return this.#pollIntervalMs;
@@ -317,7 +316,7 @@ export class PostgresMessageQueue implements MessageQueue {
       await handler(JSON.parse(row.message));
     } catch (error) {
       const attempts = row.attempts + 1;
-      const delayMs = Math.min(MAX_RETRY_DELAY_MS, this.#retryBaseDelayMs * 2 ** (attempts - 1));
+      const delayMs = retryDelayMs(this.#retryBaseDelayMs, attempts);
       logger.warn("Message {id} failed on attempt {attempts}; retrying in {delayMs} ms: {error}", {
         id: row.id,
         orderingKey: row.ordering_key,
