@@ -47,12 +47,12 @@ export function guardedPoster(policy: OutboundPolicy): GuardedPost {
   };
   const agents = { "http:": new HttpAgent(options), "https:": new HttpsAgent(options) };
   return (url, headers, body) => {
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return Promise.reject(new Error(`Only http:// and https:// inboxes are posted to (${url})`));
+    }
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     if (isIP(host) !== 0 && !policy.isAllowed(host)) {
       return Promise.reject(new PrivateAddressError(url.hostname, host));
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return Promise.reject(new Error(`Only http:// and https:// inboxes are posted to (${url})`));
     }
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise<PostAnswer>((resolve, reject) => {
