@@ -1,14 +1,13 @@
 import type { KvKey } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fedifyQueue } from "../../src/db/schema/index.ts";
-import { findLocalActor, upsertRemoteActor } from "../../src/domain/actors.ts";
+import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
-import { composeItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { SqliteKvStore } from "../../src/federation/kv.ts";
-import { publishItemChange } from "../../src/federation/publish.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { publishTopic } from "../helpers/publish.ts";
 
 // Copse sends the plain case of a delivery itself (src/federation/direct-delivery.ts): a server
 // with no failures on record that reads draft-cavage signatures. Everything else goes to
@@ -35,18 +34,6 @@ function addMember(copse: TestInstance, community: Community, peer: FakePeer, pe
     manuallyApprovesFollowers: false,
   });
   requestMembership(copse.db, { groupId: community.actor.id, memberId: row.id });
-}
-
-async function publishTopic(copse: TestInstance, community: Community, title: string) {
-  const topic = composeItem(copse.db, copse.origin, {
-    kind: "topic",
-    author: findLocalActor(copse.db, "alice")!,
-    groups: [community.actor],
-    title,
-    body: "Which roads first?",
-  });
-  await publishItemChange(copse.ctx(), topic, "create");
-  return topic;
 }
 
 describe("deliveries sent by Copse's own sender", () => {

@@ -15,8 +15,11 @@ import type { OutboundPolicy } from "./policy.ts";
 
 /** The most of an inbox's answer that is read; it is only ever a status line or an error. */
 const MAX_ANSWER_BYTES = 64 * 1024;
-/** Connections kept open to one server: enough for a burst of deliveries in flight. */
-const SOCKETS_PER_HOST = 8;
+/**
+ * Connections open to one server at once. A burst to one large server queues behind these,
+ * and the timeout counts from the queueing, so they are a quarter of the deliveries in flight.
+ */
+const SOCKETS_PER_HOST = 16;
 /** Idle connections kept per server between deliveries. */
 const FREE_SOCKETS_PER_HOST = 2;
 /** How long an idle connection is kept before it is closed. */
