@@ -11,7 +11,8 @@ import type { SwarmInstance } from "./swarm/servers.ts";
 // (bench/swarm/, not Fedify; they check signatures as Mastodon does) publishes posts, and the
 // swarm times their arrival. A new post goes out in two forms (src/federation/announces.ts),
 // so each post is 2 x N signed deliveries. BENCH_FANOUT_INSTANCES (1,000) sets N and
-// BENCH_FANOUT_BURST (5) the number of posts published back to back.
+// BENCH_FANOUT_BURST (5) the number of posts published back to back. Beside each rate it prints
+// the CPU this process spent per delivery, as a number of signatures' worth of CPU.
 
 const INSTANCES = Number(process.env.BENCH_FANOUT_INSTANCES ?? 1000);
 const BURST = Number(process.env.BENCH_FANOUT_BURST ?? 5);
@@ -47,25 +48,45 @@ export function addSwarmMembers(
   })();
 }
 
-/** Publishes posts; returns the time until the swarm verified every copy, and every first copy. */
+/** The CPU this process has used, in milliseconds: every thread (signing included). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** CPU one signature costs here, in milliseconds, measured as the signing rate is. */
+async function cpuPerSignatureMs(count = 200): Promise<number> {
+  const before = cpuMs();
+  await signaturesPerSecond(2048, count);
+  return (cpuMs() - before) / count;
+}
+
+/**
+ * Publishes posts; returns the time until the swarm verified every copy, and every first copy,
+ * and the CPU this process spent meanwhile (the swarm runs in another process). On a shared,
+ * loaded machine the wall-clock rate swings with the load; CPU per delivery hardly does.
+ */
 async function timePosts(
   swarm: SwarmClient,
   post: (i: number) => Promise<void>,
   posts: number,
   alreadyReceived: number,
-): Promise<{ ms: number; firstEachMs: number }> {
+): Promise<{ ms: number; firstEachMs: number; cpuMs: number }> {
+  const cpuBefore = cpuMs();
   const started = performance.now();
   const firstEach = swarm
     .waitFor("Announce", alreadyReceived + INSTANCES)
     .then(() => performance.now() - started);
   for (let i = 0; i < posts; i++) await post(i);
   await swarm.waitFor("Announce", alreadyReceived + posts * FORMS * INSTANCES);
-  return { ms: performance.now() - started, firstEachMs: await firstEach };
+  const ms = performance.now() - started;
+  return { ms, firstEachMs: await firstEach, cpuMs: cpuMs() - cpuBefore };
 }
 
 /** Fan-out of one post, then of a burst of posts, to N instances' shared inboxes. */
 export async function benchFanout(): Promise<void> {
   const signing = await signaturesPerSecond();
+  const signatureCpuMs = await cpuPerSignatureMs();
   const { swarm, instances } = await SwarmClient.start(INSTANCES, 1);
   const copse = await startTestInstance("BenchFanout");
   try {
@@ -85,13 +106,20 @@ export async function benchFanout(): Promise<void> {
     };
     console.log(
       `fanout: ${INSTANCES} fake instances (not Fedify) on loopback, one member each; ` +
-        `a post is ${FORMS} deliveries per instance. Signing here: ${signing.toFixed(0)} signatures/s (one core, 2,048-bit RSA)`,
+        `a post is ${FORMS} deliveries per instance. Signing here: ${signing.toFixed(0)} signatures/s ` +
+        `(one core, 2,048-bit RSA), ${signatureCpuMs.toFixed(2)} ms of CPU each`,
     );
-    const report = (label: string, deliveries: number, r: { ms: number; firstEachMs: number }) => {
+    const report = (
+      label: string,
+      deliveries: number,
+      r: { ms: number; firstEachMs: number; cpuMs: number },
+    ) => {
       const rate = (deliveries * 1000) / r.ms;
+      const cpuEach = r.cpuMs / deliveries;
       console.log(
         `  ${label}: ${deliveries} deliveries in ${(r.ms / 1000).toFixed(2)} s = ${rate.toFixed(0)}/s ` +
-          `(${(rate / signing).toFixed(2)} x signing rate); every instance had its first copy after ${(r.firstEachMs / 1000).toFixed(2)} s`,
+          `(${(rate / signing).toFixed(2)} x signing rate); every instance had its first copy after ${(r.firstEachMs / 1000).toFixed(2)} s; ` +
+          `CPU ${cpuEach.toFixed(2)} ms a delivery (${(cpuEach / signatureCpuMs).toFixed(1)} signatures' worth)`,
       );
     };
     let n = 0;

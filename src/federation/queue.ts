@@ -43,6 +43,13 @@ export interface SqliteMessageQueueOptions {
   workerId?: string;
   /** Wait before retrying a message whose handler threw, doubled each attempt; 1 s by default. */
   retryBaseDelayMs?: number;
+  /**
+   * The fewest free slots worth a claim while handlers are running; 1 by default. Each claim
+   * is a write transaction, so a busy channel with many slots (deliveries) claims several
+   * messages at once instead of one as each handler finishes. With nothing running, any free
+   * slot is filled at once (it is never more than `concurrency`).
+   */
+  minClaim?: number;
 }
 
 interface ClaimedRow {
@@ -102,6 +109,7 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #channel: string;
   readonly #workerId: string;
   readonly #retryBaseDelayMs: number;
+  readonly #minClaim: number;
   readonly #insert: Database.Statement<[InsertParams]>;
   readonly #claimOne: Database.Statement<
     [{ channel: string; token: string; now: number }],
@@ -129,6 +137,10 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 1000;
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
       throw new RangeError("concurrency must be a positive integer");
+    }
+    this.#minClaim = Math.min(this.#concurrency, options.minClaim ?? 1);
+    if (!Number.isInteger(this.#minClaim) || this.#minClaim < 1) {
+      throw new RangeError("minClaim must be a positive integer");
     }
     const sqlite = this.#sqlite;
     // A message whose ordering key already has a row in the table waits behind it.
@@ -299,11 +311,13 @@ export class SqliteMessageQueue implements MessageQueue {
       while (!signal?.aborted) {
         pending = false;
         const free = this.#concurrency - inFlight.size;
+        // Too few free slots to be worth a transaction: a running handler's end wakes us.
+        const worthClaiming = free >= this.#minClaim;
         let rows: ClaimedRow[] = [];
         let waitMs = this.#pollIntervalMs;
         try {
-          if (free > 0) rows = this.#claimBatch(token, free);
-          if (rows.length < free) waitMs = this.#untilDue();
+          if (worthClaiming) rows = this.#claimBatch(token, free);
+          if (worthClaiming && rows.length < free) waitMs = this.#untilDue();
         } catch (error) {
           // A closed connection will never work again; anything else (the database busy
           // beyond its timeout, say) is worth another try after one poll interval.

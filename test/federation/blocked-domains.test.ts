@@ -1,12 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domainBlocks, fedifyQueue } from "../../src/db/schema/index.ts";
-import { findLocalActor } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
-import { composeItem } from "../../src/domain/items.ts";
-import { publishItemChange } from "../../src/federation/publish.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { publishTopic } from "../helpers/publish.ts";
 
 // Nothing is delivered to a blocked domain, whichever part of Copse sends it: deliveries are
 // dropped at the queue (src/federation/blocked-delivery.ts). Here the block row is written
@@ -58,18 +56,6 @@ describe("deliveries to a blocked domain", () => {
     await Promise.all([copse?.close(), blocked?.close(), control?.close()]);
   });
 
-  async function publishTopic(title: string) {
-    const topic = composeItem(copse.db, copse.origin, {
-      kind: "topic",
-      author: findLocalActor(copse.db, "alice")!,
-      groups: [garden.actor],
-      title,
-      body: "Which roads first?",
-    });
-    await publishItemChange(copse.ctx(), topic, "create");
-    return topic;
-  }
-
   const announced = (peer: FakePeer, iri: string) =>
     peer.activities("Announce").some((a) => JSON.stringify(a.body).includes(iri));
 
@@ -78,14 +64,14 @@ describe("deliveries to a blocked domain", () => {
       .insert(domainBlocks)
       .values({ domain: blocked.host, severity: "block", reason: "Test", createdAt: new Date() })
       .run();
-    const first = await publishTopic("Gritting routes");
+    const first = await publishTopic(copse, garden, "Gritting routes");
     await eventually(() => announced(control, first.iri));
     // Every delivery has been handled (sent or dropped) once the queue is empty.
     await eventually(() => copse.db.select().from(fedifyQueue).all().length === 0);
     expect(announced(blocked, first.iri)).toBe(false);
 
     copse.db.delete(domainBlocks).where(eq(domainBlocks.domain, blocked.host)).run();
-    const second = await publishTopic("Salt supplies");
+    const second = await publishTopic(copse, garden, "Salt supplies");
     await eventually(() => announced(blocked, second.iri));
   });
 });

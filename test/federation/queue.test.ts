@@ -154,6 +154,30 @@ describe("SqliteMessageQueue", () => {
     expect(maxActive).toBe(3);
   });
 
+  it("with minClaim, fills free slots in groups while handlers run, and still drains", async () => {
+    expect(() => queueOn({ minClaim: 0 })).toThrow(RangeError);
+    const queue = queueOn({ concurrency: 4, minClaim: 2 });
+    const holds = Array.from({ length: 8 }, () => gate());
+    const started: number[] = [];
+    listen(queue, async (message) => {
+      started.push(message as number);
+      await holds[message as number]!.opened;
+    });
+    await queue.enqueueMany(Array.from({ length: 8 }, (_, i) => i));
+    await waitFor(() => started.length === 4);
+    holds[started[0]!]!.open();
+    // One slot is free and its row deleted, but a single slot is not worth a claim, however
+    // many polls pass (three here).
+    await waitFor(() => rows(db).length === 7);
+    await sleep(150);
+    expect(started).toHaveLength(4);
+    holds[started[1]!]!.open();
+    await waitFor(() => started.length === 6);
+    for (const hold of holds) hold.open();
+    await waitFor(() => rows(db).length === 0);
+    expect([...started].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it("retries a message whose handler threw, after a backoff", async () => {
     const queue = queueOn({ retryBaseDelayMs: 150 });
     const attemptsAt: number[] = [];
