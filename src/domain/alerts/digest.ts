@@ -5,7 +5,14 @@ import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
 import { type AlertEntry, type AlertLine, lineForEntry } from "./entry-lines.ts";
 import { AlertLookups } from "./lookups.ts";
 import { pruneNews } from "./news.ts";
-import { lastNewsId, moveDigestPosition, newsForDigest, peopleWithNews } from "./news-digest.ts";
+import {
+  capNews,
+  lastNewsId,
+  moreLine,
+  moveDigestPosition,
+  newsForDigest,
+  peopleWithNews,
+} from "./news-digest.ts";
 import { digestTopic } from "./topics.ts";
 
 /** What one digest run did. */
@@ -65,7 +72,8 @@ export function queuePersonDigest(
       )
       .orderBy(alertEntries.id)
       .all();
-    entries.push(...newsForDigest(db, look, personId, frequency, upTo));
+    const news = capNews(newsForDigest(db, look, personId, frequency, upTo));
+    entries.push(...news.shown);
     moveDigestPosition(db, personId, frequency, upTo);
     const kept: AlertEntry[] = [];
     const lines: AlertLine[] = [];
@@ -88,12 +96,19 @@ export function queuePersonDigest(
     if (droppedRows.length > 0)
       db.delete(alertEntries).where(inArray(alertEntries.id, droppedRows)).run();
     if (!to || kept.length === 0) return false;
+    let count = kept.length;
+    for (const more of news.more) {
+      const line = moreLine(look, site.origin, more);
+      if (!line) continue;
+      lines.push(line);
+      count += more.count;
+    }
     const period = frequency === "daily" ? "daily" : "weekly";
     queueAlertMail(db, site, {
       personId,
       to,
       topic: digestTopic(frequency),
-      subject: `Your ${period} digest from ${site.instanceName}: ${kept.length} new`,
+      subject: `Your ${period} digest from ${site.instanceName}: ${count} new`,
       intro: `Here is what is new for you on ${site.instanceName} since your last ${period} digest.`,
       entries: kept,
       lines,

@@ -1,9 +1,11 @@
 import { eq, max } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { alertDigestCursors, alertEntries, alertNews } from "../../db/schema/index.ts";
-import type { AlertEntry } from "./line-parts.ts";
+import { communityPagePath } from "../paths.ts";
+import type { AlertEntry, AlertLine } from "./line-parts.ts";
 import type { AlertLookups } from "./lookups.ts";
 import { type NewsRow, newsEntry, newsTopicFor } from "./news.ts";
+import { parseTopic, sectionLabel } from "./topics.ts";
 
 // The community news side of a digest. Each person's daily and weekly digest has a position in
 // the news (alert_digest_cursors, two rows a person at most); a digest takes the news after it
@@ -137,4 +139,68 @@ export function peopleWithNews(db: Db, frequency: DigestFrequency, upTo: number)
       )
       .all({ upTo, frequency }) as { personId: number }[]
   ).map((r) => r.personId);
+}
+
+/**
+ * At most this many lines of one community section in a digest; the rest are counted in a
+ * closing line that links to the section. A busy community's day fills a digest with a
+ * thousand lines otherwise, and a thousand digests like it fill the outbox with gigabytes.
+ */
+export const DIGEST_SECTION_LINES = 20;
+
+/** News of one section left out of a digest beyond DIGEST_SECTION_LINES. */
+export interface MoreNews {
+  groupId: number;
+  topic: string;
+  count: number;
+}
+
+/**
+ * Keeps the newest DIGEST_SECTION_LINES pieces of news of each topic, in news order, and
+ * counts the rest by topic. Entries with rows (personal news) pass through untouched.
+ */
+export function capNews(entries: AlertEntry[]): { shown: AlertEntry[]; more: MoreNews[] } {
+  const perTopic = new Map<string, number>();
+  for (const e of entries) if (e.id === 0) perTopic.set(e.topic, (perTopic.get(e.topic) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const more = new Map<string, MoreNews>();
+  const shown: AlertEntry[] = [];
+  for (const e of entries) {
+    const total = perTopic.get(e.topic);
+    if (e.id !== 0 || total === undefined) {
+      shown.push(e);
+      continue;
+    }
+    const index = seen.get(e.topic) ?? 0;
+    seen.set(e.topic, index + 1);
+    if (index >= total - DIGEST_SECTION_LINES) {
+      shown.push(e);
+    } else {
+      const m = more.get(e.topic) ?? { groupId: e.groupId!, topic: e.topic, count: 0 };
+      m.count++;
+      more.set(e.topic, m);
+    }
+  }
+  return { shown, more: [...more.values()] };
+}
+
+/** The closing line of a capped section: how many more, linked to the section's page. */
+export function moreLine(
+  look: AlertLookups,
+  origin: string,
+  more: MoreNews,
+): AlertLine | undefined {
+  const group = look.actor(more.groupId);
+  const topic = parseTopic(more.topic);
+  if (!group || topic?.kind !== "community") return undefined;
+  const community = communityPagePath(group.handle, group.isLocal ? undefined : group.host);
+  return {
+    entryId: 0,
+    community: group.name || group.handle,
+    heading: sectionLabel(topic.section),
+    title: `${more.count} earlier ${more.count === 1 ? "post" : "posts"} not listed here`,
+    by: "",
+    url: `${origin}${community}/${topic.section}`,
+    summary: true,
+  };
 }
