@@ -146,7 +146,7 @@ export function peopleWithNews(db: Db, frequency: DigestFrequency, upTo: number)
  * closing line that links to the section. A busy community's day fills a digest with a
  * thousand lines otherwise, and a thousand digests like it fill the outbox with gigabytes.
  */
-export const DIGEST_SECTION_LINES = 20;
+export const DIGEST_SECTION_LINES = 10;
 
 /** News of one section left out of a digest beyond DIGEST_SECTION_LINES. */
 export interface MoreNews {

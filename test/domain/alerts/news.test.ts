@@ -105,12 +105,13 @@ describe("community news storage", () => {
     });
     const [first] = db.select().from(mailOutbox).limit(1).all();
     expect(first!.subject).toBe("Your daily digest from Copse Test: 50 new");
-    // Each section lists its newest twenty and counts the rest, so a digest stays small.
-    expect(first!.text.match(/, by Alice\n/g)).toHaveLength(20);
+    // Each section lists its newest ten and counts the rest, so a digest stays small.
+    expect(first!.text.match(/, by Alice\n/g)).toHaveLength(10);
     expect(first!.text).toContain("Topic 49, by Alice");
-    expect(first!.text).not.toContain("Topic 29, by Alice");
+    expect(first!.text).toContain("Topic 40, by Alice");
+    expect(first!.text).not.toContain("Topic 39, by Alice");
     expect(first!.text).toContain(
-      "* 30 earlier posts not listed here\n  https://copse.test/c/garden/forum\n",
+      "* 40 earlier posts not listed here\n  https://copse.test/c/garden/forum\n",
     );
 
     // Twice the items: the news doubles, the per-member rows do not grow.
