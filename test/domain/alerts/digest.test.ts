@@ -111,6 +111,32 @@ describe("digests", () => {
     expect(mails(world).map((m) => m.toAddress)).toEqual(["bob@example.org", "carol@example.org"]);
   });
 
+  it("sends community entries waiting from before news was recorded once, in the next digest", async () => {
+    const world = await alertWorld();
+    const { db, carol, garden } = world;
+    sweepAlerts(db, SITE);
+    const pond = topic(world, "garden", "Pond");
+    // An entry as the sweep wrote them before alert_news: one row per member, still waiting.
+    db.$client
+      .prepare(
+        `INSERT INTO alert_entries (person_id, topic, frequency, subject, group_id, created_at)
+         VALUES (?, ?, 'daily', ?, ?, ?)`,
+      )
+      .run(
+        carol.actor.id,
+        communityTopic(garden.id, "forum"),
+        `item:${pond.id}`,
+        garden.id,
+        Date.now(),
+      );
+    // No sweep runs here: the old sweep had already passed the item when it wrote the entry.
+    expect(sendDigests(db, SITE, "daily")).toEqual({ mails: 1, failed: 0 });
+    const [mail] = mails(world);
+    expect(mail!.toAddress).toBe(carol.email);
+    expect(mail!.text).toContain(`* Pond, by Alice`);
+    expect(sendDigests(db, SITE, "daily")).toEqual({ mails: 0, failed: 0 });
+  });
+
   it("leaves out what the person unsubscribed from since", async () => {
     const world = await alertWorld();
     const { db, bob, carol, garden } = world;
