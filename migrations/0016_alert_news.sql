@@ -26,4 +26,7 @@ CREATE TABLE `alert_setting_changes` (
 	FOREIGN KEY (`person_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `alert_settings_topic_idx` ON `alert_settings` (`topic`,`frequency`);
+CREATE INDEX `alert_settings_topic_idx` ON `alert_settings` (`topic`,`frequency`);--> statement-breakpoint
+-- Entries already mailed are history (community news is now recorded once, in alert_news); a
+-- large instance had millions of them. Entries still waiting stay and go out as before.
+DELETE FROM `alert_entries` WHERE `mail_id` IS NOT NULL;
