@@ -6,11 +6,10 @@ import { type AlertEntry, type AlertLine, lineForEntry } from "./entry-lines.ts"
 import { AlertLookups } from "./lookups.ts";
 import { pruneNews } from "./news.ts";
 import {
-  capNews,
+  digestNews,
   lastNewsId,
   moreLine,
   moveDigestPosition,
-  newsForDigest,
   peopleWithNews,
 } from "./news-digest.ts";
 import { digestTopic } from "./topics.ts";
@@ -72,7 +71,7 @@ export function queuePersonDigest(
       )
       .orderBy(alertEntries.id)
       .all();
-    const news = capNews(newsForDigest(db, look, personId, frequency, upTo));
+    const news = digestNews(db, look, personId, frequency, upTo);
     entries.push(...news.shown);
     moveDigestPosition(db, personId, frequency, upTo);
     const kept: AlertEntry[] = [];

@@ -144,6 +144,11 @@ export class AlertLookups {
     return earlier?.frequency ?? this.frequency(personId, topic);
   }
 
+  /** Whether a person changed their choice for a topic while news of it was kept. */
+  hasEarlierChoice(personId: number, topic: string): boolean {
+    return this.view(personId).changes.has(topic);
+  }
+
   /** Since when (epoch ms) a person is an active member of a group; undefined if they are not. */
   activeSince(groupId: number, personId: number): number | undefined {
     return this.view(personId).since.get(groupId);

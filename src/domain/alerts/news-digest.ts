@@ -5,7 +5,7 @@ import { communityPagePath } from "../paths.ts";
 import type { AlertEntry, AlertLine } from "./line-parts.ts";
 import type { AlertLookups } from "./lookups.ts";
 import { type NewsRow, newsEntry, newsTopicFor } from "./news.ts";
-import { parseTopic, sectionLabel } from "./topics.ts";
+import { communityTopic, parseTopic, sectionLabel } from "./topics.ts";
 
 // The community news side of a digest. Each person's daily and weekly digest has a position in
 // the news (alert_digest_cursors, two rows a person at most); a digest takes the news after it
@@ -54,35 +54,140 @@ export function moveDigestPosition(
     .run();
 }
 
-/** The news in one community between two positions, oldest first, read once per run. */
-function newsOfGroup(
+/** One community section's news between two positions, shared by its members' digests. */
+interface SectionNews {
+  groupId: number;
+  section: NewsRow["section"];
+  /** Oldest first. */
+  news: NewsRow[];
+  /** Each piece of news by subject. */
+  bySubject: Map<string, NewsRow>;
+  /** How many pieces each author made. */
+  authors: Map<number, number>;
+  /** Whether every item in it is in this community alone (news in two needs the full rule). */
+  alone: boolean;
+  /** When the oldest piece was recorded. */
+  firstAt: number;
+}
+
+/** A community's news between two positions, by section, read and indexed once per run. */
+function sectionsOfGroup(
   db: Db,
   look: AlertLookups,
   groupId: number,
   from: number,
   to: number,
-): NewsRow[] {
-  return look.derive(`news:${groupId}:${from}:${to}`, () =>
+): SectionNews[] {
+  return look.derive(`news:${groupId}:${from}:${to}`, () => {
     // CROSS JOIN keeps the news (a short range of ids) as the outer loop: a community's
     // item_groups rows run to tens of thousands.
-    db.$client
+    const rows = db.$client
       .prepare(
         `SELECT n.id, n.item_id AS itemId, n.subject, n.section, n.author_id AS authorId,
-           n.recorded_at AS recordedAt
+           n.recorded_at AS recordedAt,
+           (SELECT COUNT(*) FROM item_groups o WHERE o.item_id = n.item_id) AS groups
          FROM alert_news n CROSS JOIN item_groups ig
          WHERE ig.item_id = n.item_id AND ig.group_id = ? AND n.id > ? AND n.id <= ?
          ORDER BY n.id`,
       )
-      .all(groupId, from, to),
-  ) as NewsRow[];
+      .all(groupId, from, to) as (NewsRow & { groups: number })[];
+    const sections = new Map<string, SectionNews>();
+    for (const { groups, ...news } of rows) {
+      let list = sections.get(news.section);
+      if (!list) {
+        list = {
+          groupId,
+          section: news.section,
+          news: [],
+          bySubject: new Map(),
+          authors: new Map(),
+          alone: true,
+          firstAt: news.recordedAt,
+        };
+        sections.set(news.section, list);
+      }
+      list.news.push(news);
+      list.bySubject.set(news.subject, news);
+      list.authors.set(news.authorId, (list.authors.get(news.authorId) ?? 0) + 1);
+      list.alone &&= groups === 1;
+      list.firstAt = Math.min(list.firstAt, news.recordedAt);
+    }
+    return [...sections.values()];
+  });
+}
+
+/** News of one section left out of a digest beyond its line limit. */
+export interface MoreNews {
+  groupId: number;
+  topic: string;
+  count: number;
 }
 
 /**
- * The community news waiting for one person's digest of one frequency, as entries (without
- * rows) in news order, and the position to move to once they are mailed. Left out: what they
- * hear of personally (a reply to them is not also forum news), what they made, and news of a
- * topic they have switched off since (dropped, as a pending entry was).
+ * At most this many lines of one community section in a digest; the rest are counted in a
+ * closing line that links to the section. A busy community's day fills a digest with a
+ * thousand lines otherwise, and a thousand digests like it fill the outbox with gigabytes.
  */
+export const DIGEST_SECTION_LINES = 10;
+
+/**
+ * The community news waiting for one person's digest of one frequency: the newest `limit`
+ * pieces of each section as entries (without rows), in news order, and how many more each
+ * section has. Left out: what they hear of personally (a reply to them is not also forum news),
+ * what they made, news from before they joined, and news of a topic they have switched off
+ * since (dropped, as a pending entry was).
+ *
+ * Most sections take the short way: a member since before all of it, with no earlier choice
+ * to consult, of a section whose items are in this community alone, gets the whole list but
+ * their own posts and personal news, so the newest lines are found from the end and the rest
+ * counted by subtraction, without looking at every piece for every member. Otherwise each
+ * piece goes through newsTopicFor, the rule the sweep uses.
+ */
+export function digestNews(
+  db: Db,
+  look: AlertLookups,
+  personId: number,
+  frequency: DigestFrequency,
+  upTo: number,
+  limit = DIGEST_SECTION_LINES,
+): { shown: AlertEntry[]; more: MoreNews[] } {
+  const shown: AlertEntry[] = [];
+  const more: MoreNews[] = [];
+  const from = positionOf(db, personId, frequency);
+  if (from >= upTo) return { shown, more };
+  let personal: Set<string> | undefined;
+  for (const groupId of look.groupsOfMember(personId)) {
+    const isLocal = look.actor(groupId)?.isLocal ?? false;
+    for (const list of sectionsOfGroup(db, look, groupId, from, upTo)) {
+      personal ??= personalSubjects(db, personId);
+      const topic = communityTopic(groupId, list.section);
+      const told = { groupId, topic, frequency } as const;
+      const since = look.activeSince(groupId, personId) ?? Number.POSITIVE_INFINITY;
+      let picked: NewsRow[];
+      let total: number;
+      if (list.alone && since <= list.firstAt && !look.hasEarlierChoice(personId, topic)) {
+        if (look.frequency(personId, topic) !== frequency) continue;
+        if (isLocal && !look.sectionOn(groupId, list.section)) continue;
+        picked = newestOf(list, personId, personal, limit);
+        total = list.news.length - excludedFrom(list, personId, personal);
+      } else {
+        const mine = list.news.filter((news) => {
+          if (personal!.has(news.subject)) return false;
+          const topicOf = newsTopicFor(look, personId, news);
+          return topicOf?.groupId === groupId && topicOf.frequency === frequency;
+        });
+        if (look.frequency(personId, topic) === "off") continue;
+        picked = mine.slice(Math.max(0, mine.length - limit));
+        total = mine.length;
+      }
+      shown.push(...picked.map((news) => newsEntry(news, personId, told)));
+      if (total > picked.length) more.push({ groupId, topic, count: total - picked.length });
+    }
+  }
+  return { shown, more };
+}
+
+/** Everything waiting for a person's digest, every line; what a digest would say in full. */
 export function newsForDigest(
   db: Db,
   look: AlertLookups,
@@ -90,14 +195,12 @@ export function newsForDigest(
   frequency: DigestFrequency,
   upTo: number,
 ): AlertEntry[] {
-  const from = positionOf(db, personId, frequency);
-  if (from >= upTo) return [];
-  const found = new Map<number, NewsRow>();
-  for (const groupId of look.groupsOfMember(personId)) {
-    for (const news of newsOfGroup(db, look, groupId, from, upTo)) found.set(news.id, news);
-  }
-  if (found.size === 0) return [];
-  const personal = new Set(
+  return digestNews(db, look, personId, frequency, upTo, Number.POSITIVE_INFINITY).shown;
+}
+
+/** The subjects a person has entries for (news about them), to leave out of community news. */
+function personalSubjects(db: Db, personId: number): Set<string> {
+  return new Set(
     db
       .select({ subject: alertEntries.subject })
       .from(alertEntries)
@@ -105,15 +208,31 @@ export function newsForDigest(
       .all()
       .map((e) => e.subject),
   );
-  const entries: AlertEntry[] = [];
-  for (const news of [...found.values()].sort((a, b) => a.id - b.id)) {
-    if (personal.has(news.subject)) continue;
-    const topic = newsTopicFor(look, personId, news);
-    if (topic?.frequency !== frequency) continue;
-    if (look.frequency(personId, topic.topic) === "off") continue;
-    entries.push(newsEntry(news, personId, topic));
+}
+
+/** The newest `limit` pieces of a section a person did not make nor hear of personally. */
+function newestOf(
+  list: SectionNews,
+  personId: number,
+  personal: Set<string>,
+  limit: number,
+): NewsRow[] {
+  const picked: NewsRow[] = [];
+  for (let i = list.news.length - 1; i >= 0 && picked.length < limit; i--) {
+    const news = list.news[i]!;
+    if (news.authorId !== personId && !personal.has(news.subject)) picked.push(news);
   }
-  return entries;
+  return picked.reverse();
+}
+
+/** How many pieces of a section a person made or hears of personally, each counted once. */
+function excludedFrom(list: SectionNews, personId: number, personal: Set<string>): number {
+  let excluded = list.authors.get(personId) ?? 0;
+  for (const subject of personal) {
+    const news = list.bySubject.get(subject);
+    if (news && news.authorId !== personId) excluded++;
+  }
+  return excluded;
 }
 
 /**
@@ -139,49 +258,6 @@ export function peopleWithNews(db: Db, frequency: DigestFrequency, upTo: number)
       )
       .all({ upTo, frequency }) as { personId: number }[]
   ).map((r) => r.personId);
-}
-
-/**
- * At most this many lines of one community section in a digest; the rest are counted in a
- * closing line that links to the section. A busy community's day fills a digest with a
- * thousand lines otherwise, and a thousand digests like it fill the outbox with gigabytes.
- */
-export const DIGEST_SECTION_LINES = 10;
-
-/** News of one section left out of a digest beyond DIGEST_SECTION_LINES. */
-export interface MoreNews {
-  groupId: number;
-  topic: string;
-  count: number;
-}
-
-/**
- * Keeps the newest DIGEST_SECTION_LINES pieces of news of each topic, in news order, and
- * counts the rest by topic. Entries with rows (personal news) pass through untouched.
- */
-export function capNews(entries: AlertEntry[]): { shown: AlertEntry[]; more: MoreNews[] } {
-  const perTopic = new Map<string, number>();
-  for (const e of entries) if (e.id === 0) perTopic.set(e.topic, (perTopic.get(e.topic) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  const more = new Map<string, MoreNews>();
-  const shown: AlertEntry[] = [];
-  for (const e of entries) {
-    const total = perTopic.get(e.topic);
-    if (e.id !== 0 || total === undefined) {
-      shown.push(e);
-      continue;
-    }
-    const index = seen.get(e.topic) ?? 0;
-    seen.set(e.topic, index + 1);
-    if (index >= total - DIGEST_SECTION_LINES) {
-      shown.push(e);
-    } else {
-      const m = more.get(e.topic) ?? { groupId: e.groupId!, topic: e.topic, count: 0 };
-      m.count++;
-      more.set(e.topic, m);
-    }
-  }
-  return { shown, more: [...more.values()] };
 }
 
 /** The closing line of a capped section: how many more, linked to the section's page. */
