@@ -80,7 +80,7 @@ describe("community news storage", () => {
   it("writes rows in proportion to items plus members, not items times members", async () => {
     const world = await alertWorld();
     const { db } = world;
-    addMembers(db, world.garden.id, 40);
+    const [changer, steady] = addMembers(db, world.garden.id, 40);
     // Bob, Carol and the forty hear of Alice's topics; Alice wrote them, but her digest has a
     // position in the news too, as every member's has.
     const told = 42;
@@ -114,6 +114,13 @@ describe("community news storage", () => {
       "* 40 earlier posts not listed here\n  https://copse.test/c/garden/forum\n",
     );
 
+    // One member changes their mind and back: their digest takes the piece-by-piece rule, the
+    // others the shared list; both must say the same.
+    const forum = communityTopic(world.garden.id, "forum");
+    setFrequency(db, changer!, forum, "weekly");
+    setFrequency(db, changer!, forum, "daily");
+    expect(rows(db, "alert_setting_changes")).toBe(1);
+
     // Twice the items: the news doubles, the per-member rows do not grow.
     topics(world, "garden", 100, 50);
     sweepAlerts(db, SITE);
@@ -124,6 +131,19 @@ describe("community news storage", () => {
       alert_digest_cursors: members,
       mail_outbox: 2 * told,
     });
+    const latest = (address: string) =>
+      db
+        .select()
+        .from(mailOutbox)
+        .where(eq(mailOutbox.toAddress, address))
+        .orderBy(mailOutbox.id)
+        .all()
+        .at(-1)!;
+    const body = (address: string) => latest(address).text.split("\n-- \n")[0]!.replace(/\n+$/, "");
+    expect(body("m0@example.org")).toEqual(body("m1@example.org"));
+    expect(body("m0@example.org")).toContain("* 90 earlier posts not listed here");
+    expect(latest("m0@example.org").subject).toBe("Your daily digest from Copse Test: 100 new");
+    expect(steady).toBeDefined();
   });
 
   it("mails a private community's news at once only to its members, even if others chose it", async () => {
