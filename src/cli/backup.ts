@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { CONFIG_FILE_NAME, type Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { markRestorePoint } from "../domain/alerts/sweep-cursor.ts";
 import { databasePath } from "../instance-db.ts";
 import { DataDirInUseError, serverHolding } from "../server-lock.ts";
 import { COPSE_VERSION } from "../version.ts";
@@ -130,6 +131,14 @@ export function restore(config: Config, source: string): BackupManifest {
       renameSync(path, join(aside, path.slice(config.dataDir.length + 1)));
   }
   cpSync(join(dir, "copse.db"), database);
+  // What the backup holds is history: content the alert sweep had not reached when the backup
+  // was made is not mailed now (README, "Email alerts").
+  const restored = new Database(database);
+  try {
+    markRestorePoint(restored);
+  } finally {
+    restored.close();
+  }
   for (const folder of DATA_FOLDERS) {
     if (existsSync(join(dir, folder))) {
       cpSync(join(dir, folder), join(config.dataDir, folder), { recursive: true });

@@ -39,8 +39,13 @@ export function alertTasks(config: Config): Task[] {
       name: SWEEP_TASK,
       next: (now) => now + SWEEP_EVERY_MS,
       async run({ db }) {
-        const { entries, mails } = await sweepAlertsPaced(db, site);
-        if (entries > 0) log.debug("Recorded {entries} alert(s)", { entries });
+        const { entries, news, mails } = await sweepAlertsPaced(db, site);
+        if (entries + news > 0) {
+          log.debug("Recorded {entries} personal alert(s) and {news} piece(s) of community news", {
+            entries,
+            news,
+          });
+        }
         if (mails > 0) wakeMailSender(db);
       },
     },

@@ -5,6 +5,8 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { BackupError, backup, countRows, restore } from "../../src/cli/backup.ts";
 import { loadConfig } from "../../src/config.ts";
+import { sweepAlerts } from "../../src/domain/alerts/sweep.ts";
+import { readCursor } from "../../src/domain/alerts/sweep-cursor.ts";
 import { createDocument } from "../../src/domain/documents.ts";
 import { storeUpload } from "../../src/domain/files.ts";
 import { openInstanceDatabase } from "../../src/instance.ts";
@@ -119,5 +121,27 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     restore(config, target);
     expect(readdirSync(dataDir).some((name) => name.startsWith("before-restore-"))).toBe(true);
     expect(existsSync(join(dataDir, "copse.db"))).toBe(true);
+  });
+
+  it("marks the restore point, so email alerts do not mail what the backup held", async () => {
+    const dataDir = tempDir("swept");
+    const config = loadConfig({ COPSE_DATA_DIR: dataDir, COPSE_ORIGIN: "https://a.example" });
+    const db = openInstanceDatabase(config);
+    sweepAlerts(db, { origin: config.origin, instanceName: "A" });
+    expect(readCursor(db)!.notBefore).toBe(0);
+    const target = join(tempDir("target"), "b");
+    await backup(config, db, target);
+    db.$client.close();
+
+    const fresh = tempDir("restored-alerts");
+    const restoredConfig = loadConfig({ COPSE_DATA_DIR: fresh, COPSE_ORIGIN: config.origin });
+    const before = Date.now();
+    restore(restoredConfig, target);
+    const restored = openInstanceDatabase(restoredConfig, { mustExist: true });
+    try {
+      expect(readCursor(restored)!.notBefore).toBeGreaterThanOrEqual(before);
+    } finally {
+      restored.$client.close();
+    }
   });
 });

@@ -26,10 +26,81 @@ export const alertSettings = sqliteTable(
     topic: text("topic").notNull(),
     frequency: text("frequency", { enum: ALERT_FREQUENCIES }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.personId, t.topic] })],
+  (t) => [
+    primaryKey({ columns: [t.personId, t.topic] }),
+    // The sweep asks who chose immediate mail for a community section, once per new item.
+    index("alert_settings_topic_idx").on(t.topic, t.frequency),
+  ],
 );
 
-/** Something a person is to be told about, waiting for its immediate mail or digest. */
+/**
+ * What a person's choice for a topic was before they changed it: news up to and including
+ * `untilNewsId` was recorded under `frequency`. Community news is recorded once for everyone
+ * (alertNews) and sorted into each person's mails only when they are built, so this keeps a
+ * change from moving news already told in a daily digest into the weekly one (told twice) or
+ * news waiting for the weekly one past the daily one's position (never told). Pruned with the
+ * news it covers.
+ */
+export const alertSettingChanges = sqliteTable(
+  "alert_setting_changes",
+  {
+    personId: integer("person_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    topic: text("topic").notNull(),
+    untilNewsId: integer("until_news_id").notNull(),
+    frequency: text("frequency", { enum: ALERT_FREQUENCIES }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.topic, t.untilNewsId] })],
+);
+
+/**
+ * Community news, recorded once per new item or wiki edit whoever hears of it: who gets it is
+ * decided when an immediate mail or a digest is built, from memberships and settings as they
+ * then stand. Rows older than the digest window are pruned.
+ */
+export const alertNews = sqliteTable(
+  "alert_news",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The item, or for a wiki edit the page. */
+    itemId: integer("item_id").notNull(),
+    /** `item:{id}` or `revision:{id}`, as in alert entries. */
+    subject: text("subject").notNull(),
+    /** The community section it is news for (forum, blog, wiki, events, documents, polls). */
+    section: text("section", {
+      enum: ["forum", "blog", "wiki", "events", "documents", "polls"],
+    }).notNull(),
+    /** Who made it: they are never told of their own post or edit. */
+    authorId: integer("author_id").notNull(),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [
+    index("alert_news_item_idx").on(t.itemId),
+    index("alert_news_recorded_idx").on(t.recordedAt),
+  ],
+);
+
+/** How far each person's daily or weekly digest has read the community news. */
+export const alertDigestCursors = sqliteTable(
+  "alert_digest_cursors",
+  {
+    personId: integer("person_id")
+      .notNull()
+      .references(() => actors.id, { onDelete: "cascade" }),
+    frequency: text("frequency", { enum: ["daily", "weekly"] }).notNull(),
+    /** The last news id the digest considered; everything up to it was told or passed over. */
+    newsId: integer("news_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.frequency] })],
+);
+
+/**
+ * Something one person is to be told about, waiting for its immediate mail or digest: news
+ * about them (replies, mentions, messages, requests, reports, decisions), which has a handful
+ * of recipients at most. Community news goes to alertNews instead; rows of it written before
+ * that table existed still wait here and go out in the next digest.
+ */
 export const alertEntries = sqliteTable(
   "alert_entries",
   {

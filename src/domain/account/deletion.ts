@@ -3,6 +3,8 @@ import type { Db } from "../../db/client.ts";
 import {
   accounts,
   actors,
+  alertDigestCursors,
+  alertSettingChanges,
   alertSettings,
   alertTokens,
   communityNotices,
@@ -133,6 +135,8 @@ function removePersonalRows(db: Db, actorId: number): void {
   db.delete(memberships).where(eq(memberships.memberId, actorId)).run();
   db.delete(rsvps).where(eq(rsvps.actorId, actorId)).run();
   db.delete(alertSettings).where(eq(alertSettings.personId, actorId)).run();
+  db.delete(alertSettingChanges).where(eq(alertSettingChanges.personId, actorId)).run();
+  db.delete(alertDigestCursors).where(eq(alertDigestCursors.personId, actorId)).run();
   db.delete(alertTokens).where(eq(alertTokens.personId, actorId)).run();
   db.delete(feedTokens).where(eq(feedTokens.personId, actorId)).run();
   db.delete(notificationReads).where(eq(notificationReads.actorId, actorId)).run();

@@ -2,8 +2,9 @@ import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { accounts, alertEntries } from "../../db/schema/index.ts";
 import { queueMail } from "../mail/outbox.ts";
-import type { AlertEntry, AlertLine } from "./entry-lines.ts";
+import { type AlertEntry, type AlertLine, headlineOf, lineForEntry } from "./entry-lines.ts";
 import { describeTopic } from "./labels.ts";
+import type { AlertLookups } from "./lookups.ts";
 import { alertMail } from "./mail-body.ts";
 import { createUnsubscribeToken } from "./tokens.ts";
 
@@ -51,14 +52,35 @@ export function queueAlertMail(
     }),
     site.origin,
   );
-  db.update(alertEntries)
-    .set({ mailId: mail.id })
-    .where(
-      inArray(
-        alertEntries.id,
-        input.entries.map((e) => e.id),
-      ),
-    )
-    .run();
+  // Community news has no entry row of its own (its id is 0): nothing to mark.
+  const ids = input.entries.map((e) => e.id).filter((id) => id > 0);
+  if (ids.length > 0) {
+    db.update(alertEntries).set({ mailId: mail.id }).where(inArray(alertEntries.id, ids)).run();
+  }
   return mail.id;
+}
+
+/**
+ * Queues the mail that tells one person of one thing at once, if they have an address and may
+ * still see it; returns whether a mail was queued. Call it inside the sweep's transaction.
+ */
+export function mailAtOnce(
+  db: Db,
+  site: AlertSite,
+  entry: AlertEntry,
+  look: AlertLookups,
+): boolean {
+  const to = emailOf(db, entry.personId);
+  const line = lineForEntry(db, site.origin, entry, "immediate", look);
+  if (!to || !line) return false;
+  queueAlertMail(db, site, {
+    personId: entry.personId,
+    to,
+    topic: entry.topic,
+    subject: line.community ? `${line.community}: ${headlineOf(line)}` : headlineOf(line),
+    intro: `New from ${line.by} on ${site.instanceName}:`,
+    entries: [entry],
+    lines: [line],
+  });
+  return true;
 }

@@ -4,6 +4,14 @@ import { alertEntries } from "../../db/schema/index.ts";
 import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
 import { type AlertEntry, type AlertLine, lineForEntry } from "./entry-lines.ts";
 import { AlertLookups } from "./lookups.ts";
+import { pruneNews } from "./news.ts";
+import {
+  digestNews,
+  lastNewsId,
+  moreLine,
+  moveDigestPosition,
+  peopleWithNews,
+} from "./news-digest.ts";
 import { digestTopic } from "./topics.ts";
 
 /** What one digest run did. */
@@ -21,23 +29,26 @@ export class DigestError extends Error {
   }
 }
 
-/** The people with entries waiting for a digest of this frequency. */
-function peopleWaiting(db: Db, frequency: "daily" | "weekly"): number[] {
-  return db
+/** The people with entries or community news waiting for a digest of this frequency. */
+function peopleWaiting(db: Db, frequency: "daily" | "weekly", upTo: number): number[] {
+  const withEntries = db
     .selectDistinct({ personId: alertEntries.personId })
     .from(alertEntries)
     .where(and(eq(alertEntries.frequency, frequency), isNull(alertEntries.mailId)))
-    .orderBy(alertEntries.personId)
     .all()
     .map((r) => r.personId);
+  const people = new Set([...withEntries, ...peopleWithNews(db, frequency, upTo)]);
+  return [...people].sort((a, b) => a - b);
 }
 
 /**
- * Builds and queues one person's digest in one transaction: either the mail is queued and its
- * entries are marked, or nothing changes. What the person may no longer see (they left the
- * private community, the item was deleted, they switched the topic off) is left out and its
- * entry removed. Returns whether a mail was queued. A run over many people passes one `look`,
- * so the items, authors and communities their digests share are read once.
+ * Builds and queues one person's digest in one transaction: either the mail is queued, its
+ * entries are marked and their digest position moves past the community news up to `upTo`,
+ * or nothing changes. What the person may no longer see (they left the private community, the
+ * item was deleted, they switched the topic off) is left out and its entry removed; membership
+ * and visibility are checked here, when the mail is built, not only when the news was found.
+ * Returns whether a mail was queued. A run over many people passes one `look`, so the items,
+ * authors, communities and news their digests share are read once.
  */
 export function queuePersonDigest(
   db: Db,
@@ -45,6 +56,7 @@ export function queuePersonDigest(
   personId: number,
   frequency: "daily" | "weekly",
   look = new AlertLookups(db),
+  upTo = lastNewsId(db),
 ): boolean {
   return db.transaction(() => {
     const entries = db
@@ -59,6 +71,9 @@ export function queuePersonDigest(
       )
       .orderBy(alertEntries.id)
       .all();
+    const news = digestNews(db, look, personId, frequency, upTo);
+    entries.push(...news.shown);
+    moveDigestPosition(db, personId, frequency, upTo);
     const kept: AlertEntry[] = [];
     const lines: AlertLine[] = [];
     const dropped: number[] = [];
@@ -76,14 +91,23 @@ export function queuePersonDigest(
     }
     const to = emailOf(db, personId);
     if (!to) dropped.push(...kept.splice(0).map((e) => e.id));
-    if (dropped.length > 0) db.delete(alertEntries).where(inArray(alertEntries.id, dropped)).run();
+    const droppedRows = dropped.filter((id) => id > 0);
+    if (droppedRows.length > 0)
+      db.delete(alertEntries).where(inArray(alertEntries.id, droppedRows)).run();
     if (!to || kept.length === 0) return false;
+    let count = kept.length;
+    for (const more of news.more) {
+      const line = moreLine(look, site.origin, more);
+      if (!line) continue;
+      lines.push(line);
+      count += more.count;
+    }
     const period = frequency === "daily" ? "daily" : "weekly";
     queueAlertMail(db, site, {
       personId,
       to,
       topic: digestTopic(frequency),
-      subject: `Your ${period} digest from ${site.instanceName}: ${kept.length} new`,
+      subject: `Your ${period} digest from ${site.instanceName}: ${count} new`,
       intro: `Here is what is new for you on ${site.instanceName} since your last ${period} digest.`,
       entries: kept,
       lines,
@@ -103,9 +127,11 @@ export function sendDigests(db: Db, site: AlertSite, frequency: "daily" | "weekl
   // The run is synchronous and writes only entries, mails and tokens, so what it reads of
   // items, people and memberships stays true from the first digest to the last.
   const look = new AlertLookups(db);
-  for (const personId of peopleWaiting(db, frequency)) {
+  pruneNews(db);
+  const upTo = lastNewsId(db);
+  for (const personId of peopleWaiting(db, frequency, upTo)) {
     try {
-      if (queuePersonDigest(db, site, personId, frequency, look)) result.mails++;
+      if (queuePersonDigest(db, site, personId, frequency, look, upTo)) result.mails++;
     } catch (error) {
       result.failed++;
       causes.push(error);

@@ -22,6 +22,8 @@ export interface AlertLine {
   excerpt?: string;
   /** Set when the line is an edit of a wiki page, with the reason the editor gave. */
   edit?: { reason: string };
+  /** Set when the title says it all (no author): the count closing a long digest section. */
+  summary?: true;
 }
 
 /** How an actor is named in a mail. */

@@ -1,8 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { alertSettings, memberships, wikiRevisions } from "../../db/schema/index.ts";
+import {
+  alertSettingChanges,
+  alertSettings,
+  memberships,
+  wikiRevisions,
+} from "../../db/schema/index.ts";
 import { type ActorRow, getActor } from "../actors.ts";
 import { getItem, groupsOfItem, type ItemKind, type ItemRow, mayView } from "../items.ts";
+import { enabledSections } from "../sections.ts";
 import type { WikiRevision } from "../wiki.ts";
 import { type AlertFrequency, defaultFrequency } from "./topics.ts";
 
@@ -16,11 +22,16 @@ import { type AlertFrequency, defaultFrequency } from "./topics.ts";
 /** How many rows one map keeps before it starts again, so a huge run cannot exhaust memory. */
 const MAX_CACHED = 20_000;
 
-/** A person's active memberships (group id to role) and alert choices (topic to frequency). */
+/**
+ * A person's active memberships (group id to role, and since when), alert choices (topic to
+ * frequency) and earlier choices (topic to changes, oldest first; see alertSettingChanges).
+ */
 interface PersonView {
   personId: number;
   roles: Map<number, string>;
+  since: Map<number, number>;
   settings: Map<string, AlertFrequency>;
+  changes: Map<string, { untilNewsId: number; frequency: AlertFrequency }[]>;
 }
 
 /** Reads a key through a map, calling `load` only the first time. */
@@ -39,6 +50,7 @@ export class AlertLookups {
   private readonly groups = new Map<number, ActorRow[]>();
   private readonly revisions = new Map<number, WikiRevision | undefined>();
   private readonly derived = new Map<string, unknown>();
+  private readonly sections = new Map<number, Set<string>>();
   /** Only the person being served is kept: runs go person by person. */
   private person: PersonView | undefined;
 
@@ -82,13 +94,20 @@ export class AlertLookups {
 
   private view(personId: number): PersonView {
     if (this.person?.personId === personId) return this.person;
-    const roles = new Map(
-      this.db
-        .select({ groupId: memberships.groupId, role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.memberId, personId), eq(memberships.state, "active")))
-        .all()
-        .map((m) => [m.groupId, m.role]),
+    const active = this.db
+      .select({
+        groupId: memberships.groupId,
+        role: memberships.role,
+        createdAt: memberships.createdAt,
+        decidedAt: memberships.decidedAt,
+      })
+      .from(memberships)
+      .where(and(eq(memberships.memberId, personId), eq(memberships.state, "active")))
+      .all();
+    const roles = new Map(active.map((m) => [m.groupId, m.role]));
+    // As ACTIVE_SINCE_SQL reads it: the decision, or the request for a membership never decided.
+    const since = new Map(
+      active.map((m) => [m.groupId, (m.decidedAt ?? m.createdAt).getTime()] as const),
     );
     const settings = new Map(
       this.db
@@ -98,13 +117,60 @@ export class AlertLookups {
         .all()
         .map((s) => [s.topic, s.frequency]),
     );
-    this.person = { personId, roles, settings };
+    const changes = new Map<string, { untilNewsId: number; frequency: AlertFrequency }[]>();
+    for (const c of this.db
+      .select()
+      .from(alertSettingChanges)
+      .where(eq(alertSettingChanges.personId, personId))
+      .orderBy(alertSettingChanges.untilNewsId)
+      .all()) {
+      const list = changes.get(c.topic) ?? [];
+      list.push(c);
+      changes.set(c.topic, list);
+    }
+    this.person = { personId, roles, since, settings, changes };
     return this.person;
+  }
+
+  /**
+   * How often a person heard about a topic when a piece of news was recorded: the choice they
+   * had then, which is the one that decides whether it goes in an immediate mail, a daily or a
+   * weekly digest, whatever they chose since.
+   */
+  frequencyAt(personId: number, topic: string, newsId: number): AlertFrequency {
+    const earlier = this.view(personId)
+      .changes.get(topic)
+      ?.find((c) => c.untilNewsId >= newsId);
+    return earlier?.frequency ?? this.frequency(personId, topic);
+  }
+
+  /** Whether a person changed their choice for a topic while news of it was kept. */
+  hasEarlierChoice(personId: number, topic: string): boolean {
+    return this.view(personId).changes.has(topic);
+  }
+
+  /** Since when (epoch ms) a person is an active member of a group; undefined if they are not. */
+  activeSince(groupId: number, personId: number): number | undefined {
+    return this.view(personId).since.get(groupId);
+  }
+
+  /** Whether a local community shows a section (a section switched off sends no news). */
+  sectionOn(groupId: number, section: string): boolean {
+    return through(
+      this.sections,
+      groupId,
+      () => enabledSections(this.db, groupId) as Set<string>,
+    ).has(section);
   }
 
   /** How often a person hears about a topic, as frequencyFor in settings.ts answers. */
   frequency(personId: number, topic: string): AlertFrequency {
     return this.view(personId).settings.get(topic) ?? defaultFrequency(topic);
+  }
+
+  /** The groups a person is an active member of. */
+  groupsOfMember(personId: number): number[] {
+    return [...this.view(personId).roles.keys()];
   }
 
   /** Whether a person is an active member of a group, as isActiveMember answers. */

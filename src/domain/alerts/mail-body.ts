@@ -66,9 +66,11 @@ function plainText(content: AlertMailContent, blocks: Block[]): string {
       out.push(section.heading, "-".repeat(section.heading.length));
       for (const line of section.lines) {
         out.push(
-          line.edit
-            ? `* ${headlineOf(line)}: ${line.edit.reason}`
-            : `* ${line.title}, by ${line.by}`,
+          line.summary
+            ? `* ${line.title}`
+            : line.edit
+              ? `* ${headlineOf(line)}: ${line.edit.reason}`
+              : `* ${line.title}, by ${line.by}`,
         );
         if (line.excerpt) out.push(`  ${line.excerpt}`);
         out.push(`  ${line.url}`);
@@ -89,9 +91,11 @@ function plainText(content: AlertMailContent, blocks: Block[]): string {
 /** One line as a list item: the linked title and who wrote it, or for an edit who changed it. */
 function htmlLine(line: AlertLine): string {
   const link = `<a href="${escapeHtml(line.url)}">${escapeHtml(line.title)}</a>`;
-  const what = line.edit
-    ? `${escapeHtml(line.by)} edited the page ${link}: ${escapeHtml(line.edit.reason)}`
-    : `${link}, by ${escapeHtml(line.by)}`;
+  const what = line.summary
+    ? link
+    : line.edit
+      ? `${escapeHtml(line.by)} edited the page ${link}: ${escapeHtml(line.edit.reason)}`
+      : `${link}, by ${escapeHtml(line.by)}`;
   const excerpt = line.excerpt
     ? `<p style="margin: 0.25em 0 0.75em 0;">${escapeHtml(line.excerpt)}</p>`
     : "";

@@ -1,15 +1,11 @@
-import { and, eq, lt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, wikiRevisions } from "../../db/schema/index.ts";
+import { accounts } from "../../db/schema/index.ts";
 import { findCommunityByActorId } from "../communities.ts";
-import { canView, getItem, groupsOfItem, type ItemRow } from "../items.ts";
+import { canView, getItem, type ItemRow } from "../items.ts";
 import type { Membership } from "../membership.ts";
 import { mentionedIn } from "../mentions.ts";
 import type { MessageRow } from "../messages.ts";
-import { enabledSections } from "../sections.ts";
-import { visibleItemSql } from "../visible-items.ts";
-import type { WikiRevision } from "../wiki.ts";
-import { sectionOfItem } from "./item-section.ts";
 import { frequencyFor } from "./settings.ts";
 import { type AlertFrequency, communityTopic, defaultFrequency } from "./topics.ts";
 
@@ -34,38 +30,21 @@ interface Listener {
 }
 
 /**
- * The local people with an account who are active members of a group (or only its
- * facilitators) and have not switched `topic` off, with their frequency, in membership order.
- * With `itemId`, only those who may see that item, by the same rule as canView. One query
- * answers for a whole community: asking for each member's setting and visibility in turn cost
- * two queries per member per item, most of a sweep's time in a large community.
+ * The local facilitators with an account of a group who have not switched `topic` off, with
+ * their frequency, in membership order; one query for the whole community.
  */
-function listeners(
-  db: Db,
-  groupId: number,
-  topic: string,
-  only: { itemId: number } | { facilitators: true },
-): Listener[] {
-  const condition =
-    "itemId" in only
-      ? `EXISTS (SELECT 1 FROM items i WHERE i.id = @item AND ${visibleItemSql("i", "m.member_id")})`
-      : "m.role = 'facilitator'";
+function facilitatorListeners(db: Db, groupId: number, topic: string): Listener[] {
   return db.$client
     .prepare(
       `SELECT m.member_id AS personId, COALESCE(s.frequency, @fallback) AS frequency
        FROM memberships m
        JOIN accounts a ON a.actor_id = m.member_id
        LEFT JOIN alert_settings s ON s.person_id = m.member_id AND s.topic = @topic
-       WHERE m.group_id = @group AND m.state = 'active' AND ${condition}
+       WHERE m.group_id = @group AND m.state = 'active' AND m.role = 'facilitator'
          AND COALESCE(s.frequency, @fallback) <> 'off'
        ORDER BY m.id`,
     )
-    .all({
-      group: groupId,
-      topic,
-      fallback: defaultFrequency(topic),
-      ...("itemId" in only ? { item: only.itemId } : {}),
-    }) as Listener[];
+    .all({ group: groupId, topic, fallback: defaultFrequency(topic) }) as Listener[];
 }
 
 /** Whether an actor is a local person with an account (only they can get mail). */
@@ -74,10 +53,10 @@ function hasAccount(db: Db, actorId: number): boolean {
 }
 
 /**
- * Who hears about a new item. The author of what it answers hears of it as a reply (unless they
- * switched replies off); then every local member of its communities who may see it and has not
- * switched that section off. The author never hears of their own post, and each person is
- * listed once, so a reply in my community to my own topic alerts me once.
+ * Who hears about a new item personally: the author of what it answers, as a reply (unless they
+ * switched replies off), and the local people it mentions. The members of its communities hear
+ * of it as community news (news.ts), which leaves out whoever is planned here, so a reply in my
+ * community to my own topic alerts me once. The author never hears of their own post.
  */
 export function itemAlerts(db: Db, item: ItemRow): PlannedAlert[] {
   if (item.status !== "published" || item.deletedAt) return [];
@@ -103,7 +82,6 @@ export function itemAlerts(db: Db, item: ItemRow): PlannedAlert[] {
     }
   }
   planMentioned(db, item, subject, planned);
-  planListeners(db, item, subject, item.authorId, planned);
   return [...planned.values()];
 }
 
@@ -130,48 +108,6 @@ function planMentioned(
       groupId: null,
     });
   }
-}
-
-/**
- * Plans news of an item for each local member of its communities who may see it and has not
- * switched its section off there, except `skip` (who made it) and anyone already planned.
- */
-function planListeners(
-  db: Db,
-  item: ItemRow,
-  subject: string,
-  skip: number,
-  planned: Map<number, PlannedAlert>,
-): void {
-  const section = sectionOfItem(db, item);
-  for (const group of groupsOfItem(db, item.id)) {
-    // A section the community switched off sends no news, even if old content remains.
-    if (group.isLocal && !enabledSections(db, group.id).has(section)) continue;
-    const topic = communityTopic(group.id, section);
-    for (const { personId, frequency } of listeners(db, group.id, topic, { itemId: item.id })) {
-      if (personId === skip || planned.has(personId)) continue;
-      planned.set(personId, { personId, topic, frequency, subject, groupId: group.id });
-    }
-  }
-}
-
-/**
- * Who hears about an edit of a wiki page: the local members of its community who may see the
- * page and have not switched the wiki off, except the editor. The first revision a page has
- * here is not an edit: it arrived with the page, which is told as a new item.
- */
-export function revisionAlerts(db: Db, revision: WikiRevision): PlannedAlert[] {
-  const page = getItem(db, revision.itemId);
-  if (!page || page.deletedAt || page.status !== "published") return [];
-  const earlier = db
-    .select({ id: wikiRevisions.id })
-    .from(wikiRevisions)
-    .where(and(eq(wikiRevisions.itemId, page.id), lt(wikiRevisions.number, revision.number)))
-    .get();
-  if (!earlier) return [];
-  const planned = new Map<number, PlannedAlert>();
-  planListeners(db, page, `revision:${revision.id}`, revision.authorId, planned);
-  return [...planned.values()];
 }
 
 /** Who hears about a new direct message: its recipient, when they have an account here. */
@@ -214,7 +150,7 @@ export function facilitatorAlerts(
   subject: string,
   skip: number | null,
 ): PlannedAlert[] {
-  return listeners(db, groupId, topic, { facilitators: true })
+  return facilitatorListeners(db, groupId, topic)
     .filter(({ personId }) => personId !== skip)
     .map(({ personId, frequency }) => ({ personId, topic, frequency, subject, groupId }));
 }

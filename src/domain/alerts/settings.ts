@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, max } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { alertSettings } from "../../db/schema/index.ts";
+import { alertNews, alertSettingChanges, alertSettings } from "../../db/schema/index.ts";
 import type { ActorRow } from "../actors.ts";
 import { ValidationError } from "../errors.ts";
 import { isFacilitator, listMembershipsOf } from "../membership.ts";
@@ -41,13 +41,31 @@ export function frequencyFor(db: Db, personId: number, topic: string): AlertFreq
   return row?.frequency ?? defaultFrequency(topic);
 }
 
-/** Records a person's choice for one topic. */
+/**
+ * Records a person's choice for one topic. For a community topic, the choice it replaces is
+ * kept for the news already recorded (see alertSettingChanges), so news waiting for a digest
+ * goes out in the one it was recorded for, once.
+ */
 export function setFrequency(
   db: Db,
   personId: number,
   topic: string,
   frequency: AlertFrequency,
 ): void {
+  const before = frequencyFor(db, personId, topic);
+  const untilNewsId = topic.startsWith("community:")
+    ? (db
+        .select({ n: max(alertNews.id) })
+        .from(alertNews)
+        .get()?.n ?? 0)
+    : 0;
+  if (before !== frequency && untilNewsId > 0) {
+    // A second change with no news in between keeps the first: it is what that news had.
+    db.insert(alertSettingChanges)
+      .values({ personId, topic, untilNewsId, frequency: before })
+      .onConflictDoNothing()
+      .run();
+  }
   db.insert(alertSettings)
     .values({ personId, topic, frequency })
     .onConflictDoUpdate({

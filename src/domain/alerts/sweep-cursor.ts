@@ -37,6 +37,11 @@ export interface SweepCursor {
   drafts: number[];
   /** Reports, removals and decisions (moderation-news.ts). */
   moderation: ModerationPosition;
+  /**
+   * The instance's restore point (epoch ms): content dated before it is history, never mailed,
+   * whatever the sweep finds under its position in a restored database. 0 when never restored.
+   */
+  notBefore: number;
 }
 
 function maxId(db: Db, table: typeof items | typeof messages | typeof wikiRevisions): number {
@@ -68,6 +73,7 @@ export function currentPosition(db: Db): SweepCursor {
     requests: latestRequest(db),
     drafts: [],
     moderation: moderationPosition(db),
+    notBefore: 0,
   };
 }
 
@@ -83,6 +89,7 @@ export function readCursor(db: Db): SweepCursor | undefined {
     requests: parsed.requests ?? latestRequest(db),
     drafts: parsed.drafts ?? [],
     moderation: parsed.moderation ?? moderationPosition(db),
+    notBefore: parsed.notBefore ?? 0,
   };
 }
 
@@ -93,4 +100,24 @@ export function writeCursor(db: Db, cursor: SweepCursor): void {
     .values({ name: SWEEP_TASK, nextRunAt: Date.now(), cursor: value })
     .onConflictDoUpdate({ target: scheduledTasks.name, set: { cursor: value } })
     .run();
+}
+
+/**
+ * Marks the instance's restore point in a database just put in place from a backup: what it
+ * holds is history, so the sweep mails nothing dated before now, however far behind its
+ * position was when the backup was made. Takes the bare SQLite handle, as a restore runs
+ * before the database is opened (or migrated) for the server; a database never swept has no
+ * cursor, and its first sweep starts from where things stand anyway.
+ */
+export function markRestorePoint(sqlite: Db["$client"], now = Date.now()): void {
+  const table = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scheduled_tasks'")
+    .get();
+  if (!table) return;
+  sqlite
+    .prepare(
+      `UPDATE scheduled_tasks SET cursor = json_set(cursor, '$.notBefore', ?)
+       WHERE name = ? AND cursor IS NOT NULL`,
+    )
+    .run(now, SWEEP_TASK);
 }

@@ -1,23 +1,18 @@
 import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import {
-  alertEntries,
-  items,
-  memberships,
-  messages,
-  wikiRevisions,
-} from "../../db/schema/index.ts";
-import { type AlertSite, emailOf, queueAlertMail } from "./deliver.ts";
-import { type AlertEntry, headlineOf, lineForEntry } from "./entry-lines.ts";
+import { items, memberships, messages, wikiRevisions } from "../../db/schema/index.ts";
+import type { ItemRow } from "../items.ts";
+import { type AlertSite, mailAtOnce } from "./deliver.ts";
 import { AlertLookups } from "./lookups.ts";
 import { moderationNewsSince } from "./moderation-news.ts";
 import {
-  itemAlerts,
-  membershipAlerts,
-  messageAlerts,
-  type PlannedAlert,
-  revisionAlerts,
-} from "./recipients.ts";
+  isFresh,
+  mailNewsAtOnce,
+  type NewsRow,
+  recordItemNews,
+  recordRevisionNews,
+} from "./news.ts";
+import { itemAlerts, membershipAlerts, messageAlerts, type PlannedAlert } from "./recipients.ts";
 import { currentPosition, readCursor, type SweepCursor, writeCursor } from "./sweep-cursor.ts";
 
 export { SWEEP_TASK } from "./sweep-cursor.ts";
@@ -25,29 +20,38 @@ export { SWEEP_TASK } from "./sweep-cursor.ts";
 // The sweep finds what is new by reading the tables rather than by hooks in every code path,
 // so content written here and content arriving from other servers are alerted alike. Its
 // position is a cursor (see sweep-cursor.ts) moved in the same transaction that records the
-// entries, so a crash means a clean rerun, never a double.
+// entries and news and queues the immediate mails, so a crash means a clean rerun, never a
+// double. Personal news (replies, mentions, messages, moderation) becomes one entry per person
+// told; community news becomes one row whoever hears of it (news.ts).
 
 /** How many new rows of each table one transaction takes on. */
 const BATCH = 200;
 
 /** What one sweep did. */
 export interface SweepResult {
+  /** Personal entries recorded (one per person told). */
   entries: number;
+  /** Pieces of community news recorded (one per item or edit, whoever hears of it). */
+  news: number;
+  /** Immediate mails queued. */
   mails: number;
 }
 
 /** Records the planned entries; immediate ones are mailed at once. Returns [entries, mails]. */
-function record(db: Db, site: AlertSite, planned: PlannedAlert[]): [number, number] {
+function record(
+  db: Db,
+  site: AlertSite,
+  look: AlertLookups,
+  planned: PlannedAlert[],
+): [number, number] {
   let entries = 0;
   let mails = 0;
   const now = Date.now();
-  // A batch in a large community plans a hundred thousand entries: one statement prepared for
-  // all of them, rather than one built per row, saves most of the time writing them takes.
   const insert = db.$client.prepare(
     `INSERT INTO alert_entries (person_id, topic, frequency, subject, group_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const look = new AlertLookups(db);
+  const remove = db.$client.prepare("DELETE FROM alert_entries WHERE id = ?");
   for (const alert of planned) {
     // The unique index keeps one entry per person and subject, whatever lists them twice.
     const { changes, lastInsertRowid } = insert.run(
@@ -61,32 +65,22 @@ function record(db: Db, site: AlertSite, planned: PlannedAlert[]): [number, numb
     if (changes === 0) continue;
     entries++;
     if (alert.frequency !== "immediate") continue;
-    const entry: AlertEntry = {
-      id: Number(lastInsertRowid),
-      ...alert,
-      createdAt: now,
-      mailId: null,
-    };
-    const to = emailOf(db, entry.personId);
-    const line = lineForEntry(db, site.origin, entry, "immediate", look);
-    if (!to || !line) {
+    const entry = { id: Number(lastInsertRowid), ...alert, createdAt: now, mailId: null };
+    if (mailAtOnce(db, site, entry, look)) {
+      mails++;
+    } else {
       // Nobody to write to, or nothing they may see: an entry left here would wait for ever.
-      db.delete(alertEntries).where(eq(alertEntries.id, entry.id)).run();
+      remove.run(entry.id);
       entries--;
-      continue;
     }
-    queueAlertMail(db, site, {
-      personId: entry.personId,
-      to,
-      topic: entry.topic,
-      subject: line.community ? `${line.community}: ${headlineOf(line)}` : headlineOf(line),
-      intro: `New from ${line.by} on ${site.instanceName}:`,
-      entries: [entry],
-      lines: [line],
-    });
-    mails++;
   }
   return [entries, mails];
+}
+
+/** Community news found in one batch, and who hears of it personally instead. */
+interface FoundNews {
+  record: () => NewsRow | undefined;
+  told: Set<number>;
 }
 
 /**
@@ -113,20 +107,29 @@ function requestsSince(db: Db, from: SweepCursor["requests"]) {
 function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
   return db.transaction(() => {
     const cursor = readCursor(db)!;
+    const now = Date.now();
+    const look = new AlertLookups(db);
     const planned: PlannedAlert[] = [];
+    const found: FoundNews[] = [];
     const drafts: number[] = [];
+    const take = (item: ItemRow) => {
+      if (item.deletedAt) return;
+      if (item.status === "draft") drafts.push(item.id);
+      // Found long after its date (an import, a restored backup, history arriving late): not news.
+      else if (isFresh(item.publishedAt, now, cursor.notBefore)) {
+        const personal = itemAlerts(db, item);
+        planned.push(...personal);
+        found.push({
+          record: () => recordItemNews(db, look, item, now),
+          told: new Set(personal.map((p) => p.personId)),
+        });
+      }
+    };
 
     // Drafts seen earlier are news once published; deleted ones are forgotten.
-    const waiting =
-      cursor.drafts.length > 0
-        ? db.select().from(items).where(inArray(items.id, cursor.drafts)).all()
-        : [];
-    for (const item of waiting) {
-      if (item.deletedAt) continue;
-      if (item.status === "draft") drafts.push(item.id);
-      else planned.push(...itemAlerts(db, item));
+    if (cursor.drafts.length > 0) {
+      db.select().from(items).where(inArray(items.id, cursor.drafts)).all().forEach(take);
     }
-
     const newItems = db
       .select()
       .from(items)
@@ -134,11 +137,7 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
       .orderBy(asc(items.id))
       .limit(BATCH)
       .all();
-    for (const item of newItems) {
-      if (item.deletedAt) continue;
-      if (item.status === "draft") drafts.push(item.id);
-      else planned.push(...itemAlerts(db, item));
-    }
+    newItems.forEach(take);
     const newMessages = db
       .select()
       .from(messages)
@@ -158,16 +157,24 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
       .all();
     for (const revision of newRevisions) {
       if (revision.itemId > cursor.items) continue;
-      planned.push(...revisionAlerts(db, revision));
+      if (!isFresh(revision.createdAt, now, cursor.notBefore)) continue;
+      found.push({ record: () => recordRevisionNews(db, look, revision, now), told: new Set() });
     }
     const newRequests = requestsSince(db, cursor.requests);
     for (const membership of newRequests) planned.push(...membershipAlerts(db, membership));
     const moderation = moderationNewsSince(db, cursor.moderation);
     planned.push(...moderation.planned);
 
-    const [entries, mails] = record(db, site, planned);
+    const [entries, mails] = record(db, site, look, planned);
     result.entries += entries;
     result.mails += mails;
+    // After the personal entries, so whoever hears of an item as a reply is left out here.
+    for (const { record: recordNews, told } of found) {
+      const news = recordNews();
+      if (!news) continue;
+      result.news++;
+      result.mails += mailNewsAtOnce(db, site, look, news, told);
+    }
     const lastRequest = newRequests.at(-1);
     writeCursor(db, {
       items: newItems.at(-1)?.id ?? cursor.items,
@@ -178,6 +185,7 @@ function sweepBatch(db: Db, site: AlertSite, result: SweepResult): boolean {
         : cursor.requests,
       drafts,
       moderation: moderation.next,
+      notBefore: cursor.notBefore,
     });
     return (
       moderation.more ||
@@ -194,11 +202,12 @@ function isFirstSweep(db: Db): boolean {
 }
 
 /**
- * Turns everything new since the last sweep into alert entries, and mails the immediate ones.
+ * Turns everything new since the last sweep into alert entries and community news, and mails
+ * the immediate ones.
  * The very first sweep only notes where things stand, so a new install does not mail history.
  */
 export function sweepAlerts(db: Db, site: AlertSite): SweepResult {
-  const result: SweepResult = { entries: 0, mails: 0 };
+  const result: SweepResult = { entries: 0, news: 0, mails: 0 };
   if (isFirstSweep(db)) return result;
   while (sweepBatch(db, site, result)) {
     // Each batch is its own transaction, so a long backlog does not hold the database.
@@ -208,11 +217,11 @@ export function sweepAlerts(db: Db, site: AlertSite): SweepResult {
 
 /**
  * The same sweep, letting the server answer requests between batches. A backlog (content
- * written under the cursor by an import, or a large community's busy hour) plans an entry per
- * member per item, and swept in one go it held the first page of a start for minutes.
+ * written under the cursor by an import, or a large community's busy hour) swept in one go
+ * held the first page of a start for minutes, when it planned an entry per member per item.
  */
 export async function sweepAlertsPaced(db: Db, site: AlertSite): Promise<SweepResult> {
-  const result: SweepResult = { entries: 0, mails: 0 };
+  const result: SweepResult = { entries: 0, news: 0, mails: 0 };
   if (isFirstSweep(db)) return result;
   // Each batch reads and moves the cursor in its own transaction, so a digest's sweep that
   // runs in a pause simply takes the next batch.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actors, alertEntries, mailOutbox } from "../../../src/db/schema/index.ts";
+import { actors, mailOutbox } from "../../../src/db/schema/index.ts";
 import { createAccount } from "../../../src/domain/accounts.ts";
 import { AlertLookups } from "../../../src/domain/alerts/lookups.ts";
 import { frequencyFor, setFrequency } from "../../../src/domain/alerts/settings.ts";
@@ -12,7 +12,7 @@ import {
   leaveGroup,
   requestMembership,
 } from "../../../src/domain/membership.ts";
-import { alertWorld, ORIGIN, SITE } from "./setup.ts";
+import { alertsOf, alertWorld, ORIGIN, SITE } from "./setup.ts";
 
 // The sweep reads a community's members with their choices in one query, and digests read
 // shared rows once per run through AlertLookups. These tests hold both to the answers of the
@@ -122,22 +122,14 @@ describe("the sweep's members and their choices, read in one query", () => {
       title: "Rotas",
       body: "Who is in?",
     });
-    expect(sweepAlerts(db, SITE)).toEqual({ entries: 3, mails: 1 });
-    const handles = new Map(
-      [alice, bob, carol, dave, frank].map((p) => [p.actor.id, p.actor.handle]),
-    );
+    // One row of news, whoever hears of it; Carol, who chose "immediately", is mailed at once.
+    expect(sweepAlerts(db, SITE)).toEqual({ entries: 0, news: 1, mails: 1 });
     const entries = () =>
-      db
-        .select()
-        .from(alertEntries)
-        .all()
-        .map((e) => `${handles.get(e.personId) ?? e.personId} ${e.subject} ${e.frequency}`)
-        .sort();
-    expect(entries()).toEqual([
-      `bob item:${topic.id} weekly`,
-      `carol item:${topic.id} immediate`,
-      `dave item:${topic.id} daily`,
-    ]);
+      alertsOf(db, [alice, bob, carol, dave, frank]).map((line) => {
+        const [handle, , subject, frequency] = line.split(" ");
+        return `${handle} ${subject} ${frequency}`;
+      });
+    expect(entries()).toEqual([`bob item:${topic.id} weekly`, `dave item:${topic.id} daily`]);
     expect(
       db
         .select()
@@ -157,10 +149,13 @@ describe("the sweep's members and their choices, read in one query", () => {
     });
     sweepAlerts(db, SITE);
     const forBoth = entries().filter((e) => e.includes(`item:${both.id} `));
-    expect(forBoth).toEqual([
-      `bob item:${both.id} weekly`,
-      `carol item:${both.id} immediate`,
-      `dave item:${both.id} daily`,
-    ]);
+    expect(forBoth).toEqual([`bob item:${both.id} weekly`, `dave item:${both.id} daily`]);
+    expect(
+      db
+        .select()
+        .from(mailOutbox)
+        .all()
+        .map((m) => `${m.toAddress} ${m.subject}`),
+    ).toEqual(["carol@example.org Garden: Rotas", "carol@example.org Garden: Budget and rotas"]);
   });
 });

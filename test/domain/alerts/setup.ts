@@ -3,6 +3,8 @@ import { createCommunity } from "../../../src/domain/communities.ts";
 import { decideMembership, requestMembership } from "../../../src/domain/membership.ts";
 import { freshDb } from "../../helpers/db.ts";
 
+export { alertsOf } from "../../helpers/alerts.ts";
+
 /** The origin the alert domain tests run under. */
 export const ORIGIN = "https://copse.test";
 /** What alert mails need to know about the instance. */

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alertEntries, mailOutbox, scheduledTasks } from "../../../src/db/schema/index.ts";
+import { alertNews, mailOutbox, scheduledTasks } from "../../../src/db/schema/index.ts";
 import { sendDigests } from "../../../src/domain/alerts/digest.ts";
 import { setFrequency } from "../../../src/domain/alerts/settings.ts";
 import { SWEEP_TASK, sweepAlerts } from "../../../src/domain/alerts/sweep.ts";
 import { communityTopic } from "../../../src/domain/alerts/topics.ts";
 import type { ItemRow } from "../../../src/domain/items.ts";
 import { createWikiPage, editWikiPage, latestRevision } from "../../../src/domain/wiki.ts";
-import { alertWorld, ORIGIN, SITE } from "./setup.ts";
+import { alertsOf, alertWorld, ORIGIN, SITE } from "./setup.ts";
 
 type World = Awaited<ReturnType<typeof alertWorld>>;
 type Person = World["alice"];
@@ -32,17 +32,21 @@ function edit(world: World, page: ItemRow, editor: Person, body: string, reason:
   });
 }
 
-/** Entries as "handle subject" lines, sorted. */
+/** What people are to be told, as "handle subject" lines, sorted. */
 function entriesOf(world: World): string[] {
-  const handles = new Map(
-    [world.alice, world.bob, world.carol, world.eve].map((a) => [a.actor.id, a.actor.handle]),
+  return alertsOf(world.db, [world.alice, world.bob, world.carol, world.eve]).map((line) => {
+    const [handle, , subject] = line.split(" ");
+    return `${handle} ${subject}`;
+  });
+}
+
+/** The topics of what people are to be told. */
+function topicsOf(world: World): Set<string> {
+  return new Set(
+    alertsOf(world.db, [world.alice, world.bob, world.carol, world.eve]).map(
+      (line) => line.split(" ")[1]!,
+    ),
   );
-  return world.db
-    .select()
-    .from(alertEntries)
-    .all()
-    .map((e) => `${handles.get(e.personId)} ${e.subject}`)
-    .sort();
 }
 
 describe("alerts for wiki edits", () => {
@@ -66,11 +70,8 @@ describe("alerts for wiki edits", () => {
       `carol revision:${first.revision.id}`,
       `carol revision:${second.revision.id}`,
     ]);
-    const topics = db.select().from(alertEntries).all();
-    expect(new Set(topics.map((e) => e.topic))).toEqual(
-      new Set([communityTopic(world.garden.id, "wiki")]),
-    );
-    expect(sweepAlerts(db, SITE)).toEqual({ entries: 0, mails: 0 });
+    expect(topicsOf(world)).toEqual(new Set([communityTopic(world.garden.id, "wiki")]));
+    expect(sweepAlerts(db, SITE)).toEqual({ entries: 0, news: 0, mails: 0 });
   });
 
   it("keeps edits in a private community's wiki to its members", async () => {
@@ -133,7 +134,7 @@ describe("alerts for wiki edits", () => {
       .set({ cursor: JSON.stringify(cursor) })
       .where(eq(scheduledTasks.name, SWEEP_TASK))
       .run();
-    db.delete(alertEntries).run();
+    db.delete(alertNews).run();
 
     sweepAlerts(db, SITE);
     expect(entriesOf(world)).toEqual([]);
