@@ -3,8 +3,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     expect: { requireAssertions: true },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous limits: they only bound how long a broken test hangs, and a busy machine must
+    // not turn a slow pass into a failure.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Most of a test's time is spent waiting on loopback HTTP, queues and Chromium, not on the
+    // CPU, so three workers on two cores finish far sooner than the default of one.
+    maxWorkers: 3,
     // Builds the JavaScript that the process-level tests start (see test/global-setup.ts).
     // test/postgres-setup.ts names the directory of the run's throwaway PostgreSQL cluster.
     globalSetup: ["test/global-setup.ts", "test/postgres-setup.ts"],
@@ -27,7 +32,8 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          fileParallelism: false,
+          // A journey clicks through many pages; each page waits on the server and Chromium.
+          testTimeout: 180_000,
           // As for the unit files: one import of the app for all the journeys, not one each
           // (the imports took nearly half of this project's time).
           isolate: false,

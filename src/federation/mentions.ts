@@ -3,6 +3,7 @@ import { type ActorRow, findActorByIri } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
 import {
   findMentioned,
+  MAX_MENTIONS,
   mentionedIn,
   recordLocalMentions,
   remoteHandlesIn,
@@ -80,7 +81,8 @@ export async function recordInboundMentions(
     if (!(tag instanceof Mention) || !tag.href) continue;
     const person = findActorByIri(db, tag.href.href);
     if (person?.isLocal && person.type === "Person") ids.push(person.id);
-    if (ids.length >= 50) break;
+    // Reading further would only find people who are not notified (see MAX_MENTIONS).
+    if (ids.length >= MAX_MENTIONS) break;
   }
   recordLocalMentions(db, item.id, ids);
 }

@@ -315,9 +315,12 @@ export class SqliteMessageQueue implements MessageQueue {
         const worthClaiming = free >= this.#minClaim;
         let rows: ClaimedRow[] = [];
         let waitMs = this.#pollIntervalMs;
+        // Delayed messages that fall due while the claim runs must still count as upcoming
+        // (a wait of zero), so the next one is looked for from before the claim, not after.
+        const claimedAt = Date.now();
         try {
           if (worthClaiming) rows = this.#claimBatch(token, free);
-          if (worthClaiming && rows.length < free) waitMs = this.#untilDue();
+          if (worthClaiming && rows.length < free) waitMs = this.#untilDue(claimedAt);
         } catch (error) {
           // A closed connection will never work again; anything else (the database busy
           // beyond its timeout, say) is worth another try after one poll interval.
@@ -357,12 +360,14 @@ export class SqliteMessageQueue implements MessageQueue {
     }
   }
 
-  /** Milliseconds to sleep: until the next delayed message is due, or one poll interval. */
-  #untilDue(): number {
-    const now = Date.now();
-    const next = this.#nextDue.get(this.#channel, now)?.next;
+  /**
+   * Milliseconds to sleep: until the next message delayed beyond `since` is due (at once if it
+   * has fallen due meanwhile), or one poll interval.
+   */
+  #untilDue(since: number): number {
+    const next = this.#nextDue.get(this.#channel, since)?.next;
     if (next === null || next === undefined) return this.#pollIntervalMs;
-    return Math.max(0, Math.min(this.#pollIntervalMs, next - now));
+    return Math.max(0, Math.min(this.#pollIntervalMs, next - Date.now()));
   }
 
   /** Runs one claimed message; never rejects, since its outcome is recorded in the table. */

@@ -96,7 +96,7 @@ export async function startTestInstance(
 /** Polls until `check` returns a truthy value (or throws its last error after the timeout). */
 export async function eventually<T>(
   check: () => T | Promise<T>,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
