@@ -53,6 +53,8 @@ export interface SearchHit {
   isLocal: boolean;
   /** Items: where the hit is shown (a reply's place in its thread); see itemHrefOf. */
   href?: string | null;
+  /** Items: the name of the community shown with the hit (one the viewer may see). */
+  communityName?: string | null;
 }
 
 const ITEM_KINDS = new Set(["topic", "reply", "entry", "wiki", "event", "poll", "document"]);
@@ -69,6 +71,7 @@ interface ItemHitRow {
   publishedAt: number;
   groupHandle: string | null;
   groupHost: string | null;
+  groupName: string | null;
   isLocal: number;
 }
 
@@ -110,13 +113,14 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
   const details = db.$client
     .prepare(
       `SELECT i.id, i.kind, i.title, i.published_at AS publishedAt, i.is_local AS isLocal,
-         (SELECT g.handle FROM item_groups ig JOIN actors g ON g.id = ig.group_id
-          WHERE ig.item_id = i.id LIMIT 1) AS groupHandle,
-         (SELECT g.host FROM item_groups ig JOIN actors g ON g.id = ig.group_id
-          WHERE ig.item_id = i.id LIMIT 1) AS groupHost
+         (${shownGroup("handle")}) AS groupHandle, (${shownGroup("host")}) AS groupHost,
+         (${shownGroup("name")}) AS groupName
        FROM items i WHERE i.id IN (SELECT value FROM json_each(@ids))`,
     )
-    .all({ ids: JSON.stringify(ids) }) as Omit<ItemHitRow, "snippet">[];
+    .all({ ids: JSON.stringify(ids), viewer: viewerParam(viewerId) }) as Omit<
+    ItemHitRow,
+    "snippet"
+  >[];
   const snippets = snippetsOf(db, query.q, ids);
   const byId = new Map(details.map((d) => [d.id, { ...d, snippet: snippets.get(d.id) ?? "" }]));
   const rows = ids.map((id) => byId.get(id)).filter((r): r is ItemHitRow => r !== undefined);
@@ -130,8 +134,23 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     host: r.groupHost,
     isLocal: r.isLocal === 1,
     href: linkOf(db, r.id),
+    communityName: r.groupName,
   }));
   return { hits, total };
+}
+
+/**
+ * SQL for one column of the community a hit is shown in: the first of the item's communities
+ * the viewer may see. A post shared into a public and a private community must not name the
+ * private one to someone outside it.
+ */
+function shownGroup(column: "handle" | "host" | "name"): string {
+  return `SELECT g.${column} FROM item_groups ig JOIN actors g ON g.id = ig.group_id
+    LEFT JOIN communities c ON c.actor_id = g.id
+    WHERE ig.item_id = i.id AND (c.visibility IS NULL OR c.visibility = 'public'
+      OR EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id
+        AND m.member_id = @viewer AND m.state = 'active'))
+    ORDER BY ig.rowid LIMIT 1`;
 }
 
 /** The whole-word (no prefix) forms of a search's two FTS5 queries, for rankMatches. */

@@ -65,6 +65,12 @@ describeInBrowser("tags, search and people in a browser", () => {
     await a11y(bob);
     await expectVisible(main(bob).getByRole("link", { name: "Gritting routes" }));
     await expectVisible(main(bob).locator("mark"));
+    // Each hit says where it lives, linking to the community.
+    const place = main(bob).locator(".copse-search-results li", { hasText: "Gritting routes" });
+    await expectVisible(place.getByRole("link", { name: "Highways" }));
+    expect(await place.getByRole("link", { name: "Highways" }).getAttribute("href")).toBe(
+      "/c/highways",
+    );
     await a11y(bob);
     await screenshot(bob, "search-results");
 

@@ -170,6 +170,29 @@ describe("search", () => {
     });
   }
 
+  it("names the community of each hit, never a private one to someone outside it", async () => {
+    const { db, alice, bob, eve, open, secret } = await setUp();
+    // An entry shared into a private and a public community, the private one first.
+    const shared = composeItem(db, ORIGIN, {
+      kind: "entry",
+      author: alice.actor,
+      groups: [secret.actor, open.actor],
+      title: "Gully cleaning",
+      body: "Our gully cleaning rota",
+    });
+    const placeFor = (viewer: number | null) =>
+      searchItems(db, viewer, { q: "gully" }).hits.map((h) => [h.id, h.communityName, h.handle]);
+    expect(placeFor(bob.actor.id)).toEqual([[shared.id, "Secret housing group", "secret"]]);
+    // Shared into a private community, the entry is for its members only...
+    expect(placeFor(eve.actor.id)).toEqual([]);
+    // ...but a public post can later be listed in a private community too (a remote post its
+    // group announces, say): the public community is the one named to outsiders.
+    db.$client.prepare("UPDATE items SET visibility = 'public' WHERE id = ?").run(shared.id);
+    expect(placeFor(eve.actor.id)).toEqual([[shared.id, "Planners", "planners"]]);
+    expect(placeFor(null)).toEqual([[shared.id, "Planners", "planners"]]);
+    expect(placeFor(bob.actor.id)).toEqual([[shared.id, "Secret housing group", "secret"]]);
+  });
+
   it("finds people and public communities by name", async () => {
     const { db, eve } = await setUp();
     const results = search(db, eve.actor.id, { q: "plan" });

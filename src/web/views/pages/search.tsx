@@ -109,6 +109,20 @@ function HitList(props: { hits: SearchHit[] }) {
           </a>{" "}
           <span class="govuk-body-s">
             {TYPE_NAMES[hit.type] ?? hit.type}
+            {hit.communityName && hit.handle ? (
+              <>
+                {" in "}
+                <a
+                  class="govuk-link"
+                  href={communityPagePath(
+                    hit.handle,
+                    hit.isLocal ? undefined : (hit.host ?? undefined),
+                  )}
+                >
+                  {hit.communityName}
+                </a>
+              </>
+            ) : null}
             {hit.date ? (
               <>
                 , <When date={hit.date} />
