@@ -24,7 +24,7 @@ import { Layout, type PageContext } from "../layout.tsx";
 import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
-import { ActorLink, ItemBody, When } from "./items.tsx";
+import { ActorLink, Byline, ItemBody, When } from "./items.tsx";
 import { DiffTable } from "./wiki-history.tsx";
 
 /** A community's wiki: its pages from A to Z with their last edit. */
@@ -66,7 +66,7 @@ export function WikiListPage(props: {
               {p.page.title}
             </a>,
             <>
-              <When date={p.lastEditedAt} /> by <ActorLink actor={p.lastEditedBy} />
+              <When date={p.lastEditedAt} /> by <Byline actor={p.lastEditedBy} />
             </>,
             String(p.lastRevision),
           ])}
@@ -165,7 +165,7 @@ export function WikiPageView(props: {
       <h1 class="govuk-heading-l">{page.title}</h1>
       {latest ? (
         <p class="govuk-body-s copse-post__meta">
-          Revision {latest.revision.number}, last edited by <ActorLink actor={latest.author} />{" "}
+          Revision {latest.revision.number}, last edited by <Byline actor={latest.author} />{" "}
           <When date={latest.revision.createdAt} />: “{latest.revision.reason}”
         </p>
       ) : null}
