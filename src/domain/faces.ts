@@ -29,8 +29,8 @@ export const AVATAR_TONES = [
 
 /** Up to two letters for a person: the first letters of their first and last names. */
 export function initialsOf(name: string, handle = ""): string {
-  const words = (name.trim() || handle.trim())
-    .split(/[\s._-]+/u)
+  // A hyphenated surname is one name; a handle's parts are split at dots and underscores too.
+  const words = (name.trim() ? name.split(/\s+/u) : handle.split(/[\s._-]+/u))
     // A word's first letter or digit; punctuation and emoji around names are skipped.
     .map((word) => Array.from(word).find((ch) => /[\p{L}\p{N}]/u.test(ch)))
     .filter((ch): ch is string => ch !== undefined);

@@ -21,6 +21,7 @@ describe("initials", () => {
     expect(initialsOf("Priya Shah")).toBe("PS");
     expect(initialsOf("Mary Ann de la Cruz")).toBe("MC");
     expect(initialsOf("alice")).toBe("A");
+    expect(initialsOf("Mo Farah-Lee")).toBe("MF");
     expect(initialsOf("  zoë   ångström ")).toBe("ZÅ");
   });
 
