@@ -13,6 +13,7 @@ import {
   errorFor,
   type FieldError,
   NotificationBanner,
+  Pagination,
   Table,
   Textarea,
   TextInput,
@@ -27,11 +28,16 @@ import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
 import { ActorLink, Byline, ItemBody, When } from "./items.tsx";
 import { DiffTable } from "./wiki-history.tsx";
 
-/** A community's wiki: its pages from A to Z with their last edit. */
+/** A community's wiki: its pages from A to Z with their last edit, a page of them at a time. */
 export function WikiListPage(props: {
   ctx: PageContext;
   access: CommunityAccess;
+  /** This page of the list. */
   pages: WikiPageSummary[];
+  /** Wiki pages in all. */
+  total: number;
+  page: number;
+  totalPages: number;
   /** The viewer's new pages still waiting for (or refused by) a remote community. */
   pending: PendingWikiEdit[];
 }) {
@@ -57,7 +63,7 @@ export function WikiListPage(props: {
         <p class="govuk-body">No pages yet.</p>
       ) : (
         <Table
-          caption={`Pages (${props.pages.length})`}
+          caption={`Pages (${props.total})`}
           captionSize="m"
           head={["Page", "Last edited", "Revisions"]}
           numericColumns={[2]}
@@ -72,6 +78,12 @@ export function WikiListPage(props: {
           ])}
         />
       )}
+      <Pagination
+        currentPage={props.page}
+        totalPages={props.totalPages}
+        hrefFor={(n) => (n > 1 ? `${base}?page=${n}` : base)}
+        label="Pages of the wiki list"
+      />
       <FeedLinks feed={communityFeedRef(access, "wiki")} />
     </Layout>
   );
