@@ -131,9 +131,9 @@ describeInBrowser("faces and paged threads in a browser", () => {
     // Mo is on another server: initials, and a name that leads to our page about him.
     const mo = main(bob).locator(`#item-${replies[2]!.id} > article`);
     expect(await mo.locator(".copse-avatar--initials").innerText()).toBe("MF");
-    expect(await mo.getByRole("link", { name: "Mo Farah (far.example)" }).getAttribute("href")).toBe(
-      "/people/mo%40far.example",
-    );
+    expect(
+      await mo.getByRole("link", { name: "Mo Farah (far.example)" }).getAttribute("href"),
+    ).toBe("/people/mo%40far.example");
     // The article is named by its author and date once: the initials are not read out.
     expect(await mo.getAttribute("aria-labelledby")).toBe(`item-${replies[2]!.id}-by`);
     expect((await bob.locator(`#item-${replies[2]!.id}-by`).innerText()).startsWith("MF")).toBe(
