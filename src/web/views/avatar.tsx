@@ -41,17 +41,18 @@ export function Avatar(props: { person: FacePerson; size?: keyof typeof SIZES; l
     );
   }
   const name = props.person.name || props.person.handle;
-  // Initials are text: hidden when the name is beside them, the person's name when alone.
+  // The stylesheet draws the initials from data-initials, so they stay out of the page's text
+  // (copying a byline, or reading it as text, gives the name once). Beside the name they are
+  // hidden from screen readers; standing alone, the circle is an image named after the person.
   const a11y = props.label
     ? { role: "img", "aria-label": props.label }
     : { "aria-hidden": "true" as const };
   return (
     <span
       class={cx(classes, "copse-avatar--initials", `copse-avatar--tone-${toneOf(name)}`)}
+      data-initials={initialsOf(props.person.name, props.person.handle)}
       {...a11y}
-    >
-      {initialsOf(props.person.name, props.person.handle)}
-    </span>
+    />
   );
 }
 
