@@ -38,7 +38,9 @@ export function itemPlacePath(place: ItemPlace): string | null {
   if (!group) return null;
   // A reply whose thread start is itself a reply (its ancestors never arrived) is shown as a topic.
   const kind = place.rootKind === "reply" ? "topic" : place.rootKind;
-  return `${itemPagePath({ id: rootId, kind, rootId }, group)}${anchor}`;
+  if (rootId === item.id) return itemPagePath({ id: rootId, kind, rootId }, group);
+  // Replies and comments are placed by the rule every link to them follows (paged threads).
+  return itemPagePath({ id: item.id, kind: "reply", rootId }, group, kind);
 }
 
 /**

@@ -46,9 +46,13 @@ export function itemPagePath(
   switch (item.kind) {
     case "topic":
       return `${community}/forum/${item.id}`;
-    case "reply":
-      // A reply or comment lives on the page of the thread it belongs to.
-      return `${itemPagePath({ id: root, kind: rootKind, rootId: root }, group)}#item-${item.id}`;
+    case "reply": {
+      // A reply or comment lives on the page of the thread it belongs to. A forum thread is
+      // paged, so the link names the reply and the topic opens at the page that holds it.
+      const thread = itemPagePath({ id: root, kind: rootKind, rootId: root }, group);
+      const locate = rootKind === "topic" ? `?reply=${item.id}` : "";
+      return `${thread}${locate}#item-${item.id}`;
+    }
     case "entry":
       // An entry listed in a community; local authors' entries redirect to entryPagePath.
       return `${community}/blog/${item.id}`;

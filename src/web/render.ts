@@ -1,13 +1,15 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import type { Child } from "hono/jsx";
+import { type Child, jsx } from "hono/jsx";
 import { siteOperator } from "../domain/admin/site-pages.ts";
 import { unreadMessageCount } from "../domain/messages.ts";
 import { unreadNotificationCount } from "../domain/notifications/reads.ts";
 import { takeFlash } from "./auth.ts";
 import { communityNavFor } from "./community-nav.ts";
 import type { AppEnv } from "./env.ts";
+import { faceLookup } from "./faces.ts";
 import { readTextSize } from "./routes/preferences.ts";
+import { FacesContext } from "./views/avatar.tsx";
 import type { PageContext } from "./views/layout.tsx";
 
 /** Builds what every page's layout needs from the request. */
@@ -37,8 +39,10 @@ export async function render(
   page: Child,
   status: 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 = 200,
 ) {
+  // Avatars find their pictures through the request's face look-up (src/web/views/avatar.tsx).
+  const withFaces = jsx(FacesContext.Provider, { value: faceLookup(c.get("deps").db) }, page);
   // The layout writes the doctype itself; toString() may be async when components are.
-  const body = await (page as { toString(): string | Promise<string> }).toString();
+  const body = await (withFaces as { toString(): string | Promise<string> }).toString();
   return c.html(body, status);
 }
 

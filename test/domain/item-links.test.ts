@@ -83,17 +83,20 @@ describe("where an item is shown", () => {
         kind === "entry"
           ? `/people/alice/blog/${root.id}`
           : `/c/garden/${SECTION[kind]}/${root.id}`;
+      // A forum thread is paged, so a reply's link names it for the page that holds it.
+      const at = (thread: string, id: number) =>
+        kind === "topic" ? `${thread}?reply=${id}#item-${id}` : `${thread}#item-${id}`;
       expect(itemPathOf(db, root)).toBe(page);
-      expect(itemPathOf(db, localReply)).toBe(`${page}#item-${localReply.id}`);
-      expect(itemPathOf(db, remoteReply)).toBe(`${page}#item-${remoteReply.id}`);
-      expect(itemPathOf(db, answer)).toBe(`${page}#item-${answer.id}`);
+      expect(itemPathOf(db, localReply)).toBe(at(page, localReply.id));
+      expect(itemPathOf(db, remoteReply)).toBe(at(page, remoteReply.id));
+      expect(itemPathOf(db, answer)).toBe(at(page, answer.id));
 
       // Remote author in a remote community: the community's page here, by name@host.
       const far = add(kind, mo.id, [allotments.id], false);
       const farReply = add("reply", alice.id, [allotments.id], true, far);
       const farPage = `/c/allotments%40far.example/${SECTION[kind]}/${far.id}`;
       expect(itemPathOf(db, far)).toBe(farPage);
-      expect(itemPathOf(db, farReply)).toBe(`${farPage}#item-${farReply.id}`);
+      expect(itemPathOf(db, farReply)).toBe(at(farPage, farReply.id));
     }
   });
 
@@ -122,7 +125,7 @@ describe("where an item is shown", () => {
         rootKind: "reply",
         group: { handle: "garden", host: "copse.test", isLocal: true },
       }),
-    ).toBe("/c/garden/forum/7#item-9");
+    ).toBe("/c/garden/forum/7?reply=9#item-9");
   });
 });
 
@@ -137,7 +140,9 @@ describe("search hits", () => {
     const href = new Map(hits.map((h) => [h.id, h.href]));
     expect(href.get(localComment.id)).toBe(`/c/garden/wiki/${wiki.id}#item-${localComment.id}`);
     // Its author is remote but the community is ours: no `garden@far.example` address.
-    expect(href.get(remoteReply.id)).toBe(`/c/garden/forum/${topic.id}#item-${remoteReply.id}`);
+    expect(href.get(remoteReply.id)).toBe(
+      `/c/garden/forum/${topic.id}?reply=${remoteReply.id}#item-${remoteReply.id}`,
+    );
     expect(href.get(wiki.id)).toBe(`/c/garden/wiki/${wiki.id}`);
   });
 });

@@ -100,7 +100,9 @@ describe("feed tokens and private feeds", () => {
     }
     const { items } = (await feed(`/feeds/me.atom?token=${token}`)).parsed;
     const reply = items.find((i) => i.title === "Re: Budget secrets")!;
-    expect(reply.link).toMatch(new RegExp(`^${copse.origin}/c/council/forum/\\d+#item-\\d+$`));
+    expect(reply.link).toMatch(
+      new RegExp(`^${copse.origin}/c/council/forum/\\d+\\?reply=\\d+#item-\\d+$`),
+    );
   });
 
   it("lists a person's private feed links and revokes them at once", async () => {

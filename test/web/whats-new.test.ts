@@ -104,7 +104,7 @@ describe("a community's What's new list", () => {
     const links = whatsNewLinks(page.body);
     expect(links).toContain(`/c/garden/blog/${entryId}#item-${entryComment}`);
     expect(links).toContain(`/c/garden/documents/${documentId}#item-${documentComment}`);
-    expect(links).toContain(`${topicPath}#item-${topicReply}`);
+    expect(links).toContain(`${topicPath}?reply=${topicReply}#item-${topicReply}`);
     expect(links).not.toContain(`/c/garden/forum/${entryId}#item-${entryComment}`);
     expect(links).not.toContain(`/c/garden/forum/${documentId}#item-${documentComment}`);
 

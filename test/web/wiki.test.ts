@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findLocalActor } from "../../src/domain/actors.ts";
-import { findCommunity } from "../../src/domain/communities.ts";
+import { createCommunity, findCommunity } from "../../src/domain/communities.ts";
 import { setEnabledSections } from "../../src/domain/sections.ts";
 import {
+  createWikiPage,
   editWikiPage,
   findWikiPage,
   latestRevision,
@@ -276,5 +277,35 @@ describe("the wiki pages", () => {
     });
     expect(refused.response.status).toBe(403);
     expect(latestRevision(copse.db, id)?.title).toBe("Members only edits");
+  });
+
+  it("lists a big wiki 50 pages at a time, A to Z, with page links that need no script", async () => {
+    const owner = findLocalActor(copse.db, "alice")!;
+    const library = createCommunity(copse.db, copse.origin, {
+      handle: "library",
+      name: "Library",
+      description: "",
+      visibility: "public",
+      ownerActorId: owner.id,
+    }).actor;
+    for (let i = 1; i <= 55; i++) {
+      createWikiPage(copse.db, copse.origin, {
+        group: library,
+        author: owner,
+        title: `Shelf ${String(i).padStart(2, "0")}`,
+        body: "Books",
+      });
+    }
+    const first = await bob.get("/c/library/wiki");
+    expect(first.body).toContain("Pages (55)");
+    expect(first.body.match(/Shelf \d\d/g)?.length).toBe(50);
+    expect(first.body).toContain("Shelf 50");
+    expect(first.body).not.toContain("Shelf 51");
+    expect(first.body).toContain('href="/c/library/wiki?page=2" rel="next"');
+    const second = await bob.get("/c/library/wiki?page=2");
+    expect(second.body.match(/Shelf \d\d/g)).toEqual([51, 52, 53, 54, 55].map((n) => `Shelf ${n}`));
+    expect(second.body).toContain('href="/c/library/wiki" rel="prev"');
+    // A page past the end shows the last one.
+    expect((await bob.get("/c/library/wiki?page=9")).body).toContain("Shelf 55");
   });
 });

@@ -11,9 +11,9 @@ import {
   getItem,
   groupsOfItem,
   type ItemRow,
-  visibleThreadItems,
 } from "../../domain/items.ts";
 import { renderWithMentions } from "../../domain/mentions.ts";
+import { pageOfReply, threadPage, threadPostsById } from "../../domain/thread-pages.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -32,7 +32,8 @@ import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
-import { DeleteItemPage, ForumPage, TopicFormPage, TopicPage } from "../views/pages/forum.tsx";
+import { DeleteItemPage, ForumPage, TopicFormPage } from "../views/pages/forum.tsx";
+import { replyPath, TopicPage } from "../views/pages/forum-thread.tsx";
 import type { ReplyDraft } from "../views/reply-box.tsx";
 import { itemTagsData } from "../views/tags.tsx";
 import { wantsPreview } from "../views/writing.tsx";
@@ -179,25 +180,47 @@ export function forumRoutes(): Hono<AppEnv> {
     return topicPage(c, access, topic);
   });
 
-  /** A topic with its replies, and the reply box with what was being written, if anything. */
+  /**
+   * A topic with one page of its replies: the page asked for, the one holding `?reply=`, or
+   * with a reply being written, the last page, where the reply box is.
+   */
   function topicPage(c: C, access: CommunityAccess, topic: ItemRow, draft?: ReplyDraft) {
     const { db } = c.get("deps");
     const viewer = c.get("account")?.actor;
-    const replies = visibleThreadItems(db, topic.id, viewer?.id);
+    const replyParam = c.req.query("reply");
+    const requested = draft
+      ? Number.MAX_SAFE_INTEGER
+      : c.req.query("page") === undefined && replyParam && /^\d+$/.test(replyParam)
+        ? pageOfReply(db, topic, Number(replyParam), viewer?.id)
+        : Number.parseInt(c.req.query("page") ?? "1", 10);
+    const shown = threadPage(db, topic, viewer?.id, requested);
+    const onPage = new Set(shown.replies.map((r) => r.id));
+    const earlier = threadPostsById(
+      db,
+      topic,
+      shown.replies
+        .map((r) => r.parentId)
+        .filter((id): id is number => id !== null && id !== topic.id && !onPage.has(id)),
+    );
+    const posts = shown.page === 1 ? [topic, ...shown.replies] : shown.replies;
     return render(
       c,
       <TopicPage
         ctx={pageContext(c)}
         access={access}
         topic={topic}
-        replies={replies}
-        authors={authorsOf(db, [topic, ...replies])}
+        replies={shown.replies}
+        page={shown.page}
+        totalPages={shown.totalPages}
+        total={shown.total}
+        earlier={earlier}
+        authors={authorsOf(db, [...posts, ...earlier.values()])}
         mayModerate={(item) =>
           viewer !== undefined && item.isLocal && canModerate(db, item, viewer.id)
         }
         tags={itemTagsData(db, topic, viewer?.id)}
         facilitates={(access.canModerate && access.group.isLocal) || access.facilitatesRemote}
-        extras={postExtras(db, [topic, ...replies], viewer?.id)}
+        extras={postExtras(db, posts, viewer?.id)}
         draft={draft}
       />,
       draft?.error ? 422 : 200,
@@ -236,7 +259,7 @@ export function forumRoutes(): Hono<AppEnv> {
         body: f.body ?? "",
       });
       await publishItemChange(federationContext(c), reply, "create");
-      return c.redirect(`${access.path}/forum/${topic.id}#item-${reply.id}`, 303);
+      return c.redirect(replyPath(`${access.path}/forum/${topic.id}`, reply.id), 303);
     } catch (error) {
       if (error instanceof ValidationError) {
         return topicPage(c, access, topic, {
@@ -312,7 +335,8 @@ export function forumRoutes(): Hono<AppEnv> {
       const edited = editItem(c.get("deps").db, item, c.get("account")!.actor.id, values);
       await publishItemChange(federationContext(c), edited, "update");
       setFlash(c, "Your changes have been saved.");
-      return c.redirect(`${access.path}/forum/${topic.id}#item-${item.id}`, 303);
+      const topicPath = `${access.path}/forum/${topic.id}`;
+      return c.redirect(item.id === topic.id ? topicPath : replyPath(topicPath, item.id), 303);
     } catch (error) {
       if (error instanceof ValidationError) {
         return render(

@@ -7,6 +7,7 @@ import type { PersonProfileRow } from "../../domain/person-details.ts";
 import { getPersonProfile } from "../../domain/person-details.ts";
 import { MAX_PHOTO_BYTES, PHOTO_SIZES, type PhotoSize, photoFile } from "../../domain/photos.ts";
 import type { AppEnv } from "../env.ts";
+import { avatarSrc } from "../faces.ts";
 import { pageContext, render } from "../render.ts";
 import { PhotoTooLargePage } from "../views/pages/profile-edit.tsx";
 
@@ -21,10 +22,11 @@ export function photoUrl(
   profile: PersonProfileRow,
   size: PhotoSize,
 ): string | null {
-  if (!person.isLocal) return profile.iconUrl;
-  if (!profile.photoUpdatedAt) return null;
-  // The version in the query lets the file be cached for a year and still change at once.
-  return `/media/people/${person.handle}/${size}.webp?v=${profile.photoUpdatedAt.getTime()}`;
+  const face = {
+    photoVersion: profile.photoUpdatedAt?.getTime() ?? null,
+    iconUrl: profile.iconUrl,
+  };
+  return avatarSrc(person, face, size);
 }
 
 /** Whether a request is the profile form, which may carry a photo bigger than other forms. */

@@ -119,7 +119,6 @@ export function profileRoutes(): Hono<AppEnv> {
         ctx={pageContext(c)}
         person={person}
         profile={profile}
-        photoUrl={photoUrl(person, profile, 128)}
         contactDetails={visibleContactDetails(db, viewer?.id ?? null, profile)}
         expertise={listPersonTags(db, person.id, "expertise")}
         interests={listPersonTags(db, person.id, "interest")}

@@ -4,6 +4,7 @@ import { findMentioned } from "../../domain/mentions.ts";
 import { personPagePath } from "../../domain/paths.ts";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
+import { Avatar } from "../views/avatar.tsx";
 import { NotFoundPage } from "../views/errors.tsx";
 import { Layout } from "../views/layout.tsx";
 
@@ -31,6 +32,7 @@ export function remotePeopleRoutes(): Hono<AppEnv> {
     return render(
       c,
       <Layout ctx={pageContext(c)} title={`${person.name || handle} (on ${person.host})`}>
+        <Avatar person={person} size="large" />
         <span class="govuk-caption-l">{handle}</span>
         <h1 class="govuk-heading-l">{person.name || person.handle}</h1>
         {about ? <p class="govuk-body">{about}</p> : null}

@@ -109,6 +109,9 @@ function formPage(
   );
 }
 
+/** Wiki pages the list shows at a time. */
+const WIKI_PAGES_PER_PAGE = 50;
+
 /** A community's wiki: list, create, read and edit pages; history lives in wiki-history.tsx. */
 export function wikiRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -121,9 +124,21 @@ export function wikiRoutes(): Hono<AppEnv> {
     const pages = listWikiPages(db, access.group.id).filter((p) => canView(db, p.page, viewerId));
     const pending =
       viewerId && !access.group.isLocal ? openPendingPages(db, access.group.id, viewerId) : [];
+    // A big wiki is listed 50 pages at a time, A to Z; a page number past the end shows the last.
+    const totalPages = Math.max(1, Math.ceil(pages.length / WIKI_PAGES_PER_PAGE));
+    const requested = Number.parseInt(c.req.query("page") ?? "1", 10) || 1;
+    const page = Math.min(Math.max(1, requested), totalPages);
     return render(
       c,
-      <WikiListPage ctx={pageContext(c)} access={access} pages={pages} pending={pending} />,
+      <WikiListPage
+        ctx={pageContext(c)}
+        access={access}
+        pages={pages.slice((page - 1) * WIKI_PAGES_PER_PAGE, page * WIKI_PAGES_PER_PAGE)}
+        total={pages.length}
+        page={page}
+        totalPages={totalPages}
+        pending={pending}
+      />,
     );
   });
 

@@ -3,7 +3,7 @@ import type { ItemRow } from "../../domain/items.ts";
 import type { CommunityAccess } from "../community-access.tsx";
 import { Button, CsrfField, Tag, Textarea } from "./components.tsx";
 import type { PageContext } from "./layout.tsx";
-import { ActorLink, ItemBody, When } from "./pages/items.tsx";
+import { Byline, ItemBody, When } from "./pages/items.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "./post-extras.tsx";
 import { ReportLink } from "./report-link.tsx";
 
@@ -62,7 +62,7 @@ function Comment(props: {
     <li class="copse-post" id={`item-${item.id}`}>
       <article aria-labelledby={`item-${item.id}-by`}>
         <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
-          {author ? <ActorLink actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+          {author ? <Byline actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
           {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
           {item.removedAt ? (
             <>

@@ -1,5 +1,6 @@
 import { personPagePath } from "../../domain/paths.ts";
 import type { SuggestedPerson } from "../../domain/people-finder.ts";
+import { WithAvatar } from "./avatar.tsx";
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -21,19 +22,16 @@ export function PeopleSuggestions(props: { people: SuggestedPerson[] }) {
           ].filter((s) => s);
           return (
             <li>
-              {p.isLocal ? (
-                <a class="govuk-link" href={personPagePath(p.handle)}>
-                  {p.name || p.handle}
-                </a>
-              ) : (
+              <WithAvatar person={p}>
                 <a
                   class="govuk-link"
-                  href={`/people?q=${encodeURIComponent(`@${p.handle}@${p.host}`)}`}
+                  href={personPagePath(p.isLocal ? p.handle : `${p.handle}@${p.host}`)}
                 >
-                  {p.name || p.handle} ({p.host})
-                </a>
-              )}{" "}
-              <span class="govuk-body-s">{why.join(", ")}</span>
+                  {p.name || p.handle}
+                  {p.isLocal ? "" : ` (${p.host})`}
+                </a>{" "}
+                <span class="govuk-body-s">{why.join(", ")}</span>
+              </WithAvatar>
             </li>
           );
         })}

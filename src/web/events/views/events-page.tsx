@@ -24,7 +24,7 @@ import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
 import { ItemComments, type ItemCommentsData } from "../../views/item-comments.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
-import { ActorLink, ItemBody } from "../../views/pages/items.tsx";
+import { Byline, ItemBody } from "../../views/pages/items.tsx";
 import { ReportLink } from "../../views/report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
 import { MultilineText } from "../../views/text.tsx";
@@ -195,7 +195,7 @@ function People(props: { people: Attendee[] }) {
     <ul class="govuk-list govuk-list--bullet">
       {props.people.map(({ actor }) => (
         <li>
-          <ActorLink actor={actor} />
+          <Byline actor={actor} />
         </li>
       ))}
     </ul>
@@ -241,7 +241,7 @@ export function EventPage(props: {
           ...(event.contact ? [{ key: "Contact", value: event.contact }] : []),
           {
             key: "Organiser",
-            value: props.organiser ? <ActorLink actor={props.organiser} /> : "Unknown",
+            value: props.organiser ? <Byline actor={props.organiser} /> : "Unknown",
           },
         ]}
       />

@@ -21,7 +21,7 @@ import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
 import { ItemComments, type ItemCommentsData } from "../../views/item-comments.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
-import { ActorLink, ItemBody } from "../../views/pages/items.tsx";
+import { Byline, ItemBody } from "../../views/pages/items.tsx";
 import { ReportLink } from "../../views/report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
 import { PollActions, type PollManagement } from "./poll-changes.tsx";
@@ -271,7 +271,7 @@ export function PollPage(props: {
             key: "Choice",
             value: results.multiple ? "Choose one or more options" : "Choose one option",
           },
-          { key: "Asked by", value: props.author ? <ActorLink actor={props.author} /> : "Unknown" },
+          { key: "Asked by", value: props.author ? <Byline actor={props.author} /> : "Unknown" },
           { key: "Votes", value: votersText(results.voters) },
         ]}
       />

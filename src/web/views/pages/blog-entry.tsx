@@ -14,7 +14,7 @@ import { Layout, type PageContext } from "../layout.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
 import { reportItemPath } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
-import { ActorLink, ItemBody, When } from "./items.tsx";
+import { Byline, ItemBody, When } from "./items.tsx";
 
 /** What the viewer may do on an entry's page. */
 export interface EntryPermissions {
@@ -109,7 +109,7 @@ function Comment(props: {
     <li class="copse-post" id={`item-${item.id}`}>
       <article aria-labelledby={`item-${item.id}-by`}>
         <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
-          {author ? <ActorLink actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+          {author ? <Byline actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
           {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
         </p>
         <ItemBody item={item} />
@@ -231,7 +231,7 @@ export function EntryPage(props: {
         </div>
       ) : null}
       <p class="govuk-body-s copse-post__meta">
-        By <ActorLink actor={author} />, <When date={entry.publishedAt} />
+        By <Byline actor={author} />, <When date={entry.publishedAt} />
         {entry.updatedAt.getTime() !== entry.publishedAt.getTime() ? (
           <>
             {" "}

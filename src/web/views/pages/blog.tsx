@@ -19,7 +19,7 @@ import {
 import { blogFeedRef, communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
-import { ActorLink, ItemBody, When } from "./items.tsx";
+import { Byline, ItemBody, When } from "./items.tsx";
 
 /** Where an entry is read: its author's blog for local authors, else the community it is in. */
 export function entryHref(entry: ItemRow, author: ActorRow, communityPath?: string): string {
@@ -49,7 +49,7 @@ function EntryList(props: {
           <p class="govuk-body-s copse-post__meta">
             {props.showAuthor ? (
               <>
-                By <ActorLink actor={author} />,{" "}
+                By <Byline actor={author} />,{" "}
               </>
             ) : null}
             <When date={entry.publishedAt} />,{" "}

@@ -16,7 +16,7 @@ import { MultilineText } from "../text.tsx";
 import { CommunityAlertsLink } from "./alerts.tsx";
 import { CommunityMembersSummary } from "./community-members-summary.tsx";
 import { LeaveControl, MembershipControl, StandingNotice } from "./community-membership.tsx";
-import { ActorLink, When } from "./items.tsx";
+import { Byline, When } from "./items.tsx";
 import { MetricsNavItem } from "./metrics.tsx";
 
 // A community's home page: who it is (name, description, where it stands, the viewer's
@@ -75,7 +75,7 @@ function WhatsNew(props: {
                 {recentTitle(entry)}
               </a>
               <span class="govuk-body-s copse-whats-new__meta">
-                {recentKind(entry)} by <ActorLink actor={entry.author} />,{" "}
+                {recentKind(entry)} by <Byline actor={entry.author} />,{" "}
                 <When date={entry.item.publishedAt} />
               </span>
               <PollClosingNote item={entry.item} times={props.pollClosing} />

@@ -1,7 +1,7 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { MemberEntry } from "../../../domain/membership.ts";
 import { communityPagePath } from "../../../domain/paths.ts";
-import { ActorLink } from "./items.tsx";
+import { Byline } from "./items.tsx";
 
 // The short members summary on a community's home page: how many, the first few (facilitators
 // first) and a link to the full list, which has the roles, instances and report links.
@@ -28,7 +28,7 @@ export function CommunityMembersSummary(props: {
       <ul class="govuk-list copse-member-summary" aria-labelledby="members-summary">
         {first.map(({ member, membership }) => (
           <li>
-            <ActorLink actor={member} />
+            <Byline actor={member} />
             {membership.role === "facilitator" ? (
               <span class="govuk-body-s"> (facilitator)</span>
             ) : null}

@@ -1,5 +1,6 @@
 import type { ContactEntry } from "../../../domain/contacts.ts";
-import { personPagePath } from "../../../domain/paths.ts";
+import { mentionHref } from "../../../domain/mentions.ts";
+import { WithAvatar } from "../avatar.tsx";
 import {
   Button,
   CsrfField,
@@ -10,18 +11,18 @@ import {
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 
+/** A contact's avatar, linked name and handle. */
 function PersonLink(props: { entry: ContactEntry }) {
   const p = props.entry.person;
-  const href = p.isLocal ? personPagePath(p.handle) : (p.url ?? p.iri);
   return (
-    <>
-      <a class="govuk-link" href={href}>
-        {p.name}
+    <WithAvatar person={p}>
+      <a class="govuk-link" href={mentionHref(p)}>
+        {p.name || p.handle}
       </a>{" "}
       <span class="govuk-hint govuk-!-display-inline">
         @{p.handle}@{p.host}
       </span>
-    </>
+    </WithAvatar>
   );
 }
 

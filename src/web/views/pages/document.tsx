@@ -20,7 +20,7 @@ import { Layout, type PageContext } from "../layout.tsx";
 import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
-import { ActorLink, ItemBody, When } from "./items.tsx";
+import { Byline, ItemBody, When } from "./items.tsx";
 
 /** Everything the document page shows. */
 export interface DocumentView {
@@ -55,7 +55,7 @@ function Comment(props: ThreadProps & { item: ItemRow }) {
     <li class="copse-post" id={`item-${item.id}`}>
       <article aria-labelledby={`item-${item.id}-by`}>
         <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
-          {author ? <ActorLink actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+          {author ? <Byline actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
           {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
         </p>
         <ItemBody item={item} />
@@ -167,8 +167,7 @@ export function DocumentPage(props: {
             key: "Uploaded by",
             value: (
               <>
-                {author ? <ActorLink actor={author} /> : "Someone"},{" "}
-                <When date={item.publishedAt} />
+                {author ? <Byline actor={author} /> : "Someone"}, <When date={item.publishedAt} />
               </>
             ),
           },

@@ -18,7 +18,7 @@ import {
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ListControls } from "../list-controls.tsx";
-import { ActorLink, When } from "./items.tsx";
+import { Byline, When } from "./items.tsx";
 
 const SORT_LABELS: Record<DocumentSort, string> = {
   latest: "Latest",
@@ -115,7 +115,7 @@ export function DocumentsPage(props: {
               </span>
             </>,
             <>
-              <ActorLink actor={d.author} />, <When date={d.item.publishedAt} />
+              <Byline actor={d.author} />, <When date={d.item.publishedAt} />
             </>,
             ratingText(d.average, d.ratings),
             String(d.comments),

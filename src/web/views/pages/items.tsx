@@ -1,20 +1,50 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { ItemRow } from "../../../domain/items.ts";
-import { personPagePath } from "../../../domain/paths.ts";
+import { mentionHref } from "../../../domain/mentions.ts";
+import { communityPagePath } from "../../../domain/paths.ts";
+import { WithAvatar } from "../avatar.tsx";
 
-/** A person's name linking to their profile here, or to their home server for remote people. */
+/**
+ * A person's name linking to their page here: their profile, or for someone on another
+ * server our page about them (`/people/name@host`), which links on to their own server.
+ */
 export function ActorLink(props: { actor: ActorRow }) {
   const { actor } = props;
   // Someone who deleted their account is shown without a name or a link to follow.
   if (actor.deletedAt) return <>{actor.name}</>;
-  const href = actor.isLocal ? personPagePath(actor.handle) : actor.url;
-  const label = actor.isLocal ? actor.name : `${actor.name} (${actor.host})`;
-  return href ? (
-    <a class="govuk-link" href={href} rel={actor.isLocal ? undefined : "nofollow noopener"}>
+  const name = actor.name || actor.handle;
+  const label = actor.isLocal ? name : `${name} (${actor.host})`;
+  if (actor.type === "Group") {
+    const href = communityPagePath(actor.handle, actor.isLocal ? undefined : actor.host);
+    return (
+      <a class="govuk-link" href={href}>
+        {label}
+      </a>
+    );
+  }
+  if (actor.type === "Person" || actor.isLocal) {
+    return (
+      <a class="govuk-link" href={mentionHref(actor)}>
+        {label}
+      </a>
+    );
+  }
+  // Bots and services elsewhere have no page here; their own server's page is the link.
+  return actor.url ? (
+    <a class="govuk-link" href={actor.url} rel="nofollow noopener">
       {label}
     </a>
   ) : (
     label
+  );
+}
+
+/** A person's avatar (photo or initials) and linked name, as every list and post shows them. */
+export function Byline(props: { actor: ActorRow }) {
+  return (
+    <WithAvatar person={props.actor}>
+      <ActorLink actor={props.actor} />
+    </WithAvatar>
   );
 }
 

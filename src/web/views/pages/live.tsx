@@ -57,18 +57,16 @@ export function entryPath(entry: LiveItemEntry): string {
   );
 }
 
-/** A person's name linking to their page here or on their own server. */
+/** A person's name linking to their page here: their profile, or our page about them. */
 function PersonLink(props: { actor: LiveActor }) {
   const { actor } = props;
-  const href = actor.isLocal ? personPagePath(actor.handle) : actor.url;
   const name = actor.name || actor.handle;
   const label = actor.isLocal ? name : `${name} (${actor.host})`;
-  return href ? (
-    <a class="govuk-link" href={href} rel={actor.isLocal ? undefined : "nofollow noopener"}>
+  const href = personPagePath(actor.isLocal ? actor.handle : `${actor.handle}@${actor.host}`);
+  return (
+    <a class="govuk-link" href={href}>
       {label}
     </a>
-  ) : (
-    label
   );
 }
 

@@ -1,10 +1,11 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { MemberEntry } from "../../../domain/membership.ts";
-import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
+import { communityPagePath } from "../../../domain/paths.ts";
 import { Pagination } from "../components/pagination.tsx";
 import { Table } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ScrollRegion } from "../scroll-region.tsx";
+import { Byline } from "./items.tsx";
 
 /** Members shown on a community's page; the rest are on its members page. */
 export const MEMBERS_ON_COMMUNITY_PAGE = 5;
@@ -36,17 +37,7 @@ export function MembersTable(props: {
         captionSize="m"
         head={viewer ? ["Name", "Role", "Instance", "Report"] : ["Name", "Role", "Instance"]}
         rows={props.members.map(({ member, membership }) => [
-          member.isLocal ? (
-            <a class="govuk-link" href={personPagePath(member.handle)}>
-              {member.name}
-            </a>
-          ) : member.url ? (
-            <a class="govuk-link" href={member.url} rel="noopener">
-              {member.name}
-            </a>
-          ) : (
-            member.name
-          ),
+          <Byline actor={member} />,
           membership.role === "facilitator" ? "Facilitator" : "Member",
           member.host,
           ...(viewer

@@ -13,7 +13,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
-import { ActorLink, When } from "./items.tsx";
+import { Byline, When } from "./items.tsx";
 
 /** The address of the conversation with someone: `/messages/alice` or `/messages/@bob@host`. */
 export function conversationPath(other: ActorRow): string {
@@ -142,7 +142,7 @@ export function ConversationPage(props: {
               id={`message-${m.id}`}
             >
               <p class="govuk-body-s copse-message__meta">
-                {m.senderId === me.id ? "You" : <ActorLink actor={other} />} wrote on{" "}
+                {m.senderId === me.id ? "You" : <Byline actor={other} />} wrote on{" "}
                 <When date={m.createdAt} />
               </p>
               {/* The HTML was cleaned by the allow-list sanitizer before it was stored. */}

@@ -3,6 +3,7 @@ import type { EntrySummary } from "../../../domain/blog.ts";
 import type { Contribution } from "../../../domain/contributions.ts";
 import { communityPagePath, itemPagePath } from "../../../domain/paths.ts";
 import { type PersonProfileRow, serviceAreaLabel } from "../../../domain/person-details.ts";
+import { Avatar } from "../avatar.tsx";
 import { Button, CsrfField, Tag } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { MultilineText } from "../text.tsx";
@@ -55,7 +56,6 @@ export function ProfilePage(props: {
   ctx: PageContext;
   person: ActorRow;
   profile: PersonProfileRow;
-  photoUrl: string | null;
   /** Only the contact details this viewer may see. */
   contactDetails: ContactDetail[];
   expertise: string[];
@@ -71,15 +71,7 @@ export function ProfilePage(props: {
   const p = props.person;
   return (
     <Layout ctx={props.ctx} title={p.name}>
-      {props.photoUrl ? (
-        <img
-          class="copse-avatar copse-avatar--large"
-          src={props.photoUrl}
-          alt=""
-          width={128}
-          height={128}
-        />
-      ) : null}
+      <Avatar person={p} size="large" />
       <h1 class="govuk-heading-l">
         {p.name}
         <span class="govuk-caption-m">

@@ -4,6 +4,7 @@ import type { ActorRow } from "../../../domain/actors.ts";
 import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
 import type { FinderField, FoundPerson } from "../../../domain/people-finder.ts";
 import { MAX_COUNTED, type SearchHit, type SearchResults } from "../../../domain/search.ts";
+import { Avatar, WithAvatar } from "../avatar.tsx";
 import { Button, ErrorSummary, type FieldError, Pagination, TextInput } from "../components.tsx";
 import { FeedLinks, searchFeedRef } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
@@ -89,9 +90,7 @@ function Select(props: {
 
 function hitHref(hit: SearchHit): string {
   if (hit.type === "person")
-    return hit.isLocal
-      ? personPagePath(hit.handle ?? "")
-      : `/people?q=${encodeURIComponent(`@${hit.handle}@${hit.host}`)}`;
+    return personHref({ ...hit, handle: hit.handle ?? "", host: hit.host ?? "" });
   if (hit.type === "community")
     return communityPagePath(hit.handle ?? "", hit.isLocal ? undefined : (hit.host ?? undefined));
   if (hit.type === "tag") return tagPagePath(hit.handle ?? "");
@@ -104,6 +103,11 @@ function HitList(props: { hits: SearchHit[] }) {
     <ul class="govuk-list govuk-list--spaced copse-search-results">
       {props.hits.map((hit) => (
         <li>
+          {hit.type === "person" ? (
+            <>
+              <Avatar person={{ ...hit, name: hit.title, handle: hit.handle ?? "" }} />{" "}
+            </>
+          ) : null}
           <a class="govuk-link govuk-!-font-weight-bold" href={hitHref(hit)}>
             {hit.title || TYPE_NAMES[hit.type] || hit.type}
           </a>{" "}
@@ -272,13 +276,9 @@ const FIELDS: [FinderField, string][] = [
   ["organisation", "Organisation"],
 ];
 
-/** A person's link: their profile here; remote people have no page here, so their handle shows. */
-function personHref(p: {
-  isLocal: boolean;
-  handle: string;
-  url?: string | null;
-}): string | undefined {
-  return p.isLocal ? personPagePath(p.handle) : (p.url ?? undefined);
+/** A person's page here: their profile, or our page about someone on another server. */
+function personHref(p: { isLocal: boolean; handle: string; host: string }): string {
+  return personPagePath(p.isLocal ? p.handle : `${p.handle}@${p.host}`);
 }
 
 /** The people finder: search form, results saying why each person matches, handle look-ups. */
@@ -320,12 +320,14 @@ export function PeoplePage(props: {
           <h2 class="govuk-heading-m">Found by handle</h2>
           <ul class="govuk-list">
             <li>
-              <a class="govuk-link govuk-!-font-weight-bold" href={personHref(props.looked)}>
-                {props.looked.name || props.looked.handle}
-              </a>{" "}
-              <span class="govuk-body-s">
-                @{props.looked.handle}@{props.looked.host}
-              </span>
+              <WithAvatar person={props.looked}>
+                <a class="govuk-link govuk-!-font-weight-bold" href={personHref(props.looked)}>
+                  {props.looked.name || props.looked.handle}
+                </a>{" "}
+                <span class="govuk-body-s">
+                  @{props.looked.handle}@{props.looked.host}
+                </span>
+              </WithAvatar>
             </li>
           </ul>
         </>
@@ -339,14 +341,16 @@ export function PeoplePage(props: {
             <ul class="govuk-list govuk-list--spaced">
               {props.people.map((p) => (
                 <li>
-                  <a class="govuk-link govuk-!-font-weight-bold" href={personHref(p)}>
-                    {p.name || p.handle}
-                  </a>{" "}
-                  <span class="govuk-body-s">
-                    @{p.handle}@{p.host}
-                    {p.jobTitle ? `, ${p.jobTitle}` : ""}
-                    {p.organisation ? `, ${p.organisation}` : ""}
-                  </span>
+                  <WithAvatar person={p}>
+                    <a class="govuk-link govuk-!-font-weight-bold" href={personHref(p)}>
+                      {p.name || p.handle}
+                    </a>{" "}
+                    <span class="govuk-body-s">
+                      @{p.handle}@{p.host}
+                      {p.jobTitle ? `, ${p.jobTitle}` : ""}
+                      {p.organisation ? `, ${p.organisation}` : ""}
+                    </span>
+                  </WithAvatar>
                   <p class="govuk-body-s">
                     Matches {p.reasons.map((r) => `${r.field}: ${r.value}`).join("; ")}
                   </p>

@@ -5,7 +5,7 @@ import type { CommunityAccess } from "../../community-access.tsx";
 import { Button, CsrfField, Pagination, SummaryList } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ScrollRegion } from "../scroll-region.tsx";
-import { ActorLink, When } from "./items.tsx";
+import { Byline, When } from "./items.tsx";
 
 // Unchanged lines further than this from a change are folded away in a comparison.
 const CONTEXT_LINES = 3;
@@ -163,7 +163,7 @@ export function WikiHistoryPage(props: {
                   </a>
                 </th>
                 <td class="govuk-table__cell" data-label="Who">
-                  <ActorLink actor={author} />
+                  <Byline actor={author} />
                 </td>
                 <td class="govuk-table__cell" data-label="When">
                   <When date={revision.createdAt} />
@@ -232,8 +232,8 @@ function revisionRows(label: string, entry: RevisionWithAuthor) {
     key: label,
     value: (
       <>
-        Revision {revision.number}: <ActorLink actor={author} />, <When date={revision.createdAt} />
-        . “{revision.reason}”
+        Revision {revision.number}: <Byline actor={author} />, <When date={revision.createdAt} />. “
+        {revision.reason}”
       </>
     ),
   };

@@ -13,6 +13,7 @@ import {
   errorFor,
   type FieldError,
   NotificationBanner,
+  Pagination,
   Table,
   Textarea,
   TextInput,
@@ -24,14 +25,19 @@ import { Layout, type PageContext } from "../layout.tsx";
 import { ReportLink } from "../report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../tags.tsx";
 import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
-import { ActorLink, ItemBody, When } from "./items.tsx";
+import { ActorLink, Byline, ItemBody, When } from "./items.tsx";
 import { DiffTable } from "./wiki-history.tsx";
 
-/** A community's wiki: its pages from A to Z with their last edit. */
+/** A community's wiki: its pages from A to Z with their last edit, a page of them at a time. */
 export function WikiListPage(props: {
   ctx: PageContext;
   access: CommunityAccess;
+  /** This page of the list. */
   pages: WikiPageSummary[];
+  /** Wiki pages in all. */
+  total: number;
+  page: number;
+  totalPages: number;
   /** The viewer's new pages still waiting for (or refused by) a remote community. */
   pending: PendingWikiEdit[];
 }) {
@@ -57,7 +63,7 @@ export function WikiListPage(props: {
         <p class="govuk-body">No pages yet.</p>
       ) : (
         <Table
-          caption={`Pages (${props.pages.length})`}
+          caption={`Pages (${props.total})`}
           captionSize="m"
           head={["Page", "Last edited", "Revisions"]}
           numericColumns={[2]}
@@ -66,12 +72,18 @@ export function WikiListPage(props: {
               {p.page.title}
             </a>,
             <>
-              <When date={p.lastEditedAt} /> by <ActorLink actor={p.lastEditedBy} />
+              <When date={p.lastEditedAt} /> by <Byline actor={p.lastEditedBy} />
             </>,
             String(p.lastRevision),
           ])}
         />
       )}
+      <Pagination
+        currentPage={props.page}
+        totalPages={props.totalPages}
+        hrefFor={(n) => (n > 1 ? `${base}?page=${n}` : base)}
+        label="Pages of the wiki list"
+      />
       <FeedLinks feed={communityFeedRef(access, "wiki")} />
     </Layout>
   );
@@ -165,7 +177,7 @@ export function WikiPageView(props: {
       <h1 class="govuk-heading-l">{page.title}</h1>
       {latest ? (
         <p class="govuk-body-s copse-post__meta">
-          Revision {latest.revision.number}, last edited by <ActorLink actor={latest.author} />{" "}
+          Revision {latest.revision.number}, last edited by <Byline actor={latest.author} />{" "}
           <When date={latest.revision.createdAt} />: “{latest.revision.reason}”
         </p>
       ) : null}

@@ -3,7 +3,7 @@ import type { MemberEntry } from "../../../../domain/membership.ts";
 import type { MemberFilter } from "../../../../domain/moderation/members.ts";
 import { Button, Pagination, Table, Tag, TextInput } from "../../components.tsx";
 import { Layout, type PageContext } from "../../layout.tsx";
-import { ActorLink, When } from "../items.tsx";
+import { Byline, When } from "../items.tsx";
 
 /** The facilitators' members page: search, page through, and act on members. */
 export function MembersPage(props: {
@@ -100,7 +100,7 @@ export function MembersPage(props: {
           rows={props.members.map((m) =>
             filter === "banned"
               ? [
-                  <ActorLink actor={m.member} />,
+                  <Byline actor={m.member} />,
                   m.member.host,
                   m.membership.decidedAt ? <When date={m.membership.decidedAt} /> : "",
                   m.membership.bannedUntil ? (
@@ -111,7 +111,7 @@ export function MembersPage(props: {
                   actions(m),
                 ]
               : [
-                  <ActorLink actor={m.member} />,
+                  <Byline actor={m.member} />,
                   m.membership.role === "facilitator" ? (
                     <Tag colour="turquoise">Facilitator</Tag>
                   ) : (
