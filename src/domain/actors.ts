@@ -224,8 +224,17 @@ export type StoredKeyPair = typeof actorKeys.$inferSelect;
 
 /** Returns the stored key pairs of an actor (none until first needed). */
 export function getActorKeys(db: Db, actorId: number): StoredKeyPair[] {
-  return db.select().from(actorKeys).where(eq(actorKeys.actorId, actorId)).all();
+  return keysOfActor(db).all({ actorId });
 }
+
+// Read for every activity an actor sends and every fetch it signs.
+const keysOfActor = preparedQuery((db) =>
+  db
+    .select()
+    .from(actorKeys)
+    .where(eq(actorKeys.actorId, sql.placeholder("actorId")))
+    .prepare(),
+);
 
 /** Stores key pairs unless the actor already has keys of that algorithm (first writer wins). */
 export function saveActorKeys(db: Db, pairs: StoredKeyPair[]): void {
