@@ -3,6 +3,7 @@ import { items, votes } from "../src/db/schema/index.ts";
 import { composeItem } from "../src/domain/items.ts";
 import { listMembers } from "../src/domain/membership.ts";
 import { startTestInstance } from "../test/helpers/instances.ts";
+import { describeCost, measurePhase } from "./profile.ts";
 import { signaturesPerSecond } from "./signing.ts";
 import { SwarmClient } from "./swarm/client.ts";
 
@@ -62,15 +63,18 @@ export async function benchInbox(): Promise<void> {
         },
       })),
     );
+    let meter = await measurePhase("inbox-follows");
     let started = performance.now();
     const sent = await swarm.fire(follows, CONNECTIONS);
     await swarm.waitFor("Accept", total);
     const followMs = performance.now() - started;
+    const followCost = await meter.stop();
     const members = listMembers(copse.db, group.id).length - 1;
     console.log(
       `  Follows: ${total} posted in ${(sent.ms / 1000).toFixed(2)} s (${JSON.stringify(sent.statuses)}), ` +
         `all accepted and Accept delivered after ${(followMs / 1000).toFixed(2)} s = ` +
-        `${((total * 1000) / followMs).toFixed(0)} follows/s (${members} remote members)`,
+        `${((total * 1000) / followMs).toFixed(0)} follows/s (${members} remote members; ` +
+        `${describeCost(followCost, total)})`,
     );
 
     const activities = await swarm.prepare(
@@ -124,13 +128,16 @@ export async function benchInbox(): Promise<void> {
         .get()!.n;
     const before = await swarm.counts();
     const announcesBefore = before.byType.Announce ?? 0;
+    meter = await measurePhase("inbox-activities");
     started = performance.now();
     const posted = await swarm.fire(activities, CONNECTIONS);
     const appliedMs = await until(() => replies() >= total && likes() >= total, started);
+    const applyCost = await meter.stop();
     console.log(
       `  Create{Note} + Like: ${2 * total} posted in ${(posted.ms / 1000).toFixed(2)} s ` +
         `(${((2 * total * 1000) / posted.ms).toFixed(0)}/s verified and queued; ${JSON.stringify(posted.statuses)}), ` +
-        `all stored after ${(appliedMs / 1000).toFixed(2)} s = ${((2 * total * 1000) / appliedMs).toFixed(0)} activities/s applied`,
+        `all stored after ${(appliedMs / 1000).toFixed(2)} s = ${((2 * total * 1000) / appliedMs).toFixed(0)} activities/s applied ` +
+        `(${describeCost(applyCost, 2 * total)})`,
     );
     // Each reply is relayed in two forms and each vote once, to every follower instance.
     const relays = total * 3 * INSTANCES;

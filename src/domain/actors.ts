@@ -55,7 +55,31 @@ const localActorByHandle = preparedQuery((db) =>
 
 /** Finds any stored actor by its ActivityPub id. */
 export function findActorByIri(db: Db, iri: string): ActorRow | undefined {
-  return db.select().from(actors).where(eq(actors.iri, iri)).get();
+  return actorByIri(db).get({ iri });
+}
+
+// Every incoming activity looks up its sender, its object's author and its addressees by id.
+const actorByIri = preparedQuery((db) =>
+  db
+    .select()
+    .from(actors)
+    .where(eq(actors.iri, sql.placeholder("iri")))
+    .prepare(),
+);
+
+/**
+ * How long a remote actor's stored copy stands in for its document. Incoming activities need
+ * their sender and author; fetching them from their server for every activity made each one
+ * wait on a signed round trip and parse the same profile again. Servers send an Update when a
+ * profile changes, and after this long the next activity fetches the actor afresh.
+ */
+export const REMOTE_ACTOR_FRESH_MS = 60 * 60 * 1000;
+
+/** The stored copy of a remote actor fetched within `REMOTE_ACTOR_FRESH_MS`, if any. */
+export function findFreshRemoteActor(db: Db, iri: string, now = Date.now()): ActorRow | undefined {
+  const row = findActorByIri(db, iri);
+  if (!row || row.isLocal || row.deletedAt || !row.fetchedAt) return undefined;
+  return now - row.fetchedAt.getTime() < REMOTE_ACTOR_FRESH_MS ? row : undefined;
 }
 
 /** Finds a stored actor by its database id. */
@@ -200,8 +224,17 @@ export type StoredKeyPair = typeof actorKeys.$inferSelect;
 
 /** Returns the stored key pairs of an actor (none until first needed). */
 export function getActorKeys(db: Db, actorId: number): StoredKeyPair[] {
-  return db.select().from(actorKeys).where(eq(actorKeys.actorId, actorId)).all();
+  return keysOfActor(db).all({ actorId });
 }
+
+// Read for every activity an actor sends and every fetch it signs.
+const keysOfActor = preparedQuery((db) =>
+  db
+    .select()
+    .from(actorKeys)
+    .where(eq(actorKeys.actorId, sql.placeholder("actorId")))
+    .prepare(),
+);
 
 /** Stores key pairs unless the actor already has keys of that algorithm (first writer wins). */
 export function saveActorKeys(db: Db, pairs: StoredKeyPair[]): void {

@@ -1,5 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { communities } from "../db/schema/index.ts";
 
 // Whether a community hosted here takes new posts and members. A community waiting for an
@@ -9,10 +10,15 @@ import { communities } from "../db/schema/index.ts";
 
 /** Whether a group takes new posts and members: any remote group, or an open local one. */
 export function acceptsContributions(db: Db, groupId: number): boolean {
-  const row = db
-    .select({ state: communities.state })
-    .from(communities)
-    .where(eq(communities.actorId, groupId))
-    .get();
+  const row = communityState(db).get({ groupId });
   return !row || row.state === "open";
 }
+
+// Asked for every post and membership request that arrives.
+const communityState = preparedQuery((db) =>
+  db
+    .select({ state: communities.state })
+    .from(communities)
+    .where(eq(communities.actorId, sql.placeholder("groupId")))
+    .prepare(),
+);

@@ -210,8 +210,17 @@ const itemById = preparedQuery((db) =>
 
 /** Finds an item by ActivityPub id. */
 export function findItemByIri(db: Db, iri: string): ItemRow | undefined {
-  return db.select().from(items).where(eq(items.iri, iri)).get();
+  return itemByIri(db).get({ iri });
 }
+
+// Every incoming post, reply and vote looks up what it names by id, often more than once.
+const itemByIri = preparedQuery((db) =>
+  db
+    .select()
+    .from(items)
+    .where(eq(items.iri, sql.placeholder("iri")))
+    .prepare(),
+);
 
 /** The groups an item is published into. */
 export function groupsOfItem(db: Db, itemId: number): ActorRow[] {

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { isDomainBlocked } from "../domain/admin/servers.ts";
+import { preparedQuery } from "../db/prepared.ts";
+import { blockedDomainChecker } from "../domain/admin/servers.ts";
 import { INBOX_PATH, SHARED_INBOX_PATH } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
 import type { AppEnv } from "./env.ts";
@@ -59,6 +60,10 @@ export function inboxGuard(): MiddlewareHandler<AppEnv> {
   };
 }
 
+// Every delivery asks whether its sender's domain is blocked: one prepared statement per
+// database instead of a query built afresh for each request.
+const blockChecker = preparedQuery(blockedDomainChecker);
+
 /** The host of a URL-ish string, or undefined. */
 function hostOf(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
@@ -76,14 +81,14 @@ function hostOf(value: unknown): string | undefined {
  * is genuine, and refusing early costs the least.
  */
 function blockedSender(c: Context<AppEnv>, json: unknown): string | undefined {
-  const db = c.get("deps").db;
+  const isBlocked = blockChecker(c.get("deps").db);
   const signature = `${c.req.header("signature") ?? ""} ${c.req.header("signature-input") ?? ""}`;
   const keyId = /keyid="([^"]+)"/i.exec(signature)?.[1];
   const actor = (json as { actor?: unknown } | null)?.actor;
   const actorId =
     typeof actor === "object" && actor !== null ? (actor as { id?: unknown }).id : actor;
   for (const host of [hostOf(keyId), hostOf(actorId)]) {
-    if (host && isDomainBlocked(db, host)) return host;
+    if (host && isBlocked(host)) return host;
   }
   return undefined;
 }

@@ -10,7 +10,13 @@ import {
   type Update,
   Update as UpdateActivity,
 } from "@fedify/vocab";
-import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
+import {
+  type ActorRow,
+  findActorByIri,
+  findFreshRemoteActor,
+  getActor,
+  upsertRemoteActor,
+} from "../../domain/actors.ts";
 import { addItemGroups } from "../../domain/blog.ts";
 import { acceptsContributions } from "../../domain/community-state.ts";
 import { saveRemoteDocument } from "../../domain/documents.ts";
@@ -57,10 +63,13 @@ const MAX_ANCESTOR_FETCHES = 5;
 type Ctx = InboxContext<ContextData>;
 
 /**
- * Stores (or refreshes) the author of remote content, fetching their actor document. Never
- * answers with a local person: their content comes only from this instance's database.
+ * Stores (or refreshes) the author of remote content, fetching their actor document unless a
+ * copy fetched within the hour is stored (REMOTE_ACTOR_FRESH_MS). Never answers with a local
+ * person: their content comes only from this instance's database.
  */
 async function storeAuthor(ctx: Ctx, iri: string): Promise<ActorRow | null> {
+  const fresh = findFreshRemoteActor(ctx.data.db, iri);
+  if (fresh) return fresh;
   const known = findActorByIri(ctx.data.db, iri);
   if (known?.isLocal) return null;
   const actor = await fetchFromOrigin(ctx, new URL(iri));

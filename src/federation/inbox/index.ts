@@ -19,7 +19,7 @@ import {
   Undo,
   Update,
 } from "@fedify/vocab";
-import { INBOX_PATH, INSTANCE_ACTOR, SHARED_INBOX_PATH } from "../../domain/paths.ts";
+import { INBOX_PATH, SHARED_INBOX_PATH } from "../../domain/paths.ts";
 import { logger } from "../../logging.ts";
 import type { CopseFederation } from "../context.ts";
 import { onUnverifiedPersonDelete } from "./actors.ts";
@@ -30,6 +30,7 @@ import { onDisliked, onEmojiReacted, onLiked } from "./likes.ts";
 import { onAccepted, onFollowed, onJoined, onLeft, onRejected, onUndone } from "./membership.ts";
 import { onBlocked } from "./moderation.ts";
 import { onFlagged } from "./reports.ts";
+import { sharedInboxKey } from "./shared-key.ts";
 import { onAdded, onRemoved } from "./tags.ts";
 import { onUpdated } from "./updates.ts";
 
@@ -40,8 +41,8 @@ export function registerInbox(federation: CopseFederation): void {
   federation
     .setInboxListeners(INBOX_PATH, SHARED_INBOX_PATH)
     // Fetches made while handling shared-inbox deliveries are signed by the instance actor,
-    // so servers that require authorized fetch still answer.
-    .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR }))
+    // so servers that require authorized fetch still answer (its key is looked up once).
+    .setSharedKeyDispatcher(sharedInboxKey)
     .on(Follow, onFollowed)
     .on(Join, onJoined)
     .on(Undo, onUndone)

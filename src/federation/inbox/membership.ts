@@ -9,7 +9,13 @@ import {
   type Reject,
   type Undo,
 } from "@fedify/vocab";
-import { type ActorRow, findActorByIri, getActor, upsertRemoteActor } from "../../domain/actors.ts";
+import {
+  type ActorRow,
+  findActorByIri,
+  findFreshRemoteActor,
+  getActor,
+  upsertRemoteActor,
+} from "../../domain/actors.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { isListedServer, memberServerRule, refusalReason } from "../../domain/member-servers.ts";
 import {
@@ -50,11 +56,16 @@ function localGroupFor(ctx: InboxContext<ContextData>, objectId: URL | null): Ac
   return row?.type === "Group" && row.isLocal ? row : null;
 }
 
-/** Stores (or refreshes) the remote actor who sent an activity; null when it cannot be had. */
+/**
+ * The remote actor who sent an activity: the stored copy when it was fetched within the hour,
+ * else fetched and stored afresh; null when it cannot be had.
+ */
 async function storeSender(
   ctx: InboxContext<ContextData>,
   activity: Follow | Join | Undo | Leave,
 ): Promise<ActorRow | null> {
+  const fresh = activity.actorId && findFreshRemoteActor(ctx.data.db, activity.actorId.href);
+  if (fresh) return fresh;
   const actor = await activity.getActor(ctx);
   const data = actor ? remoteActorData(actor) : null;
   if (!data) return null;

@@ -1,6 +1,7 @@
 import type { Activity } from "@fedify/vocab";
 import { lemmyGroupTerms } from "./lemmy-group.ts";
 import { lemmyLockTypes } from "./lemmy-lock.ts";
+import { publicAudienceAsIri } from "./public-audience.ts";
 
 // JSON-LD compaction writes a list of one as a bare value (`"to": "https://…"`), and Fedify's
 // toJsonLd does the same. Lemmy's receive code (crates/apub, protocol structs) declares these
@@ -57,9 +58,10 @@ export function keepListsAsArrays<T extends Activity>(activity: T): T {
       override async toJsonLd(options?: Parameters<Activity["toJsonLd"]>[0]): Promise<unknown> {
         const json = await super.toJsonLd(options);
         // Lemmy's Lock and postingRestrictedToMods are written by their names too
-        // (src/federation/vocab/lemmy-lock.ts, lemmy-group.ts).
+        // (src/federation/vocab/lemmy-lock.ts, lemmy-group.ts), and the public audience by
+        // its full IRI (src/federation/vocab/public-audience.ts).
         if (options?.format === "expand") return json;
-        return listsAsArrays(lemmyGroupTerms(lemmyLockTypes(json)));
+        return publicAudienceAsIri(listsAsArrays(lemmyGroupTerms(lemmyLockTypes(json))));
       }
     } as unknown as AnyActivityClass;
     shapedClasses.set(base, shaped);
