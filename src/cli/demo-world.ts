@@ -13,7 +13,7 @@ import { addFeed } from "../domain/news/subscribe.ts";
 import { blankPollForm } from "../domain/polls/form.ts";
 import { composePoll, optionsOf } from "../domain/polls/polls.ts";
 import { updateProfile } from "../domain/profiles.ts";
-import { createWikiPage } from "../domain/wiki.ts";
+import { createWikiPage } from "../domain/wiki/wiki.ts";
 import type { CopseContext } from "../federation/context.ts";
 import { answerEvent } from "../federation/events.ts";
 import { resolveActor } from "../federation/lookup.ts";

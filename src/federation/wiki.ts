@@ -2,6 +2,7 @@ import { Article, type Create, Reject, Update } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import { renderMarkdown } from "../domain/html.ts";
 import { findItemByIri, getItem, type ItemRow } from "../domain/items.ts";
+import { type PendingWikiEdit, recordPendingEdit } from "../domain/wiki/remote.ts";
 import {
   checkNewWikiPage,
   checkWikiEdit,
@@ -11,8 +12,7 @@ import {
   type WikiEditInput,
   type WikiRevision,
   wikiGroup,
-} from "../domain/wiki.ts";
-import { type PendingWikiEdit, recordPendingEdit } from "../domain/wiki-remote.ts";
+} from "../domain/wiki/wiki.ts";
 import { logger } from "../logging.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { CopseContext, CopseFederation } from "./context.ts";

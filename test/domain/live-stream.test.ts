@@ -3,7 +3,7 @@ import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import { composeItem, insertItem } from "../../src/domain/items.ts";
 import { currentCursor, formatCursor, parseCursor } from "../../src/domain/live/cursor.ts";
 import { activityAfter, type LiveEntry, latestActivity } from "../../src/domain/live/stream.ts";
-import { createWikiPage, editWikiPage } from "../../src/domain/wiki.ts";
+import { createWikiPage, editWikiPage } from "../../src/domain/wiki/wiki.ts";
 import { LIVE_ORIGIN as ORIGIN, said, liveWorld as setUp } from "../helpers/live-world.ts";
 
 /** Only the entries about items, for tests that are not about joins. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
-import { diffLines, diffStats } from "../../src/domain/diff.ts";
 import { ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
 import { getItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
+import { diffLines, diffStats } from "../../src/domain/wiki/diff.ts";
 import {
   createWikiPage,
   editWikiPage,
@@ -16,7 +16,7 @@ import {
   restoreRevision,
   revisionNumberOf,
   WikiConflictError,
-} from "../../src/domain/wiki.ts";
+} from "../../src/domain/wiki/wiki.ts";
 import { freshDb } from "../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";

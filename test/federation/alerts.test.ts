@@ -7,7 +7,7 @@ import { communityTopic } from "../../src/domain/alerts/topics.ts";
 import { composeItem, findItemByIri } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { itemPagePath } from "../../src/domain/paths.ts";
-import { createWikiPage, editWikiPage, latestRevision } from "../../src/domain/wiki.ts";
+import { createWikiPage, editWikiPage, latestRevision } from "../../src/domain/wiki/wiki.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";

@@ -8,6 +8,7 @@ import {
   recordRemoteRequest,
 } from "../../src/domain/membership.ts";
 import { communityPagePath, itemPagePath } from "../../src/domain/paths.ts";
+import { openPendingEdits, openPendingPages } from "../../src/domain/wiki/remote.ts";
 import {
   createWikiPage,
   editWikiPage,
@@ -15,8 +16,7 @@ import {
   listRevisions,
   listWikiPages,
   relatedPages,
-} from "../../src/domain/wiki.ts";
-import { openPendingEdits, openPendingPages } from "../../src/domain/wiki-remote.ts";
+} from "../../src/domain/wiki/wiki.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { decideRequest, joinCommunity } from "../../src/federation/membership.ts";
 import { proposeWikiEdit, publishWikiRevision } from "../../src/federation/wiki.ts";

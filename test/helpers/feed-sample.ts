@@ -9,7 +9,7 @@ import { blankEventForm, composeEvent } from "../../src/domain/events/events.ts"
 import { composeItem, insertItem, newItemIri } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { addTag } from "../../src/domain/tags.ts";
-import { createWikiPage, editWikiPage } from "../../src/domain/wiki.ts";
+import { createWikiPage, editWikiPage } from "../../src/domain/wiki/wiki.ts";
 import { WebClient } from "./client.ts";
 import { startTestInstance, type TestInstance } from "./instances.ts";
 import { signedIn } from "./sign-in.ts";

@@ -5,7 +5,7 @@ import { fedifyQueue, items } from "../../src/db/schema/index.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
-import { listRevisions } from "../../src/domain/wiki.ts";
+import { listRevisions } from "../../src/domain/wiki/wiki.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { joinCommunity } from "../../src/federation/membership.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";

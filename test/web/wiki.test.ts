@@ -9,7 +9,7 @@ import {
   latestRevision,
   listRevisions,
   relatedPages,
-} from "../../src/domain/wiki.ts";
+} from "../../src/domain/wiki/wiki.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 

@@ -9,7 +9,7 @@ import {
 import { type ActorRow, getActor } from "../actors.ts";
 import { getItem, groupsOfItem, type ItemKind, type ItemRow, mayView } from "../items.ts";
 import { enabledSections } from "../sections.ts";
-import type { WikiRevision } from "../wiki.ts";
+import type { WikiRevision } from "../wiki/wiki.ts";
 import { type AlertFrequency, defaultFrequency } from "./topics.ts";
 
 // A digest run turns thousands of entries into lines, and most of them name the same few

@@ -7,7 +7,7 @@ import {
   wikiRevisions,
 } from "../../db/schema/index.ts";
 import type { ItemRow } from "../items.ts";
-import type { WikiRevision } from "../wiki.ts";
+import type { WikiRevision } from "../wiki/wiki.ts";
 import { type AlertSite, mailAtOnce } from "./deliver.ts";
 import { sectionOfItem } from "./item-section.ts";
 import type { AlertEntry } from "./line-parts.ts";

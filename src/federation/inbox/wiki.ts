@@ -6,13 +6,6 @@ import { findItemByIri, type ItemRow, visibilityFor } from "../../domain/items.t
 import { listMembers } from "../../domain/membership.ts";
 import { isOwnIri } from "../../domain/provenance.ts";
 import {
-  createWikiPage,
-  editWikiPage,
-  revisionIri,
-  WikiConflictError,
-  wikiGroup,
-} from "../../domain/wiki.ts";
-import {
   applyRemoteRevision,
   awaitsRevision,
   findPendingEditByActivity,
@@ -21,7 +14,14 @@ import {
   setRemoteRelatedPages,
   storeRemoteWikiPage,
   wikiPageIdsByIri,
-} from "../../domain/wiki-remote.ts";
+} from "../../domain/wiki/remote.ts";
+import {
+  createWikiPage,
+  editWikiPage,
+  revisionIri,
+  WikiConflictError,
+  wikiGroup,
+} from "../../domain/wiki/wiki.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
 import { fetchFromOrigin } from "../origin-fetch.ts";

@@ -3,7 +3,7 @@ import type { ActorRow } from "../../domain/actors.ts";
 import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
 import type { ItemRow } from "../../domain/items.ts";
 import { itemPagePath } from "../../domain/paths.ts";
-import { revisionNumberOf, type WikiRevision } from "../../domain/wiki.ts";
+import { revisionNumberOf, type WikiRevision } from "../../domain/wiki/wiki.ts";
 import { addressing } from "./items.ts";
 
 // How wiki pages and their edits look in ActivityStreams.

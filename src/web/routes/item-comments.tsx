@@ -18,6 +18,8 @@ import type { SectionId } from "../../domain/sections.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
+import { DeleteBlogItemPage } from "../blog/views/blog.tsx";
+import { CommentFormPage } from "../blog/views/blog-entry.tsx";
 import {
   type CommunityAccess,
   itemIn,
@@ -31,8 +33,6 @@ import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import type { ItemCommentsData } from "../views/item-comments.tsx";
-import { DeleteBlogItemPage } from "../views/pages/blog.tsx";
-import { CommentFormPage } from "../views/pages/blog-entry.tsx";
 
 // Comments on wiki pages, events and polls. Other servers' replies to them were stored but
 // shown nowhere; members here had no way to comment. The rules are the forum's and the

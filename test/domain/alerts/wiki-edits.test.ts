@@ -6,7 +6,7 @@ import { setFrequency } from "../../../src/domain/alerts/settings.ts";
 import { SWEEP_TASK, sweepAlerts } from "../../../src/domain/alerts/sweep.ts";
 import { communityTopic } from "../../../src/domain/alerts/topics.ts";
 import type { ItemRow } from "../../../src/domain/items.ts";
-import { createWikiPage, editWikiPage, latestRevision } from "../../../src/domain/wiki.ts";
+import { createWikiPage, editWikiPage, latestRevision } from "../../../src/domain/wiki/wiki.ts";
 import { alertsOf, alertWorld, ORIGIN, SITE } from "./setup.ts";
 
 type World = Awaited<ReturnType<typeof alertWorld>>;

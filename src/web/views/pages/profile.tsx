@@ -3,11 +3,11 @@ import type { EntrySummary } from "../../../domain/blog.ts";
 import type { Contribution } from "../../../domain/contributions.ts";
 import { communityPagePath, itemPagePath } from "../../../domain/paths.ts";
 import { type PersonProfileRow, serviceAreaLabel } from "../../../domain/person-details.ts";
+import { BlogTeaser } from "../../blog/views/blog.tsx";
 import { Avatar } from "../avatar.tsx";
 import { Button, CsrfField, Tag } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { MultilineText } from "../text.tsx";
-import { BlogTeaser } from "./blog.tsx";
 
 /** One contact detail the viewer is allowed to see. */
 export interface ContactDetail {

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
-import { type ActorRow, findLocalActor, getActor } from "../domain/actors.ts";
-import { findEntry, visibleGroupsOf } from "../domain/blog.ts";
+import { type ActorRow, findLocalActor, getActor } from "../../domain/actors.ts";
+import { findEntry, visibleGroupsOf } from "../../domain/blog.ts";
 import {
   findInThread,
   mayComment,
   mayDeleteComment,
   mayEditComment,
-} from "../domain/blog-comments.ts";
+} from "../../domain/blog-comments.ts";
 import {
   authorsOf,
   canModerate,
@@ -14,21 +14,21 @@ import {
   groupsOfItem,
   type ItemRow,
   visibleThreadItems,
-} from "../domain/items.ts";
-import { mayModerateGroup } from "../domain/moderation/ranks.ts";
-import { entryPagePath, personPagePath } from "../domain/paths.ts";
+} from "../../domain/items.ts";
+import { mayModerateGroup } from "../../domain/moderation/ranks.ts";
+import { entryPagePath, personPagePath } from "../../domain/paths.ts";
 import {
   communityAccess,
   communityNotFound,
   membersOnly,
   sectionOff,
-} from "./community-access.tsx";
-import type { AppEnv } from "./env.ts";
-import { postExtras } from "./post-extras.ts";
-import { pageContext, render } from "./render.ts";
-import { NotFoundPage } from "./views/errors.tsx";
-import { type CommentProblem, EntryPage } from "./views/pages/blog-entry.tsx";
-import { itemTagsData } from "./views/tags.tsx";
+} from "../community-access.tsx";
+import type { AppEnv } from "../env.ts";
+import { postExtras } from "../post-extras.ts";
+import { pageContext, render } from "../render.ts";
+import { NotFoundPage } from "../views/errors.tsx";
+import { itemTagsData } from "../views/tags.tsx";
+import { type CommentProblem, EntryPage } from "./views/blog-entry.tsx";
 
 type C = Context<AppEnv>;
 

@@ -18,7 +18,6 @@ import { publishEntryEdit, publishNewEntry } from "../../federation/blog.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { type EntryScene, entryNotFound, entryScene, renderEntry } from "../blog-access.tsx";
 import {
   communityAccess,
   communityNotFound,
@@ -29,15 +28,16 @@ import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
+import { PREVIEW_ACTION } from "../views/writing.tsx";
+import { type EntryScene, entryNotFound, entryScene, renderEntry } from "./access.tsx";
+import { blogCommentRoutes } from "./comment-routes.tsx";
 import {
   BlogPage,
   CommunityBlogPage,
   DeleteBlogItemPage,
   EntryFormPage,
   type EntryFormValues,
-} from "../views/pages/blog.tsx";
-import { PREVIEW_ACTION } from "../views/writing.tsx";
-import { blogCommentRoutes } from "./blog-comments.tsx";
+} from "./views/blog.tsx";
 
 type C = Context<AppEnv>;
 

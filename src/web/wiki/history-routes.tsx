@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
 import { getActor } from "../../domain/actors.ts";
-import { diffLines } from "../../domain/diff.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import { htmlToPlainText } from "../../domain/html.ts";
+import { diffLines } from "../../domain/wiki/diff.ts";
 import {
   countRevisions,
   getRevision,
@@ -11,7 +11,7 @@ import {
   restoreRevision,
   restoringEdit,
   type WikiRevision,
-} from "../../domain/wiki.ts";
+} from "../../domain/wiki/wiki.ts";
 import { proposeWikiEdit, publishWikiRevision } from "../../federation/wiki.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
@@ -19,8 +19,8 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
-import { WikiDiffPage, WikiHistoryPage, WikiRevisionPage } from "../views/pages/wiki-history.tsx";
-import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./wiki-shared.tsx";
+import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./shared.tsx";
+import { WikiDiffPage, WikiHistoryPage, WikiRevisionPage } from "./views/wiki-history.tsx";
 
 type C = Context<AppEnv>;
 

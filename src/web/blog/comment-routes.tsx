@@ -11,14 +11,14 @@ import { editItem, type ItemRow } from "../../domain/items.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { commentIn, type EntryScene, entryScene, renderEntry } from "../blog-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
-import { DeleteBlogItemPage } from "../views/pages/blog.tsx";
-import { CommentFormPage, commentField } from "../views/pages/blog-entry.tsx";
+import { commentIn, type EntryScene, entryScene, renderEntry } from "./access.tsx";
+import { DeleteBlogItemPage } from "./views/blog.tsx";
+import { CommentFormPage, commentField } from "./views/blog-entry.tsx";
 
 type C = Context<AppEnv>;
 

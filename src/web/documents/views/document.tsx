@@ -14,13 +14,13 @@ import {
   Radios,
   SummaryList,
   Textarea,
-} from "../components.tsx";
-import { FacilitatorActions } from "../facilitator-actions.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { ReportLink } from "../report-link.tsx";
-import { ItemTags, type ItemTagsData } from "../tags.tsx";
+} from "../../views/components.tsx";
+import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
+import { ReportLink } from "../../views/report-link.tsx";
+import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
-import { Byline, ItemBody, When } from "./items.tsx";
 
 /** Everything the document page shows. */
 export interface DocumentView {

@@ -24,15 +24,15 @@ import { membersOnly, threadRefusal } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { pageContext, render } from "../render.ts";
-import { DocumentFormPage, DocumentsPage, UploadTooLargePage } from "../views/pages/documents.tsx";
-import { documentActionRoutes } from "./document-actions.tsx";
+import { documentActionRoutes } from "./action-routes.tsx";
 import {
   type C,
   documentIn,
   documentNotFound,
   readableLibrary,
   renderDocumentPage,
-} from "./documents-shared.tsx";
+} from "./shared.tsx";
+import { DocumentFormPage, DocumentsPage, UploadTooLargePage } from "./views/documents.tsx";
 
 const log = logger("web", "documents");
 

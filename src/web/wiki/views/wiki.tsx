@@ -1,8 +1,8 @@
 import type { ActorRow } from "../../../domain/actors.ts";
-import type { DiffLine } from "../../../domain/diff.ts";
 import type { ItemRow } from "../../../domain/items.ts";
-import { MAX_RELATED, type WikiPageSummary, type WikiRevision } from "../../../domain/wiki.ts";
-import type { PendingWikiEdit } from "../../../domain/wiki-remote.ts";
+import type { DiffLine } from "../../../domain/wiki/diff.ts";
+import type { PendingWikiEdit } from "../../../domain/wiki/remote.ts";
+import { MAX_RELATED, type WikiPageSummary, type WikiRevision } from "../../../domain/wiki/wiki.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
 import {
   Button,
@@ -17,15 +17,15 @@ import {
   Table,
   Textarea,
   TextInput,
-} from "../components.tsx";
-import { FacilitatorActions } from "../facilitator-actions.tsx";
-import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { ReportLink } from "../report-link.tsx";
-import { ItemTags, type ItemTagsData } from "../tags.tsx";
-import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
-import { ActorLink, Byline, ItemBody, When } from "./items.tsx";
+} from "../../views/components.tsx";
+import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
+import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { ItemComments, type ItemCommentsData } from "../../views/item-comments.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { ActorLink, Byline, ItemBody, When } from "../../views/pages/items.tsx";
+import { ReportLink } from "../../views/report-link.tsx";
+import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
+import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../../views/writing.tsx";
 import { DiffTable } from "./wiki-history.tsx";
 
 /** A community's wiki: its pages from A to Z with their last edit, a page of them at a time. */

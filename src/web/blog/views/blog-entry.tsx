@@ -9,12 +9,12 @@ import {
   type FieldError,
   Tag,
   Textarea,
-} from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
-import { reportItemPath } from "../report-link.tsx";
-import { ItemTags, type ItemTagsData } from "../tags.tsx";
-import { Byline, ItemBody, When } from "./items.tsx";
+} from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
+import { type PostExtras, PostMedia, PostVotes } from "../../views/post-extras.tsx";
+import { reportItemPath } from "../../views/report-link.tsx";
+import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
 
 /** What the viewer may do on an entry's page. */
 export interface EntryPermissions {

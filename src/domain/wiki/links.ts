@@ -1,8 +1,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { itemGroups, items } from "../db/schema/index.ts";
-import { renderMarkdown } from "./html.ts";
-import { findMentioned, mentionHref } from "./mentions.ts";
+import type { Db } from "../../db/client.ts";
+import { itemGroups, items } from "../../db/schema/index.ts";
+import { renderMarkdown } from "../html.ts";
+import { findMentioned, mentionHref } from "../mentions.ts";
 
 // `[[Page name]]` in a wiki page links to the page of that name in the same community's wiki.
 // Pages come and go, so the links are worked out when the page is shown, not when it was

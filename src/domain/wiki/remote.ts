@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, ne } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { itemGroups, items, wikiPendingEdits, wikiRelated } from "../db/schema/index.ts";
-import type { ActorRow } from "./actors.ts";
-import { findItemByIri, type ItemRow, insertItem } from "./items.ts";
+import type { Db } from "../../db/client.ts";
+import { itemGroups, items, wikiPendingEdits, wikiRelated } from "../../db/schema/index.ts";
+import type { ActorRow } from "../actors.ts";
+import { findItemByIri, type ItemRow, insertItem } from "../items.ts";
 import {
   appendRevision,
   findRevisionByIri,

@@ -1,11 +1,11 @@
-import { type DiffLine, diffStats } from "../../../domain/diff.ts";
 import type { ItemRow } from "../../../domain/items.ts";
-import type { RevisionWithAuthor, WikiRevision } from "../../../domain/wiki.ts";
+import { type DiffLine, diffStats } from "../../../domain/wiki/diff.ts";
+import type { RevisionWithAuthor, WikiRevision } from "../../../domain/wiki/wiki.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, CsrfField, Pagination, SummaryList } from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { ScrollRegion } from "../scroll-region.tsx";
-import { Byline, When } from "./items.tsx";
+import { Button, CsrfField, Pagination, SummaryList } from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { Byline, When } from "../../views/pages/items.tsx";
+import { ScrollRegion } from "../../views/scroll-region.tsx";
 
 // Unchanged lines further than this from a change are folded away in a comparison.
 const CONTEXT_LINES = 3;

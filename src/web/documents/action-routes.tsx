@@ -22,8 +22,6 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
-import { CommentFormPage, DeleteDocumentItemPage } from "../views/pages/document.tsx";
-import { DocumentFormPage } from "../views/pages/documents.tsx";
 import {
   type C,
   documentIn,
@@ -31,7 +29,9 @@ import {
   readableLibrary,
   renderDocumentPage,
   threadItemIn,
-} from "./documents-shared.tsx";
+} from "./shared.tsx";
+import { CommentFormPage, DeleteDocumentItemPage } from "./views/document.tsx";
+import { DocumentFormPage } from "./views/documents.tsx";
 
 /** Finds the document or comment to edit or delete and checks the viewer may change it. */
 function changeable(

@@ -13,12 +13,12 @@ import {
   Tag,
   Textarea,
   TextInput,
-} from "../components.tsx";
-import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { ListControls } from "../list-controls.tsx";
-import { ComposeButtons, FormattingHelp, PreviewPanel } from "../writing.tsx";
-import { ActorLink, Byline, ItemBody, When } from "./items.tsx";
+} from "../../views/components.tsx";
+import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { ListControls } from "../../views/list-controls.tsx";
+import { ActorLink, Byline, ItemBody, When } from "../../views/pages/items.tsx";
+import { ComposeButtons, FormattingHelp, PreviewPanel } from "../../views/writing.tsx";
 
 const SORT_LABELS: Record<TopicSort, string> = {
   current: "Most current",

@@ -32,11 +32,11 @@ import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
-import { DeleteItemPage, ForumPage, TopicFormPage } from "../views/pages/forum.tsx";
-import { replyPath, TopicPage } from "../views/pages/forum-thread.tsx";
 import type { ReplyDraft } from "../views/reply-box.tsx";
 import { itemTagsData } from "../views/tags.tsx";
 import { wantsPreview } from "../views/writing.tsx";
+import { DeleteItemPage, ForumPage, TopicFormPage } from "./views/forum.tsx";
+import { replyPath, TopicPage } from "./views/forum-thread.tsx";
 
 type C = Context<AppEnv>;
 

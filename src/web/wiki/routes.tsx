@@ -1,9 +1,17 @@
 import { type Context, Hono } from "hono";
 import { getActor } from "../../domain/actors.ts";
-import { diffLines } from "../../domain/diff.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { htmlToPlainText } from "../../domain/html.ts";
 import { canView, type ItemRow } from "../../domain/items.ts";
+import { diffLines } from "../../domain/wiki/diff.ts";
+import { renderWikiText } from "../../domain/wiki/links.ts";
+import {
+  dismissPendingEdit,
+  getPendingEdit,
+  openPendingEdits,
+  openPendingPages,
+  type PendingWikiEdit,
+} from "../../domain/wiki/remote.ts";
 import {
   createWikiPage,
   editWikiPage,
@@ -11,34 +19,26 @@ import {
   relatedCandidates,
   relatedPages,
   WikiConflictError,
-} from "../../domain/wiki.ts";
-import { renderWikiText } from "../../domain/wiki-links.ts";
-import {
-  dismissPendingEdit,
-  getPendingEdit,
-  openPendingEdits,
-  openPendingPages,
-  type PendingWikiEdit,
-} from "../../domain/wiki-remote.ts";
+} from "../../domain/wiki/wiki.ts";
 import { proposeWikiEdit, proposeWikiPage, publishWikiRevision } from "../../federation/wiki.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import { type CommunityAccess, membersOnly, threadRefusal } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { pageContext, render } from "../render.ts";
+import { itemCommentsData } from "../routes/item-comments.tsx";
 import { ForbiddenPage } from "../views/errors.tsx";
+import { itemTagsData } from "../views/tags.tsx";
+import { PREVIEW_ACTION } from "../views/writing.tsx";
+import { wikiHistoryRoutes } from "./history-routes.tsx";
+import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./shared.tsx";
 import {
   type WikiConflictView,
   WikiFormPage,
   type WikiFormValues,
   WikiListPage,
   WikiPageView,
-} from "../views/pages/wiki.tsx";
-import { itemTagsData } from "../views/tags.tsx";
-import { PREVIEW_ACTION } from "../views/writing.tsx";
-import { itemCommentsData } from "./item-comments.tsx";
-import { wikiHistoryRoutes } from "./wiki-history.tsx";
-import { latestWithAuthor, wikiPageIn, wikiPageNotFound, wikiReadable } from "./wiki-shared.tsx";
+} from "./views/wiki.tsx";
 
 type C = Context<AppEnv>;
 

@@ -14,11 +14,11 @@ import {
   Table,
   Textarea,
   TextInput,
-} from "../components.tsx";
-import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { ListControls } from "../list-controls.tsx";
-import { Byline, When } from "./items.tsx";
+} from "../../views/components.tsx";
+import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { ListControls } from "../../views/list-controls.tsx";
+import { Byline, When } from "../../views/pages/items.tsx";
 
 const SORT_LABELS: Record<DocumentSort, string> = {
   latest: "Latest",

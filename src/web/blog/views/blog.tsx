@@ -15,11 +15,11 @@ import {
   Tag,
   Textarea,
   TextInput,
-} from "../components.tsx";
-import { blogFeedRef, communityFeedRef, FeedLinks } from "../feed-links.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../writing.tsx";
-import { Byline, ItemBody, When } from "./items.tsx";
+} from "../../views/components.tsx";
+import { blogFeedRef, communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
+import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../../views/writing.tsx";
 
 /** Where an entry is read: its author's blog for local authors, else the community it is in. */
 export function entryHref(entry: ItemRow, author: ActorRow, communityPath?: string): string {

@@ -2,12 +2,12 @@ import type { ActorRow } from "../../../domain/actors.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import { REPLIES_PER_PAGE } from "../../../domain/thread-pages.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, CsrfField, Pagination, Tag, Textarea } from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
-import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
-import { ReplyBox, type ReplyDraft } from "../reply-box.tsx";
-import { ItemTags, type ItemTagsData } from "../tags.tsx";
-import { Byline, ItemBody, When } from "./items.tsx";
+import { Button, CsrfField, Pagination, Tag, Textarea } from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
+import { type PostExtras, PostMedia, PostVotes } from "../../views/post-extras.tsx";
+import { ReplyBox, type ReplyDraft } from "../../views/reply-box.tsx";
+import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
 
 // A forum topic and one page of its replies. Replies are paged oldest first
 // (src/domain/thread-pages.ts); on a page, each reply sits under the post it answers when that

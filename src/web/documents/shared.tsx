@@ -21,10 +21,10 @@ import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
 import type { FieldError } from "../views/components.tsx";
 import { NotFoundPage } from "../views/errors.tsx";
-import { DocumentPage } from "../views/pages/document.tsx";
 import { itemTagsData } from "../views/tags.tsx";
+import { DocumentPage } from "./views/document.tsx";
 
-// Helpers shared by the document library's routes (documents.tsx and document-actions.tsx).
+// Helpers shared by the document library's routes (routes.tsx and action-routes.tsx).
 
 /** Hono's context for Copse's web routes. */
 export type C = Context<AppEnv>;

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ActorRow } from "../../domain/actors.ts";
 import { getActor } from "../../domain/actors.ts";
 import { canView, groupsOfItem, type ItemRow } from "../../domain/items.ts";
-import { findWikiPage, latestRevision, type WikiRevision } from "../../domain/wiki.ts";
+import { findWikiPage, latestRevision, type WikiRevision } from "../../domain/wiki/wiki.ts";
 import {
   type CommunityAccess,
   communityAccess,

@@ -1,15 +1,15 @@
 import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { actors, itemGroups, items, wikiRelated, wikiRevisions } from "../db/schema/index.ts";
-import type { ActorRow } from "./actors.ts";
+import type { Db } from "../../db/client.ts";
+import { actors, itemGroups, items, wikiRelated, wikiRevisions } from "../../db/schema/index.ts";
+import type { ActorRow } from "../actors.ts";
 import {
   ConflictError,
   type FieldError,
   ForbiddenError,
   NotFoundError,
   ValidationError,
-} from "./errors.ts";
-import { htmlToPlainText, renderMarkdown } from "./html.ts";
+} from "../errors.ts";
+import { htmlToPlainText, renderMarkdown } from "../html.ts";
 import {
   groupsOfItem,
   type ItemRow,
@@ -17,10 +17,10 @@ import {
   newItemIri,
   validateItemFields,
   visibilityFor,
-} from "./items.ts";
-import { isActiveMember } from "./membership.ts";
-import { assertMayStartThread } from "./moderation/announcement.ts";
-import { isLiveItem } from "./visible-items.ts";
+} from "../items.ts";
+import { isActiveMember } from "../membership.ts";
+import { assertMayStartThread } from "../moderation/announcement.ts";
+import { isLiveItem } from "../visible-items.ts";
 
 /** One stored version of a wiki page. */
 export type WikiRevision = typeof wikiRevisions.$inferSelect;
