@@ -68,14 +68,25 @@ export class SqliteKvStore implements KvStore {
     );
   }
 
+  /**
+   * Whether the database is closed (the instance is shutting down). Work still in flight then,
+   * such as a signature check whose key fetch Fedify does not await, finds the cache empty and
+   * its writes dropped, rather than a rejection nobody handles.
+   */
+  get #closed(): boolean {
+    return !this.#db.$client.open;
+  }
+
   /** Returns the stored value, or undefined when it is absent or has expired. */
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    if (this.#closed) return undefined;
     const row = this.#readLive(encodeKey(key), Date.now());
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
 
   /** Stores a JSON-serialisable value, replacing any earlier one and its expiry. */
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    if (this.#closed) return;
     const now = Date.now();
     this.#write(encodeKey(key), value, options, now);
     this.#purgeOccasionally(now);
@@ -83,6 +94,7 @@ export class SqliteKvStore implements KvStore {
 
   /** Removes the value; removing an absent key is not an error. */
   async delete(key: KvKey): Promise<void> {
+    if (this.#closed) return;
     this.#delete.run(encodeKey(key));
   }
 
