@@ -7,6 +7,7 @@ import { unreadNotificationCount } from "../domain/notifications/reads.ts";
 import { takeFlash } from "./auth.ts";
 import { communityNavFor } from "./community-nav.ts";
 import type { AppEnv } from "./env.ts";
+import { rewritePageImages } from "./images/proxy.ts";
 import { readTextSize } from "./routes/preferences.ts";
 import type { PageContext } from "./views/layout.tsx";
 
@@ -28,6 +29,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     unreadMessages: account ? unreadMessageCount(c.get("deps").db, account.actor.id) : 0,
     unreadNotifications: account ? unreadNotificationCount(c.get("deps").db, account.actor.id) : 0,
     community: communityNavFor(c),
+    imageUpload: c.get("imageUpload"),
   };
 }
 
@@ -39,7 +41,8 @@ export async function render(
 ) {
   // The layout writes the doctype itself; toString() may be async when components are.
   const body = await (page as { toString(): string | Promise<string> }).toString();
-  return c.html(body, status);
+  const { db, config } = c.get("deps");
+  return c.html(rewritePageImages(db, config.origin, body), status);
 }
 
 /** The path and query of a URL, so forms that return here come back to the same view. */

@@ -16,6 +16,7 @@ import {
   TextInput,
 } from "../components.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
+import { ImageUpload } from "../image-upload.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ListControls } from "../list-controls.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "../post-extras.tsx";
@@ -125,7 +126,7 @@ export function TopicFormPage(props: {
           <span class="govuk-caption-l">{props.access.group.name}</span>
           <h1 class="govuk-heading-l">{props.heading}</h1>
           <PreviewPanel html={props.preview} />
-          <form method="post" action={props.action} novalidate>
+          <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             {props.withTitle ? (
               <TextInput
@@ -144,6 +145,7 @@ export function TopicFormPage(props: {
               rows={10}
             />
             <FormattingHelp />
+            <ImageUpload ctx={props.ctx} into="body" textareaId="body" />
             <ComposeButtons>
               {props.withTitle && props.heading.startsWith("Start") ? "Post topic" : "Save"}
             </ComposeButtons>

@@ -19,6 +19,7 @@ import {
 } from "../components.tsx";
 import { FacilitatorActions } from "../facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../feed-links.tsx";
+import { ImageUpload } from "../image-upload.tsx";
 import { ItemComments, type ItemCommentsData } from "../item-comments.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { ReportLink } from "../report-link.tsx";
@@ -250,7 +251,7 @@ export function WikiFormPage(props: {
           <h1 class="govuk-heading-l">{props.heading}</h1>
           {conflict ? <ConflictPanel conflict={conflict} /> : null}
           <PreviewPanel html={props.preview} />
-          <form method="post" action={props.action} novalidate>
+          <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             {props.isNew ? null : (
               <input type="hidden" name="base" value={String(values.baseRevision)} />
@@ -270,6 +271,7 @@ export function WikiFormPage(props: {
               rows={15}
             />
             <FormattingHelp wiki />
+            <ImageUpload ctx={props.ctx} into="body" textareaId="body" />
             <TextInput
               name="reason"
               label={props.isNew ? "Reason (optional)" : "Reason for update"}
