@@ -212,4 +212,34 @@ describe("pictures in posts", () => {
     );
     expect(forged.response.status).toBe(403);
   });
+
+  it("adds a picture to a blog comment the same way", async () => {
+    const entry = await alice.post("/blog/new", {
+      title: "Winter",
+      summary: "",
+      body: "Ready.",
+      action: "publish",
+    });
+    const entryPath = entry.response.headers.get("location")!.split("#")[0]!;
+    const added = await bob.postMultipart(
+      `${entryPath}/comment`,
+      {
+        parent: entryPath.split("/").pop()!,
+        body: "Ours:",
+        image_alt: "Our depot",
+        image_into: "body",
+        action: "add-image",
+      },
+      { image: { bytes: photo, name: "depot.jpg", type: "image/jpeg" } },
+    );
+    expect(added.response.status).toBe(200);
+    expect(added.body).toContain("The image was added to the end of your text");
+    const path = pictureIn(added.body);
+    const posted = await bob.post(`${entryPath}/comment`, {
+      parent: entryPath.split("/").pop()!,
+      body: `Ours:\n\n![Our depot](${copse.origin}${path})`,
+    });
+    expect(posted.response.status).toBe(303);
+    expect((await fetch(`${copse.origin}${path}`)).status).toBe(200);
+  });
 });

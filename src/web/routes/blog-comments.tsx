@@ -19,6 +19,7 @@ import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { DeleteBlogItemPage } from "../views/pages/blog.tsx";
 import { CommentFormPage, commentField } from "../views/pages/blog-entry.tsx";
+import { wantsPreview } from "../views/writing.tsx";
 
 type C = Context<AppEnv>;
 
@@ -70,6 +71,9 @@ export function blogCommentRoutes(): Hono<AppEnv> {
       const parent = /^\d+$/.test(raw) ? findInThread(db, entry, Number(raw)) : undefined;
       if (!parent) return commentNotFound(c);
       const body = f.body ?? "";
+      // "Add image" put a picture into the text (src/web/images/uploads.tsx): the form comes
+      // back with it, to be described and posted.
+      if (wantsPreview(f)) return renderEntry(c, scene, { parentId: parent.id, body });
       try {
         await learnMentionedPeople(federationContext(c), body);
         const comment = composeComment(db, config.origin, {
