@@ -19,9 +19,11 @@ import {
   verifyImageUrl,
 } from "../../src/domain/images/proxy-cache.ts";
 import {
+  getUploadedImage,
   imageMarkdown,
   MAX_IMAGE_UPLOAD_BYTES,
   missingAltText,
+  removeUnusedUploads,
   storeUploadedImage,
   uploadedImagePath,
   uploadedImagesInMarkdown,
@@ -146,6 +148,47 @@ describe("uploaded pictures", () => {
     expect(missingAltText(`![Describe the image](${url})`)).toMatch(/Describe each image/);
     // Pictures from elsewhere are not this rule's business.
     expect(missingAltText("![](https://elsewhere.example/a.png)")).toBeNull();
+  });
+});
+
+describe("unused uploads", () => {
+  it("removes pictures no saved post shows once they are a day old, and keeps the rest", async () => {
+    const { db, alice } = await people();
+    const dir = mkdtempSync(join(tmpdir(), "copse-unused-"));
+    const garden = createCommunity(db, ORIGIN, {
+      handle: "garden",
+      name: "Garden",
+      description: "",
+      visibility: "public",
+      ownerActorId: alice.actor.id,
+    });
+    const used = await storeUploadedImage(
+      db,
+      dir,
+      alice.actor.id,
+      await solid("#700").png().toBuffer(),
+    );
+    const abandoned = await storeUploadedImage(
+      db,
+      dir,
+      alice.actor.id,
+      await solid("#070").png().toBuffer(),
+    );
+    composeItem(db, ORIGIN, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [garden.actor],
+      title: "Kept",
+      body: imageMarkdown("Kept", ORIGIN + uploadedImagePath(used)),
+    });
+    // Nothing is a day old yet.
+    expect(removeUnusedUploads(db, dir, new Date(Date.now() - 60_000))).toBe(0);
+    expect(removeUnusedUploads(db, dir, new Date(Date.now() + 60_000))).toBe(1);
+    expect(getUploadedImage(db, abandoned.uuid)).toBeUndefined();
+    expect(existsSync(join(dir, abandoned.storagePath))).toBe(false);
+    expect(getUploadedImage(db, used.uuid)).toBeDefined();
+    expect(existsSync(join(dir, used.storagePath))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

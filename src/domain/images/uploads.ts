@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { and, eq, inArray } from "drizzle-orm";
+import { rmSync } from "node:fs";
+import { and, eq, inArray, lt, notExists, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { uploadedImages, uploadedImageUses } from "../../db/schema/index.ts";
 import { ValidationError } from "../errors.ts";
@@ -96,6 +97,41 @@ export function linkUploadedImages(db: Db, itemId: number, writerId: number, tex
   for (const { id } of mine) {
     db.insert(uploadedImageUses).values({ imageId: id, itemId }).onConflictDoNothing().run();
   }
+}
+
+/** How long an upload no saved post shows is kept: long enough to finish writing the post. */
+export const UNUSED_UPLOAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes pictures uploaded before `before` that no saved post shows (abandoned drafts), and
+ * their files unless another upload has the same bytes. Returns how many went.
+ */
+export function removeUnusedUploads(db: Db, dataDir: string, before: Date): number {
+  const unused = db
+    .select()
+    .from(uploadedImages)
+    .where(
+      and(
+        lt(uploadedImages.createdAt, before),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(uploadedImageUses)
+            .where(eq(uploadedImageUses.imageId, uploadedImages.id)),
+        ),
+      ),
+    )
+    .all();
+  for (const image of unused) {
+    db.delete(uploadedImages).where(eq(uploadedImages.id, image.id)).run();
+    const shared = db
+      .select({ id: uploadedImages.id })
+      .from(uploadedImages)
+      .where(eq(uploadedImages.storagePath, image.storagePath))
+      .get();
+    if (!shared) rmSync(join(dataDir, image.storagePath), { force: true });
+  }
+  return unused.length;
 }
 
 /** The ids of the posts that show a picture. */
