@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { and, eq, inArray, lt, notExists, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { uploadedImages, uploadedImageUses } from "../../db/schema/index.ts";
