@@ -242,4 +242,46 @@ describe("pictures in posts", () => {
     expect(posted.response.status).toBe(303);
     expect((await fetch(`${copse.origin}${path}`)).status).toBe(200);
   });
+
+  it("adds a picture to a wiki page and a blog entry, which link it when saved", async () => {
+    const wiki = await alice.postMultipart(
+      "/c/garden/wiki/new",
+      {
+        title: "Depots",
+        body: "Our depots.",
+        reason: "",
+        image_alt: "Depot map",
+        image_into: "body",
+        action: "add-image",
+      },
+      { image: { bytes: photo, name: "map.jpg", type: "image/jpeg" } },
+    );
+    expect(wiki.response.status).toBe(200);
+    expect(wiki.body).toContain('value="Depots"');
+    expect(wiki.body).toContain("Our depots.\n\n![Depot map](");
+    const wikiPicture = pictureIn(wiki.body);
+    const saved = await alice.post("/c/garden/wiki/new", {
+      title: "Depots",
+      body: `Our depots.\n\n![Depot map](${copse.origin}${wikiPicture})`,
+      reason: "",
+    });
+    expect(saved.response.status).toBe(303);
+    expect((await fetch(`${copse.origin}${wikiPicture}`)).status).toBe(200);
+
+    const blog = await alice.postMultipart(
+      "/blog/new",
+      {
+        title: "Spring",
+        summary: "",
+        body: "",
+        image_alt: "Crocuses",
+        image_into: "body",
+        action: "add-image",
+      },
+      { image: { bytes: photo, name: "crocus.jpg", type: "image/jpeg" } },
+    );
+    expect(blog.response.status).toBe(200);
+    expect(blog.body).toContain('value="Spring"');
+    expect(blog.body).toContain("![Crocuses](");
+  });
 });
