@@ -11,9 +11,11 @@ import { mediaOfItems } from "../../src/domain/item-media.ts";
 import { composeItem, findItemByIri, type ItemRow } from "../../src/domain/items.ts";
 import { findMembership } from "../../src/domain/membership.ts";
 import { itemPagePath } from "../../src/domain/paths.ts";
+import { createWikiPage } from "../../src/domain/wiki.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
 import { decideRequest, joinCommunity } from "../../src/federation/membership.ts";
 import { localItemObject, publishItemChange } from "../../src/federation/publish.ts";
+import { localWikiArticle } from "../../src/federation/wiki.ts";
 import { proxyPath } from "../../src/web/images/proxy.ts";
 import { WebClient } from "../helpers/client.ts";
 import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
@@ -131,6 +133,32 @@ describe("pictures in posts between instances", () => {
     const picture = await fetch(sunderland.origin + proxyPath(sunderland.db, url));
     expect(picture.status).toBe(200);
     expect(picture.headers.get("content-type")).toBe("image/webp");
+  });
+
+  it("sends a public wiki page's pictures as attachments too", async () => {
+    const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: "#246" } })
+      .png()
+      .toBuffer();
+    const image = await storeUploadedImage(
+      somerset.db,
+      somerset.config.dataDir,
+      alice.actor.id,
+      png,
+    );
+    const url = somerset.origin + uploadedImagePath(image);
+    const { page } = createWikiPage(somerset.db, somerset.origin, {
+      author: alice.actor,
+      group: groupOn.garden!,
+      title: "Depots",
+      body: imageMarkdown("Depot map", url),
+    });
+    const article = (await localWikiArticle(somerset.ctx(), page)!.toJsonLd()) as {
+      attachment?: unknown;
+    };
+    // Compacted here; served documents and sent activities make every list an array.
+    expect([article.attachment].flat()).toEqual([
+      expect.objectContaining({ type: "Image", url, name: "Depot map" }),
+    ]);
   });
 
   it("keeps a private community's picture on its own server", async () => {
