@@ -6,13 +6,12 @@ import { proxyPath, rewritePageImages } from "../../src/web/images/proxy.ts";
 import { type FeedServer, fixed, startFeedServer } from "../helpers/feed-server.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
 
-// The image proxy over real HTTP: it fetches only addresses this instance signed, only
-// pictures, through the guarded fetcher (private addresses refused where the configuration
-// says so), keeps what it fetched, and pages send every remote picture through it.
+// The image proxy over real HTTP: it fetches only pictures, keeps what it fetched, and pages
+// send every remote picture through it. The attacks on it (unsigned or forged addresses,
+// private addresses) are in test/security/open-image-proxy.test.ts.
 
 describe("the image proxy", () => {
   let copse: TestInstance;
-  let strict: TestInstance;
   let server: FeedServer;
   let png: Buffer;
 
@@ -21,12 +20,7 @@ describe("the image proxy", () => {
   };
 
   beforeAll(async () => {
-    // The second instance refuses private addresses, as production does.
-    [copse, strict, server] = await Promise.all([
-      startTestInstance("Proxy"),
-      startTestInstance("Strict", { COPSE_ALLOW_PRIVATE_ADDRESS: "false" }),
-      startFeedServer(),
-    ]);
+    [copse, server] = await Promise.all([startTestInstance("Proxy"), startFeedServer()]);
     png = await sharp({ create: { width: 3000, height: 200, channels: 3, background: "#0b5" } })
       .png()
       .toBuffer();
@@ -35,27 +29,7 @@ describe("the image proxy", () => {
     server.set("/fake.png", fixed(200, "<html><script>x</script></html>", "image/png"));
   });
   afterAll(async () => {
-    await Promise.all([copse?.close(), strict?.close(), server?.close()]);
-  });
-
-  it("refuses addresses it did not sign, without fetching anything", async () => {
-    const url = `${server.origin}/cat.png`;
-    const signed = proxyPath(copse.db, url);
-    const signature = signed.split("/")[3]!.split("?")[0]!;
-    const attempts = [
-      `/media/proxy/${signature}`,
-      `/media/proxy/forged?u=${encodeURIComponent(url)}`,
-      `/media/proxy/${signature.replace(/^./, (c) => (c === "A" ? "B" : "A"))}?u=${encodeURIComponent(url)}`,
-      // A signature made for one address does not open another.
-      `/media/proxy/${signature}?u=${encodeURIComponent(`${server.origin}/page.html`)}`,
-      // Nor does another instance's signature.
-      proxyPath(strict.db, url),
-    ];
-    for (const path of attempts) {
-      const response = await fetch(`${copse.origin}${path}`);
-      expect(response.status, path).toBe(403);
-    }
-    expect(server.requests).toHaveLength(0);
+    await Promise.all([copse?.close(), server?.close()]);
   });
 
   it("serves a signed picture as WebP, resized, then from its cache", async () => {
@@ -91,20 +65,6 @@ describe("the image proxy", () => {
         "the server answered 404",
       ]),
     );
-  });
-
-  it("refuses private and loopback addresses where they are not allowed", async () => {
-    server.set("/secret.png", picture(png, "image/png"));
-    for (const url of [
-      `${server.origin}/secret.png`,
-      `http://localhost:${new URL(server.origin).port}/secret.png`,
-    ]) {
-      const response = await fetch(`${strict.origin}${proxyPath(strict.db, url)}`);
-      expect(response.status).toBe(404);
-    }
-    expect(server.requestsFor("/secret.png")).toHaveLength(0);
-    const failure = strict.db.select().from(imageProxyCache).all()[0]!;
-    expect(failure.reason).toMatch(/private or local address/);
   });
 
   it("sends a page's remote pictures through the proxy, and a failed one as a link", () => {
