@@ -268,6 +268,17 @@ describe("pictures in posts", () => {
     expect(saved.response.status).toBe(303);
     expect((await fetch(`${copse.origin}${wikiPicture}`)).status).toBe(200);
 
+    // A comment on the page takes a picture the same way, on a form of its own.
+    const pagePath = saved.response.headers.get("location")!.split("#")[0]!;
+    const comment = await alice.postMultipart(
+      `${pagePath}/comment`,
+      { body: "Add ours:", image_alt: "Our depot gate", image_into: "body", action: "add-image" },
+      { image: { bytes: photo, name: "gate.jpg", type: "image/jpeg" } },
+    );
+    expect(comment.response.status).toBe(200);
+    expect(comment.body).toContain("Add ours:\n\n![Our depot gate](");
+    expect(comment.body).toContain('enctype="multipart/form-data"');
+
     const blog = await alice.postMultipart(
       "/blog/new",
       {

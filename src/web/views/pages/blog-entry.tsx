@@ -359,6 +359,8 @@ export function CommentFormPage(props: {
   backLink: string;
   body: string;
   errors?: FieldError[];
+  /** Offers "Add an image"; only for routes that answer its Preview by showing this form. */
+  withImage?: boolean;
 }) {
   const errors = props.errors ?? [];
   return (
@@ -372,7 +374,12 @@ export function CommentFormPage(props: {
         <div class="govuk-grid-column-two-thirds">
           <ErrorSummary errors={errors} />
           <h1 class="govuk-heading-l">{props.heading ?? "Edit comment"}</h1>
-          <form method="post" action={props.action} novalidate>
+          <form
+            method="post"
+            action={props.action}
+            enctype={props.withImage ? "multipart/form-data" : undefined}
+            novalidate
+          >
             <CsrfField token={props.ctx.csrfToken} />
             <Textarea
               name="body"
@@ -381,6 +388,7 @@ export function CommentFormPage(props: {
               error={errorFor(errors, "body")}
               rows={6}
             />
+            {props.withImage ? <ImageUpload ctx={props.ctx} into="body" textareaId="body" /> : null}
             <Button>Save comment</Button>
           </form>
         </div>
