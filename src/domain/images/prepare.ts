@@ -19,11 +19,7 @@ export const IMAGE_TYPES: ReadonlySet<string> = new Set([
 
 /** A picture refused: not one of the formats, too large, or not readable. */
 export class ImageRefusedError extends Error {
-  constructor(
-    message: string,
-    /** Whether asking again could help (never for these; kept for callers that retry). */
-    readonly permanent = true,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = "ImageRefusedError";
   }
