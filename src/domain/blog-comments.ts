@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { ActorRow } from "./actors.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
+import { linkUploadedImages } from "./images/uploads.ts";
 import {
   canModerate,
   canView,
@@ -65,6 +66,7 @@ export function composeComment(
     comment.id,
     body.mentioned.map((p) => p.id),
   );
+  linkUploadedImages(db, comment.id, author.id, input.body);
   return comment;
 }
 

@@ -5,6 +5,7 @@ import { actors, itemGroups, items, memberships } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import { linkUploadedImages } from "./images/uploads.ts";
 import {
   composeItem,
   getItem,
@@ -278,6 +279,7 @@ export function editEntry(
       entry.id,
       body.mentioned.map((p) => p.id),
     );
+    linkUploadedImages(tx as unknown as Db, entry.id, entry.authorId, fields.body);
     const becomesPublished = !wasPublished && fields.status === "published";
     const updated = tx
       .update(items)

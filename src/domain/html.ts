@@ -61,7 +61,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     ol: ["start"],
   },
   allowedSchemes: ["http", "https", "mailto"],
-  allowedSchemesByTag: { img: ["https"] },
+  // Pictures are never loaded from their own server: every page sends a picture from
+  // elsewhere through this server's image proxy (src/web/images/), which also fetches plain
+  // http ones, so they need not be refused here.
+  allowedSchemesByTag: { img: ["http", "https"] },
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",
   // Headings inside content must not compete with the page's own h1 and h2.

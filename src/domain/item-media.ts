@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { itemImages, itemLinks } from "../db/schema/index.ts";
-import { loadSharp } from "./sharp.ts";
-import { sniffBytes } from "./sniff.ts";
+import { type PreparedImage, prepareImage, writeImageFile } from "./images/prepare.ts";
+
+export type { PreparedImage } from "./images/prepare.ts";
 
 // The link a post from another server shares, and its pictures. Pictures are copied here by a
 // background task (src/jobs/item-images.ts) and served from this server, so a reader's browser
@@ -34,7 +33,6 @@ export const MAX_REMOTE_IMAGE_BYTES = 8 * 1024 * 1024;
 export const MAX_IMAGE_ATTEMPTS = 3;
 /** The longest side of a stored copy, in pixels. */
 const MAX_SIDE = 1280;
-const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
 /**
  * Keeps what a remote post shares: its link (replacing any earlier one) and its pictures,
@@ -108,47 +106,17 @@ export function dueImages(db: Db, now: Date, limit = 10): ItemImageRow[] {
     .all();
 }
 
-/** A copy checked and made: WebP, at most 1280 px on its longest side, without metadata. */
-export interface PreparedImage {
-  webp: Buffer;
-  width: number;
-  height: number;
-}
-
 /**
  * Checks fetched bytes are a picture (by the bytes, whatever the server said), then makes the
- * copy. sharp keeps no EXIF or other metadata unless asked, so a camera's location never
- * travels on; the EXIF orientation is applied first so the picture stands the right way up.
+ * copy: WebP, at most 1280 px on its longest side, without metadata (src/domain/images/).
  */
-export async function prepareRemoteImage(bytes: Uint8Array): Promise<PreparedImage> {
-  if (bytes.length > MAX_REMOTE_IMAGE_BYTES) throw new Error("the picture is too large");
-  const type = sniffBytes(bytes);
-  if (!IMAGE_TYPES.has(type)) throw new Error(`not a picture (${type})`);
-  const sharp = await loadSharp();
-  const { data, info } = await sharp(bytes, { limitInputPixels: 40_000_000 })
-    .rotate()
-    .resize(MAX_SIDE, MAX_SIDE, { fit: "inside", withoutEnlargement: true })
-    .webp({ quality: 82 })
-    .toBuffer({ resolveWithObject: true });
-  return { webp: data, width: info.width, height: info.height };
-}
-
-/** Where a copy is stored: named by its content, as uploaded files are. */
-export function imageStoragePath(webp: Uint8Array): string {
-  const sha256 = createHash("sha256").update(webp).digest("hex");
-  return join("media", "images", sha256.slice(0, 2), `${sha256}.webp`);
+export function prepareRemoteImage(bytes: Uint8Array): Promise<PreparedImage> {
+  return prepareImage(bytes, { maxBytes: MAX_REMOTE_IMAGE_BYTES, maxSide: MAX_SIDE });
 }
 
 /** Writes a copy under the data directory and marks the picture as stored. */
 export function storeItemImage(db: Db, dataDir: string, id: number, image: PreparedImage): void {
-  const storagePath = imageStoragePath(image.webp);
-  const file = join(dataDir, storagePath);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    // Written beside its final name and renamed, so a reader never sees half a file.
-    writeFileSync(`${file}.tmp`, image.webp);
-    renameSync(`${file}.tmp`, file);
-  }
+  const storagePath = writeImageFile(dataDir, join("media", "images"), image.webp);
   db.update(itemImages)
     .set({
       state: "stored",

@@ -7,6 +7,7 @@ import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { acceptsContributions } from "./community-state.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import { linkUploadedImages, missingAltText } from "./images/uploads.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
 import { recordMentions, renderWithMentions } from "./mentions.ts";
 import { assertMayStartThread } from "./moderation/announcement.ts";
@@ -75,6 +76,8 @@ export function validateItemFields(kind: ItemKind, fields: { title?: string; bod
   }
   if (fields.body.length > MAX_BODY)
     errors.push({ field: "body", message: "The text is too long (100,000 characters at most)" });
+  const noAlt = missingAltText(fields.body);
+  if (noAlt) errors.push({ field: "body", message: noAlt });
   if (errors.length > 0) throw new ValidationError(errors);
 }
 
@@ -192,6 +195,7 @@ export function composeItem(
     row.id,
     body.mentioned.map((p) => p.id),
   );
+  linkUploadedImages(db, row.id, input.author.id, input.body);
   return row;
 }
 
@@ -312,6 +316,7 @@ export function editItem(
     item.id,
     body.mentioned.map((p) => p.id),
   );
+  linkUploadedImages(db, item.id, byActorId, fields.body);
   return db
     .update(items)
     .set({

@@ -8,6 +8,7 @@ import {
 } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import { getEventDetails } from "../domain/events/events.ts";
+import { uploadedImagesInMarkdown } from "../domain/images/uploads.ts";
 import { getItem, groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { mentionedIn } from "../domain/mentions.ts";
 import { pollResults } from "../domain/polls/polls.ts";
@@ -50,6 +51,7 @@ export function localItemObject(ctx: CopseContext, item: ItemRow): APObject {
     hashtags,
     poll,
     mentioned: mentionedIn(ctx.data.db, item.id),
+    pictures: uploadedImagesInMarkdown(ctx.data.db, item.bodySource ?? ""),
   });
   // A locked topic says nobody may reply (src/federation/vocab/reply-policy.ts).
   if (item.lockedAt) return object.clone({ interactionPolicy: replyPolicy(item, author.iri) });

@@ -1,6 +1,7 @@
 import { Article, type Create, Reject, Update } from "@fedify/vocab";
 import { type ActorRow, getActor } from "../domain/actors.ts";
 import { renderMarkdown } from "../domain/html.ts";
+import { uploadedImagesInMarkdown } from "../domain/images/uploads.ts";
 import { findItemByIri, getItem, type ItemRow } from "../domain/items.ts";
 import { type PendingWikiEdit, recordPendingEdit } from "../domain/wiki/remote.ts";
 import {
@@ -42,7 +43,12 @@ export function localWikiArticle(ctx: CopseContext, page: ItemRow): Article | nu
       bodyHtml: page.bodyHtml,
       updatedAt: page.updatedAt,
     },
-    { group, related: relatedPages(ctx.data.db, page.id), origin: ctx.origin },
+    {
+      group,
+      related: relatedPages(ctx.data.db, page.id),
+      origin: ctx.origin,
+      pictures: uploadedImagesInMarkdown(ctx.data.db, page.bodySource ?? ""),
+    },
   );
 }
 
@@ -62,6 +68,7 @@ export function localRevisionActivity(
     related: relatedPages(db, page.id),
     origin: ctx.origin,
     previous: revision.number > 1 ? getRevision(db, page.id, revision.number - 1) : undefined,
+    pictures: uploadedImagesInMarkdown(db, revision.bodySource ?? ""),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import { alertTasks } from "./alerts.ts";
+import { imageHousekeepingTask } from "./images.ts";
 import { itemImagesTask } from "./item-images.ts";
 import { mailSenderTask } from "./mail-sender.ts";
 import { newsRefreshTask } from "./news-refresh.ts";
@@ -16,5 +17,6 @@ export function instanceTasks(config: Config): Task[] {
     pollClosingTask(),
     pollTotalsTask(),
     itemImagesTask(),
+    imageHousekeepingTask(),
   ];
 }

@@ -12,6 +12,13 @@ import type { AppDeps, AppEnv } from "./env.ts";
 import { eventRoutes } from "./events/routes.tsx";
 import { federationMiddleware } from "./federation.ts";
 import { forumRoutes } from "./forum/routes.tsx";
+import { imageProxyRoutes } from "./images/proxy.ts";
+import {
+  addImageToText,
+  imageUploadLimit,
+  imageUploadRoutes,
+  isImageUpload,
+} from "./images/uploads.tsx";
 import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
 import { newsRoutes } from "./news/routes.tsx";
 import { HttpMetrics } from "./ops/prometheus.ts";
@@ -72,7 +79,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "https:", "data:"],
+        // Pictures from other servers come through this server's image proxy
+        // (src/web/images/proxy.ts), so no page loads one from elsewhere; data: carries no
+        // request at all (the page's empty icon).
+        imgSrc: ["'self'", "data:"],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         formAction: ["'self'"],
@@ -84,14 +94,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   // Every body is capped before anything reads it. Document uploads are capped by
-  // documentUploadLimit() below instead, at their own limit, and inbox deliveries by
+  // documentUploadLimit() below instead, at their own limit, as are profile photos and
+  // writing forms carrying a picture, and inbox deliveries by
   // inboxGuard(), which also refuses JSON nested too deep before Fedify parses it.
   const formBodyLimit = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
     onError: (c) => c.text(`Request body too large (limit ${deps.config.maxBodyBytes} bytes)`, 413),
   });
   app.use((c, next) =>
-    isDocumentUpload(c) || isPhotoUpload(c) || isInboxPost(c) ? next() : formBodyLimit(c, next),
+    isDocumentUpload(c) || isPhotoUpload(c) || isImageUpload(c, isDocumentUpload) || isInboxPost(c)
+      ? next()
+      : formBodyLimit(c, next),
   );
   app.use(inboxGuard());
   // Pages, JSON and feeds shrink five- to tenfold with brotli or gzip (src/web/compress.ts);
@@ -104,7 +117,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(sessionMiddleware());
   app.use(documentUploadLimit());
   app.use(photoUploadLimit());
+  app.use(imageUploadLimit(isDocumentUpload));
   app.use(csrfMiddleware());
+  app.use(addImageToText());
 
   // Browsers that open an actor's id are sent to its page.
   app.get("/ap/actors/:handle", (c) => {
@@ -131,6 +146,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", profileRoutes());
   app.route("/", contactRoutes());
   app.route("/", peopleMediaRoutes());
+  app.route("/", imageUploadRoutes());
+  app.route("/", imageProxyRoutes());
   app.route("/", communityRoutes());
   app.route("/", forumRoutes());
   app.route("/", memberRoutes());

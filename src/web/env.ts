@@ -4,6 +4,7 @@ import type { AccountWithActor } from "../domain/accounts.ts";
 import type { CopseFederation } from "../federation/context.ts";
 import type { QueueBackend } from "../federation/queue-backend.ts";
 import type { Stylesheet } from "./assets/css.ts";
+import type { ImageUploadOutcome } from "./views/page-context.ts";
 
 /** What the web layer is built from. */
 export interface AppDeps {
@@ -25,5 +26,7 @@ export interface AppEnv {
     account: AccountWithActor | null;
     csrfToken: string;
     sessionToken: string | null;
+    /** Set by src/web/images/uploads.tsx when a writing form added a picture. */
+    imageUpload?: ImageUploadOutcome;
   };
 }

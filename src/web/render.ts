@@ -8,6 +8,7 @@ import { takeFlash } from "./auth.ts";
 import { communityNavFor } from "./community-nav.ts";
 import type { AppEnv } from "./env.ts";
 import { faceLookup } from "./faces.ts";
+import { rewritePageImages } from "./images/proxy.ts";
 import { readTextSize } from "./routes/preferences.ts";
 import { FacesContext } from "./views/avatar.tsx";
 import type { PageContext } from "./views/layout.tsx";
@@ -30,6 +31,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     unreadMessages: account ? unreadMessageCount(c.get("deps").db, account.actor.id) : 0,
     unreadNotifications: account ? unreadNotificationCount(c.get("deps").db, account.actor.id) : 0,
     community: communityNavFor(c),
+    imageUpload: c.get("imageUpload"),
   };
 }
 
@@ -43,7 +45,8 @@ export async function render(
   const withFaces = jsx(FacesContext.Provider, { value: faceLookup(c.get("deps").db) }, page);
   // The layout writes the doctype itself; toString() may be async when components are.
   const body = await (withFaces as { toString(): string | Promise<string> }).toString();
-  return c.html(body, status);
+  const { db, config } = c.get("deps");
+  return c.html(rewritePageImages(db, config.origin, body), status);
 }
 
 /** The path and query of a URL, so forms that return here come back to the same view. */

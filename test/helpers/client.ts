@@ -73,6 +73,35 @@ export class WebClient {
     this.remember(response);
     return { response, body: await response.text() };
   }
+
+  /**
+   * POSTs a multipart form, as a form with a file input sends it: `files` maps field names to
+   * files (a Blob with a name). The CSRF token is added unless `csrf` is false.
+   */
+  async postMultipart(
+    path: string,
+    fields: Record<string, string> | [string, string][],
+    files: Record<string, { bytes: Uint8Array; name: string; type: string }> = {},
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<{ response: Response; body: string }> {
+    if (!this.cookies.has("copse_csrf")) await this.get("/");
+    const form = new FormData();
+    for (const [name, value] of Array.isArray(fields) ? fields : Object.entries(fields)) {
+      form.append(name, value);
+    }
+    for (const [name, file] of Object.entries(files)) {
+      form.set(name, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    }
+    if (options.csrf !== false) form.set("_csrf", this.cookies.get("copse_csrf") ?? "");
+    const response = await fetch(new URL(path, this.origin), {
+      method: "POST",
+      headers: { cookie: this.cookieHeader(), ...options.headers },
+      body: form,
+      redirect: "manual",
+    });
+    this.remember(response);
+    return { response, body: await response.text() };
+  }
 }
 
 function connectionReset(error: unknown): boolean {

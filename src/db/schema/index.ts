@@ -9,6 +9,7 @@ export * from "./documents.ts";
 export * from "./events.ts";
 export * from "./fedify.ts";
 export * from "./feeds.ts";
+export * from "./images.ts";
 export * from "./inbox.ts";
 export * from "./instance.ts";
 export * from "./jobs.ts";

@@ -10,6 +10,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { htmlToPlainText, renderMarkdown } from "../html.ts";
+import { linkUploadedImages } from "../images/uploads.ts";
 import {
   groupsOfItem,
   type ItemRow,
@@ -266,6 +267,9 @@ export function appendRevision(
       .where(eq(items.id, page.id))
       .returning()
       .get();
+    if (stored.bodySource && stored.authorId) {
+      linkUploadedImages(tx as unknown as Db, page.id, stored.authorId, stored.bodySource);
+    }
     return { page: updated, revision: stored };
   });
 }

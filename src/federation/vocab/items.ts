@@ -12,11 +12,13 @@ import {
 import type { ActorRow } from "../../domain/actors.ts";
 import type { EventRow } from "../../domain/events/events.ts";
 import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
+import type { ImageInText } from "../../domain/images/uploads.ts";
 import type { ItemKind, ItemRow } from "../../domain/items.ts";
 import { entryPagePath, itemPagePath } from "../../domain/paths.ts";
 import type { PollResults } from "../../domain/polls/polls.ts";
 import { eventObject } from "./events.ts";
 import { hashtagObjects } from "./hashtags.ts";
+import { pictureAttachments } from "./pictures.ts";
 import { pollBodyHtml, pollQuestion } from "./polls.ts";
 
 /** What an item's ActivityStreams object needs besides the item itself. */
@@ -34,6 +36,8 @@ export interface ItemContext {
   hashtags?: string[];
   /** The people the item mentions (src/domain/mentions.ts), sent as Mention tags. */
   mentioned?: ActorRow[];
+  /** Pictures uploaded here that the text shows, sent as attachments of a public item. */
+  pictures?: ImageInText[];
 }
 
 /**
@@ -97,6 +101,8 @@ export function itemObject(item: ItemRow, ctx: ItemContext): APObject {
       ),
       ...hashtagObjects(ctx.origin, ctx.hashtags ?? []),
     ],
+    attachments:
+      item.visibility === "public" ? pictureAttachments(ctx.pictures ?? [], ctx.origin) : [],
   };
   switch (item.kind) {
     case "topic":

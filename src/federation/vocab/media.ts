@@ -24,6 +24,20 @@ function webAddress(value: unknown): URL | null {
   return url && (url.protocol === "https:" || url.protocol === "http:") ? url : null;
 }
 
+/** The addresses of the pictures a post's HTML content shows inline, made absolute. */
+function inlinePictures(object: APObject): Set<string> {
+  const html = object.content?.toString() ?? "";
+  const found = new Set<string>();
+  for (const match of html.matchAll(/<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']/gi)) {
+    try {
+      found.add(new URL(match[1]!.replace(/&amp;/g, "&"), object.id ?? undefined).href);
+    } catch {
+      // Not an address: nothing to match an attachment against.
+    }
+  }
+  return found;
+}
+
 /**
  * The link and pictures a remote post carries besides its text. A `Link` to a picture is the
  * picture of an image post, not a link to share; everything else a `Link` names is the link.
@@ -34,8 +48,11 @@ export async function remoteMediaOf(object: APObject): Promise<RemoteMedia> {
   const previewUrl = preview ? webAddress(preview.url) : null;
   let link: RemoteMedia["link"] = null;
   const images: RemoteMedia["images"] = [];
+  // A picture the text already shows inline (as Copse sends them: an <img> in the content and
+  // the same picture as an attachment, for Mastodon) is not shown a second time under it.
+  const inline = inlinePictures(object);
   const addImage = (url: URL | null, alt: string) => {
-    if (!url || images.length >= MAX_IMAGES) return;
+    if (!url || images.length >= MAX_IMAGES || inline.has(url.href)) return;
     const known = images.find((i) => i.url === url.href);
     if (known) known.alt ||= alt;
     else images.push({ url: url.href, alt });

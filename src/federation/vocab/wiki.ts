@@ -1,10 +1,12 @@
 import { Article, Create, Link, Mention, PUBLIC_COLLECTION, Source, Update } from "@fedify/vocab";
 import type { ActorRow } from "../../domain/actors.ts";
 import { cleanHtml, htmlToPlainText } from "../../domain/html.ts";
+import type { ImageInText } from "../../domain/images/uploads.ts";
 import type { ItemRow } from "../../domain/items.ts";
 import { itemPagePath } from "../../domain/paths.ts";
 import { revisionNumberOf, type WikiRevision } from "../../domain/wiki/wiki.ts";
 import { addressing } from "./items.ts";
+import { pictureAttachments } from "./pictures.ts";
 
 // How wiki pages and their edits look in ActivityStreams.
 //
@@ -34,7 +36,7 @@ export interface WikiSnapshot {
 export function wikiArticle(
   page: ItemRow,
   snapshot: WikiSnapshot,
-  ctx: { group: ActorRow; related: ItemRow[]; origin: string },
+  ctx: { group: ActorRow; related: ItemRow[]; origin: string; pictures?: ImageInText[] },
 ): Article {
   const { tos, ccs } = addressing(page, [ctx.group]);
   return new Article({
@@ -58,6 +60,9 @@ export function wikiArticle(
         (p) => new Link({ href: new URL(p.iri), rel: RELATED_REL, name: p.title }),
       ),
     ],
+    // Pictures the text shows, for Mastodon (src/federation/vocab/pictures.ts).
+    attachments:
+      page.visibility === "public" ? pictureAttachments(ctx.pictures ?? [], ctx.origin) : [],
   });
 }
 
@@ -71,6 +76,7 @@ export function revisionActivity(
     related: ItemRow[];
     origin: string;
     previous: WikiRevision | undefined;
+    pictures?: ImageInText[];
   },
 ): Create | Update {
   const { tos, ccs } = addressing(page, [ctx.group]);

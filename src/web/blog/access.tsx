@@ -147,6 +147,6 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
           !canModerate(db, item, viewer.id),
       }}
     />,
-    problem ? 422 : 200,
+    problem?.error ? 422 : 200,
   );
 }

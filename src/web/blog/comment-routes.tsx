@@ -16,6 +16,7 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
+import { wantsPreview } from "../views/writing.tsx";
 import { commentIn, type EntryScene, entryScene, renderEntry } from "./access.tsx";
 import { DeleteBlogItemPage } from "./views/blog.tsx";
 import { CommentFormPage, commentField } from "./views/blog-entry.tsx";
@@ -70,6 +71,9 @@ export function blogCommentRoutes(): Hono<AppEnv> {
       const parent = /^\d+$/.test(raw) ? findInThread(db, entry, Number(raw)) : undefined;
       if (!parent) return commentNotFound(c);
       const body = f.body ?? "";
+      // "Add image" put a picture into the text (src/web/images/uploads.tsx): the form comes
+      // back with it, to be described and posted.
+      if (wantsPreview(f)) return renderEntry(c, scene, { parentId: parent.id, body });
       try {
         await learnMentionedPeople(federationContext(c), body);
         const comment = composeComment(db, config.origin, {

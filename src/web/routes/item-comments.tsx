@@ -31,8 +31,10 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
+import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import type { ItemCommentsData } from "../views/item-comments.tsx";
+import { wantsPreview } from "../views/writing.tsx";
 
 // Comments on wiki pages, events and polls. Other servers' replies to them were stored but
 // shown nowhere; members here had no way to comment. The rules are the forum's and the
@@ -144,6 +146,20 @@ export function itemCommentRoutes(): Hono<AppEnv> {
       const parent = inThread(c, root, f.parent ?? c.req.query("parent")) ?? root;
       const author = c.get("account")!.actor;
       const body = f.body ?? "";
+      const form = (errors?: FieldError[]) => (
+        <CommentFormPage
+          ctx={pageContext(c)}
+          heading={parent.id === root.id ? `Comment on “${root.title}”` : "Reply to a comment"}
+          action={`${base}/comment?parent=${parent.id}`}
+          backLink={parent.id === root.id ? base : `${base}#item-${parent.id}`}
+          body={body}
+          errors={errors}
+          withImage={parent.id === root.id}
+        />
+      );
+      // "Add image" put a picture into the text (src/web/images/uploads.tsx): the form comes
+      // back with it, to be described and posted.
+      if (wantsPreview(f)) return render(c, form());
       try {
         // The comment joins the item's communities its author belongs to, so it is listed,
         // delivered and protected with the item.
@@ -160,18 +176,11 @@ export function itemCommentRoutes(): Hono<AppEnv> {
         return c.redirect(`${base}#item-${comment.id}`, 303);
       } catch (error) {
         if (error instanceof ValidationError) {
-          return render(
-            c,
-            <CommentFormPage
-              ctx={pageContext(c)}
-              heading={parent.id === root.id ? `Comment on “${root.title}”` : "Reply to a comment"}
-              action={`${base}/comment?parent=${parent.id}`}
-              backLink={parent.id === root.id ? base : `${base}#item-${parent.id}`}
-              body={body}
-              errors={error.errors.map((e) => ({ ...e, message: "Write your comment" }))}
-            />,
-            422,
+          // A picture without a description says so; any other problem is an empty comment.
+          const errors = error.errors.map((e) =>
+            e.message.startsWith("Describe") ? e : { ...e, message: "Write your comment" },
           );
+          return render(c, form(errors), 422);
         }
         if (error instanceof ForbiddenError) return membersOnly(c, access);
         if (error instanceof NotFoundError) return notFound(c);

@@ -9,12 +9,11 @@ import { MAX_PHOTO_BYTES, PHOTO_SIZES, type PhotoSize, photoFile } from "../../d
 import type { AppEnv } from "../env.ts";
 import { avatarSrc } from "../faces.ts";
 import { pageContext, render } from "../render.ts";
+import { uploadLimit } from "../upload-limit.ts";
 import { PhotoTooLargePage } from "../views/pages/profile-edit.tsx";
 
 // The profile form carries text fields and the CSRF token beside the photo.
 const FORM_OVERHEAD_BYTES = 256 * 1024;
-// How much of a refused upload is read and dropped so the browser can show the answer.
-const MAX_DISCARD_BYTES = 32 * 1024 * 1024;
 
 /** The URL of a person's photo at one size, or null when they have none we can show. */
 export function photoUrl(
@@ -36,36 +35,13 @@ export function isPhotoUpload(c: Context<AppEnv>): boolean {
 
 const TOO_LARGE = `The photo must be smaller than ${MAX_PHOTO_BYTES / 1024 / 1024} MB. Nothing was saved, so choose a smaller photo and fill in the form again.`;
 
-/**
- * Caps the profile form at the photo limit before anything reads it (the CSRF check parses
- * the form). A refused body is read to its end, up to a cap, so the browser shows the answer
- * instead of a network error.
- */
+/** Caps the profile form at the photo limit before anything reads it. */
 export function photoUploadLimit(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!isPhotoUpload(c) || !c.req.raw.body) return next();
-    const max = MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES;
-    const declared = Number(c.req.header("content-length") ?? Number.NaN);
-    if (Number.isFinite(declared) && declared <= max) return next();
-    const reader = c.req.raw.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > max + MAX_DISCARD_BYTES) {
-        await reader.cancel();
-        break;
-      }
-      if (size <= max) chunks.push(value);
-    }
-    if (size > max) {
-      return render(c, PhotoTooLargePage({ ctx: pageContext(c), message: TOO_LARGE }), 413);
-    }
-    c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks) });
-    return next();
-  };
+  return uploadLimit({
+    applies: isPhotoUpload,
+    maxBytes: MAX_PHOTO_BYTES + FORM_OVERHEAD_BYTES,
+    tooLarge: (c) => render(c, PhotoTooLargePage({ ctx: pageContext(c), message: TOO_LARGE }), 413),
+  });
 }
 
 /** Serves local people's photos with a long cache: each upload gets a new URL. */

@@ -27,6 +27,7 @@ export {
   ErrorSummary,
   errorFor,
   type FieldError,
+  FileUpload,
   type InputWidth,
   Textarea,
   TextInput,

@@ -85,6 +85,15 @@ export function ServerErrorPage(props: ErrorPageProps) {
   );
 }
 
+/** 413: an upload larger than the limit; nothing was kept. */
+export function TooLargePage(props: ErrorPageProps & { heading: string }) {
+  return (
+    <ErrorPage ctx={props.ctx} heading={props.heading}>
+      <p class="govuk-body">{props.message}</p>
+    </ErrorPage>
+  );
+}
+
 /** 429: the reader (or their network) has sent too many requests in a short time. */
 export function TooManyRequestsPage(props: ErrorPageProps) {
   return (

@@ -2,6 +2,7 @@ import type { ActorRow } from "../../domain/actors.ts";
 import type { ItemRow } from "../../domain/items.ts";
 import type { CommunityAccess } from "../community-access.tsx";
 import { Button, CsrfField, Tag, Textarea } from "./components.tsx";
+import { ImageUpload } from "./image-upload.tsx";
 import type { PageContext } from "./layout.tsx";
 import { Byline, ItemBody, When } from "./pages/items.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "./post-extras.tsx";
@@ -33,7 +34,12 @@ export interface ItemCommentsData {
 function CommentForm(props: { ctx: PageContext; data: ItemCommentsData; parentId: number }) {
   const top = props.parentId === props.data.root.id;
   return (
-    <form method="post" action={`${props.data.base}/comment`} novalidate>
+    <form
+      method="post"
+      action={`${props.data.base}/comment`}
+      enctype={top ? "multipart/form-data" : undefined}
+      novalidate
+    >
       <CsrfField token={props.ctx.csrfToken} />
       <input type="hidden" name="parent" value={String(props.parentId)} />
       <Textarea
@@ -43,6 +49,8 @@ function CommentForm(props: { ctx: PageContext; data: ItemCommentsData; parentId
         labelClass={top ? "govuk-label--m" : undefined}
         rows={top ? 5 : 4}
       />
+      {/* Pictures go into the main comment form only: one set of fields per page is enough. */}
+      {top ? <ImageUpload ctx={props.ctx} into="body" textareaId="comment" /> : null}
       <Button>{top ? "Post comment" : "Post reply"}</Button>
     </form>
   );

@@ -18,6 +18,17 @@ export interface PageContext {
   unreadNotifications?: number;
   /** The community the page is in, for the section tabs on every page of it (src/web/community-nav.ts). */
   community?: CommunityNavRef | undefined;
+  /** What became of a picture added to a text without JavaScript (src/web/images/uploads.tsx). */
+  imageUpload?: ImageUploadOutcome | undefined;
+}
+
+/** A picture added through a writing form's "Add image" button: added, or why not. */
+export interface ImageUploadOutcome {
+  /** The alt text typed, kept for another try after an error. */
+  alt: string;
+  error?: { field: "image" | "alt"; message: string };
+  /** Set when the picture was added to the text. */
+  added?: boolean;
 }
 
 /** A community's name, home page and the sections it shows, for its section tabs. */

@@ -1,5 +1,6 @@
 import type { ItemRow } from "../../domain/items.ts";
 import { CsrfField, Textarea } from "./components.tsx";
+import { ImageUpload } from "./image-upload.tsx";
 import type { PageContext } from "./layout.tsx";
 import { ComposeButtons, FormattingHelp, PreviewPanel } from "./writing.tsx";
 
@@ -25,7 +26,12 @@ export function ReplyBox(props: {
         {draft && draft.parentId !== props.topic.id ? "Your reply" : "Reply to this topic"}
       </h2>
       <PreviewPanel html={draft?.preview} id="reply-preview" />
-      <form method="post" action={`${props.topicPath}/reply#reply`} novalidate>
+      <form
+        method="post"
+        action={`${props.topicPath}/reply#reply`}
+        enctype="multipart/form-data"
+        novalidate
+      >
         <CsrfField token={props.ctx.csrfToken} />
         <input type="hidden" name="parent" value={String(draft?.parentId ?? props.topic.id)} />
         <Textarea
@@ -37,6 +43,7 @@ export function ReplyBox(props: {
           rows={6}
         />
         <FormattingHelp />
+        <ImageUpload ctx={props.ctx} into="body" textareaId="reply-body" />
         <ComposeButtons>Post reply</ComposeButtons>
       </form>
     </section>

@@ -10,6 +10,7 @@ import {
   Tag,
   Textarea,
 } from "../../views/components.tsx";
+import { ImageUpload } from "../../views/image-upload.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "../../views/post-extras.tsx";
@@ -31,7 +32,8 @@ export interface EntryPermissions {
 export interface CommentProblem {
   parentId: number;
   body: string;
-  error: FieldError;
+  /** None when the form comes back only because a picture was added to the text. */
+  error?: FieldError | undefined;
 }
 
 /** The field name (and so the textarea id) of the comment form answering an item. */
@@ -50,7 +52,12 @@ function CommentForm(props: {
   const field = commentField(props.entry, props.parentId);
   const problem = props.problem?.parentId === props.parentId ? props.problem : undefined;
   return (
-    <form method="post" action={`${props.base}/comment`} novalidate>
+    <form
+      method="post"
+      action={`${props.base}/comment`}
+      enctype={props.parentId === props.entry.id ? "multipart/form-data" : undefined}
+      novalidate
+    >
       <CsrfField token={props.ctx.csrfToken} />
       <input type="hidden" name="parent" value={String(props.parentId)} />
       <Textarea
@@ -59,9 +66,13 @@ function CommentForm(props: {
         label={props.parentId === props.entry.id ? "Add a comment" : "Your reply"}
         labelClass={props.parentId === props.entry.id ? "govuk-label--m" : undefined}
         value={problem?.body}
-        error={problem?.error.message}
+        error={problem?.error?.message}
         rows={props.parentId === props.entry.id ? 5 : 4}
       />
+      {/* Pictures go into the main comment form only: one set of fields per page is enough. */}
+      {props.parentId === props.entry.id ? (
+        <ImageUpload ctx={props.ctx} into="body" textareaId={field} />
+      ) : null}
       <Button>{props.parentId === props.entry.id ? "Post comment" : "Post reply"}</Button>
     </form>
   );
@@ -212,7 +223,7 @@ export function EntryPage(props: {
     children.set(parent, [...(children.get(parent) ?? []), comment]);
   }
   const topLevel = children.get(entry.id) ?? [];
-  const errors = props.problem ? [props.problem.error] : [];
+  const errors = props.problem?.error ? [props.problem.error] : [];
   return (
     <Layout
       ctx={props.ctx}
@@ -348,6 +359,8 @@ export function CommentFormPage(props: {
   backLink: string;
   body: string;
   errors?: FieldError[];
+  /** Offers "Add an image"; only for routes that answer its Preview by showing this form. */
+  withImage?: boolean;
 }) {
   const errors = props.errors ?? [];
   return (
@@ -361,7 +374,12 @@ export function CommentFormPage(props: {
         <div class="govuk-grid-column-two-thirds">
           <ErrorSummary errors={errors} />
           <h1 class="govuk-heading-l">{props.heading ?? "Edit comment"}</h1>
-          <form method="post" action={props.action} novalidate>
+          <form
+            method="post"
+            action={props.action}
+            enctype={props.withImage ? "multipart/form-data" : undefined}
+            novalidate
+          >
             <CsrfField token={props.ctx.csrfToken} />
             <Textarea
               name="body"
@@ -370,6 +388,7 @@ export function CommentFormPage(props: {
               error={errorFor(errors, "body")}
               rows={6}
             />
+            {props.withImage ? <ImageUpload ctx={props.ctx} into="body" textareaId="body" /> : null}
             <Button>Save comment</Button>
           </form>
         </div>

@@ -17,6 +17,7 @@ import {
   TextInput,
 } from "../../views/components.tsx";
 import { blogFeedRef, communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { ImageUpload } from "../../views/image-upload.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
 import { FormattingHelp, PREVIEW_ACTION, PreviewPanel } from "../../views/writing.tsx";
@@ -193,7 +194,7 @@ export function EntryFormPage(props: {
           <ErrorSummary errors={errors} />
           <h1 class="govuk-heading-l">{props.heading}</h1>
           <PreviewPanel html={props.preview} />
-          <form method="post" action={props.action} novalidate>
+          <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             <TextInput
               name="title"
@@ -218,6 +219,7 @@ export function EntryFormPage(props: {
               rows={15}
             />
             <FormattingHelp />
+            <ImageUpload ctx={props.ctx} into="body" textareaId="body" />
             {props.choices.length === 0 ? (
               <p class="govuk-body">
                 This entry will be on your blog only. Join a community to publish entries into it.

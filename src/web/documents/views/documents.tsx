@@ -6,10 +6,10 @@ import {
   Button,
   ButtonLink,
   CsrfField,
-  ErrorMessage,
   ErrorSummary,
   errorFor,
   type FieldError,
+  FileUpload,
   Pagination,
   Table,
   Textarea,
@@ -125,30 +125,6 @@ export function DocumentsPage(props: {
       <Pagination currentPage={Math.min(page, totalPages)} totalPages={totalPages} hrefFor={href} />
       <FeedLinks feed={communityFeedRef(access, "documents")} />
     </Layout>
-  );
-}
-
-/** govuk-frontend's file upload field (the plain input, which works without JavaScript). */
-function FileUpload(props: { name: string; label: string; hint: string; error?: string }) {
-  const hintId = `${props.name}-hint`;
-  const errorId = props.error ? `${props.name}-error` : undefined;
-  return (
-    <div class={`govuk-form-group${props.error ? " govuk-form-group--error" : ""}`}>
-      <label class="govuk-label" for={props.name}>
-        {props.label}
-      </label>
-      <div id={hintId} class="govuk-hint">
-        {props.hint}
-      </div>
-      {props.error ? <ErrorMessage id={errorId}>{props.error}</ErrorMessage> : null}
-      <input
-        class={`govuk-file-upload${props.error ? " govuk-file-upload--error" : ""}`}
-        id={props.name}
-        name={props.name}
-        type="file"
-        aria-describedby={errorId ? `${hintId} ${errorId}` : hintId}
-      />
-    </div>
   );
 }
 

@@ -15,6 +15,7 @@ import {
   TextInput,
 } from "../../views/components.tsx";
 import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { ImageUpload } from "../../views/image-upload.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { ListControls } from "../../views/list-controls.tsx";
 import { ActorLink, Byline, ItemBody, When } from "../../views/pages/items.tsx";
@@ -121,7 +122,7 @@ export function TopicFormPage(props: {
           <span class="govuk-caption-l">{props.access.group.name}</span>
           <h1 class="govuk-heading-l">{props.heading}</h1>
           <PreviewPanel html={props.preview} />
-          <form method="post" action={props.action} novalidate>
+          <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             {props.withTitle ? (
               <TextInput
@@ -140,6 +141,7 @@ export function TopicFormPage(props: {
               rows={10}
             />
             <FormattingHelp />
+            <ImageUpload ctx={props.ctx} into="body" textareaId="body" />
             <ComposeButtons>
               {props.withTitle && props.heading.startsWith("Start") ? "Post topic" : "Save"}
             </ComposeButtons>

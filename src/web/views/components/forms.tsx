@@ -175,6 +175,21 @@ export function Textarea(props: TextFieldProps & { rows?: number }) {
   return <TextField {...props} control={control} />;
 }
 
+/** govuk-frontend's file upload field (the plain input, which works without JavaScript). */
+export function FileUpload(props: TextFieldProps & { accept?: string }) {
+  const control = (ariaDescribedBy?: string) => (
+    <input
+      class={cx("govuk-file-upload", props.error && "govuk-file-upload--error")}
+      id={props.id ?? props.name}
+      name={props.name}
+      type="file"
+      accept={props.accept}
+      aria-describedby={ariaDescribedBy}
+    />
+  );
+  return <TextField {...props} control={control} />;
+}
+
 /** A submit button; the variant picks govuk-frontend's secondary or warning style. */
 export function Button(props: {
   children: Child;

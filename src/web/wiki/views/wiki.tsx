@@ -20,6 +20,7 @@ import {
 } from "../../views/components.tsx";
 import { FacilitatorActions } from "../../views/facilitator-actions.tsx";
 import { communityFeedRef, FeedLinks } from "../../views/feed-links.tsx";
+import { ImageUpload } from "../../views/image-upload.tsx";
 import { ItemComments, type ItemCommentsData } from "../../views/item-comments.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { ActorLink, Byline, ItemBody, When } from "../../views/pages/items.tsx";
@@ -262,7 +263,7 @@ export function WikiFormPage(props: {
           <h1 class="govuk-heading-l">{props.heading}</h1>
           {conflict ? <ConflictPanel conflict={conflict} /> : null}
           <PreviewPanel html={props.preview} />
-          <form method="post" action={props.action} novalidate>
+          <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
             <CsrfField token={props.ctx.csrfToken} />
             {props.isNew ? null : (
               <input type="hidden" name="base" value={String(values.baseRevision)} />
@@ -282,6 +283,7 @@ export function WikiFormPage(props: {
               rows={15}
             />
             <FormattingHelp wiki />
+            <ImageUpload ctx={props.ctx} into="body" textareaId="body" />
             <TextInput
               name="reason"
               label={props.isNew ? "Reason (optional)" : "Reason for update"}
