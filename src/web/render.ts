@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { type Child, jsx } from "hono/jsx";
+import type { Db } from "../db/client.ts";
 import { siteOperator } from "../domain/admin/site-pages.ts";
 import { unreadMessageCount } from "../domain/messages.ts";
 import { unreadNotificationCount } from "../domain/notifications/reads.ts";
@@ -41,12 +42,21 @@ export async function render(
   page: Child,
   status: 200 | 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 = 200,
 ) {
+  const { db, config } = c.get("deps");
+  return c.html(await renderHtml(db, config.origin, page), status);
+}
+
+/**
+ * The HTML of a page or of a fragment sent on its own (such as a live update), made as every
+ * response is: avatars find their pictures, and pictures on other servers go through the image
+ * proxy (the Content-Security-Policy would block them otherwise).
+ */
+export async function renderHtml(db: Db, origin: string, page: Child): Promise<string> {
   // Avatars find their pictures through the request's face look-up (src/web/views/avatar.tsx).
-  const withFaces = jsx(FacesContext.Provider, { value: faceLookup(c.get("deps").db) }, page);
+  const withFaces = jsx(FacesContext.Provider, { value: faceLookup(db) }, page);
   // The layout writes the doctype itself; toString() may be async when components are.
   const body = await (withFaces as { toString(): string | Promise<string> }).toString();
-  const { db, config } = c.get("deps");
-  return c.html(rewritePageImages(db, config.origin, body), status);
+  return rewritePageImages(db, origin, body);
 }
 
 /** The path and query of a URL, so forms that return here come back to the same view. */

@@ -26,6 +26,21 @@ describeInBrowser("pictures in posts, in a browser", () => {
       .getByRole("img", { name: alt })
       .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
 
+  /** Chooses a picture in the form's file field and describes it. */
+  const choosePicture = async (page: Page, alt: string) => {
+    await page
+      .getByLabel("Image file")
+      .setInputFiles({ name: "picture.png", mimeType: "image/png", buffer: png });
+    await page.getByLabel("Describe the image").fill(alt);
+  };
+
+  /** Presses Enter in the labelled one-line field and waits for the page the form answers. */
+  const enterAndLoad = async (page: Page, label: string) => {
+    const loaded = page.waitForEvent("load");
+    await page.getByLabel(label, { exact: true }).press("Enter");
+    await loaded;
+  };
+
   beforeAll(async () => {
     session = await startBrowserSession("Picturewood");
     const { instance } = session;
@@ -45,12 +60,7 @@ describeInBrowser("pictures in posts, in a browser", () => {
     await a11y(bob);
     await bob.getByLabel("Title").fill("New gritter");
     await bob.getByLabel("Message").fill("It arrived today.");
-    await bob.getByLabel("Image file").setInputFiles({
-      name: "gritter.png",
-      mimeType: "image/png",
-      buffer: png,
-    });
-    await bob.getByLabel("Describe the image").fill("A blue gritter in the depot");
+    await choosePicture(bob, "A blue gritter in the depot");
     await clickAndLoad(bob, main(bob).getByRole("button", { name: "Add image" }));
     await expectVisible(main(bob).getByText("The image was added to the end of your text"));
     const message = await bob.getByLabel("Message").inputValue();
@@ -68,6 +78,27 @@ describeInBrowser("pictures in posts, in a browser", () => {
     });
     await expectVisible(picture);
     expect(await loaded(bob, "A blue gritter in the depot")).toBe(true);
+    await a11y(bob);
+  });
+
+  it("posts the topic when Enter is pressed in the title, and adds a chosen picture when Enter is pressed in its description", async () => {
+    await session.go(bob, "/c/highways/forum/new");
+    // With nothing but a title, Enter sends the form, which answers with its own validation.
+    await bob.getByLabel("Title").fill("Salt stocks");
+    await enterAndLoad(bob, "Title");
+    await expectVisible(bob.locator(".govuk-error-summary"));
+    expect(await main(bob).getByText("Choose an image to add").count()).toBe(0);
+    await a11y(bob);
+
+    await bob.getByLabel("Message").fill("Enough for the winter.");
+    await choosePicture(bob, "A heap of salt");
+    await enterAndLoad(bob, "Describe the image");
+    await expectVisible(main(bob).getByText("The image was added to the end of your text"));
+    expect(await bob.getByLabel("Message").inputValue()).toMatch(/!\[A heap of salt\]\(http/);
+
+    await enterAndLoad(bob, "Title");
+    expect((await h1(bob).textContent())?.trim()).toBe("Salt stocks");
+    await expectVisible(main(bob).locator("article").getByRole("img", { name: "A heap of salt" }));
     await a11y(bob);
   });
 

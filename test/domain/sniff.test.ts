@@ -38,6 +38,17 @@ describe("sniffing a file's type from its bytes", () => {
     expect(sniffBytes(pptx)).toBe(
       "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     );
+    // Content types claiming Word are not enough either: the parts must be there (file-type,
+    // which reads only the claim, names such a zip a Word document; see the README).
+    const claimsWord = zipOf([
+      {
+        name: "[Content_Types].xml",
+        content:
+          '<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+      },
+      { name: "index.html", content: "<script>alert(1)</script>" },
+    ]);
+    expect(sniffBytes(claimsWord)).toBe("application/zip");
     // A zip that merely has a word/ folder, without Office's content types, is just a zip.
     expect(sniffBytes(zipOf([{ name: "word/notes.txt", content: "hello" }]))).toBe(
       "application/zip",

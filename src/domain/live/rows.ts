@@ -15,11 +15,13 @@ interface RowBase {
   at: number;
   /** When it was stored here (or, for joins, became active), which orders the sources. */
   storedAt: number;
+  authorId: number;
   authorName: string;
   authorHandle: string;
   authorHost: string;
   authorLocal: number;
   authorUrl: string | null;
+  groupId: number;
   groupName: string;
   groupHandle: string;
   groupHost: string;
@@ -63,7 +65,7 @@ const GROUP_OF_ITEM = `(SELECT ig.group_id FROM item_groups ig WHERE ig.item_id 
   ORDER BY EXISTS (SELECT 1 FROM memberships gm WHERE gm.group_id = ig.group_id
     AND gm.member_id = @viewer AND gm.state = 'active') DESC, ig.group_id LIMIT 1)`;
 
-const ACTOR_COLUMNS = `a.name AS authorName, a.handle AS authorHandle, a.host AS authorHost,
+const ACTOR_COLUMNS = `a.id AS authorId, g.id AS groupId, a.name AS authorName, a.handle AS authorHandle, a.host AS authorHost,
   a.is_local AS authorLocal, a.url AS authorUrl, g.name AS groupName, g.handle AS groupHandle,
   g.host AS groupHost, g.is_local AS groupLocal, g.url AS groupUrl`;
 

@@ -13,6 +13,8 @@ import { clampLimit, type Row, readRows } from "./rows.ts";
 
 /** A person or community in an entry, with just what a link to it needs. */
 export interface LiveActor {
+  /** The actor's id, which finds a person's picture. */
+  id: number;
   name: string;
   handle: string;
   host: string;
@@ -138,15 +140,36 @@ function mergeTwo(a: readonly Row[], b: readonly Row[]): Row[] {
 }
 
 /** An actor of an entry from a row's columns. */
-function actor(name: string, handle: string, host: string, local: number, url: string | null) {
-  return { name, handle, host, isLocal: local === 1, url };
+function actor(
+  id: number,
+  name: string,
+  handle: string,
+  host: string,
+  local: number,
+  url: string | null,
+): LiveActor {
+  return { id, name, handle, host, isLocal: local === 1, url };
 }
 
 /** A row as the entry the page and the stream show, with the position after it. */
 function toEntry(row: Row, cursor: LiveCursor): LiveEntry {
   const base = {
-    author: actor(row.authorName, row.authorHandle, row.authorHost, row.authorLocal, row.authorUrl),
-    group: actor(row.groupName, row.groupHandle, row.groupHost, row.groupLocal, row.groupUrl),
+    author: actor(
+      row.authorId,
+      row.authorName,
+      row.authorHandle,
+      row.authorHost,
+      row.authorLocal,
+      row.authorUrl,
+    ),
+    group: actor(
+      row.groupId,
+      row.groupName,
+      row.groupHandle,
+      row.groupHost,
+      row.groupLocal,
+      row.groupUrl,
+    ),
     at: new Date(row.at),
     cursor,
   };

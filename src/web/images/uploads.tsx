@@ -111,7 +111,13 @@ export function addImageToText(): MiddlewareHandler<AppEnv> {
     if (c.req.method !== "POST" || !isMultipart(c) || !c.get("account")) return next();
     const form = await c.req.formData();
     const into = form.get(IMAGE_INTO_FIELD);
-    if (form.get("action") !== ADD_IMAGE_ACTION || typeof into !== "string") return next();
+    // A picture chosen but not yet added (the writer pressed Enter in its description, or the
+    // main button) is added rather than dropped: the form comes back to be checked and sent.
+    const file = form.get(IMAGE_FIELD);
+    const chosen = file instanceof File && file.size > 0;
+    if ((form.get("action") !== ADD_IMAGE_ACTION && !chosen) || typeof into !== "string") {
+      return next();
+    }
     const text = form.get(into);
     const alt = String(form.get(IMAGE_ALT_FIELD) ?? "").trim();
     form.set("action", PREVIEW_ACTION);
@@ -123,7 +129,7 @@ export function addImageToText(): MiddlewareHandler<AppEnv> {
             { field: "alt", message: "Describe the image for people who cannot see it" },
           ]);
         }
-        const { markdown } = await storeSent(c, form.get(IMAGE_FIELD), alt);
+        const { markdown } = await storeSent(c, file, alt);
         form.set(into, `${text.trimEnd()}${text.trim() ? "\n\n" : ""}${markdown}\n`);
         outcome = { alt, added: true };
       } catch (error) {

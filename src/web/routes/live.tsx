@@ -14,7 +14,7 @@ import { activityAfter, type LiveEntry, latestActivity } from "../../domain/live
 import { logger } from "../../logging.ts";
 import type { AppEnv } from "../env.ts";
 import { LiveHub } from "../live-hub.ts";
-import { pageContext, render } from "../render.ts";
+import { pageContext, render, renderHtml } from "../render.ts";
 import { LiveEntryItem, LivePage } from "../views/pages/live.tsx";
 import { LIVE_SCRIPT_PATH } from "./live-script.ts";
 
@@ -77,10 +77,13 @@ function currentViewer(db: Db, sessionToken: string | null): number | null {
   return sessionToken ? (accountForSession(db, sessionToken)?.actor.id ?? null) : null;
 }
 
-/** Renders one entry as the HTML fragment the page's script inserts. */
-async function fragment(entry: LiveEntry): Promise<string> {
-  const element = <LiveEntryItem entry={entry} />;
-  return await (element as unknown as { toString(): string | Promise<string> }).toString();
+/**
+ * Renders one entry as the HTML fragment the page's script inserts, exactly as the page itself
+ * renders it (faces, and remote pictures through the image proxy).
+ */
+function fragment(c: Context<AppEnv>, entry: LiveEntry): Promise<string> {
+  const { db, config } = c.get("deps");
+  return renderHtml(db, config.origin, <LiveEntryItem entry={entry} />);
 }
 
 /**
@@ -109,7 +112,7 @@ async function follow(
     while (!stream.aborted && !stream.closed) {
       if (pending) {
         pending = false;
-        position = await sendNew(stream, db, currentViewer(db, sessionToken), position);
+        position = await sendNew(c, stream, currentViewer(db, sessionToken), position);
         continue;
       }
       const woken = await new Promise<boolean>((resolve) => {
@@ -136,11 +139,12 @@ async function follow(
 
 /** Sends the viewer's new entries after `after`, oldest first; returns the position reached. */
 async function sendNew(
+  c: Context<AppEnv>,
   stream: SSEStreamingApi,
-  db: Db,
   viewerId: number | null,
   after: LiveCursor,
 ): Promise<LiveCursor> {
+  const { db } = c.get("deps");
   const upTo = furthest(after, currentCursor(db));
   if (sameCursor(after, upTo)) return after;
   for (const entry of activityAfter(db, viewerId, after, upTo, PAGE_ENTRIES)) {
@@ -148,7 +152,7 @@ async function sendNew(
     await stream.writeSSE({
       event: "entry",
       id: formatCursor(entry.cursor),
-      data: await fragment(entry),
+      data: await fragment(c, entry),
     });
   }
   // Rows the viewer may not see are passed over for good, so later polls start past them.

@@ -21,10 +21,41 @@ export const IMAGE_ALT_FIELD = "image_alt";
 const ACCEPT = "image/jpeg,image/png,image/webp,image/gif";
 
 /**
- * The "Add an image" fields for the text box named `into` (its id is `textareaId`). The form
- * around it must be sent as multipart/form-data and must offer a preview.
+ * A copy of the form's main button placed before "Add image". Pressing Enter in a one-line
+ * field (such as Title) clicks the form's first submit button, which would otherwise be "Add
+ * image" and answer "Choose an image to add". It sends what the main button sends (no `action`,
+ * or the one given), so the form is posted (or its errors shown). It is kept out of sight, out of the tab order and out
+ * of the accessibility tree, so nobody meets two buttons; it stays laid out (not display:none),
+ * which every browser accepts for implicit submission.
  */
-export function ImageUpload(props: { ctx: PageContext; into: string; textareaId: string }) {
+function MainActionFirst(props: { action: string | undefined }) {
+  // The wrapper carries aria-hidden (axe's accepted form: hidden content whose button is out
+  // of the tab order); the button itself stays an ordinary submit button for the browser.
+  return (
+    <div class="govuk-visually-hidden" aria-hidden="true">
+      <button
+        type="submit"
+        name={props.action === undefined ? undefined : "action"}
+        value={props.action}
+        tabindex={-1}
+      >
+        Send
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The "Add an image" fields for the text box named `into` (its id is `textareaId`). The form
+ * around it must be sent as multipart/form-data and must offer a preview. `mainAction` is the
+ * `action` value of the form's main button, when it sends one.
+ */
+export function ImageUpload(props: {
+  ctx: PageContext;
+  into: string;
+  textareaId: string;
+  mainAction?: string;
+}) {
   const outcome = props.ctx.imageUpload;
   const error = outcome?.error;
   return (
@@ -33,6 +64,7 @@ export function ImageUpload(props: { ctx: PageContext; into: string; textareaId:
       data-image-upload={props.textareaId}
       data-upload-url="/media/uploads"
     >
+      <MainActionFirst action={props.mainAction} />
       <input type="hidden" name={IMAGE_INTO_FIELD} value={props.into} />
       <fieldset class="govuk-fieldset" aria-describedby={`${props.textareaId}-image-hint`}>
         <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Add an image</legend>

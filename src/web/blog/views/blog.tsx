@@ -219,7 +219,7 @@ export function EntryFormPage(props: {
               rows={15}
             />
             <FormattingHelp />
-            <ImageUpload ctx={props.ctx} into="body" textareaId="body" />
+            <ImageUpload ctx={props.ctx} into="body" textareaId="body" mainAction="publish" />
             {props.choices.length === 0 ? (
               <p class="govuk-body">
                 This entry will be on your blog only. Join a community to publish entries into it.

@@ -9,6 +9,7 @@ import type {
   LiveSnapshot,
 } from "../../../domain/live/stream.ts";
 import { communityPagePath, personPagePath } from "../../../domain/paths.ts";
+import { WithAvatar } from "../avatar.tsx";
 import { ButtonLink } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { When } from "./items.tsx";
@@ -57,16 +58,21 @@ export function entryPath(entry: LiveItemEntry): string {
   );
 }
 
-/** A person's name linking to their page here: their profile, or our page about them. */
+/**
+ * A person's face and name, the name linking to their page here: their profile, or our page
+ * about them.
+ */
 function PersonLink(props: { actor: LiveActor }) {
   const { actor } = props;
   const name = actor.name || actor.handle;
   const label = actor.isLocal ? name : `${name} (${actor.host})`;
   const href = personPagePath(actor.isLocal ? actor.handle : `${actor.handle}@${actor.host}`);
   return (
-    <a class="govuk-link" href={href}>
-      {label}
-    </a>
+    <WithAvatar person={actor}>
+      <a class="govuk-link" href={href}>
+        {label}
+      </a>
+    </WithAvatar>
   );
 }
 
