@@ -102,8 +102,10 @@ describe("a community's What's new list", () => {
     const page = await bob.get("/c/garden");
     expect(page.response.status).toBe(200);
     const links = whatsNewLinks(page.body);
-    expect(links).toContain(`/c/garden/blog/${entryId}#item-${entryComment}`);
-    expect(links).toContain(`/c/garden/documents/${documentId}#item-${documentComment}`);
+    expect(links).toContain(`/c/garden/blog/${entryId}?reply=${entryComment}#item-${entryComment}`);
+    expect(links).toContain(
+      `/c/garden/documents/${documentId}?reply=${documentComment}#item-${documentComment}`,
+    );
     expect(links).toContain(`${topicPath}?reply=${topicReply}#item-${topicReply}`);
     expect(links).not.toContain(`/c/garden/forum/${entryId}#item-${entryComment}`);
     expect(links).not.toContain(`/c/garden/forum/${documentId}#item-${documentComment}`);
