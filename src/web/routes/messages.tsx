@@ -2,11 +2,14 @@ import { type Context, Hono } from "hono";
 import { type ActorRow, findActorByHandle, findLocalActor } from "../../domain/actors.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import {
+  CONVERSATIONS_PER_PAGE,
   conversationBetween,
+  countConversations,
   listConversations,
   markConversationRead,
   sendMessage,
 } from "../../domain/messages.ts";
+import { pageCount } from "../../domain/thread-pages.ts";
 import { LookupError, parseHandle, resolveActor } from "../../federation/lookup.ts";
 import { deliverMessage } from "../../federation/messages.ts";
 import { logger } from "../../logging.ts";
@@ -84,8 +87,24 @@ export function messageRoutes(): Hono<AppEnv> {
 
   app.get("/messages", (c) => {
     const me = c.get("account")!.actor;
-    const conversations = listConversations(c.get("deps").db, me.id);
-    return render(c, <ConversationsPage ctx={pageContext(c)} conversations={conversations} />);
+    const { db } = c.get("deps");
+    // A page past the end shows the last one; zero, negative or junk the first.
+    const lastPage = pageCount(countConversations(db, me.id), CONVERSATIONS_PER_PAGE);
+    const asked = Number.parseInt(c.req.query("page") ?? "1", 10) || 1;
+    const page = Math.min(lastPage, Math.max(1, asked));
+    const conversations = listConversations(db, me.id, {
+      limit: CONVERSATIONS_PER_PAGE,
+      offset: (page - 1) * CONVERSATIONS_PER_PAGE,
+    });
+    return render(
+      c,
+      <ConversationsPage
+        ctx={pageContext(c)}
+        conversations={conversations}
+        page={page}
+        totalPages={lastPage}
+      />,
+    );
   });
 
   app.get("/messages/new", (c) =>
