@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import { countConversations, receiveMessage } from "../../src/domain/messages.ts";
 import type { WebClient } from "../helpers/client.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { remotePerson } from "../helpers/remote-person.ts";
 import { signedIn } from "../helpers/sign-in.ts";
 
 // The messages page lists a person's conversations 50 a page, newest first, so someone who
@@ -19,19 +19,7 @@ describe("paged conversations list", () => {
   /** A message to Alice from a new person on another server, a minute after the last one. */
   function writeToAlice(): void {
     const n = ++sent;
-    const writer = upsertRemoteActor(copse.db, {
-      iri: `https://far.example/users/writer${n}`,
-      type: "Person",
-      handle: `writer${n}`,
-      host: "far.example",
-      name: `Writer ${n}`,
-      summary: "",
-      url: null,
-      inboxUrl: null,
-      sharedInboxUrl: null,
-      followersUrl: null,
-      manuallyApprovesFollowers: false,
-    });
+    const writer = remotePerson(copse.db, `writer${n}`, `Writer ${n}`);
     receiveMessage(copse.db, {
       iri: `https://far.example/notes/${n}`,
       senderId: writer.id,

@@ -9,7 +9,6 @@ import {
   markConversationRead,
   sendMessage,
 } from "../../domain/messages.ts";
-import { pageCount } from "../../domain/thread-pages.ts";
 import { LookupError, parseHandle, resolveActor } from "../../federation/lookup.ts";
 import { deliverMessage } from "../../federation/messages.ts";
 import { logger } from "../../logging.ts";
@@ -17,6 +16,7 @@ import { requireSignIn } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { requestedListPage } from "../list-paging.ts";
 import { pageContext, render } from "../render.ts";
 import { NotFoundPage } from "../views/errors.tsx";
 import {
@@ -88,21 +88,15 @@ export function messageRoutes(): Hono<AppEnv> {
   app.get("/messages", (c) => {
     const me = c.get("account")!.actor;
     const { db } = c.get("deps");
-    // A page past the end shows the last one; zero, negative or junk the first.
-    const lastPage = pageCount(countConversations(db, me.id), CONVERSATIONS_PER_PAGE);
-    const asked = Number.parseInt(c.req.query("page") ?? "1", 10) || 1;
-    const page = Math.min(lastPage, Math.max(1, asked));
-    const conversations = listConversations(db, me.id, {
-      limit: CONVERSATIONS_PER_PAGE,
-      offset: (page - 1) * CONVERSATIONS_PER_PAGE,
-    });
+    const shown = requestedListPage(c, countConversations(db, me.id), CONVERSATIONS_PER_PAGE);
+    const conversations = listConversations(db, me.id, shown);
     return render(
       c,
       <ConversationsPage
         ctx={pageContext(c)}
         conversations={conversations}
-        page={page}
-        totalPages={lastPage}
+        page={shown.page}
+        totalPages={shown.totalPages}
       />,
     );
   });
