@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { actors, contacts, memberships } from "../db/schema/index.ts";
@@ -88,38 +88,69 @@ export function getContact(db: Db, contactId: number): ContactRow | undefined {
   return db.select().from(contacts).where(eq(contacts.id, contactId)).get();
 }
 
-/** The relations a person is part of, split the way the contacts page shows them. */
+/** Contacts a page of the contacts list shows. */
+export const CONTACTS_PER_PAGE = 50;
+
+/** The other person of a relation with `actorId`, joined as `other`. */
+function otherOf(actorId: number, other: ReturnType<typeof alias<typeof actors, "other">>) {
+  return sql`${other.id} = case when ${contacts.followerId} = ${actorId} then ${contacts.followeeId} else ${contacts.followerId} end`;
+}
+
+/** How many contacts a person has (accepted either way), a mutual pair counted once. */
+export function countContacts(db: Db, actorId: number): number {
+  const other = alias(actors, "other");
+  const n = db
+    .select({ n: sql<number>`count(DISTINCT ${other.id})` })
+    .from(contacts)
+    .innerJoin(other, otherOf(actorId, other))
+    .where(
+      and(
+        or(eq(contacts.followerId, actorId), eq(contacts.followeeId, actorId)),
+        ne(contacts.state, "pending"),
+      ),
+    )
+    .get()?.n;
+  return Number(n ?? 0);
+}
+
+/**
+ * The relations a person is part of, split the way the contacts page shows them: requests
+ * waiting either way, and one page (by name) of their contacts, a mutual pair counted once.
+ * Without a range every contact is listed.
+ */
 export function listContactsOf(
   db: Db,
   actorId: number,
-): { contacts: ContactEntry[]; incoming: ContactEntry[]; outgoing: ContactEntry[] } {
+  range?: { limit: number; offset: number },
+): {
+  contacts: ContactEntry[];
+  incoming: ContactEntry[];
+  outgoing: ContactEntry[];
+} {
   const other = alias(actors, "other");
-  const rows = db
+  const involved = or(eq(contacts.followerId, actorId), eq(contacts.followeeId, actorId));
+  const pending = db
     .select({ contact: contacts, person: other })
     .from(contacts)
-    .innerJoin(
-      other,
-      sql`${other.id} = case when ${contacts.followerId} = ${actorId} then ${contacts.followeeId} else ${contacts.followerId} end`,
-    )
-    .where(or(eq(contacts.followerId, actorId), eq(contacts.followeeId, actorId)))
+    .innerJoin(other, otherOf(actorId, other))
+    .where(and(involved, eq(contacts.state, "pending")))
     .orderBy(other.name)
     .all();
-  const seen = new Set<number>();
-  const result = {
-    contacts: [] as ContactEntry[],
-    incoming: [] as ContactEntry[],
-    outgoing: [] as ContactEntry[],
+  const accepted = and(involved, ne(contacts.state, "pending"));
+  // A mutual pair is one contact, not two lines: one row per other person.
+  const query = db
+    .select({ contact: contacts, person: other })
+    .from(contacts)
+    .innerJoin(other, otherOf(actorId, other))
+    .where(accepted)
+    .groupBy(other.id)
+    .orderBy(other.name, other.id);
+  const contactRows = range ? query.limit(range.limit).offset(range.offset).all() : query.all();
+  return {
+    contacts: contactRows,
+    incoming: pending.filter((e) => e.contact.followeeId === actorId),
+    outgoing: pending.filter((e) => e.contact.followerId === actorId),
   };
-  for (const row of rows) {
-    if (row.contact.state === "pending") {
-      (row.contact.followeeId === actorId ? result.incoming : result.outgoing).push(row);
-    } else if (!seen.has(row.person.id)) {
-      // A mutual pair is one contact, not two lines.
-      seen.add(row.person.id);
-      result.contacts.push(row);
-    }
-  }
-  return result;
 }
 
 /** The people following a person as an accepted contact (their followers collection). */

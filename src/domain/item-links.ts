@@ -27,11 +27,12 @@ export interface ItemPlace {
   rootAuthor?: { handle: string; isLocal: boolean } | null | undefined;
 }
 
-/** The path of the page showing an item, with `#item-{id}` for replies and comments; null when none here. */
+/** The path of the page showing an item, with `?reply={id}#item-{id}` for replies and comments; null when none here. */
 export function itemPlacePath(place: ItemPlace): string | null {
   const { item, group, rootAuthor } = place;
   const rootId = item.rootId ?? item.id;
-  const anchor = rootId === item.id ? "" : `#item-${item.id}`;
+  // Comment threads are paged: the link names the comment so its page opens.
+  const anchor = rootId === item.id ? "" : `?reply=${item.id}#item-${item.id}`;
   if (place.rootKind === "entry" && rootAuthor?.isLocal) {
     return `${entryPagePath(rootAuthor.handle, rootId)}${anchor}`;
   }

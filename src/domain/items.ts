@@ -389,18 +389,6 @@ export function threadItems(db: Db, rootId: number): ItemRow[] {
     .filter((i) => i.id !== rootId);
 }
 
-/**
- * The thread below its root as a viewer sees it: replies a facilitator removed stay in it
- * only for their authors and the facilitators (see {@link maySeeRemoved}).
- */
-export function visibleThreadItems(
-  db: Db,
-  rootId: number,
-  viewerId: number | null | undefined,
-): ItemRow[] {
-  return threadItems(db, rootId).filter((r) => !r.removedAt || maySeeRemoved(db, r, viewerId));
-}
-
 /** The authors of some items, by id, in one query. */
 export function authorsOf(db: Db, rows: ItemRow[]): Map<number, ActorRow> {
   const ids = [...new Set(rows.map((r) => r.authorId))];

@@ -98,8 +98,28 @@ export interface ConversationSummary {
   unread: number;
 }
 
-/** A person's conversations, most recent first, one per other person. */
-export function listConversations(db: Db, personId: number): ConversationSummary[] {
+/** Conversations a page of a person's list shows. */
+export const CONVERSATIONS_PER_PAGE = 50;
+
+/** How many people a person has exchanged messages with (the length of their list). */
+export function countConversations(db: Db, personId: number): number {
+  const row = db.get<{ n: number }>(sql`
+    SELECT count(DISTINCT CASE WHEN sender_id = ${personId} THEN recipient_id ELSE sender_id END) AS n
+    FROM messages
+    WHERE sender_id = ${personId} OR recipient_id = ${personId}`);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * A person's conversations, most recent first, one per other person; with a range, only that
+ * slice of the list is read, so a long list is shown a page at a time.
+ */
+export function listConversations(
+  db: Db,
+  personId: number,
+  range?: { limit: number; offset: number },
+): ConversationSummary[] {
+  const slice = range ? sql`LIMIT ${range.limit} OFFSET ${range.offset}` : sql``;
   const rows = db.all<{ other_id: number; last_id: number; unread: number }>(sql`
     SELECT other_id, max(id) AS last_id,
            sum(CASE WHEN recipient_id = ${personId} AND read_at IS NULL THEN 1 ELSE 0 END) AS unread
@@ -110,7 +130,8 @@ export function listConversations(db: Db, personId: number): ConversationSummary
       WHERE sender_id = ${personId} OR recipient_id = ${personId}
     )
     GROUP BY other_id
-    ORDER BY last_id DESC`);
+    ORDER BY last_id DESC
+    ${slice}`);
   if (rows.length === 0) return [];
   const others = new Map(
     db

@@ -47,11 +47,10 @@ export function itemPagePath(
     case "topic":
       return `${community}/forum/${item.id}`;
     case "reply": {
-      // A reply or comment lives on the page of the thread it belongs to. A forum thread is
-      // paged, so the link names the reply and the topic opens at the page that holds it.
+      // A reply or comment lives on the page of the thread it belongs to. Threads are paged,
+      // so the link names the reply and the thread opens at the page that holds it.
       const thread = itemPagePath({ id: root, kind: rootKind, rootId: root }, group);
-      const locate = rootKind === "topic" ? `?reply=${item.id}` : "";
-      return `${thread}${locate}#item-${item.id}`;
+      return `${thread}?reply=${item.id}#item-${item.id}`;
     }
     case "entry":
       // An entry listed in a community; local authors' entries redirect to entryPagePath.

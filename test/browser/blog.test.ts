@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { insertItem } from "../../src/domain/items.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
 import { a11y, main } from "../helpers/browser-pages.ts";
 import {
@@ -17,6 +18,7 @@ describeInBrowser("the blog in a browser", () => {
   let instance: TestInstance;
   let alice: Page;
   let bob: Page;
+  let entryUrl: string;
 
   beforeAll(async () => {
     session = await startBrowserSession("Blogwood");
@@ -55,7 +57,7 @@ describeInBrowser("the blog in a browser", () => {
     expect(new URL(alice.url()).pathname).toMatch(/^\/people\/alice\/blog\/\d+$/);
     await expectVisible(alice.getByRole("heading", { level: 1, name: /Gritting routes/ }));
     await a11y(alice);
-    const entryUrl = alice.url();
+    entryUrl = alice.url();
 
     await bob.goto(entryUrl);
     await bob.getByLabel("Add a comment").fill("We do the same near schools.");
@@ -70,5 +72,44 @@ describeInBrowser("the blog in a browser", () => {
       await expectVisible(main(bob).getByText("Gritting routes this winter"));
       await a11y(bob);
     }
+  });
+
+  it("pages a long comment thread and takes a comment on its last page", async () => {
+    // Fifty earlier comments, as if imported: 51 in all, two pages, Bob's first on the second.
+    const entryId = Number(new URL(entryUrl).pathname.split("/").pop());
+    const mo = await instance.createUser("mo", { name: "Mo Moss" });
+    for (let i = 1; i <= 50; i++) {
+      insertItem(instance.db, {
+        kind: "reply",
+        iri: `${instance.origin}/ap/test-comments/${i}`,
+        authorId: mo.actor.id,
+        groupIds: [],
+        parentId: entryId,
+        bodyHtml: `<p>Salt note ${i}</p>`,
+        visibility: "public",
+        isLocal: true,
+        publishedAt: new Date(Date.now() - (100 - i) * 1000),
+      });
+    }
+    await bob.goto(entryUrl);
+    await expectVisible(bob.getByRole("heading", { name: "Comments (51)" }));
+    await expectVisible(main(bob).getByText("This is page 1 of 2."));
+    await expectVisible(main(bob).getByText("Salt note 1", { exact: true }));
+    expect(await bob.getByLabel("Add a comment").count()).toBe(0);
+    await a11y(bob);
+
+    const pages = bob.getByRole("navigation", { name: "Pages of comments" });
+    await clickAndLoad(bob, pages.getByRole("link", { name: "Page 2" }));
+    expect(new URL(bob.url()).search).toBe("?page=2");
+    await expectVisible(main(bob).getByText("We do the same near schools."));
+    expect(await main(bob).getByText("Salt note 1", { exact: true }).count()).toBe(0);
+    await a11y(bob);
+
+    await bob.getByLabel("Add a comment").fill("Salt stocks are full.");
+    await clickAndLoad(bob, main(bob).getByRole("button", { name: "Post comment" }));
+    expect(new URL(bob.url()).search).toMatch(/^\?reply=\d+$/);
+    await expectVisible(main(bob).getByText("Salt stocks are full."));
+    await expectVisible(main(bob).getByText("52 comments, 50 a page. This is page 2 of 2."));
+    await a11y(bob);
   });
 });

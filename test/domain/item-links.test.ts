@@ -83,9 +83,8 @@ describe("where an item is shown", () => {
         kind === "entry"
           ? `/people/alice/blog/${root.id}`
           : `/c/garden/${SECTION[kind]}/${root.id}`;
-      // A forum thread is paged, so a reply's link names it for the page that holds it.
-      const at = (thread: string, id: number) =>
-        kind === "topic" ? `${thread}?reply=${id}#item-${id}` : `${thread}#item-${id}`;
+      // Threads are paged, so a reply's link names it for the page that holds it.
+      const at = (thread: string, id: number) => `${thread}?reply=${id}#item-${id}`;
       expect(itemPathOf(db, root)).toBe(page);
       expect(itemPathOf(db, localReply)).toBe(at(page, localReply.id));
       expect(itemPathOf(db, remoteReply)).toBe(at(page, remoteReply.id));
@@ -138,7 +137,9 @@ describe("search hits", () => {
     const remoteReply = add("reply", mo.id, [garden.id], false, topic);
     const { hits } = searchItems(db, alice.id, { q: "compost" });
     const href = new Map(hits.map((h) => [h.id, h.href]));
-    expect(href.get(localComment.id)).toBe(`/c/garden/wiki/${wiki.id}#item-${localComment.id}`);
+    expect(href.get(localComment.id)).toBe(
+      `/c/garden/wiki/${wiki.id}?reply=${localComment.id}#item-${localComment.id}`,
+    );
     // Its author is remote but the community is ours: no `garden@far.example` address.
     expect(href.get(remoteReply.id)).toBe(
       `/c/garden/forum/${topic.id}?reply=${remoteReply.id}#item-${remoteReply.id}`,

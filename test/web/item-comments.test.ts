@@ -81,7 +81,7 @@ describe("comments under wiki pages, events and polls", () => {
       const posted = await bob.post(`${path}/comment`, { body: "I will bring **worms**." });
       expect(posted.response.status).toBe(303);
       const place = posted.response.headers.get("location")!;
-      expect(place).toMatch(new RegExp(`^${path}#item-\\d+$`));
+      expect(place).toMatch(new RegExp(`^${path}\\?reply=\\d+#item-\\d+$`));
       const bobsId = Number(place.split("#item-")[1]);
       const bobs = copse.db.select().from(items).where(eq(items.id, bobsId)).get()!;
       expect(bobs.rootId).toBe(root.id);

@@ -3,7 +3,7 @@ import type { ActorRow } from "../../src/domain/actors.ts";
 import { recentInGroup } from "../../src/domain/forum.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
-import { docxSample } from "../helpers/samples.ts";
+import { uploadDocument } from "../helpers/upload-document.ts";
 
 // A community's "What's new" lists replies and comments as well as the things they answer.
 // Each must link to the page its thread lives on: a forum topic, a blog entry or a document.
@@ -31,24 +31,8 @@ describe("a community's What's new list", () => {
   }
 
   /** Uploads a document through the library's multipart form, as a browser would. */
-  async function upload(web: WebClient, title: string): Promise<string> {
-    const form = new FormData();
-    form.set("_csrf", web.cookie("copse_csrf") ?? "");
-    form.set("title", title);
-    form.set("description", "Where the gritters go first.");
-    form.set("file", new Blob([docxSample()]), "Routes.docx");
-    const cookie = ["copse_session", "copse_csrf"]
-      .map((name) => `${name}=${web.cookie(name) ?? ""}`)
-      .join("; ");
-    const response = await fetch(new URL("/c/garden/documents/new", copse.origin), {
-      method: "POST",
-      headers: { cookie },
-      body: form,
-      redirect: "manual",
-    });
-    expect(response.status, await response.text()).toBe(303);
-    return response.headers.get("location")!;
-  }
+  const upload = (web: WebClient, title: string) =>
+    uploadDocument(copse.origin, web, "garden", title);
 
   /** Posts a comment or reply and returns the id of the new item, from the redirect's anchor. */
   async function answer(web: WebClient, action: string, body: string): Promise<number> {
@@ -102,8 +86,10 @@ describe("a community's What's new list", () => {
     const page = await bob.get("/c/garden");
     expect(page.response.status).toBe(200);
     const links = whatsNewLinks(page.body);
-    expect(links).toContain(`/c/garden/blog/${entryId}#item-${entryComment}`);
-    expect(links).toContain(`/c/garden/documents/${documentId}#item-${documentComment}`);
+    expect(links).toContain(`/c/garden/blog/${entryId}?reply=${entryComment}#item-${entryComment}`);
+    expect(links).toContain(
+      `/c/garden/documents/${documentId}?reply=${documentComment}#item-${documentComment}`,
+    );
     expect(links).toContain(`${topicPath}?reply=${topicReply}#item-${topicReply}`);
     expect(links).not.toContain(`/c/garden/forum/${entryId}#item-${entryComment}`);
     expect(links).not.toContain(`/c/garden/forum/${documentId}#item-${documentComment}`);

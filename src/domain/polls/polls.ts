@@ -10,6 +10,7 @@ import {
   isNull,
   lte,
   notInArray,
+  type SQL,
   sql,
 } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
@@ -163,37 +164,67 @@ export interface PollSummary {
   voters: number;
 }
 
-/** A community's polls: open ones (closing soonest first), then closed ones (latest first). */
-export function listPolls(
-  db: Db,
-  groupId: number,
-  options: { now?: Date; limit?: number } = {},
-): { open: PollSummary[]; closed: PollSummary[] } {
-  const now = options.now ?? new Date();
-  const voters = sql<number>`case when ${items.isLocal}
-    then (select count(distinct v.voter_id) from poll_votes v where v.item_id = ${items.id})
-    else ${polls.votersCount} end`;
-  const query = (open: boolean) =>
+/** Polls a page of a community's list shows. */
+export const POLLS_PER_PAGE = 50;
+
+/** Which of a community's polls its list shows: published, not removed, open or closed. */
+function listed(groupId: number, open: boolean, now: Date): SQL | undefined {
+  return and(
+    eq(itemGroups.groupId, groupId),
+    eq(items.kind, "poll"),
+    isNull(items.deletedAt),
+    isNull(items.removedAt),
+    eq(items.status, "published"),
+    open ? gt(polls.endsAt, now) : lte(polls.endsAt, now),
+  );
+}
+
+/** How many open or closed polls a community lists. */
+export function countPolls(db: Db, groupId: number, open: boolean, now = new Date()): number {
+  return (
     db
-      .select({ item: items, poll: polls, author: actors, voters })
+      .select({ n: count() })
       .from(items)
       .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
       .innerJoin(polls, eq(polls.itemId, items.id))
-      .innerJoin(actors, eq(actors.id, items.authorId))
-      .where(
-        and(
-          eq(itemGroups.groupId, groupId),
-          eq(items.kind, "poll"),
-          isNull(items.deletedAt),
-          isNull(items.removedAt),
-          eq(items.status, "published"),
-          open ? gt(polls.endsAt, now) : lte(polls.endsAt, now),
-        ),
-      )
-      .orderBy(open ? asc(polls.endsAt) : desc(polls.endsAt), asc(items.id))
-      .limit(options.limit ?? 100)
-      .all();
-  return { open: query(true), closed: query(false) };
+      .where(listed(groupId, open, now))
+      .get()?.n ?? 0
+  );
+}
+
+/**
+ * A community's polls: open ones (closing soonest first), then closed ones (latest first), as
+ * one list read a slice at a time (`offset` and `limit` count across both).
+ */
+export function listPolls(
+  db: Db,
+  groupId: number,
+  options: { now?: Date; limit?: number; offset?: number } = {},
+): { open: PollSummary[]; closed: PollSummary[] } {
+  const now = options.now ?? new Date();
+  const limit = options.limit ?? POLLS_PER_PAGE;
+  const offset = options.offset ?? 0;
+  const voters = sql<number>`case when ${items.isLocal}
+    then (select count(distinct v.voter_id) from poll_votes v where v.item_id = ${items.id})
+    else ${polls.votersCount} end`;
+  const query = (open: boolean, from: number, take: number) =>
+    take <= 0
+      ? []
+      : db
+          .select({ item: items, poll: polls, author: actors, voters })
+          .from(items)
+          .innerJoin(itemGroups, eq(itemGroups.itemId, items.id))
+          .innerJoin(polls, eq(polls.itemId, items.id))
+          .innerJoin(actors, eq(actors.id, items.authorId))
+          .where(listed(groupId, open, now))
+          .orderBy(open ? asc(polls.endsAt) : desc(polls.endsAt), asc(items.id))
+          .limit(take)
+          .offset(from)
+          .all();
+  const openCount = countPolls(db, groupId, true, now);
+  const open = offset < openCount ? query(true, offset, limit) : [];
+  const closed = query(false, Math.max(0, offset - openCount), limit - open.length);
+  return { open, closed };
 }
 
 /** What a poll hosted elsewhere reports about itself. */

@@ -7,14 +7,7 @@ import {
   mayDeleteComment,
   mayEditComment,
 } from "../../domain/blog-comments.ts";
-import {
-  authorsOf,
-  canModerate,
-  canView,
-  groupsOfItem,
-  type ItemRow,
-  visibleThreadItems,
-} from "../../domain/items.ts";
+import { authorsOf, canModerate, canView, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { mayModerateGroup } from "../../domain/moderation/ranks.ts";
 import { entryPagePath, personPagePath } from "../../domain/paths.ts";
 import {
@@ -26,6 +19,7 @@ import {
 import type { AppEnv } from "../env.ts";
 import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
+import { requestedThreadPage } from "../thread-paging.ts";
 import { NotFoundPage } from "../views/errors.tsx";
 import { itemTagsData } from "../views/tags.tsx";
 import { type CommentProblem, EntryPage } from "./views/blog-entry.tsx";
@@ -109,7 +103,13 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
   const { db } = c.get("deps");
   const viewer = c.get("account")?.actor;
   const { entry } = scene;
-  const comments = visibleThreadItems(db, entry.id, viewer?.id);
+  // A refused comment comes back where its form was: the last page for a comment on the
+  // entry, the page of the comment it answers otherwise.
+  const shown = requestedThreadPage(c, entry, {
+    last: problem?.parentId === entry.id,
+    at: problem && problem.parentId !== entry.id ? problem.parentId : undefined,
+  });
+  const comments = shown.replies;
   return render(
     c,
     <EntryPage
@@ -118,6 +118,7 @@ export function renderEntry(c: C, scene: EntryScene, problem?: CommentProblem) {
       author={scene.author}
       groups={visibleGroupsOf(db, entry, viewer?.id)}
       comments={comments}
+      place={shown}
       authors={authorsOf(db, [entry, ...comments])}
       base={scene.base}
       backLink={scene.listPath}

@@ -16,6 +16,7 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
+import { replyPath } from "../views/thread-pager.tsx";
 import { wantsPreview } from "../views/writing.tsx";
 import { commentIn, type EntryScene, entryScene, renderEntry } from "./access.tsx";
 import { DeleteBlogItemPage } from "./views/blog.tsx";
@@ -83,7 +84,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
           body,
         });
         await publishItemChange(federationContext(c), comment, "create");
-        return c.redirect(`${scene.base}#item-${comment.id}`, 303);
+        return c.redirect(replyPath(scene.base, comment.id), 303);
       } catch (error) {
         if (error instanceof ValidationError) {
           const message = error.errors[0]?.message ?? "Write your comment";
@@ -108,7 +109,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
         <CommentFormPage
           ctx={pageContext(c)}
           action={`${scene.base}/comments/${comment.id}/edit`}
-          backLink={`${scene.base}#item-${comment.id}`}
+          backLink={replyPath(scene.base, comment.id)}
           body={comment.bodySource ?? ""}
         />,
       );
@@ -130,7 +131,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
             <CommentFormPage
               ctx={pageContext(c)}
               action={`${scene.base}/comments/${comment.id}/edit`}
-              backLink={`${scene.base}#item-${comment.id}`}
+              backLink={replyPath(scene.base, comment.id)}
               body={body}
               errors={error.errors}
             />,
@@ -140,7 +141,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
         throw error;
       }
       setFlash(c, "Your comment has been saved.");
-      return c.redirect(`${scene.base}#item-${comment.id}`, 303);
+      return c.redirect(replyPath(scene.base, comment.id), 303);
     });
 
     app.get(`${path}/comments/:cid{[0-9]+}/delete`, requireSignIn(), (c) => {
@@ -153,7 +154,7 @@ export function blogCommentRoutes(): Hono<AppEnv> {
           ctx={pageContext(c)}
           item={comment}
           action={`${scene.base}/comments/${comment.id}/delete`}
-          cancel={`${scene.base}#item-${comment.id}`}
+          cancel={replyPath(scene.base, comment.id)}
         />,
       );
     });

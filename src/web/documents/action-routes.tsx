@@ -22,6 +22,7 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
+import { replyPath } from "../views/thread-pager.tsx";
 import {
   type C,
   documentIn,
@@ -79,7 +80,7 @@ function editForm(
         ctx={pageContext(c)}
         access={access}
         action={action}
-        cancel={`${access.path}/documents/${root.id}#item-${item.id}`}
+        cancel={replyPath(`${access.path}/documents/${root.id}`, item.id)}
         value={values.body}
         errors={errors}
       />
@@ -135,7 +136,7 @@ export function documentActionRoutes(): Hono<AppEnv> {
         body: f.body ?? "",
       });
       await publishItemChange(federationContext(c), comment, "create");
-      return c.redirect(`${access.path}/documents/${found.item.id}#item-${comment.id}`, 303);
+      return c.redirect(replyPath(`${access.path}/documents/${found.item.id}`, comment.id), 303);
     } catch (error) {
       if (error instanceof ValidationError) {
         const field = parent.id === found.item.id ? "body" : `reply-${parent.id}`;
@@ -175,7 +176,9 @@ export function documentActionRoutes(): Hono<AppEnv> {
     }
     setFlash(c, "Your changes have been saved.");
     return c.redirect(
-      `${access.path}/documents/${root.id}${isDocument ? "" : `#item-${item.id}`}`,
+      isDocument
+        ? `${access.path}/documents/${root.id}`
+        : replyPath(`${access.path}/documents/${root.id}`, item.id),
       303,
     );
   });
@@ -191,7 +194,7 @@ export function documentActionRoutes(): Hono<AppEnv> {
         ctx={pageContext(c)}
         item={item}
         action={`${rootPath}/delete`}
-        cancel={item.id === root.id ? rootPath : `${rootPath}#item-${item.id}`}
+        cancel={item.id === root.id ? rootPath : replyPath(rootPath, item.id)}
       />,
     );
   });

@@ -7,7 +7,6 @@ import {
   getItem,
   groupsOfItem,
   type ItemRow,
-  visibleThreadItems,
 } from "../../domain/items.ts";
 import { ratingSummary } from "../../domain/ratings.ts";
 import {
@@ -19,6 +18,7 @@ import {
 } from "../community-access.tsx";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
+import { requestedThreadPage } from "../thread-paging.ts";
 import type { FieldError } from "../views/components.tsx";
 import { NotFoundPage } from "../views/errors.tsx";
 import { itemTagsData } from "../views/tags.tsx";
@@ -78,7 +78,14 @@ export function renderDocumentPage(
 ) {
   const { db } = c.get("deps");
   const viewer = c.get("account")?.actor;
-  const comments = visibleThreadItems(db, found.item.id, viewer?.id);
+  // A refused comment comes back where its form was: the last page for a comment on the
+  // document, the page of the comment it answers otherwise.
+  const replyTo = form?.errors.find((e) => e.field.startsWith("reply-"))?.field.slice(6);
+  const shown = requestedThreadPage(c, found.item, {
+    last: form?.values.body !== undefined,
+    at: replyTo ? Number(replyTo) : undefined,
+  });
+  const comments = shown.replies;
   return render(
     c,
     <DocumentPage
@@ -87,6 +94,7 @@ export function renderDocumentPage(
       view={{
         ...found,
         comments,
+        place: shown,
         authors: authorsOf(db, [found.item, ...comments]),
         rating: ratingSummary(db, found.item.id, viewer?.id),
       }}

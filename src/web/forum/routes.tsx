@@ -13,7 +13,7 @@ import {
   type ItemRow,
 } from "../../domain/items.ts";
 import { renderWithMentions } from "../../domain/mentions.ts";
-import { pageOfReply, threadPage, threadPostsById } from "../../domain/thread-pages.ts";
+import { threadPostsById } from "../../domain/thread-pages.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -30,13 +30,15 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
+import { requestedThreadPage } from "../thread-paging.ts";
 import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import type { ReplyDraft } from "../views/reply-box.tsx";
 import { itemTagsData } from "../views/tags.tsx";
+import { replyPath } from "../views/thread-pager.tsx";
 import { wantsPreview } from "../views/writing.tsx";
 import { DeleteItemPage, ForumPage, TopicFormPage } from "./views/forum.tsx";
-import { replyPath, TopicPage } from "./views/forum-thread.tsx";
+import { TopicPage } from "./views/forum-thread.tsx";
 
 type C = Context<AppEnv>;
 
@@ -187,13 +189,7 @@ export function forumRoutes(): Hono<AppEnv> {
   function topicPage(c: C, access: CommunityAccess, topic: ItemRow, draft?: ReplyDraft) {
     const { db } = c.get("deps");
     const viewer = c.get("account")?.actor;
-    const replyParam = c.req.query("reply");
-    const requested = draft
-      ? Number.MAX_SAFE_INTEGER
-      : c.req.query("page") === undefined && replyParam && /^\d+$/.test(replyParam)
-        ? pageOfReply(db, topic, Number(replyParam), viewer?.id)
-        : Number.parseInt(c.req.query("page") ?? "1", 10);
-    const shown = threadPage(db, topic, viewer?.id, requested);
+    const shown = requestedThreadPage(c, topic, { last: draft !== undefined });
     const onPage = new Set(shown.replies.map((r) => r.id));
     const earlier = threadPostsById(
       db,

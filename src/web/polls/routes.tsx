@@ -6,13 +6,14 @@ import {
   ValidationError,
 } from "../../domain/errors.ts";
 import { blankPollForm } from "../../domain/polls/form.ts";
-import { composePoll, listPolls } from "../../domain/polls/polls.ts";
+import { composePoll, countPolls, listPolls, POLLS_PER_PAGE } from "../../domain/polls/polls.ts";
 import { voteInPoll } from "../../federation/polls.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { requestedListPage } from "../list-paging.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage } from "../views/errors.tsx";
 import { mayCreatePoll, pollFormFrom, pollIn, pollNotFound, readablePolls } from "./access.tsx";
@@ -43,7 +44,15 @@ export function pollRoutes(): Hono<AppEnv> {
   app.get("/c/:ref/polls", (c) => {
     const access = readablePolls(c);
     if (access instanceof Promise) return access;
-    const { open, closed } = listPolls(c.get("deps").db, access.group.id);
+    const { db } = c.get("deps");
+    const now = new Date();
+    // Open polls then closed ones, 50 a page across both.
+    const totals = {
+      open: countPolls(db, access.group.id, true, now),
+      closed: countPolls(db, access.group.id, false, now),
+    };
+    const shown = requestedListPage(c, totals.open + totals.closed, POLLS_PER_PAGE);
+    const { open, closed } = listPolls(db, access.group.id, { now, ...shown });
     return render(
       c,
       <PollsPage
@@ -53,7 +62,10 @@ export function pollRoutes(): Hono<AppEnv> {
         closed={closed}
         mayCreate={mayCreatePoll(c, access)}
         timeZone={c.get("deps").config.timeZone}
-        now={new Date()}
+        now={now}
+        totals={totals}
+        page={shown.page}
+        totalPages={shown.totalPages}
       />,
     );
   });

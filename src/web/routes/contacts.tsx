@@ -1,6 +1,11 @@
 import { type Context, Hono } from "hono";
 import { findLocalActor } from "../../domain/actors.ts";
-import { getContact, listContactsOf } from "../../domain/contacts.ts";
+import {
+  CONTACTS_PER_PAGE,
+  countContacts,
+  getContact,
+  listContactsOf,
+} from "../../domain/contacts.ts";
 import { ConflictError, ValidationError } from "../../domain/errors.ts";
 import { addContact, decideContact, withdrawContact } from "../../federation/contacts.ts";
 import { LookupError, resolveActor } from "../../federation/lookup.ts";
@@ -9,6 +14,7 @@ import { requireSignIn, setFlash } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { requestedListPage } from "../list-paging.ts";
 import { pageContext, render } from "../render.ts";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { ContactsPage } from "../views/pages/contacts.tsx";
@@ -29,10 +35,21 @@ export function contactRoutes(): Hono<AppEnv> {
     handle = "",
   ) => {
     const me = c.get("account")!.actor;
-    const lists = listContactsOf(c.get("deps").db, me.id);
+    const { db } = c.get("deps");
+    // Contacts are listed by name, a page at a time; requests waiting either way show on every
+    // page.
+    const shown = requestedListPage(c, countContacts(db, me.id), CONTACTS_PER_PAGE);
+    const lists = listContactsOf(db, me.id, shown);
     return render(
       c,
-      <ContactsPage ctx={pageContext(c)} {...lists} errors={errors} handle={handle} />,
+      <ContactsPage
+        ctx={pageContext(c)}
+        {...lists}
+        page={shown.page}
+        totalPages={shown.totalPages}
+        errors={errors}
+        handle={handle}
+      />,
       status,
     );
   };

@@ -11,7 +11,6 @@ import {
   type ItemKind,
   type ItemRow,
   threadIsLocked,
-  visibleThreadItems,
 } from "../../domain/items.ts";
 import { isActiveMember } from "../../domain/membership.ts";
 import type { SectionId } from "../../domain/sections.ts";
@@ -31,16 +30,18 @@ import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
 import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
+import { requestedThreadPage } from "../thread-paging.ts";
 import type { FieldError } from "../views/components.tsx";
 import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import type { ItemCommentsData } from "../views/item-comments.tsx";
+import { replyPath } from "../views/thread-pager.tsx";
 import { wantsPreview } from "../views/writing.tsx";
 
-// Comments on wiki pages, events and polls. Other servers' replies to them were stored but
+// Comments on wiki pages, events and polls, shown a page at a time as forum replies are. Other servers' replies to them were stored but
 // shown nowhere; members here had no way to comment. The rules are the forum's and the
 // document library's: active members comment, authors edit and delete their own comments,
 // facilitators and admins delete any; removed comments stay visible to their author and
-// the facilitators only (visibleThreadItems).
+// the facilitators only (src/domain/thread-pages.ts).
 
 type C = Context<AppEnv>;
 
@@ -70,10 +71,12 @@ function mayCommentOn(c: C, access: CommunityAccess, root: ItemRow): boolean {
 export function itemCommentsData(c: C, access: CommunityAccess, root: ItemRow): ItemCommentsData {
   const { db } = c.get("deps");
   const viewer = c.get("account")?.actor;
-  const comments = visibleThreadItems(db, root.id, viewer?.id);
+  const shown = requestedThreadPage(c, root);
+  const comments = shown.replies;
   return {
     root,
     comments,
+    place: shown,
     authors: authorsOf(db, comments),
     base: `${access.path}/${segmentOf(root.kind)}/${root.id}`,
     mayComment: mayCommentOn(c, access, root),
@@ -151,7 +154,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
           ctx={pageContext(c)}
           heading={parent.id === root.id ? `Comment on “${root.title}”` : "Reply to a comment"}
           action={`${base}/comment?parent=${parent.id}`}
-          backLink={parent.id === root.id ? base : `${base}#item-${parent.id}`}
+          backLink={parent.id === root.id ? base : replyPath(base, parent.id)}
           body={body}
           errors={errors}
           withImage={parent.id === root.id}
@@ -173,7 +176,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
           body,
         });
         await publishItemChange(federationContext(c), comment, "create");
-        return c.redirect(`${base}#item-${comment.id}`, 303);
+        return c.redirect(replyPath(base, comment.id), 303);
       } catch (error) {
         if (error instanceof ValidationError) {
           // A picture without a description says so; any other problem is an empty comment.
@@ -197,7 +200,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
         <CommentFormPage
           ctx={pageContext(c)}
           action={`${base}/comments/${comment.id}/edit`}
-          backLink={`${base}#item-${comment.id}`}
+          backLink={replyPath(base, comment.id)}
           body={comment.bodySource ?? ""}
         />,
       );
@@ -219,7 +222,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
             <CommentFormPage
               ctx={pageContext(c)}
               action={`${base}/comments/${comment.id}/edit`}
-              backLink={`${base}#item-${comment.id}`}
+              backLink={replyPath(base, comment.id)}
               body={body}
               errors={error.errors}
             />,
@@ -229,7 +232,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
         throw error;
       }
       setFlash(c, "Your comment has been saved.");
-      return c.redirect(`${base}#item-${comment.id}`, 303);
+      return c.redirect(replyPath(base, comment.id), 303);
     });
 
     app.get(`${path}/comments/:cid{[0-9]+}/delete`, requireSignIn(), (c) => {
@@ -242,7 +245,7 @@ export function itemCommentRoutes(): Hono<AppEnv> {
           ctx={pageContext(c)}
           item={comment}
           action={`${base}/comments/${comment.id}/delete`}
-          cancel={`${base}#item-${comment.id}`}
+          cancel={replyPath(base, comment.id)}
         />,
       );
     });

@@ -2,7 +2,9 @@ import { type Context, Hono } from "hono";
 import { type ActorRow, findActorByHandle, findLocalActor } from "../../domain/actors.ts";
 import { ValidationError } from "../../domain/errors.ts";
 import {
+  CONVERSATIONS_PER_PAGE,
   conversationBetween,
+  countConversations,
   listConversations,
   markConversationRead,
   sendMessage,
@@ -14,6 +16,7 @@ import { requireSignIn } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { requestedListPage } from "../list-paging.ts";
 import { pageContext, render } from "../render.ts";
 import { NotFoundPage } from "../views/errors.tsx";
 import {
@@ -84,8 +87,18 @@ export function messageRoutes(): Hono<AppEnv> {
 
   app.get("/messages", (c) => {
     const me = c.get("account")!.actor;
-    const conversations = listConversations(c.get("deps").db, me.id);
-    return render(c, <ConversationsPage ctx={pageContext(c)} conversations={conversations} />);
+    const { db } = c.get("deps");
+    const shown = requestedListPage(c, countConversations(db, me.id), CONVERSATIONS_PER_PAGE);
+    const conversations = listConversations(db, me.id, shown);
+    return render(
+      c,
+      <ConversationsPage
+        ctx={pageContext(c)}
+        conversations={conversations}
+        page={shown.page}
+        totalPages={shown.totalPages}
+      />,
+    );
   });
 
   app.get("/messages/new", (c) =>

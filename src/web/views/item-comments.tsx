@@ -7,16 +7,26 @@ import type { PageContext } from "./layout.tsx";
 import { Byline, ItemBody, When } from "./pages/items.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "./post-extras.tsx";
 import { ReportLink } from "./report-link.tsx";
+import {
+  type PagePlace,
+  ThreadPageNote,
+  ThreadPagination,
+  threadPagePath,
+} from "./thread-pager.tsx";
 
 // Comments under a wiki page, event or poll: the replies stored in its thread, from members
-// here and from other servers, drawn threaded as blog comments and forum replies are. Anchors
+// here and from other servers, drawn threaded as blog comments and forum replies are, 50 a
+// page with the comment box on the last page. A comment whose parent is on another page
+// hangs from the item. Anchors
 // are `item-{id}`, the place itemPlacePath (src/domain/item-links.ts) links every list to.
 
 /** What the comments under an item need: the thread as the viewer may see it and their rights. */
 export interface ItemCommentsData {
   root: ItemRow;
-  /** From visibleThreadItems: removed comments only for their authors and facilitators. */
+  /** One page of them (threadPage): removed ones only for their authors and facilitators. */
   comments: ItemRow[];
+  /** Which page of the comments this is; all of them fit on one when absent. */
+  place?: PagePlace;
   authors: Map<number, ActorRow>;
   /** The item's page; its comment actions hang below it. */
   base: string;
@@ -86,7 +96,7 @@ function Comment(props: {
             itemId={item.id}
             tally={data.extras.votes.get(item.id)}
             csrfToken={data.extras.mayVote(item) ? props.ctx.csrfToken : null}
-            returnTo={data.base}
+            returnTo={threadPagePath(data.base, data.place?.page ?? 1)}
           />
         ) : null}
         <div class="copse-post__actions">
@@ -136,11 +146,23 @@ export function ItemComments(props: { ctx: PageContext; data: ItemCommentsData }
     children.set(parent, [...(children.get(parent) ?? []), comment]);
   }
   const topLevel = children.get(data.root.id) ?? [];
+  const place = data.place ?? { page: 1, totalPages: 1, total: data.comments.length };
+  const lastPage = place.page === place.totalPages;
+  const pagination = (
+    <ThreadPagination threadPath={data.base} place={place} label="Pages of comments" />
+  );
   return (
     <section aria-labelledby="comments">
       <h2 class="govuk-heading-m" id="comments">
-        Comments ({data.comments.length})
+        Comments ({place.total})
       </h2>
+      <ThreadPageNote
+        threadPath={data.base}
+        place={place}
+        noun="comments"
+        boxId={data.mayComment ? "comment" : undefined}
+      />
+      {place.page > 1 ? pagination : null}
       {topLevel.length === 0 ? (
         <p class="govuk-body">No comments yet.</p>
       ) : (
@@ -150,9 +172,10 @@ export function ItemComments(props: { ctx: PageContext; data: ItemCommentsData }
           ))}
         </ul>
       )}
-      {data.mayComment ? (
+      {pagination}
+      {data.mayComment && lastPage ? (
         <CommentForm ctx={props.ctx} data={data} parentId={data.root.id} />
-      ) : !props.ctx.user ? (
+      ) : data.mayComment ? null : !props.ctx.user ? (
         <p class="govuk-body">
           <a class="govuk-link" href={`/signin?return=${encodeURIComponent(data.base)}`}>
             Sign in

@@ -16,6 +16,12 @@ import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "../../views/post-extras.tsx";
 import { reportItemPath } from "../../views/report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
+import {
+  type PagePlace,
+  ThreadPageNote,
+  ThreadPagination,
+  threadPagePath,
+} from "../../views/thread-pager.tsx";
 
 /** What the viewer may do on an entry's page. */
 export interface EntryPermissions {
@@ -112,6 +118,8 @@ function Comment(props: {
   /** Where a comment is reported: the first community the viewer sees the entry in. */
   reportTo: ActorRow | undefined;
   extras?: PostExtras | undefined;
+  /** This page of the comments, where votes on them come back to. */
+  pagePath: string;
 }) {
   const { item, base, extras } = props;
   const author = props.authors.get(item.authorId);
@@ -125,7 +133,7 @@ function Comment(props: {
         </p>
         <ItemBody item={item} />
         {extras && !item.deletedAt ? (
-          <PostExtrasOf ctx={props.ctx} item={item} extras={extras} base={base} />
+          <PostExtrasOf ctx={props.ctx} item={item} extras={extras} base={props.pagePath} />
         ) : null}
         <div class="copse-post__actions">
           {props.may.comment ? (
@@ -200,7 +208,10 @@ export function EntryPage(props: {
   author: ActorRow;
   /** The communities the viewer may see it is published in. */
   groups: ActorRow[];
+  /** One page of the comments (threadPage). */
   comments: ItemRow[];
+  /** Which page of the comments this is; all of them fit on one when absent. */
+  place?: PagePlace;
   authors: Map<number, ActorRow>;
   /** The entry's canonical page, which its forms post to. */
   base: string;
@@ -224,6 +235,8 @@ export function EntryPage(props: {
   }
   const topLevel = children.get(entry.id) ?? [];
   const errors = props.problem?.error ? [props.problem.error] : [];
+  const place = props.place ?? { page: 1, totalPages: 1, total: props.comments.length };
+  const pagination = <ThreadPagination threadPath={base} place={place} label="Pages of comments" />;
   return (
     <Layout
       ctx={props.ctx}
@@ -307,9 +320,16 @@ export function EntryPage(props: {
       ) : null}
       {props.may.report(entry) ? <EntryReportLinks entry={entry} groups={props.groups} /> : null}
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={base} /> : null}
-      <h2 class="govuk-heading-m">
-        Comments ({props.comments.filter((c) => !c.deletedAt).length})
+      <h2 class="govuk-heading-m" id="comments">
+        Comments ({place.total})
       </h2>
+      <ThreadPageNote
+        threadPath={base}
+        place={place}
+        noun="comments"
+        boxId={props.may.comment ? "comment" : undefined}
+      />
+      {place.page > 1 ? pagination : null}
       {topLevel.length === 0 ? (
         <p class="govuk-body">No comments yet.</p>
       ) : (
@@ -326,11 +346,13 @@ export function EntryPage(props: {
               problem={props.problem}
               reportTo={props.groups[0]}
               extras={props.extras}
+              pagePath={threadPagePath(base, place.page)}
             />
           ))}
         </ul>
       )}
-      {props.may.comment ? (
+      {pagination}
+      {props.may.comment && place.page === place.totalPages ? (
         <CommentForm
           ctx={props.ctx}
           entry={entry}
@@ -338,7 +360,7 @@ export function EntryPage(props: {
           parentId={entry.id}
           problem={props.problem}
         />
-      ) : entry.status === "published" && !props.ctx.user ? (
+      ) : props.may.comment ? null : entry.status === "published" && !props.ctx.user ? (
         <p class="govuk-body">
           <a class="govuk-link" href={`/signin?return=${encodeURIComponent(base)}`}>
             Sign in

@@ -20,13 +20,17 @@ import { Layout, type PageContext } from "../../views/layout.tsx";
 import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
 import { ReportLink } from "../../views/report-link.tsx";
 import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
+import { type PagePlace, ThreadPageNote, ThreadPagination } from "../../views/thread-pager.tsx";
 import { ratingText, typeLabel } from "./documents.tsx";
 
 /** Everything the document page shows. */
 export interface DocumentView {
   item: ItemRow;
   document: DocumentRow;
+  /** One page of the comments (threadPage). */
   comments: ItemRow[];
+  /** Which page of the comments this is; all of them fit on one when absent. */
+  place?: PagePlace;
   authors: Map<number, ActorRow>;
   rating: RatingSummary;
 }
@@ -142,6 +146,10 @@ export function DocumentPage(props: {
     mayModerate: props.mayModerate,
     access,
   };
+  const place = view.place ?? { page: 1, totalPages: 1, total: view.comments.length };
+  const pagination = (
+    <ThreadPagination threadPath={basePath} place={place} label="Pages of comments" />
+  );
   const likes =
     rating.likes > 0
       ? ` and ${rating.likes} ${rating.likes === 1 ? "like" : "likes"} from other servers`
@@ -220,15 +228,23 @@ export function DocumentPage(props: {
       ) : null}
       {props.tags ? <ItemTags ctx={props.ctx} data={props.tags} returnTo={basePath} /> : null}
       <h2 class="govuk-heading-m" id="comments">
-        Comments ({view.comments.length})
+        Comments ({place.total})
       </h2>
+      <ThreadPageNote
+        threadPath={basePath}
+        place={place}
+        noun="comments"
+        boxId={access.canPost ? "body" : undefined}
+      />
+      {place.page > 1 ? pagination : null}
       {view.comments.length === 0 ? <p class="govuk-body">No comments yet.</p> : null}
       <ul class="copse-thread copse-thread--root">
         {(children.get(item.id) ?? []).map((comment) => (
           <Comment {...thread} item={comment} />
         ))}
       </ul>
-      {access.canPost ? (
+      {pagination}
+      {access.canPost && place.page === place.totalPages ? (
         <form method="post" action={`${basePath}/comment`} novalidate>
           <CsrfField token={props.ctx.csrfToken} />
           <input type="hidden" name="parent" value={String(item.id)} />

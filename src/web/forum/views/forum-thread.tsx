@@ -1,27 +1,22 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { ItemRow } from "../../../domain/items.ts";
-import { REPLIES_PER_PAGE } from "../../../domain/thread-pages.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
-import { Button, CsrfField, Pagination, Tag, Textarea } from "../../views/components.tsx";
+import { Button, CsrfField, Tag, Textarea } from "../../views/components.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
 import { type PostExtras, PostMedia, PostVotes } from "../../views/post-extras.tsx";
 import { ReplyBox, type ReplyDraft } from "../../views/reply-box.tsx";
 import { ItemTags, type ItemTagsData } from "../../views/tags.tsx";
+import {
+  replyPath,
+  ThreadPageNote,
+  ThreadPagination,
+  threadPagePath,
+} from "../../views/thread-pager.tsx";
 
 // A forum topic and one page of its replies. Replies are paged oldest first
 // (src/domain/thread-pages.ts); on a page, each reply sits under the post it answers when that
 // post is on the same page, and otherwise says what it answers with a link to it.
-
-/** The address that opens a thread at one reply, on whichever page holds it. */
-export function replyPath(topicPath: string, replyId: number): string {
-  return `${topicPath}?reply=${replyId}#item-${replyId}`;
-}
-
-/** The address of one page of a thread; the first page is the topic's own address. */
-export function threadPagePath(topicPath: string, page: number): string {
-  return page > 1 ? `${topicPath}?page=${page}` : topicPath;
-}
 
 /** One post in a thread, with its answers nested below it. */
 function Post(props: {
@@ -220,13 +215,9 @@ export function TopicPage(props: {
     pagePath: threadPagePath(topicPath, page),
     earlier: props.earlier,
   };
+  const place = { page, totalPages, total: props.total };
   const pagination = (
-    <Pagination
-      currentPage={page}
-      totalPages={totalPages}
-      hrefFor={(n) => threadPagePath(topicPath, n)}
-      label="Pages of replies"
-    />
+    <ThreadPagination threadPath={topicPath} place={place} label="Pages of replies" />
   );
   return (
     <Layout
@@ -248,19 +239,12 @@ export function TopicPage(props: {
           This topic is locked. A facilitator has closed it to new replies.
         </div>
       ) : null}
-      {totalPages > 1 ? (
-        <p class="govuk-body">
-          {props.total} replies, {REPLIES_PER_PAGE} a page. This is page {page} of {totalPages}.
-          {lastPage || !canPost ? null : (
-            <>
-              {" "}
-              <a class="govuk-link" href={`${threadPagePath(topicPath, totalPages)}#reply`}>
-                Go to the newest replies and the reply box
-              </a>
-            </>
-          )}
-        </p>
-      ) : null}
+      <ThreadPageNote
+        threadPath={topicPath}
+        place={place}
+        noun="replies"
+        boxId={canPost ? "reply" : undefined}
+      />
       {page > 1 ? pagination : null}
       <ul class="copse-thread copse-thread--root">
         {page === 1 ? (

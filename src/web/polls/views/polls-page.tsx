@@ -12,6 +12,7 @@ import {
   type FieldError,
   Inset,
   NotificationBanner,
+  Pagination,
   Radios,
   SummaryList,
   Table,
@@ -72,27 +73,35 @@ export function PollsPage(props: {
   timeZone: string;
   /** The time the page is shown for, from which "Closes in 3 days" is counted. */
   now: Date;
+  /** How many open and closed polls there are on all pages. */
+  totals?: { open: number; closed: number };
+  /** The page shown: open polls, then closed ones, 50 a page. */
+  page?: number;
+  totalPages?: number;
 }) {
   const { access } = props;
   const base = `${access.path}/polls`;
+  const totals = props.totals ?? { open: props.open.length, closed: props.closed.length };
+  const page = props.page ?? 1;
+  const totalPages = props.totalPages ?? 1;
   return (
     <Layout
       ctx={props.ctx}
-      title={`Polls – ${access.group.name}`}
+      title={`Polls${totalPages > 1 ? ` (page ${page} of ${totalPages})` : ""} – ${access.group.name}`}
       backLink={access.path}
       feed={communityFeedRef(access, "polls")}
     >
       <span class="govuk-caption-l">{access.group.name}</span>
       <h1 class="govuk-heading-l">Polls</h1>
       {props.mayCreate ? <ButtonLink href={`${base}/new`}>Create a poll</ButtonLink> : null}
-      {props.open.length === 0 ? (
+      {totals.open === 0 ? (
         <>
           <h2 class="govuk-heading-m">Open polls</h2>
           <p class="govuk-body">No polls are open at the moment.</p>
         </>
-      ) : (
+      ) : props.open.length === 0 ? null : (
         <PollTable
-          caption={`Open polls (${props.open.length})`}
+          caption={`Open polls (${totals.open})`}
           base={base}
           polls={props.open}
           closed={false}
@@ -102,7 +111,7 @@ export function PollsPage(props: {
       )}
       {props.closed.length === 0 ? null : (
         <PollTable
-          caption={`Closed polls (${props.closed.length})`}
+          caption={`Closed polls (${totals.closed})`}
           base={base}
           polls={props.closed}
           closed={true}
@@ -110,6 +119,12 @@ export function PollsPage(props: {
           now={props.now}
         />
       )}
+      <Pagination
+        currentPage={page}
+        totalPages={totalPages}
+        hrefFor={(n) => (n > 1 ? `${base}?page=${n}` : base)}
+        label="Pages of polls"
+      />
       <FeedLinks feed={communityFeedRef(access, "polls")} />
     </Layout>
   );

@@ -7,6 +7,7 @@ import {
   ErrorSummary,
   errorFor,
   type FieldError,
+  Pagination,
   TextInput,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
@@ -51,12 +52,21 @@ export function ContactsPage(props: {
   contacts: ContactEntry[];
   incoming: ContactEntry[];
   outgoing: ContactEntry[];
+  /** The page of contacts shown, from 1 to totalPages. */
+  page?: number;
+  totalPages?: number;
   errors: FieldError[];
   handle: string;
 }) {
   const { ctx } = props;
+  const page = props.page ?? 1;
+  const totalPages = props.totalPages ?? 1;
   return (
-    <Layout ctx={ctx} title="Contacts" errors={props.errors.length > 0}>
+    <Layout
+      ctx={ctx}
+      title={totalPages > 1 ? `Contacts (page ${page} of ${totalPages})` : "Contacts"}
+      errors={props.errors.length > 0}
+    >
       <ErrorSummary errors={props.errors} />
       <h1 class="govuk-heading-l">Contacts</h1>
       {props.incoming.length > 0 ? (
@@ -102,6 +112,12 @@ export function ContactsPage(props: {
           ))}
         </ul>
       )}
+      <Pagination
+        currentPage={page}
+        totalPages={totalPages}
+        hrefFor={(n) => (n > 1 ? `/contacts?page=${n}` : "/contacts")}
+        label="Pages of contacts"
+      />
       {props.outgoing.length > 0 ? (
         <>
           <h2 class="govuk-heading-m">Waiting for an answer</h2>

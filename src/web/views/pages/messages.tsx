@@ -7,6 +7,7 @@ import {
   ErrorSummary,
   errorFor,
   type FieldError,
+  Pagination,
   Table,
   Tag,
   Textarea,
@@ -25,13 +26,20 @@ function handleOf(actor: ActorRow): string {
   return actor.isLocal ? actor.handle : `@${actor.handle}@${actor.host}`;
 }
 
-/** The signed-in person's conversations, newest first, unread ones marked. */
+/** The signed-in person's conversations, newest first, unread ones marked, a page at a time. */
 export function ConversationsPage(props: {
   ctx: PageContext;
   conversations: ConversationSummary[];
+  page?: number;
+  totalPages?: number;
 }) {
+  const page = props.page ?? 1;
+  const totalPages = props.totalPages ?? 1;
   return (
-    <Layout ctx={props.ctx} title="Messages">
+    <Layout
+      ctx={props.ctx}
+      title={totalPages > 1 ? `Messages (page ${page} of ${totalPages})` : "Messages"}
+    >
       <h1 class="govuk-heading-l">Messages</h1>
       <p class="govuk-body">
         Private messages are seen only by you and the person you write to, on any instance.
@@ -59,6 +67,12 @@ export function ConversationsPage(props: {
           ])}
         />
       )}
+      <Pagination
+        currentPage={page}
+        totalPages={totalPages}
+        hrefFor={(n) => (n > 1 ? `/messages?page=${n}` : "/messages")}
+        label="Pages of conversations"
+      />
     </Layout>
   );
 }
