@@ -127,6 +127,21 @@ describe("the forum pages", () => {
     });
     expect(edited.response.status).toBe(303);
     expect(getItem(copse.db, topicId)?.bodyHtml).toContain("Edited");
+    // A preview of an edit, and an edit with no title, show the form again and change nothing.
+    const previewed = await bob.post(`${topicPath}/edit?item=${topicId}`, {
+      title: "Bob's better question",
+      body: "**Previewed** words",
+      action: "preview",
+    });
+    expect(previewed.response.status).toBe(200);
+    expect(previewed.body).toContain("<strong>Previewed</strong> words");
+    const untitled = await bob.post(`${topicPath}/edit?item=${topicId}`, {
+      title: "",
+      body: "No title",
+    });
+    expect(untitled.response.status).toBe(422);
+    expect(untitled.body).toContain("There is a problem");
+    expect(getItem(copse.db, topicId)?.bodyHtml).toContain("Edited");
     const confirm = await bob.get(`${topicPath}/delete?item=${topicId}`);
     expect(confirm.body).toContain("Delete this post?");
     const deleted = await bob.post(`${topicPath}/delete`, { item: String(topicId) });

@@ -312,8 +312,9 @@ export function forumRoutes(): Hono<AppEnv> {
     const { access, topic, item } = found;
     const f = await formFields(c);
     const values = { title: f.title ?? item.title, body: f.body ?? "" };
-    if (wantsPreview(f)) {
-      return render(
+    // The form again, with a preview or with what was wrong.
+    const again = (shown: { preview?: string; errors?: FieldError[] }, status?: 422) =>
+      render(
         c,
         <TopicFormPage
           ctx={pageContext(c)}
@@ -322,10 +323,11 @@ export function forumRoutes(): Hono<AppEnv> {
           heading={item.kind === "topic" ? "Edit topic" : "Edit reply"}
           withTitle={item.kind === "topic"}
           values={values}
-          preview={preview(c, values.body)}
+          {...shown}
         />,
+        status,
       );
-    }
+    if (wantsPreview(f)) return again({ preview: preview(c, values.body) });
     try {
       await learnMentionedPeople(federationContext(c), values.body);
       const edited = editItem(c.get("deps").db, item, c.get("account")!.actor.id, values);
@@ -335,19 +337,7 @@ export function forumRoutes(): Hono<AppEnv> {
       return c.redirect(item.id === topic.id ? topicPath : replyPath(topicPath, item.id), 303);
     } catch (error) {
       if (error instanceof ValidationError) {
-        return render(
-          c,
-          <TopicFormPage
-            ctx={pageContext(c)}
-            access={access}
-            action={`${access.path}/forum/${topic.id}/edit?item=${item.id}`}
-            heading={item.kind === "topic" ? "Edit topic" : "Edit reply"}
-            withTitle={item.kind === "topic"}
-            values={values}
-            errors={error.errors}
-          />,
-          422,
-        );
+        return again({ errors: error.errors }, 422);
       }
       throw error;
     }
