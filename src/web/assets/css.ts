@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzip as gzipCallback, constants as zlibConstants } from "node:zlib";
 import { logger } from "../../logging.ts";
-import { PROJECT_ROOT, projectPath } from "../../project-root.ts";
+import { projectPath } from "../../project-root.ts";
 
 const gzip = promisify(gzipCallback);
 const log = logger("web", "assets");
