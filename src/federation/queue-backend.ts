@@ -1,6 +1,5 @@
 import type { KvStore, MessageQueue } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
-import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { operationsFigures, readiness } from "../domain/operations.ts";
@@ -9,6 +8,7 @@ import { deliverDirectly, directDelivery } from "./direct-delivery.ts";
 import { SqliteKvStore } from "./kv.ts";
 import { guardedPoster } from "./outbound/guarded-post.ts";
 import { outboundPolicy } from "./outbound/policy.ts";
+import { loadPg } from "./postgres/driver.ts";
 import { PostgresKvStore } from "./postgres/kv.ts";
 import { PostgresMessageQueue } from "./postgres/queue.ts";
 import { ensurePostgresSchema } from "./postgres/schema.ts";
@@ -99,7 +99,7 @@ export function openQueueBackend(config: Config, db: Db): QueueBackend {
   }
   // Enough connections for both listeners' claims and their handlers' KV reads at once; the
   // LISTEN connection is one more, outside the pool.
-  const pool = new pg.Pool({ connectionString: config.queueUrl, max: 20 });
+  const pool = new (loadPg().Pool)({ connectionString: config.queueUrl, max: 20 });
   // An idle connection that breaks (the server restarted) emits an error on the pool; without
   // a handler that would end the process. The next query opens a new connection.
   pool.on("error", () => undefined);

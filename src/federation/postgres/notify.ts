@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { getLogger } from "@logtape/logtape";
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "./driver.ts";
 
 const logger = getLogger(["copse", "queue", "postgres"]);
 
@@ -48,7 +49,7 @@ class Notifications {
 
   async #connect(): Promise<void> {
     if (this.#pool.ending || this.#pool.ended) return;
-    const client = new pg.Client(this.#pool.options);
+    const client = new (loadPg().Client)(this.#pool.options);
     this.#client = client;
     client.on("notification", (message) => {
       if (message.payload) this.#events.emit(message.payload);
@@ -58,7 +59,7 @@ class Notifications {
     client.on("end", () => this.#broken(client, undefined));
     try {
       await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(this.#notifyChannel)}`);
+      await client.query(`LISTEN ${loadPg().escapeIdentifier(this.#notifyChannel)}`);
     } catch (error) {
       this.#broken(client, error);
     }
