@@ -162,6 +162,8 @@ describe("a facilitator on another instance", () => {
     await pinTopic(bristol.ctx(), { ...byBob(), item: itemOn(bristol), reason: "", pinned: true });
     await eventually(() => itemOn(somerset).pinnedAt);
     await eventually(() => itemOn(cardiff).pinnedAt);
+    // Bob unpins from his own instance's copy, which hears of the pin from the community too.
+    await eventually(() => itemOn(bristol).pinnedAt);
     await pinTopic(bristol.ctx(), { ...byBob(), item: itemOn(bristol), reason: "", pinned: false });
     await eventually(() => itemOn(somerset).pinnedAt === null);
     await eventually(() => itemOn(cardiff).pinnedAt === null);
