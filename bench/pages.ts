@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
+import { createSession } from "../src/domain/accounts.ts";
 import { type RunningInstance, startInstance } from "../src/instance.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 import { TEST_STYLESHEET_DIR } from "../test/helpers/instances.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { formatResults, type LoadResult, type LoadTarget, loadPage } from "./load.ts";
 import { copySeed, pagesSeed } from "./pages-seed.ts";
+import { measurePhase } from "./profile.ts";
 
 // `npm run bench -- pages`: the pages of issue 12 under load, on a real server over loopback,
 // with 100,000 items. BENCH_REQUESTS changes how many requests each page gets (default 500),
@@ -48,6 +50,9 @@ async function startPagesServer(): Promise<PagesServer> {
   const copse = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
   console.log(`pages: server started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const big = `/c/${seed.bigHandle}`;
+  // BENCH_SIGNED_IN=1 loads every page as a member of the big community (not a facilitator),
+  // whose pages are never kept for others (src/web/page-cache.ts) and are rendered each time.
+  const member = process.env.BENCH_SIGNED_IN ? signedInAs(copse, "p6") : {};
   const targets: LoadTarget[] = [
     { label: "home", path: "/" },
     { label: "community page", path: big },
@@ -61,7 +66,7 @@ async function startPagesServer(): Promise<PagesServer> {
       path: `/ap/actors/${seed.bigHandle}`,
       headers: { accept: "application/activity+json" },
     },
-  ];
+  ].map((target) => ({ ...target, headers: { ...target.headers, ...member } }));
   // BENCH_PAGES=search,feed loads only the pages whose labels contain one of those words.
   const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
   return {
@@ -74,6 +79,16 @@ async function startPagesServer(): Promise<PagesServer> {
   };
 }
 
+/** A cookie header for a new session of a seeded person's account. */
+function signedInAs(copse: RunningInstance, handle: string): Record<string, string> {
+  const row = copse.db.$client
+    .prepare(
+      "SELECT accounts.id AS id FROM accounts JOIN actors ON actors.id = accounts.actor_id WHERE actors.handle = ?",
+    )
+    .get(handle) as { id: number };
+  return { cookie: `copse_session=${createSession(copse.db, row.id)}` };
+}
+
 /** Loads each page of the issue 12 table in turn and prints req/s, p50, p99 and sizes. */
 export async function benchPages(): Promise<void> {
   const server = await startPagesServer();
@@ -82,14 +97,17 @@ export async function benchPages(): Promise<void> {
     const host = new URL(BENCH_ORIGIN).host;
     const results: LoadResult[] = [];
     console.log(
-      `\npages: ${REQUESTS} requests a page over ${CONNECTIONS} keep-alive connections, anonymous, gzip`,
+      `\npages: ${REQUESTS} requests a page over ${CONNECTIONS} keep-alive connections, ${process.env.BENCH_SIGNED_IN ? "signed in as a member" : "anonymous"}, gzip`,
     );
     for (const target of server.targets) {
+      // BENCH_PROFILE=<dir> writes each page's CPU profile there (see profile.ts).
+      const meter = await measurePhase(`pages-${target.label.replaceAll(" ", "-")}`);
       const result = await loadPage(base, host, target, {
         requests: REQUESTS,
         connections: CONNECTIONS,
         warmUp: 5,
       });
+      await meter.stop();
       // One line as each page finishes, so a slow run shows where it is.
       console.log(
         `  ${result.label}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ms`,

@@ -30,6 +30,11 @@ export interface Config {
   timeZone: string;
   /** How often news feeds are refreshed, in minutes. */
   newsRefreshMinutes: number;
+  /**
+   * How long a page rendered for a visitor who is not signed in may be served again to the
+   * next such visitor, in seconds, while the database has not changed; 0 renders every page.
+   */
+  pageCacheSeconds: number;
   /** Whether anyone may sign up (`open`) or only admins create accounts (`closed`). */
   registration: "open" | "closed";
   /** Minimum log level written to the console. */
@@ -194,6 +199,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const pageCacheSeconds = parseInteger(env.COPSE_PAGE_CACHE_SECONDS, 10);
+  if (pageCacheSeconds === undefined || pageCacheSeconds > 300) {
+    problems.push(
+      `COPSE_PAGE_CACHE_SECONDS must be a whole number of seconds from 0 to 300 (got "${env.COPSE_PAGE_CACHE_SECONDS}")`,
+    );
+  }
+
   const metricsToken = env.COPSE_METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/=-]{24,}$/.test(metricsToken)) {
     problems.push(
@@ -230,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestHour: digestHour ?? 7,
     timeZone,
     newsRefreshMinutes: newsRefreshMinutes ?? 30,
+    pageCacheSeconds: pageCacheSeconds ?? 10,
     registration: registration as Config["registration"],
     logLevel,
     logFormat: logFormat as Config["logFormat"],

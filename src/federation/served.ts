@@ -37,7 +37,7 @@ function idOf(value: unknown): unknown {
 }
 
 /** Whether a response carries a JSON-LD document Copse should reshape. */
-function isActivityJson(response: Response): boolean {
+export function isActivityJson(response: Response): boolean {
   const type = response.headers.get("content-type") ?? "";
   return /application\/(activity\+json|ld\+json)/.test(type);
 }

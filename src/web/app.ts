@@ -23,6 +23,7 @@ import { inboxGuard, isInboxPost } from "./inbox-guard.ts";
 import { newsRoutes } from "./news/routes.tsx";
 import { HttpMetrics } from "./ops/prometheus.ts";
 import { httpMetricsMiddleware, opsRoutes } from "./ops/routes.ts";
+import { anonymousPageCache } from "./page-cache.ts";
 import { pollRoutes } from "./polls/routes.tsx";
 import { pageContext, render } from "./render.ts";
 import { accountDeletionRoutes } from "./routes/account/deletion.tsx";
@@ -119,6 +120,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(photoUploadLimit());
   app.use(imageUploadLimit(isDocumentUpload));
   app.use(csrfMiddleware());
+  // After the session and CSRF token are known: visitors who are not signed in may get a page
+  // kept from the last such visitor while the database is unchanged (src/web/page-cache.ts).
+  app.use(anonymousPageCache());
   app.use(addImageToText());
 
   // Browsers that open an actor's id are sent to its page.

@@ -154,3 +154,13 @@ export function takeFlash(c: Context<AppEnv>): string | undefined {
     return undefined;
   }
 }
+
+/** Whether the request carries a one-time message (its page is then the visitor's own). */
+export function hasFlash(c: Context<AppEnv>): boolean {
+  return getCookie(c, FLASH_COOKIE) !== undefined;
+}
+
+/** Whether a Set-Cookie value is the CSRF cookie, the one cookie any visitor's page may set. */
+export function isCsrfCookie(setCookieValue: string): boolean {
+  return setCookieValue.startsWith(`${CSRF_COOKIE}=`);
+}

@@ -8,17 +8,35 @@ import type { AppEnv } from "./env.ts";
 // from community-access.tsx so the layout's community navigation (community-nav.ts) can use it
 // without importing the page renderer back.
 
-/** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
-export function groupFor(
-  c: Context<AppEnv>,
-  rawRef: string = c.req.param("ref") ?? "",
-): {
+/** The community a `/c/:ref` path names, as the pages need it. */
+type FoundGroup = {
   group: ActorRow;
   isPrivate: boolean;
   state: CommunityState;
   stateReason: string;
   createdById?: number | null;
-} | null {
+} | null;
+
+/** What each request has found already: a page asks for its community more than once. */
+const foundByRequest = new WeakMap<Request, Map<string, FoundGroup>>();
+
+/** The group a `/c/:ref` path names: `handle` for local, `handle@host` for remote. */
+export function groupFor(
+  c: Context<AppEnv>,
+  rawRef: string = c.req.param("ref") ?? "",
+): FoundGroup {
+  let found = foundByRequest.get(c.req.raw);
+  if (found === undefined) {
+    found = new Map();
+    foundByRequest.set(c.req.raw, found);
+  }
+  if (found.has(rawRef)) return found.get(rawRef) ?? null;
+  const group = lookUpGroup(c, rawRef);
+  found.set(rawRef, group);
+  return group;
+}
+
+function lookUpGroup(c: Context<AppEnv>, rawRef: string): FoundGroup {
   const { db, config } = c.get("deps");
   const ref = decodeURIComponent(rawRef).toLowerCase();
   const remote = parseHandle(ref);

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { changeStamp } from "../db/generation.ts";
 import { storedFace } from "../domain/faces.ts";
 import type { PhotoSize } from "../domain/photos.ts";
 
@@ -42,15 +43,34 @@ export function avatarSrc(person: FacePerson, face: Face, size: PhotoSize): stri
   return `/media/people/${encodeURIComponent(person.handle)}/${size}.webp?v=${face.photoVersion}`;
 }
 
-/** One request's face look-up: each actor is read once, however often they appear. */
+/** Faces read while the database was at one change stamp, shared by the requests made then. */
+const shared = new WeakMap<Db, { stamp: string; faces: Map<number, Face> }>();
+/** More faces than a page shows; past it the shared map starts afresh. */
+const MAX_SHARED = 20_000;
+
+/**
+ * One request's face look-up: each actor is read once, however often they appear. Faces read
+ * by earlier requests are reused while the database is unchanged (its change stamp is read
+ * once, at the first avatar), so a list of fifty people costs no query at all on a quiet
+ * instance and never shows a photo that has since changed.
+ */
 export function faceLookup(db: Db): FaceLookup {
-  const seen = new Map<number, Face>();
+  let faces: Map<number, Face> | undefined;
   return (actorId) => {
-    let face = seen.get(actorId);
+    if (faces === undefined) {
+      const stamp = changeStamp(db);
+      let entry = shared.get(db);
+      if (entry === undefined || entry.stamp !== stamp || entry.faces.size > MAX_SHARED) {
+        entry = { stamp, faces: new Map() };
+        shared.set(db, entry);
+      }
+      faces = entry.faces;
+    }
+    let face = faces.get(actorId);
     if (!face) {
       const stored = storedFace(db, actorId);
       face = { photoVersion: stored.photoUpdatedAt?.getTime() ?? null, iconUrl: stored.iconUrl };
-      seen.set(actorId, face);
+      faces.set(actorId, face);
     }
     return face;
   };
