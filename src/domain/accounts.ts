@@ -1,5 +1,6 @@
-import { and, eq, isNull, lt, not, or } from "drizzle-orm";
+import { and, eq, isNull, lt, not, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { accounts, actors, sessions, setupTokens } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
 import { type FieldError, SuspendedError, ValidationError } from "./errors.ts";
@@ -205,15 +206,7 @@ export function accountForSession(
   token: string,
   now = Date.now(),
 ): AccountWithActor | undefined {
-  const row = db
-    .select({ session: sessions, account: accounts, actor: actors })
-    .from(sessions)
-    .innerJoin(accounts, eq(sessions.accountId, accounts.id))
-    .innerJoin(actors, eq(accounts.actorId, actors.id))
-    // A suspended account's sessions are deleted when it is suspended; the check here is a
-    // second lock in case a session is made in the same moment.
-    .where(and(eq(sessions.tokenHash, hashSecretToken(token)), isNull(accounts.suspendedAt)))
-    .get();
+  const row = sessionAccount(db).get({ tokenHash: hashSecretToken(token) });
   if (!row) return undefined;
   if (row.session.expiresAt.getTime() <= now) {
     db.delete(sessions).where(eq(sessions.tokenHash, row.session.tokenHash)).run();
@@ -226,6 +219,19 @@ export function accountForSession(
     actor: row.actor,
   };
 }
+
+// Every signed-in request asks, so the query is prepared once.
+const sessionAccount = preparedQuery((db) =>
+  db
+    .select({ session: sessions, account: accounts, actor: actors })
+    .from(sessions)
+    .innerJoin(accounts, eq(sessions.accountId, accounts.id))
+    .innerJoin(actors, eq(accounts.actorId, actors.id))
+    // A suspended account's sessions are deleted when it is suspended; the check here is a
+    // second lock in case a session is made in the same moment.
+    .where(and(eq(sessions.tokenHash, sql.placeholder("tokenHash")), isNull(accounts.suspendedAt)))
+    .prepare(),
+);
 
 /** Ends a session. */
 export function deleteSession(db: Db, token: string): void {

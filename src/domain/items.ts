@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { preparedQuery } from "../db/prepared.ts";
+import { memoRead, readMemoOpen, rememberReads } from "../db/read-memo.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
@@ -228,10 +229,39 @@ const itemByIri = preparedQuery((db) =>
 
 /** The groups an item is published into. */
 export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
-  return groupsOfItemQuery(db)
-    .all({ itemId })
-    .map((r) => r.actor);
+  // Asked several times for each post of a page (who may see, vote on, edit it): remembered
+  // while a page renders (src/db/read-memo.ts).
+  return memoRead(db, `groupsOfItem:${itemId}`, () =>
+    groupsOfItemQuery(db)
+      .all({ itemId })
+      .map((r) => r.actor),
+  );
 }
+
+/**
+ * Reads the communities of many items in one query ahead of a page asking for each in turn
+ * (only while a page request remembers its reads; otherwise nothing is read).
+ */
+export function readGroupsOfItemsAhead(db: Db, itemIds: number[]): void {
+  if (itemIds.length === 0 || !readMemoOpen(db)) return;
+  const byItem = new Map<number, ActorRow[]>(itemIds.map((id) => [id, []]));
+  for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(itemIds) })) {
+    byItem.get(row.itemId)?.push(row.actor);
+  }
+  rememberReads(
+    db,
+    [...byItem].map(([id, groups]) => [`groupsOfItem:${id}`, groups]),
+  );
+}
+
+const groupsOfItemsQuery = preparedQuery((db) =>
+  db
+    .select({ itemId: itemGroups.itemId, actor: actors })
+    .from(itemGroups)
+    .innerJoin(actors, eq(itemGroups.groupId, actors.id))
+    .where(sql`${itemGroups.itemId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
+    .prepare(),
+);
 
 const groupsOfItemQuery = preparedQuery((db) =>
   db
@@ -294,7 +324,11 @@ export function canModerate(db: Db, item: ItemRow, actorId: number): boolean {
   if (item.authorId === actorId) return true;
   if (groupsOfItem(db, item.id).some((g) => g.isLocal && isFacilitator(db, g.id, actorId)))
     return true;
-  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+  return memoRead(
+    db,
+    `isAdmin:${actorId}`,
+    () => db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true,
+  );
 }
 
 /** A local person edits an item's title and body (author or facilitator only). */

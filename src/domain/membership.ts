@@ -1,6 +1,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { preparedQuery } from "../db/prepared.ts";
+import { memoRead } from "../db/read-memo.ts";
 import { accounts, actors, memberships } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { isActorLimited } from "./admin/servers.ts";
@@ -30,7 +31,10 @@ export interface MembershipRequest {
 
 /** Returns the membership of an actor in a group, if any. */
 export function findMembership(db: Db, groupId: number, memberId: number): Membership | undefined {
-  return membershipOf(db).get({ groupId, memberId });
+  // Remembered while a page renders (src/db/read-memo.ts): each post asks about the same groups.
+  return memoRead(db, `membership:${groupId}:${memberId}`, () =>
+    membershipOf(db).get({ groupId, memberId }),
+  );
 }
 
 const membershipOf = preparedQuery((db) =>

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { withReadMemo } from "../db/read-memo.ts";
 import { findLocalActor } from "../domain/actors.ts";
 import { communityPagePath, personPagePath } from "../domain/paths.ts";
 import { logger } from "../logging.ts";
@@ -120,6 +121,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(photoUploadLimit());
   app.use(imageUploadLimit(isDocumentUpload));
   app.use(csrfMiddleware());
+  // A page request only reads, so the small questions it asks many times over (an item's
+  // communities, the viewer's memberships) are answered once each (src/db/read-memo.ts).
+  app.use((c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? withReadMemo(deps.db, next) : next(),
+  );
   // After the session and CSRF token are known: visitors who are not signed in may get a page
   // kept from the last such visitor while the database is unchanged (src/web/page-cache.ts).
   app.use(anonymousPageCache());

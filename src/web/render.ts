@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { type Child, jsx } from "hono/jsx";
 import type { Db } from "../db/client.ts";
+import { withReadMemo } from "../db/read-memo.ts";
 import { siteOperator } from "../domain/admin/site-pages.ts";
 import { unreadMessageCount } from "../domain/messages.ts";
 import { unreadNotificationCount } from "../domain/notifications/reads.ts";
@@ -55,7 +56,11 @@ export async function renderHtml(db: Db, origin: string, page: Child): Promise<s
   // Avatars find their pictures through the request's face look-up (src/web/views/avatar.tsx).
   const withFaces = jsx(FacesContext.Provider, { value: faceLookup(db) }, page);
   // The layout writes the doctype itself; toString() may be async when components are.
-  const body = await (withFaces as { toString(): string | Promise<string> }).toString();
+  // Rendering reads and never writes, so what it reads is remembered until it ends (a page
+  // request has a window open already; a form showing its errors gets one from here).
+  const body = await withReadMemo(db, () =>
+    (withFaces as { toString(): string | Promise<string> }).toString(),
+  );
   return rewritePageImages(db, origin, body);
 }
 

@@ -67,6 +67,8 @@ const encode = (text: string) =>
 // sanitizer, which writes every attribute double-quoted and escaped), so a tag never holds a
 // raw ">" and an attribute never a raw quote: these patterns read them exactly.
 const TAG = /<(\/?)(a|img)\b([^>]*)>/gi;
+/** Only pictures, for the first look at a page: most pages have far more links than pictures. */
+const IMG = /<img\b([^>]*)>/gi;
 const SRC = /(\ssrc=")([^"]*)(")/i;
 const ALT = /\salt="([^"]*)"/i;
 
@@ -77,9 +79,8 @@ const ALT = /\salt="([^"]*)"/i;
  */
 export function rewritePageImages(db: Db, origin: string, html: string): string {
   const remote = new Map<string, string>();
-  for (const match of html.matchAll(TAG)) {
-    if (match[2]!.toLowerCase() !== "img" || match[1]) continue;
-    const src = SRC.exec(match[3]!)?.[2];
+  for (const match of html.matchAll(IMG)) {
+    const src = SRC.exec(match[1]!)?.[2];
     const url = src === undefined ? null : remoteAddress(decode(src), origin);
     if (url) remote.set(src!, url);
   }
