@@ -318,6 +318,23 @@ export function listMemberAddresses(db: Db, groupId: number): MemberAddress[] {
     .all(groupId) as MemberAddress[];
 }
 
+/**
+ * The addresses of a group's active members on other servers, in no particular order: where
+ * the group's Announces go (src/federation/relay.ts). Read for every activity the group passes
+ * on, so the statement is prepared once per database.
+ */
+export function remoteMemberAddresses(db: Db, groupId: number): MemberAddress[] {
+  return remoteAddresses(db).all(groupId) as MemberAddress[];
+}
+
+const remoteAddresses = preparedQuery((db) =>
+  db.$client.prepare(
+    `SELECT a.iri AS iri, a.inbox_url AS inboxUrl, a.shared_inbox_url AS sharedInboxUrl
+     FROM memberships m JOIN actors a ON a.id = m.member_id
+     WHERE m.group_id = ? AND m.state = 'active' AND a.is_local = 0`,
+  ),
+);
+
 /** Lists the groups (local or remote) an actor belongs to or has asked to join. */
 export function listMembershipsOf(
   db: Db,

@@ -1,7 +1,6 @@
 import {
   createExponentialBackoffPolicy,
   createFederation,
-  getDefaultActivityTransformers,
   type KvStore,
   kvCache,
   type MessageQueue,
@@ -17,7 +16,7 @@ import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
 import { guardedDocumentLoader } from "./outbound/document-loader.ts";
 import { outboundPolicy } from "./outbound/policy.ts";
-import { keepListsAsArrays } from "./vocab/lists.ts";
+import { ACTIVITY_TRANSFORMERS, relayThrough } from "./relay.ts";
 
 /** Builds Copse's Fedify federation: actors, collections, inbox, NodeInfo, durable queue. */
 export function buildFederation(options: {
@@ -37,8 +36,8 @@ export function buildFederation(options: {
     // Fedify's own classes, which would undo keepListsAsArrays after its proof was made.
     // Without one, the sending request enqueues one delivery per inbox itself.
     queue: { inbox: options.queue.inbox, outbox: options.queue.outbox },
-    // Lemmy refuses one-item lists written as bare values (src/federation/vocab/lists.ts).
-    activityTransformers: [...getDefaultActivityTransformers<ContextData>(), keepListsAsArrays],
+    // Fedify's, then Copse's shaping for Lemmy (src/federation/relay.ts, vocab/lists.ts).
+    activityTransformers: [...ACTIVITY_TRANSFORMERS],
     // The server starts the queue itself, so one-off processes (the admin command line) can
     // enqueue deliveries for the server to send without delivering anything themselves.
     manuallyStartQueue: true,
@@ -73,6 +72,8 @@ export function buildFederation(options: {
       maxAttempts: 10,
     }),
   });
+  // A group's Announces are queued on the same outbox, unsigned until sent (relay.ts).
+  relayThrough(federation, options.queue.outbox);
   registerActors(federation);
   registerCollections(federation);
   registerObjects(federation);
