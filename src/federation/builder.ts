@@ -30,6 +30,14 @@ export function buildFederation(options: {
   const policy = outboundPolicy(config);
   // One context loader (and so one context cache) for the whole federation.
   const contextLoader = guardedContextLoader(policy);
+  // And one document loader: Fedify asks its factory for one per context it makes, that is
+  // for every incoming activity and delivery, and building a guarded loader and its cache
+  // wrapper each time cost more than most look-ups it then answered.
+  const documentLoader = kvCache({
+    loader: guardedDocumentLoader(policy),
+    kv: options.kv,
+    kind: "object",
+  });
   const federation = createFederation<ContextData>({
     kv: options.kv,
     // No fan-out queue: a fanned-out activity is parsed back from JSON and written again by
@@ -48,8 +56,7 @@ export function buildFederation(options: {
     // checked as each connection is made. Fedify refuses these factories together with its
     // own allowPrivateAddress and userAgent options, which the loaders now carry instead.
     // Unsigned documents are cached in the KV store for five minutes, as Fedify's own were.
-    documentLoaderFactory: () =>
-      kvCache({ loader: guardedDocumentLoader(policy), kv: options.kv, kind: "object" }),
+    documentLoaderFactory: () => documentLoader,
     contextLoaderFactory: () => contextLoader,
     authenticatedDocumentLoaderFactory: (identity) => guardedDocumentLoader(policy, identity),
     // Sign a first delivery to a server with draft-cavage HTTP Signatures, which Mastodon,

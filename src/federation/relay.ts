@@ -7,8 +7,8 @@ import {
   type MessageQueue,
 } from "@fedify/fedify";
 import { type Activity, getTypeId } from "@fedify/vocab";
-import type { ActorRow } from "../domain/actors.ts";
-import { remoteMemberAddresses } from "../domain/membership.ts";
+import { type ActorRow, getActorKeys } from "../domain/actors.ts";
+import { type MemberInbox, remoteMemberInboxes } from "../domain/membership.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseContext, CopseFederation } from "./context.ts";
 import { keepListsAsArrays } from "./vocab/lists.ts";
@@ -46,46 +46,61 @@ export function relayThrough(federation: CopseFederation, outbox: MessageQueue):
   outboxes.set(federation, outbox);
 }
 
-/** Private keys as JWK, exported once each (the CryptoKeys themselves are cached). */
-const exported = new WeakMap<CryptoKey, Promise<JsonWebKey>>();
-
-function jwkOf(key: CryptoKey): Promise<JsonWebKey> {
-  let jwk = exported.get(key);
-  if (jwk === undefined) {
-    jwk = exportJwk(key);
-    jwk.catch(() => exported.delete(key));
-    exported.set(key, jwk);
-  }
-  return jwk;
+/** The key a group signs its deliveries with, as a queued delivery carries it. */
+interface SenderKey {
+  keyId: string;
+  privateKey: JsonWebKey;
 }
 
 /**
- * The inboxes a group's followers on other servers are reached at, shared inboxes preferred,
- * each with the followers it serves, as Fedify's fan-out groups them. Local members need no
- * copy; nor does anything on this server's own origin.
+ * Groups' RSA keys as queued deliveries carry them, by the group's id and stored private key,
+ * so an entry can only ever be used for the key it was made from. Keys never change once
+ * stored; without this Fedify would look up the key pairs, build their documents and export
+ * the private key again for every activity relayed.
  */
-export function followerInboxes(
-  ctx: CopseContext,
-  group: ActorRow,
-): Map<string, { actorIds: string[]; sharedInbox: boolean }> {
-  const origin = new URL(ctx.origin).origin;
-  const inboxes = new Map<string, { actorIds: string[]; sharedInbox: boolean }>();
-  for (const member of remoteMemberAddresses(ctx.data.db, group.id)) {
-    const shared = member.sharedInboxUrl !== null;
-    const address = member.sharedInboxUrl ?? member.inboxUrl;
-    if (address === null) continue;
-    let inbox: URL;
-    try {
-      inbox = new URL(address);
-    } catch {
-      continue;
+const senderKeys = new Map<string, Promise<SenderKey>>();
+/** More relaying groups than a large instance has; past it the cache starts afresh. */
+const MAX_SENDER_KEYS = 1_000;
+
+function senderKeyOf(ctx: CopseContext, group: ActorRow): Promise<SenderKey> {
+  const stored = getActorKeys(ctx.data.db, group.id).find(
+    (k) => k.algorithm === "RSASSA-PKCS1-v1_5",
+  );
+  const id = stored && `${group.iri}\n${stored.privateKeyJwk}`;
+  let key = id === undefined ? undefined : senderKeys.get(id);
+  if (key === undefined) {
+    // Fedify's own look-up also makes the keys of a group that has none yet.
+    key = (async () => {
+      const rsa = (await ctx.getActorKeyPairs(group.handle)).find(
+        (pair) => pair.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5",
+      );
+      if (rsa === undefined) throw new Error(`${group.iri} has no RSA key to sign deliveries with`);
+      return { keyId: rsa.keyId.href, privateKey: await exportJwk(rsa.privateKey) };
+    })();
+    if (id !== undefined) {
+      if (senderKeys.size >= MAX_SENDER_KEYS) senderKeys.clear();
+      // A failure is not remembered: the next relay asks again.
+      key.catch(() => senderKeys.delete(id));
+      senderKeys.set(id, key);
     }
-    if (inbox.origin === origin) continue;
-    const entry = inboxes.get(inbox.href);
-    if (entry) entry.actorIds.push(member.iri);
-    else inboxes.set(inbox.href, { actorIds: [member.iri], sharedInbox: shared });
   }
-  return inboxes;
+  return key;
+}
+
+/**
+ * The inboxes a group's followers on other servers are reached at, each once, shared inboxes
+ * preferred, as Fedify's fan-out picks them. Local members need no copy; nor does anything
+ * on this server's own origin.
+ */
+export function followerInboxes(ctx: CopseContext, group: ActorRow): MemberInbox[] {
+  const origin = new URL(ctx.origin).origin;
+  return remoteMemberInboxes(ctx.data.db, group.id).filter(({ inbox }) => {
+    try {
+      return new URL(inbox).origin !== origin;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -108,32 +123,30 @@ export async function relayToFollowers(
     return;
   }
   const inboxes = followerInboxes(ctx, group);
-  if (inboxes.size === 0) return;
-  const rsa = (await ctx.getActorKeyPairs(group.handle)).find(
-    (pair) => pair.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5",
-  );
-  if (rsa === undefined) throw new Error(`${group.iri} has no RSA key to sign deliveries with`);
+  if (inboxes.length === 0) return;
+  const key = await senderKeyOf(ctx, group);
   for (const transform of ACTIVITY_TRANSFORMERS) activity = transform(activity, ctx);
   if (activity.id === null || activity.actorId === null) {
     throw new TypeError("A relayed activity needs an id and an actor");
   }
   // Serialised once; each queued delivery carries the same JSON, signed per request.
   const json = await activity.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
-  // Only the RSA key: it is the one HTTP signatures (and Fedify's sender) use.
-  const keys = [{ keyId: rsa.keyId.href, privateKey: await jwkOf(rsa.privateKey) }];
   const started = new Date().toISOString();
+  const activityId = activity.id.href;
   const activityType = getTypeId(activity).href;
-  const messages: OutboxMessage[] = [...inboxes].map(([inbox, { actorIds, sharedInbox }]) => ({
+  // Only the RSA key: it is the one HTTP signatures (and Fedify's sender) use. The followers
+  // each inbox serves are left out; Fedify reads them only for a collection-synchronisation
+  // header and a permanent-failure callback, neither of which Copse uses.
+  const messages: OutboxMessage[] = inboxes.map(({ inbox, shared }) => ({
     type: "outbox",
     id: randomUUID(),
     baseUrl: ctx.origin,
-    keys,
+    keys: [key],
     activity: json,
-    activityId: activity.id!.href,
+    activityId,
     activityType,
     inbox,
-    sharedInbox,
-    actorIds,
+    sharedInbox: shared === 1,
     started,
     attempt: 0,
     headers: {},
@@ -142,7 +155,7 @@ export async function relayToFollowers(
   if (outbox.enqueueMany) await outbox.enqueueMany(messages);
   else for (const message of messages) await outbox.enqueue(message);
   log.debug("Queued {activityId} for {count} inboxes", {
-    activityId: activity.id.href,
+    activityId,
     count: messages.length,
   });
 }
