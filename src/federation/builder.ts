@@ -10,7 +10,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { registerInbox } from "./inbox/index.ts";
-import { cachePrivateKeyImports } from "./key-import-cache.ts";
+import { cacheKeyImports } from "./key-import-cache.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
@@ -26,7 +26,7 @@ export function buildFederation(options: {
 }): CopseFederation {
   const { config } = options;
   // Each queued delivery carries its signing keys as JWK (src/federation/key-import-cache.ts).
-  cachePrivateKeyImports();
+  cacheKeyImports();
   const policy = outboundPolicy(config);
   // One context loader (and so one context cache) for the whole federation.
   const contextLoader = guardedContextLoader(policy);
