@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fedifyQueue } from "../../src/db/schema/index.ts";
 import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { findItemByIri, type ItemRow } from "../../src/domain/items.ts";
@@ -153,9 +154,7 @@ describe("a community relaying its members' activities", () => {
       (await peer.deliver(`${somerset.origin}/ap/inbox`, forged, { as: mona.path })).status,
     ).toBe(202);
     // The queue has handled it once nothing of it waits; then it is in neither database.
-    await eventually(
-      () => somerset.db.$client.prepare("SELECT 1 FROM fedify_queue").all().length === 0,
-    );
+    await eventually(() => somerset.db.select().from(fedifyQueue).all().length === 0);
     expect(findItemByIri(somerset.db, noteId)).toBeUndefined();
     expect(findItemByIri(sunderland.db, noteId)).toBeUndefined();
     expect(announcesOf(noteId)).toEqual([]);
