@@ -19,7 +19,7 @@ const log = logger("federation", "relay");
 // deletion goes out again as the group's own Announce to every server with a member. Fedify's
 // sendActivity would sign each Announce twice more before queueing it: an Object Integrity
 // Proof (Ed25519, over a canonical form of the activity) and a Linked Data signature (RSA,
-// over its URDNA2015 canonicalisation), about two thirds of the CPU an incoming activity cost.
+// over its URDNA2015 canonicalisation), about half the CPU an incoming activity cost.
 // Neither is read by the group's followers: the Announce is the group's own activity, sent by
 // the group with an HTTP signature by the group, which Mastodon, Lemmy, Mbin and Copse verify;
 // a Linked Data signature or proof matters only for forwarding someone else's activity, which
@@ -53,8 +53,8 @@ interface SenderKey {
 }
 
 /**
- * Groups' RSA keys as queued deliveries carry them, by the group's id and stored private key,
- * so an entry can only ever be used for the key it was made from. Keys never change once
+ * Groups' RSA keys as queued deliveries carry them, by the group's IRI and stored private
+ * key, so an entry can only ever be used for the key it was made from. Keys never change once
  * stored; without this Fedify would look up the key pairs, build their documents and export
  * the private key again for every activity relayed.
  */
