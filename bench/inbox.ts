@@ -139,6 +139,9 @@ export async function benchInbox(): Promise<void> {
         `all stored after ${(appliedMs / 1000).toFixed(2)} s = ${((2 * total * 1000) / appliedMs).toFixed(0)} activities/s applied ` +
         `(${describeCost(applyCost, 2 * total)})`,
     );
+    // The relays are sent once the activities are stored, so their tail is measured as well
+    // (its own profile), to see the whole of what an activity costs.
+    const tailMeter = await measurePhase("inbox-relays");
     // Each reply is relayed in two forms and each vote once, to every follower instance.
     const relays = total * 3 * INSTANCES;
     let timer: NodeJS.Timeout | undefined;
@@ -152,9 +155,12 @@ export async function benchInbox(): Promise<void> {
     const relayMs = performance.now() - started;
     const got =
       relayed >= 0 ? relays : ((await swarm.counts()).byType.Announce ?? 0) - announcesBefore;
+    const tail = await tailMeter.stop();
     console.log(
       `  relays to the ${INSTANCES} follower instances: ${got} of ${relays} delivered after ` +
-        `${(relayMs / 1000).toFixed(2)} s = ${((got * 1000) / relayMs).toFixed(0)} deliveries/s`,
+        `${(relayMs / 1000).toFixed(2)} s = ${((got * 1000) / relayMs).toFixed(0)} deliveries/s; ` +
+        `${((applyCost.cpuMs + tail.cpuMs) / (2 * total)).toFixed(1)} ms of CPU per activity ` +
+        "from its arrival to the last relay's delivery",
     );
   } finally {
     await copse.close();

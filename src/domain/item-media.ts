@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedQuery } from "../db/prepared.ts";
 import { itemImages, itemLinks } from "../db/schema/index.ts";
 import { type PreparedImage, prepareImage, writeImageFile } from "./images/prepare.ts";
 
@@ -40,6 +41,14 @@ const MAX_SIDE = 1280;
  * Returns whether any picture is waiting to be copied.
  */
 export function saveRemoteMedia(db: Db, itemId: number, media: RemoteMedia): boolean {
+  // Most posts share neither (every reply a community receives): two prepared deletes, not a
+  // transaction of queries built afresh.
+  if (media.link === null && media.images.length === 0) {
+    const { links, images } = forgetMedia(db);
+    links.run(itemId);
+    images.run(itemId);
+    return false;
+  }
   return db.transaction((tx) => {
     tx.delete(itemLinks).where(eq(itemLinks.itemId, itemId)).run();
     if (media.link)
@@ -59,6 +68,11 @@ export function saveRemoteMedia(db: Db, itemId: number, media: RemoteMedia): boo
     return fresh.length > 0;
   });
 }
+
+const forgetMedia = preparedQuery((db) => ({
+  links: db.$client.prepare<[number]>("DELETE FROM item_links WHERE item_id = ?"),
+  images: db.$client.prepare<[number]>("DELETE FROM item_images WHERE item_id = ?"),
+}));
 
 /** The links and pictures of these items, by item id (items with neither are left out). */
 export function mediaOfItems(db: Db, itemIds: number[]): Map<number, ItemMedia> {

@@ -322,6 +322,34 @@ export function listMemberAddresses(db: Db, groupId: number): MemberAddress[] {
     .all(groupId) as MemberAddress[];
 }
 
+/** Where a group's members on one other server are reached: a shared inbox, or one's own. */
+export interface MemberInbox {
+  inbox: string;
+  /** Whether it is a shared inbox (1) or a member's own (0). */
+  shared: number;
+}
+
+/**
+ * The inboxes of a group's active members on other servers, each once, shared inboxes
+ * preferred: where the group's Announces go (src/federation/relay.ts). Read for every
+ * activity the group passes on, so it is one prepared statement that returns a row per
+ * inbox, not per member (a community of thousands on a few hundred servers).
+ */
+export function remoteMemberInboxes(db: Db, groupId: number): MemberInbox[] {
+  return remoteInboxes(db).all(groupId) as MemberInbox[];
+}
+
+const remoteInboxes = preparedQuery((db) =>
+  db.$client.prepare(
+    `SELECT COALESCE(a.shared_inbox_url, a.inbox_url) AS inbox,
+       MAX(a.shared_inbox_url IS NOT NULL) AS shared
+     FROM memberships m JOIN actors a ON a.id = m.member_id
+     WHERE m.group_id = ? AND m.state = 'active' AND a.is_local = 0
+       AND COALESCE(a.shared_inbox_url, a.inbox_url) IS NOT NULL
+     GROUP BY 1`,
+  ),
+);
+
 /** Lists the groups (local or remote) an actor belongs to or has asked to join. */
 export function listMembershipsOf(
   db: Db,

@@ -9,6 +9,7 @@ import type { ActorRow } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
 import type { CopseContext } from "./context.ts";
 import { newActivityIri } from "./membership.ts";
+import { relayToFollowers } from "./relay.ts";
 
 // How a local group passes things on (FEP-1b12). A new post goes out in two forms, because no
 // single form is read everywhere: Lemmy accepts only an announced activity,
@@ -65,16 +66,16 @@ export function groupAnnounce(
   });
 }
 
-/** Sends a group's Announce to its followers' (shared) inboxes; local members need no copy. */
+/**
+ * Sends a group's Announce to its followers' (shared) inboxes; local members need no copy. It
+ * goes HTTP-signed by the group, without a Linked Data signature or proof (relay.ts).
+ */
 export async function sendToFollowers(
   ctx: CopseContext,
   group: ActorRow,
   announce: Announce,
 ): Promise<void> {
-  await ctx.sendActivity({ identifier: group.handle }, "followers", announce, {
-    preferSharedInbox: true,
-    excludeBaseUris: [new URL(ctx.origin)],
-  });
+  await relayToFollowers(ctx, group, announce);
 }
 
 /** Both announces of a new post: `Announce{Create}` for Lemmy and its kin, `Announce{object}` for Mastodon. */

@@ -1,7 +1,6 @@
 import {
   createExponentialBackoffPolicy,
   createFederation,
-  getDefaultActivityTransformers,
   type KvStore,
   kvCache,
   type MessageQueue,
@@ -11,13 +10,13 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { ContextData, CopseFederation } from "./context.ts";
 import { registerInbox } from "./inbox/index.ts";
-import { cachePrivateKeyImports } from "./key-import-cache.ts";
+import { cacheKeyImports } from "./key-import-cache.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { guardedContextLoader } from "./outbound/context-loader.ts";
 import { guardedDocumentLoader } from "./outbound/document-loader.ts";
 import { outboundPolicy } from "./outbound/policy.ts";
-import { keepListsAsArrays } from "./vocab/lists.ts";
+import { ACTIVITY_TRANSFORMERS, relayThrough } from "./relay.ts";
 
 /** Builds Copse's Fedify federation: actors, collections, inbox, NodeInfo, durable queue. */
 export function buildFederation(options: {
@@ -27,18 +26,26 @@ export function buildFederation(options: {
 }): CopseFederation {
   const { config } = options;
   // Each queued delivery carries its signing keys as JWK (src/federation/key-import-cache.ts).
-  cachePrivateKeyImports();
+  cacheKeyImports();
   const policy = outboundPolicy(config);
   // One context loader (and so one context cache) for the whole federation.
   const contextLoader = guardedContextLoader(policy);
+  // And one document loader: Fedify asks its factory for one per context it makes, that is
+  // for every incoming activity and delivery, and building a guarded loader and its cache
+  // wrapper each time cost more than most look-ups it then answered.
+  const documentLoader = kvCache({
+    loader: guardedDocumentLoader(policy),
+    kv: options.kv,
+    kind: "object",
+  });
   const federation = createFederation<ContextData>({
     kv: options.kv,
     // No fan-out queue: a fanned-out activity is parsed back from JSON and written again by
     // Fedify's own classes, which would undo keepListsAsArrays after its proof was made.
     // Without one, the sending request enqueues one delivery per inbox itself.
     queue: { inbox: options.queue.inbox, outbox: options.queue.outbox },
-    // Lemmy refuses one-item lists written as bare values (src/federation/vocab/lists.ts).
-    activityTransformers: [...getDefaultActivityTransformers<ContextData>(), keepListsAsArrays],
+    // Fedify's, then Copse's shaping for Lemmy (src/federation/relay.ts, vocab/lists.ts).
+    activityTransformers: [...ACTIVITY_TRANSFORMERS],
     // The server starts the queue itself, so one-off processes (the admin command line) can
     // enqueue deliveries for the server to send without delivering anything themselves.
     manuallyStartQueue: true,
@@ -49,8 +56,7 @@ export function buildFederation(options: {
     // checked as each connection is made. Fedify refuses these factories together with its
     // own allowPrivateAddress and userAgent options, which the loaders now carry instead.
     // Unsigned documents are cached in the KV store for five minutes, as Fedify's own were.
-    documentLoaderFactory: () =>
-      kvCache({ loader: guardedDocumentLoader(policy), kv: options.kv, kind: "object" }),
+    documentLoaderFactory: () => documentLoader,
     contextLoaderFactory: () => contextLoader,
     authenticatedDocumentLoaderFactory: (identity) => guardedDocumentLoader(policy, identity),
     // Sign a first delivery to a server with draft-cavage HTTP Signatures, which Mastodon,
@@ -73,6 +79,8 @@ export function buildFederation(options: {
       maxAttempts: 10,
     }),
   });
+  // A group's Announces are queued on the same outbox, unsigned until sent (relay.ts).
+  relayThrough(federation, options.queue.outbox);
   registerActors(federation);
   registerCollections(federation);
   registerObjects(federation);
