@@ -1,5 +1,6 @@
 import "../helpers/temporal.ts";
 import { mkdtempSync, rmSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -232,6 +233,73 @@ function severalProcesses(backend: "sqlite" | "postgres") {
     expect(workers.map((w) => w.count(DIGEST_RAN)).reduce((a, b) => a + b)).toBe(1);
     for (const p of processes) expect(p.running, p.output).toBe(true);
   });
+
+  // A worker that dies mid-message leaves its claim; with the queue in SQLite the other
+  // worker takes it back within seconds (src/federation/queue-claims.ts). On PostgreSQL the
+  // claim's lease lapses after a minute, too long for this test; test/federation's
+  // postgres-queue tests show that case.
+  it.runIf(backend === "sqlite")(
+    "loses nothing when a worker is killed mid-delivery: the other one delivers",
+    async () => {
+      // The follower holds every delivery open until told, so one is surely in flight.
+      const held: { req: IncomingMessage; res: ServerResponse }[] = [];
+      let holding = true;
+      const patched = peer as unknown as {
+        handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+      };
+      const handle = patched.handle.bind(peer);
+      patched.handle = (req, res) => {
+        if (!holding || req.method !== "POST") return handle(req, res);
+        held.push({ req, res });
+        return new Promise<void>(() => {});
+      };
+      try {
+        const alice = new WebClient(`http://127.0.0.1:${webPorts[1]}`);
+        await alice.post("/signin", { login: "alice", password: TEST_PASSWORD });
+        const created = await alice.post("/c/garden/forum/new", {
+          title: "Salt stocks",
+          body: "How much is left?",
+        });
+        expect(created.response.status).toBe(303);
+        const topicId = Number(/\/(\d+)$/.exec(created.response.headers.get("location")!)?.[1]);
+        const { iri } = watcher.$client
+          .prepare("SELECT iri FROM items WHERE id = ?")
+          .get(topicId) as { iri: string };
+
+        // The worker whose claim a held delivery is: its process id is in the claim.
+        const claimant = await eventually(() => {
+          if (held.length === 0) return undefined;
+          const claims = watcher.$client
+            .prepare(
+              "SELECT claimed_by AS token FROM fedify_queue WHERE channel = 'outbox' AND claimed_by LIKE '%:%:%'",
+            )
+            .all() as { token: string }[];
+          const pids = claims.map(({ token }) => Number(token.split(":").at(-2)));
+          return processes.find((p) => p.name.startsWith("worker") && pids.includes(p.child.pid!));
+        }, 60_000);
+        await claimant.stop("SIGKILL");
+        const survivor = processes.find((p) => p.name.startsWith("worker") && p.running)!;
+
+        // Deliveries of the killed worker died with it; the survivor's go through.
+        holding = false;
+        for (const { req, res } of held.splice(0)) {
+          if (req.socket.destroyed) res.destroy();
+          else void handle(req, res);
+        }
+        const boosts = () =>
+          peer
+            .activities("Announce")
+            .filter((a) => [a.body.object?.id, a.body.object?.object?.id].includes(iri));
+        await eventually(() => boosts().length > 0, 60_000);
+        await eventually(async () => (await queued()) === 0, 60_000);
+        expect(survivor.output).toMatch(/Released \d+ messages claimed by a process that stopped/);
+      } finally {
+        holding = false;
+        patched.handle = handle;
+        for (const { res } of held) res.destroy();
+      }
+    },
+  );
 }
 
 describe("several web and worker processes, queue in SQLite", { timeout: 120_000 }, () => {
