@@ -39,6 +39,15 @@ export function releaseLease(db: Db, name: string, holder: string): void {
     .run();
 }
 
+/**
+ * Whether the lease `name` lapsed in another holder's hands: it was neither renewed nor given up,
+ * so the work it covered stopped part-way (its process died or stalled).
+ */
+export function leaseLapsed(db: Db, name: string, holder: string, now = Date.now()): boolean {
+  const row = db.select().from(leases).where(eq(leases.name, name)).get();
+  return row !== undefined && row.holder !== holder && row.expiresAt <= now;
+}
+
 /** Who holds the lease `name` now, or undefined when it is free or has lapsed. */
 export function leaseHolder(db: Db, name: string, now = Date.now()): string | undefined {
   const row = db.select().from(leases).where(eq(leases.name, name)).get();

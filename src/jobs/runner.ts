@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { scheduledTasks } from "../db/schema/index.ts";
-import { releaseLease, takeLease } from "../domain/leases.ts";
+import { leaseLapsed, releaseLease, takeLease } from "../domain/leases.ts";
 import { wakeTask } from "../domain/scheduled-tasks.ts";
 import type { CopseContext } from "../federation/context.ts";
 import { logger } from "../logging.ts";
@@ -17,6 +17,11 @@ export interface JobContext {
   config: Config;
   /** A federation context for sending activities as this instance. */
   federation(): CopseContext;
+  /**
+   * Set on a run that follows one which stopped part-way (its worker died holding the task's
+   * lease), so the task can take back what that run had claimed.
+   */
+  interrupted?: boolean;
 }
 
 /** A recurring background task. Runs must be idempotent: a crash mid-run means a rerun. */
@@ -130,6 +135,7 @@ export class JobRunner {
   #run(task: Task, dueAt?: number): Promise<boolean> {
     const lease = `task:${task.name}`;
     const { db } = this.#ctx;
+    const interrupted = leaseLapsed(db, lease, this.#holder);
     if (!takeLease(db, lease, this.#holder, this.#leaseMs)) return Promise.resolve(false);
     const row = db.select().from(scheduledTasks).where(eq(scheduledTasks.name, task.name)).get();
     if (dueAt !== undefined && row !== undefined && row.nextRunAt > dueAt) {
@@ -151,7 +157,7 @@ export class JobRunner {
       }
     }, this.#leaseMs / 3);
     renewal.unref();
-    const run = this.#runHeld(task).finally(() => {
+    const run = this.#runHeld(task, interrupted).finally(() => {
       clearInterval(renewal);
       this.#running.delete(task.name);
       // The schedule is written before the lease is given up, so the next holder sees it.
@@ -166,9 +172,9 @@ export class JobRunner {
   }
 
   /** Runs a task whose lease is held, then records when it runs next. */
-  async #runHeld(task: Task): Promise<void> {
+  async #runHeld(task: Task, interrupted: boolean): Promise<void> {
     try {
-      await task.run(this.#ctx);
+      await task.run(interrupted ? { ...this.#ctx, interrupted } : this.#ctx);
       const now = Date.now();
       this.#ctx.db
         .update(scheduledTasks)

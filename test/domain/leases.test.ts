@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaseHolder, releaseLease, takeLease } from "../../src/domain/leases.ts";
+import { leaseHolder, leaseLapsed, releaseLease, takeLease } from "../../src/domain/leases.ts";
 import { freshDb } from "../helpers/db.ts";
 
 // The lease that makes a scheduled task run in one worker process at a time.
@@ -18,6 +18,9 @@ describe("leases", () => {
     const db = freshDb();
     takeLease(db, "task:digest", "worker-a", 60_000, 1_000);
     expect(takeLease(db, "task:digest", "worker-b", 60_000, 60_999)).toBe(false);
+    // Lapsed in worker A's hands: the work it covered stopped part-way.
+    expect(leaseLapsed(db, "task:digest", "worker-b", 60_999)).toBe(false);
+    expect(leaseLapsed(db, "task:digest", "worker-b", 61_000)).toBe(true);
     expect(takeLease(db, "task:digest", "worker-b", 60_000, 61_000)).toBe(true);
     expect(leaseHolder(db, "task:digest", 61_000)).toBe("worker-b");
     // The old holder, waking up, cannot take it back while the new one's lease runs.
@@ -41,6 +44,8 @@ describe("leases", () => {
     expect(takeLease(db, "task:digest", "worker-b", 60_000, 2_000)).toBe(false);
     releaseLease(db, "task:digest", "worker-a");
     expect(leaseHolder(db, "task:digest", 2_000)).toBeUndefined();
+    // Given up, not lapsed: nothing was left part-way.
+    expect(leaseLapsed(db, "task:digest", "worker-b", 999_999)).toBe(false);
     expect(takeLease(db, "task:digest", "worker-b", 60_000, 2_000)).toBe(true);
   });
 });

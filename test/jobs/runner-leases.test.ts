@@ -81,6 +81,25 @@ describe("JobRunner across processes", () => {
     expect(runs).toEqual(["digest", "digest"]);
   });
 
+  it("tells a run whether the one before it stopped part-way", async () => {
+    const db = freshDb();
+    const seen: (boolean | undefined)[] = [];
+    const task: Task = {
+      name: "mail",
+      next: (now) => now,
+      run: async ({ interrupted }) => {
+        seen.push(interrupted);
+      },
+    };
+    const runner = new JobRunner(contextOn(db), [task]);
+    await runner.runNow("mail");
+    // A worker died holding the lease: it lapsed without being given up.
+    takeLease(db, "task:mail", "dead-worker", 60_000, Date.now() - 120_000);
+    await runner.runNow("mail");
+    await runner.runNow("mail");
+    expect(seen).toEqual([undefined, true, undefined]);
+  });
+
   it("refuses runNow while another process runs the task", async () => {
     const db = freshDb();
     const runner = new JobRunner(contextOn(db), [digestTask([])]);
