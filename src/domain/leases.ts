@@ -48,6 +48,14 @@ export function leaseLapsed(db: Db, name: string, holder: string, now = Date.now
   return row !== undefined && row.holder !== holder && row.expiresAt <= now;
 }
 
+/** Ends `holder`'s lease `name` now, as if it had lapsed (its holder is known to be dead). */
+export function expireLease(db: Db, name: string, holder: string): void {
+  db.update(leases)
+    .set({ expiresAt: 0 })
+    .where(and(eq(leases.name, name), eq(leases.holder, holder)))
+    .run();
+}
+
 /** Who holds the lease `name` now, or undefined when it is free or has lapsed. */
 export function leaseHolder(db: Db, name: string, now = Date.now()): string | undefined {
   const row = db.select().from(leases).where(eq(leases.name, name)).get();

@@ -4,10 +4,17 @@ import { eq } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { scheduledTasks } from "../db/schema/index.ts";
-import { leaseLapsed, releaseLease, takeLease } from "../domain/leases.ts";
+import {
+  expireLease,
+  leaseHolder,
+  leaseLapsed,
+  releaseLease,
+  takeLease,
+} from "../domain/leases.ts";
 import { wakeTask } from "../domain/scheduled-tasks.ts";
 import type { CopseContext } from "../federation/context.ts";
 import { logger } from "../logging.ts";
+import { processAlive } from "../server-lock.ts";
 
 const log = logger("jobs");
 
@@ -135,6 +142,9 @@ export class JobRunner {
   #run(task: Task, dueAt?: number): Promise<boolean> {
     const lease = `task:${task.name}`;
     const { db } = this.#ctx;
+    // A holder on this machine that has died need not be waited for (a restart after a crash).
+    const holder = leaseHolder(db, lease);
+    if (holder !== undefined && holderDied(holder)) expireLease(db, lease, holder);
     const interrupted = leaseLapsed(db, lease, this.#holder);
     if (!takeLease(db, lease, this.#holder, this.#leaseMs)) return Promise.resolve(false);
     const row = db.select().from(scheduledTasks).where(eq(scheduledTasks.name, task.name)).get();
@@ -203,4 +213,15 @@ export class JobRunner {
       throw error;
     }
   }
+}
+
+/**
+ * Whether a lease holder (`<host>:<pid>:<uuid>`, as runners name themselves) is a process of
+ * this machine that has died. Holders elsewhere, and runners of this process, are waited for.
+ */
+function holderDied(holder: string): boolean {
+  const match = /^(.*):(\d+):[^:]+$/.exec(holder);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  return pid !== process.pid && !processAlive(pid);
 }

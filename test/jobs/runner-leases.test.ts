@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import type { Db } from "../../src/db/client.ts";
@@ -98,6 +100,26 @@ describe("JobRunner across processes", () => {
     await runner.runNow("mail");
     await runner.runNow("mail");
     expect(seen).toEqual([undefined, true, undefined]);
+  });
+
+  it("takes over at once from a runner of this machine whose process has died", async () => {
+    const db = freshDb();
+    const seen: (boolean | undefined)[] = [];
+    const task: Task = {
+      name: "mail",
+      next: (now) => now,
+      run: async ({ interrupted }) => {
+        seen.push(interrupted);
+      },
+    };
+    const { pid } = spawnSync(process.execPath, ["-e", ""]);
+    takeLease(db, "task:mail", `${hostname()}:${pid}:0b6a`, 60_000);
+    // A live runner of another process (the test runner's parent) is waited for, though.
+    takeLease(db, "task:other", `${hostname()}:${process.ppid}:0b6a`, 60_000);
+    const runner = new JobRunner(contextOn(db), [task, { ...task, name: "other" }]);
+    await runner.runNow("mail");
+    expect(seen).toEqual([true]);
+    await expect(runner.runNow("other")).rejects.toThrow(/running in another process/);
   });
 
   it("refuses runNow while another process runs the task", async () => {
