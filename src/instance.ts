@@ -86,11 +86,13 @@ export async function startInstance(
   );
   const jobsDone = background ? jobs.start(queueController.signal) : Promise.resolve();
   if (http) {
-    log.info("Copse is serving {origin} (listening on {listenUrl}, role {role})", {
-      origin: config.origin,
-      listenUrl: http.listenUrl,
-      role: config.role,
-    });
+    log.info(
+      `Copse is serving {origin} (listening on {listenUrl}${background ? "" : ", web only"})`,
+      {
+        origin: config.origin,
+        listenUrl: http.listenUrl,
+      },
+    );
   } else {
     log.info("Copse worker for {origin} is handling the queue and scheduled tasks", {
       origin: config.origin,
