@@ -6,7 +6,9 @@ import { processAlive } from "../server-lock.ts";
 // so a listener may only take back the claims of listeners known to have stopped: those of
 // this process that no longer run, and those of processes of this machine that have died. A
 // claim that names no process of this machine (a custom worker id, or a data directory moved
-// from another machine) has no one left to finish it either, and is taken back too.
+// from another machine) has no one left to finish it either, and is taken back too. Should a
+// dead worker's process id be reused by another program before anyone looks, its claims wait
+// until that program exits: late, never lost.
 
 /** The default worker id: this machine and process, which lets others tell whether it lives. */
 export function defaultWorkerId(): string {
