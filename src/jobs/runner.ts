@@ -125,7 +125,9 @@ export class JobRunner {
   async runNow(name: string): Promise<void> {
     const task = this.#tasks.get(name);
     if (!task) throw new Error(`No task named ${name}`);
-    await this.#running.get(name)?.catch(() => undefined);
+    // A tick may start a run while this waits for the one before; wait for that one too, as
+    // this runner's own lease would not keep the two apart.
+    while (this.#running.has(name)) await this.#running.get(name)?.catch(() => undefined);
     if (!(await this.#run(task))) throw new Error(`Task ${name} is running in another process`);
   }
 
