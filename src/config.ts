@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONFIG_FILE_NAME, parseConfigFile } from "./config-file.ts";
+import { parseRole, type Role, settingsFromArguments } from "./config-role.ts";
 
 // The file's format and the list of setting names live in config-file.ts; they are exported
 // from here too, where the rest of Copse has always found them.
@@ -58,6 +59,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Sign-in through the organisation's OpenID Connect provider; undefined when not configured. */
   oidc: OidcConfig | undefined;
+  /** What this process does: everything, HTTP only (`web`) or background work (`worker`). */
+  role: Role;
   /** The configuration file that was read, if any (for messages). */
   configFile?: string;
 }
@@ -222,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   const oidc = readOidc(env, problems);
+  const role = parseRole(env.COPSE_ROLE, problems);
 
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
   if (instanceName.length === 0 || instanceName.length > 80) {
@@ -253,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queueUrl,
     metricsToken,
     oidc,
+    role: role ?? "all",
   };
 }
 
@@ -383,6 +388,13 @@ export function readConfiguration(env: Record<string, string | undefined> = proc
   }
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return { ...config, configFile: path };
+}
+
+/** The server's configuration: as readConfiguration, with `--role` on the command line winning. */
+export function readServerConfiguration(args: readonly string[]): Config {
+  const { values, problems } = settingsFromArguments(args);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return readConfiguration({ ...process.env, ...values });
 }
 
 /** Environment variables with a value; an empty variable does not override the file. */

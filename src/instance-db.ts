@@ -41,11 +41,32 @@ export function openInstanceDatabase(config: Config, options: { mustExist?: bool
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actors'")
       .get();
     if (started) checkOrigin(db, config.origin);
-    runMigrations(db);
-    ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
+    prepareSchema(db, config);
   } catch (error) {
     db.$client.close();
     throw error;
   }
   return db;
+}
+
+/** How many times start-up steps are tried when another process does them at the same moment. */
+const PREPARE_ATTEMPTS = 3;
+
+/**
+ * Migrates the database and makes the instance's own actor. Several processes (web and worker
+ * roles) may start on one data directory at once, and each step looks before it writes, outside
+ * the write that follows (drizzle's migrator reads the journal before its transaction): the
+ * slower process then finds the table or the row it was about to make, and fails. Every step is
+ * idempotent, so that process simply does them again, and the second look finds them done.
+ */
+function prepareSchema(db: Db, config: Config): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      runMigrations(db);
+      ensureInstanceActor(db, config.origin, INSTANCE_ACTOR, config.instanceName);
+      return;
+    } catch (error) {
+      if (attempt >= PREPARE_ATTEMPTS) throw error;
+    }
+  }
 }

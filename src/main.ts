@@ -1,20 +1,21 @@
 import "./temporal.ts";
-import { type Config, ConfigError, readConfiguration } from "./config.ts";
+import { type Config, ConfigError, readServerConfiguration } from "./config.ts";
 import { riskySettings } from "./config-warnings.ts";
 import { OriginMismatchError } from "./domain/origin.ts";
 import { type RunningInstance, startInstance, startupMessage } from "./instance.ts";
 import { configureLogging, logger } from "./logging.ts";
 import { DataDirInUseError } from "./server-lock.ts";
 
-// The composition root: configuration (copse.env and the environment), logging, then the
-// instance (database, migrations, federation, web app, queue worker), and a graceful shutdown
-// on SIGINT/SIGTERM.
+// The composition root: configuration (copse.env, the environment and `--role`), logging, then
+// the instance (database, migrations, federation, and the web app and the queue worker as the
+// role asks), and a graceful shutdown on SIGINT/SIGTERM.
 const log = logger("main");
 
 let config: Config;
 let instance: RunningInstance;
 try {
-  config = readConfiguration();
+  // `npm start -- --role worker` arrives here as arguments; they override the environment.
+  config = readServerConfiguration(process.argv.slice(2));
   await configureLogging(config.logLevel, config.logFormat);
   instance = await startInstance(config);
 } catch (error) {

@@ -6,6 +6,12 @@ import { operationsFigures, readiness } from "../domain/operations.ts";
 import { skipBlockedDomains } from "./blocked-delivery.ts";
 import { deliverDirectly, directDelivery } from "./direct-delivery.ts";
 import { SqliteKvStore } from "./kv.ts";
+import {
+  announcingLive,
+  type LiveWakeups,
+  NO_LIVE_WAKEUPS,
+  postgresLiveWakeups,
+} from "./live-wakeup.ts";
 import { guardedPoster } from "./outbound/guarded-post.ts";
 import { outboundPolicy } from "./outbound/policy.ts";
 import { loadPg } from "./postgres/driver.ts";
@@ -51,6 +57,8 @@ export interface QueueBackend {
   problem(): Promise<string | undefined>;
   /** Forgets every cached entry (after the instance moves origin). */
   clearKv(): Promise<void>;
+  /** Wake-ups for the live stream across processes (src/federation/live-wakeup.ts). */
+  live: LiveWakeups;
   /** Closes the connections the backend opened (none for SQLite). */
   close(): Promise<void>;
 }
@@ -94,6 +102,7 @@ export function openQueueBackend(config: Config, db: Db): QueueBackend {
       async clearKv() {
         db.$client.prepare("DELETE FROM fedify_kv").run();
       },
+      live: NO_LIVE_WAKEUPS,
       async close() {},
     };
   }
@@ -104,10 +113,15 @@ export function openQueueBackend(config: Config, db: Db): QueueBackend {
   // a handler that would end the process. The next query opens a new connection.
   pool.on("error", () => undefined);
   const kv = new PostgresKvStore(pool);
+  const live = postgresLiveWakeups(pool);
   return {
     kind: "postgres",
     kv,
-    inbox: new PostgresMessageQueue(pool, { channel: "inbox", concurrency: INBOX_CONCURRENCY }),
+    // An incoming activity may add to the live stream; web processes hear of it at once.
+    inbox: announcingLive(
+      new PostgresMessageQueue(pool, { channel: "inbox", concurrency: INBOX_CONCURRENCY }),
+      live,
+    ),
     outbox: outboxOf(
       new PostgresMessageQueue(pool, { channel: "outbox", concurrency: OUTBOX_CONCURRENCY }),
       kv,
@@ -137,6 +151,7 @@ export function openQueueBackend(config: Config, db: Db): QueueBackend {
       await ensurePostgresSchema(pool);
       await pool.query("DELETE FROM fedify_kv");
     },
+    live,
     close: () => pool.end(),
   };
 }

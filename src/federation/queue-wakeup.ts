@@ -1,6 +1,6 @@
 // Pieces a queue's listen() loop needs whatever the database: a sleep that new work cuts short,
-// and the pause before a failed message's next attempt. The PostgreSQL queue uses them; the
-// SQLite queue (src/federation/queue.ts) still has its own copies, to be moved here.
+// and the pause before a failed message's next attempt. Both the PostgreSQL and the SQLite
+// queue use them.
 
 /** The longest a failing message waits before its next attempt. */
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;

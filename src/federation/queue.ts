@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { hostname } from "node:os";
 import type {
   MessageQueue,
   MessageQueueDepth,
@@ -11,6 +10,8 @@ import { getLogger } from "@logtape/logtape";
 import type Database from "better-sqlite3";
 import type { Db } from "../db/client.ts";
 import { durationToMilliseconds } from "./kv.ts";
+import { claimIsOrphaned, defaultWorkerId } from "./queue-claims.ts";
+import { retryDelayMs, Wakeup } from "./queue-wakeup.ts";
 
 const logger = getLogger(["copse", "queue"]);
 
@@ -24,9 +25,6 @@ const logger = getLogger(["copse", "queue"]);
  */
 const WAITING = "(waiting)";
 
-/** The longest a failing message waits before its next attempt. */
-const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
-
 /** Options for {@link SqliteMessageQueue}. */
 export interface SqliteMessageQueueOptions {
   /** How often listen() looks for work enqueued by other processes; 1 s by default. */
@@ -39,8 +37,13 @@ export interface SqliteMessageQueueOptions {
    * channel's listener has its own `concurrency` slots however long the other's backlog is.
    */
   channel?: string;
-  /** Names this process in `claimed_by`, to tell whose claim a row is; host:pid by default. */
+  /**
+   * Names this process in `claimed_by`, to tell whose claim a row is; host:pid by default,
+   * which lets listeners in other processes see when this one has died (queue-claims.ts).
+   */
   workerId?: string;
+  /** How often listen() takes back the claims of listeners that died; 5 s by default. */
+  orphanCheckMs?: number;
   /** Wait before retrying a message whose handler threw, doubled each attempt; 1 s by default. */
   retryBaseDelayMs?: number;
   /**
@@ -85,8 +88,8 @@ function notifierFor(sqlite: Database.Database): EventEmitter {
   return notifier;
 }
 
-// Claim tokens of the listen() calls running in this process. Their claims are live; any other
-// claim found when a listener starts was left by a process that died.
+// Claim tokens of the listen() calls running in this process. Their claims are live; other
+// claims are live while their process is (queue-claims.ts).
 const liveClaimTokens = new Set<string>();
 
 /**
@@ -94,10 +97,9 @@ const liveClaimTokens = new Set<string>();
  * claimed before its handler runs and deleted only after the handler resolves, so a crash in
  * between leaves the message to run again when the server restarts.
  *
- * Deployment model: one listening process per database. When listen() starts it releases every
- * claim not held by a listener in this process, on the assumption that the process which made
- * them has died; a second listening process on the same database would have its in-flight
- * messages run twice. Any number of processes may enqueue.
+ * Deployment model: any number of processes on one machine may enqueue and listen. When
+ * listen() starts, and every `orphanCheckMs` after, it takes back the claims of listeners that
+ * have stopped (a worker killed mid-message), so their messages run again on a live one.
  */
 export class SqliteMessageQueue implements MessageQueue {
   /** Fedify applies its own retry policy (days, set by the server); this queue only re-runs a
@@ -120,7 +122,8 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Messages whose handlers succeeded, to be deleted together (see #finishSoon). */
   #finished: { id: number; token: string; deleted: () => void }[] = [];
   readonly #releaseForRetry: Database.Statement<[number, number, number, string]>;
-  readonly #releaseOrphans: (liveTokens: string[]) => number;
+  readonly #orphanCheckMs: number;
+  readonly #releaseOrphans: (freeWaiters: boolean) => number;
   readonly #nextDue: Database.Statement<[string, number], { next: number | null }>;
   readonly #depth: Database.Statement<
     [{ channel: string; now: number }],
@@ -133,7 +136,8 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#concurrency = options.concurrency ?? 4;
     this.#channel = options.channel ?? "default";
-    this.#workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.#workerId = options.workerId ?? defaultWorkerId();
+    this.#orphanCheckMs = options.orphanCheckMs ?? 5000;
     this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 1000;
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
       throw new RangeError("concurrency must be a positive integer");
@@ -200,10 +204,15 @@ export class SqliteMessageQueue implements MessageQueue {
       `UPDATE fedify_queue SET claimed_by = NULL, claimed_at = NULL, attempts = ?, available_at = ?
        WHERE id = ? AND claimed_by = ?`,
     );
-    const releaseOrphans = sqlite.prepare<[string]>(
+    // Claims are read in two index ranges, either side of the waiting mark, so a long backlog
+    // of waiting rows is not scanned each time.
+    const claims = sqlite.prepare<[string], { token: string }>(
+      `SELECT DISTINCT claimed_by AS token FROM fedify_queue
+       WHERE channel = ? AND (claimed_by < '${WAITING}' OR claimed_by > '${WAITING}')`,
+    );
+    const releaseClaims = sqlite.prepare<[string]>(
       `UPDATE fedify_queue SET claimed_by = NULL, claimed_at = NULL
-       WHERE claimed_by IS NOT NULL AND claimed_by <> '${WAITING}'
-         AND claimed_by NOT IN (SELECT value FROM json_each(?))`,
+       WHERE claimed_by IN (SELECT value FROM json_each(?))`,
     );
     // Frees any waiting message that no longer has an earlier one of its key in front of it.
     // The delete-and-free transaction keeps that from happening; this repairs a table edited by
@@ -214,12 +223,17 @@ export class SqliteMessageQueue implements MessageQueue {
          SELECT 1 FROM fedify_queue p
          WHERE p.ordering_key = fedify_queue.ordering_key AND p.id < fedify_queue.id)`,
     );
-    const release = sqlite.transaction((liveTokens: string[]): number => {
-      const released = releaseOrphans.run(JSON.stringify(liveTokens)).changes;
-      freeStrandedWaiters.run();
+    const release = sqlite.transaction((freeWaiters: boolean): number => {
+      const orphaned = claims
+        .all(this.#channel)
+        .map((row) => row.token)
+        .filter((token) => claimIsOrphaned(token, liveClaimTokens));
+      const released =
+        orphaned.length > 0 ? releaseClaims.run(JSON.stringify(orphaned)).changes : 0;
+      if (freeWaiters) freeStrandedWaiters.run();
       return released;
     });
-    this.#releaseOrphans = (liveTokens) => release.immediate(liveTokens);
+    this.#releaseOrphans = (freeWaiters) => release.immediate(freeWaiters);
     this.#nextDue = sqlite.prepare(
       `SELECT MIN(available_at) AS next FROM fedify_queue
        WHERE channel = ? AND claimed_by IS NULL AND available_at > ?`,
@@ -282,34 +296,23 @@ export class SqliteMessageQueue implements MessageQueue {
     // queue listening twice) never mistake each other's claims for orphans.
     const token = `${this.#workerId}:${randomUUID()}`;
     liveClaimTokens.add(token);
-    try {
-      const released = this.#releaseOrphans([...liveClaimTokens]);
-      if (released > 0) {
-        logger.warn("Released {count} messages claimed by a process that stopped mid-handler", {
-          count: released,
-        });
-      }
-    } catch (error) {
-      // listen() must not reject (Fedify does not expect it to); the orphans stay claimed
-      // until the next start, and everything else still runs.
-      logger.error("Could not release claims left by an earlier process: {error}", { error });
-    }
+    this.#takeBackOrphans(true);
+    let orphansCheckedAt = Date.now();
 
     const inFlight = new Set<Promise<void>>();
-    // `pending` records a wake-up that arrives while the loop is busy claiming, so it is not
-    // lost between the claim and the wait.
-    let pending = false;
-    let interruptWait: (() => void) | undefined;
-    const wake = () => {
-      pending = true;
-      interruptWait?.();
-    };
+    // A wake-up that arrives while the loop is busy claiming is kept, not lost (queue-wakeup.ts).
+    const wakeup = new Wakeup();
+    const wake = wakeup.wake;
     const notifier = notifierFor(this.#sqlite);
     notifier.on(this.#channel, wake);
     signal?.addEventListener("abort", wake);
     try {
       while (!signal?.aborted) {
-        pending = false;
+        wakeup.clear();
+        if (Date.now() - orphansCheckedAt >= this.#orphanCheckMs) {
+          orphansCheckedAt = Date.now();
+          this.#takeBackOrphans(false);
+        }
         const free = this.#concurrency - inFlight.size;
         // Too few free slots to be worth a transaction: a running handler's end wakes us.
         const worthClaiming = free >= this.#minClaim;
@@ -341,22 +344,30 @@ export class SqliteMessageQueue implements MessageQueue {
           });
           inFlight.add(task);
         }
-        if (pending || signal?.aborted) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(stop, waitMs);
-          function stop() {
-            clearTimeout(timer);
-            interruptWait = undefined;
-            resolve();
-          }
-          interruptWait = stop;
-        });
+        if (wakeup.pending || signal?.aborted) continue;
+        await wakeup.sleep(waitMs);
       }
     } finally {
       notifier.off(this.#channel, wake);
       signal?.removeEventListener("abort", wake);
       await Promise.all(inFlight);
       liveClaimTokens.delete(token);
+    }
+  }
+
+  /** Returns the messages of listeners that stopped mid-handler to the queue. */
+  #takeBackOrphans(freeWaiters: boolean): void {
+    try {
+      const released = this.#releaseOrphans(freeWaiters);
+      if (released > 0) {
+        logger.warn("Released {count} messages claimed by a process that stopped mid-handler", {
+          count: released,
+        });
+      }
+    } catch (error) {
+      // listen() must not reject (Fedify does not expect it to); the orphans stay claimed
+      // until the next check, and everything else still runs.
+      logger.error("Could not release claims left by a stopped process: {error}", { error });
     }
   }
 
@@ -376,7 +387,7 @@ export class SqliteMessageQueue implements MessageQueue {
       await handler(JSON.parse(row.message));
     } catch (error) {
       const attempts = row.attempts + 1;
-      const delayMs = Math.min(MAX_RETRY_DELAY_MS, this.#retryBaseDelayMs * 2 ** (attempts - 1));
+      const delayMs = retryDelayMs(this.#retryBaseDelayMs, attempts);
       logger.warn("Message {id} failed on attempt {attempts}; retrying in {delayMs} ms: {error}", {
         id: row.id,
         orderingKey: row.ordering_key,

@@ -18,7 +18,9 @@ const POLL_MS = 15_000;
 
 // Databases whose interrupted sends have been put back in the queue. Once per database handle
 // is once per process for a data directory, however many sender tasks share the handle, so a
-// second task can never release (and resend) a row the first one is still sending.
+// second task can never release (and resend) a row the first one is still sending. Runs hold
+// the task's lease, so no other process is sending during this process's first run either; a
+// run after one whose worker died (`interrupted`) releases what that worker left in `sending`.
 const released = new WeakSet<Db>();
 
 /**
@@ -31,8 +33,8 @@ export function mailSenderTask(config: Config): Task {
   return {
     name: MAIL_SEND_TASK,
     next: (now) => now + POLL_MS,
-    run: async ({ db }) => {
-      if (!released.has(db)) {
+    run: async ({ db, interrupted }) => {
+      if (!released.has(db) || interrupted) {
         released.add(db);
         const count = releaseInterruptedMail(db);
         if (count > 0) log.warning("Requeued {count} mail(s) interrupted mid-send", { count });

@@ -13,10 +13,10 @@ export interface AppDeps {
   federation: CopseFederation;
   stylesheet: Stylesheet;
   /**
-   * Where the federation queue lives, for /metrics and /readyz; without it they read the
-   * queue table of `db` (the SQLite queue).
+   * Where the federation queue lives, for /metrics and /readyz (without it they read the
+   * queue table of `db`, the SQLite queue), and the live stream's wake-ups across processes.
    */
-  queue?: Pick<QueueBackend, "figures" | "problem">;
+  queue?: Pick<QueueBackend, "figures" | "problem"> & Partial<Pick<QueueBackend, "live">>;
 }
 
 /** Hono's environment: per-request variables set by the middleware in auth.ts. */

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { currentCursor, formatCursor } from "../domain/live/cursor.ts";
+import type { LiveWakeups } from "../federation/live-wakeup.ts";
 import { logger } from "../logging.ts";
 
 const log = logger("web", "live");
@@ -12,18 +13,22 @@ export const POLL_INTERVAL_MS = 2_000;
  * connection listens it reads the newest position every couple of seconds (see currentCursor)
  * and tells every listener when it moved; with nobody listening it stops. Listeners are only
  * told that something is new, not what: each connection then asks for what its own viewer may
- * see, so nothing private ever passes through shared state.
+ * see, so nothing private ever passes through shared state. Given wake-ups (the queue on
+ * PostgreSQL), it also looks as soon as a worker says it has stored something.
  */
 export class LiveHub {
   readonly #db: Db;
   readonly #intervalMs: number;
   readonly #listeners = new Set<() => void>();
+  readonly #wakeups: Pick<LiveWakeups, "subscribe"> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #stopWakeups: (() => void) | undefined;
   #last = "";
 
-  constructor(db: Db, intervalMs = POLL_INTERVAL_MS) {
+  constructor(db: Db, intervalMs = POLL_INTERVAL_MS, wakeups?: Pick<LiveWakeups, "subscribe">) {
     this.#db = db;
     this.#intervalMs = intervalMs;
+    this.#wakeups = wakeups;
   }
 
   /** How many connections are listening. */
@@ -46,11 +51,23 @@ export class LiveHub {
     this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
     // Open streams must never keep a stopping process alive.
     this.#timer.unref();
+    if (this.#wakeups) {
+      const subscribed = this.#wakeups
+        .subscribe(() => this.#tick())
+        .catch((error) => {
+          // The poll goes on; only the wake-ups are missing.
+          log.debug("Live stream wake-ups unavailable: {error}", { error });
+          return () => {};
+        });
+      this.#stopWakeups = () => void subscribed.then((stop) => stop());
+    }
   }
 
   #stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#stopWakeups?.();
+    this.#stopWakeups = undefined;
   }
 
   #tick(): void {

@@ -58,6 +58,8 @@ export function layerOf(file: string): Layer {
     case "config.ts":
     // The configuration file's format and the setting names, split from config.ts for length.
     case "config-file.ts":
+    // The process roles (COPSE_ROLE, --role), read with the rest of the configuration.
+    case "config-role.ts":
       return "config";
     default:
       // logging.ts, temporal.ts, version.ts and any new top-level helper.

@@ -224,6 +224,29 @@ describe("deno-free-compose.yml", () => {
     expect(environment(service("sunderland")).COPSE_QUEUE_URL).toBeUndefined();
   });
 
+  it("runs Somerset as two web and two worker processes on its one data volume, behind Caddy", () => {
+    const somerset = environment(service("somerset"));
+    const roles = {
+      somerset: "web",
+      "somerset-web-2": "web",
+      "somerset-worker-1": "worker",
+      "somerset-worker-2": "worker",
+    };
+    for (const [name, role] of Object.entries(roles)) {
+      const s = service(name);
+      // The same instance: every setting as Somerset's but the role.
+      expect({ ...environment(s), COPSE_ROLE: "web" }, name).toEqual(somerset);
+      expect(environment(s).COPSE_ROLE, name).toBe(role);
+      expect(mounts(s).find((m) => m.target === "/data")?.source, name).toBe("somerset-data");
+      expect(buildOf(s), name).toEqual(buildOf(service("somerset")));
+      // Workers open no port, so the web processes' /healthz check must not be theirs.
+      expect(s.healthcheck?.disable === true, name).toBe(role === "worker");
+    }
+    const caddyfile = readFileSync(join(root, "deploy", "Caddyfile"), "utf8");
+    expect(caddyfile).toMatch(/reverse_proxy\s+somerset:3000\s+somerset-web-2:3000\b/);
+    expect(caddyfile).not.toMatch(/somerset-worker/);
+  });
+
   it("mentions Deno in no service's image, command or entrypoint", () => {
     for (const [name, s] of Object.entries(services)) {
       const text = [s.image, asText(s.command), asText(s.entrypoint), buildOf(s)?.dockerfile]

@@ -6,6 +6,7 @@ import type { ParsedMail } from "mailparser";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { mailOutbox } from "../../src/db/schema/index.ts";
+import { takeLease } from "../../src/domain/leases.ts";
 import { claimNextMail, MAX_MAIL_ATTEMPTS } from "../../src/domain/mail/delivery.ts";
 import { type OutgoingMail, type QueuedMail, queueMail } from "../../src/domain/mail/outbox.ts";
 import { mailSenderTask } from "../../src/jobs/mail-sender.ts";
@@ -180,6 +181,20 @@ describe("the mail sender over SMTP", () => {
       expect(received(sink, mail.messageId), mail.subject).toHaveLength(1);
       expect(row(copse.db, mail.id).state).toBe("sent");
     }
+  });
+
+  it("sends a mail another worker left mid-send, once that worker's lease has lapsed", async () => {
+    // This process's first run, which takes back mail left by an earlier process, is done.
+    await copse.jobs.runNow("mail.send");
+    const queued = queueMail(copse.db, alertMail(200), copse.origin);
+    // Another worker claimed it and died mid-send, holding the sender's lease.
+    expect(claimNextMail(copse.db)?.id).toBe(queued.id);
+    expect(takeLease(copse.db, "task:mail.send", "dead-worker", 60_000, Date.now() - 60_001)).toBe(
+      true,
+    );
+    await copse.jobs.runNow("mail.send");
+    expect(received(sink, queued.messageId)).toHaveLength(1);
+    expect(row(copse.db, queued.id).state).toBe("sent");
   });
 });
 

@@ -14,7 +14,7 @@ import type { QueuedMail } from "./outbox.ts";
 // Claiming is one UPDATE guarded by the row's current state, so two runs (or a run and an
 // admin's retry) can never both send the same row. A claim counts as an attempt and already
 // pushes nextAttemptAt out by the backoff, so a row left in `sending` by a crash is never lost:
-// the next process puts it back to `queued` at start-up (see releaseInterruptedMail). Delivery
+// the next sender puts it back to `queued` (see releaseInterruptedMail). Delivery
 // is therefore at least once; the row's stable Message-ID lets receivers drop a duplicate.
 
 /** The name of the background task that sends the outbox; src/jobs registers it. */
@@ -92,8 +92,9 @@ export function recordMailFailure(
 
 /**
  * Puts mail left in `sending` by a process that stopped mid-send back in the queue, due now.
- * Call it once when a process starts, before it claims anything: only one process works a data
- * directory, so every such row belongs to a process that is gone. A row that has already had
+ * Call it only while no other sender can be running: at a process's first run of the sender,
+ * and at a run after one whose worker died (runs hold the sender task's lease, src/jobs), so
+ * every such row belongs to a sender that is gone. A row that has already had
  * its last attempt is marked failed instead, so a mail that crashes the sender cannot loop.
  */
 export function releaseInterruptedMail(db: Db, now = Date.now()): number {

@@ -12,8 +12,8 @@ import {
 } from "../../domain/live/cursor.ts";
 import { activityAfter, type LiveEntry, latestActivity } from "../../domain/live/stream.ts";
 import { logger } from "../../logging.ts";
-import type { AppEnv } from "../env.ts";
-import { LiveHub } from "../live-hub.ts";
+import type { AppDeps, AppEnv } from "../env.ts";
+import { LiveHub, POLL_INTERVAL_MS } from "../live-hub.ts";
 import { pageContext, render, renderHtml } from "../render.ts";
 import { LiveEntryItem, LivePage } from "../views/pages/live.tsx";
 import { LIVE_SCRIPT_PATH } from "./live-script.ts";
@@ -34,8 +34,8 @@ export function liveRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // One hub per application, made on first use because the database arrives with the request.
   let hub: LiveHub | undefined;
-  const hubFor = (db: Db) => {
-    hub ??= new LiveHub(db);
+  const hubFor = ({ db, queue }: AppDeps) => {
+    hub ??= new LiveHub(db, POLL_INTERVAL_MS, queue?.live);
     return hub;
   };
 
@@ -51,7 +51,7 @@ export function liveRoutes(): Hono<AppEnv> {
 
   app.get("/live/events", (c) => {
     const { db } = c.get("deps");
-    const shared = hubFor(db);
+    const shared = hubFor(c.get("deps"));
     if (shared.size >= MAX_LIVE_CONNECTIONS) {
       return c.text("Too many people are following live updates. Use Refresh instead.", 503, {
         "Retry-After": "60",
