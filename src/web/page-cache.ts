@@ -3,6 +3,7 @@ import { getCookie } from "hono/cookie";
 import { changeStamp } from "../db/generation.ts";
 import { hasFlash, isCsrfCookie } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
+import { matchesEtag } from "./routes/feeds.ts";
 import { TEXT_SIZE_COOKIE } from "./routes/preferences.ts";
 import { keptHeaders, StampedCache } from "./stamped-cache.ts";
 
@@ -25,7 +26,13 @@ const TOKEN_MARKER = "\u0000csrf\u0000";
 /** The response header that says whether a page was kept from an earlier visitor. */
 export const CACHE_HEADER = "X-Page-Cache";
 /** Response headers worth keeping; security headers are added again on the way out. */
-const KEPT_HEADERS = ["content-type", "cache-control", "content-language", "link", "vary"];
+const KEPT_HEADERS = ["content-type", "cache-control", "content-language", "link", "vary", "etag"];
+/**
+ * What is kept: pages, and RSS and Atom feeds (a feed reader polls every few minutes, and a
+ * private feed's address carries its reader's token, so the address alone tells readers apart;
+ * revoking a token is a write, which starts the cache afresh).
+ */
+const KEPT_TYPES = /^(?:text\/html|application\/(?:rss|atom)\+xml)\b/;
 
 /** Serves pages to visitors who are not signed in from pages kept while nothing changed. */
 export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
@@ -46,11 +53,18 @@ export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
       for (const [name, value] of kept.headers) c.header(name, value);
       // Says where the page came from, for operators (and tests) reading the headers.
       c.header(CACHE_HEADER, "hit");
+      // A feed reader that has this version already is told so, as the feed itself would.
+      const etag = kept.headers.find(([name]) => name === "etag")?.[1];
+      if (etag !== undefined) {
+        // Only pages carry forms; a feed reader has no use for the CSRF cookie (as in feeds.ts).
+        c.header("Set-Cookie", undefined);
+        if (matchesEtag(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+      }
       return c.body(kept.body.replaceAll(TOKEN_MARKER, token), 200);
     }
     await next();
     const res = c.res;
-    if (res.status !== 200 || !(res.headers.get("content-type") ?? "").startsWith("text/html")) {
+    if (res.status !== 200 || !KEPT_TYPES.test(res.headers.get("content-type") ?? "")) {
       return;
     }
     if (/\b(?:no-store|private)\b/i.test(res.headers.get("cache-control") ?? "")) return;

@@ -116,6 +116,20 @@ describe("pages kept for visitors who are not signed in", () => {
     expect(signedInHome.body).not.toContain('href="/signin"');
   });
 
+  it("keeps a public feed, answering a reader that has it with 304", async () => {
+    const read = (headers: Record<string, string> = {}) =>
+      fetch(new URL("/feeds/c/garden/forum.rss", copse.origin), { headers });
+    const { hit } = await untilKept(read);
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get("content-type")).toMatch(/rss\+xml/);
+    expect(hit.headers.get("set-cookie")).toBeNull();
+    expect(await hit.text()).toContain("Gritting routes for the new year");
+    const etag = hit.headers.get("etag")!;
+    expect(etag).toMatch(/^W\//);
+    const again = await read({ "if-none-match": etag });
+    expect(again.status).toBe(304);
+  });
+
   it("does not keep a page that sets a cookie of its own or answers an error", async () => {
     const missing = await new WebClient(copse.origin).get("/c/no-such-community");
     expect(missing.response.status).toBe(404);

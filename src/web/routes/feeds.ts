@@ -49,7 +49,7 @@ function notFound(c: C) {
 }
 
 /** Whether an If-None-Match header names this ETag (or is "*"). */
-function matchesEtag(header: string | undefined, etag: string): boolean {
+export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header
     .split(",")
