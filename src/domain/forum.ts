@@ -142,7 +142,12 @@ const roots = alias(items, "roots");
 export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[] {
   // A reply's link depends on what it answers (a topic, a blog entry, a document, an event),
   // so the root comes in the same query rather than one look-up per reply.
-  return db
+  return recentInGroupQuery(db).all({ groupId, limit });
+}
+
+// Every community page shows it, so the query is prepared once.
+const recentInGroupQuery = preparedQuery((db) =>
+  db
     .select({
       item: items,
       author: actors,
@@ -155,16 +160,16 @@ export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[]
     .leftJoin(roots, eq(roots.id, items.rootId))
     .where(
       and(
-        eq(itemGroups.groupId, groupId),
+        eq(itemGroups.groupId, sql.placeholder("groupId")),
         isNull(items.deletedAt),
         isNull(items.removedAt),
         eq(items.status, "published"),
       ),
     )
     .orderBy(desc(items.publishedAt))
-    .limit(limit)
-    .all();
-}
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
 
 /** A community's pinned topics (live ones only), most recently pinned first. */
 export function pinnedTopics(db: Db, groupId: number): ItemRow[] {

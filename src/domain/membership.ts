@@ -355,11 +355,16 @@ export function listMembershipsOf(
   db: Db,
   memberId: number,
 ): { membership: Membership; group: ActorRow }[] {
-  return db
+  return membershipsOfQuery(db).all({ memberId });
+}
+
+// The home page and every profile show it, so the query is prepared once.
+const membershipsOfQuery = preparedQuery((db) =>
+  db
     .select({ membership: memberships, group: actors })
     .from(memberships)
     .innerJoin(actors, eq(memberships.groupId, actors.id))
-    .where(eq(memberships.memberId, memberId))
+    .where(eq(memberships.memberId, sql.placeholder("memberId")))
     .orderBy(asc(sql`lower(${actors.name})`))
-    .all();
-}
+    .prepare(),
+);
