@@ -9,6 +9,7 @@ import { benchPages, benchPagesOneAtATime } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
 import { benchSearch } from "./search.ts";
 import { benchSigning } from "./signing.ts";
+import { benchSoak } from "./soak.ts";
 import { benchStartup } from "./startup.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
 
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
   fanout: benchFanout,
   inbox: benchInbox,
   startup: benchStartup,
+  soak: benchSoak,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -22,14 +22,21 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5);
 const BURST = Number(process.env.BENCH_REQUESTS ?? 300);
 const root = join(import.meta.dirname, "..");
-/** The flags `npm start` gives Node (and the image and the systemd unit), from package.json. */
-const NODE_FLAGS = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }
-).scripts.start
-  .split(" ")
-  .filter((word) => word.startsWith("--") && word !== '--which)"' && word !== "--if-stale");
-
-/** A TCP port nobody listens on now. */
+/** The flags an npm script of package.json gives Node. */
+function nodeFlags(script: "start" | "admin"): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  return scripts[script]!.split(" ").filter(
+    (word) => word.startsWith("--") && !['--which)"', "--if-stale", "--quiet"].includes(word),
+  );
+}
+/** The flags `npm start` gives Node (and the image and the systemd unit). */
+export const NODE_FLAGS = nodeFlags("start");
+/** The flags `npm run admin` gives Node. */
+const ADMIN_FLAGS = nodeFlags("admin");
 
 /** The resident memory of a process and every process below it, by name, in bytes. */
 export function treeMemory(pid: number): { name: string; rss: number }[] {
@@ -62,6 +69,10 @@ export function treeMemory(pid: number): { name: string; rss: number }[] {
   return found;
 }
 
+function list(values: number[]): string {
+  return values.map((t) => t.toFixed(0)).join(", ");
+}
+
 function mb(bytes: number): string {
   return `${Math.round(bytes / 1e6)} MB`;
 }
@@ -71,14 +82,28 @@ function describeTree(tree: { name: string; rss: number }[]): string {
   return `${mb(total)} (${tree.map((p) => `${p.name} ${mb(p.rss)}`).join(" + ")})`;
 }
 
-interface Started {
+/**
+ * The CPU time (user and system) a running process has used so far, in milliseconds, from
+ * /proc (Linux counts it in ticks of 1/100 s).
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** A started server. */
+export interface Started {
   process: ChildProcess;
   msToFirstPage: number;
+  /** The server's CPU time when its first page had answered (the process started directly). */
+  cpuMsToFirstPage: number;
   stop(): Promise<void>;
 }
 
 /** Starts a server with `command`, and resolves once its home page answers 200. */
-async function startServer(
+export async function startServer(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -102,9 +127,11 @@ async function startServer(
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  const msToFirstPage = performance.now() - started;
   return {
     process: child,
-    msToFirstPage: performance.now() - started,
+    msToFirstPage,
+    cpuMsToFirstPage: cpuMs(child.pid!),
     async stop() {
       child.kill("SIGTERM");
       await exited;
@@ -112,17 +139,35 @@ async function startServer(
   };
 }
 
-/** Runs a command to its end and resolves with its wall time in milliseconds. */
+/**
+ * Runs a command to its end and resolves with its wall time and its CPU time (user and
+ * system) in milliseconds. The command runs under bash, whose `times` prints its children's
+ * CPU time once the command has ended.
+ */
 async function timeCommand(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-): Promise<number> {
+): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: root, env, stdio: "ignore" });
+  const quoted = [command, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
+  const child = spawn("bash", ["-c", `${quoted} >/dev/null || exit $?; times`], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk) => {
+    out += chunk;
+  });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const wall = performance.now() - started;
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}`);
-  return performance.now() - started;
+  // The second line of `times` is the children's: "0m0.120s 0m0.030s".
+  const seconds = [...(out.trim().split("\n")[1] ?? "").matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (m) => Number(m[1]) * 60 + Number(m[2]),
+  );
+  return { wall, cpu: (seconds[0]! + seconds[1]!) * 1000 };
 }
 
 /**
@@ -131,7 +176,7 @@ async function timeCommand(
  * added after that first start would be new to the sweep, which writes an alert entry per
  * member per item before the first page is served (issue 12's alert flood).
  */
-async function existingDatabase(env: NodeJS.ProcessEnv): Promise<void> {
+export async function existingDatabase(env: NodeJS.ProcessEnv): Promise<void> {
   const db = openDatabase(join(env.COPSE_DATA_DIR!, "copse.db"));
   try {
     runMigrations(db);
@@ -168,6 +213,7 @@ export async function benchStartup(): Promise<void> {
     );
 
     const starts: number[] = [];
+    const startsCpu: number[] = [];
     for (let i = 0; i < STARTS; i++) {
       const server = await startServer(
         process.execPath,
@@ -175,26 +221,31 @@ export async function benchStartup(): Promise<void> {
         env,
       );
       starts.push(server.msToFirstPage);
+      startsCpu.push(server.cpuMsToFirstPage);
       await server.stop();
     }
     console.log(
-      `  start to first page (node build/main.js): median ${median(starts).toFixed(0)} ms ` +
-        `(${starts.map((t) => t.toFixed(0)).join(", ")})`,
+      `  start to first page (node build/main.js): median ${median(starts).toFixed(0)} ms wall ` +
+        `(${list(starts)}), ${median(startsCpu).toFixed(0)} ms CPU (${list(startsCpu)})`,
     );
 
-    const commands: number[] = [];
+    const commands: { wall: number; cpu: number }[] = [];
     for (let i = 0; i < COMMANDS; i++) {
       commands.push(
         await timeCommand(
           process.execPath,
-          ["--enable-source-maps", builtPath("src/cli/admin.ts"), "list-communities"],
+          [...ADMIN_FLAGS, builtPath("src/cli/admin.ts"), "list-communities"],
           env,
         ),
       );
     }
+    const walls = commands.map((c) => c.wall);
+    const cpus = commands.map((c) => c.cpu);
     console.log(
-      `  admin list-communities (node build/cli/admin.js): median ${median(commands).toFixed(0)} ms wall`,
+      `  admin list-communities (node build/cli/admin.js): median ${median(walls).toFixed(0)} ms ` +
+        `wall (${list(walls)}), ${median(cpus).toFixed(0)} ms CPU (${list(cpus)})`,
     );
+    if (process.env.BENCH_STARTUP_MEMORY === "0") return;
 
     for (const [label, command, args] of [
       ["node build/main.js", process.execPath, [...NODE_FLAGS, builtPath("src/main.ts")]],

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Builds the JavaScript that `npm start` and `npm run admin` run: one bundle per entry point in
-// build/, made by esbuild from src/ (the packages in node_modules stay outside the bundle).
-// Running built JavaScript rather than compiling TypeScript at every start makes the server
-// start and the admin command line answer in well under a second, and leaves no compiler in
-// the long-running process. The tests and `npm run dev` still run the TypeScript sources.
-// Code loaded with `await import()` goes into chunks of its own (build/chunks/), so a command
-// loads only what it uses. The stylesheet is compiled here too (build/copse.<hash>.css), so
-// neither the server nor the command line loads Sass when it starts.
+// build/, made by esbuild from src/ and the packages it uses (those with native code and those
+// loaded on first use stay in node_modules). Running built JavaScript rather than compiling
+// TypeScript at every start makes the server start and the admin command line answer in well
+// under a second, and leaves no compiler in the long-running process. The tests and
+// `npm run dev` still run the TypeScript sources. Code loaded with `await import()` goes into
+// chunks of its own (build/chunks/), so a command loads only what it uses. The stylesheet is
+// compiled here too (build/copse.<hash>.css), so neither the server nor the command line loads
+// Sass when it starts.
 //
 //   node scripts/build.mjs             build now
 //   node scripts/build.mjs --if-stale  build only when a source is newer than the last build
@@ -17,12 +18,18 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { trimSourceMapFiles } from "./source-maps.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "build");
 const stamp = join(outDir, ".built");
 /** The entry points: the server, the admin command line, and the stylesheet's compiler. */
 const ENTRIES = ["src/main.ts", "src/cli/admin.ts", "src/web/assets/css.ts"];
+/**
+ * The server's built entry (build/main.js) is src/boot.ts, which turns on Node's compile cache
+ * and then loads src/main.ts; the other entries are built from their own file.
+ */
+const ENTRY_SOURCES = { "src/main.ts": "src/boot.ts" };
 
 /** The newest modification time among the sources and the files that shape the build. */
 function newestSource() {
@@ -52,32 +59,54 @@ export function builtPath(entry) {
   return join(outDir, entry.replace(/^src\//, "").replace(/\.ts$/, ".js"));
 }
 
-/** Packages bundled into build/ rather than loaded from node_modules at run time. */
-const BUNDLED = new Set(["drizzle-orm"]);
-
 /**
- * An esbuild plugin that leaves every package in node_modules except those in BUNDLED, as
- * `packages: "external"` would (packages that Copse imports without naming them in
- * package.json included).
+ * Packages loaded from node_modules at run time rather than bundled into build/: those with
+ * native code (and the loaders that find it), those loaded only on first use (an upload, a
+ * mail, a news feed, a PostgreSQL queue, a stylesheet compiled at start), and the build's own
+ * tools. Everything else the code imports is bundled.
  */
+export const EXTERNAL = new Set([
+  "better-sqlite3",
+  "argon2",
+  "sharp",
+  "pg",
+  "nodemailer",
+  "rss-parser",
+  "sass",
+  "esbuild",
+  "tsx",
+]);
+
+/** The package a bare import names: "@fedify/fedify/federation" is "@fedify/fedify". */
+export function packageName(path) {
+  const parts = path.split("/");
+  return path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** An esbuild plugin that leaves the packages in EXTERNAL (and Node's own) in node_modules. */
 const externalPackages = {
   name: "copse-external-packages",
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("node:")) return { external: true };
-      const parts = args.path.split("/");
-      const name = args.path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
-      return BUNDLED.has(name) ? undefined : { external: true };
+      return EXTERNAL.has(packageName(args.path)) ? { external: true } : undefined;
     });
   },
 };
 
+// Bundled CommonJS packages call require() for Node's own modules, which an ES module does not
+// have; each output file gets one made for it.
+const REQUIRE_BANNER =
+  'import { createRequire as __copseCreateRequire } from "node:module"; const require = __copseCreateRequire(import.meta.url);';
+
 /** esbuild's options for build/, shared with the test that checks what each command loads. */
-export function bundleOptions() {
+export function bundleOptions(buildId = "dev") {
   return {
     absWorkingDir: root,
-    entryPoints: ENTRIES,
-    outbase: "src",
+    entryPoints: ENTRIES.map((entry) => ({
+      in: ENTRY_SOURCES[entry] ?? entry,
+      out: entry.replace(/^src\//, "").replace(/\.ts$/, ""),
+    })),
     outdir: outDir,
     bundle: true,
     splitting: true,
@@ -85,11 +114,19 @@ export function bundleOptions() {
     platform: "node",
     format: "esm",
     target: "node22",
-    // Packages stay in node_modules, except those bundled: drizzle-orm is hundreds of small
-    // modules under a 180 KB package.json that Node reads again to resolve each of them, which
-    // took most of a command's start; bundled, only the parts Copse uses are loaded, at once.
+    // Packages are bundled, except those in EXTERNAL. Loaded from node_modules, Fedify,
+    // OpenTelemetry, es-toolkit and drizzle-orm were some 600 modules that Node resolved
+    // (reading each package's package.json again), compiled and linked one by one, which was
+    // most of a start; bundled, they are a few files, and only the parts Copse uses.
     plugins: [externalPackages],
+    // A package's ES module build before its CommonJS one: esbuild drops what Copse does not
+    // use from ES modules only (OpenTelemetry's metrics SDK: 480 KB of CommonJS, 100 KB).
+    mainFields: ["module", "main"],
+    banner: { js: REQUIRE_BANNER },
+    // Names the compile cache's directory (src/boot.ts), so a new build starts a new cache.
+    define: { COPSE_BUILD_ID: JSON.stringify(buildId) },
     sourcemap: true,
+    sourcesContent: false,
     metafile: true,
     logLevel: "warning",
   };
@@ -102,8 +139,10 @@ export async function build() {
   // The stamp is taken before reading the sources, so an edit made during the build makes the
   // next start build again rather than run stale code.
   const startedAt = new Date();
-  const { metafile } = await esbuild(bundleOptions());
-  removeOldChunks(Object.keys(metafile.outputs));
+  const { metafile } = await esbuild(bundleOptions(startedAt.getTime().toString(36)));
+  const outputs = Object.keys(metafile.outputs);
+  trimSourceMapFiles(outputs.filter((path) => path.endsWith(".map")).map((p) => resolve(root, p)));
+  removeOldChunks(outputs);
   try {
     const css = await import(pathToFileURL(builtPath("src/web/assets/css.ts")).href);
     const sheet = await css.buildStylesheet({ outDir });

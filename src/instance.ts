@@ -136,8 +136,8 @@ async function startHttp(
   });
   const app = createApp({ db, config, federation, stylesheet, queue: queueBackend });
   // Made now rather than on the first sign-in with an unknown login, which would otherwise
-  // take an extra hash's time.
-  await dummyPasswordHash();
+  // take an extra hash's time; on libuv's threads, so the first page need not wait for it.
+  dummyPasswordHash().catch((error) => log.error("Could not hash a password: {error}", { error }));
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>

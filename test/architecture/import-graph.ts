@@ -51,6 +51,8 @@ export function layerOf(file: string): Layer {
     case "db":
       return top;
     case "main.ts":
+    // The built server's entry point, which loads main.ts (scripts/build.mjs).
+    case "boot.ts":
     case "instance.ts":
     case "instance-db.ts":
     case "cli":

@@ -326,12 +326,12 @@ describe("Dockerfile", () => {
     ).scripts.start!;
     // npm start execs Node itself (found by ensure-node.mjs), so no launcher stays alive.
     expect(start).toMatch(
-      /&& exec "\$\(node scripts\/ensure-node\.mjs --which\)" --enable-source-maps --max-semi-space-size=16 build\/main\.js$/,
+      /&& exec "\$\(node scripts\/ensure-node\.mjs --which\)" --enable-source-maps --max-semi-space-size=8 build\/main\.js$/,
     );
     expect(JSON.parse(cmd!.slice("CMD".length))).toEqual([
       "node",
       "--enable-source-maps",
-      "--max-semi-space-size=16",
+      "--max-semi-space-size=8",
       "build/main.js",
     ]);
   });
