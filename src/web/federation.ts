@@ -21,7 +21,7 @@ export function federationContext(c: Context<AppEnv>): CopseContext {
  */
 export function federationMiddleware(): MiddlewareHandler<AppEnv> {
   // Actor documents, kept while the database is unchanged (see actorDocumentKey below).
-  const actorDocuments = new StampedCache(2_000, 16 * 1024 * 1024);
+  const actorDocuments = new StampedCache(2_000, 4 * 1024 * 1024);
   return async (c, next) => {
     const { federation, db, config } = c.get("deps");
     const actorKey = config.pageCacheSeconds > 0 ? actorDocumentKey(c) : null;

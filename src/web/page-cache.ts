@@ -36,8 +36,8 @@ const KEPT_TYPES = /^(?:text\/html|application\/(?:rss|atom)\+xml)\b/;
 
 /** Serves pages to visitors who are not signed in from pages kept while nothing changed. */
 export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
-  // A thousand pages, 32 MB at most.
-  const pages = new StampedCache(1_000, 32 * 1024 * 1024);
+  // A thousand pages, 16 MB at most (pages are 5-50 KB): memory the server keeps on purpose.
+  const pages = new StampedCache(1_000, 16 * 1024 * 1024);
   return async (c, next) => {
     const { config, db } = c.get("deps");
     const maxAgeMs = config.pageCacheSeconds * 1000;
