@@ -58,6 +58,8 @@ export function layerOf(file: string): Layer {
     case "config.ts":
     // The configuration file's format and the setting names, split from config.ts for length.
     case "config-file.ts":
+    // Where uploaded files are kept (COPSE_FILES_DIR, COPSE_S3_*), split for the same reason.
+    case "config-storage.ts":
       return "config";
     default:
       // logging.ts, temporal.ts, version.ts and any new top-level helper.

@@ -9,6 +9,7 @@ import { sweepAlerts } from "../../src/domain/alerts/sweep.ts";
 import { readCursor } from "../../src/domain/alerts/sweep-cursor.ts";
 import { createDocument } from "../../src/domain/documents.ts";
 import { storeUpload } from "../../src/domain/files.ts";
+import { localFileStore } from "../../src/domain/storage/store.ts";
 import { openInstanceDatabase } from "../../src/instance.ts";
 import { DataDirInUseError, LOCK_FILE_NAME } from "../../src/server-lock.ts";
 import { startTestInstance } from "../helpers/instances.ts";
@@ -42,7 +43,7 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     let written = 0;
     const writer = (async () => {
       while (writing) {
-        const file = await storeUpload(dataDir, bytes(`document ${written}`), 1024);
+        const file = await storeUpload(localFileStore(dataDir), bytes(`document ${written}`), 1024);
         createDocument(instance.db, config.origin, {
           author: alice.actor,
           group: garden.actor,
