@@ -23,8 +23,14 @@ import { BackupError } from "./usage.ts";
 
 /** The folders of the data directory that hold data (the cache is rebuilt at start). */
 const DATA_FOLDERS = ["files", "media", "mail"] as const;
-/** The folders of uploaded files, in the file store (README: "Where uploaded files are kept"). */
-const UPLOADED_FOLDERS = ["files", "media/uploads", "media/images", "media/people"] as const;
+/** The folders of the file store (README: "Where uploaded files are kept"). */
+const UPLOADED_FOLDERS = [
+  "files",
+  "media/uploads",
+  "media/images",
+  "media/people",
+  "media/proxy",
+] as const;
 const MANIFEST = "backup.json";
 
 /** What backup.json records, checked again at restore. */

@@ -23,7 +23,7 @@ export function imageHousekeepingTask(): Task {
         new Date(now.getTime() - UNUSED_UPLOAD_MS),
       );
       if (removed > 0) log.info("Removed {count} unused uploaded pictures", { count: removed });
-      pruneProxyCache(ctx.db, ctx.config.dataDir, PROXY_CACHE_MAX_BYTES, now);
+      await pruneProxyCache(ctx.db, fileStoreFor(ctx.config.files), PROXY_CACHE_MAX_BYTES, now);
     },
   };
 }

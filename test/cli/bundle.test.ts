@@ -23,6 +23,11 @@ function outputOf(source: string): string {
 
 /** The packages loaded with these outputs: their static imports, followed through chunks. */
 function packagesLoadedWith(...outputs: string[]): Set<string> {
+  return loadedWith(outputs).packages;
+}
+
+/** The outputs (chunks) and packages loaded with these outputs, following static imports. */
+function loadedWith(outputs: string[]): { chunks: Set<string>; packages: Set<string> } {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const stack = [...outputs];
@@ -36,7 +41,7 @@ function packagesLoadedWith(...outputs: string[]): Set<string> {
       else if (!imported.path.startsWith("node:")) packages.add(imported.path);
     }
   }
-  return packages;
+  return { chunks: seen, packages };
 }
 
 const HEAVY = ["sass", "sharp", "@fedify/fedify", "@fedify/vocab", "hono", "nodemailer"];
@@ -68,5 +73,12 @@ describe("the server's bundle", () => {
     for (const name of ["sass", "sharp", "nodemailer", "rss-parser"]) {
       expect(loaded, name).not.toContain(name);
     }
+  });
+
+  it("loads the S3 client code only when an instance keeps its files in a bucket", () => {
+    const atStart = loadedWith([outputOf("src/main.ts")]).chunks;
+    expect(atStart.has(outputOf("src/domain/storage/store.ts"))).toBe(true);
+    expect(atStart.has(outputOf("src/domain/storage/s3.ts"))).toBe(false);
+    expect(atStart.has(outputOf("src/domain/storage/sigv4.ts"))).toBe(false);
   });
 });

@@ -229,13 +229,22 @@ describe("the image proxy's rules", () => {
     const c = await prepared("#00a");
     // Room for a and either of the others, never for all three.
     const cap = a.webp.length + Math.max(b.webp.length, c.webp.length);
-    storeProxiedImage(db, dir, "https://x.example/a", a, { now: t0, maxBytes: cap });
-    storeProxiedImage(db, dir, "https://x.example/b", b, { now: at(1000), maxBytes: cap });
+    await storeProxiedImage(db, localFileStore(dir), "https://x.example/a", a, {
+      now: t0,
+      maxBytes: cap,
+    });
+    await storeProxiedImage(db, localFileStore(dir), "https://x.example/b", b, {
+      now: at(1000),
+      maxBytes: cap,
+    });
     // Reading a makes it the more recently used of the two.
     expect(freshProxyEntry(db, "https://x.example/a", at(2000))?.state).toBe("stored");
     const bPath = freshProxyEntry(db, "https://x.example/b", at(1500))!.storagePath!;
     freshProxyEntry(db, "https://x.example/a", at(2500));
-    storeProxiedImage(db, dir, "https://x.example/c", c, { now: at(3000), maxBytes: cap });
+    await storeProxiedImage(db, localFileStore(dir), "https://x.example/c", c, {
+      now: at(3000),
+      maxBytes: cap,
+    });
     // Over the cap: b, least recently used, went, file and all.
     expect(freshProxyEntry(db, "https://x.example/b", at(4000))).toBeUndefined();
     expect(existsSync(join(dir, bPath))).toBe(false);
@@ -243,12 +252,18 @@ describe("the image proxy's rules", () => {
     // After a week a picture is fetched again.
     expect(freshProxyEntry(db, "https://x.example/c", at(3000 + PROXY_TTL_MS))).toBeUndefined();
 
-    recordProxyFailure(db, dir, "https://x.example/dead", "the server answered 500", t0);
+    await recordProxyFailure(
+      db,
+      localFileStore(dir),
+      "https://x.example/dead",
+      "the server answered 500",
+      t0,
+    );
     expect(
       failedProxyUrls(db, ["https://x.example/dead", "https://x.example/a"], at(1000)),
     ).toEqual(new Set(["https://x.example/dead"]));
     expect(failedProxyUrls(db, ["https://x.example/dead"], at(61 * 60 * 1000)).size).toBe(0);
-    pruneProxyCache(db, dir, cap, at(61 * 60 * 1000));
+    await pruneProxyCache(db, localFileStore(dir), cap, at(61 * 60 * 1000));
     expect(freshProxyEntry(db, "https://x.example/dead", t0)).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });

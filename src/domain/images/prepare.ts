@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { loadSharp } from "../sharp.ts";
 import { sniffBytes } from "../sniff.ts";
 import type { FileStore } from "../storage/store.ts";
@@ -56,23 +54,6 @@ export async function prepareImage(
   } catch {
     throw new ImageRefusedError("the picture could not be read");
   }
-}
-
-/**
- * Writes a prepared picture under the data directory, named by its content inside `folder`
- * (`media/proxy`: the image proxy's cache, which each machine keeps for itself), and returns
- * its path relative to the data directory. Written beside its final name and renamed, so a
- * reader never sees half a file.
- */
-export function writeImageFile(dataDir: string, folder: string, webp: Uint8Array): string {
-  const storagePath = imageKey(folder, webp);
-  const file = join(dataDir, storagePath);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, webp);
-    renameSync(`${file}.tmp`, file);
-  }
-  return storagePath;
 }
 
 /**
