@@ -80,7 +80,11 @@ export async function backup(config: Config, db: Db, target: string): Promise<Ba
   if (files.kind === "local" && files.root !== config.dataDir) {
     for (const folder of UPLOADED_FOLDERS) {
       const from = join(files.root, folder);
-      if (existsSync(from)) cpSync(from, join(dir, folder), { recursive: true });
+      if (!existsSync(from)) continue;
+      cpSync(from, join(dir, folder), {
+        recursive: true,
+        filter: (source) => !source.startsWith(join(files.root, "files", "tmp")),
+      });
     }
   }
   if (existsSync(join(config.dataDir, CONFIG_FILE_NAME))) {
