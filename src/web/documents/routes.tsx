@@ -277,14 +277,15 @@ export function documentRoutes(): Hono<AppEnv> {
     if (document.remoteUrl) return c.redirect(document.remoteUrl, 303);
     const files = fileStoreFor(c.get("deps").config.files);
     const key = document.storagePath;
-    if (!key || !(await files.exists(key))) {
+    const missing = () => {
       log.error("The file of document {id} is missing from {store}: {key}", {
         id: found.item.id,
         store: files.description,
         key,
       });
       return documentNotFound(c);
-    }
+    };
+    if (!key) return missing();
     const type = safeMediaType(document.mediaType);
     const headers = new Headers({
       "content-type": type.startsWith("text/") ? `${type}; charset=utf-8` : type,
@@ -297,13 +298,16 @@ export function documentRoutes(): Hono<AppEnv> {
       "cache-control": "private, no-cache, no-transform",
       etag: `"${document.sha256}"`,
     });
+    // The ETag is the file's content address, so a browser's copy is current without asking
+    // the store anything.
     if (c.req.header("if-none-match") === `"${document.sha256}"`) {
       return new Response(null, { status: 304, headers });
     }
     if (document.size !== null) headers.set("content-length", String(document.size));
-    // Streamed from the store as it arrives, from disk or from the bucket alike.
+    // Streamed from the store as it arrives, from disk or from the bucket alike: one request
+    // to the bucket, which answers 404 when the file is gone.
     const stream = await files.stream(key);
-    if (!stream) return documentNotFound(c);
+    if (!stream) return missing();
     return new Response(stream, { status: 200, headers });
   });
 
