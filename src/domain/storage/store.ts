@@ -7,14 +7,15 @@ import { checkKey, type FileStore, type FileStoreSettings } from "./file-store.t
 
 export { checkKey, type FileStore, type FileStoreSettings } from "./file-store.ts";
 
-// Uploaded files (documents, profile photos, pictures in posts and the copies of other
-// servers' pictures shown in posts) are kept in one FileStore, chosen by a setting: a local
+// Uploaded files (documents, profile photos, pictures in posts, the copies of other servers'
+// pictures shown in posts, and the image proxy's cache) are kept in one FileStore, chosen by a setting: a local
 // directory (the data directory itself by default, so existing instances keep their layout),
 // a shared directory such as an NFS mount (COPSE_FILES_DIR), or an S3-compatible bucket. Keys
 // are the paths the database has always recorded, relative to the data directory, such as
 // `files/ab/ab12...` and `media/uploads/ab/ab12....webp`; nothing needs migrating.
-// Caches (image proxy, stylesheets) and development mail stay in the data directory: each
-// machine can rebuild its own.
+// The image proxy's cache is here too because its index is a database table every machine
+// shares (and prunes); the stylesheet cache and development mail stay in the data directory,
+// which each machine rebuilds or keeps for itself.
 
 /** Files in a local directory, each key a path below it (the default, and COPSE_FILES_DIR). */
 export function localFileStore(root: string): FileStore {
