@@ -30,6 +30,13 @@ export const SETTING_NAMES = [
   "COPSE_OIDC_LABEL",
   "COPSE_OIDC_CREATE_ACCOUNTS",
   "COPSE_OIDC_EMAIL_DOMAINS",
+  "COPSE_FILES_DIR",
+  "COPSE_S3_BUCKET",
+  "COPSE_S3_ENDPOINT",
+  "COPSE_S3_REGION",
+  "COPSE_S3_ACCESS_KEY_ID",
+  "COPSE_S3_SECRET_ACCESS_KEY",
+  "COPSE_S3_PATH_STYLE",
 ] as const;
 
 /** The name of the configuration file looked for in the data directory. */

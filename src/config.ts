@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CONFIG_FILE_NAME, parseConfigFile } from "./config-file.ts";
 import { parseRole, type Role, settingsFromArguments } from "./config-role.ts";
+import { type FilesConfig, parseBoolean, readFiles } from "./config-storage.ts";
 
 // The file's format and the list of setting names live in config-file.ts; they are exported
 // from here too, where the rest of Copse has always found them.
 export { CONFIG_FILE_NAME, parseConfigFile, SETTING_NAMES } from "./config-file.ts";
+export type { FilesConfig } from "./config-storage.ts";
 
 /** Everything Copse reads from its environment, parsed and checked. */
 export interface Config {
@@ -61,6 +63,8 @@ export interface Config {
   oidc: OidcConfig | undefined;
   /** What this process does: everything, HTTP only (`web`) or background work (`worker`). */
   role: Role;
+  /** Where uploaded files are kept: a directory, or an S3-compatible bucket (readFiles below). */
+  files: FilesConfig;
   /** The configuration file that was read, if any (for messages). */
   configFile?: string;
 }
@@ -226,6 +230,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const oidc = readOidc(env, problems);
   const role = parseRole(env.COPSE_ROLE, problems);
+  const dataDir = resolve(env.COPSE_DATA_DIR ?? "data");
+  const files = readFiles(env, dataDir, problems);
 
   const instanceName = (env.COPSE_INSTANCE_NAME ?? "Copse").trim();
   if (instanceName.length === 0 || instanceName.length > 80) {
@@ -238,7 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin,
     port: effectivePort,
     host: env.HOST ?? "0.0.0.0",
-    dataDir: resolve(env.COPSE_DATA_DIR ?? "data"),
+    dataDir,
     instanceName,
     allowPrivateAddress: allowPrivateAddress ?? false,
     smtpUrl: env.SMTP_URL || undefined,
@@ -258,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken,
     oidc,
     role: role ?? "all",
+    files: files ?? { kind: "local", root: dataDir },
   };
 }
 
@@ -339,14 +346,6 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function parseBoolean(value: string | undefined, fallback: boolean): boolean | undefined {
-  if (value === undefined || value === "") return fallback;
-  const v = value.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(v)) return true;
-  if (["0", "false", "no", "off"].includes(v)) return false;
-  return undefined;
 }
 
 /**

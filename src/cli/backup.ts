@@ -23,6 +23,14 @@ import { BackupError } from "./usage.ts";
 
 /** The folders of the data directory that hold data (the cache is rebuilt at start). */
 const DATA_FOLDERS = ["files", "media", "mail"] as const;
+/** The folders of the file store (README: "Where uploaded files are kept"). */
+const UPLOADED_FOLDERS = [
+  "files",
+  "media/uploads",
+  "media/images",
+  "media/people",
+  "media/proxy",
+] as const;
 const MANIFEST = "backup.json";
 
 /** What backup.json records, checked again at restore. */
@@ -34,6 +42,8 @@ export interface BackupManifest {
   counts: Record<string, number>;
   /** Stored files the copied database names that were deleted before they could be copied. */
   missingFiles: string[];
+  /** Set when uploaded files are kept in an S3 bucket, and so are not in the backup. */
+  uploadedFilesElsewhere?: string;
 }
 
 // Declared with the command line's other errors, so reporting one loads nothing of this file.
@@ -63,6 +73,20 @@ export async function backup(config: Config, db: Db, target: string): Promise<Ba
       filter: (source) => !source.startsWith(join(config.dataDir, "files", "tmp")),
     });
   }
+  const files = config.files;
+  // A shared directory (COPSE_FILES_DIR) holds the uploads: they are copied from there. A
+  // bucket is not copied: it may be far larger than a disk, and is backed up by its own means
+  // (versioning, replication), which the command says.
+  if (files.kind === "local" && files.root !== config.dataDir) {
+    for (const folder of UPLOADED_FOLDERS) {
+      const from = join(files.root, folder);
+      if (!existsSync(from)) continue;
+      cpSync(from, join(dir, folder), {
+        recursive: true,
+        filter: (source) => !source.startsWith(join(files.root, "files", "tmp")),
+      });
+    }
+  }
   if (existsSync(join(config.dataDir, CONFIG_FILE_NAME))) {
     cpSync(join(config.dataDir, CONFIG_FILE_NAME), join(dir, CONFIG_FILE_NAME));
   }
@@ -76,13 +100,21 @@ export async function backup(config: Config, db: Db, target: string): Promise<Ba
       copseVersion: COPSE_VERSION,
       createdAt: new Date().toISOString(),
       counts: countRows(copy),
-      missingFiles: (
-        copy
-          .prepare("SELECT storage_path AS path FROM documents WHERE storage_path IS NOT NULL")
-          .all() as { path: string }[]
-      )
-        .map((row) => row.path)
-        .filter((path) => !existsSync(join(dir, path))),
+      missingFiles:
+        files.kind === "s3"
+          ? []
+          : (
+              copy
+                .prepare(
+                  "SELECT storage_path AS path FROM documents WHERE storage_path IS NOT NULL",
+                )
+                .all() as { path: string }[]
+            )
+              .map((row) => row.path)
+              .filter((path) => !existsSync(join(dir, path))),
+      ...(files.kind === "s3"
+        ? { uploadedFilesElsewhere: `the S3 bucket ${files.bucket} at ${files.endpoint}` }
+        : {}),
     };
     writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
@@ -142,6 +174,15 @@ export function restore(config: Config, source: string): BackupManifest {
   for (const folder of DATA_FOLDERS) {
     if (existsSync(join(dir, folder))) {
       cpSync(join(dir, folder), join(config.dataDir, folder), { recursive: true });
+    }
+  }
+  // With a shared directory, the uploads go back there (over what it holds: same names, same
+  // bytes, since names are content addresses; photos are put back as they were).
+  const files = config.files;
+  if (files.kind === "local" && files.root !== config.dataDir) {
+    for (const folder of UPLOADED_FOLDERS) {
+      const from = join(dir, folder);
+      if (existsSync(from)) cpSync(from, join(files.root, folder), { recursive: true });
     }
   }
   // A configuration already in place wins: it may hold a new SMTP password, say.

@@ -13,6 +13,7 @@ import { addFeed } from "../domain/news/subscribe.ts";
 import { blankPollForm } from "../domain/polls/form.ts";
 import { composePoll, optionsOf } from "../domain/polls/polls.ts";
 import { updateProfile } from "../domain/profiles.ts";
+import { fileStoreFor } from "../domain/storage/store.ts";
 import { createWikiPage } from "../domain/wiki/wiki.ts";
 import type { CopseContext } from "../federation/context.ts";
 import { answerEvent } from "../federation/events.ts";
@@ -325,7 +326,7 @@ export async function seedDemo(
   // Documents: a spreadsheet in the second council's library.
   const csv = "site,homes,flood_zone\nMill Lane,42,2\nStation Yard,120,1\n";
   const stored = await storeUpload(
-    riverside.config.dataDir,
+    fileStoreFor(riverside.config.files),
     (async function* () {
       yield new TextEncoder().encode(csv);
     })(),

@@ -29,6 +29,11 @@ export async function runOperation(
             .map(([table, n]) => `${n} ${table}`)
             .join(", ")}.`,
         );
+        if (manifest.uploadedFilesElsewhere) {
+          console.warn(
+            `Uploaded files (documents, photos, pictures) are kept in ${manifest.uploadedFilesElsewhere} and are NOT in this backup. Back the bucket up with its own tools (versioning or replication to another bucket).`,
+          );
+        }
         if (manifest.missingFiles.length > 0) {
           console.warn(
             `${manifest.missingFiles.length} stored files were deleted while the backup ran (their documents were removed); the backup lists them in backup.json.`,

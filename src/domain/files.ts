@@ -1,22 +1,24 @@
 import { createHash, randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { sniffFile } from "./sniff.ts";
+import type { FileStore } from "./storage/store.ts";
 
-// Uploaded files live under `<data dir>/files/<first two hex digits>/<sha256>`: named by
-// content, so the same file uploaded twice is stored once and a name can never be chosen by
-// the uploader. An upload is written to a temporary file in `files/tmp/` first (same file
-// system, so the final rename is atomic) and moved into place only when it is complete.
+// Uploaded files are kept under the key `files/<first two hex digits>/<sha256>` of the file
+// store (src/domain/storage/; by default the data directory): named by content, so the same
+// file uploaded twice is stored once and a name can never be chosen by the uploader. An
+// upload is written to a temporary file first (in `files/tmp/` of a local store, the same
+// file system, so the final rename is atomic) and stored only when it is complete.
 
-/** A file stored under the data directory. */
+/** A file kept in the file store. */
 export interface StoredFile {
   sha256: string;
   size: number;
   /** Sniffed from the bytes. */
   mediaType: string;
-  /** Relative to the data directory. */
+  /** Its key in the file store (the path relative to the data directory, by default). */
   storagePath: string;
 }
 
@@ -30,11 +32,6 @@ export class UploadTooLargeError extends Error {
 
 const FILES_DIR = "files";
 
-/** Where temporary upload files are written (for tests that check nothing is left behind). */
-export function uploadTempDir(dataDir: string): string {
-  return join(dataDir, FILES_DIR, "tmp");
-}
-
 /**
  * Streams an upload to disk, hashing as it writes and stopping as soon as it passes the
  * limit. The bytes are sniffed once they are all on disk (a zip's directory is at its end),
@@ -42,11 +39,11 @@ export function uploadTempDir(dataDir: string): string {
  * removed, so no partial file is ever left.
  */
 export async function storeUpload(
-  dataDir: string,
+  store: FileStore,
   chunks: AsyncIterable<Uint8Array>,
   maxBytes: number,
 ): Promise<StoredFile> {
-  const tmpDir = uploadTempDir(dataDir);
+  const tmpDir = store.tempDir;
   await mkdir(tmpDir, { recursive: true });
   await removeStaleUploads(tmpDir);
   const tmpPath = join(tmpDir, `${randomUUID()}.part`);
@@ -70,11 +67,9 @@ export async function storeUpload(
     await closed;
     const sha256 = hash.digest("hex");
     const mediaType = sniffFile(tmpPath);
-    const storagePath = join(FILES_DIR, sha256.slice(0, 2), sha256);
-    const finalPath = join(dataDir, storagePath);
-    await mkdir(dirname(finalPath), { recursive: true });
-    if (existsSync(finalPath)) await rm(tmpPath, { force: true });
-    else await rename(tmpPath, finalPath);
+    // Keys are written with forward slashes whatever the system, as the database records them.
+    const storagePath = `${FILES_DIR}/${sha256.slice(0, 2)}/${sha256}`;
+    await store.putFile(storagePath, tmpPath);
     return { sha256, size, mediaType, storagePath };
   } catch (error) {
     out.destroy();
@@ -97,19 +92,9 @@ async function removeStaleUploads(tmpDir: string): Promise<void> {
   }
 }
 
-/** The absolute path of a stored file, refusing anything that would leave the files folder. */
-export function storedFilePath(dataDir: string, storagePath: string): string {
-  const root = resolve(dataDir, FILES_DIR);
-  const path = resolve(dataDir, storagePath);
-  if (!path.startsWith(root + sep) || relative(root, path).startsWith("..")) {
-    throw new Error(`Stored file path escapes the files directory: ${storagePath}`);
-  }
-  return path;
-}
-
 /** Removes a stored file (used when nothing refers to it any more). */
-export async function removeStoredFile(dataDir: string, storagePath: string): Promise<void> {
-  await rm(storedFilePath(dataDir, storagePath), { force: true });
+export async function removeStoredFile(store: FileStore, storagePath: string): Promise<void> {
+  await store.delete(storagePath);
 }
 
 /** A size for people to read, in the units GOV.UK uses: "850 bytes", "12 KB", "1.5 MB". */

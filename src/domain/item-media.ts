@@ -1,9 +1,9 @@
-import { join } from "node:path";
 import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { preparedQuery } from "../db/prepared.ts";
 import { itemImages, itemLinks } from "../db/schema/index.ts";
-import { type PreparedImage, prepareImage, writeImageFile } from "./images/prepare.ts";
+import { type PreparedImage, prepareImage, storeImageFile } from "./images/prepare.ts";
+import type { FileStore } from "./storage/store.ts";
 
 export type { PreparedImage } from "./images/prepare.ts";
 
@@ -128,9 +128,14 @@ export function prepareRemoteImage(bytes: Uint8Array): Promise<PreparedImage> {
   return prepareImage(bytes, { maxBytes: MAX_REMOTE_IMAGE_BYTES, maxSide: MAX_SIDE });
 }
 
-/** Writes a copy under the data directory and marks the picture as stored. */
-export function storeItemImage(db: Db, dataDir: string, id: number, image: PreparedImage): void {
-  const storagePath = writeImageFile(dataDir, join("media", "images"), image.webp);
+/** Keeps a copy in the file store and marks the picture as stored. */
+export async function storeItemImage(
+  db: Db,
+  store: FileStore,
+  id: number,
+  image: PreparedImage,
+): Promise<void> {
+  const storagePath = await storeImageFile(store, "media/images", image.webp);
   db.update(itemImages)
     .set({
       state: "stored",

@@ -1,8 +1,7 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { ValidationError } from "./errors.ts";
 import { loadSharp } from "./sharp.ts";
 import { sniffBytes } from "./sniff.ts";
+import type { FileStore } from "./storage/store.ts";
 
 /** The largest photo accepted, before resizing. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -18,14 +17,9 @@ export interface PreparedPhoto {
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
-/** Where a local person's photos live under the data directory. */
-export function photoDir(dataDir: string, handle: string): string {
-  return join(dataDir, "media", "people", handle);
-}
-
-/** The file of one size of a local person's photo. */
-export function photoFile(dataDir: string, handle: string, size: PhotoSize): string {
-  return join(photoDir(dataDir, handle), `${size}.webp`);
+/** The file store key of one size of a local person's photo. */
+export function photoKey(handle: string, size: PhotoSize): string {
+  return `media/people/${handle}/${size}.webp`;
 }
 
 /**
@@ -57,17 +51,16 @@ export async function preparePhoto(bytes: Uint8Array): Promise<PreparedPhoto> {
 }
 
 /** Writes a prepared photo as a local person's photo, replacing the old one. */
-export function writePhoto(dataDir: string, handle: string, photo: PreparedPhoto): void {
-  mkdirSync(photoDir(dataDir, handle), { recursive: true });
-  // Each size is written beside its final name and renamed, so a reader never sees half a file.
-  for (const [size, data] of photo.sizes) {
-    const file = photoFile(dataDir, handle, size);
-    writeFileSync(`${file}.tmp`, data);
-    renameSync(`${file}.tmp`, file);
-  }
+export async function writePhoto(
+  store: FileStore,
+  handle: string,
+  photo: PreparedPhoto,
+): Promise<void> {
+  // The store replaces each size whole, so a reader never sees half a file.
+  for (const [size, data] of photo.sizes) await store.put(photoKey(handle, size), data);
 }
 
 /** Removes a local person's stored photo, if any. */
-export function removePhoto(dataDir: string, handle: string): void {
-  rmSync(photoDir(dataDir, handle), { recursive: true, force: true });
+export async function removePhoto(store: FileStore, handle: string): Promise<void> {
+  for (const size of PHOTO_SIZES) await store.delete(photoKey(handle, size));
 }

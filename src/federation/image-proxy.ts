@@ -7,6 +7,7 @@ import {
   storeProxiedImage,
 } from "../domain/images/proxy-cache.ts";
 import { MAX_REMOTE_IMAGE_BYTES, prepareRemoteImage } from "../domain/item-media.ts";
+import { fileStoreFor } from "../domain/storage/store.ts";
 import { logger } from "../logging.ts";
 import { guardedFetch } from "./outbound/guarded-fetch.ts";
 import { parseMediaType } from "./outbound/media-types.ts";
@@ -65,13 +66,13 @@ async function fetchAndStore(
     }
     if (!response.body) throw new Error("empty answer");
     const prepared = await prepareRemoteImage(response.body);
-    const row = storeProxiedImage(db, config.dataDir, url, prepared);
+    const row = await storeProxiedImage(db, fileStoreFor(config.files), url, prepared);
     log.info("Fetched picture {url} for the image proxy", { url });
     return row;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn("Image proxy refused or could not fetch {url}: {message}", { url, message });
-    recordProxyFailure(db, config.dataDir, url, message);
+    await recordProxyFailure(db, fileStoreFor(config.files), url, message);
     return null;
   }
 }

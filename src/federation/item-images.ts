@@ -12,6 +12,7 @@ import {
   storeItemImage,
 } from "../domain/item-media.ts";
 import { wakeTask } from "../domain/scheduled-tasks.ts";
+import { fileStoreFor } from "../domain/storage/store.ts";
 import { logger } from "../logging.ts";
 import { OutboundFetchError } from "./outbound/fetch-errors.ts";
 import { guardedFetch } from "./outbound/guarded-fetch.ts";
@@ -60,7 +61,7 @@ async function copyImage(db: Db, config: Config, image: ItemImageRow): Promise<v
     }
     permanent = true;
     const prepared = await prepareRemoteImage(response.body);
-    storeItemImage(db, config.dataDir, image.id, prepared);
+    await storeItemImage(db, fileStoreFor(config.files), image.id, prepared);
     log.info("Copied picture {url} of item {item}", { url: image.remoteUrl, item: image.itemId });
   } catch (error) {
     if (error instanceof OutboundFetchError) {

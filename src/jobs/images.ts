@@ -1,5 +1,6 @@
 import { PROXY_CACHE_MAX_BYTES, pruneProxyCache } from "../domain/images/proxy-cache.ts";
 import { removeUnusedUploads, UNUSED_UPLOAD_MS } from "../domain/images/uploads.ts";
+import { fileStoreFor } from "../domain/storage/store.ts";
 import { logger } from "../logging.ts";
 import type { Task } from "./runner.ts";
 
@@ -16,13 +17,13 @@ export function imageHousekeepingTask(): Task {
     next: (now) => now + EVERY_MS,
     async run(ctx) {
       const now = new Date();
-      const removed = removeUnusedUploads(
+      const removed = await removeUnusedUploads(
         ctx.db,
-        ctx.config.dataDir,
+        fileStoreFor(ctx.config.files),
         new Date(now.getTime() - UNUSED_UPLOAD_MS),
       );
       if (removed > 0) log.info("Removed {count} unused uploaded pictures", { count: removed });
-      pruneProxyCache(ctx.db, ctx.config.dataDir, PROXY_CACHE_MAX_BYTES, now);
+      await pruneProxyCache(ctx.db, fileStoreFor(ctx.config.files), PROXY_CACHE_MAX_BYTES, now);
     },
   };
 }

@@ -62,6 +62,8 @@ export function layerOf(file: string): Layer {
     case "config-file.ts":
     // The process roles (COPSE_ROLE, --role), read with the rest of the configuration.
     case "config-role.ts":
+    // Where uploaded files are kept (COPSE_FILES_DIR, COPSE_S3_*), split for the same reason.
+    case "config-storage.ts":
       return "config";
     default:
       // logging.ts, temporal.ts, version.ts and any new top-level helper.

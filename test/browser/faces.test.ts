@@ -8,6 +8,7 @@ import { type ItemRow, insertItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { saveRemotePersonDetails, setPhotoUpdated } from "../../src/domain/person-details.ts";
 import { preparePhoto, writePhoto } from "../../src/domain/photos.ts";
+import { fileStoreFor } from "../../src/domain/storage/store.ts";
 import { clickAndLoad, expectVisible, screenshot } from "../helpers/browser.ts";
 import { a11y, h1, main } from "../helpers/browser-pages.ts";
 import {
@@ -45,7 +46,7 @@ describeInBrowser("faces and paged threads in a browser", () => {
         .png()
         .toBuffer(),
     );
-    writePhoto(instance.config.dataDir, "alice", photo);
+    await writePhoto(fileStoreFor(instance.config.files), "alice", photo);
     setPhotoUpdated(db, alice.actor.id, new Date());
     const mo = upsertRemoteActor(db, {
       iri: "https://far.example/users/mo",

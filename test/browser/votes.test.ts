@@ -11,6 +11,7 @@ import {
 } from "../../src/domain/item-media.ts";
 import { composeItem, type ItemRow } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
+import { fileStoreFor } from "../../src/domain/storage/store.ts";
 import { clickAndLoad } from "../helpers/browser.ts";
 import { a11y, flash, main } from "../helpers/browser-pages.ts";
 import {
@@ -79,7 +80,12 @@ describeInBrowser("votes and link posts in a browser", () => {
     })
       .png()
       .toBuffer();
-    storeItemImage(instance.db, instance.config.dataDir, poster!.id, await prepareRemoteImage(png));
+    await storeItemImage(
+      instance.db,
+      fileStoreFor(instance.config.files),
+      poster!.id,
+      await prepareRemoteImage(png),
+    );
     imageFetchFailed(instance.db, gone!, "the server answered 404", new Date(), true);
     bob = await session.signedInPage("bob");
   });

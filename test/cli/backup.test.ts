@@ -9,6 +9,7 @@ import { sweepAlerts } from "../../src/domain/alerts/sweep.ts";
 import { readCursor } from "../../src/domain/alerts/sweep-cursor.ts";
 import { createDocument } from "../../src/domain/documents.ts";
 import { storeUpload } from "../../src/domain/files.ts";
+import { localFileStore } from "../../src/domain/storage/store.ts";
 import { openInstanceDatabase } from "../../src/instance.ts";
 import { DataDirInUseError, LOCK_FILE_NAME } from "../../src/server-lock.ts";
 import { startTestInstance } from "../helpers/instances.ts";
@@ -42,7 +43,7 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     let written = 0;
     const writer = (async () => {
       while (writing) {
-        const file = await storeUpload(dataDir, bytes(`document ${written}`), 1024);
+        const file = await storeUpload(localFileStore(dataDir), bytes(`document ${written}`), 1024);
         createDocument(instance.db, config.origin, {
           author: alice.actor,
           group: garden.actor,
@@ -121,6 +122,34 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     restore(config, target);
     expect(readdirSync(dataDir).some((name) => name.startsWith("before-restore-"))).toBe(true);
     expect(existsSync(join(dataDir, "copse.db"))).toBe(true);
+  });
+
+  it("copies uploaded files from a shared COPSE_FILES_DIR, and restores them there", async () => {
+    const shared = tempDir("shared-files");
+    const env = { COPSE_DATA_DIR: tempDir("machine"), COPSE_FILES_DIR: shared };
+    const config = loadConfig({ ...env, COPSE_ORIGIN: "https://a.example" });
+    const db = openInstanceDatabase(config);
+    const store = localFileStore(shared);
+    const file = await storeUpload(store, bytes("kept on the shared disk"), 1024);
+    writeFileSync(join(store.tempDir, "half.part"), "half an upload");
+    await store.put("media/people/alice/48.webp", new TextEncoder().encode("photo"));
+    const target = join(tempDir("target"), "b");
+    await backup(config, db, target);
+    db.$client.close();
+    expect(existsSync(join(target, file.storagePath))).toBe(true);
+    expect(existsSync(join(target, "media", "people", "alice", "48.webp"))).toBe(true);
+    expect(existsSync(join(target, "files", "tmp"))).toBe(false);
+
+    const newShared = tempDir("new-shared");
+    const elsewhere = loadConfig({
+      COPSE_DATA_DIR: tempDir("new-machine"),
+      COPSE_FILES_DIR: newShared,
+      COPSE_ORIGIN: "https://a.example",
+    });
+    restore(elsewhere, target);
+    const restored = localFileStore(newShared);
+    expect((await restored.get(file.storagePath))?.toString()).toBe("kept on the shared disk");
+    expect((await restored.get("media/people/alice/48.webp"))?.toString()).toBe("photo");
   });
 
   it("marks the restore point, so email alerts do not mail what the backup held", async () => {

@@ -28,9 +28,14 @@ function packageOf(path: string): string | undefined {
 
 /**
  * The packages loaded with these outputs, following their static imports through chunks:
- * those bundled into them (by their source files) and those imported from node_modules.
+ * those bundled into them (by their source files) and those imported from node_modules, and
+ * the chunks themselves.
  */
-function packagesLoadedWith(...outputs: string[]): { all: Set<string>; external: Set<string> } {
+function packagesLoadedWith(...outputs: string[]): {
+  all: Set<string>;
+  external: Set<string>;
+  chunks: Set<string>;
+} {
   const seen = new Set<string>();
   const all = new Set<string>();
   const external = new Set<string>();
@@ -52,7 +57,7 @@ function packagesLoadedWith(...outputs: string[]): { all: Set<string>; external:
       }
     }
   }
-  return { all, external };
+  return { all, external, chunks: seen };
 }
 
 const HEAVY = ["sass", "sharp", "@fedify/fedify", "@fedify/vocab", "hono", "nodemailer"];
@@ -108,5 +113,12 @@ describe("the server's bundle", () => {
       metrics.every((path) => path.includes("/build/esm/")),
       metrics.join("\n"),
     ).toBe(true);
+  });
+
+  it("loads the S3 client code only when an instance keeps its files in a bucket", () => {
+    const atStart = packagesLoadedWith(outputOf("src/boot.ts"), outputOf("src/main.ts")).chunks;
+    expect(atStart.has(outputOf("src/domain/storage/store.ts"))).toBe(true);
+    expect(atStart.has(outputOf("src/domain/storage/s3.ts"))).toBe(false);
+    expect(atStart.has(outputOf("src/domain/storage/sigv4.ts"))).toBe(false);
   });
 });

@@ -22,15 +22,11 @@ import {
   validateDocument,
 } from "../../src/domain/documents.ts";
 import { ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
-import {
-  describeSize,
-  storeUpload,
-  UploadTooLargeError,
-  uploadTempDir,
-} from "../../src/domain/files.ts";
+import { describeSize, storeUpload, UploadTooLargeError } from "../../src/domain/files.ts";
 import { deleteItem, insertItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { rateDocument, ratingSummary, recordLike, removeLike } from "../../src/domain/ratings.ts";
+import { localFileStore } from "../../src/domain/storage/store.ts";
 import { freshDb } from "../helpers/db.ts";
 import { docxSample, utf8 } from "../helpers/samples.ts";
 
@@ -85,12 +81,16 @@ describe("storing uploaded files", () => {
   it("stores a file by its SHA-256, sniffed, and stores the same bytes once", async () => {
     const dir = dataDir();
     const docx = docxSample();
-    const first = await storeUpload(dir, chunks(docx.subarray(0, 10), docx.subarray(10)), 1024);
+    const first = await storeUpload(
+      localFileStore(dir),
+      chunks(docx.subarray(0, 10), docx.subarray(10)),
+      1024,
+    );
     expect(first.size).toBe(docx.length);
     expect(first.mediaType).toMatch(/wordprocessingml/);
     expect(first.storagePath).toBe(join("files", first.sha256.slice(0, 2), first.sha256));
     expect(readFileSync(join(dir, first.storagePath))).toEqual(Buffer.from(docx));
-    const again = await storeUpload(dir, chunks(docx), 1024);
+    const again = await storeUpload(localFileStore(dir), chunks(docx), 1024);
     expect(again.storagePath).toBe(first.storagePath);
     expect(filesUnder(dir)).toEqual([first.storagePath]);
   });
@@ -98,11 +98,11 @@ describe("storing uploaded files", () => {
   it("stops at the limit and leaves no partial file behind", async () => {
     const dir = dataDir();
     const big = new Uint8Array(600).fill(65);
-    await expect(storeUpload(dir, chunks(big, big), 1000)).rejects.toBeInstanceOf(
+    await expect(storeUpload(localFileStore(dir), chunks(big, big), 1000)).rejects.toBeInstanceOf(
       UploadTooLargeError,
     );
     expect(filesUnder(dir)).toEqual([]);
-    expect(existsSync(uploadTempDir(dir))).toBe(true);
+    expect(existsSync(localFileStore(dir).tempDir)).toBe(true);
   });
 
   it("removes the temporary file when the upload fails midway", async () => {
@@ -111,13 +111,15 @@ describe("storing uploaded files", () => {
       yield utf8("first part");
       throw new Error("connection reset");
     }
-    await expect(storeUpload(dir, broken(), 1000)).rejects.toThrow("connection reset");
+    await expect(storeUpload(localFileStore(dir), broken(), 1000)).rejects.toThrow(
+      "connection reset",
+    );
     expect(filesUnder(dir)).toEqual([]);
   });
 
   it("clears uploads a crash left behind a day ago, and only those", async () => {
     const dir = dataDir();
-    const tmp = uploadTempDir(dir);
+    const tmp = localFileStore(dir).tempDir;
     mkdirSync(tmp, { recursive: true });
     const old = join(tmp, "crashed.part");
     const recent = join(tmp, "in-progress.part");
@@ -125,7 +127,7 @@ describe("storing uploaded files", () => {
     writeFileSync(recent, "partial");
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
     utimesSync(old, twoDaysAgo, twoDaysAgo);
-    await storeUpload(dir, chunks(utf8("fresh")), 1000);
+    await storeUpload(localFileStore(dir), chunks(utf8("fresh")), 1000);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
   });
@@ -166,7 +168,11 @@ describe("documents and ratings", () => {
   it("keeps one rating per person, averages stars, and counts Likes apart", async () => {
     const { db, alice, bob, eve, garden } = await library();
     const dir = dataDir();
-    const stored = await storeUpload(dir, chunks(utf8("Minutes of the meeting.\n")), 1024);
+    const stored = await storeUpload(
+      localFileStore(dir),
+      chunks(utf8("Minutes of the meeting.\n")),
+      1024,
+    );
     const { item, document } = createDocument(db, ORIGIN, {
       author: alice.actor,
       group: garden.actor,
@@ -216,7 +222,7 @@ describe("documents and ratings", () => {
         title,
         description: "",
         fileName: `${title}.txt`,
-        file: await storeUpload(dir, chunks(bytes), 1024),
+        file: await storeUpload(localFileStore(dir), chunks(bytes), 1024),
       });
     const one = await add("One");
     const two = await add("Two");

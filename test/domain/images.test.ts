@@ -29,6 +29,7 @@ import {
   uploadedImagesInMarkdown,
 } from "../../src/domain/images/uploads.ts";
 import { composeItem } from "../../src/domain/items.ts";
+import { localFileStore } from "../../src/domain/storage/store.ts";
 import { freshDb } from "../helpers/db.ts";
 
 const ORIGIN = "https://copse.test";
@@ -58,12 +59,17 @@ describe("uploaded pictures", () => {
       await solid("#00f").gif().toBuffer(),
       await solid("#ff0").webp().toBuffer(),
     ]) {
-      const image = await storeUploadedImage(db, dataDir, alice.actor.id, bytes);
+      const image = await storeUploadedImage(db, localFileStore(dataDir), alice.actor.id, bytes);
       expect(image.width).toBe(40);
       expect(existsSync(join(dataDir, image.storagePath))).toBe(true);
     }
     const refused = async (bytes: Uint8Array) => {
-      const error = await storeUploadedImage(db, dataDir, alice.actor.id, bytes).catch((e) => e);
+      const error = await storeUploadedImage(
+        db,
+        localFileStore(dataDir),
+        alice.actor.id,
+        bytes,
+      ).catch((e) => e);
       expect(error).toBeInstanceOf(ValidationError);
       return (error as ValidationError).errors[0]!.message;
     };
@@ -100,7 +106,7 @@ describe("uploaded pictures", () => {
     });
     const image = await storeUploadedImage(
       db,
-      dataDir,
+      localFileStore(dataDir),
       alice.actor.id,
       await solid("#123").png().toBuffer(),
     );
@@ -132,7 +138,7 @@ describe("uploaded pictures", () => {
     const { db, alice } = await people();
     const image = await storeUploadedImage(
       db,
-      dataDir,
+      localFileStore(dataDir),
       alice.actor.id,
       await solid("#456").png().toBuffer(),
     );
@@ -164,13 +170,13 @@ describe("unused uploads", () => {
     });
     const used = await storeUploadedImage(
       db,
-      dir,
+      localFileStore(dir),
       alice.actor.id,
       await solid("#700").png().toBuffer(),
     );
     const abandoned = await storeUploadedImage(
       db,
-      dir,
+      localFileStore(dir),
       alice.actor.id,
       await solid("#070").png().toBuffer(),
     );
@@ -182,8 +188,12 @@ describe("unused uploads", () => {
       body: imageMarkdown("Kept", ORIGIN + uploadedImagePath(used)),
     });
     // Nothing is a day old yet.
-    expect(removeUnusedUploads(db, dir, new Date(Date.now() - 60_000))).toBe(0);
-    expect(removeUnusedUploads(db, dir, new Date(Date.now() + 60_000))).toBe(1);
+    expect(await removeUnusedUploads(db, localFileStore(dir), new Date(Date.now() - 60_000))).toBe(
+      0,
+    );
+    expect(await removeUnusedUploads(db, localFileStore(dir), new Date(Date.now() + 60_000))).toBe(
+      1,
+    );
     expect(getUploadedImage(db, abandoned.uuid)).toBeUndefined();
     expect(existsSync(join(dir, abandoned.storagePath))).toBe(false);
     expect(getUploadedImage(db, used.uuid)).toBeDefined();
@@ -219,13 +229,22 @@ describe("the image proxy's rules", () => {
     const c = await prepared("#00a");
     // Room for a and either of the others, never for all three.
     const cap = a.webp.length + Math.max(b.webp.length, c.webp.length);
-    storeProxiedImage(db, dir, "https://x.example/a", a, { now: t0, maxBytes: cap });
-    storeProxiedImage(db, dir, "https://x.example/b", b, { now: at(1000), maxBytes: cap });
+    await storeProxiedImage(db, localFileStore(dir), "https://x.example/a", a, {
+      now: t0,
+      maxBytes: cap,
+    });
+    await storeProxiedImage(db, localFileStore(dir), "https://x.example/b", b, {
+      now: at(1000),
+      maxBytes: cap,
+    });
     // Reading a makes it the more recently used of the two.
     expect(freshProxyEntry(db, "https://x.example/a", at(2000))?.state).toBe("stored");
     const bPath = freshProxyEntry(db, "https://x.example/b", at(1500))!.storagePath!;
     freshProxyEntry(db, "https://x.example/a", at(2500));
-    storeProxiedImage(db, dir, "https://x.example/c", c, { now: at(3000), maxBytes: cap });
+    await storeProxiedImage(db, localFileStore(dir), "https://x.example/c", c, {
+      now: at(3000),
+      maxBytes: cap,
+    });
     // Over the cap: b, least recently used, went, file and all.
     expect(freshProxyEntry(db, "https://x.example/b", at(4000))).toBeUndefined();
     expect(existsSync(join(dir, bPath))).toBe(false);
@@ -233,12 +252,18 @@ describe("the image proxy's rules", () => {
     // After a week a picture is fetched again.
     expect(freshProxyEntry(db, "https://x.example/c", at(3000 + PROXY_TTL_MS))).toBeUndefined();
 
-    recordProxyFailure(db, dir, "https://x.example/dead", "the server answered 500", t0);
+    await recordProxyFailure(
+      db,
+      localFileStore(dir),
+      "https://x.example/dead",
+      "the server answered 500",
+      t0,
+    );
     expect(
       failedProxyUrls(db, ["https://x.example/dead", "https://x.example/a"], at(1000)),
     ).toEqual(new Set(["https://x.example/dead"]));
     expect(failedProxyUrls(db, ["https://x.example/dead"], at(61 * 60 * 1000)).size).toBe(0);
-    pruneProxyCache(db, dir, cap, at(61 * 60 * 1000));
+    await pruneProxyCache(db, localFileStore(dir), cap, at(61 * 60 * 1000));
     expect(freshProxyEntry(db, "https://x.example/dead", t0)).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -5,6 +5,7 @@ import { createDocument, getDocument } from "../../src/domain/documents.ts";
 import { storeUpload } from "../../src/domain/files.ts";
 import { findItemByIri, type ItemRow } from "../../src/domain/items.ts";
 import { ratingSummary } from "../../src/domain/ratings.ts";
+import { fileStoreFor } from "../../src/domain/storage/store.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
@@ -30,7 +31,11 @@ describe("documents and a Mastodon user", () => {
     async function* chunks() {
       yield bytes;
     }
-    const file = await storeUpload(copse.config.dataDir, chunks(), copse.config.maxUploadBytes);
+    const file = await storeUpload(
+      fileStoreFor(copse.config.files),
+      chunks(),
+      copse.config.maxUploadBytes,
+    );
     const { item } = createDocument(copse.db, copse.origin, {
       author: alice.actor,
       group: community.actor,

@@ -22,6 +22,7 @@ import { type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 
+import { fileStoreFor } from "../../src/domain/storage/store.ts";
 import {
   eventually,
   startTestInstance,
@@ -51,7 +52,7 @@ describe("pictures in posts between instances", () => {
       .toBuffer();
     const image = await storeUploadedImage(
       somerset.db,
-      somerset.config.dataDir,
+      fileStoreFor(somerset.config.files),
       alice.actor.id,
       png,
     );
@@ -141,7 +142,7 @@ describe("pictures in posts between instances", () => {
       .toBuffer();
     const image = await storeUploadedImage(
       somerset.db,
-      somerset.config.dataDir,
+      fileStoreFor(somerset.config.files),
       alice.actor.id,
       png,
     );

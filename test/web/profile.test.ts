@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findLocalActor } from "../../src/domain/actors.ts";
 import { getPersonProfile, listPersonTags } from "../../src/domain/person-details.ts";
-import { photoFile } from "../../src/domain/photos.ts";
+import { photoKey } from "../../src/domain/photos.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
 import { pngSample } from "../helpers/samples.ts";
@@ -89,7 +90,7 @@ describe("profile editing with a photo, and contacts", () => {
     expect(saved.response.headers.get("location")).toBe("/people/alice");
 
     for (const size of [48, 128, 400] as const) {
-      const file = photoFile(copse.config.dataDir, "alice", size);
+      const file = join(copse.config.dataDir, photoKey("alice", size));
       expect(existsSync(file)).toBe(true);
       const meta = await sharp(file).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(["webp", size, size]);

@@ -1,4 +1,3 @@
-import { createReadStream, existsSync } from "node:fs";
 import { aliasedTable, and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
@@ -18,8 +17,8 @@ import {
   rsvps,
   wikiRevisions,
 } from "../../db/schema/index.ts";
-import { storedFilePath } from "../files.ts";
-import { PHOTO_SIZES, photoFile } from "../photos.ts";
+import { PHOTO_SIZES, photoKey } from "../photos.ts";
+import type { FileStore } from "../storage/store.ts";
 import type { ZipEntry } from "../zip.ts";
 
 // "Download my data": everything a person put into this instance, as JSON files in a ZIP with
@@ -277,7 +276,7 @@ function safeName(name: string): string {
 }
 
 /** The documents the person uploaded here, with where each sits in the archive. */
-function uploads(db: Db, dataDir: string, actorId: number) {
+async function uploads(db: Db, store: FileStore, actorId: number) {
   const rows = db
     .select({
       itemId: items.id,
@@ -291,12 +290,12 @@ function uploads(db: Db, dataDir: string, actorId: number) {
     .where(and(eq(items.authorId, actorId), eq(items.isLocal, true), isNull(items.deletedAt)))
     .orderBy(asc(items.id))
     .all();
-  return rows.flatMap((r) => {
-    if (!r.path) return [];
-    const path = storedFilePath(dataDir, r.path);
-    if (!existsSync(path)) return [];
-    return [{ ...r, path, archiveName: `files/${r.itemId}-${safeName(r.fileName)}` }];
-  });
+  const found = [];
+  for (const r of rows) {
+    if (!r.path || !(await store.exists(r.path))) continue;
+    found.push({ ...r, path: r.path, archiveName: `files/${r.itemId}-${safeName(r.fileName)}` });
+  }
+  return found;
 }
 
 /** Whether an account exists to export. */
@@ -310,12 +309,12 @@ export function canExport(db: Db, accountId: number): boolean {
  * messages.json, event-replies.json, poll-votes.json, files.json, then the uploads themselves
  * and the profile photo.
  */
-export function* accountExportEntries(
+export async function* accountExportEntries(
   db: Db,
-  dataDir: string,
+  store: FileStore,
   accountId: number,
   instanceName: string,
-): Generator<ZipEntry> {
+): AsyncGenerator<ZipEntry> {
   const me = profile(db, accountId);
   if (!me) return;
   const id = me.actorId;
@@ -344,7 +343,7 @@ export function* accountExportEntries(
   yield { name: "messages.json", data: json(messageRows(db, id)) };
   yield { name: "event-replies.json", data: json(rsvpRows(db, id)) };
   yield { name: "poll-votes.json", data: json(voteRows(db, id)) };
-  const files = uploads(db, dataDir, id);
+  const files = await uploads(db, store, id);
   yield {
     name: "files.json",
     data: json(
@@ -352,8 +351,15 @@ export function* accountExportEntries(
     ),
   };
   for (const file of files) {
-    yield { name: file.archiveName, data: createReadStream(file.path), modified: file.at };
+    yield { name: file.archiveName, data: storedChunks(store, file.path), modified: file.at };
   }
-  const photo = photoFile(dataDir, me.handle, PHOTO_SIZES[PHOTO_SIZES.length - 1]!);
-  if (existsSync(photo)) yield { name: "photo.webp", data: createReadStream(photo) };
+  const photo = await store.get(photoKey(me.handle, PHOTO_SIZES[PHOTO_SIZES.length - 1]!));
+  if (photo) yield { name: "photo.webp", data: photo };
+}
+
+/** A stored file's bytes, opened only when the archive reaches it. */
+async function* storedChunks(store: FileStore, key: string): AsyncIterable<Uint8Array> {
+  const stream = await store.stream(key);
+  if (!stream) throw new Error(`The stored file ${key} went missing while the archive was made`);
+  yield* stream;
 }

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { loadSharp } from "../sharp.ts";
 import { sniffBytes } from "../sniff.ts";
+import type { FileStore } from "../storage/store.ts";
 
 // Every picture Copse keeps, uploaded here or fetched from elsewhere, is checked by its bytes
 // and written again by sharp as WebP: whatever the file claimed to be, what is served is a
@@ -58,18 +57,21 @@ export async function prepareImage(
 }
 
 /**
- * Writes a prepared picture under the data directory, named by its content inside `folder`
- * (e.g. `media/uploads`), and returns its path relative to the data directory. Written
- * beside its final name and renamed, so a reader never sees half a file.
+ * Stores a prepared picture in the file store, keyed by its content inside `folder` (e.g.
+ * `media/uploads`), and returns the key; bytes already stored are not written again.
  */
-export function writeImageFile(dataDir: string, folder: string, webp: Uint8Array): string {
+export async function storeImageFile(
+  store: FileStore,
+  folder: string,
+  webp: Uint8Array,
+): Promise<string> {
+  const key = imageKey(folder, webp);
+  if (!(await store.exists(key))) await store.put(key, webp);
+  return key;
+}
+
+/** The content address of a picture inside `folder`, with forward slashes on any system. */
+function imageKey(folder: string, webp: Uint8Array): string {
   const sha256 = createHash("sha256").update(webp).digest("hex");
-  const storagePath = join(folder, sha256.slice(0, 2), `${sha256}.webp`);
-  const file = join(dataDir, storagePath);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, webp);
-    renameSync(`${file}.tmp`, file);
-  }
-  return storagePath;
+  return `${folder}/${sha256.slice(0, 2)}/${sha256}.webp`;
 }

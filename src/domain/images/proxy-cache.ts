@@ -1,15 +1,14 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { and, asc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { imageProxyCache, instanceSettings } from "../../db/schema/index.ts";
-import { type PreparedImage, writeImageFile } from "./prepare.ts";
+import type { FileStore } from "../storage/store.ts";
+import { type PreparedImage, storeImageFile } from "./prepare.ts";
 
 // The image proxy's rules, without the fetching (src/federation/image-proxy.ts) or the route
 // (src/web/images/). A proxied address is signed with a key only this instance knows, so the
 // proxy fetches only what a page here chose to show, never what a stranger asks for; what it
-// fetched is kept on disk for a week, within a size cap, least recently used going first.
+// fetched is kept in the file store for a week, within a size cap, least recently used going first.
 
 /** How long a fetched picture is served before it is fetched again. */
 export const PROXY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -91,15 +90,15 @@ export function failedProxyUrls(db: Db, urls: string[], now = new Date()): Set<s
 }
 
 /** Keeps a fetched picture, then makes room if the cache has grown past its cap. */
-export function storeProxiedImage(
+export async function storeProxiedImage(
   db: Db,
-  dataDir: string,
+  store: FileStore,
   url: string,
   image: PreparedImage,
   options: { now?: Date; maxBytes?: number } = {},
-): ProxyCacheRow {
+): Promise<ProxyCacheRow> {
   const now = options.now ?? new Date();
-  const storagePath = writeImageFile(dataDir, join("media", "proxy"), image.webp);
+  const storagePath = await storeImageFile(store, "media/proxy", image.webp);
   const values = {
     url,
     state: "stored" as const,
@@ -115,18 +114,18 @@ export function storeProxiedImage(
     .onConflictDoUpdate({ target: imageProxyCache.urlHash, set: values })
     .returning()
     .get();
-  pruneProxyCache(db, dataDir, options.maxBytes ?? PROXY_CACHE_MAX_BYTES);
+  await pruneProxyCache(db, store, options.maxBytes ?? PROXY_CACHE_MAX_BYTES);
   return row;
 }
 
 /** Remembers that an address gave no picture, and why. */
-export function recordProxyFailure(
+export async function recordProxyFailure(
   db: Db,
-  dataDir: string,
+  store: FileStore,
   url: string,
   reason: string,
   now = new Date(),
-): void {
+): Promise<void> {
   const values = {
     url,
     state: "failed" as const,
@@ -145,24 +144,29 @@ export function recordProxyFailure(
     .values({ urlHash: proxyUrlHash(url), ...values })
     .onConflictDoUpdate({ target: imageProxyCache.urlHash, set: values })
     .run();
-  if (old?.storagePath) removeIfUnused(db, dataDir, old.storagePath);
+  if (old?.storagePath) await removeIfUnused(db, store, old.storagePath);
 }
 
 /** Removes a cached file once no entry refers to it. */
-function removeIfUnused(db: Db, dataDir: string, storagePath: string): void {
+async function removeIfUnused(db: Db, store: FileStore, storagePath: string): Promise<void> {
   const shared = db
     .select({ n: sql<number>`count(*)` })
     .from(imageProxyCache)
     .where(eq(imageProxyCache.storagePath, storagePath))
     .get();
-  if ((shared?.n ?? 0) === 0) rmSync(join(dataDir, storagePath), { force: true });
+  if ((shared?.n ?? 0) === 0) await store.delete(storagePath);
 }
 
 /**
  * Drops expired failures, then the least recently used pictures until the cache holds at
  * most `maxBytes`. A file two addresses share goes only with the last of them.
  */
-export function pruneProxyCache(db: Db, dataDir: string, maxBytes: number, now = new Date()): void {
+export async function pruneProxyCache(
+  db: Db,
+  store: FileStore,
+  maxBytes: number,
+  now = new Date(),
+): Promise<void> {
   db.delete(imageProxyCache)
     .where(and(eq(imageProxyCache.state, "failed"), lt(imageProxyCache.expiresAt, now)))
     .run();
@@ -182,7 +186,7 @@ export function pruneProxyCache(db: Db, dataDir: string, maxBytes: number, now =
   for (const row of oldest) {
     if (size <= maxBytes) break;
     db.delete(imageProxyCache).where(eq(imageProxyCache.urlHash, row.urlHash)).run();
-    if (row.storagePath) removeIfUnused(db, dataDir, row.storagePath);
+    if (row.storagePath) await removeIfUnused(db, store, row.storagePath);
     size -= row.bytes;
   }
 }

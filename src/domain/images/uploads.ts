@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { and, eq, inArray, lt, notExists, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { uploadedImages, uploadedImageUses } from "../../db/schema/index.ts";
 import { ValidationError } from "../errors.ts";
-import { ImageRefusedError, prepareImage, writeImageFile } from "./prepare.ts";
+import type { FileStore } from "../storage/store.ts";
+import { ImageRefusedError, prepareImage, storeImageFile } from "./prepare.ts";
 
 // Pictures people put into what they write. An upload is stored at once (so the writer sees
 // it in the preview) under an unguessable address; it becomes visible to others only through
@@ -35,7 +34,7 @@ export function uploadedImagePath(image: Pick<UploadedImageRow, "uuid">): string
  */
 export async function storeUploadedImage(
   db: Db,
-  dataDir: string,
+  store: FileStore,
   uploaderId: number,
   bytes: Uint8Array,
 ): Promise<UploadedImageRow> {
@@ -56,7 +55,7 @@ export async function storeUploadedImage(
         : "The image could not be read; try saving it again as a JPEG or PNG",
     );
   }
-  const storagePath = writeImageFile(dataDir, join("media", "uploads"), prepared.webp);
+  const storagePath = await storeImageFile(store, "media/uploads", prepared.webp);
   return db
     .insert(uploadedImages)
     .values({
@@ -106,7 +105,7 @@ export const UNUSED_UPLOAD_MS = 24 * 60 * 60 * 1000;
  * Removes pictures uploaded before `before` that no saved post shows (abandoned drafts), and
  * their files unless another upload has the same bytes. Returns how many went.
  */
-export function removeUnusedUploads(db: Db, dataDir: string, before: Date): number {
+export async function removeUnusedUploads(db: Db, store: FileStore, before: Date): Promise<number> {
   const unused = db
     .select()
     .from(uploadedImages)
@@ -129,7 +128,7 @@ export function removeUnusedUploads(db: Db, dataDir: string, before: Date): numb
       .from(uploadedImages)
       .where(eq(uploadedImages.storagePath, image.storagePath))
       .get();
-    if (!shared) rmSync(join(dataDir, image.storagePath), { force: true });
+    if (!shared) await store.delete(image.storagePath);
   }
   return unused.length;
 }

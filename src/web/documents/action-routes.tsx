@@ -11,6 +11,7 @@ import {
   type ItemRow,
 } from "../../domain/items.ts";
 import { rateDocument } from "../../domain/ratings.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import { sendRatingLike } from "../../federation/documents.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
@@ -218,7 +219,7 @@ export function documentActionRoutes(): Hono<AppEnv> {
       // The bytes go too, unless another document holds the same file.
       const document = getDocument(db, item.id);
       const unused = document ? unusedFileOf(db, document) : null;
-      if (unused) await removeStoredFile(config.dataDir, unused);
+      if (unused) await removeStoredFile(fileStoreFor(config.files), unused);
       setFlash(c, "The document has been deleted.");
       return c.redirect(`${access.path}/documents`, 303);
     }

@@ -1,5 +1,3 @@
-import { createReadStream, existsSync } from "node:fs";
-import { Readable } from "node:stream";
 import { Hono, type MiddlewareHandler } from "hono";
 import {
   createDocument,
@@ -9,14 +7,10 @@ import {
   validateDocument,
 } from "../../domain/documents.ts";
 import { ForbiddenError, ValidationError } from "../../domain/errors.ts";
-import {
-  removeStoredFile,
-  storedFilePath,
-  storeUpload,
-  UploadTooLargeError,
-} from "../../domain/files.ts";
+import { removeStoredFile, storeUpload, UploadTooLargeError } from "../../domain/files.ts";
 import { PAGE_SIZES } from "../../domain/forum.ts";
 import { safeMediaType } from "../../domain/sniff.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -212,7 +206,11 @@ export function documentRoutes(): Hono<AppEnv> {
     try {
       validateDocument({ ...values, file });
       if (file!.size > config.maxUploadBytes) throw new UploadTooLargeError(config.maxUploadBytes);
-      const stored = await storeUpload(config.dataDir, chunksOf(file!), config.maxUploadBytes);
+      const stored = await storeUpload(
+        fileStoreFor(config.files),
+        chunksOf(file!),
+        config.maxUploadBytes,
+      );
       let created: ReturnType<typeof createDocument>;
       try {
         created = createDocument(db, config.origin, {
@@ -225,7 +223,7 @@ export function documentRoutes(): Hono<AppEnv> {
         });
       } catch (error) {
         if (!fileInUse(db, stored.sha256))
-          await removeStoredFile(config.dataDir, stored.storagePath);
+          await removeStoredFile(fileStoreFor(config.files), stored.storagePath);
         throw error;
       }
       await publishItemChange(federationContext(c), created.item, "create");
@@ -269,7 +267,7 @@ export function documentRoutes(): Hono<AppEnv> {
     return renderDocumentPage(c, access, found);
   });
 
-  app.get("/c/:ref/documents/:id{[0-9]+}/download", (c) => {
+  app.get("/c/:ref/documents/:id{[0-9]+}/download", async (c) => {
     const access = readableLibrary(c);
     if (access instanceof Promise) return access;
     const found = documentIn(c, access);
@@ -277,12 +275,17 @@ export function documentRoutes(): Hono<AppEnv> {
     const { document } = found;
     // Files from other servers stay there: the browser is sent to their origin.
     if (document.remoteUrl) return c.redirect(document.remoteUrl, 303);
-    const { dataDir } = c.get("deps").config;
-    const path = document.storagePath ? storedFilePath(dataDir, document.storagePath) : null;
-    if (!path || !existsSync(path)) {
-      log.error("The file of document {id} is missing from {path}", { id: found.item.id, path });
+    const files = fileStoreFor(c.get("deps").config.files);
+    const key = document.storagePath;
+    const missing = () => {
+      log.error("The file of document {id} is missing from {store}: {key}", {
+        id: found.item.id,
+        store: files.description,
+        key,
+      });
       return documentNotFound(c);
-    }
+    };
+    if (!key) return missing();
     const type = safeMediaType(document.mediaType);
     const headers = new Headers({
       "content-type": type.startsWith("text/") ? `${type}; charset=utf-8` : type,
@@ -295,11 +298,16 @@ export function documentRoutes(): Hono<AppEnv> {
       "cache-control": "private, no-cache, no-transform",
       etag: `"${document.sha256}"`,
     });
+    // The ETag is the file's content address, so a browser's copy is current without asking
+    // the store anything.
     if (c.req.header("if-none-match") === `"${document.sha256}"`) {
       return new Response(null, { status: 304, headers });
     }
     if (document.size !== null) headers.set("content-length", String(document.size));
-    const stream = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+    // Streamed from the store as it arrives, from disk or from the bucket alike: one request
+    // to the bucket, which answers 404 when the file is gone.
+    const stream = await files.stream(key);
+    if (!stream) return missing();
     return new Response(stream, { status: 200, headers });
   });
 

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Context, Hono } from "hono";
 import type { Db } from "../../db/client.ts";
 import {
@@ -8,6 +6,7 @@ import {
   signImageUrl,
   verifyImageUrl,
 } from "../../domain/images/proxy-cache.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import { proxiedImage } from "../../federation/image-proxy.ts";
 import { logger } from "../../logging.ts";
 import type { AppEnv } from "../env.ts";
@@ -122,12 +121,7 @@ export function imageProxyRoutes(): Hono<AppEnv> {
       return c.text("This address was not made by this server, so it is not fetched.", 403);
     }
     const row = await proxiedImage(db, config, url);
-    let bytes: Buffer | null = null;
-    try {
-      bytes = row?.storagePath ? readFileSync(join(config.dataDir, row.storagePath)) : null;
-    } catch {
-      bytes = null;
-    }
+    const bytes = row?.storagePath ? await fileStoreFor(config.files).get(row.storagePath) : null;
     if (!bytes) {
       return c.text("That picture could not be fetched.", 404, {
         "cache-control": "public, max-age=600",

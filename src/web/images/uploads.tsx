@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { ValidationError } from "../../domain/errors.ts";
 import { isPublicImage, mayViewUploadedImage } from "../../domain/images/access.ts";
@@ -11,6 +9,7 @@ import {
   storeUploadedImage,
   uploadedImagePath,
 } from "../../domain/images/uploads.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
@@ -87,7 +86,7 @@ async function storeSent(c: C, file: FormDataEntryValue | null, alt: string) {
   }
   const image = await storeUploadedImage(
     db,
-    config.dataDir,
+    fileStoreFor(config.files),
     writer.id,
     new Uint8Array(await file.arrayBuffer()),
   );
@@ -162,7 +161,7 @@ export function imageUploadRoutes(): Hono<AppEnv> {
     }
   });
 
-  app.get(`${UPLOAD_PATH}/:file`, (c) => {
+  app.get(`${UPLOAD_PATH}/:file`, async (c) => {
     const { db, config } = c.get("deps");
     const uuid = FILE_NAME.exec(c.req.param("file"))?.[1];
     const image = uuid ? getUploadedImage(db, uuid) : undefined;
@@ -170,12 +169,8 @@ export function imageUploadRoutes(): Hono<AppEnv> {
     if (!image || !mayViewUploadedImage(db, image, c.get("account")?.actor.id)) {
       return c.notFound();
     }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(config.dataDir, image.storagePath));
-    } catch {
-      return c.notFound();
-    }
+    const bytes = await fileStoreFor(config.files).get(image.storagePath);
+    if (!bytes) return c.notFound();
     // A picture never changes under its address, so it may be kept for good; one that only
     // members (or its uploader) may see is kept by their browser alone, never a shared cache.
     const scope = isPublicImage(db, image) ? "public" : "private";

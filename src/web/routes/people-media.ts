@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
 import type { Context } from "hono";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { ActorRow } from "../../domain/actors.ts";
 import { findLocalActor } from "../../domain/actors.ts";
 import type { PersonProfileRow } from "../../domain/person-details.ts";
 import { getPersonProfile } from "../../domain/person-details.ts";
-import { MAX_PHOTO_BYTES, PHOTO_SIZES, type PhotoSize, photoFile } from "../../domain/photos.ts";
+import { MAX_PHOTO_BYTES, PHOTO_SIZES, type PhotoSize, photoKey } from "../../domain/photos.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import type { AppEnv } from "../env.ts";
 import { avatarSrc } from "../faces.ts";
 import { pageContext, render } from "../render.ts";
@@ -47,19 +47,15 @@ export function photoUploadLimit(): MiddlewareHandler<AppEnv> {
 /** Serves local people's photos with a long cache: each upload gets a new URL. */
 export function peopleMediaRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/media/people/:handle/:file", (c) => {
+  app.get("/media/people/:handle/:file", async (c) => {
     const { db, config } = c.get("deps");
     const match = /^(\d+)\.webp$/.exec(c.req.param("file"));
     const size = Number(match?.[1]) as PhotoSize;
     const person = findLocalActor(db, c.req.param("handle").toLowerCase());
     if (!match || !PHOTO_SIZES.includes(size) || person?.type !== "Person") return c.notFound();
     if (!getPersonProfile(db, person.id).photoUpdatedAt) return c.notFound();
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(photoFile(config.dataDir, person.handle, size));
-    } catch {
-      return c.notFound();
-    }
+    const bytes = await fileStoreFor(config.files).get(photoKey(person.handle, size));
+    if (!bytes) return c.notFound();
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": "image/webp",
       "cache-control": "public, max-age=31536000, immutable",

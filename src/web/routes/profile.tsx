@@ -17,6 +17,7 @@ import {
 } from "../../domain/person-details.ts";
 import { type PreparedPhoto, preparePhoto, writePhoto } from "../../domain/photos.ts";
 import { updateProfile } from "../../domain/profiles.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import { publishProfileUpdate } from "../../federation/profiles.ts";
 import { logger } from "../../logging.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -215,7 +216,7 @@ export function profileRoutes(): Hono<AppEnv> {
       if (!(error instanceof RolledBack)) throw error;
     }
     if (errors.length === 0 && prepared) {
-      writePhoto(config.dataDir, me.handle, prepared);
+      await writePhoto(fileStoreFor(config.files), me.handle, prepared);
       setPhotoUpdated(db, me.id, new Date());
       log.info("{person} uploaded a new photo", { person: me.handle });
     }

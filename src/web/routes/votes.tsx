@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Hono } from "hono";
 import { getItemImage } from "../../domain/item-media.ts";
 import { canView, getItem } from "../../domain/items.ts";
+import { fileStoreFor } from "../../domain/storage/store.ts";
 import { castVote, mayVote, type VoteValue, withdrawVote } from "../../domain/votes.ts";
 import { newVoteIri, sendLocalVote } from "../../federation/votes.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
@@ -52,7 +51,7 @@ export function voteRoutes(): Hono<AppEnv> {
     return c.redirect(`${back}#item-${item.id}`, 303);
   });
 
-  app.get("/media/images/:id{[0-9]+}", (c) => {
+  app.get("/media/images/:id{[0-9]+}", async (c) => {
     const { db, config } = c.get("deps");
     const image = getItemImage(db, Number(c.req.param("id")));
     const item = image ? getItem(db, image.itemId) : undefined;
@@ -61,12 +60,8 @@ export function voteRoutes(): Hono<AppEnv> {
     if (!image?.storagePath || !item || item.deletedAt || !canView(db, item, viewer?.id)) {
       return c.notFound();
     }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(config.dataDir, image.storagePath));
-    } catch {
-      return c.notFound();
-    }
+    const bytes = await fileStoreFor(config.files).get(image.storagePath);
+    if (!bytes) return c.notFound();
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": "image/webp",
       "cache-control": `${item.visibility === "public" ? "public" : "private"}, max-age=86400`,

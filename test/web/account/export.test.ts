@@ -8,6 +8,7 @@ import { storeUpload } from "../../../src/domain/files.ts";
 import { composeItem } from "../../../src/domain/items.ts";
 import { requestMembership } from "../../../src/domain/membership.ts";
 import { sendMessage } from "../../../src/domain/messages.ts";
+import { fileStoreFor } from "../../../src/domain/storage/store.ts";
 import { WebClient } from "../../helpers/client.ts";
 import { startTestInstance, type TestInstance } from "../../helpers/instances.ts";
 import { signedIn } from "../../helpers/sign-in.ts";
@@ -52,7 +53,7 @@ describe("downloading your data", () => {
     });
     sendMessage(db, copse.origin, { sender: bob.actor, recipient: ada.actor, body: "Hello Ada" });
     const file = await storeUpload(
-      copse.config.dataDir,
+      fileStoreFor(copse.config.files),
       (async function* () {
         yield pdf;
       })(),

@@ -9,6 +9,7 @@ import {
 } from "../../../domain/errors.ts";
 import { removeStoredFile } from "../../../domain/files.ts";
 import { removePhoto } from "../../../domain/photos.ts";
+import { fileStoreFor } from "../../../domain/storage/store.ts";
 import { federateAccountDeletion } from "../../../federation/account-deletion.ts";
 import { logger } from "../../../logging.ts";
 import { requireSignIn, setFlash, signOut } from "../../auth.ts";
@@ -44,8 +45,9 @@ export async function performAccountDeletion(
   const { db, config } = c.get("deps");
   const deleted = deleteAccount(db, siteOf(c), input);
   await federateAccountDeletion(federationContext(c), deleted);
-  removePhoto(config.dataDir, input.handle);
-  for (const path of deleted.unusedFiles) await removeStoredFile(config.dataDir, path);
+  const files = fileStoreFor(config.files);
+  await removePhoto(files, input.handle);
+  for (const path of deleted.unusedFiles) await removeStoredFile(files, path);
   log.info("Deleted the account {handle} ({keep}, by {who})", {
     handle: input.handle,
     keep: input.keep,

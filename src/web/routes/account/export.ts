@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { accountExportEntries } from "../../../domain/account/export.ts";
+import { fileStoreFor } from "../../../domain/storage/store.ts";
 import { zipStream } from "../../../domain/zip.ts";
 import { logger } from "../../../logging.ts";
 import { requireSignIn } from "../../auth.ts";
@@ -22,7 +23,12 @@ export function accountExportRoutes(): Hono<AppEnv> {
     const account = c.get("account")!;
     const day = new Date().toISOString().slice(0, 10);
     log.info("{handle} downloaded their data", { handle: account.actor.handle });
-    const entries = accountExportEntries(db, config.dataDir, account.id, config.instanceName);
+    const entries = accountExportEntries(
+      db,
+      fileStoreFor(config.files),
+      account.id,
+      config.instanceName,
+    );
     const body = Readable.toWeb(Readable.from(zipStream(entries))) as ReadableStream<Uint8Array>;
     return new Response(body, {
       headers: {
