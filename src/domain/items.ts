@@ -2,15 +2,20 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { preparedQuery } from "../db/prepared.ts";
-import { memoRead, readMemoOpen, rememberReads } from "../db/read-memo.ts";
+import { memoRead } from "../db/read-memo.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { acceptsContributions } from "./community-state.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { linkUploadedImages, missingAltText } from "./images/uploads.ts";
+import { groupsOfItem } from "./item-groups.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
 import { recordMentions, renderWithMentions } from "./mentions.ts";
+
+// Where an item is published lives in item-groups.ts; most callers have always found it here.
+export { groupsOfItem, readGroupsOfItemsAhead } from "./item-groups.ts";
+
 import { assertMayStartThread } from "./moderation/announcement.ts";
 
 /** A row of the items table. */
@@ -224,51 +229,6 @@ const itemByIri = preparedQuery((db) =>
     .select()
     .from(items)
     .where(eq(items.iri, sql.placeholder("iri")))
-    .prepare(),
-);
-
-/** The groups an item is published into. */
-export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
-  // Asked several times for each post of a page (who may see, vote on, edit it): remembered
-  // while a page renders (src/db/read-memo.ts).
-  return memoRead(db, `groupsOfItem:${itemId}`, () =>
-    groupsOfItemQuery(db)
-      .all({ itemId })
-      .map((r) => r.actor),
-  );
-}
-
-/**
- * Reads the communities of many items in one query ahead of a page asking for each in turn
- * (only while a page request remembers its reads; otherwise nothing is read).
- */
-export function readGroupsOfItemsAhead(db: Db, itemIds: number[]): void {
-  if (itemIds.length === 0 || !readMemoOpen(db)) return;
-  const byItem = new Map<number, ActorRow[]>(itemIds.map((id) => [id, []]));
-  for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(itemIds) })) {
-    byItem.get(row.itemId)?.push(row.actor);
-  }
-  rememberReads(
-    db,
-    [...byItem].map(([id, groups]) => [`groupsOfItem:${id}`, groups]),
-  );
-}
-
-const groupsOfItemsQuery = preparedQuery((db) =>
-  db
-    .select({ itemId: itemGroups.itemId, actor: actors })
-    .from(itemGroups)
-    .innerJoin(actors, eq(itemGroups.groupId, actors.id))
-    .where(sql`${itemGroups.itemId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
-    .prepare(),
-);
-
-const groupsOfItemQuery = preparedQuery((db) =>
-  db
-    .select({ actor: actors })
-    .from(itemGroups)
-    .innerJoin(actors, eq(itemGroups.groupId, actors.id))
-    .where(eq(itemGroups.itemId, sql.placeholder("itemId")))
     .prepare(),
 );
 
