@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/sequencer.ts";
 
 export default defineConfig({
   test: {
@@ -10,6 +11,9 @@ export default defineConfig({
     // Most of a test's time is spent waiting on loopback HTTP, queues and Chromium, not on the
     // CPU, so three workers on two cores finish far sooner than the default of one.
     maxWorkers: 3,
+    // The longest files start first (test/sequencer.ts), so no worker begins a long file
+    // when the others are nearly done.
+    sequence: { sequencer: LongestFirst },
     // Builds the JavaScript that the process-level tests start (see test/global-setup.ts).
     // test/postgres-setup.ts names the directory of the run's throwaway PostgreSQL cluster.
     globalSetup: ["test/global-setup.ts", "test/postgres-setup.ts"],

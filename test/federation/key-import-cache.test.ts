@@ -2,7 +2,7 @@ import { exportJwk, importJwk } from "@fedify/fedify";
 import { exportSpki, importPem } from "@fedify/vocab-runtime";
 import { describe, expect, it } from "vitest";
 import { cacheKeyImports } from "../../src/federation/key-import-cache.ts";
-import { rsaKeyPair } from "../../src/federation/keys.ts";
+import { testRsaKeyPair as rsaKeyPair } from "../helpers/test-keys.ts";
 
 // Fedify imports a delivery's private key from JWK for every delivery it sends; with the
 // cache installed (as every federation does), the same key comes back as the same CryptoKey.

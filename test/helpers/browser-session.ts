@@ -28,23 +28,26 @@ export interface BrowserSession {
   signedInPage(login: string, options?: BrowserContextOptions): Promise<Page>;
   /** Opens a path on the instance and waits for it to load. */
   go(page: Page, path: string): Promise<void>;
-  /** Closes every context, the browser and then the instance. */
+  /** Closes every context this session opened, then the instance. */
   close(): Promise<void>;
 }
 
 /**
- * Starts a test instance (named, with extra environment if given) and launches Chromium for
+ * Starts a test instance (named, with extra environment if given) with the worker's Chromium for
  * it; throws the skip message when Chromium is not installed, closing the instance first.
  */
 export async function startBrowserSession(
   name: string,
   env: Record<string, string> = {},
 ): Promise<BrowserSession> {
-  const instance = await startTestInstance(name, env);
-  const browser = await launchBrowser().catch(async (error: unknown) => {
+  const [instance, browser] = await Promise.all([
+    startTestInstance(name, env),
+    launchBrowser().catch((error: unknown) => error as Error),
+  ]);
+  if (browser instanceof Error) {
     await instance.close();
-    throw error;
-  });
+    throw browser;
+  }
   if (!browser) {
     await instance.close();
     throw new Error(SKIP_MESSAGE);
@@ -76,10 +79,10 @@ export async function startBrowserSession(
       return page;
     },
     async close() {
-      // Contexts that a failed test left half-open must not stop the rest from closing.
+      // Contexts that a failed test left half-open must not stop the rest from closing. The
+      // browser itself stays up for the worker's next file (see launchBrowser).
       try {
-        for (const context of contexts) await context.close().catch(() => {});
-        await browser.close();
+        await Promise.all(contexts.map((context) => context.close().catch(() => {})));
       } finally {
         await instance.close();
       }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { signRequest, verifyRequest } from "@fedify/fedify";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
-import { rsaKeyPair } from "../../src/federation/keys.ts";
+import { testRsaKeyPair } from "./test-keys.ts";
 
 // A stand-in for a foreign fediverse server (Mastodon, Lemmy, Mbin...) at the network
 // boundary. Copse talks to it over real HTTP: it fetches the peer's actors and keys, delivers
@@ -153,8 +153,9 @@ export class FakePeer {
 
   /** Creates an actor with a fresh RSA key pair and serves its document and WebFinger. */
   async addActor(options: AddActorOptions): Promise<FakeActor> {
-    // 2,048 bits, as Mastodon's keys are (Fedify's default of 4,096 takes seconds to make).
-    const pair = await rsaKeyPair();
+    // 2,048 bits, as Mastodon's keys are (Fedify's default of 4,096 takes seconds to make),
+    // from the tests' pool of ready-made keys while it lasts.
+    const pair = await testRsaKeyPair();
     const spki = Buffer.from(await crypto.subtle.exportKey("spki", pair.publicKey)).toString(
       "base64",
     );

@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
-import { generateCryptoKeyPair } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { LookupError, resolveActor } from "../../src/federation/lookup.ts";
@@ -9,6 +8,7 @@ import { guardedDocumentLoader } from "../../src/federation/outbound/document-lo
 import { outboundPolicy } from "../../src/federation/outbound/policy.ts";
 import { type FeedServer, startFeedServer } from "../helpers/feed-server.ts";
 import { startTestInstance } from "../helpers/instances.ts";
+import { testRsaKeyPair } from "../helpers/test-keys.ts";
 
 // A 50 MB actor document was downloaded (twice) and accepted: memory rose by 170 MB and the
 // server stalled. Every federation fetch is now capped while it streams (COPSE_FETCH_MAX_BYTES,
@@ -79,7 +79,7 @@ describe("size, time and redirect limits on what Copse fetches", () => {
   afterAll(() => server?.close());
 
   it("stops reading a 50 MB actor document at the byte cap, and fetches it only once", async () => {
-    const { privateKey } = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+    const { privateKey } = await testRsaKeyPair();
     const signed = guardedDocumentLoader(outboundPolicy(config), {
       keyId: new URL("http://127.0.0.1/actor#main-key"),
       privateKey,
