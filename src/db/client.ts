@@ -8,6 +8,29 @@ import { reuseStatements } from "./statement-cache.ts";
 /** The Drizzle database handle every layer below the web takes as a parameter. */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/**
+ * Makes every transaction take the write lock when it begins (BEGIN IMMEDIATE), however it is
+ * started (better-sqlite3's `transaction()`, or Drizzle's, which asks for "deferred"). A
+ * deferred transaction that reads and then writes cannot wait for another process's write to
+ * finish: SQLite answers SQLITE_BUSY at once, since its snapshot is already stale. With web
+ * and worker processes on one database file (`--role`), that failed a start under load
+ * (`createSetupToken` reads, then writes). Taken at the start, the lock waits its turn
+ * (busy_timeout) like any write; one process alone sees no difference.
+ */
+function writeTransactionsFromTheStart(sqlite: Database.Database): void {
+  const transaction = sqlite.transaction.bind(sqlite);
+  sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const made = transaction(fn);
+    const immediate = made.immediate;
+    return Object.assign((...args: unknown[]) => immediate(...args), {
+      default: immediate,
+      deferred: immediate,
+      immediate,
+      exclusive: made.exclusive,
+    });
+  }) as typeof sqlite.transaction;
+}
+
 /** Opens (creating if needed) a SQLite database file, or `:memory:`, tuned for a web server. */
 export function openDatabase(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -24,5 +47,6 @@ export function openDatabase(path: string): Db {
   sqlite.pragma("cache_size = -16384");
   // Drizzle prepares every query afresh, and better-sqlite3 frees statements only on close.
   reuseStatements(sqlite);
+  writeTransactionsFromTheStart(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }

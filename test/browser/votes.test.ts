@@ -131,7 +131,19 @@ describeInBrowser("votes and link posts in a browser", () => {
     expect(await link.getAttribute("href")).toBe("https://example.com/seed-swap");
     const picture = article.getByRole("img", { name: "A poster with seeds" });
     expect(await picture.getAttribute("src")).toMatch(/^\/media\/images\/\d+$/);
-    expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(300);
+    // The picture may still be on its way (or lazily waiting for the scroll): wait until the
+    // browser is done with it, loaded or failed, then read its size (0 if it failed).
+    await picture.scrollIntoViewIfNeeded();
+    const width = await picture.evaluate((img: HTMLImageElement) =>
+      img.complete
+        ? img.naturalWidth
+        : new Promise<number>((resolve) => {
+            const done = () => resolve(img.naturalWidth);
+            img.addEventListener("load", done, { once: true });
+            img.addEventListener("error", done, { once: true });
+          }),
+    );
+    expect(width).toBe(300);
     const lost = article.getByRole("link", { name: "The hall" });
     expect(await lost.getAttribute("href")).toBe("https://lemmy.example/pictrs/image/gone.png");
     await a11y(bob);
