@@ -7,10 +7,11 @@ import {
   mayEditComment,
 } from "../../domain/blog-comments.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../domain/errors.ts";
-import { editItem, type ItemRow } from "../../domain/items.ts";
+import type { ItemRow } from "../../domain/items.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
+import { commentDeletePage, commentEditPage, saveCommentEdit } from "../comment-editing.tsx";
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
@@ -19,8 +20,7 @@ import { ForbiddenPage, NotFoundPage } from "../views/errors.tsx";
 import { replyPath } from "../views/thread-pager.tsx";
 import { wantsPreview } from "../views/writing.tsx";
 import { commentIn, type EntryScene, entryScene, renderEntry } from "./access.tsx";
-import { DeleteBlogItemPage } from "./views/blog.tsx";
-import { CommentFormPage, commentField } from "./views/blog-entry.tsx";
+import { commentField } from "./views/blog-entry.tsx";
 
 type C = Context<AppEnv>;
 
@@ -103,60 +103,19 @@ export function blogCommentRoutes(): Hono<AppEnv> {
     app.get(`${path}/comments/:cid{[0-9]+}/edit`, requireSignIn(), (c) => {
       const found = commentScene(c, mayEdit(c));
       if (found instanceof Promise) return found;
-      const { scene, comment } = found;
-      return render(
-        c,
-        <CommentFormPage
-          ctx={pageContext(c)}
-          action={`${scene.base}/comments/${comment.id}/edit`}
-          backLink={replyPath(scene.base, comment.id)}
-          body={comment.bodySource ?? ""}
-        />,
-      );
+      return commentEditPage(c, found.scene.base, found.comment);
     });
 
     app.post(`${path}/comments/:cid{[0-9]+}/edit`, requireSignIn(), async (c) => {
       const found = commentScene(c, mayEdit(c));
       if (found instanceof Promise) return found;
-      const { scene, comment } = found;
-      const body = (await formFields(c)).body ?? "";
-      try {
-        await learnMentionedPeople(federationContext(c), body);
-        const edited = editItem(c.get("deps").db, comment, c.get("account")!.actor.id, { body });
-        await publishItemChange(federationContext(c), edited, "update");
-      } catch (error) {
-        if (error instanceof ValidationError) {
-          return render(
-            c,
-            <CommentFormPage
-              ctx={pageContext(c)}
-              action={`${scene.base}/comments/${comment.id}/edit`}
-              backLink={replyPath(scene.base, comment.id)}
-              body={body}
-              errors={error.errors}
-            />,
-            422,
-          );
-        }
-        throw error;
-      }
-      setFlash(c, "Your comment has been saved.");
-      return c.redirect(replyPath(scene.base, comment.id), 303);
+      return saveCommentEdit(c, found.scene.base, found.comment);
     });
 
     app.get(`${path}/comments/:cid{[0-9]+}/delete`, requireSignIn(), (c) => {
       const found = commentScene(c, mayDelete(c));
       if (found instanceof Promise) return found;
-      const { scene, comment } = found;
-      return render(
-        c,
-        <DeleteBlogItemPage
-          ctx={pageContext(c)}
-          item={comment}
-          action={`${scene.base}/comments/${comment.id}/delete`}
-          cancel={replyPath(scene.base, comment.id)}
-        />,
-      );
+      return commentDeletePage(c, found.scene.base, found.comment);
     });
 
     app.post(`${path}/comments/:cid{[0-9]+}/delete`, requireSignIn(), async (c) => {

@@ -5,7 +5,6 @@ import {
   canModerate,
   composeItem,
   deleteItem,
-  editItem,
   getItem,
   groupsOfItem,
   type ItemKind,
@@ -17,8 +16,8 @@ import type { SectionId } from "../../domain/sections.ts";
 import { learnMentionedPeople } from "../../federation/mentions.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { requireSignIn, setFlash } from "../auth.ts";
-import { DeleteBlogItemPage } from "../blog/views/blog.tsx";
 import { CommentFormPage } from "../blog/views/blog-entry.tsx";
+import { commentDeletePage, commentEditPage, saveCommentEdit } from "../comment-editing.tsx";
 import {
   type CommunityAccess,
   itemIn,
@@ -194,60 +193,19 @@ export function itemCommentRoutes(): Hono<AppEnv> {
     app.get(`${path}/comments/:cid{[0-9]+}/edit`, requireSignIn(), (c) => {
       const found = changeable(c, section, kind);
       if (found instanceof Promise) return found;
-      const { base, comment } = found;
-      return render(
-        c,
-        <CommentFormPage
-          ctx={pageContext(c)}
-          action={`${base}/comments/${comment.id}/edit`}
-          backLink={replyPath(base, comment.id)}
-          body={comment.bodySource ?? ""}
-        />,
-      );
+      return commentEditPage(c, found.base, found.comment);
     });
 
     app.post(`${path}/comments/:cid{[0-9]+}/edit`, requireSignIn(), async (c) => {
       const found = changeable(c, section, kind);
       if (found instanceof Promise) return found;
-      const { base, comment } = found;
-      const body = (await formFields(c)).body ?? "";
-      try {
-        await learnMentionedPeople(federationContext(c), body);
-        const edited = editItem(c.get("deps").db, comment, c.get("account")!.actor.id, { body });
-        await publishItemChange(federationContext(c), edited, "update");
-      } catch (error) {
-        if (error instanceof ValidationError) {
-          return render(
-            c,
-            <CommentFormPage
-              ctx={pageContext(c)}
-              action={`${base}/comments/${comment.id}/edit`}
-              backLink={replyPath(base, comment.id)}
-              body={body}
-              errors={error.errors}
-            />,
-            422,
-          );
-        }
-        throw error;
-      }
-      setFlash(c, "Your comment has been saved.");
-      return c.redirect(replyPath(base, comment.id), 303);
+      return saveCommentEdit(c, found.base, found.comment);
     });
 
     app.get(`${path}/comments/:cid{[0-9]+}/delete`, requireSignIn(), (c) => {
       const found = changeable(c, section, kind);
       if (found instanceof Promise) return found;
-      const { base, comment } = found;
-      return render(
-        c,
-        <DeleteBlogItemPage
-          ctx={pageContext(c)}
-          item={comment}
-          action={`${base}/comments/${comment.id}/delete`}
-          cancel={replyPath(base, comment.id)}
-        />,
-      );
+      return commentDeletePage(c, found.base, found.comment);
     });
 
     app.post(`${path}/comments/:cid{[0-9]+}/delete`, requireSignIn(), async (c) => {
