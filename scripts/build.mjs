@@ -23,8 +23,16 @@ import { trimSourceMapFiles } from "./source-maps.mjs";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "build");
 const stamp = join(outDir, ".built");
-/** The entry points: the server, the admin command line, and the stylesheet's compiler. */
-const ENTRIES = ["src/main.ts", "src/cli/admin.ts", "src/web/assets/css.ts"];
+/**
+ * The entry points: the server, the admin command line, the stylesheet's compiler, and the
+ * thread that holds a PostgreSQL database connection (src/db/postgres/bridge.ts).
+ */
+const ENTRIES = [
+  "src/main.ts",
+  "src/cli/admin.ts",
+  "src/web/assets/css.ts",
+  "src/db/postgres/bridge-worker.ts",
+];
 /**
  * The server's built entry (build/main.js) is src/boot.ts, which turns on Node's compile cache
  * and then loads src/main.ts; the other entries are built from their own file.

@@ -55,6 +55,11 @@ export interface Config {
   fetchMaxBytes: number;
   /** Whether a reverse proxy in front sets X-Forwarded-For (used to tell clients apart). */
   trustProxy: boolean;
+  /**
+   * PostgreSQL URL of the instance's data; undefined keeps it in SQLite under the data
+   * directory (copse.db).
+   */
+  databaseUrl: string | undefined;
   /** PostgreSQL URL for Fedify's queue and KV store; undefined keeps them in SQLite. */
   queueUrl: string | undefined;
   /** Bearer token that unlocks `/metrics`; undefined means `/metrics` answers 404. */
@@ -220,7 +225,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
-  const queueUrl = env.COPSE_QUEUE_URL?.trim() || undefined;
+  const databaseUrl = env.COPSE_DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    // The value is not repeated: it may hold a password.
+    problems.push(
+      "COPSE_DATABASE_URL must be a PostgreSQL URL such as postgres://copse:password@db.internal:5432/copse",
+    );
+  }
+  // With the data on PostgreSQL the queue goes there too unless told otherwise: several
+  // processes on several machines share both.
+  const queueUrl = env.COPSE_QUEUE_URL?.trim() || databaseUrl;
   if (queueUrl !== undefined && !isPostgresUrl(queueUrl)) {
     // The value is not repeated: it may hold a password.
     problems.push(
@@ -260,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: maxUploadBytes ?? 25 * 1024 * 1024,
     fetchMaxBytes: fetchMaxBytes ?? 1024 * 1024,
     trustProxy: trustProxy ?? false,
+    databaseUrl,
     queueUrl,
     metricsToken,
     oidc,

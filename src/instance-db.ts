@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
 import { type Db, openDatabase } from "./db/client.ts";
+import { tableExists } from "./db/dialect.ts";
 import { runMigrations } from "./db/migrate.ts";
 import { ensureInstanceActor } from "./domain/actors.ts";
 import { checkOrigin } from "./domain/origin.ts";
@@ -21,7 +22,12 @@ export class NoDatabaseError extends Error {
   }
 }
 
-/** Where the database of a data directory lives. */
+/** Where the instance's database is: COPSE_DATABASE_URL, or the SQLite file in the data directory. */
+export function databaseLocation(config: Config): string {
+  return config.databaseUrl ?? databasePath(config.dataDir);
+}
+
+/** Where the SQLite database of a data directory lives. */
 export function databasePath(dataDir: string): string {
   return join(dataDir, "copse.db");
 }
@@ -32,14 +38,17 @@ export function databasePath(dataDir: string): string {
  * a command run with the wrong settings must not start a second, empty instance.
  */
 export function openInstanceDatabase(config: Config, options: { mustExist?: boolean } = {}): Db {
-  const path = databasePath(config.dataDir);
-  if (options.mustExist && !existsSync(path)) throw new NoDatabaseError(path);
+  const path = databaseLocation(config);
+  if (options.mustExist && !config.databaseUrl && !existsSync(path)) {
+    throw new NoDatabaseError(path);
+  }
   const db = openDatabase(path);
   try {
     // Checked before migrating, so a start under the wrong origin changes nothing.
-    const started = db.$client
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actors'")
-      .get();
+    const started = tableExists(db, "actors");
+    if (options.mustExist && !started && config.databaseUrl) {
+      throw new NoDatabaseError("the PostgreSQL database COPSE_DATABASE_URL names");
+    }
     if (started) checkOrigin(db, config.origin);
     prepareSchema(db, config);
   } catch (error) {

@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { projectPath } from "../project-root.ts";
+import { PostgresDatabase } from "./postgres/sync-client.ts";
 import * as schema from "./schema/index.ts";
 import { reuseStatements } from "./statement-cache.ts";
 
@@ -31,8 +33,22 @@ function writeTransactionsFromTheStart(sqlite: Database.Database): void {
   }) as typeof sqlite.transaction;
 }
 
-/** Opens (creating if needed) a SQLite database file, or `:memory:`, tuned for a web server. */
+/** Whether a database location is a PostgreSQL URL rather than a SQLite file path. */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/**
+ * Opens the database at a location: a PostgreSQL URL (postgres://...), or a SQLite database
+ * file (created if needed) or `:memory:`, tuned for a web server.
+ */
 export function openDatabase(path: string): Db {
+  if (isPostgresLocation(path)) {
+    // The same Drizzle driver and SQLite-dialect code run on PostgreSQL through a client
+    // that speaks better-sqlite3's interface (src/db/postgres/sync-client.ts).
+    const client = new PostgresDatabase(path, projectPath("migrations/postgres"));
+    return drizzle(client as unknown as Database.Database, { schema }) as Db;
+  }
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   // WAL lets readers proceed while the queue writes; NORMAL sync is durable across process

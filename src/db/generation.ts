@@ -1,4 +1,6 @@
 import type { Db } from "./client.ts";
+import { isPostgres } from "./dialect.ts";
+import type { PostgresDatabase } from "./postgres/sync-client.ts";
 
 // A cheap stamp that changes whenever the database may have changed: total_changes() counts
 // the rows this connection has inserted, updated or deleted since it opened, and data_version
@@ -8,6 +10,12 @@ import type { Db } from "./client.ts";
 
 /** The database's current change stamp (see above). */
 export function changeStamp(db: Db): string {
+  if (isPostgres(db)) {
+    // On PostgreSQL the write-ahead log's position moves with every commit by any process.
+    const client = db.$client as unknown as PostgresDatabase;
+    const position = client.prepare("SELECT pg_current_wal_lsn()::text").pluck().get();
+    return `${position}:${client.changes}`;
+  }
   const sqlite = db.$client;
   const local = sqlite.prepare("SELECT total_changes() AS n").pluck().get() as number;
   const other = sqlite.pragma("data_version", { simple: true }) as number;

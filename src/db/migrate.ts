@@ -1,12 +1,20 @@
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { projectPath } from "../project-root.ts";
 import type { Db } from "./client.ts";
+import { isPostgres } from "./dialect.ts";
+import type { PostgresDatabase } from "./postgres/sync-client.ts";
 import { ensureSearchIndex } from "./search-index.ts";
 
 const migrationsFolder = projectPath("migrations");
 
 /** Applies every pending migration from `migrations/`; safe to run at each start. */
 export function runMigrations(db: Db): void {
+  if (isPostgres(db)) {
+    // PostgreSQL has migrations of its own, made from the same schema (migrations/postgres),
+    // and its full-text objects are made with them.
+    (db.$client as unknown as PostgresDatabase).migrate();
+    return;
+  }
   migrate(db, { migrationsFolder });
   ensureSearchIndex(db);
 }

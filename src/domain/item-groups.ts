@@ -42,6 +42,7 @@ const groupsOfItemsQuery = preparedQuery((db) =>
     .from(itemGroups)
     .innerJoin(actors, eq(itemGroups.groupId, actors.id))
     .where(sql`${itemGroups.itemId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
+    .orderBy(itemGroups.itemId, itemGroups.groupId)
     .prepare(),
 );
 
@@ -51,5 +52,7 @@ const groupsOfItemQuery = preparedQuery((db) =>
     .from(itemGroups)
     .innerJoin(actors, eq(itemGroups.groupId, actors.id))
     .where(eq(itemGroups.itemId, sql.placeholder("itemId")))
+    // The primary key's order, which SQLite follows anyway; said, so PostgreSQL answers alike.
+    .orderBy(itemGroups.groupId)
     .prepare(),
 );

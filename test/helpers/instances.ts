@@ -15,6 +15,7 @@ import type { CopseContext } from "../../src/federation/context.ts";
 import { type RunningInstance, startInstance } from "../../src/instance.ts";
 import { configureLogging } from "../../src/logging.ts";
 import { freePort } from "./free-port.ts";
+import { freshPostgresUrl, TEST_DATABASE } from "./test-database.ts";
 
 // COPSE_TEST_LOG=debug (or info, warning...) shows the instances' logs while debugging a test.
 if (process.env.COPSE_TEST_LOG) {
@@ -91,6 +92,7 @@ export async function startTestInstance(
     COPSE_DATA_DIR: dataDir,
     COPSE_INSTANCE_NAME: name,
     COPSE_ALLOW_PRIVATE_ADDRESS: "true",
+    ...databaseFor(dataDir),
     ...env,
   });
   const running = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
@@ -120,6 +122,20 @@ export async function startTestInstance(
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Schemas by data directory, so an instance restarted on its directory finds its data. */
+const schemas = new Map<string, string>();
+
+/** On PostgreSQL runs, the database setting for an instance's data directory. */
+function databaseFor(dataDir: string): Record<string, string> {
+  if (TEST_DATABASE !== "postgres") return {};
+  let url = schemas.get(dataDir);
+  if (!url) {
+    url = freshPostgresUrl();
+    schemas.set(dataDir, url);
+  }
+  return { COPSE_DATABASE_URL: url };
 }
 
 /**

@@ -192,7 +192,7 @@ async function startCluster(dir: string): Promise<string> {
     "-c fsync=off",
     "-c synchronous_commit=off",
     "-c full_page_writes=off",
-    "-c max_connections=200",
+    "-c max_connections=600",
   ].join(" ");
   runPostgresProgram(
     "pg_ctl",

@@ -1,0 +1,20 @@
+// The messages between a synchronous PostgreSQL client (bridge.ts) and its thread
+// (bridge-worker.ts).
+
+/** What the main thread asks the PostgreSQL thread to do. */
+export type BridgeRequest =
+  | {
+      op: "query";
+      text: string;
+      values: unknown[];
+      /** Run inside a savepoint, so a failure leaves the open transaction usable. */
+      guard: boolean;
+    }
+  | { op: "exec"; text: string }
+  | { op: "migrate" }
+  | { op: "close" };
+
+/** The answer: rows as arrays with their column names, or PostgreSQL's error. */
+export type BridgeReply =
+  | { ok: true; columns: string[]; rows: unknown[][]; rowCount: number }
+  | { ok: false; message: string; code?: string; detail?: string; constraint?: string };
