@@ -8,7 +8,11 @@ import {
   toPostgresSql,
 } from "../../scripts/postgres-schema.ts";
 import type { Db } from "../../src/db/client.ts";
-import { migratePostgres, POSTGRES_MIGRATIONS } from "../../src/db/postgres/migrate.ts";
+import {
+  advanceIdentities,
+  migratePostgres,
+  POSTGRES_MIGRATIONS,
+} from "../../src/db/postgres/migrate.ts";
 import { htmlToText } from "../../src/db/search-index.ts";
 import { freshDb } from "../helpers/db.ts";
 import { describeWithPostgres, freshSchema, type TestSchema } from "../helpers/postgres.ts";
@@ -204,6 +208,13 @@ describeWithPostgres("migratePostgres", () => {
     );
     const bob = await schema.pool.query("SELECT handle FROM actors WHERE id = 1000");
     expect(bob.rows).toEqual([{ handle: "bob" }]);
+    // After a copy with explicit ids, new rows are numbered after them.
+    await advanceIdentities(schema.pool);
+    const next = await schema.pool.query(
+      `INSERT INTO actors (iri, type, handle, host, is_local)
+       VALUES ('https://a.example/u/cat', 'Person', 'cat', 'a.example', 0) RETURNING id`,
+    );
+    expect(next.rows).toEqual([{ id: "1001" }]);
   });
 
   it("keeps foreign keys with their actions and SQLite's checks", async () => {
@@ -273,6 +284,7 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
       "<p>Rock &amp; roll</p><p>on &lt;b&gt; tags</p>",
       "&amp;lt; stays an entity, &quot;quoted&quot; &apos;a&apos; &#39;b&#39;",
       "  tabs\tand\n\nnew lines\u00a0and\u2003spaces&nbsp;here  ",
+      "\v\f\r\u2028\u3000\ufeffall spaces; not \u0085 nor \u001f nor \u200b",
       "<a href='x'>link</a>text<br/>more",
       "forged \u0002highlight\u0003 marks",
       "unknown &eacute; &copy; entities & lone ampersands <",

@@ -20,8 +20,9 @@ export function quoteIdent(name: string): string {
 
 // htmlToText: tags become spaces; the same entities are decoded in one pass (&amp; last, so
 // that "&amp;lt;" becomes "&lt;" and not "<"); the snippet marks \u0002 and \u0003 are dropped;
-// whitespace (JavaScript's \s, Unicode spaces included) collapses to one space; ends trimmed.
-const JS_WHITESPACE = String.raw`[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+`;
+// whitespace (JavaScript's \s, Unicode spaces included, spelled out so that no locale changes
+// it) collapses to one space; the ends are trimmed.
+const JS_WHITESPACE = String.raw`[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+`;
 
 function textFunction(s: string): string {
   return `
