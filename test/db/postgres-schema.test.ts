@@ -154,6 +154,23 @@ describeWithPostgres("migratePostgres", () => {
     }
   });
 
+  it("makes the full-text tables with the FTS5 tables' columns, rowid and a tsvector", async () => {
+    const pg = await pgColumns();
+    for (const table of ["items_fts", "actors_fts"]) {
+      const fts5 = (
+        sqlite.$client.prepare(`PRAGMA table_info(${table})`).all() as SqliteColumn[]
+      ).map((c) => c.name);
+      expect(fts5.length, table).toBeGreaterThan(1);
+      expect(
+        pg.filter((c) => c.table_name === table).map((c) => [c.column_name, c.data_type]),
+      ).toEqual([
+        ["rowid", "bigint"],
+        ...fts5.map((name) => [name, "text"]),
+        ["document", "tsvector"],
+      ]);
+    }
+  });
+
   it("lets PostgreSQL number the rows whose ids SQLite assigns, and nothing else", async () => {
     const identities = (await pgColumns())
       .filter((c) => c.is_identity === "YES")
