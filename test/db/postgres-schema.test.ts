@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   EXCLUDED_TABLES,
@@ -264,7 +265,14 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
 
   beforeAll(async () => {
     schema = await freshSchema();
-    await migratePostgres(schema.pool);
+    // A single client, where the other suite gives pools.
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      await client.end();
+    }
     const { rows } = await schema.pool.query(
       `INSERT INTO actors (iri, type, handle, host, is_local, name, summary, job_title)
        VALUES ('https://a.example/u/dee', 'Person', 'dee', 'a.example', 1, 'Dee Jones',

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import pg from "pg";
+import type pg from "pg";
 import { projectPath } from "../../project-root.ts";
 import { ensurePostgresSearchIndex, quoteIdent } from "./search-index.ts";
 
@@ -33,7 +33,8 @@ export async function migratePostgres(
   client: pg.Client | pg.Pool,
   options: MigratePostgresOptions = {},
 ): Promise<void> {
-  const connection = client instanceof pg.Pool ? await client.connect() : client;
+  // A pool lends one connection for the whole run: the advisory lock belongs to a session.
+  const connection = isPool(client) ? await client.connect() : client;
   try {
     await connection.query(`SELECT pg_advisory_lock(${LOCK_KEY})`);
     try {
@@ -56,6 +57,11 @@ export async function migratePostgres(
   } finally {
     if (connection !== client) (connection as pg.PoolClient).release();
   }
+}
+
+/** Whether `client` is a pool (by shape, so that another copy of `pg` is recognised too). */
+function isPool(client: pg.Client | pg.Pool): client is pg.Pool {
+  return "idleCount" in client;
 }
 
 async function currentSchema(connection: pg.ClientBase): Promise<string> {
