@@ -370,6 +370,12 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
     expect(await matches("actors_fts", "parks")).toEqual([actorId]);
   });
 
+  it("matches a full-text row with a column left empty, as FTS5 allows", async () => {
+    await schema.pool.query("INSERT INTO items_fts (rowid, body) VALUES (999999, 'lonely words')");
+    expect(await matches("items_fts", "lonely")).toEqual([999999]);
+    await schema.pool.query("DELETE FROM items_fts WHERE rowid = 999999");
+  });
+
   it("weighs titles above bodies, as the SQLite ranking does", async () => {
     const inTitle = await addItem("Hedgehogs", "<p>Small mammals</p>");
     const inBody = await addItem("Visitors", "<p>Hedgehogs came</p>");
