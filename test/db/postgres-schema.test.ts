@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   EXCLUDED_TABLES,
@@ -8,7 +9,11 @@ import {
   toPostgresSql,
 } from "../../scripts/postgres-schema.ts";
 import type { Db } from "../../src/db/client.ts";
-import { migratePostgres, POSTGRES_MIGRATIONS } from "../../src/db/postgres/migrate.ts";
+import {
+  advanceIdentities,
+  migratePostgres,
+  POSTGRES_MIGRATIONS,
+} from "../../src/db/postgres/migrate.ts";
 import { htmlToText } from "../../src/db/search-index.ts";
 import { freshDb } from "../helpers/db.ts";
 import { describeWithPostgres, freshSchema, type TestSchema } from "../helpers/postgres.ts";
@@ -150,6 +155,23 @@ describeWithPostgres("migratePostgres", () => {
     }
   });
 
+  it("makes the full-text tables with the FTS5 tables' columns, rowid and a tsvector", async () => {
+    const pg = await pgColumns();
+    for (const table of ["items_fts", "actors_fts"]) {
+      const fts5 = (
+        sqlite.$client.prepare(`PRAGMA table_info(${table})`).all() as SqliteColumn[]
+      ).map((c) => c.name);
+      expect(fts5.length, table).toBeGreaterThan(1);
+      expect(
+        pg.filter((c) => c.table_name === table).map((c) => [c.column_name, c.data_type]),
+      ).toEqual([
+        ["rowid", "bigint"],
+        ...fts5.map((name) => [name, "text"]),
+        ["document", "tsvector"],
+      ]);
+    }
+  });
+
   it("lets PostgreSQL number the rows whose ids SQLite assigns, and nothing else", async () => {
     const identities = (await pgColumns())
       .filter((c) => c.is_identity === "YES")
@@ -204,6 +226,13 @@ describeWithPostgres("migratePostgres", () => {
     );
     const bob = await schema.pool.query("SELECT handle FROM actors WHERE id = 1000");
     expect(bob.rows).toEqual([{ handle: "bob" }]);
+    // After a copy with explicit ids, new rows are numbered after them.
+    await advanceIdentities(schema.pool);
+    const next = await schema.pool.query(
+      `INSERT INTO actors (iri, type, handle, host, is_local)
+       VALUES ('https://a.example/u/cat', 'Person', 'cat', 'a.example', 0) RETURNING id`,
+    );
+    expect(next.rows).toEqual([{ id: "1001" }]);
   });
 
   it("keeps foreign keys with their actions and SQLite's checks", async () => {
@@ -236,7 +265,14 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
 
   beforeAll(async () => {
     schema = await freshSchema();
-    await migratePostgres(schema.pool);
+    // A single client, where the other suite gives pools.
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      await client.end();
+    }
     const { rows } = await schema.pool.query(
       `INSERT INTO actors (iri, type, handle, host, is_local, name, summary, job_title)
        VALUES ('https://a.example/u/dee', 'Person', 'dee', 'a.example', 1, 'Dee Jones',
@@ -273,6 +309,7 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
       "<p>Rock &amp; roll</p><p>on &lt;b&gt; tags</p>",
       "&amp;lt; stays an entity, &quot;quoted&quot; &apos;a&apos; &#39;b&#39;",
       "  tabs\tand\n\nnew lines\u00a0and\u2003spaces&nbsp;here  ",
+      "\v\f\r\u2028\u3000\ufeffall spaces; not \u0085 nor \u001f nor \u200b",
       "<a href='x'>link</a>text<br/>more",
       "forged \u0002highlight\u0003 marks",
       "unknown &eacute; &copy; entities & lone ampersands <",
@@ -331,6 +368,12 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
     expect(await matches("actors_fts", "orchard")).toEqual([actorId]);
     await schema.pool.query("UPDATE actors SET organisation = 'Parks' WHERE id = $1", [actorId]);
     expect(await matches("actors_fts", "parks")).toEqual([actorId]);
+  });
+
+  it("matches a full-text row with a column left empty, as FTS5 allows", async () => {
+    await schema.pool.query("INSERT INTO items_fts (rowid, body) VALUES (999999, 'lonely words')");
+    expect(await matches("items_fts", "lonely")).toEqual([999999]);
+    await schema.pool.query("DELETE FROM items_fts WHERE rowid = 999999");
   });
 
   it("weighs titles above bodies, as the SQLite ranking does", async () => {

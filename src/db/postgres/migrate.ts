@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import pg from "pg";
+import type pg from "pg";
 import { projectPath } from "../../project-root.ts";
-import { ensurePostgresSearchIndex } from "./search-index.ts";
+import { ensurePostgresSearchIndex, quoteIdent } from "./search-index.ts";
 
 // Copse's tables on PostgreSQL: the migrations drizzle-kit wrote into migrations/postgres from
 // the generated schema (scripts/postgres-schema.ts), then what migrations cannot hold, the
@@ -33,7 +33,8 @@ export async function migratePostgres(
   client: pg.Client | pg.Pool,
   options: MigratePostgresOptions = {},
 ): Promise<void> {
-  const connection = client instanceof pg.Pool ? await client.connect() : client;
+  // A pool lends one connection for the whole run: the advisory lock belongs to a session.
+  const connection = isPool(client) ? await client.connect() : client;
   try {
     await connection.query(`SELECT pg_advisory_lock(${LOCK_KEY})`);
     try {
@@ -58,6 +59,11 @@ export async function migratePostgres(
   }
 }
 
+/** Whether `client` is a pool (by shape, so that another copy of `pg` is recognised too). */
+function isPool(client: pg.Client | pg.Pool): client is pg.Pool {
+  return "idleCount" in client;
+}
+
 async function currentSchema(connection: pg.ClientBase): Promise<string> {
   const { rows } = await connection.query<{ schema: string | null }>(
     "SELECT current_schema() AS schema",
@@ -69,4 +75,26 @@ async function currentSchema(connection: pg.ClientBase): Promise<string> {
     );
   }
   return schema;
+}
+
+/**
+ * Moves every identity column's sequence of the current schema past the largest id in its
+ * table, after rows were inserted with explicit ids (a copy from SQLite): PostgreSQL, unlike
+ * SQLite, does not number new rows after ids it was given.
+ */
+export async function advanceIdentities(client: pg.Client | pg.Pool): Promise<void> {
+  const { rows } = await client.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_schema = current_schema() AND is_identity = 'YES'`,
+  );
+  for (const { table_name: table, column_name: column } of rows) {
+    const t = quoteIdent(table);
+    const c = quoteIdent(column);
+    // setval(seq, max, true) makes max + 1 the next id; an empty table starts again at 1.
+    await client.query(
+      `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${c}), 1), max(${c}) IS NOT NULL)
+       FROM ${t}`,
+      [t, column],
+    );
+  }
 }

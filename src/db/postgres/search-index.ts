@@ -20,8 +20,9 @@ export function quoteIdent(name: string): string {
 
 // htmlToText: tags become spaces; the same entities are decoded in one pass (&amp; last, so
 // that "&amp;lt;" becomes "&lt;" and not "<"); the snippet marks \u0002 and \u0003 are dropped;
-// whitespace (JavaScript's \s, Unicode spaces included) collapses to one space; ends trimmed.
-const JS_WHITESPACE = String.raw`[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+`;
+// whitespace (JavaScript's \s, Unicode spaces included, spelled out so that no locale changes
+// it) collapses to one space; the ends are trimmed.
+const JS_WHITESPACE = String.raw`[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+`;
 
 function textFunction(s: string): string {
   return `
@@ -86,14 +87,17 @@ function values(s: string, t: FtsTable, row: string): string {
 function ftsSql(s: string, t: FtsTable): string {
   const fts = `${s}.${t.source}_fts`;
   const names = t.columns.map((c) => c.name);
+  // Nullable, as FTS5's columns are, so that indexing never refuses a row of the source table.
   const document = t.columns
-    .map((c) => `setweight(to_tsvector('english'::regconfig, ${c.name}), '${c.weight}')`)
+    .map(
+      (c) => `setweight(to_tsvector('english'::regconfig, coalesce(${c.name}, '')), '${c.weight}')`,
+    )
     .join(" || ");
   const updateColumns = ["id", ...t.columns.map((c) => c.from)];
   return `
 CREATE TABLE IF NOT EXISTS ${fts} (
   rowid bigint PRIMARY KEY,
-  ${names.map((n) => `${n} text NOT NULL DEFAULT ''`).join(",\n  ")},
+  ${names.map((n) => `${n} text`).join(",\n  ")},
   document tsvector GENERATED ALWAYS AS (${document}) STORED
 );
 CREATE INDEX IF NOT EXISTS ${t.source}_fts_document_idx ON ${fts} USING gin (document);
@@ -114,7 +118,7 @@ DO $do$
 BEGIN
   -- Created only when missing: replacing a trigger would lock the table against every reader.
   IF NOT EXISTS (SELECT 1 FROM pg_trigger
-      WHERE tgrelid = '${s}.${t.source}'::regclass AND tgname = '${t.source}_fts_sync') THEN
+      WHERE tgrelid = '${s.replaceAll("'", "''")}.${t.source}'::regclass AND tgname = '${t.source}_fts_sync') THEN
     CREATE TRIGGER ${t.source}_fts_sync
     AFTER INSERT OR DELETE OR UPDATE OF ${updateColumns.join(", ")} ON ${s}.${t.source}
     FOR EACH ROW EXECUTE FUNCTION ${s}.${t.source}_fts_sync();
