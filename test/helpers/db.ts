@@ -7,8 +7,13 @@ import { closeAfterTest, freshPostgresUrl, TEST_DATABASE } from "./test-database
  * own on PostgreSQL when the suite runs there (test/helpers/test-database.ts).
  */
 export function freshDb(): Db {
-  const db = openDatabase(TEST_DATABASE === "postgres" ? freshPostgresUrl() : ":memory:");
+  if (TEST_DATABASE === "postgres") {
+    // A copy of the run's migrated template (test/postgres-setup.ts).
+    const db = openDatabase(freshPostgresUrl());
+    closeAfterTest(() => db.$client.close());
+    return db;
+  }
+  const db = openDatabase(":memory:");
   runMigrations(db);
-  if (TEST_DATABASE === "postgres") closeAfterTest(() => db.$client.close());
   return db;
 }

@@ -16,15 +16,21 @@ export const POSTGRES_URL_VARIABLE = "COPSE_TEST_POSTGRES_URL";
 
 let admin: PostgresDatabase | undefined;
 
-/** A URL for a new, empty schema on the run's PostgreSQL server. */
+/** The database every test database is copied from: migrated once per run. */
+export const TEMPLATE_DATABASE = "copse_template";
+
+/**
+ * A URL for a new database on the run's PostgreSQL server, already migrated: a copy of the
+ * template the global set-up migrated (copying takes a fraction of migrating afresh).
+ */
 export function freshPostgresUrl(): string {
   const base = process.env[POSTGRES_URL_VARIABLE];
   if (!base) throw new Error(`${POSTGRES_URL_VARIABLE} is not set: start the suite with npm run`);
   admin ??= new PostgresDatabase(base, "unused");
   const name = `copse_${randomBytes(6).toString("hex")}`;
-  admin.exec(`CREATE SCHEMA ${name}`);
+  admin.exec(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
   const url = new URL(base);
-  url.searchParams.set("options", `-c search_path=${name}`);
+  url.pathname = `/${name}`;
   return url.href;
 }
 

@@ -1,8 +1,9 @@
-// The messages between a synchronous PostgreSQL client (bridge.ts) and its thread
-// (bridge-worker.ts).
+// The messages between synchronous PostgreSQL clients (bridge.ts) and the one thread per
+// process that holds their connections (bridge-worker.ts).
 
-/** What the main thread asks the PostgreSQL thread to do. */
-export type BridgeRequest =
+/** What the main thread asks the PostgreSQL thread to do, on one of its connections. */
+export type BridgeRequest = { connection: number } & (
+  | { op: "open"; url: string; migrationsFolder: string }
   | {
       op: "query";
       text: string;
@@ -12,7 +13,8 @@ export type BridgeRequest =
     }
   | { op: "exec"; text: string }
   | { op: "migrate" }
-  | { op: "close" };
+  | { op: "close" }
+);
 
 /** The answer: rows as arrays with their column names, or PostgreSQL's error. */
 export type BridgeReply =

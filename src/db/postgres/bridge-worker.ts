@@ -1,19 +1,16 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { type MessagePort, workerData } from "node:worker_threads";
 import type pg from "pg";
 import type { BridgeReply, BridgeRequest } from "./bridge-protocol.ts";
 
-// The thread that talks to PostgreSQL for a synchronous client (see bridge.ts). It holds one
-// connection and answers one request at a time: the main thread waits for each answer, so
-// there is never more than one in flight. Each answer is posted on the port and then signalled
-// through the shared flag, which is what the waiting main thread watches.
+// The thread that talks to PostgreSQL for the process's synchronous clients (see bridge.ts).
+// It holds their connections and answers one request at a time: the main thread waits for
+// each answer, so there is never more than one in flight. Each answer is posted on the port
+// and then signalled through the shared flag, which is what the waiting main thread watches.
 
-const { url, flag, port, migrationsFolder } = workerData as {
-  url: string;
-  flag: SharedArrayBuffer;
-  port: MessagePort;
-  migrationsFolder: string;
-};
+const { flag, port } = workerData as { flag: SharedArrayBuffer; port: MessagePort };
 const signal = new Int32Array(flag);
 const driver = createRequire(import.meta.url)("pg") as typeof pg;
 
@@ -28,42 +25,64 @@ const types = {
   },
 };
 
-const client = new driver.Client({ connectionString: url, types });
-const connected = client.connect();
-// A dropped connection is reported to the next request rather than crashing the thread.
-let broken: Error | undefined;
-client.on("error", (error) => {
-  broken = error;
-});
-
-/** Server-side prepared statements by SQL text, so PostgreSQL plans each text once. */
-const names = new Map<string, string>();
+/** Server-side prepared statements per connection, so PostgreSQL plans each text once. */
 const MAX_NAMED = 2_000;
 
-function nameFor(text: string): string | undefined {
-  const known = names.get(text);
-  if (known) return known;
-  if (names.size >= MAX_NAMED || text.length > 8_000) return undefined;
-  const name = `copse_${names.size + 1}`;
-  names.set(text, name);
-  return name;
+/** One client's connection, with what it has prepared. */
+class Connection {
+  readonly client: pg.Client;
+  readonly connected: Promise<unknown>;
+  /** A dropped connection is reported to the next request rather than crashing the thread. */
+  broken: Error | undefined;
+  private readonly names = new Map<string, string>();
+  readonly url: string;
+  readonly migrationsFolder: string;
+
+  // Plain fields, not parameter properties: Node runs this file's TypeScript by stripping types.
+  constructor(url: string, migrationsFolder: string) {
+    this.url = url;
+    this.migrationsFolder = migrationsFolder;
+    this.client = new driver.Client({ connectionString: url, types });
+    this.client.on("error", (error) => {
+      this.broken = error;
+    });
+    this.connected = this.client.connect();
+    // Awaited by the first request; an unawaited failure must not end the thread meanwhile.
+    this.connected.catch(() => {});
+  }
+
+  nameFor(text: string): string | undefined {
+    const known = this.names.get(text);
+    if (known) return known;
+    if (this.names.size >= MAX_NAMED || text.length > 8_000) return undefined;
+    const name = `copse_${this.names.size + 1}`;
+    this.names.set(text, name);
+    return name;
+  }
 }
 
+const connections = new Map<number, Connection>();
+const done: BridgeReply = { ok: true, columns: [], rows: [], rowCount: 0 };
+
 async function answer(request: BridgeRequest): Promise<BridgeReply> {
-  await connected;
-  if (broken) throw broken;
+  if (request.op === "open") {
+    connections.set(request.connection, new Connection(request.url, request.migrationsFolder));
+    return done;
+  }
+  const connection = connections.get(request.connection);
+  if (!connection) throw new Error("This PostgreSQL connection is closed");
+  await connection.connected;
+  if (connection.broken) throw connection.broken;
+  const { client } = connection;
   switch (request.op) {
     case "query": {
       const query = {
         text: request.text,
         values: request.values,
-        name: nameFor(request.text),
+        name: connection.nameFor(request.text),
         rowMode: "array" as const,
       };
-      if (!request.guard) {
-        const result = await client.query(query);
-        return reply(result);
-      }
+      if (!request.guard) return reply(await client.query(query));
       // Inside a transaction a failed statement would abort the whole transaction, where
       // SQLite lets the caller catch the error and go on; a savepoint keeps SQLite's meaning.
       await client.query("SAVEPOINT copse_statement");
@@ -78,13 +97,51 @@ async function answer(request: BridgeRequest): Promise<BridgeReply> {
     }
     case "exec":
       await client.query(request.text);
-      return { ok: true, columns: [], rows: [], rowCount: 0 };
+      return done;
     case "migrate":
-      throw new Error(`migrations from ${migrationsFolder} are not wired yet`);
+      await migrate(connection);
+      return done;
     case "close":
+      connections.delete(request.connection);
       await client.end();
-      return { ok: true, columns: [], rows: [], rowCount: 0 };
+      return done;
   }
+}
+
+async function migrate(connection: Connection): Promise<void> {
+  if (await upToDate(connection)) return;
+  // On a connection of its own with pg's usual types: the migrator reads PostgreSQL's values
+  // as pg gives them, not as SQLite would.
+  const { migratePostgres } = await import("./migrate.ts");
+  const own = new driver.Client({ connectionString: connection.url });
+  await own.connect();
+  try {
+    await migratePostgres(own, { migrationsFolder: connection.migrationsFolder });
+  } finally {
+    await own.end();
+  }
+}
+
+/**
+ * Whether the newest migration is applied and the full-text tables exist: then every start
+ * after the first needs neither the migrator's code nor its lock.
+ */
+async function upToDate({ client, migrationsFolder }: Connection): Promise<boolean> {
+  const journal = JSON.parse(
+    readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8"),
+  ) as { entries: { when: number }[] };
+  const newest = journal.entries.at(-1)?.when;
+  const found = await client.query<[number, number]>({
+    text: "SELECT to_regclass('__drizzle_migrations') IS NOT NULL, to_regclass('actors_fts') IS NOT NULL AND to_regclass('items_fts') IS NOT NULL",
+    rowMode: "array",
+  });
+  const [migrated, searchable] = found.rows[0] ?? [0, 0];
+  if (!migrated || !searchable || newest === undefined) return false;
+  const applied = await client.query<[number | null]>({
+    text: "SELECT max(created_at) FROM __drizzle_migrations",
+    rowMode: "array",
+  });
+  return applied.rows[0]?.[0] === newest;
 }
 
 function reply(result: pg.QueryResult<unknown[]>): BridgeReply {
@@ -116,3 +173,8 @@ port.on("message", (request: BridgeRequest) => {
       Atomics.notify(signal, 0);
     });
 });
+
+// Says the thread is up: the main thread waits for this before its first request, so a thread
+// that cannot start is an error at once rather than a request that is never answered.
+Atomics.store(signal, 0, 1);
+Atomics.notify(signal, 0);

@@ -19,6 +19,9 @@ import type { BridgeReply, BridgeRequest } from "./bridge-protocol.ts";
 /** How long one statement may take before the caller gives up on the connection. */
 const ANSWER_TIMEOUT_MS = 120_000;
 
+/** How long the thread may take to load its code. */
+const START_TIMEOUT_MS = 30_000;
+
 /** PostgreSQL's error, with its SQLSTATE code and the SQLite-style code the code base checks. */
 export class PostgresError extends Error {
   constructor(
@@ -50,57 +53,108 @@ function workerUrl(): URL {
   return pathToFileURL(projectPath("build/db/postgres/bridge-worker.js"));
 }
 
-/** Answers from a worker thread's PostgreSQL connection, one blocking call at a time. */
-export class PostgresBridge {
+/** The process's PostgreSQL thread: every connection's requests go through it, one at a time. */
+class BridgeThread {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
-  private closed = false;
+  private nextConnection = 1;
+  /** Set when the thread stopped answering; a new one is made for later connections. */
+  dead = false;
 
-  constructor(url: string, migrationsFolder: string) {
+  constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(workerUrl(), {
-      workerData: { url, flag: this.flag.buffer, port: port2, migrationsFolder },
+      workerData: { flag: this.flag.buffer, port: port2 },
       transferList: [port2],
     });
     // The thread must not keep a process alive that has nothing else to do.
     this.worker.unref();
     this.port.unref();
+    if (Atomics.wait(this.flag, 0, 0, START_TIMEOUT_MS) === "timed-out") {
+      this.dead = true;
+      void this.worker.terminate();
+      throw new Error("The PostgreSQL thread did not start (run with the worker's code built?)");
+    }
+  }
+
+  /** A number for a new connection. */
+  connectionId(): number {
+    return this.nextConnection++;
   }
 
   /** Sends one request and waits for its answer; PostgreSQL's errors are thrown. */
   call(request: BridgeRequest): Extract<BridgeReply, { ok: true }> {
-    if (this.closed) throw new Error("The PostgreSQL connection is closed");
+    if (this.dead) throw new Error("The PostgreSQL thread has stopped");
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(request);
     if (Atomics.wait(this.flag, 0, 0, ANSWER_TIMEOUT_MS) === "timed-out") {
-      this.terminate();
+      // Its answer, should it ever come, would be taken for the next request's.
+      this.dead = true;
+      this.port.close();
+      void this.worker.terminate();
       throw new Error(`PostgreSQL did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
     }
-    const message = receiveMessageOnPort(this.port);
-    if (!message) throw new Error("The PostgreSQL thread answered nothing");
-    const reply = message.message as BridgeReply;
+    const reply = this.receive() as BridgeReply;
     if (!reply.ok) {
       const code = (reply.code && SQLITE_CODES[reply.code]) ?? `POSTGRES_${reply.code ?? "ERROR"}`;
-      throw new PostgresError(reply.message, reply.code, code, reply.detail);
+      // The statement (never its values) says which of the code's queries failed.
+      const text = "text" in request ? ` (in: ${request.text.slice(0, 400)})` : "";
+      throw new PostgresError(`${reply.message}${text}`, reply.code, code, reply.detail);
     }
     return reply;
   }
 
-  /** Closes the connection and ends the thread. */
-  close(): void {
-    if (this.closed) return;
-    try {
-      this.call({ op: "close" });
-    } finally {
-      this.terminate();
+  /**
+   * Takes the answer off the port. The flag is raised only after the answer is posted, so it
+   * is there; should the port still be handing it over, it is looked for again briefly.
+   */
+  private receive(): unknown {
+    for (let attempt = 0; attempt < 1_000; attempt++) {
+      const message = receiveMessageOnPort(this.port);
+      if (message) return message.message;
+      Atomics.wait(this.flag, 0, 1, 1);
     }
-  }
-
-  private terminate(): void {
-    this.closed = true;
-    this.port.close();
-    void this.worker.terminate();
+    throw new Error("The PostgreSQL thread raised its flag but posted no answer");
   }
 }
+
+let thread: BridgeThread | undefined;
+
+/** The process's PostgreSQL thread, started on first use (and again if it stopped). */
+function bridgeThread(): BridgeThread {
+  if (!thread || thread.dead) thread = new BridgeThread();
+  return thread;
+}
+
+/**
+ * One PostgreSQL connection, used by blocking calls. Its requests go through the process's one
+ * PostgreSQL thread: starting a thread costs a tenth of a second, a connection a few
+ * milliseconds, and the calling thread waits on one answer at a time however many
+ * connections it has.
+ */
+export class PostgresBridge {
+  private readonly thread = bridgeThread();
+  private readonly connection = this.thread.connectionId();
+  private closed = false;
+
+  constructor(url: string, migrationsFolder: string) {
+    this.thread.call({ op: "open", connection: this.connection, url, migrationsFolder });
+  }
+
+  /** Sends one request on this connection and waits for its answer. */
+  call(request: DistributiveOmit<BridgeRequest, "connection">): Extract<BridgeReply, { ok: true }> {
+    if (this.closed) throw new Error("The PostgreSQL connection is closed");
+    return this.thread.call({ ...request, connection: this.connection } as BridgeRequest);
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.thread.dead) this.thread.call({ op: "close", connection: this.connection });
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

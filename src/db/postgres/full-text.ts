@@ -1,4 +1,4 @@
-import type { Token } from "./tokens.ts";
+import { type Token, tokenize } from "./tokens.ts";
 
 // Full-text search on PostgreSQL, for the code that searches with SQLite's FTS5. The FTS5
 // tables `items_fts` and `actors_fts` exist on PostgreSQL as ordinary tables with the same
@@ -21,8 +21,8 @@ const COLUMNS: Record<string, string[]> = {
 /** ts_rank's weights for D, C, B and A: a title (A) weighs five times a body (B), as in bm25. */
 const RANK_WEIGHTS = "'{0.1, 0.2, 0.2, 1.0}'";
 
-const word = (text: string): Token => ({ kind: "word", text });
-const raw = (text: string): Token => ({ kind: "punct", text });
+/** Tokens of a fixed piece of SQL, so later passes see its parentheses like any others. */
+const raw = (text: string): Token[] => tokenize(text);
 
 function solid(tokens: Token[], from: number, step: 1 | -1): number {
   let i = from;
@@ -75,9 +75,9 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
     }
   }
   const query = (table: string): Token[] => [
-    raw("to_tsquery('english', "),
+    ...raw("to_tsquery('english', "),
     matched.get(table) as Token,
-    raw(")"),
+    ...raw(")"),
   ];
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -86,7 +86,7 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
     if (t.kind === "word" && COLUMNS[t.text] && matched.has(t.text)) {
       const next = solid(tokens, i + 1, 1);
       if (tokens[next]?.text.toLowerCase() === "match") {
-        out.push(word(`${t.text}.document`), raw(" @@ "), ...query(t.text));
+        out.push(...raw(`${t.text}.document @@ `), ...query(t.text));
         i = solid(tokens, next + 1, 1);
         continue;
       }
@@ -101,7 +101,11 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
         continue;
       }
       if (lower === "bm25") {
-        out.push(raw(`(-ts_rank(${RANK_WEIGHTS}, ${table}.document, `), ...query(table), raw("))"));
+        out.push(
+          ...raw(`(-ts_rank(${RANK_WEIGHTS}, ${table}.document, `),
+          ...query(table),
+          ...raw("))"),
+        );
       } else {
         const column = Number(args[1]?.map((a) => a.text).join("") ?? "-1");
         const columns = COLUMNS[table] as string[];
@@ -111,8 +115,8 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
             : `concat_ws(' ', ${columns.map((c) => `${table}.${c}`).join(", ")})`;
         const words = Number(args[5]?.[0]?.text ?? "16");
         const options = `'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=${words}, MinWords=${Math.max(3, Math.floor(words / 2))}, ShortWord=2'`;
-        out.push(raw(`ts_headline('english', coalesce(${source}, ''), `), ...query(table));
-        out.push(raw(`, ${options})`));
+        out.push(...raw(`ts_headline('english', coalesce(${source}, ''), `), ...query(table));
+        out.push(...raw(`, ${options})`));
       }
       i = close;
       continue;

@@ -44,7 +44,9 @@ export function tokenize(sql: string): Token[] {
       i = j + 1;
       continue;
     }
-    if (c === "?" || c === "@" || c === "$" || (c === ":" && /[A-Za-z_]/.test(sql[i + 1] ?? ""))) {
+    // `?`, or `@name`, `:name`, `$name`; `@@`, `::` and the like are operators.
+    const named = "@:$".includes(c) && /[A-Za-z_]/.test(sql[i + 1] ?? "");
+    if (c === "?" || named) {
       const rest = c === "?" ? matchAt(/[0-9]*/y, sql, i + 1) : matchAt(WORD, sql, i + 1);
       tokens.push({ kind: "param", text: c + (rest ?? "") });
       i += 1 + (rest?.length ?? 0);

@@ -94,7 +94,9 @@ function nextSolid(tokens: Token[], from: number): number {
 
 /** Rewrites SQLite-dialect SQL for PostgreSQL (see the list at the top of this file). */
 export function translate(sql: string): Translated {
-  const { tokens, queryParams } = rewriteFullText(tokenize(sql));
+  const rewritten = rewriteFullText(tokenize(sql));
+  const tokens = quoteMixedCaseAliases(aliasSubqueries(rewritten.tokens));
+  const { queryParams } = rewritten;
   const params: ParamSource[] = [];
   let hasJsonLists = false;
   const out: string[] = [];
@@ -218,6 +220,74 @@ export function translate(sql: string): Translated {
   }
   const fullTextParams = [...queryParams].map((name) => named.get(name) as number);
   return { text: out.join(""), params, hasJsonLists, fullTextParams };
+}
+
+/**
+ * Quotes aliases written in mixed case (`AS publishedAt`; an all-capitals word after AS is a
+ * type, as in `CAST(x AS REAL)`) wherever they appear: SQLite keeps
+ * an alias's case, PostgreSQL folds an unquoted one to lower case, and the code reads the
+ * columns by the names it wrote.
+ */
+function quoteMixedCaseAliases(tokens: Token[]): Token[] {
+  const aliases = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (lower(tokens[i]) !== "as") continue;
+    const next = tokens[nextSolid(tokens, i + 1)];
+    if (next?.kind === "word" && /[a-z]/.test(next.text) && /[A-Z]/.test(next.text)) {
+      aliases.add(next.text);
+    }
+  }
+  if (aliases.size === 0) return tokens;
+  return tokens.map((t) =>
+    t.kind === "word" && aliases.has(t.text) ? { kind: "ident", text: `"${t.text}"` } : t,
+  );
+}
+
+/** Words after a subquery in FROM that show it has no alias of its own. */
+const NOT_AN_ALIAS = new Set([
+  "where",
+  "order",
+  "group",
+  "limit",
+  "offset",
+  "join",
+  "left",
+  "inner",
+  "cross",
+  "on",
+  "union",
+  "having",
+  "window",
+  "natural",
+  "full",
+  "right",
+  "except",
+  "intersect",
+]);
+
+/**
+ * Names every unnamed subquery in a FROM or JOIN: SQLite allows them, PostgreSQL before 16
+ * does not.
+ */
+function aliasSubqueries(tokens: Token[]): Token[] {
+  const out = [...tokens];
+  let made = 0;
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i]?.text !== "(") continue;
+    let before = i - 1;
+    while (before >= 0 && out[before]?.kind === "space") before--;
+    if (!["from", "join"].includes(lower(out[before]) ?? "")) continue;
+    const first = lower(out[nextSolid(out, i + 1)]);
+    if (first !== "select" && first !== "with") continue;
+    const close = closing(out, i);
+    const next = out[nextSolid(out, close + 1)];
+    const named =
+      next !== undefined &&
+      (next.kind === "ident" ||
+        (next.kind === "word" && !NOT_AN_ALIAS.has(next.text.toLowerCase())));
+    if (!named) out.splice(close + 1, 0, { kind: "punct", text: ` AS copse_subquery_${++made}` });
+  }
+  return out;
 }
 
 /** Translates a run of tokens that is part of a larger statement, sharing its parameters. */
