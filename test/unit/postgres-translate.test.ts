@@ -68,3 +68,28 @@ describe("translating SQLite's dialect for PostgreSQL", () => {
     expect(ftsToTsquery("")).toBe("''");
   });
 });
+
+describe("translating Drizzle's SQLite upserts and SQLite's hints", () => {
+  it("names conflict columns bare and drops INDEXED BY", () => {
+    expect(
+      translate(
+        'insert into "t" ("a", "b") values (?, ?) on conflict ("t"."a", "t"."b") do update set "b" = ?',
+      ).text,
+    ).toBe(
+      'insert into "t" ("a", "b") values ($1, $2) on conflict ("a", "b") do update set "b" = $3',
+    );
+    expect(translate("SELECT 1 FROM items i INDEXED BY items_idx JOIN x").text).toBe(
+      "SELECT 1 FROM items i JOIN x",
+    );
+  });
+});
+
+describe("translating SQLite's IS", () => {
+  it("compares any two values with DISTINCT FROM, and leaves IS NULL alone", () => {
+    expect(
+      translate("SELECT 1 WHERE a IS NOT c.b AND d IS ? AND e IS NOT NULL AND f IS NULL").text,
+    ).toBe(
+      "SELECT 1 WHERE a IS DISTINCT FROM c.b AND d IS NOT DISTINCT FROM $1 AND e IS NOT NULL AND f IS NULL",
+    );
+  });
+});

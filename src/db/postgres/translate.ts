@@ -95,7 +95,9 @@ function nextSolid(tokens: Token[], from: number): number {
 /** Rewrites SQLite-dialect SQL for PostgreSQL (see the list at the top of this file). */
 export function translate(sql: string): Translated {
   const rewritten = rewriteFullText(tokenize(sql));
-  const tokens = quoteMixedCaseAliases(aliasSubqueries(rewritten.tokens));
+  const tokens = unqualifyConflictTargets(
+    dropIndexHints(quoteMixedCaseAliases(aliasSubqueries(rewritten.tokens))),
+  );
   const { queryParams } = rewritten;
   const params: ParamSource[] = [];
   let hasJsonLists = false;
@@ -141,6 +143,20 @@ export function translate(sql: string): Translated {
     }
     const after = nextSolid(tokens, i + 1);
     const opens = tokens[after]?.text === "(";
+    if (word === "is") {
+      // SQLite's `a IS b` and `a IS NOT b` compare any two values, nulls included; PostgreSQL
+      // says so with DISTINCT FROM (its IS takes only NULL, TRUE, FALSE and friends).
+      const negated = lower(tokens[after]) === "not";
+      const operand = negated ? nextSolid(tokens, after + 1) : after;
+      const keyword = lower(tokens[operand]);
+      if (
+        !["null", "true", "false", "unknown", "distinct", "not", "json"].includes(keyword ?? "")
+      ) {
+        out.push(negated ? "IS DISTINCT FROM " : "IS NOT DISTINCT FROM ");
+        i = operand - 1;
+        continue;
+      }
+    }
     if (word === "like") {
       out.push("ILIKE");
       continue;
@@ -241,6 +257,40 @@ function quoteMixedCaseAliases(tokens: Token[]): Token[] {
   return tokens.map((t) =>
     t.kind === "word" && aliases.has(t.text) ? { kind: "ident", text: `"${t.text}"` } : t,
   );
+}
+
+/** Drops SQLite's `INDEXED BY name` hints; PostgreSQL's planner takes no hints. */
+function dropIndexHints(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (lower(tokens[i]) === "indexed" && lower(tokens[nextSolid(tokens, i + 1)]) === "by") {
+      i = nextSolid(tokens, nextSolid(tokens, i + 1) + 1);
+      if (tokens[i + 1]?.kind === "space") i++;
+      continue;
+    }
+    out.push(tokens[i] as Token);
+  }
+  return out;
+}
+
+/**
+ * Drizzle's SQLite dialect names an upsert's conflict columns with their table
+ * (`on conflict ("t"."a")`), which PostgreSQL refuses: there they are bare column names.
+ */
+function unqualifyConflictTargets(tokens: Token[]): Token[] {
+  const out = [...tokens];
+  for (let i = 0; i < out.length; i++) {
+    if (lower(out[i]) !== "conflict" || lower(out[i - 2]) !== "on") continue;
+    const open = nextSolid(out, i + 1);
+    if (out[open]?.text !== "(") continue;
+    const close = closing(out, open);
+    for (let j = close - 2; j > open; j--) {
+      if (out[j + 1]?.text === "." && (out[j]?.kind === "ident" || out[j]?.kind === "word")) {
+        out.splice(j, 2);
+      }
+    }
+  }
+  return out;
 }
 
 /** Words after a subquery in FROM that show it has no alias of its own. */
