@@ -113,4 +113,25 @@ describeWithPostgres("the synchronous PostgreSQL client", () => {
     expect(() => db.prepare("SELECT no_such_function(1)").get()).toThrow(/no_such_function/);
     expect(db.prepare("SELECT count(*) FROM notes").pluck().get()).toBe(4);
   });
+
+  it("connects again after losing its connection, failing only the requests that met the loss", () => {
+    const other = new PostgresDatabase(schema.url, "unused");
+    const pid = other.prepare("SELECT pg_backend_pid()").pluck().get();
+    // Another session ends this one, as a PostgreSQL restart or a dropped network would.
+    db.prepare("SELECT pg_terminate_backend(?)").get(pid);
+    let failures = 0;
+    let count: unknown;
+    for (let attempt = 0; attempt < 3 && count === undefined; attempt++) {
+      try {
+        count = other.prepare("SELECT count(*) FROM notes").pluck().get();
+      } catch {
+        failures++;
+      }
+    }
+    // The statement that met the loss fails; the next one runs on a new connection.
+    expect(failures).toBe(1);
+    expect(count).toBe(4);
+    expect(other.prepare("SELECT pg_backend_pid()").pluck().get()).not.toBe(pid);
+    other.close();
+  });
 });

@@ -28,13 +28,16 @@ const types = {
 /** Server-side prepared statements per connection, so PostgreSQL plans each text once. */
 const MAX_NAMED = 2_000;
 
-/** One client's connection, with what it has prepared. */
+/** How long PostgreSQL lets one statement run before cancelling it (the bridge waits longer). */
+const STATEMENT_TIMEOUT_MS = 60_000;
+
+/** One client's connection, with what it has prepared; made again after it is lost. */
 class Connection {
-  readonly client: pg.Client;
-  readonly connected: Promise<unknown>;
+  client!: pg.Client;
+  connected!: Promise<unknown>;
   /** A dropped connection is reported to the next request rather than crashing the thread. */
   broken: Error | undefined;
-  private readonly names = new Map<string, string>();
+  private names = new Map<string, string>();
   readonly url: string;
   readonly migrationsFolder: string;
 
@@ -42,13 +45,30 @@ class Connection {
   constructor(url: string, migrationsFolder: string) {
     this.url = url;
     this.migrationsFolder = migrationsFolder;
-    this.client = new driver.Client({ connectionString: url, types });
-    this.client.on("error", (error) => {
-      this.broken = error;
+    this.connect();
+  }
+
+  /**
+   * Opens the connection. After a loss (PostgreSQL restarted, the network dropped) the request
+   * that finds it broken fails, and the next one runs on a new connection: a transaction that
+   * was open is gone either way, and its caller has been told.
+   */
+  connect(): void {
+    this.broken = undefined;
+    this.names = new Map();
+    const client = new driver.Client({
+      connectionString: this.url,
+      types,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
     });
-    this.connected = this.client.connect();
-    // Awaited by the first request; an unawaited failure must not end the thread meanwhile.
-    this.connected.catch(() => {});
+    this.client = client;
+    // Only this client's own loss counts: an old one's late error must not break its successor.
+    const lost = (error: Error) => {
+      if (this.client === client) this.broken = error;
+    };
+    client.on("error", lost);
+    client.on("end", () => lost(new Error("The PostgreSQL connection ended")));
+    this.connected = client.connect().catch(lost);
   }
 
   nameFor(text: string): string | undefined {
@@ -72,7 +92,37 @@ async function answer(request: BridgeRequest): Promise<BridgeReply> {
   const connection = connections.get(request.connection);
   if (!connection) throw new Error("This PostgreSQL connection is closed");
   await connection.connected;
-  if (connection.broken) throw connection.broken;
+  if (connection.broken) {
+    const lost = connection.broken;
+    reconnect(connection);
+    throw lost;
+  }
+  try {
+    return await answerOn(connection, request);
+  } catch (error) {
+    // A statement that failed because the connection went (rather than for what it said)
+    // leaves a new connection for the next request.
+    if (isConnectionLoss(error)) reconnect(connection);
+    throw error;
+  }
+}
+
+function reconnect(connection: Connection): void {
+  void connection.client.end().catch(() => {});
+  connection.connect();
+}
+
+/** Errors that end a session: no SQLSTATE (a socket error), or class 08 or 57P. */
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith("08") || code.startsWith("57P");
+}
+
+async function answerOn(
+  connection: Connection,
+  request: Exclude<BridgeRequest, { op: "open" }>,
+): Promise<BridgeReply> {
   const { client } = connection;
   switch (request.op) {
     case "query": {
