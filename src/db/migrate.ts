@@ -1,6 +1,7 @@
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { projectPath } from "../project-root.ts";
 import type { Db } from "./client.ts";
+import { ensureItemGroupKeys } from "./item-group-keys.ts";
 import { ensureSearchIndex } from "./search-index.ts";
 
 const migrationsFolder = projectPath("migrations");
@@ -9,4 +10,5 @@ const migrationsFolder = projectPath("migrations");
 export function runMigrations(db: Db): void {
   migrate(db, { migrationsFolder });
   ensureSearchIndex(db);
+  ensureItemGroupKeys(db);
 }
