@@ -132,6 +132,8 @@ export const itemGroups = sqliteTable(
     index("item_groups_threads_idx")
       .on(t.groupId, t.kind, t.pinnedAt, t.activityAt, t.itemId)
       .where(sql`live = 1`),
+    // A community's drafts (few), for adding a viewer's own to what members see counted.
+    index("item_groups_drafts_idx").on(t.groupId, t.itemId).where(sql`status <> 'published'`),
   ],
 );
 
