@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
-import { itemHrefOf } from "./item-links.ts";
-import { getItem, type ItemRow } from "./items.ts";
+import { itemHrefsOf } from "./item-links.ts";
+import type { ItemRow } from "./items.ts";
 import { rankMatches } from "./search-rank.ts";
 import { viewerParam, visibleItemSql } from "./visible-items.ts";
 
@@ -124,6 +124,10 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
   const snippets = snippetsOf(db, query.q, ids);
   const byId = new Map(details.map((d) => [d.id, { ...d, snippet: snippets.get(d.id) ?? "" }]));
   const rows = ids.map((id) => byId.get(id)).filter((r): r is ItemHitRow => r !== undefined);
+  const links = itemHrefsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   const hits: SearchHit[] = rows.map((r) => ({
     type: r.kind,
     id: r.id,
@@ -133,7 +137,7 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     handle: r.groupHandle,
     host: r.groupHost,
     isLocal: r.isLocal === 1,
-    href: linkOf(db, r.id),
+    href: links.get(r.id) ?? null,
     communityName: r.groupName,
   }));
   return { hits, total };
@@ -196,12 +200,6 @@ function snippetsOf(db: Db, q: string, ids: number[]): Map<number, string> {
 function leadingWords(text: string): string {
   const words = text.split(/\s+/).filter((w) => w.length > 0);
   return words.length > 24 ? `${words.slice(0, 24).join(" ")}…` : words.join(" ");
-}
-
-/** Where a hit links: at most a page of these per search, each a few indexed look-ups. */
-function linkOf(db: Db, id: number): string | null {
-  const item = getItem(db, id);
-  return item ? itemHrefOf(db, item) : null;
 }
 
 /**
