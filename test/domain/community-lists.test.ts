@@ -5,6 +5,7 @@ import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { listTopics, recentInGroup } from "../../src/domain/forum.ts";
 import { composeItem, deleteItem, type ItemRow } from "../../src/domain/items.ts";
+import { listMembersPage } from "../../src/domain/member-list.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { removeItem, setTopicPinned } from "../../src/domain/moderation/content.ts";
 import { freshDb } from "../helpers/db.ts";
@@ -160,5 +161,21 @@ describe("the keys' copies", () => {
     ensureItemGroupKeys(db);
     expect(listedTopics(4)).toEqual(expected);
     expect(recentInGroup(db, g, 5).map((r) => r.item.id)).toEqual(expectedRecent(5));
+  });
+});
+
+describe("a community's members", () => {
+  it("are kept between views only until someone joins or leaves", async () => {
+    const page = () =>
+      listMembersPage(db, other, { offset: 0, limit: 10 }).map((m) => m.member.handle);
+    expect(page()).toEqual(["alice", "bob"]);
+    expect(page()).toEqual(["alice", "bob"]);
+    const carol = await createAccount(db, ORIGIN, {
+      handle: "carol",
+      email: "carol@e.org",
+      password: "correct horse battery",
+    });
+    requestMembership(db, { groupId: other, memberId: carol.actor.id });
+    expect(page()).toEqual(["alice", "bob", "carol"]);
   });
 });
