@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { SERVICE_AREAS } from "./person-details.ts";
 import { ftsQuery } from "./search.ts";
 import { MAX_COUNTED } from "./search-rank.ts";
@@ -251,6 +252,14 @@ export interface SuggestedPerson {
  * communities they are both active members of, on any instance; the most in common first.
  */
 export function suggestPeople(db: Db, viewerId: number, limit = 5): SuggestedPerson[] {
+  // Asked on every view of a signed-in home page, and a member of a large community has
+  // hundreds of people in common to count: kept per person until the database next changes.
+  return suggestions(db, `${viewerId}:${limit}`, () => readSuggestions(db, viewerId, limit));
+}
+
+const suggestions = cachedUntilChange<string, SuggestedPerson[]>(500);
+
+function readSuggestions(db: Db, viewerId: number, limit: number): SuggestedPerson[] {
   const rows = db.$client
     .prepare(
       `WITH shared AS (
