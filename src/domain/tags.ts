@@ -184,7 +184,14 @@ export function tagCloud(
   // visitors see, so it is kept until the database next changes.
   if (viewerId === null || viewerId === undefined) {
     const key = `${options.groupId ?? ""}:${options.limit ?? ""}`;
-    return anonymousClouds(db, key, () => toCloud(countCloud(db, undefined, options)));
+    const group = options.groupId;
+    return anonymousClouds(db, key, () =>
+      toCloud(
+        group === undefined
+          ? countCloud(db, undefined, options)
+          : topTags(countGroupCloud(db, group, true), options.limit),
+      ),
+    );
   }
   // A member of the community sees every live published item in it, whoever else they are,
   // plus their own drafts there: the first part is kept until the database next changes and
@@ -192,17 +199,13 @@ export function tagCloud(
   // signed in may see members-only items through other communities, so theirs is counted afresh.
   if (options.groupId !== undefined && isActiveMember(db, options.groupId, viewerId)) {
     const group = options.groupId;
-    const shared = memberClouds(db, group, () => countMemberCloud(db, group));
+    const shared = memberClouds(db, group, () => countGroupCloud(db, group, false));
     const counts = new Map(shared.map((r) => [r.name, r]));
     for (const r of countOwnDrafts(db, group, viewerId)) {
       const seen = counts.get(r.name);
       counts.set(r.name, { ...r, count: r.count + (seen?.count ?? 0) });
     }
-    // The same order as countCloud's SQL: most used first, then by name (byte order).
-    const top = [...counts.values()]
-      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .slice(0, options.limit ?? 50);
-    return toCloud(top);
+    return toCloud(topTags([...counts.values()], options.limit));
   }
   return toCloud(countCloud(db, viewerId, options));
 }
@@ -212,6 +215,13 @@ const memberClouds = cachedUntilChange<number, CloudCount[]>(200);
 
 /** A tag and how many items carry it. */
 type CloudCount = { name: string; display: string; count: number };
+
+/** The most used tags first, then by name (byte order), as countCloud's SQL orders them. */
+function topTags(rows: CloudCount[], limit = 50): CloudCount[] {
+  return rows
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, limit);
+}
 
 /** Sizes the counted tags in five steps and puts them in alphabetical order. */
 function toCloud(rows: CloudCount[]): CloudTag[] {
@@ -245,16 +255,21 @@ function countCloud(
 }
 
 /**
- * Every tag on the community's live published items, from the community's copy of its items'
- * state (item_groups), so no wide item row is read.
+ * Every tag on the community's live published items (public ones only with `publicOnly`, which
+ * is what an anonymous visitor sees), from the community's copy of its items' state
+ * (item_groups_listed_idx), so no wide item row is read. The join order is fixed: each tagging
+ * is looked up in that index, where the planner would otherwise walk all of the community's
+ * items to find the tagged few.
  */
-function countMemberCloud(db: Db, groupId: number): CloudCount[] {
+function countGroupCloud(db: Db, groupId: number, publicOnly: boolean): CloudCount[] {
   return db.$client
     .prepare(
       `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count
-       FROM taggings tg JOIN tags t ON t.id = tg.tag_id
-       JOIN item_groups ig ON ig.item_id = tg.item_id AND ig.group_id = @group
+       FROM tags t CROSS JOIN taggings tg ON tg.tag_id = t.id
+       CROSS JOIN item_groups ig INDEXED BY item_groups_listed_idx
+         ON ig.item_id = tg.item_id AND ig.group_id = @group
        WHERE ig.live = 1 AND ig.status = 'published'
+         ${publicOnly ? "AND ig.visibility = 'public'" : ""}
        GROUP BY t.id`,
     )
     .all({ group: groupId }) as CloudCount[];

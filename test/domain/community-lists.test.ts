@@ -162,6 +162,25 @@ describe("the keys' copies", () => {
     expect(listedTopics(4)).toEqual(expected);
     expect(recentInGroup(db, g, 5).map((r) => r.item.id)).toEqual(expectedRecent(5));
   });
+
+  it("are refilled when an older version of the triggers is found", () => {
+    db.$client.exec(`DROP TRIGGER item_groups_keys_update;
+      CREATE TRIGGER item_groups_keys_update AFTER UPDATE OF pinned_at ON items BEGIN
+        UPDATE item_groups SET pinned_at = new.pinned_at WHERE item_id = new.id;
+      END;
+      UPDATE item_groups SET visibility = NULL`);
+    ensureItemGroupKeys(db);
+    const unfilled = db.$client
+      .prepare("SELECT count(*) FROM item_groups WHERE visibility IS NULL")
+      .pluck()
+      .get();
+    expect(unfilled).toBe(0);
+    // And kept in step from then on.
+    setTimes(topics[6]!.id, Date.UTC(2028, 0, 1));
+    expect(listedTopics(3)).toEqual(expectedTopicOrder());
+    // Straight after the one pinned topic.
+    expect(expectedTopicOrder().indexOf(topics[6]!.id)).toBe(1);
+  });
 });
 
 describe("a community's members", () => {

@@ -122,7 +122,7 @@ describe("tags", () => {
   });
 
   it("counts a member's own drafts in their community's cloud, and no one else's", async () => {
-    const { db, alice, bob, eve, open, topic } = await setUp();
+    const { db, alice, bob, eve, open, secret, topic } = await setUp();
     const g = open.actor.id;
     addTag(db, topic(open, "Terraces"), alice.actor.id, "housing");
     const draft = (title: string) =>
@@ -136,6 +136,16 @@ describe("tags", () => {
       });
     addTag(db, draft("First notes"), bob.actor.id, "zoning");
     addTag(db, draft("More notes"), bob.actor.id, "zoning");
+    // Shared with a private community, so for its members only.
+    const shared = composeItem(db, ORIGIN, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [open.actor, secret.actor],
+      title: "Shared",
+      body: "text",
+    });
+    expect(shared.visibility).toBe("members");
+    addTag(db, shared, alice.actor.id, "allotments");
     const removed = topic(open, "Gone");
     addTag(db, removed, alice.actor.id, "zoning");
     deleteItem(db, removed, alice.actor.id);
@@ -144,18 +154,27 @@ describe("tags", () => {
     // Alice (a member) and Bob share the community's counts; Bob's drafts add to his alone,
     // before the cloud is cut to its size. Eve, signed in but no member, and an anonymous
     // visitor see the published items only.
-    expect(cloud(alice.actor.id)).toEqual([["housing", 1]]);
+    expect(cloud(alice.actor.id)).toEqual([
+      ["allotments", 1],
+      ["housing", 1],
+    ]);
     expect(cloud(bob.actor.id)).toEqual([
+      ["allotments", 1],
       ["housing", 1],
       ["zoning", 2],
     ]);
     expect(cloud(bob.actor.id, 1)).toEqual([["zoning", 2]]);
-    expect(cloud(alice.actor.id, 1)).toEqual([["housing", 1]]);
+    expect(cloud(alice.actor.id, 1)).toEqual([["allotments", 1]]);
     expect(cloud(eve.actor.id)).toEqual([["housing", 1]]);
     expect(cloud(undefined)).toEqual([["housing", 1]]);
-    // A change is seen at once by every member.
+    // A change is seen at once by every member and by visitors.
     addTag(db, topic(open, "Plots"), alice.actor.id, "zoning");
     expect(cloud(alice.actor.id)).toEqual([
+      ["allotments", 1],
+      ["housing", 1],
+      ["zoning", 1],
+    ]);
+    expect(cloud(undefined)).toEqual([
       ["housing", 1],
       ["zoning", 1],
     ]);

@@ -117,6 +117,7 @@ export const itemGroups = sqliteTable(
     publishedAt: integer("published_at", { mode: "timestamp_ms" }),
     activityAt: integer("activity_at", { mode: "timestamp_ms" }),
     pinnedAt: integer("pinned_at", { mode: "timestamp_ms" }),
+    visibility: text("visibility"),
     /** 1 while the item is neither deleted nor removed by a facilitator. */
     live: integer("live", { mode: "boolean" }),
   },
@@ -132,6 +133,11 @@ export const itemGroups = sqliteTable(
     index("item_groups_threads_idx")
       .on(t.groupId, t.kind, t.pinnedAt, t.activityAt, t.itemId)
       .where(sql`live = 1`),
+    // Whether an item is listed (live and published) in a community, and to whom, without
+    // its row: what a community's tag cloud asks of each tagged item.
+    index("item_groups_listed_idx")
+      .on(t.itemId, t.groupId, t.visibility)
+      .where(sql`live = 1 AND status = 'published'`),
     // A community's drafts (few), for adding a viewer's own to what members see counted.
     index("item_groups_drafts_idx").on(t.groupId, t.itemId).where(sql`status <> 'published'`),
   ],
