@@ -79,8 +79,11 @@ interface ItemHitRow {
 export function searchItems(db: Db, viewerId: number | null | undefined, query: SearchQuery) {
   const match = ftsQuery(query.q, { prefix: true });
   if (!match) return { hits: [] as SearchHit[], total: 0 };
-  const where = [`items_fts MATCH @match`, visibleItemSql("i")];
-  const params: Record<string, unknown> = { match, viewer: viewerParam(viewerId) };
+  const where = [visibleItemSql("i")];
+  const params: Record<string, unknown> & { match: string } = {
+    match,
+    viewer: viewerParam(viewerId),
+  };
   if (query.type && ITEM_KINDS.has(query.type)) {
     where.push("i.kind = @kind");
     params.kind = query.type;
@@ -104,8 +107,7 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
   const { ids, total } = rankMatches(db, {
     conditions: where.join(" AND "),
     params,
-    titleMatch: `{title} : (${match})`,
-    wholeWords: wholeWordsOf(query.q),
+    wholeWords: ftsQuery(query.q) ?? undefined,
     offset: (page - 1) * PER_PAGE,
     limit: PER_PAGE,
   });
@@ -155,12 +157,6 @@ function shownGroup(column: "handle" | "host" | "name"): string {
       OR EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id
         AND m.member_id = @viewer AND m.state = 'active'))
     ORDER BY ig.rowid LIMIT 1`;
-}
-
-/** The whole-word (no prefix) forms of a search's two FTS5 queries, for rankMatches. */
-function wholeWordsOf(q: string): { match: string; titleMatch: string } | undefined {
-  const match = ftsQuery(q);
-  return match ? { match, titleMatch: `{title} : (${match})` } : undefined;
 }
 
 /**
