@@ -2,6 +2,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { projectPath } from "../project-root.ts";
 import type { Db } from "./client.ts";
 import { isPostgres } from "./dialect.ts";
+import { ensureItemGroupKeys } from "./item-group-keys.ts";
 import type { PostgresDatabase } from "./postgres/sync-client.ts";
 import { ensureSearchIndex } from "./search-index.ts";
 
@@ -11,10 +12,11 @@ const migrationsFolder = projectPath("migrations");
 export function runMigrations(db: Db): void {
   if (isPostgres(db)) {
     // PostgreSQL has migrations of its own, made from the same schema (migrations/postgres),
-    // and its full-text objects are made with them.
+    // and its full-text objects and the triggers keeping item_groups' copies are made with them.
     (db.$client as unknown as PostgresDatabase).migrate();
     return;
   }
   migrate(db, { migrationsFolder });
   ensureSearchIndex(db);
+  ensureItemGroupKeys(db);
 }

@@ -36,6 +36,16 @@ export function readGroupsOfItemsAhead(db: Db, itemIds: number[]): void {
   );
 }
 
+/** The communities of many items in one query, by item id (each item's in the usual order). */
+export function groupsOfItems(db: Db, itemIds: number[]): Map<number, ActorRow[]> {
+  const byItem = new Map<number, ActorRow[]>(itemIds.map((id) => [id, []]));
+  if (itemIds.length === 0) return byItem;
+  for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(itemIds) })) {
+    byItem.get(row.itemId)?.push(row.actor);
+  }
+  return byItem;
+}
+
 const groupsOfItemsQuery = preparedQuery((db) =>
   db
     .select({ itemId: itemGroups.itemId, actor: actors })

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { actors, memberships } from "../db/schema/index.ts";
 import type { MemberEntry, MembershipState } from "./membership.ts";
 
@@ -19,6 +20,19 @@ export function countMembers(db: Db, groupId: number, state: MembershipState = "
 
 /** One page of a group's members: facilitators first, then by name. */
 export function listMembersPage(
+  db: Db,
+  groupId: number,
+  page: { offset: number; limit: number },
+): MemberEntry[] {
+  // Every view of a community page shows its first members, the same for every viewer, so a
+  // page of them is kept until the database next changes rather than sorted per request.
+  const key = `${groupId}:${page.offset}:${page.limit}`;
+  return memberPages(db, key, () => readMembersPage(db, groupId, page));
+}
+
+const memberPages = cachedUntilChange<string, MemberEntry[]>(200);
+
+function readMembersPage(
   db: Db,
   groupId: number,
   page: { offset: number; limit: number },

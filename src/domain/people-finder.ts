@@ -1,6 +1,8 @@
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { SERVICE_AREAS } from "./person-details.ts";
 import { ftsQuery } from "./search.ts";
+import { MAX_COUNTED } from "./search-rank.ts";
 
 /** Which part of a profile to look in; "any" looks everywhere. */
 export type FinderField =
@@ -57,6 +59,63 @@ const COLUMNS: Partial<Record<FinderField, string>> = {
   organisation: "{organisation}",
 };
 
+const ACTOR_COLUMNS = `a.id, a.name, a.handle, a.host, a.is_local AS isLocal,
+  a.job_title AS jobTitle, a.organisation, a.summary`;
+
+/** How many people found by their profile's words are shown before the other ways of finding. */
+const RANKED = 100;
+
+/**
+ * The people whose profile text matches, best first (at most RANKED). The work is capped as
+ * search's is (search-rank.ts): FTS5's bm25 counts every match of each word on the instance
+ * before it scores the first row, so a word in everyone's profile ("council") cost a pass over
+ * every person. Matches are found by walking the index newest first and stopping at
+ * MAX_COUNTED; when fewer match, they are ranked by bm25 as always. When more match, words
+ * that common weigh little in bm25 anyway, so those with the words whole in their name or
+ * handle (the fields bm25 weighs most; the organisation when searching organisations) come
+ * first, then the other matches, each newest first.
+ */
+function rankedPeople(db: Db, columns: string, q: string): ActorHit[] {
+  const sqlite = db.$client;
+  const match = (cols: string, prefix: boolean) => {
+    const words = ftsQuery(q, { prefix });
+    return words ? `${cols} : (${words})` : null;
+  };
+  const all = match(columns, true);
+  if (all === null) return [];
+  const from = `FROM actors_fts JOIN actors a ON a.id = actors_fts.rowid
+    WHERE actors_fts MATCH @match AND a.type = 'Person' AND a.deleted_at IS NULL`;
+  const newest = (
+    sqlite
+      .prepare(`SELECT a.id ${from} ORDER BY actors_fts.rowid DESC LIMIT ${MAX_COUNTED}`)
+      .all({ match: all }) as { id: number }[]
+  ).map((r) => r.id);
+  if (newest.length < MAX_COUNTED) {
+    return sqlite
+      .prepare(
+        `SELECT ${ACTOR_COLUMNS} ${from}
+         ORDER BY bm25(actors_fts, 10.0, 8.0, 1.0, 3.0, 3.0) LIMIT ${RANKED}`,
+      )
+      .all({ match: all }) as ActorHit[];
+  }
+  const strong = columns === COLUMNS.any ? (COLUMNS.name as string) : columns;
+  const whole = sqlite
+    .prepare(`SELECT ${ACTOR_COLUMNS} ${from} ORDER BY actors_fts.rowid DESC LIMIT ${RANKED}`)
+    .all({ match: match(strong, false) }) as ActorHit[];
+  const first = new Set(whole.map((p) => p.id));
+  const rest = newest.filter((id) => !first.has(id)).slice(0, RANKED - whole.length);
+  const details = new Map(
+    (
+      sqlite
+        .prepare(
+          `SELECT ${ACTOR_COLUMNS} FROM actors a WHERE a.id IN (SELECT value FROM json_each(@ids))`,
+        )
+        .all({ ids: JSON.stringify(rest) }) as ActorHit[]
+    ).map((p) => [p.id, p]),
+  );
+  return [...whole, ...rest.flatMap((id) => details.get(id) ?? [])];
+}
+
 /** Words of a query, lower-case, punctuation dropped, for matching tags and reasons. */
 function wordsOf(q: string): string[] {
   return q
@@ -90,19 +149,10 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
     entry.score += score;
     found.set(person.id, entry);
   };
-  const actorColumns = `a.id, a.name, a.handle, a.host, a.is_local AS isLocal, a.job_title AS jobTitle,
-    a.organisation, a.summary`;
 
   const columns = COLUMNS[field];
-  const match = ftsQuery(q, { prefix: true });
-  if (columns && match) {
-    const rows = sqlite
-      .prepare(
-        `SELECT ${actorColumns} FROM actors_fts JOIN actors a ON a.id = actors_fts.rowid
-         WHERE actors_fts MATCH @match AND a.type = 'Person' AND a.deleted_at IS NULL
-         ORDER BY bm25(actors_fts, 10.0, 8.0, 1.0, 3.0, 3.0) LIMIT 100`,
-      )
-      .all({ match: `${columns} : (${match})` }) as ActorHit[];
+  if (columns) {
+    const rows = rankedPeople(db, columns, q);
     rows.forEach((p, rank) => {
       const score = 100 - rank;
       // The index stems words, so a field may match without containing the exact letters.
@@ -133,13 +183,13 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
   if (tagKinds.length > 0) {
     const candidates = [...new Set([words.join("-"), ...words])].filter((w) => w.length >= 2);
     const stmt = sqlite.prepare(
-      `SELECT ${actorColumns}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
+      `SELECT ${ACTOR_COLUMNS}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
        WHERE pt.tag >= @low AND pt.tag < @high AND a.type = 'Person' AND a.deleted_at IS NULL LIMIT 200`,
     );
     // A word may also start a later word of a longer tag ("drainage" in "sustainable
     // drainage"); that needs a scan, but person tags are a small table.
     const inner = sqlite.prepare(
-      `SELECT ${actorColumns}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
+      `SELECT ${ACTOR_COLUMNS}, pt.kind, pt.tag FROM person_tags pt JOIN actors a ON a.id = pt.actor_id
        WHERE instr(' ' || replace(pt.tag, '-', ' '), ' ' || @word) > 1 AND a.type = 'Person' AND a.deleted_at IS NULL LIMIT 200`,
     );
     for (const word of candidates) {
@@ -162,7 +212,7 @@ export function findPeople(db: Db, q: string, field: FinderField = "any"): Found
         words.every((w) => code.includes(w)),
     );
     const stmt = sqlite.prepare(
-      `SELECT ${actorColumns} FROM person_profiles pp JOIN actors a ON a.id = pp.actor_id
+      `SELECT ${ACTOR_COLUMNS} FROM person_profiles pp JOIN actors a ON a.id = pp.actor_id
        WHERE (',' || pp.service_areas || ',') LIKE @pattern AND a.type = 'Person' AND a.deleted_at IS NULL LIMIT 200`,
     );
     for (const [code, label] of areas) {
@@ -202,6 +252,14 @@ export interface SuggestedPerson {
  * communities they are both active members of, on any instance; the most in common first.
  */
 export function suggestPeople(db: Db, viewerId: number, limit = 5): SuggestedPerson[] {
+  // Asked on every view of a signed-in home page, and a member of a large community has
+  // hundreds of people in common to count: kept per person until the database next changes.
+  return suggestions(db, `${viewerId}:${limit}`, () => readSuggestions(db, viewerId, limit));
+}
+
+const suggestions = cachedUntilChange<string, SuggestedPerson[]>(500);
+
+function readSuggestions(db: Db, viewerId: number, limit: number): SuggestedPerson[] {
   const rows = db.$client
     .prepare(
       `WITH shared AS (

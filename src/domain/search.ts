@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
-import { itemHrefOf } from "./item-links.ts";
-import { getItem, type ItemRow } from "./items.ts";
+import { itemHrefsOf } from "./item-links.ts";
+import type { ItemRow } from "./items.ts";
 import { rankMatches } from "./search-rank.ts";
 import { viewerParam, visibleItemSql } from "./visible-items.ts";
 
@@ -79,8 +79,11 @@ interface ItemHitRow {
 export function searchItems(db: Db, viewerId: number | null | undefined, query: SearchQuery) {
   const match = ftsQuery(query.q, { prefix: true });
   if (!match) return { hits: [] as SearchHit[], total: 0 };
-  const where = [`items_fts MATCH @match`, visibleItemSql("i")];
-  const params: Record<string, unknown> = { match, viewer: viewerParam(viewerId) };
+  const where = [visibleItemSql("i")];
+  const params: Record<string, unknown> & { match: string } = {
+    match,
+    viewer: viewerParam(viewerId),
+  };
   if (query.type && ITEM_KINDS.has(query.type)) {
     where.push("i.kind = @kind");
     params.kind = query.type;
@@ -104,8 +107,7 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
   const { ids, total } = rankMatches(db, {
     conditions: where.join(" AND "),
     params,
-    titleMatch: `{title} : (${match})`,
-    wholeWords: wholeWordsOf(query.q),
+    wholeWords: ftsQuery(query.q) ?? undefined,
     offset: (page - 1) * PER_PAGE,
     limit: PER_PAGE,
   });
@@ -124,6 +126,10 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
   const snippets = snippetsOf(db, query.q, ids);
   const byId = new Map(details.map((d) => [d.id, { ...d, snippet: snippets.get(d.id) ?? "" }]));
   const rows = ids.map((id) => byId.get(id)).filter((r): r is ItemHitRow => r !== undefined);
+  const links = itemHrefsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   const hits: SearchHit[] = rows.map((r) => ({
     type: r.kind,
     id: r.id,
@@ -133,7 +139,7 @@ export function searchItems(db: Db, viewerId: number | null | undefined, query: 
     handle: r.groupHandle,
     host: r.groupHost,
     isLocal: r.isLocal === 1,
-    href: linkOf(db, r.id),
+    href: links.get(r.id) ?? null,
     communityName: r.groupName,
   }));
   return { hits, total };
@@ -151,12 +157,6 @@ function shownGroup(column: "handle" | "host" | "name"): string {
       OR EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id
         AND m.member_id = @viewer AND m.state = 'active'))
     ORDER BY ig.rowid LIMIT 1`;
-}
-
-/** The whole-word (no prefix) forms of a search's two FTS5 queries, for rankMatches. */
-function wholeWordsOf(q: string): { match: string; titleMatch: string } | undefined {
-  const match = ftsQuery(q);
-  return match ? { match, titleMatch: `{title} : (${match})` } : undefined;
 }
 
 /**
@@ -196,12 +196,6 @@ function snippetsOf(db: Db, q: string, ids: number[]): Map<number, string> {
 function leadingWords(text: string): string {
   const words = text.split(/\s+/).filter((w) => w.length > 0);
   return words.length > 24 ? `${words.slice(0, 24).join(" ")}…` : words.join(" ");
-}
-
-/** Where a hit links: at most a page of these per search, each a few indexed look-ups. */
-function linkOf(db: Db, id: number): string | null {
-  const item = getItem(db, id);
-  return item ? itemHrefOf(db, item) : null;
 }
 
 /**

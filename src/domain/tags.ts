@@ -181,26 +181,66 @@ export function tagCloud(
   options: { groupId?: number; limit?: number } = {},
 ): CloudTag[] {
   // What an anonymous visitor sees depends on the database alone, and it is what most
-  // visitors see, so it is kept until the database next changes; anyone signed in may see
-  // their own drafts and members-only items, so theirs is always counted afresh.
+  // visitors see, so it is kept until the database next changes.
   if (viewerId === null || viewerId === undefined) {
     const key = `${options.groupId ?? ""}:${options.limit ?? ""}`;
-    return anonymousClouds(db, key, () => countCloud(db, undefined, options));
+    const group = options.groupId;
+    return anonymousClouds(db, key, () =>
+      toCloud(
+        group === undefined
+          ? countCloud(db, undefined, options)
+          : topTags(countGroupCloud(db, group, true), options.limit),
+      ),
+    );
   }
-  return countCloud(db, viewerId, options);
+  // A member of the community sees every live published item in it, whoever else they are,
+  // plus their own drafts there: the first part is kept until the database next changes and
+  // shared by all members, the second is counted for each (drafts are few). Anyone else
+  // signed in may see members-only items through other communities, so theirs is counted afresh.
+  if (options.groupId !== undefined && isActiveMember(db, options.groupId, viewerId)) {
+    const group = options.groupId;
+    const shared = memberClouds(db, group, () => countGroupCloud(db, group, false));
+    const counts = new Map(shared.map((r) => [r.name, r]));
+    for (const r of countOwnDrafts(db, group, viewerId)) {
+      const seen = counts.get(r.name);
+      counts.set(r.name, { ...r, count: r.count + (seen?.count ?? 0) });
+    }
+    return toCloud(topTags([...counts.values()], options.limit));
+  }
+  return toCloud(countCloud(db, viewerId, options));
 }
 
 const anonymousClouds = cachedUntilChange<string, CloudTag[]>(200);
+const memberClouds = cachedUntilChange<number, CloudCount[]>(200);
+
+/** A tag and how many items carry it. */
+type CloudCount = { name: string; display: string; count: number };
+
+/** The most used tags first, then by name (byte order), as countCloud's SQL orders them. */
+function topTags(rows: CloudCount[], limit = 50): CloudCount[] {
+  return rows
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, limit);
+}
+
+/** Sizes the counted tags in five steps and puts them in alphabetical order. */
+function toCloud(rows: CloudCount[]): CloudTag[] {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return rows
+    .map((r) => ({ ...r, step: 1 + Math.floor((4 * (r.count - 1)) / Math.max(1, max - 1)) }))
+    .map((r) => ({ ...r, step: max === 1 ? 1 : Math.min(5, r.step) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
 
 function countCloud(
   db: Db,
   viewerId: number | null | undefined,
   options: { groupId?: number; limit?: number },
-): CloudTag[] {
+): CloudCount[] {
   const inGroup = options.groupId
     ? "AND EXISTS (SELECT 1 FROM item_groups ig WHERE ig.item_id = i.id AND ig.group_id = @group)"
     : "";
-  const rows = db.$client
+  return db.$client
     .prepare(
       `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count
        FROM taggings tg JOIN tags t ON t.id = tg.tag_id JOIN items i ON i.id = tg.item_id
@@ -211,12 +251,43 @@ function countCloud(
       viewer: viewerParam(viewerId),
       group: options.groupId ?? null,
       limit: options.limit ?? 50,
-    }) as { name: string; display: string; count: number }[];
-  const max = Math.max(1, ...rows.map((r) => r.count));
-  return rows
-    .map((r) => ({ ...r, step: 1 + Math.floor((4 * (r.count - 1)) / Math.max(1, max - 1)) }))
-    .map((r) => ({ ...r, step: max === 1 ? 1 : Math.min(5, r.step) }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    }) as CloudCount[];
+}
+
+/**
+ * Every tag on the community's live published items (public ones only with `publicOnly`, which
+ * is what an anonymous visitor sees), from the community's copy of its items' state
+ * (item_groups_listed_idx), so no wide item row is read. The join order is fixed: each tagging
+ * is looked up in that index, where the planner would otherwise walk all of the community's
+ * items to find the tagged few.
+ */
+function countGroupCloud(db: Db, groupId: number, publicOnly: boolean): CloudCount[] {
+  return db.$client
+    .prepare(
+      `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count
+       FROM tags t CROSS JOIN taggings tg ON tg.tag_id = t.id
+       CROSS JOIN item_groups ig INDEXED BY item_groups_listed_idx
+         ON ig.item_id = tg.item_id AND ig.group_id = @group
+       WHERE ig.live = 1 AND ig.status = 'published'
+         ${publicOnly ? "AND ig.visibility = 'public'" : ""}
+       GROUP BY t.id`,
+    )
+    .all({ group: groupId }) as CloudCount[];
+}
+
+/** The tags on the viewer's own live drafts in a community. */
+function countOwnDrafts(db: Db, groupId: number, viewerId: number): CloudCount[] {
+  return db.$client
+    .prepare(
+      `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count
+       FROM item_groups ig INDEXED BY item_groups_drafts_idx
+       JOIN items i ON i.id = ig.item_id
+       JOIN taggings tg ON tg.item_id = ig.item_id JOIN tags t ON t.id = tg.tag_id
+       WHERE ig.group_id = @group AND ig.status <> 'published' AND ig.live = 1
+         AND i.author_id = @viewer
+       GROUP BY t.id`,
+    )
+    .all({ group: groupId, viewer: viewerId }) as CloudCount[];
 }
 
 /** An item carrying a tag, as listed on a tag page. */

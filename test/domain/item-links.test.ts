@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "../../src/domain/accounts.ts";
 import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
-import { itemHrefOf, itemPathOf, itemPlacePath } from "../../src/domain/item-links.ts";
-import { type ItemKind, type ItemRow, insertItem } from "../../src/domain/items.ts";
+import { itemHrefOf, itemHrefsOf, itemPathOf, itemPlacePath } from "../../src/domain/item-links.ts";
+import { getItem, type ItemKind, type ItemRow, insertItem } from "../../src/domain/items.ts";
 import { searchItems } from "../../src/domain/search.ts";
 import { freshDb } from "../helpers/db.ts";
 
@@ -145,5 +145,28 @@ describe("search hits", () => {
       `/c/garden/forum/${topic.id}?reply=${remoteReply.id}#item-${remoteReply.id}`,
     );
     expect(href.get(wiki.id)).toBe(`/c/garden/wiki/${wiki.id}`);
+  });
+});
+
+describe("links of many items at once", () => {
+  it("are the links each item has on its own", async () => {
+    const { db, alice, garden, mo, allotments, add } = await world();
+    const ids: number[] = [];
+    for (const kind of ROOT_KINDS) {
+      const root = add(kind, alice.id, [garden.id], true);
+      const reply = add("reply", mo.id, [garden.id], false, root);
+      const far = add(kind, mo.id, [allotments.id, garden.id], false);
+      ids.push(root.id, reply.id, far.id, add("reply", alice.id, [], true, far).id);
+    }
+    const orphan = add("entry", mo.id, [], false);
+    ids.push(orphan.id, add("reply", mo.id, [], false, orphan).id, 999_999);
+    const links = itemHrefsOf(db, ids);
+    const one = (id: number) => {
+      const item = getItem(db, id);
+      return item ? itemHrefOf(db, item) : null;
+    };
+    expect([...links]).toEqual(ids.map((id) => [id, one(id)]));
+    expect(links.get(orphan.id)).toBe(orphan.iri);
+    expect(links.get(999_999)).toBeNull();
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { SNIPPET_END, SNIPPET_START } from "../../src/db/search-index.ts";
+import { ensureSearchIndex, SNIPPET_END, SNIPPET_START } from "../../src/db/search-index.ts";
 import { createAccount } from "../../src/domain/accounts.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { composeItem, deleteItem, editItem } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { ftsQuery, MAX_COUNTED, search, searchItems } from "../../src/domain/search.ts";
 import { freshDb } from "../helpers/db.ts";
+import { TEST_DATABASE } from "../helpers/test-database.ts";
 
 const ORIGIN = "https://copse.test";
 
@@ -223,5 +224,30 @@ describe("search", () => {
     expect(second.hits[0]!.title).toBe(`Note ${MAX_COUNTED - 15}`);
     // Fewer matches than the cap are counted exactly.
     expect(searchItems(db, null, { q: "rota" }).total).toBe(1);
+  });
+
+  it("keeps its index of titles in step with edits, deletions and upgraded databases", async () => {
+    const { db, alice, open, post } = await setUp();
+    const inTitles = (word: string) =>
+      db.$client
+        .prepare("SELECT rowid FROM items_title_fts WHERE items_title_fts MATCH ?")
+        .pluck()
+        .all(word);
+    const item = post(open, "Compost rota", "Who turns the heap?");
+    const other = post(open, "Leaves", "Compost them.");
+    expect(inTitles("compost")).toEqual([item.id]);
+    editItem(db, item, alice.actor.id, { title: "Mulch rota", body: "Who turns the heap?" });
+    expect(inTitles("compost")).toEqual([]);
+    expect(inTitles("mulch")).toEqual([item.id]);
+    deleteItem(db, item, alice.actor.id);
+    expect(inTitles("mulch")).toEqual([]);
+    expect(inTitles("leaves")).toEqual([other.id]);
+    // A SQLite database from before the index: filled once, at start-up. (PostgreSQL's are
+    // made by its migrations; test/db/postgres-schema.test.ts fills one made after rows exist.)
+    if (TEST_DATABASE === "postgres") return;
+    db.$client.exec(`DROP TABLE items_title_fts; DROP TRIGGER items_title_fts_insert;
+      DROP TRIGGER items_title_fts_update; DROP TRIGGER items_title_fts_delete`);
+    ensureSearchIndex(db);
+    expect(inTitles("leaves")).toEqual([other.id]);
   });
 });

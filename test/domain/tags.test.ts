@@ -121,6 +121,66 @@ describe("tags", () => {
     ]);
   });
 
+  it("counts a member's own drafts in their community's cloud, and no one else's", async () => {
+    const { db, alice, bob, eve, open, secret, topic } = await setUp();
+    const g = open.actor.id;
+    addTag(db, topic(open, "Terraces"), alice.actor.id, "housing");
+    const draft = (title: string) =>
+      composeItem(db, ORIGIN, {
+        kind: "entry",
+        author: bob.actor,
+        groups: [open.actor],
+        title,
+        body: "notes",
+        status: "draft",
+      });
+    addTag(db, draft("First notes"), bob.actor.id, "zoning");
+    addTag(db, draft("More notes"), bob.actor.id, "zoning");
+    // Shared with a private community, so for its members only.
+    const shared = composeItem(db, ORIGIN, {
+      kind: "topic",
+      author: alice.actor,
+      groups: [open.actor, secret.actor],
+      title: "Shared",
+      body: "text",
+    });
+    expect(shared.visibility).toBe("members");
+    addTag(db, shared, alice.actor.id, "allotments");
+    const removed = topic(open, "Gone");
+    addTag(db, removed, alice.actor.id, "zoning");
+    deleteItem(db, removed, alice.actor.id);
+    const cloud = (viewer: number | undefined, limit?: number) =>
+      tagCloud(db, viewer, { groupId: g, limit }).map((t) => [t.name, t.count]);
+    // Alice (a member) and Bob share the community's counts; Bob's drafts add to his alone,
+    // before the cloud is cut to its size. Eve, signed in but no member, and an anonymous
+    // visitor see the published items only.
+    expect(cloud(alice.actor.id)).toEqual([
+      ["allotments", 1],
+      ["housing", 1],
+    ]);
+    expect(cloud(bob.actor.id)).toEqual([
+      ["allotments", 1],
+      ["housing", 1],
+      ["zoning", 2],
+    ]);
+    expect(cloud(bob.actor.id, 1)).toEqual([["zoning", 2]]);
+    expect(cloud(alice.actor.id, 1)).toEqual([["allotments", 1]]);
+    expect(cloud(eve.actor.id)).toEqual([["housing", 1]]);
+    expect(cloud(undefined)).toEqual([["housing", 1]]);
+    // A change is seen at once by every member and by visitors.
+    addTag(db, topic(open, "Plots"), alice.actor.id, "zoning");
+    expect(cloud(alice.actor.id)).toEqual([
+      ["allotments", 1],
+      ["housing", 1],
+      ["zoning", 1],
+    ]);
+    expect(cloud(undefined)).toEqual([
+      ["housing", 1],
+      ["zoning", 1],
+    ]);
+    expect(cloud(bob.actor.id, 1)).toEqual([["zoning", 3]]);
+  });
+
   it("keeps an anonymous visitor's cloud only until anything in the database changes", async () => {
     // A file, so that a second connection can open it.
     const dir = mkdtempSync(join(tmpdir(), "copse-tags-"));

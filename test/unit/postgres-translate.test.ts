@@ -107,3 +107,12 @@ describe("translating SQLite's planner hints and boolean sums", () => {
     );
   });
 });
+
+describe("FTS5 column filters on PostgreSQL", () => {
+  it("become the weights the columns have in the full-text document", () => {
+    expect(ftsToTsquery('{name handle} : ("plan"*)')).toBe("'plan':*A");
+    expect(ftsToTsquery('{organisation} : ("somerset")')).toBe("'somerset':C");
+    expect(ftsToTsquery('{name handle summary job_title organisation} : ("x"*)')).toBe("'x':*");
+    expect(ftsToTsquery("compost")).toBe("'compost'");
+  });
+});

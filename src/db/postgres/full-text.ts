@@ -15,11 +15,31 @@ import { type Token, tokenize } from "./tokens.ts";
 /** The columns of each full-text table, in FTS5's order (snippet's column numbers). */
 const COLUMNS: Record<string, string[]> = {
   items_fts: ["title", "body"],
+  items_title_fts: ["title"],
   actors_fts: ["name", "handle", "summary", "job_title", "organisation"],
 };
 
-/** ts_rank's weights for D, C, B and A: a title (A) weighs five times a body (B), as in bm25. */
-const RANK_WEIGHTS = "'{0.1, 0.2, 0.2, 1.0}'";
+/**
+ * ts_rank's weights for D, C, B and A per table, after the code's bm25 weights: a title five
+ * times a body; a name or handle about three times a job title or organisation, ten times a
+ * summary.
+ */
+const RANK_WEIGHTS: Record<string, string> = {
+  items_fts: "'{0.1, 0.2, 0.2, 1.0}'",
+  items_title_fts: "'{0.1, 0.2, 0.4, 1.0}'",
+  actors_fts: "'{0.1, 0.3, 0.3, 1.0}'",
+};
+
+/** The weight each full-text column has in its table's `document` (search-index.ts). */
+const COLUMN_WEIGHTS: Record<string, string> = {
+  title: "A",
+  body: "B",
+  name: "A",
+  handle: "A",
+  job_title: "B",
+  organisation: "C",
+  summary: "D",
+};
 
 /** Tokens of a fixed piece of SQL, so later passes see its parentheses like any others. */
 const raw = (text: string): Token[] => tokenize(text);
@@ -55,13 +75,13 @@ function argumentsOf(tokens: Token[], open: number, close: number): Token[][] {
 }
 
 /**
- * Rewrites FTS5's MATCH, bm25() and snippet() into PostgreSQL's full-text search. Returns the
- * new tokens and the names of the parameters that carry FTS5 queries.
+ * Rewrites FTS5's MATCH, bm25() and snippet() into PostgreSQL's full-text search, marking the
+ * parameters that carry FTS5 queries. bm25() and snippet() repeat the query's parameter, so
+ * they need it named (`@match`); a positional one serves MATCH alone.
  */
-export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams: Set<string> } {
-  const queryParams = new Set<string>();
+export function rewriteFullText(tokens: Token[]): Token[] {
   if (!tokens.some((t) => t.kind === "word" && t.text.toLowerCase() === "match")) {
-    return { tokens, queryParams };
+    return tokens;
   }
   // Which parameter each table is matched against in this statement.
   const matched = new Map<string, Token>();
@@ -69,9 +89,10 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
     if (tokens[i]?.kind !== "word" || tokens[i]?.text.toLowerCase() !== "match") continue;
     const table = tokens[solid(tokens, i - 1, -1)];
     const param = tokens[solid(tokens, i + 1, 1)];
-    if (table && param?.kind === "param" && COLUMNS[table.text] && !param.text.startsWith("?")) {
+    if (table && param?.kind === "param" && COLUMNS[table.text]) {
+      // Marked, so the value bound to it is turned into tsquery syntax (translate.ts).
+      param.fullText = true;
       matched.set(table.text, param);
-      queryParams.add(param.text.slice(1));
     }
   }
   const query = (table: string): Token[] => [
@@ -102,7 +123,7 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
       }
       if (lower === "bm25") {
         out.push(
-          ...raw(`(-ts_rank(${RANK_WEIGHTS}, ${table}.document, `),
+          ...raw(`(-ts_rank(${RANK_WEIGHTS[table]}, ${table}.document, `),
           ...query(table),
           ...raw("))"),
         );
@@ -123,10 +144,11 @@ export function rewriteFullText(tokens: Token[]): { tokens: Token[]; queryParams
     }
     out.push(t);
   }
-  return { tokens: out, queryParams };
+  return out;
 }
 
-const FTS5_TERM = /"((?:[^"]|"")*)"(\*)?/g;
+/** A quoted FTS5 term (with `*` for a prefix), or a bare word. */
+const FTS5_TERM = /"((?:[^"]|"")*)"(\*)?|([\p{L}\p{N}]+)(\*)?/gu;
 
 /**
  * Turns an FTS5 query made by src/domain/search.ts's ftsQuery (quoted terms, a `*` for a
@@ -137,22 +159,27 @@ export function ftsToTsquery(value: unknown): unknown {
   if (typeof value !== "string") return value;
   let text = value.trim();
   let weight = "";
-  const titleOnly = /^\{title\}\s*:\s*\(([\s\S]*)\)$/.exec(text);
-  if (titleOnly) {
-    text = titleOnly[1] as string;
-    weight = "A";
+  // A column filter, `{title} : (...)`, is a weight restriction: the columns' weights.
+  const filter = /^\{([\w\s]+)\}\s*:\s*\(([\s\S]*)\)$/.exec(text);
+  if (filter) {
+    text = filter[2] as string;
+    const weights = new Set((filter[1] as string).split(/\s+/).map((c) => COLUMN_WEIGHTS[c] ?? ""));
+    weight = [...weights].sort().join("");
+    if (weight.length >= 4) weight = "";
   }
   const any = /"\s+OR\s+"/.test(text);
   const terms: string[] = [];
   for (const m of text.matchAll(FTS5_TERM)) {
-    const words = (m[1] as string)
+    if (m[3] !== undefined && /^(OR|AND|NOT|NEAR)$/.test(m[3])) continue;
+    const prefix = m[2] ?? m[4];
+    const words = (m[1] ?? m[3] ?? "")
       .replaceAll('""', '"')
       .split(/\s+/)
       .filter((w) => w.length > 0);
     if (words.length === 0) continue;
     const lexemes = words.map((w, index) => {
       const last = index === words.length - 1;
-      const marks = `${last && m[2] ? "*" : ""}${weight}`;
+      const marks = `${last && prefix ? "*" : ""}${weight}`;
       return `'${w.replaceAll("'", "''").replaceAll("\\", "\\\\")}'${marks ? `:${marks}` : ""}`;
     });
     terms.push(lexemes.length > 1 ? `(${lexemes.join(" <-> ")})` : (lexemes[0] as string));

@@ -2,6 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import type pg from "pg";
 import { projectPath } from "../../project-root.ts";
+import { ensurePostgresItemGroupKeys } from "./item-group-keys.ts";
 import { ensurePostgresSearchIndex, quoteIdent } from "./search-index.ts";
 
 // Copse's tables on PostgreSQL: the migrations drizzle-kit wrote into migrations/postgres from
@@ -46,6 +47,7 @@ export async function migratePostgres(
       await connection.query("BEGIN");
       try {
         await ensurePostgresSearchIndex(connection, schema);
+        await ensurePostgresItemGroupKeys(connection, schema);
         await connection.query("COMMIT");
       } catch (error) {
         await connection.query("ROLLBACK");

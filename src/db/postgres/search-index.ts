@@ -9,8 +9,10 @@ import type pg from "pg";
  * `items` and `actors`, as the SQLite triggers do, through `copse_text`, which is htmlToText in
  * SQL. Every statement is idempotent; the caller holds the migration lock (migrate.ts).
  *
- * The `document` weights follow the bm25 column weights of src/domain/search*.ts: items' title A,
- * body B; actors' name A, handle B, job title and organisation C, summary D.
+ * The `document` weights follow the bm25 column weights of src/domain/search*.ts as far as four
+ * weights allow, and give each column that a query filters on alone a weight of its own
+ * (src/db/postgres/full-text.ts turns FTS5's column filters into weights): items' title A, body
+ * B; actors' name and handle A, job title B, organisation C, summary D.
  */
 
 /** A PostgreSQL identifier, quoted. */
@@ -51,6 +53,8 @@ interface FtsColumn {
 }
 
 interface FtsTable {
+  /** The full-text table's name (the FTS5 table's), `<source>_fts` when not given. */
+  name?: string;
   /** The table it indexes. */
   source: string;
   columns: FtsColumn[];
@@ -64,13 +68,22 @@ const FTS_TABLES: FtsTable[] = [
       { name: "body", from: "body_html", html: true, weight: "B" },
     ],
   },
+  // Titles alone, for search's "words in the title first" (src/domain/search-rank.ts).
+  {
+    name: "items_title_fts",
+    source: "items",
+    columns: [{ name: "title", from: "title", weight: "A" }],
+  },
   {
     source: "actors",
     columns: [
+      // Each column a filter names alone has a weight of its own (PostgreSQL has four), so
+      // "{organisation} : ..." matches organisations only; name and handle are filtered
+      // together, and weigh most.
       { name: "name", from: "name", weight: "A" },
-      { name: "handle", from: "handle", weight: "B" },
+      { name: "handle", from: "handle", weight: "A" },
       { name: "summary", from: "summary", html: true, weight: "D" },
-      { name: "job_title", from: "job_title", weight: "C" },
+      { name: "job_title", from: "job_title", weight: "B" },
       { name: "organisation", from: "organisation", weight: "C" },
     ],
   },
@@ -84,8 +97,14 @@ function values(s: string, t: FtsTable, row: string): string {
 }
 
 /** The DDL for one FTS table in schema `s` (quoted), its trigger function and its trigger. */
+/** The unqualified name of a full-text table. */
+function nameOf(t: FtsTable): string {
+  return t.name ?? `${t.source}_fts`;
+}
+
 function ftsSql(s: string, t: FtsTable): string {
-  const fts = `${s}.${t.source}_fts`;
+  const name = nameOf(t);
+  const fts = `${s}.${name}`;
   const names = t.columns.map((c) => c.name);
   // Nullable, as FTS5's columns are, so that indexing never refuses a row of the source table.
   const document = t.columns
@@ -100,8 +119,8 @@ CREATE TABLE IF NOT EXISTS ${fts} (
   ${names.map((n) => `${n} text`).join(",\n  ")},
   document tsvector GENERATED ALWAYS AS (${document}) STORED
 );
-CREATE INDEX IF NOT EXISTS ${t.source}_fts_document_idx ON ${fts} USING gin (document);
-CREATE OR REPLACE FUNCTION ${s}.${t.source}_fts_sync() RETURNS trigger
+CREATE INDEX IF NOT EXISTS ${name}_document_idx ON ${fts} USING gin (document);
+CREATE OR REPLACE FUNCTION ${s}.${name}_sync() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
   IF TG_OP <> 'INSERT' AND (TG_OP = 'DELETE' OR OLD.id <> NEW.id) THEN
@@ -118,10 +137,10 @@ DO $do$
 BEGIN
   -- Created only when missing: replacing a trigger would lock the table against every reader.
   IF NOT EXISTS (SELECT 1 FROM pg_trigger
-      WHERE tgrelid = '${s.replaceAll("'", "''")}.${t.source}'::regclass AND tgname = '${t.source}_fts_sync') THEN
-    CREATE TRIGGER ${t.source}_fts_sync
+      WHERE tgrelid = '${s.replaceAll("'", "''")}.${t.source}'::regclass AND tgname = '${name}_sync') THEN
+    CREATE TRIGGER ${name}_sync
     AFTER INSERT OR DELETE OR UPDATE OF ${updateColumns.join(", ")} ON ${s}.${t.source}
-    FOR EACH ROW EXECUTE FUNCTION ${s}.${t.source}_fts_sync();
+    FOR EACH ROW EXECUTE FUNCTION ${s}.${name}_sync();
   END IF;
 END
 $do$;`;
@@ -130,7 +149,7 @@ $do$;`;
 /** The statement that indexes the rows written before the FTS table existed. */
 function fillSql(s: string, t: FtsTable): string {
   const names = t.columns.map((c) => c.name).join(", ");
-  return `INSERT INTO ${s}.${t.source}_fts (rowid, ${names})
+  return `INSERT INTO ${s}.${nameOf(t)} (rowid, ${names})
     SELECT r.id, ${values(s, t, "r")} FROM ${s}.${t.source} r ON CONFLICT (rowid) DO NOTHING`;
 }
 
@@ -147,7 +166,7 @@ export async function ensurePostgresSearchIndex(
   for (const table of FTS_TABLES) {
     const { rows } = await client.query<{ exists: boolean }>(
       "SELECT to_regclass($1) IS NOT NULL AS exists",
-      [`${s}.${table.source}_fts`],
+      [`${s}.${nameOf(table)}`],
     );
     await client.query(ftsSql(s, table));
     if (!rows[0]?.exists) await client.query(fillSql(s, table));

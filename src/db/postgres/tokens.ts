@@ -5,6 +5,8 @@
 export interface Token {
   kind: "word" | "string" | "ident" | "number" | "param" | "punct" | "space";
   text: string;
+  /** A parameter whose value is an FTS5 query (full-text.ts). */
+  fullText?: boolean;
 }
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -74,4 +76,41 @@ export function tokenize(sql: string): Token[] {
     i++;
   }
   return tokens;
+}
+
+/** A word token's text in lower case; undefined for any other token. */
+export const lower = (t: Token | undefined) =>
+  t?.kind === "word" ? t.text.toLowerCase() : undefined;
+
+/** The index of the token closing the parenthesis opened at `open`. */
+export function closing(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind !== "punct") continue;
+    if (t.text === "(") depth++;
+    else if (t.text === ")" && --depth === 0) return i;
+  }
+  return tokens.length - 1;
+}
+
+/** Counts the top-level commas between an opening parenthesis and its closing one. */
+export function argumentCount(tokens: Token[], open: number, close: number): number {
+  let depth = 0;
+  let commas = 0;
+  for (let i = open + 1; i < close; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind !== "punct") continue;
+    if (t.text === "(") depth++;
+    else if (t.text === ")") depth--;
+    else if (t.text === "," && depth === 0) commas++;
+  }
+  return commas + 1;
+}
+
+/** The index of the first token from `from` that is not white space. */
+export function nextSolid(tokens: Token[], from: number): number {
+  let i = from;
+  while (i < tokens.length && tokens[i]?.kind === "space") i++;
+  return i;
 }

@@ -22,10 +22,21 @@ export const itemGroups = pgTable(
   {
     itemId: bigint("item_id", { mode: "number" }).notNull().references((): AnyPgColumn => items.id, { onDelete: "cascade" }),
     groupId: bigint("group_id", { mode: "number" }).notNull().references((): AnyPgColumn => actors.id, { onDelete: "cascade" }),
+    kind: text("kind"),
+    status: text("status"),
+    publishedAt: bigint("published_at", { mode: "number" }),
+    activityAt: bigint("activity_at", { mode: "number" }),
+    pinnedAt: bigint("pinned_at", { mode: "number" }),
+    visibility: text("visibility"),
+    live: bigint("live", { mode: "number" }),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.groupId] }),
     index("item_groups_group_idx").on(t.groupId),
+    index("item_groups_recent_idx").on(t.groupId, t.publishedAt, t.itemId).where(sql`live = 1 AND status = 'published'`),
+    index("item_groups_threads_idx").on(t.groupId, t.kind, t.pinnedAt, t.activityAt, t.itemId).where(sql`live = 1`),
+    index("item_groups_listed_idx").on(t.itemId, t.groupId, t.visibility).where(sql`live = 1 AND status = 'published'`),
+    index("item_groups_drafts_idx").on(t.groupId, t.itemId).where(sql`status <> 'published'`),
   ],
 );
 

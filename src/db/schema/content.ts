@@ -109,10 +109,37 @@ export const itemGroups = sqliteTable(
     groupId: integer("group_id")
       .notNull()
       .references(() => actors.id, { onDelete: "cascade" }),
+    // Copies of the item's sort keys and state, kept in step by triggers (src/db/item-group-keys.ts),
+    // so a community's newest items and forum topics are read by walking one index of this
+    // table in order and stopping at the page, instead of sorting all of the community's items.
+    kind: text("kind"),
+    status: text("status"),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+    activityAt: integer("activity_at", { mode: "timestamp_ms" }),
+    pinnedAt: integer("pinned_at", { mode: "timestamp_ms" }),
+    visibility: text("visibility"),
+    /** 1 while the item is neither deleted nor removed by a facilitator. */
+    live: integer("live", { mode: "boolean" }),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.groupId] }),
     index("item_groups_group_idx").on(t.groupId),
+    // A community's live, published items newest first ("what's new").
+    index("item_groups_recent_idx")
+      .on(t.groupId, t.publishedAt, t.itemId)
+      .where(sql`live = 1 AND status = 'published'`),
+    // A community's live items of a kind, pinned ones apart, by last activity (the forum list):
+    // covering, so the list's page and its count read no item rows.
+    index("item_groups_threads_idx")
+      .on(t.groupId, t.kind, t.pinnedAt, t.activityAt, t.itemId)
+      .where(sql`live = 1`),
+    // Whether an item is listed (live and published) in a community, and to whom, without
+    // its row: what a community's tag cloud asks of each tagged item.
+    index("item_groups_listed_idx")
+      .on(t.itemId, t.groupId, t.visibility)
+      .where(sql`live = 1 AND status = 'published'`),
+    // A community's drafts (few), for adding a viewer's own to what members see counted.
+    index("item_groups_drafts_idx").on(t.groupId, t.itemId).where(sql`status <> 'published'`),
   ],
 );
 

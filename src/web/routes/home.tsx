@@ -1,11 +1,6 @@
 import { Hono } from "hono";
 import { listMembershipsOf } from "../../domain/membership.ts";
-import {
-  adminChecklist,
-  isNewcomer,
-  profileChecklist,
-  suggestCommunities,
-} from "../../domain/onboarding.ts";
+import { adminChecklist, profileChecklist, suggestCommunities } from "../../domain/onboarding.ts";
 import { suggestPeople } from "../../domain/people-finder.ts";
 import type { AppEnv } from "../env.ts";
 import { pageContext, render } from "../render.ts";
@@ -19,7 +14,9 @@ export function homeRoutes(): Hono<AppEnv> {
     const { db, config } = c.get("deps");
     if (!account) return render(c, <HomePage ctx={pageContext(c)} memberships={[]} />);
     const me = account.actor.id;
-    const newcomer = isNewcomer(db, me);
+    const memberships = listMembershipsOf(db, me);
+    // A newcomer is someone in no community yet (isNewcomer), read from the list shown anyway.
+    const newcomer = memberships.length === 0;
     const start: HomeStart = {
       newcomer,
       profile: profileChecklist(db, me),
@@ -37,7 +34,7 @@ export function homeRoutes(): Hono<AppEnv> {
       c,
       <HomePage
         ctx={pageContext(c)}
-        memberships={listMembershipsOf(db, me)}
+        memberships={memberships}
         suggestions={suggestPeople(db, me)}
         start={start}
       />,
