@@ -65,7 +65,7 @@ export async function migrateToPostgres(
     const queued = Number(source.prepare("SELECT count(*) FROM fedify_queue").pluck().get());
     if (queued > 0 && !options.force) {
       out.error(
-        `Not moving: ${queued} deliveries or incoming activities are still queued in ${path}. Start the server, let it finish them (the queue depth is on the operations page, /admin/operations), stop it, and run this again; or run with --force to leave them behind. Nothing was changed.`,
+        `Not moving: ${queued} deliveries or incoming activities are still queued in ${path}. Start the server, let it finish them (copse_queue_depth in /metrics falls to 0), stop it, and run this again; or run with --force to leave them behind. Nothing was changed.`,
       );
       return 1;
     }
@@ -78,7 +78,12 @@ export async function migrateToPostgres(
         out.log(`Left behind ${queued} queued deliveries or incoming activities (--force).`);
       }
       out.log(
-        `Copied ${path} into PostgreSQL. Next: stop using the SQLite file by setting COPSE_DATABASE_URL=<the URL you gave> in copse.env (or the environment), then start the server. The SQLite file was left as it was: to go back, remove COPSE_DATABASE_URL. Uploaded files stay where they are (${config.files.kind === "s3" ? "the S3 bucket" : "the files and media folders"}).`,
+        [
+          `Copied ${path} into PostgreSQL (${redact(url)}). Next:`,
+          "  1. Set COPSE_DATABASE_URL to that URL in copse.env (or the environment) of every Copse process.",
+          "  2. Start the server; it now works on PostgreSQL.",
+          `The SQLite file was left as it was: to go back, remove COPSE_DATABASE_URL (anything written on PostgreSQL meanwhile stays there). Uploaded files stay where they are (${config.files.kind === "s3" ? "the S3 bucket" : "the data directory's files and media folders, or COPSE_FILES_DIR"}).`,
+        ].join("\n"),
       );
       return 0;
     } finally {

@@ -127,40 +127,69 @@ function selectAll(table: TablePlan): string {
 
 /**
  * The rows of a table in an order where a row another row of the table refers to comes first
- * (a reply after the post it answers, whatever their ids). Rows that refer to each other in a
+ * (a reply after the post it answers, whatever their ids). Only the keys are held in memory to
+ * work the order out; the rows are then read in chunks. Rows that refer to each other in a
  * circle cannot be inserted one by one, and are refused.
  */
 function* rowsInOrder(source: Database.Database, table: TablePlan): Generator<unknown[]> {
-  const statement = source.prepare(selectAll(table)).raw(true);
   if (table.selfReferences.length === 0) {
-    yield* statement.iterate() as IterableIterator<unknown[]>;
+    yield* source.prepare(selectAll(table)).raw(true).iterate() as IterableIterator<unknown[]>;
     return;
   }
-  const rows = statement.all() as unknown[][];
+  const keyColumn = quoteIdent(table.key[0]!);
+  const links = source
+    .prepare(
+      `SELECT ${[table.key[0]!, ...table.selfReferences].map(quoteIdent).join(", ")} FROM ${quoteIdent(table.name)} ORDER BY ${keyColumn}`,
+    )
+    .raw(true)
+    .all() as unknown[][];
+  const keyOf = new Map(links.map(([key]) => [String(key), key]));
+  // What each row refers to within the table; a row referring to itself goes in one statement
+  // with itself, which holds.
+  const parentsOf = new Map(
+    links.map(([key, ...refs]) => [
+      String(key),
+      refs.map(String).filter((ref) => ref !== String(key) && keyOf.has(ref)),
+    ]),
+  );
+  // Depth first, with a stack of its own: a long chain of replies would overflow the call stack.
+  const order: string[] = [];
+  const state = new Map<string, "visiting" | "placed">();
+  for (const start of parentsOf.keys()) {
+    if (state.has(start)) continue;
+    state.set(start, "visiting");
+    const stack: [string, number][] = [[start, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const parents = parentsOf.get(top[0])!;
+      if (top[1] < parents.length) {
+        const parent = parents[top[1]++]!;
+        if (state.get(parent) === "visiting") {
+          throw new Error(`Rows of ${table.name} refer to each other in a circle (${parent})`);
+        }
+        if (state.has(parent)) continue;
+        state.set(parent, "visiting");
+        stack.push([parent, 0]);
+      } else {
+        state.set(top[0], "placed");
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+  }
+  const columns = table.columns.map(quoteIdent).join(", ");
   const keyIndex = table.columns.indexOf(table.key[0]!);
-  const referenceIndexes = table.selfReferences.map((column) => table.columns.indexOf(column));
-  const byKey = new Map(rows.map((row) => [String(row[keyIndex]), row]));
-  const placed = new Set<string>();
-  const visiting = new Set<string>();
-  const ordered: unknown[][] = [];
-  const place = (row: unknown[]) => {
-    const key = String(row[keyIndex]);
-    if (placed.has(key)) return;
-    if (visiting.has(key)) {
-      throw new Error(`Rows of ${table.name} refer to each other in a circle (${key})`);
-    }
-    visiting.add(key);
-    for (const index of referenceIndexes) {
-      const parent = row[index] === null ? undefined : byKey.get(String(row[index]));
-      // A row referring to itself is inserted in one statement with itself, which holds.
-      if (parent && parent !== row) place(parent);
-    }
-    visiting.delete(key);
-    placed.add(key);
-    ordered.push(row);
-  };
-  for (const row of rows) place(row);
-  yield* ordered;
+  for (let i = 0; i < order.length; i += BATCH_ROWS) {
+    const chunk = order.slice(i, i + BATCH_ROWS);
+    const rows = source
+      .prepare(
+        `SELECT ${columns} FROM ${quoteIdent(table.name)} WHERE ${keyColumn} IN (${chunk.map(() => "?").join(", ")})`,
+      )
+      .raw(true)
+      .all(...chunk.map((key) => keyOf.get(key))) as unknown[][];
+    const byKey = new Map(rows.map((row) => [String(row[keyIndex]), row]));
+    for (const key of chunk) yield byKey.get(key)!;
+  }
 }
 
 /** A value as pg sends it: BigInt as its digits (pg does not take BigInt), the rest as is. */

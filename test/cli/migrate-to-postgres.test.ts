@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -326,5 +327,41 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
     expect(text()).toContain("already holds an instance");
     const after = await target.pool.query("SELECT count(*)::int AS n FROM items");
     expect(after.rows).toEqual(before.rows);
+  });
+
+  it("runs as a user runs it, and the instance then opens on PostgreSQL", async () => {
+    const fresh = await freshSchema();
+    try {
+      const admin = (args: string[], env: Record<string, string> = {}) => {
+        const result = spawnSync(
+          process.execPath,
+          ["--enable-source-maps", "build/cli/admin.js", ...args],
+          {
+            env: {
+              PATH: process.env.PATH ?? "",
+              COPSE_DATA_DIR: dataDir,
+              COPSE_ORIGIN: ORIGIN,
+              COPSE_LOG_LEVEL: "error",
+              ...env,
+            },
+            encoding: "utf8",
+          },
+        );
+        return { code: result.status, out: result.stdout, err: result.stderr };
+      };
+      const before = sha256(dbFile);
+      const moved = admin(["migrate-to-postgres", fresh.url]);
+      expect(moved.err).toBe("");
+      expect(moved.code).toBe(0);
+      expect(moved.out).toMatch(/^memberships\s+2\s+2$/m);
+      expect(moved.out).toContain("Set COPSE_DATABASE_URL to that URL");
+      expect(sha256(dbFile)).toBe(before);
+
+      const listed = admin(["list-communities"], { COPSE_DATABASE_URL: fresh.url });
+      expect(listed.err).toBe("");
+      expect(listed.out).toContain("garden");
+    } finally {
+      await fresh.drop();
+    }
   });
 });
