@@ -41,7 +41,7 @@ export async function migrateToPostgres(
 ): Promise<number> {
   if (!isPostgresLocation(url)) {
     throw new BackupError(
-      `"${url}" is not a PostgreSQL URL such as postgres://copse:password@db.example/copse`,
+      `"${redact(url)}" is not a PostgreSQL URL such as postgres://copse:password@db.example/copse`,
     );
   }
   const path = databasePath(config.dataDir);

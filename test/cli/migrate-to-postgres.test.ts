@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import { type Db, openDatabase } from "../../src/db/client.ts";
 import { migratePostgres } from "../../src/db/postgres/migrate.ts";
 import { type AccountWithActor, createAccount } from "../../src/domain/accounts.ts";
-import type { ActorRow } from "../../src/domain/actors.ts";
+import { type ActorRow, getActorKeys, saveActorKeys } from "../../src/domain/actors.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
 import { createDocument } from "../../src/domain/documents.ts";
 import { storeUpload } from "../../src/domain/files.ts";
@@ -139,6 +139,16 @@ async function buildInstance(db: Db, dataDir: string): Promise<World> {
   // Two ratings, so the document holds a real number (4.5) as well as integers and text.
   rateDocument(db, document, alice.actor.id, 4);
   rateDocument(db, document, bob.actor.id, 5);
+  // A key pair, as federation makes on first use: the table is told apart by a unique index.
+  const pair = generateKeyPairSync("ed25519");
+  saveActorKeys(db, [
+    {
+      actorId: alice.actor.id,
+      algorithm: "Ed25519",
+      privateKeyJwk: JSON.stringify(pair.privateKey.export({ format: "jwk" })),
+      publicKeyJwk: JSON.stringify(pair.publicKey.export({ format: "jwk" })),
+    },
+  ]);
   // What a server leaves in Fedify's tables: a cached document and a delivery not yet made.
   db.$client
     .prepare("INSERT INTO fedify_kv (key, value) VALUES (?, ?)")
@@ -164,6 +174,7 @@ function reads(db: Db, world: World) {
     poll: pollResults(db, getItem(db, world.poll.id)!, new Date("2030-01-01T00:00:00Z")),
     documents: db.$client.prepare("SELECT * FROM documents ORDER BY item_id").all(),
     rating: ratingSummary(db, world.document.id, world.bob.actor.id),
+    keys: getActorKeys(db, world.alice.actor.id),
   };
 }
 
@@ -293,13 +304,15 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
       expect(there.lateThread.replies.map((r) => r.id)).toEqual([world.early.id]);
       expect(there.poll?.voters).toBe(2);
       expect(there.rating.average).toBe(4.5);
+      expect(there.keys).toHaveLength(1);
       // The full-text index was filled on PostgreSQL by its triggers.
-      const found = (db: Db) =>
-        search(db, world.bob.actor.id, { q: "straw" })
-          .items.map((hit) => hit.id)
-          .sort();
-      expect(found(postgres)).toContain(world.reply.id);
-      expect(found(postgres)).toEqual(found(sqlite));
+      const found = (db: Db, q: string) => {
+        const results = search(db, world.bob.actor.id, { q });
+        return [...results.items, ...results.people].map((hit) => hit.id).sort();
+      };
+      expect(found(postgres, "straw")).toContain(world.reply.id);
+      expect(found(postgres, "straw")).toEqual(found(sqlite, "straw"));
+      expect(found(postgres, "alice")).toContain(world.alice.actor.id);
       // New rows are numbered after the copied ones.
       const next = composeItem(postgres, ORIGIN, {
         kind: "reply",
@@ -329,7 +342,7 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
     expect(after.rows).toEqual(before.rows);
   });
 
-  it("runs as a user runs it, and the instance then opens on PostgreSQL", async () => {
+  it("runs as a user runs it, forced past a queued message, and the instance then opens on PostgreSQL", async () => {
     const fresh = await freshSchema();
     try {
       const admin = (args: string[], env: Record<string, string> = {}) => {
@@ -349,10 +362,19 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
         );
         return { code: result.status, out: result.stdout, err: result.stderr };
       };
+      // A message still queued is left behind when the administrator says so.
+      const sqlite = new Database(dbFile);
+      sqlite
+        .prepare(
+          "INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', 0, 0)",
+        )
+        .run();
+      sqlite.close();
       const before = sha256(dbFile);
-      const moved = admin(["migrate-to-postgres", fresh.url]);
+      const moved = admin(["migrate-to-postgres", fresh.url, "--force"]);
       expect(moved.err).toBe("");
       expect(moved.code).toBe(0);
+      expect(moved.out).toContain("Left behind 1 queued");
       expect(moved.out).toMatch(/^memberships\s+2\s+2$/m);
       expect(moved.out).toContain("Set COPSE_DATABASE_URL to that URL");
       expect(sha256(dbFile)).toBe(before);
