@@ -191,6 +191,16 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
     const out: MoveOutput = { log: (l) => lines.push(l), error: (l) => lines.push(l) };
     return { lines, out, text: () => lines.join("\n") };
   };
+  /** Leaves a delivery in the SQLite queue, as a server stopped before sending it would. */
+  const queueMessage = () => {
+    const sqlite = new Database(dbFile);
+    sqlite
+      .prepare(
+        "INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', 0, 0)",
+      )
+      .run();
+    sqlite.close();
+  };
   const tablesOn = async (schema: TestSchema) =>
     (
       await schema.pool.query<{ n: number }>(
@@ -213,13 +223,7 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
   });
 
   it("refuses while messages are queued, and changes nothing", async () => {
-    const sqlite = new Database(dbFile);
-    sqlite
-      .prepare(
-        "INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', 0, 0)",
-      )
-      .run();
-    sqlite.close();
+    queueMessage();
     const before = sha256(dbFile);
     const { out, text } = output();
     expect(await migrateToPostgres(config, target.url, { force: false }, out)).toBe(1);
@@ -363,13 +367,7 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
         return { code: result.status, out: result.stdout, err: result.stderr };
       };
       // A message still queued is left behind when the administrator says so.
-      const sqlite = new Database(dbFile);
-      sqlite
-        .prepare(
-          "INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', 0, 0)",
-        )
-        .run();
-      sqlite.close();
+      queueMessage();
       const before = sha256(dbFile);
       const moved = admin(["migrate-to-postgres", fresh.url, "--force"]);
       expect(moved.err).toBe("");
