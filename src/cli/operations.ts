@@ -8,8 +8,8 @@ import { DataDirInUseError, serverHolding } from "../server-lock.ts";
 import { backup, restore } from "./backup.ts";
 import { BackupError } from "./usage.ts";
 
-// The admin commands that look after the data directory as a whole: backups, restores and a
-// move to a new domain. Each refuses, changing nothing, when it cannot finish safely.
+// The admin commands that look after the data directory as a whole: backups, restores, a
+// move to a new domain and a move to PostgreSQL. Each refuses, changing nothing, when it cannot finish safely.
 
 /** Runs one operation and returns the exit code; throws BackupError and the like for the caller to report. */
 export async function runOperation(
@@ -53,6 +53,11 @@ export async function runOperation(
     }
     case "move-origin":
       return moveToOrigin(config, argument, options.force);
+    case "migrate-to-postgres": {
+      // Loaded only for this command: it brings the PostgreSQL driver.
+      const { migrateToPostgres } = await import("./migrate-to-postgres.ts");
+      return migrateToPostgres(config, argument, { force: options.force });
+    }
     default:
       throw new Error(`Not an operation: ${command}`);
   }

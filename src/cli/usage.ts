@@ -20,7 +20,10 @@ export const OPERATIONS_USAGE = `  backup <directory>
       Puts a backup back; stop the server first. What was there is moved aside, not deleted
   move-origin <new origin> [--force]
       Rewrites this instance's addresses for a new domain; stop the server first (see docs/production.md)
+  migrate-to-postgres <postgres://URL> [--force]
+      Copies this instance's SQLite database into an empty PostgreSQL database and checks the copy;
+      stop the server first. The SQLite file is left as it was. --force leaves queued messages behind
 `;
 
 /** The operations' names, so the command line knows which commands are here. */
-export const OPERATIONS = new Set(["backup", "restore", "move-origin"]);
+export const OPERATIONS = new Set(["backup", "restore", "move-origin", "migrate-to-postgres"]);
