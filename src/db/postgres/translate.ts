@@ -17,10 +17,17 @@ import { type Token, tokenize } from "./tokens.ts";
 //   becomes `DEFAULT`, so identity columns and column defaults apply as SQLite's do;
 // - `LIMIT -1` (no limit, with an offset) is `LIMIT ALL`; `CAST(x AS REAL)` is double precision;
 // - `alias.rowid` of an ordinary table is its `ctid` (see below);
-// - `COLLATE NOCASE` orders by `lower(...)` of the term before it.
+// - `COLLATE NOCASE` orders by `lower(...)` of the term before it;
+// - `a IS b` and `a IS NOT b`, when b is not NULL, TRUE or FALSE, are SQLite's null-safe
+//   comparisons: PostgreSQL's `IS NOT DISTINCT FROM` and `IS DISTINCT FROM`;
+// - an upsert's conflict target names its columns alone (`ON CONFLICT ("name")`), where
+//   Drizzle's SQLite dialect writes them with their table, which PostgreSQL refuses.
 // - FTS5's MATCH, bm25() and snippet() become PostgreSQL's full-text search (full-text.ts).
 // Anything else is passed through unchanged, so a construct PostgreSQL does not know fails
 // loudly with PostgreSQL's own message rather than quietly doing something else.
+
+/** What may follow IS (or IS NOT) in PostgreSQL as it does in SQLite. */
+const IS_OPERANDS = new Set(["null", "true", "false", "distinct", "unknown", "not"]);
 
 /** Marks where a JSON list's element cast goes (a comment, so it is never in real SQL). */
 const jsonCastMark = (n: number) => `/*json-cast:${n}*/`;
@@ -95,7 +102,7 @@ function nextSolid(tokens: Token[], from: number): number {
 /** Rewrites SQLite-dialect SQL for PostgreSQL (see the list at the top of this file). */
 export function translate(sql: string): Translated {
   const rewritten = rewriteFullText(tokenize(sql));
-  const tokens = quoteMixedCaseAliases(aliasSubqueries(rewritten.tokens));
+  const tokens = quoteMixedCaseAliases(unqualifyConflictTargets(aliasSubqueries(rewritten.tokens)));
   const { queryParams } = rewritten;
   const params: ParamSource[] = [];
   let hasJsonLists = false;
@@ -155,6 +162,15 @@ export function translate(sql: string): Translated {
       // (the only ones ordered so: an item's communities).
       out.push("ctid");
       continue;
+    }
+    if (word === "is") {
+      const negated = lower(tokens[after]) === "not";
+      const operand = negated ? nextSolid(tokens, after + 1) : after;
+      if (!IS_OPERANDS.has(lower(tokens[operand]) ?? "")) {
+        out.push(negated ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
+        i = negated ? after : i;
+        continue;
+      }
     }
     if (word === "collate" && lower(tokens[after]) === "nocase") {
       wrapLastTermInLower(out);
@@ -241,6 +257,23 @@ function quoteMixedCaseAliases(tokens: Token[]): Token[] {
   return tokens.map((t) =>
     t.kind === "word" && aliases.has(t.text) ? { kind: "ident", text: `"${t.text}"` } : t,
   );
+}
+
+/** Drops the table before each column of an `ON CONFLICT (...)` target. */
+function unqualifyConflictTargets(tokens: Token[]): Token[] {
+  let out = tokens;
+  for (let i = 0; i < out.length; i++) {
+    if (lower(out[i]) !== "conflict" || lower(out[i - 2] ?? out[i - 1]) !== "on") continue;
+    const open = nextSolid(out, i + 1);
+    if (out[open]?.text !== "(") continue;
+    const close = closing(out, open);
+    const target = out
+      .slice(open, close + 1)
+      .filter((t, j, all) => !(all[j + 1]?.text === "." && t.kind !== "punct") && t.text !== ".");
+    out = [...out.slice(0, open), ...target, ...out.slice(close + 1)];
+    i = open + target.length - 1;
+  }
+  return out;
 }
 
 /** Words after a subquery in FROM that show it has no alias of its own. */
