@@ -44,6 +44,12 @@ describe("translating SQLite's dialect for PostgreSQL", () => {
     );
   });
 
+  it("drops SQLite's index hints", () => {
+    expect(
+      translate("SELECT count(*) FROM items i INDEXED BY items_idx JOIN g ON g.id = i.id").text,
+    ).toBe("SELECT count(*) FROM items i  JOIN g ON g.id = i.id");
+  });
+
   it("renames SQLite's functions and scalar max/min, keeping aggregates", () => {
     expect(translate("SELECT max(a), max(a, b), min(c, 2), instr(x, 'y'), char(2)").text).toBe(
       "SELECT max(a), greatest(a, b), least(c, 2), strpos(x, 'y'), chr(2)",

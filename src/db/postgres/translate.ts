@@ -20,6 +20,8 @@ import { type Token, tokenize } from "./tokens.ts";
 // - `COLLATE NOCASE` orders by `lower(...)` of the term before it;
 // - `a IS b` and `a IS NOT b`, when b is not NULL, TRUE or FALSE, are SQLite's null-safe
 //   comparisons: PostgreSQL's `IS NOT DISTINCT FROM` and `IS DISTINCT FROM`;
+// - `INDEXED BY name`, SQLite's hint of which index to use, is dropped (PostgreSQL's planner
+//   takes no hints);
 // - an upsert's conflict target names its columns alone (`ON CONFLICT ("name")`), where
 //   Drizzle's SQLite dialect writes them with their table, which PostgreSQL refuses.
 // - FTS5's MATCH, bm25() and snippet() become PostgreSQL's full-text search (full-text.ts).
@@ -161,6 +163,10 @@ export function translate(sql: string): Translated {
       // is the row's place in the table, which follows that order for rows never updated
       // (the only ones ordered so: an item's communities).
       out.push("ctid");
+      continue;
+    }
+    if (word === "indexed" && lower(tokens[after]) === "by") {
+      i = nextSolid(tokens, after + 1);
       continue;
     }
     if (word === "is") {
