@@ -1,13 +1,12 @@
 import { loadConfig } from "../src/config.ts";
 import { createAccount } from "../src/domain/accounts.ts";
-import { upsertRemoteActor } from "../src/domain/actors.ts";
 import { createCommunity } from "../src/domain/communities.ts";
-import { requestMembership } from "../src/domain/membership.ts";
 import { openInstanceDatabase } from "../src/instance-db.ts";
 import { WebClient } from "../test/helpers/client.ts";
 import { CopseProcess, roundRobinProxy } from "../test/helpers/copse-process.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
+import { addSwarmMembers } from "./fanout.ts";
 import { type LoadResult, loadPage } from "./load.ts";
 import { copySeed, pagesSeed, seedPostgres } from "./pages-seed.ts";
 import { type BenchStore, benchStores, processCounts } from "./scale-db.ts";
@@ -157,25 +156,7 @@ async function prepareInstance(
       visibility: "public",
       ownerActorId: owner.actor.id,
     });
-    for (const instance of instances) {
-      for (const actor of instance.actors) {
-        const host = new URL(actor.id).host;
-        const row = upsertRemoteActor(db, {
-          iri: actor.id,
-          type: "Person",
-          handle: actor.id.split("/").pop()!,
-          host,
-          name: `Person at ${host}`,
-          summary: "",
-          url: null,
-          inboxUrl: actor.inbox,
-          sharedInboxUrl: instance.sharedInbox,
-          followersUrl: null,
-          manuallyApprovesFollowers: false,
-        });
-        requestMembership(db, { groupId: garden.actor.id, memberId: row.id });
-      }
-    }
+    addSwarmMembers(db, garden.actor.id, instances);
   } finally {
     db.$client.close();
   }
