@@ -12,6 +12,17 @@ import { runMigrations } from "../src/db/migrate.ts";
 export const BENCH_ORIGIN = "https://copse.test";
 const HOST = "copse.test";
 
+/**
+ * Ends an INSERT whose new id the filler needs. The id is read from the statement's answer
+ * rather than lastInsertRowid, which only SQLite knows: the same fillers seed PostgreSQL too.
+ */
+export const RETURNING_ID = "RETURNING id";
+
+/** The id an INSERT ... RETURNING id answered. */
+export function newId(row: unknown): number {
+  return Number((row as { id: number | bigint }).id);
+}
+
 /** A fresh, migrated database in a temporary directory, and the function that removes it. */
 export function freshDatabase(name: string): { db: Db; dispose: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `copse-bench-${name}-`));
@@ -33,7 +44,7 @@ export function freshDatabase(name: string): { db: Db; dispose: () => void } {
 export function addPeople(db: Db, count: number, prefix = "p"): number[] {
   const sqlite = db.$client;
   const actor = sqlite.prepare(
-    `INSERT INTO actors (iri, type, handle, host, is_local, name) VALUES (?, 'Person', ?, ?, 1, ?)`,
+    `INSERT INTO actors (iri, type, handle, host, is_local, name) VALUES (?, 'Person', ?, ?, 1, ?) ${RETURNING_ID}`,
   );
   const account = sqlite.prepare(
     "INSERT INTO accounts (actor_id, email, password_hash) VALUES (?, ?, 'x')",
@@ -43,7 +54,7 @@ export function addPeople(db: Db, count: number, prefix = "p"): number[] {
     for (let i = 1; i <= count; i++) {
       const handle = `${prefix}${i}`;
       const id = Number(
-        actor.run(`${BENCH_ORIGIN}/u/${handle}`, handle, HOST, `Person ${handle}`).lastInsertRowid,
+        newId(actor.get(`${BENCH_ORIGIN}/u/${handle}`, handle, HOST, `Person ${handle}`)),
       );
       account.run(id, `${handle}@example.org`);
       ids.push(id);
@@ -62,12 +73,12 @@ export function addCommunity(
   const sqlite = db.$client;
   let groupId = 0;
   sqlite.transaction(() => {
-    groupId = Number(
+    groupId = newId(
       sqlite
         .prepare(
-          `INSERT INTO actors (iri, type, handle, host, is_local, name) VALUES (?, 'Group', ?, ?, 1, ?)`,
+          `INSERT INTO actors (iri, type, handle, host, is_local, name) VALUES (?, 'Group', ?, ?, 1, ?) ${RETURNING_ID}`,
         )
-        .run(`${BENCH_ORIGIN}/c/${handle}`, handle, HOST, `Community ${handle}`).lastInsertRowid,
+        .get(`${BENCH_ORIGIN}/c/${handle}`, handle, HOST, `Community ${handle}`),
     );
     sqlite
       .prepare("INSERT INTO communities (actor_id, visibility) VALUES (?, ?)")
@@ -105,7 +116,7 @@ export function addItems(db: Db, spread: ItemSpread): number[] {
   const item = sqlite.prepare(
     `INSERT INTO items (iri, kind, author_id, parent_id, root_id, title, body_html, visibility,
        status, is_local, published_at, updated_at, activity_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'published', 1, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'published', 1, ?, ?, ?) ${RETURNING_ID}`,
   );
   const setRoot = sqlite.prepare("UPDATE items SET root_id = id WHERE id = ?");
   const link = sqlite.prepare("INSERT INTO item_groups (item_id, group_id) VALUES (?, ?)");
@@ -139,8 +150,8 @@ export function addItems(db: Db, spread: ItemSpread): number[] {
       const parent = isRoot ? null : roots[(i * 13) % roots.length]!;
       const title = isRoot ? `Thread ${n} about ${kind}s` : "";
       const body = `<p>Item ${n}: a paragraph of ordinary length about the practice of the community, with <a href="https://example.org/">a link</a>.</p>`;
-      const id = Number(
-        item.run(
+      const id = newId(
+        item.get(
           `${BENCH_ORIGIN}/ap/items/${n}`,
           kind,
           author,
@@ -152,7 +163,7 @@ export function addItems(db: Db, spread: ItemSpread): number[] {
           at,
           at,
           at,
-        ).lastInsertRowid,
+        ),
       );
       link.run(id, spread.groupId);
       ids.push(id);

@@ -1,8 +1,9 @@
+import type { Db } from "../src/db/client.ts";
 import { upsertRemoteActor } from "../src/domain/actors.ts";
 import { composeItem } from "../src/domain/items.ts";
 import { requestMembership } from "../src/domain/membership.ts";
 import { publishItemChange } from "../src/federation/publish.ts";
-import { startTestInstance, type TestInstance } from "../test/helpers/instances.ts";
+import { startTestInstance } from "../test/helpers/instances.ts";
 import { signaturesPerSecond } from "./signing.ts";
 import { SwarmClient } from "./swarm/client.ts";
 import type { SwarmInstance } from "./swarm/servers.ts";
@@ -20,16 +21,12 @@ const BURST = Number(process.env.BENCH_FANOUT_BURST ?? 5);
 const FORMS = 2;
 
 /** Makes each fake instance's person a member of the community, straight in the database. */
-export function addSwarmMembers(
-  copse: TestInstance,
-  groupId: number,
-  instances: SwarmInstance[],
-): void {
-  copse.db.$client.transaction(() => {
+export function addSwarmMembers(db: Db, groupId: number, instances: SwarmInstance[]): void {
+  db.$client.transaction(() => {
     for (const instance of instances) {
       for (const actor of instance.actors) {
         const host = new URL(actor.id).host;
-        const row = upsertRemoteActor(copse.db, {
+        const row = upsertRemoteActor(db, {
           iri: actor.id,
           type: "Person",
           handle: actor.id.split("/").pop()!,
@@ -42,7 +39,7 @@ export function addSwarmMembers(
           followersUrl: null,
           manuallyApprovesFollowers: false,
         });
-        requestMembership(copse.db, { groupId, memberId: row.id });
+        requestMembership(db, { groupId, memberId: row.id });
       }
     }
   })();
@@ -92,7 +89,7 @@ export async function benchFanout(): Promise<void> {
   try {
     const owner = await copse.createUser("owner");
     const garden = copse.createCommunity("garden", owner, "public");
-    addSwarmMembers(copse, garden.actor.id, instances);
+    addSwarmMembers(copse.db, garden.actor.id, instances);
     let received = 0;
     const post = async (n: number) => {
       const item = composeItem(copse.db, copse.origin, {

@@ -5,7 +5,14 @@ import { openDatabase } from "../src/db/client.ts";
 import { runMigrations } from "../src/db/migrate.ts";
 import { ensureInstanceActor } from "../src/domain/actors.ts";
 import { INSTANCE_ACTOR } from "../src/domain/paths.ts";
-import { addCommunity, addItems, addPeople, BENCH_ORIGIN } from "./bench-db.ts";
+import {
+  addCommunity,
+  addItems,
+  addPeople,
+  BENCH_ORIGIN,
+  newId,
+  RETURNING_ID,
+} from "./bench-db.ts";
 
 // The database behind `npm run bench -- pages`: a national instance with 100,000 items. It is
 // written once by direct SQL (prepared statements in large transactions) and cached under the
@@ -104,22 +111,24 @@ function addThread(db: ReturnType<typeof openDatabase>, groupId: number, authors
   const reply = sqlite.prepare(
     `INSERT INTO items (iri, kind, author_id, parent_id, root_id, title, body_html, visibility,
        status, is_local, published_at, updated_at, activity_at)
-     VALUES (?, 'reply', ?, ?, ?, '', ?, 'public', 'published', 1, ?, ?, ?)`,
+     VALUES (?, 'reply', ?, ?, ?, '', ?, 'public', 'published', 1, ?, ?, ?) ${RETURNING_ID}`,
   );
   const link = sqlite.prepare("INSERT INTO item_groups (item_id, group_id) VALUES (?, ?)");
   sqlite.transaction(() => {
     for (let i = 1; i <= REPLIES; i++) {
       const at = NEWEST_AT - 3_000_000 + i * 10_000;
-      const id = reply.run(
-        `${BENCH_ORIGIN}/ap/items/thread-${i}`,
-        authors[(i * 11) % authors.length],
-        topic,
-        topic,
-        `<p>Reply ${i}: what we tried in our council, and what the practice taught us.</p>`,
-        at,
-        at,
-        at,
-      ).lastInsertRowid;
+      const id = newId(
+        reply.get(
+          `${BENCH_ORIGIN}/ap/items/thread-${i}`,
+          authors[(i * 11) % authors.length],
+          topic,
+          topic,
+          `<p>Reply ${i}: what we tried in our council, and what the practice taught us.</p>`,
+          at,
+          at,
+          at,
+        ),
+      );
       link.run(id, groupId);
     }
     sqlite
@@ -132,12 +141,12 @@ function addThread(db: ReturnType<typeof openDatabase>, groupId: number, authors
 /** Tags every tenth item, so the community page has a tag cloud to draw. */
 function tagItems(db: ReturnType<typeof openDatabase>, itemIds: number[], taggerId: number) {
   const sqlite = db.$client;
-  const tag = sqlite.prepare("INSERT INTO tags (name, display) VALUES (?, ?)");
+  const tag = sqlite.prepare(`INSERT INTO tags (name, display) VALUES (?, ?) ${RETURNING_ID}`);
   const tagging = sqlite.prepare(
     "INSERT INTO taggings (item_id, tag_id, tagger_id) VALUES (?, ?, ?)",
   );
   sqlite.transaction(() => {
-    const tagIds = TAGS.map((name) => Number(tag.run(name, name).lastInsertRowid));
+    const tagIds = TAGS.map((name) => newId(tag.get(name, name)));
     itemIds.forEach((id, i) => {
       if (i % 10 === 0) tagging.run(id, tagIds[(i / 10) % tagIds.length]!, taggerId);
     });
@@ -171,6 +180,27 @@ export function pagesSeed(): PagesSeed {
   };
   db.$client.close();
   return { path, bigHandle: "practice", topicId: row.topicId, items: ITEMS };
+}
+
+/**
+ * Seeds the same instance into an empty PostgreSQL schema (the URL's search_path), through the
+ * same statements, and marks its polls as announced as copySeed does. Not cached: at
+ * BENCH_ITEMS=20000 it takes a minute or so.
+ */
+export function seedPostgres(url: string): PagesSeed {
+  const db = openDatabase(url);
+  db.$client.exec("CREATE TABLE bench_seed (topic_id INTEGER NOT NULL)");
+  db.$client.close();
+  seed(url);
+  const seeded = openDatabase(url);
+  seeded.$client
+    .prepare("UPDATE polls SET closed_announced_at = ? WHERE closed_announced_at IS NULL")
+    .run(NEWEST_AT);
+  const row = seeded.$client.prepare("SELECT topic_id AS topicId FROM bench_seed").get() as {
+    topicId: number;
+  };
+  seeded.$client.close();
+  return { path: url, bigHandle: "practice", topicId: row.topicId, items: ITEMS };
 }
 
 /**

@@ -7,6 +7,7 @@ import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
 import { benchPages, benchPagesOneAtATime } from "./pages.ts";
 import { benchQueue } from "./queue.ts";
+import { benchScaleFanout, benchScalePages } from "./scale.ts";
 import { benchSearch } from "./search.ts";
 import { benchSigning } from "./signing.ts";
 import { benchSoak } from "./soak.ts";
@@ -32,6 +33,8 @@ const benches: Record<string, () => Promise<void>> = {
   inbox: benchInbox,
   startup: benchStartup,
   soak: benchSoak,
+  "scale-pages": benchScalePages,
+  "scale-fanout": benchScaleFanout,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

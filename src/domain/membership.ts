@@ -339,10 +339,12 @@ export function remoteMemberInboxes(db: Db, groupId: number): MemberInbox[] {
   return remoteInboxes(db).all(groupId) as MemberInbox[];
 }
 
+// The flag is counted with CASE rather than MAX of a comparison: a comparison is a number in
+// SQLite but a boolean in PostgreSQL, which has no MAX of booleans.
 const remoteInboxes = preparedQuery((db) =>
   db.$client.prepare(
     `SELECT COALESCE(a.shared_inbox_url, a.inbox_url) AS inbox,
-       MAX(a.shared_inbox_url IS NOT NULL) AS shared
+       MAX(CASE WHEN a.shared_inbox_url IS NOT NULL THEN 1 ELSE 0 END) AS shared
      FROM memberships m JOIN actors a ON a.id = m.member_id
      WHERE m.group_id = ? AND m.state = 'active' AND a.is_local = 0
        AND COALESCE(a.shared_inbox_url, a.inbox_url) IS NOT NULL

@@ -28,8 +28,10 @@ export function operationsFigures(db: Db, now = Date.now()): OperationsFigures {
     .all() as { state: string; n: number }[];
   const feeds = sqlite
     .prepare(
-      `SELECT COALESCE(SUM(failures > 0), 0) AS failing,
-              COALESCE(SUM(flagged_at IS NOT NULL), 0) AS flagged FROM news_feeds`,
+      // Counted with CASE: a comparison is a number in SQLite, a boolean in PostgreSQL.
+      `SELECT COALESCE(SUM(CASE WHEN failures > 0 THEN 1 ELSE 0 END), 0) AS failing,
+              COALESCE(SUM(CASE WHEN flagged_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS flagged
+       FROM news_feeds`,
     )
     .get() as { failing: number; flagged: number };
   const mailByState: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };

@@ -3,7 +3,7 @@
 // They catch the mistakes that would only show up on someone else's machine: a renamed
 // environment variable, a missing volume, a proxy that does not answer for an instance's origin.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -145,10 +145,17 @@ describe("deno-free-compose.yml", () => {
     for (const name of names) expect(name).toBeTruthy();
   });
 
-  it("mounts a separate declared named volume at /data for each instance", () => {
+  it("keeps each instance's data and uploads on a declared named volume of its own", () => {
+    // Sunderland's database and files are under /data; Somerset's database is on PostgreSQL
+    // and its files under COPSE_FILES_DIR.
+    const where = {
+      sunderland: "/data",
+      somerset: environment(service("somerset")).COPSE_FILES_DIR,
+    };
     const sources = instanceNames.map((name) => {
-      const data = mounts(service(name)).find((m) => m.target === "/data");
-      expect(data, `${name} should mount a volume at /data`).toBeDefined();
+      expect(where[name], name).toBeDefined();
+      const data = mounts(service(name)).find((m) => m.target === where[name]);
+      expect(data, `${name} should mount a volume at ${where[name]}`).toBeDefined();
       expect(data!.readOnly).toBe(false);
       expect(Object.keys(compose.volumes ?? {})).toContain(data!.source);
       return data!.source;
@@ -212,19 +219,27 @@ describe("deno-free-compose.yml", () => {
     }
   });
 
-  it("puts Somerset's queue on the PostgreSQL service, and starts Somerset after it", () => {
-    const url = new URL(environment(service("somerset")).COPSE_QUEUE_URL!);
+  it("puts Somerset's data, and its queue with it, on the PostgreSQL service, and starts Somerset after it", () => {
+    const somerset = environment(service("somerset"));
+    const url = new URL(somerset.COPSE_DATABASE_URL!);
     expect(url.protocol).toBe("postgres:");
+    // The queue follows the data when COPSE_QUEUE_URL is not set (src/config.ts).
+    expect(somerset.COPSE_QUEUE_URL).toBeUndefined();
     const database = service(url.hostname);
     expect(database.image).toMatch(/^postgres:/);
     expect(database.healthcheck?.test).toBeDefined();
+    expect(environment(database).POSTGRES_DB).toBe(url.pathname.slice(1));
+    expect(environment(database).POSTGRES_USER).toBe(url.username);
+    expect(environment(database).POSTGRES_PASSWORD).toBe(url.password);
     const dependsOn = service("somerset").depends_on as Record<string, { condition?: string }>;
     expect(dependsOn[url.hostname]?.condition).toBe("service_healthy");
-    // Sunderland keeps the default, its queue in SQLite, to show both ways side by side.
-    expect(environment(service("sunderland")).COPSE_QUEUE_URL).toBeUndefined();
+    // Sunderland keeps the default, everything in SQLite, to show both ways side by side.
+    const sunderland = environment(service("sunderland"));
+    expect(sunderland.COPSE_DATABASE_URL).toBeUndefined();
+    expect(sunderland.COPSE_QUEUE_URL).toBeUndefined();
   });
 
-  it("runs Somerset as two web and two worker processes on its one data volume, behind Caddy", () => {
+  it("runs Somerset as two web and two worker processes on one database and files volume, behind Caddy", () => {
     const somerset = environment(service("somerset"));
     const roles = {
       somerset: "web",
@@ -237,7 +252,14 @@ describe("deno-free-compose.yml", () => {
       // The same instance: every setting as Somerset's but the role.
       expect({ ...environment(s), COPSE_ROLE: "web" }, name).toEqual(somerset);
       expect(environment(s).COPSE_ROLE, name).toBe(role);
-      expect(mounts(s).find((m) => m.target === "/data")?.source, name).toBe("somerset-data");
+      // The files are shared; no data directory is, since the database is on PostgreSQL.
+      expect(mounts(s).find((m) => m.target === somerset.COPSE_FILES_DIR)?.source, name).toBe(
+        "somerset-files",
+      );
+      expect(
+        mounts(s).find((m) => m.target === "/data"),
+        name,
+      ).toBeUndefined();
       expect(buildOf(s), name).toEqual(buildOf(service("somerset")));
       // Workers open no port, so the web processes' /healthz check must not be theirs.
       expect(s.healthcheck?.disable === true, name).toBe(role === "worker");
@@ -257,12 +279,18 @@ describe("deno-free-compose.yml", () => {
   });
 
   it("only sets variables on the instances that src/config.ts reads", () => {
-    const configSource = readFileSync(join(root, "src", "config.ts"), "utf8");
+    // The configuration is read in src/config.ts and the config-*.ts files beside it.
+    const configSource = readdirSync(join(root, "src"))
+      .filter((file) => /^config(-[a-z]+)?\.ts$/.test(file))
+      .map((file) => readFileSync(join(root, "src", file), "utf8"))
+      .join("\n");
     for (const name of instanceNames) {
       for (const variable of Object.keys(environment(service(name)))) {
         if (NODE_RUNTIME_VARIABLES.has(variable)) continue;
         expect(variable).toMatch(/^(COPSE_[A-Z0-9_]+|PORT|HOST|SMTP_URL)$/);
-        const read = new RegExp(`\\benv(\\.${variable}\\b|\\[["']${variable}["']\\])`);
+        const read = new RegExp(
+          `\\b(env(\\.${variable}\\b|\\[["']${variable}["']\\])|value\\(["']${variable}["']\\))`,
+        );
         expect(read.test(configSource), `src/config.ts should read ${variable}`).toBe(true);
       }
     }

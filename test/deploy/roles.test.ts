@@ -25,7 +25,10 @@ import { describeWithPostgres, freshSchema, type TestSchema } from "../helpers/p
 const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 const DIGEST_RAN = /Queued \d+ '?daily'? digest\(s\)/;
 
-/** The scenario, with the queue in SQLite or on PostgreSQL (COPSE_QUEUE_URL). */
+/**
+ * The scenario, with everything in SQLite under the shared data directory, or with the data
+ * (and so the queue, which follows it) on PostgreSQL (COPSE_DATABASE_URL).
+ */
 function severalProcesses(backend: "sqlite" | "postgres") {
   const dataDir = mkdtempSync(join(tmpdir(), `copse-roles-${backend}-`));
   const processes: CopseProcess[] = [];
@@ -54,6 +57,16 @@ function severalProcesses(backend: "sqlite" | "postgres") {
     ).n;
   }
 
+  /** The claim tokens (host:pid:uuid) of deliveries being handled now. */
+  async function claimTokens(): Promise<string[]> {
+    const sql =
+      "SELECT claimed_by AS token FROM fedify_queue WHERE channel = 'outbox' AND claimed_by LIKE '%:%:%'";
+    const rows = schema
+      ? (await schema.pool.query<{ token: string }>(sql)).rows
+      : (watcher.$client.prepare(sql).all() as { token: string }[]);
+    return rows.map(({ token }) => token);
+  }
+
   function start(name: string, role: "web" | "worker", port: number, byArgument: boolean) {
     const started = CopseProcess.start(
       name,
@@ -75,7 +88,7 @@ function severalProcesses(backend: "sqlite" | "postgres") {
       COPSE_DATA_DIR: dataDir,
       COPSE_ALLOW_PRIVATE_ADDRESS: "true",
       COPSE_LOG_LEVEL: "info",
-      ...(schema ? { COPSE_QUEUE_URL: schema.url } : {}),
+      ...(schema ? { COPSE_DATABASE_URL: schema.url } : {}),
     };
     // The instance's people and community, made before any process starts.
     const config = loadConfig({ ...env, PORT: String(proxyPort) });
@@ -93,7 +106,7 @@ function severalProcesses(backend: "sqlite" | "postgres") {
       ownerActorId: alice.actor.id,
     });
     db.$client.close();
-    watcher = openDatabase(join(dataDir, "copse.db"));
+    watcher = openDatabase(schema?.url ?? join(dataDir, "copse.db"));
     peer = await startFakePeer();
     mona = await peer.addActor({ path: "/users/mona", type: "Person", preferredUsername: "mona" });
     proxy = await roundRobinProxy(proxyPort, webPorts);
@@ -234,72 +247,67 @@ function severalProcesses(backend: "sqlite" | "postgres") {
     for (const p of processes) expect(p.running, p.output).toBe(true);
   });
 
-  // A worker that dies mid-message leaves its claim; with the queue in SQLite the other
-  // worker takes it back within seconds (src/federation/queue-claims.ts). On PostgreSQL the
-  // claim's lease lapses after a minute, too long for this test; test/federation's
-  // postgres-queue tests show that case.
-  it.runIf(backend === "sqlite")(
-    "loses nothing when a worker is killed mid-delivery: the other one delivers",
-    async () => {
-      // The follower holds every delivery open until told, so one is surely in flight.
-      const held: { req: IncomingMessage; res: ServerResponse }[] = [];
-      let holding = true;
-      const patched = peer as unknown as {
-        handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-      };
-      const handle = patched.handle.bind(peer);
-      patched.handle = (req, res) => {
-        if (!holding || req.method !== "POST") return handle(req, res);
-        held.push({ req, res });
-        return new Promise<void>(() => {});
-      };
-      try {
-        const alice = new WebClient(`http://127.0.0.1:${webPorts[1]}`);
-        await alice.post("/signin", { login: "alice", password: TEST_PASSWORD });
-        const created = await alice.post("/c/garden/forum/new", {
-          title: "Salt stocks",
-          body: "How much is left?",
-        });
-        expect(created.response.status).toBe(303);
-        const topicId = Number(/\/(\d+)$/.exec(created.response.headers.get("location")!)?.[1]);
-        const { iri } = watcher.$client
-          .prepare("SELECT iri FROM items WHERE id = ?")
-          .get(topicId) as { iri: string };
+  // A worker that dies mid-message leaves its claim, and the other worker takes it back within
+  // seconds: in SQLite because the claimant's process is gone (src/federation/queue-claims.ts),
+  // on PostgreSQL because its database session is (src/federation/postgres/queue.ts).
+  it("loses nothing when a worker is killed mid-delivery: the other one delivers", async () => {
+    // The follower holds every delivery open until told, so one is surely in flight.
+    const held: { req: IncomingMessage; res: ServerResponse }[] = [];
+    let holding = true;
+    const patched = peer as unknown as {
+      handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+    };
+    const handle = patched.handle.bind(peer);
+    patched.handle = (req, res) => {
+      if (!holding || req.method !== "POST") return handle(req, res);
+      held.push({ req, res });
+      return new Promise<void>(() => {});
+    };
+    try {
+      const alice = new WebClient(`http://127.0.0.1:${webPorts[1]}`);
+      await alice.post("/signin", { login: "alice", password: TEST_PASSWORD });
+      const created = await alice.post("/c/garden/forum/new", {
+        title: "Salt stocks",
+        body: "How much is left?",
+      });
+      expect(created.response.status).toBe(303);
+      const topicId = Number(/\/(\d+)$/.exec(created.response.headers.get("location")!)?.[1]);
+      const { iri } = watcher.$client
+        .prepare("SELECT iri FROM items WHERE id = ?")
+        .get(topicId) as { iri: string };
 
-        // The worker whose claim a held delivery is: its process id is in the claim.
-        const claimant = await eventually(() => {
-          if (held.length === 0) return undefined;
-          const claims = watcher.$client
-            .prepare(
-              "SELECT claimed_by AS token FROM fedify_queue WHERE channel = 'outbox' AND claimed_by LIKE '%:%:%'",
-            )
-            .all() as { token: string }[];
-          const pids = claims.map(({ token }) => Number(token.split(":").at(-2)));
-          return processes.find((p) => p.name.startsWith("worker") && pids.includes(p.child.pid!));
-        }, 60_000);
-        await claimant.stop("SIGKILL");
-        const survivor = processes.find((p) => p.name.startsWith("worker") && p.running)!;
+      // The worker whose claim a held delivery is: its process id is in the claim.
+      const claimant = await eventually(async () => {
+        if (held.length === 0) return undefined;
+        const pids = (await claimTokens()).map((token) => Number(token.split(":").at(-2)));
+        return processes.find((p) => p.name.startsWith("worker") && pids.includes(p.child.pid!));
+      }, 60_000);
+      await claimant.stop("SIGKILL");
+      const survivor = processes.find((p) => p.name.startsWith("worker") && p.running)!;
 
-        // Deliveries of the killed worker died with it; the survivor's go through.
-        holding = false;
-        for (const { req, res } of held.splice(0)) {
-          if (req.socket.destroyed) res.destroy();
-          else void handle(req, res);
-        }
-        const boosts = () =>
-          peer
-            .activities("Announce")
-            .filter((a) => [a.body.object?.id, a.body.object?.object?.id].includes(iri));
-        await eventually(() => boosts().length > 0, 60_000);
-        await eventually(async () => (await queued()) === 0, 60_000);
-        expect(survivor.output).toMatch(/Released \d+ messages claimed by a process that stopped/);
-      } finally {
-        holding = false;
-        patched.handle = handle;
-        for (const { res } of held) res.destroy();
+      // Deliveries of the killed worker died with it; the survivor's go through.
+      holding = false;
+      for (const { req, res } of held.splice(0)) {
+        if (req.socket.destroyed) res.destroy();
+        else void handle(req, res);
       }
-    },
-  );
+      const boosts = () =>
+        peer
+          .activities("Announce")
+          .filter((a) => [a.body.object?.id, a.body.object?.object?.id].includes(iri));
+      await eventually(() => boosts().length > 0, 60_000);
+      await eventually(async () => (await queued()) === 0, 60_000);
+      expect(survivor.output).toMatch(
+        backend === "sqlite"
+          ? /Released \d+ messages claimed by a process that stopped/
+          : /Returned \d+ messages whose listener's database session ended/,
+      );
+    } finally {
+      holding = false;
+      patched.handle = handle;
+      for (const { res } of held) res.destroy();
+    }
+  });
 }
 
 describe("several web and worker processes, queue in SQLite", { timeout: 120_000 }, () => {
@@ -307,7 +315,7 @@ describe("several web and worker processes, queue in SQLite", { timeout: 120_000
 });
 
 describeWithPostgres(
-  "several web and worker processes, queue on PostgreSQL",
+  "several web and worker processes, data and queue on PostgreSQL",
   { timeout: 120_000 },
   () => {
     severalProcesses("postgres");

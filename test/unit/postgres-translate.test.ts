@@ -27,6 +27,29 @@ describe("translating SQLite's dialect for PostgreSQL", () => {
     );
   });
 
+  it("names an upsert's conflict target by its columns alone, leaving the rest qualified", () => {
+    const t = translate(
+      'insert into "leases" ("name", "holder") values (?, ?) on conflict ("leases"."name", "leases"."holder") do update set "holder" = ? where ("leases"."holder" = ?)',
+    );
+    expect(t.text).toBe(
+      'insert into "leases" ("name", "holder") values ($1, $2) on conflict ("name", "holder") do update set "holder" = $3 where ("leases"."holder" = $4)',
+    );
+  });
+
+  it("makes SQLite's null-safe IS and IS NOT between two values PostgreSQL's DISTINCT FROM", () => {
+    expect(
+      translate("SELECT 1 FROM t WHERE a IS NOT b AND c IS ? AND d IS NOT NULL AND e IS TRUE").text,
+    ).toBe(
+      "SELECT 1 FROM t WHERE a IS DISTINCT FROM b AND c IS NOT DISTINCT FROM $1 AND d IS NOT NULL AND e IS TRUE",
+    );
+  });
+
+  it("drops SQLite's index hints", () => {
+    expect(
+      translate("SELECT count(*) FROM items i INDEXED BY items_idx JOIN g ON g.id = i.id").text,
+    ).toBe("SELECT count(*) FROM items i JOIN g ON g.id = i.id");
+  });
+
   it("renames SQLite's functions and scalar max/min, keeping aggregates", () => {
     expect(translate("SELECT max(a), max(a, b), min(c, 2), instr(x, 'y'), char(2)").text).toBe(
       "SELECT max(a), greatest(a, b), least(c, 2), strpos(x, 'y'), chr(2)",

@@ -11,6 +11,7 @@ import type pg from "pg";
 import { durationToMilliseconds } from "../kv.ts";
 import { retryDelayMs, Wakeup } from "../queue-wakeup.ts";
 import { notificationsFor } from "./notify.ts";
+import { openPresence, type Presence } from "./presence.ts";
 import { ensurePostgresSchema, inTransaction, type PostgresSchema, WAITING } from "./schema.ts";
 
 const logger = getLogger(["copse", "queue", "postgres"]);
@@ -63,7 +64,10 @@ type Handler = (message: unknown) => Promise<void> | void;
  * after its handler resolves; a listener renews the leases of the messages it is handling, and
  * a lease that lapses (its process died) returns the message to the queue. So no message runs
  * in two places at once while its handler's process lives, and none is lost when it dies.
- * New work wakes listeners through `LISTEN/NOTIFY`, with a slow poll behind it. Messages with
+ * A listener also holds a database session of its own while it listens, and its claims name
+ * that session: when the session ends (its process was killed, and the server closed the
+ * connection), any other listener returns the claims within a poll, without waiting out the
+ * lease. New work wakes listeners through `LISTEN/NOTIFY`, with a slow poll behind it. Messages with
  * an ordering key run one at a time, in the order they were enqueued, across every listener.
  */
 export class PostgresMessageQueue implements MessageQueue {
@@ -165,11 +169,16 @@ export class PostgresMessageQueue implements MessageQueue {
     signal?.addEventListener("abort", wake);
     let unsubscribe = () => {};
     let schema: PostgresSchema | undefined;
+    let presence: Presence | undefined;
     // Renewing this listener's leases and returning lapsed ones run on a timer of their own, so
-    // that a loop waiting on a long poll still keeps its claims alive.
-    const housekeeping = setInterval(() => {
-      if (schema) void this.#keepHouse(schema, token, inFlight.size > 0);
-    }, this.#leaseMs / 3);
+    // that a loop waiting on a long poll still keeps its claims alive. It runs at least once a
+    // poll interval, so a dead listener's claims come back that soon.
+    const housekeeping = setInterval(
+      () => {
+        if (schema) void this.#keepHouse(schema, token, inFlight.size > 0);
+      },
+      Math.min(this.#leaseMs / 3, this.#pollIntervalMs),
+    );
     try {
       while (!signal?.aborted) {
         wakeup.clear();
@@ -183,9 +192,10 @@ export class PostgresMessageQueue implements MessageQueue {
             );
             await this.#keepHouse(schema, token, false, true);
           }
+          if (presence === undefined || presence.ended) presence = await openPresence(this.#pool);
           const free = this.#concurrency - inFlight.size;
           const claimStarted = performance.now();
-          const rows = free > 0 ? await this.#claim(token, free) : [];
+          const rows = free > 0 ? await this.#claim(token, free, presence.pid) : [];
           for (const row of rows) {
             const task: Promise<void> = this.#run(row, token, handler, schema).finally(() => {
               inFlight.delete(task);
@@ -213,11 +223,12 @@ export class PostgresMessageQueue implements MessageQueue {
       unsubscribe();
       await Promise.all(inFlight);
       clearInterval(housekeeping);
+      presence?.close();
     }
   }
 
   /** Claims up to `limit` ready messages for this listener, under a fresh lease. */
-  async #claim(token: string, limit: number): Promise<ClaimedRow[]> {
+  async #claim(token: string, limit: number, holderPid: number): Promise<ClaimedRow[]> {
     // A message is ready when it is unclaimed, due, and no earlier message with its ordering
     // key is still in the table. The WAITING mark keeps such messages out of the ready index;
     // the NOT EXISTS stays as a cheap guarantee. SKIP LOCKED lets concurrent claimers take
@@ -232,10 +243,11 @@ export class PostgresMessageQueue implements MessageQueue {
          LIMIT $2
          FOR UPDATE SKIP LOCKED)
        UPDATE fedify_queue f
-       SET claimed_by = $3, lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond'
+       SET claimed_by = $3, holder_pid = $5,
+         lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond'
        FROM next WHERE f.id = next.id
        RETURNING f.id, f.message, f.ordering_key, f.attempts`,
-      [this.#channel, limit, token, this.#leaseMs],
+      [this.#channel, limit, token, this.#leaseMs, holderPid],
     );
     return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   }
@@ -281,7 +293,7 @@ export class PostgresMessageQueue implements MessageQueue {
       const { rows } = await this.#pool.query<{ id: string; channel: string }>(
         `WITH lapsed AS (
            UPDATE fedify_queue
-           SET claimed_by = NULL, lease_until = NULL, attempts = attempts + 1
+           SET claimed_by = NULL, holder_pid = NULL, lease_until = NULL, attempts = attempts + 1
            WHERE lease_until < clock_timestamp()
            RETURNING id, channel)
          SELECT id, channel, pg_notify($1, channel) FROM lapsed`,
@@ -291,6 +303,24 @@ export class PostgresMessageQueue implements MessageQueue {
         logger.warn("Returned {count} messages whose handler's lease lapsed: {ids}", {
           count: rows.length,
           ids: rows.map((row) => row.id),
+        });
+      }
+      // pg_stat_activity lists every live session of the server, whoever may read their
+      // details; a claim whose session is not among them was left by a listener that died.
+      const orphaned = await this.#pool.query<{ id: string }>(
+        `WITH orphaned AS (
+           UPDATE fedify_queue
+           SET claimed_by = NULL, holder_pid = NULL, lease_until = NULL, attempts = attempts + 1
+           WHERE holder_pid IS NOT NULL
+             AND holder_pid NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)
+           RETURNING id, channel)
+         SELECT id, pg_notify($1, channel) FROM orphaned`,
+        [notifyChannel],
+      );
+      if (orphaned.rows.length > 0) {
+        logger.warn("Returned {count} messages whose listener's database session ended: {ids}", {
+          count: orphaned.rows.length,
+          ids: orphaned.rows.map((row) => row.id),
         });
       }
       if (starting) {
@@ -326,7 +356,7 @@ export class PostgresMessageQueue implements MessageQueue {
       });
       await this.#record(row, () =>
         this.#pool.query(
-          `UPDATE fedify_queue SET claimed_by = NULL, lease_until = NULL, attempts = $1,
+          `UPDATE fedify_queue SET claimed_by = NULL, holder_pid = NULL, lease_until = NULL, attempts = $1,
              available_at = clock_timestamp() + $2::double precision * interval '1 millisecond'
            WHERE id = $3 AND claimed_by = $4`,
           [attempts, delayMs, row.id, token],
