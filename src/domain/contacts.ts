@@ -1,4 +1,4 @@
-import { and, eq, ne, or, sql } from "drizzle-orm";
+import { and, eq, ne, not, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { actors, contacts, memberships } from "../db/schema/index.ts";
@@ -136,14 +136,17 @@ export function listContactsOf(
     .where(and(involved, eq(contacts.state, "pending")))
     .orderBy(other.name)
     .all();
-  const accepted = and(involved, ne(contacts.state, "pending"));
-  // A mutual pair is one contact, not two lines: one row per other person.
+  // A mutual pair is one contact, not two lines: the older of its two rows stands for it
+  // (said outright rather than by grouping, since PostgreSQL will not pick a row of a group).
+  const olderTwin = sql`EXISTS (SELECT 1 FROM contacts twin
+    WHERE twin.follower_id = ${contacts.followeeId} AND twin.followee_id = ${contacts.followerId}
+      AND twin.state != 'pending' AND twin.id < ${contacts.id})`;
+  const accepted = and(involved, ne(contacts.state, "pending"), not(olderTwin));
   const query = db
     .select({ contact: contacts, person: other })
     .from(contacts)
     .innerJoin(other, otherOf(actorId, other))
     .where(accepted)
-    .groupBy(other.id)
     .orderBy(other.name, other.id);
   const contactRows = range ? query.limit(range.limit).offset(range.offset).all() : query.all();
   return {

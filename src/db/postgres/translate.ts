@@ -19,6 +19,10 @@ import { type Token, tokenize } from "./tokens.ts";
 // - `alias.rowid` of an ordinary table is its `ctid` (see below);
 // - `COLLATE NOCASE` orders by `lower(...)` of the term before it.
 // - FTS5's MATCH, bm25() and snippet() become PostgreSQL's full-text search (full-text.ts).
+// - SQLite's unary `+` before a column (`WHERE +t.kind = ...`, which keeps its planner off an
+//   index) is dropped: PostgreSQL has no unary plus for text, and its planner takes no hints.
+// - `sum`, `max` or `min` of a comparison (`sum(x = 1)`) counts its truths as a number, as in
+//   SQLite, where a comparison is 0 or 1 (PostgreSQL has no sum or max of booleans).
 // Anything else is passed through unchanged, so a construct PostgreSQL does not know fails
 // loudly with PostgreSQL's own message rather than quietly doing something else.
 
@@ -109,10 +113,16 @@ export function translate(sql: string): Translated {
   let inValues = false;
   let valuesDepth = 0;
   const named = new Map<string, number>();
+  // Closing parentheses of aggregates over a comparison, where its cast to a number ends.
+  const booleanAggregateEnds = new Set<number>();
 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const word = lower(t);
+    if (booleanAggregateEnds.has(i)) {
+      out.push(")::int)");
+      continue;
+    }
     if (t.kind === "param") {
       let source: ParamSource;
       if (t.text === "?") source = { index: positional++ };
@@ -157,6 +167,7 @@ export function translate(sql: string): Translated {
         continue;
       }
     }
+    if (t.text === "+" && t.kind === "punct" && isUnaryPlus(tokens, i)) continue;
     if (word === "like") {
       out.push("ILIKE");
       continue;
@@ -201,6 +212,15 @@ export function translate(sql: string): Translated {
         out.push(word === "max" ? "greatest" : "least");
         continue;
       }
+      if (
+        (word === "sum" || word === "max" || word === "min") &&
+        isComparison(tokens, after, close)
+      ) {
+        out.push(`${t.text}((`);
+        booleanAggregateEnds.add(close);
+        i = after;
+        continue;
+      }
       if (word === "total") {
         const inner = translateSlice(tokens.slice(after + 1, close), params, named, positional);
         positional = inner.positional;
@@ -236,6 +256,59 @@ export function translate(sql: string): Translated {
   }
   const fullTextParams = [...queryParams].map((name) => named.get(name) as number);
   return { text: out.join(""), params, hasJsonLists, fullTextParams };
+}
+
+/** Words after which a `+` starts an operand instead of adding to one. */
+const BEFORE_OPERAND = new Set([
+  "where",
+  "and",
+  "or",
+  "on",
+  "not",
+  "select",
+  "when",
+  "then",
+  "else",
+  "by",
+  "in",
+]);
+
+/** Whether the `+` at `at` is SQLite's unary plus on a column: after an operator or keyword. */
+function isUnaryPlus(tokens: Token[], at: number): boolean {
+  if (tokens[at + 1]?.kind !== "word" && tokens[at + 1]?.kind !== "ident") return false;
+  let before = at - 1;
+  while (before >= 0 && tokens[before]?.kind === "space") before--;
+  const previous = tokens[before];
+  if (previous === undefined) return false;
+  if (previous.kind === "punct") return previous.text !== ")";
+  return previous.kind === "word" && BEFORE_OPERAND.has(previous.text.toLowerCase());
+}
+
+/** Words that make an expression a truth value wherever they stand at its top level. */
+const TRUTH_WORDS = new Set(["is", "and", "or", "not", "like", "in", "between", "glob"]);
+const COMPARISONS = new Set(["=", "<", ">", "<=", ">=", "<>", "!="]);
+
+/**
+ * Whether the single argument between an opening parenthesis and its closing one is a truth
+ * value: a comparison or a logical operator at its top level (outside parentheses and CASE).
+ */
+function isComparison(tokens: Token[], open: number, close: number): boolean {
+  let depth = 0;
+  let cases = 0;
+  for (let i = open + 1; i < close; i++) {
+    const t = tokens[i] as Token;
+    const word = lower(t);
+    if (t.text === "(") depth++;
+    else if (t.text === ")") depth--;
+    else if (t.text === "," && depth === 0) return false;
+    else if (word === "case") cases++;
+    else if (word === "end") cases--;
+    else if (depth === 0 && cases === 0) {
+      if (t.kind === "punct" && COMPARISONS.has(t.text)) return true;
+      if (word !== undefined && TRUTH_WORDS.has(word)) return true;
+    }
+  }
+  return false;
 }
 
 /**
