@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { isPostgres } from "../db/dialect.ts";
 
 // Figures an administrator's monitoring reads (through /metrics and /readyz): how much work is
 // waiting and whether mail and news feeds are failing. Counts only, never content.
@@ -20,9 +21,13 @@ export interface OperationsFigures {
 /** Reads the operations figures in one go. */
 export function operationsFigures(db: Db, now = Date.now()): OperationsFigures {
   const sqlite = db.$client;
-  const queue = sqlite
-    .prepare("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM fedify_queue")
-    .get() as { depth: number; oldest: number | null };
+  // On PostgreSQL the queue's table belongs to the queue backend (src/federation/postgres), made
+  // on its first use, and its own figures() count it; nothing is read from it here.
+  const queue = isPostgres(db)
+    ? { depth: 0, oldest: null }
+    : (sqlite
+        .prepare("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM fedify_queue")
+        .get() as { depth: number; oldest: number | null });
   const mail = sqlite
     .prepare("SELECT state, COUNT(*) AS n FROM mail_outbox GROUP BY state")
     .all() as { state: string; n: number }[];
@@ -45,10 +50,13 @@ export function operationsFigures(db: Db, now = Date.now()): OperationsFigures {
   };
 }
 
-/** Whether the database answers and the queue table can be read; the error otherwise. */
+/**
+ * Whether the database answers and the queue table can be read; the error otherwise. (On
+ * PostgreSQL the queue backend checks its own table: see the queue's problem().)
+ */
 export function readiness(db: Db): { ready: true } | { ready: false; problem: string } {
   try {
-    db.$client.prepare("SELECT id FROM fedify_queue LIMIT 1").get();
+    db.$client.prepare(isPostgres(db) ? "SELECT 1" : "SELECT id FROM fedify_queue LIMIT 1").get();
     return { ready: true };
   } catch (error) {
     return { ready: false, problem: String(error) };

@@ -77,7 +77,9 @@ describe("translating SQLite's dialect for PostgreSQL", () => {
       "SELECT snippet(items_fts, 1, char(2), char(3), '…', 24), bm25(items_fts, 5.0, 1.0) FROM items_fts WHERE items_fts MATCH @match",
     );
     expect(t.text).toContain("items_fts.document @@ to_tsquery('english', $1)");
-    expect(t.text).toContain("ts_headline('english', coalesce(items_fts.body, ''), to_tsquery");
+    expect(t.text).toContain(
+      "ts_headline('english', replace(coalesce(items_fts.body, ''), '<', chr(1)), to_tsquery",
+    );
     expect(t.text).toContain("-ts_rank(");
     expect(t.text).not.toMatch(/\bMATCH\b|bm25|snippet/);
     expect(t.fullTextParams).toEqual([1]);
@@ -137,5 +139,33 @@ describe("FTS5 column filters on PostgreSQL", () => {
     expect(ftsToTsquery('{organisation} : ("somerset")')).toBe("'somerset':C");
     expect(ftsToTsquery('{name handle summary job_title organisation} : ("x"*)')).toBe("'x':*");
     expect(ftsToTsquery("compost")).toBe("'compost'");
+  });
+});
+
+describe("translating aggregates of comparisons", () => {
+  it("casts a comparison to a number inside sum, max and min", () => {
+    expect(
+      translate("SELECT MAX(a.x IS NOT NULL) AS s, sum(section = ?) AS n FROM t GROUP BY 1").text,
+    ).toBe(
+      "SELECT MAX((a.x IS NOT NULL)::int) AS s, sum((section = $1)::int) AS n FROM t GROUP BY 1",
+    );
+    expect(translate("SELECT coalesce(sum(a >= b AND coalesce(c, 1)), 0) FROM t").text).toBe(
+      "SELECT coalesce(sum((a >= b AND coalesce(c, 1))::int), 0) FROM t",
+    );
+  });
+
+  it("leaves aggregates of numbers, CASE and two-argument max alone", () => {
+    expect(
+      translate("SELECT sum(n), max(CASE WHEN a = 1 THEN 1 ELSE 0 END), max(a, b = c) FROM t").text,
+    ).toBe("SELECT sum(n), max(CASE WHEN a = 1 THEN 1 ELSE 0 END), greatest(a, b = c) FROM t");
+  });
+});
+
+describe("translating SQLite's unary plus", () => {
+  it("drops a unary plus before a column, and keeps every addition", () => {
+    expect(
+      translate("SELECT a + b, c+d FROM t WHERE +t.kind = 'x' AND +g.id IN (1) AND (+x) = 1 + y")
+        .text,
+    ).toBe("SELECT a + b, c+d FROM t WHERE t.kind = 'x' AND g.id IN (1) AND (x) = 1 + y");
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsFigures, readiness } from "../../src/domain/operations.ts";
 import { freshDb } from "../helpers/db.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { TEST_DATABASE } from "../helpers/test-database.ts";
 
 const TOKEN = "metrics-token-for-tests-0123456789";
 
@@ -101,7 +102,10 @@ describe("health and metrics endpoints", { timeout: 60_000 }, () => {
   });
 });
 
-describe("readiness and the operations figures", () => {
+// Both read the SQLite queue's own table. On PostgreSQL that table belongs to the queue backend
+// (src/federation/postgres), made on its first use and counted by its own figures(), so a bare
+// database has none to read or fill here.
+describe.skipIf(TEST_DATABASE === "postgres")("readiness and the operations figures", () => {
   it("is not ready when the queue table cannot be read", () => {
     const db = freshDb();
     expect(readiness(db)).toEqual({ ready: true });

@@ -10,7 +10,7 @@ import { type Token, tokenize } from "./tokens.ts";
 //   same query in tsquery syntax (ftsToTsquery);
 // - `bm25(items_fts, ...)` becomes the negated ts_rank of that query (bm25 is lower-is-better);
 // - `snippet(items_fts, column, char(2), char(3), '…', n)` becomes ts_headline over that column
-//   with the same marks.
+//   with the same marks, keeping text that looks like HTML tags as FTS5 does.
 
 /** The columns of each full-text table, in FTS5's order (snippet's column numbers). */
 const COLUMNS: Record<string, string[]> = {
@@ -136,8 +136,13 @@ export function rewriteFullText(tokens: Token[]): Token[] {
             : `concat_ws(' ', ${columns.map((c) => `${table}.${c}`).join(", ")})`;
         const words = Number(args[5]?.[0]?.text ?? "16");
         const options = `'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=${words}, MinWords=${Math.max(3, Math.floor(words / 2))}, ShortWord=2'`;
-        out.push(...raw(`ts_headline('english', coalesce(${source}, ''), `), ...query(table));
-        out.push(...raw(`, ${options})`));
+        // ts_headline takes anything shaped like an HTML tag for markup and drops it, where FTS5
+        // keeps the text as it is (the caller escapes it): a `<` is hidden from it as chr(1).
+        out.push(
+          ...raw(`replace(ts_headline('english', replace(coalesce(${source}, ''), '<', chr(1)), `),
+          ...query(table),
+        );
+        out.push(...raw(`, ${options}), chr(1), '<')`));
       }
       i = close;
       continue;

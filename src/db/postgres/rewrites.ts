@@ -85,15 +85,23 @@ const CONDITION_WORDS = new Set([
 ]);
 const CONDITION_PUNCT = new Set(["=", "<", ">", "<=", ">=", "!=", "<>"]);
 
-/** Whether a run of tokens is, at its top level, a condition rather than a number. */
+/**
+ * Whether a run of tokens (one function argument) is, at its top level, a condition rather
+ * than a number: a comparison or a logical operator outside parentheses and CASE.
+ */
 export function isCondition(tokens: Token[]): boolean {
   let depth = 0;
+  let cases = 0;
   for (const t of tokens) {
+    const word = t.kind === "word" ? t.text.toLowerCase() : undefined;
     if (t.text === "(") depth++;
     else if (t.text === ")") depth--;
-    else if (depth === 0 && t.kind === "punct" && CONDITION_PUNCT.has(t.text)) return true;
-    else if (depth === 0 && t.kind === "word" && CONDITION_WORDS.has(t.text.toLowerCase())) {
-      return true;
+    else if (t.text === "," && depth === 0) return false;
+    else if (word === "case") cases++;
+    else if (word === "end") cases--;
+    else if (depth === 0 && cases === 0) {
+      if (t.kind === "punct" && CONDITION_PUNCT.has(t.text)) return true;
+      if (word !== undefined && CONDITION_WORDS.has(word)) return true;
     }
   }
   return false;

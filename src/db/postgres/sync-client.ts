@@ -101,24 +101,32 @@ export class PostgresStatement {
     return rows.length > 0 ? this.shape(columns, rows[0] as unknown[]) : undefined;
   }
 
-  /**
-   * Runs the statement; says how many rows it changed and, as SQLite does, the id the last
-   * insert was given: from its RETURNING id when it has one, otherwise asked of PostgreSQL
-   * (lastval(), the session's last identity) only when the caller reads it.
-   */
+  /** Runs the statement; says how many rows it changed and, for an insert, the id it was given. */
   run(...args: Params): { changes: number; lastInsertRowid: number } {
     const { rowCount, rows, columns } = this.execute(args);
     const id = columns.indexOf("id");
     if (id >= 0 && rows.length > 0) {
       return { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[id]) };
     }
+    if (!/^\s*insert\b/i.test(this.source)) return { changes: rowCount, lastInsertRowid: 0 };
+    // An INSERT without RETURNING: the id its identity column was given is the session's last
+    // sequence value, as SQLite's last_insert_rowid() is the connection's last rowid. Asked only
+    // when read (few callers want it), which is at once: nothing else runs on this connection
+    // before the caller's synchronous code takes it.
     const db = this.db;
     return {
       changes: rowCount,
       get lastInsertRowid(): number {
         try {
-          return Number(db.prepare("SELECT lastval()").pluck().get());
+          const reply = db.bridge.call({
+            op: "query",
+            text: "SELECT lastval()",
+            values: [],
+            guard: db.inTransaction,
+          });
+          return Number(reply.rows[0]?.[0] ?? 0);
         } catch {
+          // No sequence used yet on this connection: SQLite would answer 0 too.
           return 0;
         }
       },

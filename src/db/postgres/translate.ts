@@ -28,6 +28,10 @@ import { argumentCount, closing, lower, nextSolid, type Token, tokenize } from "
 // - `alias.rowid` of an ordinary table is its `ctid` (see below);
 // - `COLLATE NOCASE` orders by `lower(...)` of the term before it.
 // - FTS5's MATCH, bm25() and snippet() become PostgreSQL's full-text search (full-text.ts).
+// - SQLite's unary `+` before a column (`WHERE +t.kind = ...`, which keeps its planner off an
+//   index) is dropped: PostgreSQL has no unary plus for text, and its planner takes no hints.
+// - `sum`, `max` or `min` of a comparison (`sum(x = 1)`) counts its truths as a number, as in
+//   SQLite, where a comparison is 0 or 1 (PostgreSQL has no sum or max of booleans).
 // Anything else is passed through unchanged, so a construct PostgreSQL does not know fails
 // loudly with PostgreSQL's own message rather than quietly doing something else.
 
@@ -84,10 +88,16 @@ export function translate(sql: string): Translated {
   let inValues = false;
   let valuesDepth = 0;
   const named = new Map<string, number>();
+  // Closing parentheses of aggregates over a comparison, where its cast to a number ends.
+  const booleanAggregateEnds = new Set<number>();
 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const word = lower(t);
+    if (booleanAggregateEnds.has(i)) {
+      out.push(")::int)");
+      continue;
+    }
     if (t.kind === "param") {
       let source: ParamSource;
       if (t.text === "?") source = { index: positional++ };
@@ -128,17 +138,6 @@ export function translate(sql: string): Translated {
       // SQLite allows ON after CROSS JOIN (the CROSS fixes the join order); PostgreSQL does not.
       i = after - 1;
       continue;
-    }
-    if (word === "sum" && opens) {
-      const close = closing(tokens, after);
-      if (isCondition(tokens.slice(after + 1, close))) {
-        // SQLite sums comparisons as 0 and 1; PostgreSQL's booleans need a cast (null stays null).
-        const inner = translateSlice(tokens.slice(after + 1, close), params, named, positional);
-        positional = inner.positional;
-        out.push(`sum((${inner.text})::int)`);
-        i = close;
-        continue;
-      }
     }
     if (word === "is") {
       // SQLite's `a IS b` and `a IS NOT b` compare any two values, nulls included; PostgreSQL
@@ -196,6 +195,15 @@ export function translate(sql: string): Translated {
       }
       if ((word === "max" || word === "min") && argumentCount(tokens, after, close) > 1) {
         out.push(word === "max" ? "greatest" : "least");
+        continue;
+      }
+      if (
+        (word === "sum" || word === "max" || word === "min") &&
+        isCondition(tokens.slice(after + 1, close))
+      ) {
+        out.push(`${t.text}((`);
+        booleanAggregateEnds.add(close);
+        i = after;
         continue;
       }
       if (word === "total") {

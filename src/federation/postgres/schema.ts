@@ -13,8 +13,13 @@ import type pg from "pg";
  */
 export const WAITING = "(waiting)";
 
-/** Serialises schema creation across processes (CREATE TABLE IF NOT EXISTS can race). */
-const SCHEMA_LOCK = 0x636f707365; // "copse"
+/**
+ * Serialises schema creation across processes (CREATE TABLE IF NOT EXISTS can race). Not the
+ * key the synchronous data client's write transactions take (0x636f707365, sync-client.ts): an
+ * asynchronous schema creation holding that key while the process blocks in a synchronous write
+ * waiting for it would deadlock the process.
+ */
+const SCHEMA_LOCK = 0x636f70736571; // "copseq"
 
 // `key` sorts by byte ("C" collation) so that a prefix listing is an exact range over the
 // primary key whatever the database's collation (see PostgresKvStore.list). Messages are kept
