@@ -342,7 +342,7 @@ export function remoteMemberInboxes(db: Db, groupId: number): MemberInbox[] {
 const remoteInboxes = preparedQuery((db) =>
   db.$client.prepare(
     `SELECT COALESCE(a.shared_inbox_url, a.inbox_url) AS inbox,
-       MAX(a.shared_inbox_url IS NOT NULL) AS shared
+       MAX(CASE WHEN a.shared_inbox_url IS NOT NULL THEN 1 ELSE 0 END) AS shared
      FROM memberships m JOIN actors a ON a.id = m.member_id
      WHERE m.group_id = ? AND m.state = 'active' AND a.is_local = 0
        AND COALESCE(a.shared_inbox_url, a.inbox_url) IS NOT NULL

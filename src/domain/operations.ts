@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { isPostgres } from "../db/dialect.ts";
 
 // Figures an administrator's monitoring reads (through /metrics and /readyz): how much work is
 // waiting and whether mail and news feeds are failing. Counts only, never content.
@@ -20,16 +21,21 @@ export interface OperationsFigures {
 /** Reads the operations figures in one go. */
 export function operationsFigures(db: Db, now = Date.now()): OperationsFigures {
   const sqlite = db.$client;
-  const queue = sqlite
-    .prepare("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM fedify_queue")
-    .get() as { depth: number; oldest: number | null };
+  // On PostgreSQL the queue is the queue backend's (src/federation/postgres), in another shape;
+  // its figures come from there (QueueBackend.figures), so none are read here.
+  const queue = isPostgres(db)
+    ? { depth: 0, oldest: null }
+    : (sqlite
+        .prepare("SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM fedify_queue")
+        .get() as { depth: number; oldest: number | null });
   const mail = sqlite
     .prepare("SELECT state, COUNT(*) AS n FROM mail_outbox GROUP BY state")
     .all() as { state: string; n: number }[];
   const feeds = sqlite
     .prepare(
-      `SELECT COALESCE(SUM(failures > 0), 0) AS failing,
-              COALESCE(SUM(flagged_at IS NOT NULL), 0) AS flagged FROM news_feeds`,
+      `SELECT COALESCE(SUM(CASE WHEN failures > 0 THEN 1 ELSE 0 END), 0) AS failing,
+              COALESCE(SUM(CASE WHEN flagged_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS flagged
+       FROM news_feeds`,
     )
     .get() as { failing: number; flagged: number };
   const mailByState: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
@@ -46,7 +52,10 @@ export function operationsFigures(db: Db, now = Date.now()): OperationsFigures {
 /** Whether the database answers and the queue table can be read; the error otherwise. */
 export function readiness(db: Db): { ready: true } | { ready: false; problem: string } {
   try {
-    db.$client.prepare("SELECT id FROM fedify_queue LIMIT 1").get();
+    // On PostgreSQL the queue backend answers for its own table (QueueBackend.problem).
+    db.$client
+      .prepare(isPostgres(db) ? "SELECT 1 AS id" : "SELECT id FROM fedify_queue LIMIT 1")
+      .get();
     return { ready: true };
   } catch (error) {
     return { ready: false, problem: String(error) };
