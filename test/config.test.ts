@@ -94,6 +94,29 @@ describe("COPSE_QUEUE_URL", () => {
   });
 });
 
+describe("COPSE_DATABASE_URL", () => {
+  it("keeps the data in SQLite unless set, takes only a PostgreSQL URL, and takes the queue along", () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    const url = "postgres://copse:pw@db:5432/copse";
+    const both = loadConfig({ COPSE_DATABASE_URL: url });
+    expect(both.databaseUrl).toBe(url);
+    expect(both.queueUrl).toBe(url);
+    const apart = loadConfig({
+      COPSE_DATABASE_URL: url,
+      COPSE_QUEUE_URL: "postgres://queue@other:5432/q",
+    });
+    expect(apart.queueUrl).toBe("postgres://queue@other:5432/q");
+    let message = "";
+    try {
+      loadConfig({ COPSE_DATABASE_URL: "mysql://secret@db/copse" });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/COPSE_DATABASE_URL must be a PostgreSQL URL/);
+    expect(message).not.toContain("secret");
+  });
+});
+
 describe("OpenID Connect settings", () => {
   const base = {
     COPSE_OIDC_ISSUER: "https://login.microsoftonline.com/tenant-id/v2.0",

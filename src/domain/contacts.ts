@@ -137,13 +137,18 @@ export function listContactsOf(
     .orderBy(other.name)
     .all();
   const accepted = and(involved, ne(contacts.state, "pending"));
-  // A mutual pair is one contact, not two lines: one row per other person.
+  // A mutual pair is one contact, not two lines: one row per other person, the first contact
+  // made with them (said outright: grouping by the person and reading the other columns is
+  // SQLite's licence, which PostgreSQL refuses).
+  const firstWithEach = sql`${contacts.id} IN (
+    SELECT min(c.id) FROM contacts c
+    WHERE (c.follower_id = ${actorId} OR c.followee_id = ${actorId}) AND c.state <> 'pending'
+    GROUP BY CASE WHEN c.follower_id = ${actorId} THEN c.followee_id ELSE c.follower_id END)`;
   const query = db
     .select({ contact: contacts, person: other })
     .from(contacts)
     .innerJoin(other, otherOf(actorId, other))
-    .where(accepted)
-    .groupBy(other.id)
+    .where(and(accepted, firstWithEach))
     .orderBy(other.name, other.id);
   const contactRows = range ? query.limit(range.limit).offset(range.offset).all() : query.all();
   return {

@@ -217,7 +217,7 @@ export function suggestPeople(db: Db, viewerId: number, limit = 5): SuggestedPer
          SUM(s.tag) AS sharedTags, SUM(s.community) AS sharedCommunities
        FROM shared s JOIN actors a ON a.id = s.id
        WHERE a.type = 'Person' AND a.deleted_at IS NULL
-       GROUP BY a.id ORDER BY sharedTags * 2 + sharedCommunities DESC, a.name LIMIT @limit`,
+       GROUP BY a.id ORDER BY SUM(s.tag) * 2 + SUM(s.community) DESC, a.name LIMIT @limit`,
     )
     .all({ viewer: viewerId, limit }) as (Omit<SuggestedPerson, "isLocal"> & { isLocal: number })[];
   return rows.map((r) => ({ ...r, isLocal: r.isLocal === 1 }));

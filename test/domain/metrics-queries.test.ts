@@ -14,6 +14,7 @@ import {
   type MetricsScope,
 } from "../../src/domain/metrics/scope.ts";
 import { freshDb } from "../helpers/db.ts";
+import { TEST_DATABASE } from "../helpers/test-database.ts";
 
 // How the metrics read the database: several participation periods from one query, and query
 // plans that walk only the recent period through the metrics indexes, never a community's or
@@ -122,7 +123,9 @@ function expectPeriodOnly(plan: string) {
   expect(plan).not.toMatch(/^SCAN (i|r|t|g|w|v|items|item_groups|wiki_revisions|poll_votes)$/m);
 }
 
-describe("metrics query plans", () => {
+// The plans asserted are SQLite's (its EXPLAIN QUERY PLAN wording and its planner's choices);
+// PostgreSQL plans with statistics of its own and has no such output to compare.
+describe.skipIf(TEST_DATABASE === "postgres")("metrics query plans", () => {
   const scopes: [string, (groupId: number) => MetricsScope][] = [
     ["a community", (groupId) => communityScope(groupId)],
     ["the instance", () => INSTANCE_SCOPE],

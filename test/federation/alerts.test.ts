@@ -13,6 +13,7 @@ import { joinCommunity } from "../../src/federation/membership.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
 import { publishWikiRevision } from "../../src/federation/wiki.ts";
 import { alertsOf } from "../helpers/alerts.ts";
+import { failInsertsWhere } from "../helpers/failing-inserts.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { recipientOf, type SmtpSink, startSmtpSink } from "../helpers/smtp-sink.ts";
 
@@ -83,14 +84,19 @@ describe("alert digests across instances", () => {
     );
 
     // Carol's digest fails as a full disk would fail it, after Bob's has been queued.
-    bexley.db.$client.exec(`CREATE TRIGGER fail_carol BEFORE INSERT ON mail_outbox
-      WHEN NEW.to_address = '${carol.email}' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    const allowCarol = failInsertsWhere(
+      bexley.db,
+      "mail_outbox",
+      "to_address",
+      carol.email,
+      "disk I/O error",
+    );
     await expect(bexley.jobs.runNow("alerts.digest.daily")).rejects.toThrow(/disk I\/O error/);
     await bexley.jobs.runNow("mail.send");
     await sink.waitFor(1);
 
     // The fault clears and the task runs again: only Carol's digest is left to send.
-    bexley.db.$client.exec("DROP TRIGGER fail_carol");
+    allowCarol();
     await bexley.jobs.runNow("alerts.digest.daily");
     await bexley.jobs.runNow("mail.send");
     await sink.waitFor(2);

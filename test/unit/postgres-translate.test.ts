@@ -93,3 +93,17 @@ describe("translating SQLite's IS", () => {
     );
   });
 });
+
+describe("translating SQLite's planner hints and boolean sums", () => {
+  it("drops unary plus and CROSS before a JOIN with ON, and sums conditions as integers", () => {
+    expect(translate("SELECT a FROM t WHERE +t.kind = 'x' AND b = c + 1").text).toBe(
+      "SELECT a FROM t WHERE t.kind = 'x' AND b = c + 1",
+    );
+    expect(translate("SELECT 1 FROM a CROSS JOIN b ON b.id = a.id CROSS JOIN c").text).toBe(
+      "SELECT 1 FROM a JOIN b ON b.id = a.id CROSS JOIN c",
+    );
+    expect(translate("SELECT sum(a.x >= ?), sum(a.n) FROM a").text).toBe(
+      "SELECT sum((a.x >= $1)::int), sum(a.n) FROM a",
+    );
+  });
+});

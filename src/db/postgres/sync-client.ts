@@ -101,12 +101,28 @@ export class PostgresStatement {
     return rows.length > 0 ? this.shape(columns, rows[0] as unknown[]) : undefined;
   }
 
-  /** Runs the statement; says how many rows it changed. */
+  /**
+   * Runs the statement; says how many rows it changed and, as SQLite does, the id the last
+   * insert was given: from its RETURNING id when it has one, otherwise asked of PostgreSQL
+   * (lastval(), the session's last identity) only when the caller reads it.
+   */
   run(...args: Params): { changes: number; lastInsertRowid: number } {
     const { rowCount, rows, columns } = this.execute(args);
     const id = columns.indexOf("id");
-    const lastInsertRowid = id >= 0 && rows.length > 0 ? Number(rows.at(-1)?.[id]) : 0;
-    return { changes: rowCount, lastInsertRowid };
+    if (id >= 0 && rows.length > 0) {
+      return { changes: rowCount, lastInsertRowid: Number(rows.at(-1)?.[id]) };
+    }
+    const db = this.db;
+    return {
+      changes: rowCount,
+      get lastInsertRowid(): number {
+        try {
+          return Number(db.prepare("SELECT lastval()").pluck().get());
+        } catch {
+          return 0;
+        }
+      },
+    };
   }
 
   /** The rows one by one (read whole first). */

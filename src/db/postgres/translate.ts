@@ -143,6 +143,27 @@ export function translate(sql: string): Translated {
     }
     const after = nextSolid(tokens, i + 1);
     const opens = tokens[after]?.text === "(";
+    if (t.text === "+" && isUnaryPosition(tokens, i)) {
+      // SQLite's unary plus keeps a column from using its index (a planner hint); PostgreSQL
+      // takes no hints, and has no unary plus for text.
+      continue;
+    }
+    if (word === "cross" && lower(tokens[after]) === "join" && joinHasOn(tokens, after)) {
+      // SQLite allows ON after CROSS JOIN (the CROSS fixes the join order); PostgreSQL does not.
+      i = after - 1;
+      continue;
+    }
+    if (word === "sum" && opens) {
+      const close = closing(tokens, after);
+      if (isCondition(tokens.slice(after + 1, close))) {
+        // SQLite sums comparisons as 0 and 1; PostgreSQL's booleans need a cast (null stays null).
+        const inner = translateSlice(tokens.slice(after + 1, close), params, named, positional);
+        positional = inner.positional;
+        out.push(`sum((${inner.text})::int)`);
+        i = close;
+        continue;
+      }
+    }
     if (word === "is") {
       // SQLite's `a IS b` and `a IS NOT b` compare any two values, nulls included; PostgreSQL
       // says so with DISTINCT FROM (its IS takes only NULL, TRUE, FALSE and friends).
@@ -257,6 +278,79 @@ function quoteMixedCaseAliases(tokens: Token[]): Token[] {
   return tokens.map((t) =>
     t.kind === "word" && aliases.has(t.text) ? { kind: "ident", text: `"${t.text}"` } : t,
   );
+}
+
+/** Words after which a `+` starts an operand rather than adding two. */
+const BEFORE_OPERAND = new Set([
+  "where",
+  "and",
+  "or",
+  "not",
+  "on",
+  "when",
+  "then",
+  "else",
+  "select",
+  "by",
+  "having",
+]);
+
+function isUnaryPosition(tokens: Token[], i: number): boolean {
+  let before = i - 1;
+  while (before >= 0 && tokens[before]?.kind === "space") before--;
+  const previous = tokens[before];
+  if (!previous) return true;
+  if (previous.kind === "word") return BEFORE_OPERAND.has(previous.text.toLowerCase());
+  return previous.kind === "punct" && previous.text !== ")";
+}
+
+/** Whether the JOIN at `join` has an ON before the next join or clause. */
+function joinHasOn(tokens: Token[], join: number): boolean {
+  let depth = 0;
+  for (let i = join + 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.text === "(") depth++;
+    else if (t.text === ")") {
+      if (depth-- === 0) return false;
+    } else if (depth === 0 && t.kind === "word") {
+      const w = t.text.toLowerCase();
+      if (w === "on") return true;
+      if (
+        ["join", "where", "group", "order", "limit", "union", "cross", "left", "inner"].includes(w)
+      ) {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+
+/** Operators that make an expression a condition (a boolean on PostgreSQL). */
+const CONDITION_WORDS = new Set([
+  "and",
+  "or",
+  "not",
+  "is",
+  "in",
+  "like",
+  "between",
+  "exists",
+  "glob",
+]);
+const CONDITION_PUNCT = new Set(["=", "<", ">", "<=", ">=", "!=", "<>"]);
+
+/** Whether a run of tokens is, at its top level, a condition rather than a number. */
+function isCondition(tokens: Token[]): boolean {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.text === "(") depth++;
+    else if (t.text === ")") depth--;
+    else if (depth === 0 && t.kind === "punct" && CONDITION_PUNCT.has(t.text)) return true;
+    else if (depth === 0 && t.kind === "word" && CONDITION_WORDS.has(t.text.toLowerCase())) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Drops SQLite's `INDEXED BY name` hints; PostgreSQL's planner takes no hints. */

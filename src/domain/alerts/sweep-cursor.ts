@@ -110,14 +110,20 @@ export function writeCursor(db: Db, cursor: SweepCursor): void {
  * cursor, and its first sweep starts from where things stand anyway.
  */
 export function markRestorePoint(sqlite: Db["$client"], now = Date.now()): void {
+  // The same on a database moved to PostgreSQL (see migrate-to-postgres), in its dialect.
+  const postgres = (sqlite as unknown as { dialect?: string }).dialect === "postgres";
   const table = sqlite
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scheduled_tasks'")
+    .prepare(
+      postgres
+        ? "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'scheduled_tasks'"
+        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scheduled_tasks'",
+    )
     .get();
   if (!table) return;
+  const moved = postgres
+    ? "jsonb_set(cursor::jsonb, '{notBefore}', to_jsonb(CAST(? AS BIGINT)))::text"
+    : "json_set(cursor, '$.notBefore', ?)";
   sqlite
-    .prepare(
-      `UPDATE scheduled_tasks SET cursor = json_set(cursor, '$.notBefore', ?)
-       WHERE name = ? AND cursor IS NOT NULL`,
-    )
+    .prepare(`UPDATE scheduled_tasks SET cursor = ${moved} WHERE name = ? AND cursor IS NOT NULL`)
     .run(now, SWEEP_TASK);
 }

@@ -51,12 +51,13 @@ export function participationOver(
   // a contributor if only their last act does. `latest` is materialized so that membership is
   // tested once per person after grouping: left to itself, SQLite pushes the test into each
   // branch of `acts` and reads every member's whole history through items_author_idx. The
-  // CROSS JOIN keeps the votes first, so a period's votes come from poll_votes_created_idx
+  // CROSS JOIN keeps the votes first (on SQLite; PostgreSQL plans joins itself), so a period's votes come from poll_votes_created_idx
   // rather than from every poll ever made and all of its votes.
   const rows = db.all<{ period: number; members: number; creators: number; contributors: number }>(
     sql`
     WITH ${scopedItems(scope, since, now)}, ${scopedMembers(scope)}, acts AS (
-      SELECT s.author_id AS id, s.published_at AS at, s.kind <> 'reply' AS creating FROM scoped s
+      SELECT s.author_id AS id, s.published_at AS at,
+        CASE WHEN s.kind <> 'reply' THEN 1 ELSE 0 END AS creating FROM scoped s
       UNION ALL
       SELECT e.author, e.at, 0 FROM (${scopedWikiEdits(scope, since, now)}) e
       UNION ALL
@@ -66,19 +67,23 @@ export function participationOver(
         AND p.kind = 'poll' AND p.deleted_at IS NULL AND p.status = 'published'
         AND ${inScope(scope, sql`p.id`)}
     ), latest AS MATERIALIZED (
-      SELECT id, max(at) AS acted, max(CASE WHEN creating THEN at END) AS started
+      SELECT id, max(at) AS acted, max(CASE WHEN creating = 1 THEN at END) AS started
       FROM acts GROUP BY id
     ), active AS (
       SELECT acted, started FROM latest WHERE id IN (SELECT id FROM members)
     ), periods (period, since) AS (
       VALUES ${sql.join(
-        periods.map((days, index) => sql`(${index}, ${now - days * DAY_MS})`),
+        // Typed, since PostgreSQL reads a bare parameter in VALUES as text.
+        periods.map(
+          (days, index) => sql`(CAST(${index} AS BIGINT), CAST(${now - days * DAY_MS} AS BIGINT))`,
+        ),
         sql`, `,
       )}
     )
     SELECT p.period, (SELECT count(*) FROM members) AS members,
-           coalesce(sum(a.started >= p.since), 0) AS creators,
-           coalesce(sum(a.acted >= p.since AND coalesce(a.started < p.since, 1)), 0) AS contributors
+           coalesce(sum(CASE WHEN a.started >= p.since THEN 1 ELSE 0 END), 0) AS creators,
+           coalesce(sum(CASE WHEN a.acted >= p.since
+             AND (a.started IS NULL OR a.started < p.since) THEN 1 ELSE 0 END), 0) AS contributors
     FROM periods p LEFT JOIN active a ON true GROUP BY p.period`,
   );
   return periods.map((days, index) => {

@@ -204,7 +204,7 @@ export function listPolls(
   const now = options.now ?? new Date();
   const limit = options.limit ?? POLLS_PER_PAGE;
   const offset = options.offset ?? 0;
-  const voters = sql<number>`case when ${items.isLocal}
+  const voters = sql<number>`case when ${items.isLocal} = 1
     then (select count(distinct v.voter_id) from poll_votes v where v.item_id = ${items.id})
     else ${polls.votersCount} end`;
   const query = (open: boolean, from: number, take: number) =>

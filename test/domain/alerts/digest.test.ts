@@ -13,6 +13,7 @@ import {
 import { communityTopic } from "../../../src/domain/alerts/topics.ts";
 import { composeItem, deleteItem } from "../../../src/domain/items.ts";
 import { leaveGroup } from "../../../src/domain/membership.ts";
+import { failInsertsWhere } from "../../helpers/failing-inserts.ts";
 import { alertsOf, alertWorld, ORIGIN, SITE } from "./setup.ts";
 
 type World = Awaited<ReturnType<typeof alertWorld>>;
@@ -89,8 +90,13 @@ describe("digests", () => {
     sweepAlerts(db, SITE);
     // A real failure for Carol's mail only (as a full disk or a broken row would cause): Bob's
     // digest, earlier in the run, is queued; Carol's transaction is rolled back whole.
-    db.$client.exec(`CREATE TRIGGER fail_carol BEFORE INSERT ON mail_outbox
-      WHEN NEW.to_address = 'carol@example.org' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    const allowCarol = failInsertsWhere(
+      db,
+      "mail_outbox",
+      "to_address",
+      "carol@example.org",
+      "disk I/O error",
+    );
     expect(() => sendDigests(db, SITE, "daily")).toThrow(DigestError);
     expect(mails(world).map((m) => m.toAddress)).toEqual(["bob@example.org"]);
     // Carol's news still waits for her: her digest's position did not move.
@@ -106,7 +112,7 @@ describe("digests", () => {
         .filter((t) => t.personId === world.carol.actor.id),
     ).toEqual([]);
 
-    db.$client.exec("DROP TRIGGER fail_carol");
+    allowCarol();
     expect(sendDigests(db, SITE, "daily")).toEqual({ mails: 1, failed: 0 });
     expect(mails(world).map((m) => m.toAddress)).toEqual(["bob@example.org", "carol@example.org"]);
   });

@@ -10,6 +10,7 @@ import { communityTopic } from "../../../src/domain/alerts/topics.ts";
 import { composeItem } from "../../../src/domain/items.ts";
 import { claimNextMail, releaseInterruptedMail } from "../../../src/domain/mail/delivery.ts";
 import { decideMembership, requestMembership } from "../../../src/domain/membership.ts";
+import { failInsertsWhere } from "../../helpers/failing-inserts.ts";
 import { alertsOf, alertWorld, ORIGIN, SITE } from "./setup.ts";
 
 // Community news is one row per item whoever hears of it, and who gets what is decided when a
@@ -272,13 +273,18 @@ describe("a crash between building and sending", () => {
     const position = readCursor(db)!.items;
     topics(world, "garden", 1);
     // The process fails while queuing Carol's mail: the news, the cursor and the mail go together.
-    db.$client.exec(`CREATE TRIGGER fail_carol BEFORE INSERT ON mail_outbox
-      WHEN NEW.to_address = 'carol@example.org' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    const allowCarol = failInsertsWhere(
+      db,
+      "mail_outbox",
+      "to_address",
+      "carol@example.org",
+      "disk I/O error",
+    );
     expect(() => sweepAlerts(db, SITE)).toThrow(/disk I\/O error/);
     expect(alertRows(db).alert_news).toBe(0);
     expect(readCursor(db)!.items).toBe(position);
 
-    db.$client.exec("DROP TRIGGER fail_carol");
+    allowCarol();
     expect(sweepAlerts(db, SITE)).toEqual({ entries: 0, news: 1, mails: 1 });
     expect(sweepAlerts(db, SITE)).toEqual({ entries: 0, news: 0, mails: 0 });
     expect(outbox(db)).toEqual(["carol@example.org"]);
