@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "../../../src/db/client.ts";
 import { actors, itemGroups, items, memberships } from "../../../src/db/schema/index.ts";
@@ -46,13 +46,19 @@ import { fixture, type Json } from "./fixtures.ts";
 /** What "nothing changed" compares: items, their groups, memberships and local actors. */
 export function snapshot(db: Db) {
   return {
+    // In id order: PostgreSQL returns rows in no particular order without ORDER BY.
     items: db
       .select()
       .from(items)
+      .orderBy(asc(items.id))
       .all()
       .map(({ activityAt: _, ...row }) => row),
-    itemGroups: db.select().from(itemGroups).all(),
-    memberships: db.select().from(memberships).all(),
+    itemGroups: db
+      .select()
+      .from(itemGroups)
+      .orderBy(asc(itemGroups.itemId), asc(itemGroups.groupId))
+      .all(),
+    memberships: db.select().from(memberships).orderBy(asc(memberships.id)).all(),
     localActors: db
       .select({
         id: actors.id,
@@ -64,6 +70,7 @@ export function snapshot(db: Db) {
       })
       .from(actors)
       .where(eq(actors.isLocal, true))
+      .orderBy(asc(actors.id))
       .all(),
   };
 }
