@@ -13,8 +13,13 @@ import type pg from "pg";
  */
 export const WAITING = "(waiting)";
 
-/** Serialises schema creation across processes (CREATE TABLE IF NOT EXISTS can race). */
-const SCHEMA_LOCK = 0x636f707365; // "copse"
+/**
+ * Serialises schema creation across processes (CREATE TABLE IF NOT EXISTS can race). It must
+ * not be the data connection's write lock (src/db/postgres/sync-client.ts), which is taken in
+ * the same database when the queue follows the data there: a process whose pool held this lock
+ * while its main thread waited for that one would wait on itself until the bridge gave up.
+ */
+export const SCHEMA_LOCK = 0x636f707371; // "copsq"
 
 // `key` sorts by byte ("C" collation) so that a prefix listing is an exact range over the
 // primary key whatever the database's collation (see PostgresKvStore.list). Messages are kept
