@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { CONFIG_FILE_NAME, type Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
+import { isPostgres } from "../db/dialect.ts";
 import { markRestorePoint } from "../domain/alerts/sweep-cursor.ts";
 import { databasePath } from "../instance-db.ts";
 import { DataDirInUseError, serverHolding } from "../server-lock.ts";
@@ -51,8 +52,22 @@ export { BackupError } from "./usage.ts";
 
 const COUNTED = ["actors", "accounts", "items", "documents", "memberships", "fedify_queue"];
 
+/**
+ * This command copies a SQLite file; a PostgreSQL database is backed up and restored with
+ * PostgreSQL's own tools, which copy it consistently while the server runs.
+ */
+function refuseOnPostgres(config: Config, db: Db | undefined, what: "backup" | "restore"): void {
+  if (config.databaseUrl === undefined && (db === undefined || !isPostgres(db))) return;
+  throw new BackupError(
+    what === "backup"
+      ? 'The data is on PostgreSQL (COPSE_DATABASE_URL), and this command copies a SQLite database. Back PostgreSQL up with pg_dump (for example: pg_dump --format=custom --file=copse.dump "$COPSE_DATABASE_URL"), and the uploaded files with your usual tools. Nothing was changed.'
+      : 'The data is on PostgreSQL (COPSE_DATABASE_URL), and this command restores a SQLite database. Restore a pg_dump backup with pg_restore (for example: pg_restore --clean --dbname="$COPSE_DATABASE_URL" copse.dump). Nothing was changed.',
+  );
+}
+
 /** Copies the live database and the stored files into `target`, a new or empty directory. */
 export async function backup(config: Config, db: Db, target: string): Promise<BackupManifest> {
+  refuseOnPostgres(config, db, "backup");
   const dir = resolve(target);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new BackupError(`${dir} is not empty; give a new directory for the backup`);
@@ -129,6 +144,7 @@ export async function backup(config: Config, db: Db, target: string): Promise<Ba
  * before is moved aside into `before-restore-<time>/`, never deleted.
  */
 export function restore(config: Config, source: string): BackupManifest {
+  refuseOnPostgres(config, undefined, "restore");
   const dir = resolve(source);
   const manifest = readManifest(dir);
   if (manifest.origin !== config.origin) {

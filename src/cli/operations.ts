@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import type { Config } from "../config.ts";
 import { openDatabase } from "../db/client.ts";
+import { tableExists } from "../db/dialect.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { moveOrigin, moveRisks, recordedOrigin } from "../domain/origin.ts";
-import { databasePath, NoDatabaseError, openInstanceDatabase } from "../instance-db.ts";
+import { databaseLocation, NoDatabaseError, openInstanceDatabase } from "../instance-db.ts";
 import { DataDirInUseError, serverHolding } from "../server-lock.ts";
 import { backup, restore } from "./backup.ts";
 import { BackupError } from "./usage.ts";
@@ -72,17 +73,21 @@ async function moveToOrigin(config: Config, argument: string, force: boolean): P
   } catch {
     throw new BackupError(`"${argument}" is not an origin such as https://copse.example.gov.uk`);
   }
-  const path = databasePath(config.dataDir);
-  if (!existsSync(path)) throw new NoDatabaseError(path);
+  // COPSE_DATABASE_URL (PostgreSQL) or the SQLite file in the data directory.
+  const location = databaseLocation(config);
+  if (!config.databaseUrl && !existsSync(location)) throw new NoDatabaseError(location);
   const holder = serverHolding(config.dataDir);
   if (holder) throw new DataDirInUseError(config.dataDir, holder);
-  const db = openDatabase(path);
+  const db = openDatabase(location);
   // With the queue and its caches on PostgreSQL (COPSE_QUEUE_URL), they are counted and
   // cleared there; the federation code is loaded only then.
   const queue = config.queueUrl
     ? (await import("../federation/queue-backend.ts")).openQueueBackend(config, db)
     : undefined;
   try {
+    if (config.databaseUrl && !tableExists(db, "actors")) {
+      throw new NoDatabaseError("the PostgreSQL database COPSE_DATABASE_URL names");
+    }
     runMigrations(db);
     const from = recordedOrigin(db);
     if (from === to) {

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { isPostgres } from "../db/dialect.ts";
 import { INSTANCE_ACTOR, localActorIri } from "./paths.ts";
 
 // Every id Copse hands out (actors, posts, activities, collections) starts with the public
@@ -64,7 +65,8 @@ export function moveRisks(db: Db): MoveRisks {
        JOIN actors a ON a.id = c.follower_id JOIN actors b ON b.id = c.followee_id
        WHERE a.is_local <> b.is_local`,
     ),
-    queuedMessages: count("SELECT COUNT(*) AS n FROM fedify_queue"),
+    // On PostgreSQL the queue is the queue backend's, in another shape: the caller counts it.
+    queuedMessages: isPostgres(db) ? 0 : count("SELECT COUNT(*) AS n FROM fedify_queue"),
   };
 }
 
@@ -77,28 +79,14 @@ export function moveOrigin(db: Db, to: string): { from: string; changed: number 
   const from = recordedOrigin(db);
   if (from === undefined) throw new Error("This database has no instance yet; nothing to move");
   const sqlite = db.$client;
-  const tables = sqlite
-    .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    )
-    .all() as { name: string; sql: string }[];
-  // Full-text indexes follow their tables through triggers; their own storage is left alone.
-  const virtual = tables.filter((t) => /^CREATE VIRTUAL/i.test(t.sql)).map((t) => t.name);
-  const ordinary = tables.filter(
-    (t) =>
-      !virtual.some((v) => t.name === v || t.name.startsWith(`${v}_`)) &&
-      !t.name.startsWith("__drizzle"),
-  );
+  const ordinary = textColumns(db);
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const postgres = isPostgres(db);
   let changed = 0;
   sqlite.transaction(() => {
     for (const table of ordinary) {
-      const columns = sqlite.prepare(`PRAGMA table_info(${quote(table.name)})`).all() as {
-        name: string;
-        type: string;
-      }[];
-      for (const column of columns.filter((c) => /TEXT/i.test(c.type))) {
-        const c = quote(column.name);
+      for (const column of table.columns) {
+        const c = quote(column);
         // The trailing slash keeps http://host:3000 from matching http://host:30001.
         changed += sqlite
           .prepare(
@@ -112,7 +100,58 @@ export function moveOrigin(db: Db, to: string): { from: string; changed: number 
     sqlite
       .prepare("UPDATE actors SET host = ? WHERE is_local = 1")
       .run(new URL(localActorIri(to, INSTANCE_ACTOR)).host);
-    sqlite.prepare("DELETE FROM fedify_kv").run();
+    // On PostgreSQL Fedify's cache is the queue backend's, which the caller clears.
+    if (!postgres) sqlite.prepare("DELETE FROM fedify_kv").run();
   })();
   return { from, changed };
+}
+
+/** The tables whose text columns may hold the origin, with those columns. */
+function textColumns(db: Db): { name: string; columns: string[] }[] {
+  const sqlite = db.$client;
+  if (isPostgres(db)) {
+    // The full-text tables follow their tables through triggers, and fedify_queue and
+    // fedify_kv belong to the queue backend (counted and cleared through it).
+    const rows = (
+      sqlite
+        .prepare(
+          `SELECT table_name AS name, column_name AS col FROM information_schema.columns
+           WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying')
+           ORDER BY table_name, ordinal_position`,
+        )
+        .all() as { name: string; col: string }[]
+    ).filter(
+      (row) =>
+        !row.name.endsWith("_fts") &&
+        !row.name.startsWith("__drizzle") &&
+        !["fedify_queue", "fedify_kv"].includes(row.name),
+    );
+    const byTable = new Map<string, string[]>();
+    for (const row of rows) byTable.set(row.name, [...(byTable.get(row.name) ?? []), row.col]);
+    return [...byTable].map(([name, columns]) => ({ name, columns }));
+  }
+  const tables = sqlite
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .all() as { name: string; sql: string }[];
+  // Full-text indexes follow their tables through triggers; their own storage is left alone.
+  const virtual = tables.filter((t) => /^CREATE VIRTUAL/i.test(t.sql)).map((t) => t.name);
+  return tables
+    .filter(
+      (t) =>
+        !virtual.some((v) => t.name === v || t.name.startsWith(`${v}_`)) &&
+        !t.name.startsWith("__drizzle"),
+    )
+    .map((t) => ({
+      name: t.name,
+      columns: (
+        sqlite.prepare(`PRAGMA table_info("${t.name.replaceAll('"', '""')}")`).all() as {
+          name: string;
+          type: string;
+        }[]
+      )
+        .filter((c) => /TEXT/i.test(c.type))
+        .map((c) => c.name),
+    }));
 }

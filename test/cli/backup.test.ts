@@ -12,7 +12,9 @@ import { storeUpload } from "../../src/domain/files.ts";
 import { localFileStore } from "../../src/domain/storage/store.ts";
 import { openInstanceDatabase } from "../../src/instance.ts";
 import { DataDirInUseError, LOCK_FILE_NAME } from "../../src/server-lock.ts";
+import { freshDb } from "../helpers/db.ts";
 import { startTestInstance } from "../helpers/instances.ts";
+import { TEST_DATABASE } from "../helpers/test-database.ts";
 
 const dirs: string[] = [];
 const tempDir = (name: string) => {
@@ -30,67 +32,93 @@ describe("backup and restore", { timeout: 120_000 }, () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("copies a live instance while it takes writes, and restores a consistent copy", async () => {
-    const dataDir = tempDir("live");
-    const instance = await startTestInstance("Live", {}, { dataDir });
-    const alice = await instance.createUser("alice");
-    const garden = instance.createCommunity("garden", alice);
-    const { config } = instance;
+  // The command copies a SQLite file; on PostgreSQL it refuses (the test below), and pg_dump
+  // does the work.
+  it.skipIf(TEST_DATABASE === "postgres")(
+    "copies a live instance while it takes writes, and restores a consistent copy",
+    async () => {
+      const dataDir = tempDir("live");
+      const instance = await startTestInstance("Live", {}, { dataDir });
+      const alice = await instance.createUser("alice");
+      const garden = instance.createCommunity("garden", alice);
+      const { config } = instance;
 
-    // Documents (an item, a row and a stored file each) are written for as long as the backup
-    // runs, on the server's own connection, as uploads would be.
-    let writing = true;
-    let written = 0;
-    const writer = (async () => {
-      while (writing) {
-        const file = await storeUpload(localFileStore(dataDir), bytes(`document ${written}`), 1024);
-        createDocument(instance.db, config.origin, {
-          author: alice.actor,
-          group: garden.actor,
-          title: `Document ${written}`,
-          description: "Written during the backup",
-          fileName: `doc-${written}.txt`,
-          file,
-        });
-        written++;
-        await new Promise((resolve) => setImmediate(resolve));
+      // Documents (an item, a row and a stored file each) are written for as long as the backup
+      // runs, on the server's own connection, as uploads would be.
+      let writing = true;
+      let written = 0;
+      const writer = (async () => {
+        while (writing) {
+          const file = await storeUpload(
+            localFileStore(dataDir),
+            bytes(`document ${written}`),
+            1024,
+          );
+          createDocument(instance.db, config.origin, {
+            author: alice.actor,
+            group: garden.actor,
+            title: `Document ${written}`,
+            description: "Written during the backup",
+            fileName: `doc-${written}.txt`,
+            file,
+          });
+          written++;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      while (written < 5) await new Promise((resolve) => setImmediate(resolve));
+
+      const target = join(tempDir("backups"), "nightly");
+      // The command line's own connection, as `npm run admin -- backup` opens it.
+      const cli = openInstanceDatabase(config, { mustExist: true });
+      const manifest = await backup(config, cli, target).finally(() => cli.$client.close());
+      writing = false;
+      await writer;
+      await instance.close();
+
+      expect(manifest.origin).toBe(instance.origin);
+      expect(manifest.missingFiles).toEqual([]);
+      expect(manifest.counts.documents).toBeGreaterThanOrEqual(5);
+      expect(manifest.counts.documents).toBeLessThanOrEqual(written);
+      expect(readdirSync(target).sort()).toEqual(["backup.json", "copse.db", "files"]);
+
+      // Restored into a new data directory, the copy is whole and holds what the manifest says.
+      const fresh = tempDir("restored");
+      const restoredConfig = loadConfig({ COPSE_DATA_DIR: fresh, COPSE_ORIGIN: instance.origin });
+      restore(restoredConfig, target);
+      const restored = new Database(join(fresh, "copse.db"), { readonly: true });
+      try {
+        expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
+        expect(countRows(restored)).toEqual(manifest.counts);
+        const paths = restored.prepare("SELECT storage_path AS p FROM documents").all() as {
+          p: string;
+        }[];
+        expect(paths).toHaveLength(manifest.counts.documents!);
+        for (const { p } of paths) expect(existsSync(join(fresh, p)), p).toBe(true);
+      } finally {
+        restored.close();
       }
-    })();
-    while (written < 5) await new Promise((resolve) => setImmediate(resolve));
+      // The restored directory starts as an instance of the same origin.
+      const again = openInstanceDatabase(restoredConfig, { mustExist: true });
+      again.$client.close();
+    },
+  );
 
-    const target = join(tempDir("backups"), "nightly");
-    // The command line's own connection, as `npm run admin -- backup` opens it.
-    const cli = openInstanceDatabase(config, { mustExist: true });
-    const manifest = await backup(config, cli, target).finally(() => cli.$client.close());
-    writing = false;
-    await writer;
-    await instance.close();
-
-    expect(manifest.origin).toBe(instance.origin);
-    expect(manifest.missingFiles).toEqual([]);
-    expect(manifest.counts.documents).toBeGreaterThanOrEqual(5);
-    expect(manifest.counts.documents).toBeLessThanOrEqual(written);
-    expect(readdirSync(target).sort()).toEqual(["backup.json", "copse.db", "files"]);
-
-    // Restored into a new data directory, the copy is whole and holds what the manifest says.
-    const fresh = tempDir("restored");
-    const restoredConfig = loadConfig({ COPSE_DATA_DIR: fresh, COPSE_ORIGIN: instance.origin });
-    restore(restoredConfig, target);
-    const restored = new Database(join(fresh, "copse.db"), { readonly: true });
-    try {
-      expect(restored.pragma("integrity_check", { simple: true })).toBe("ok");
-      expect(countRows(restored)).toEqual(manifest.counts);
-      const paths = restored.prepare("SELECT storage_path AS p FROM documents").all() as {
-        p: string;
-      }[];
-      expect(paths).toHaveLength(manifest.counts.documents!);
-      for (const { p } of paths) expect(existsSync(join(fresh, p)), p).toBe(true);
-    } finally {
-      restored.close();
-    }
-    // The restored directory starts as an instance of the same origin.
-    const again = openInstanceDatabase(restoredConfig, { mustExist: true });
-    again.$client.close();
+  it("refuses to back up or restore data on PostgreSQL, pointing to pg_dump and pg_restore", async () => {
+    const dataDir = tempDir("pg");
+    const config = loadConfig({
+      COPSE_DATA_DIR: dataDir,
+      COPSE_ORIGIN: "https://a.example",
+      COPSE_DATABASE_URL: "postgres://copse@db.invalid/copse",
+    });
+    const target = join(tempDir("target"), "b");
+    await expect(backup(config, freshDb(), target)).rejects.toThrow(
+      /Back PostgreSQL up with pg_dump/,
+    );
+    expect(existsSync(target)).toBe(false);
+    expect(() => restore(config, target)).toThrow(BackupError);
+    expect(() => restore(config, target)).toThrow(/with pg_restore/);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 
   it("refuses a backup of another origin, a data directory in use, and a non-empty target", async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fedifyQueue, memberships } from "../../src/db/schema/index.ts";
+import { memberships } from "../../src/db/schema/index.ts";
 import { findActorByIri } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { findItemByIri } from "../../src/domain/items.ts";
@@ -12,6 +12,7 @@ import { fetchAndStoreActor } from "../../src/federation/lookup.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { groupProblems } from "../helpers/lemmy-shapes.ts";
+import { queuedMessages } from "../helpers/queue-rows.ts";
 
 // An announcement-only community (Lemmy's postingRestrictedToMods) takes new threads from its
 // facilitators only, wherever their account is; members on other servers may still reply.
@@ -124,7 +125,7 @@ describe("an announcement-only community and other servers", () => {
     const reply = create(member, news.object.id);
     await peer.deliver(garden.actor.inboxUrl!, reply, { as: member.path });
     await eventually(() => findItemByIri(copse.db, reply.object.id) !== undefined);
-    await eventually(() => copse.db.select().from(fedifyQueue).all().length === 0);
+    await eventually(() => queuedMessages(copse.db).length === 0);
     expect(findItemByIri(copse.db, refused.object.id)).toBeUndefined();
     expect(findItemByIri(copse.db, news.object.id)?.kind).toBe("topic");
   });

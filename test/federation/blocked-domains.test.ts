@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { domainBlocks, fedifyQueue } from "../../src/db/schema/index.ts";
+import { domainBlocks } from "../../src/db/schema/index.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { publishTopic } from "../helpers/publish.ts";
+import { queuedMessages } from "../helpers/queue-rows.ts";
 
 // Nothing is delivered to a blocked domain, whichever part of Copse sends it: deliveries are
 // dropped at the queue (src/federation/blocked-delivery.ts). Here the block row is written
@@ -67,7 +68,7 @@ describe("deliveries to a blocked domain", () => {
     const first = await publishTopic(copse, garden, "Gritting routes");
     await eventually(() => announced(control, first.iri));
     // Every delivery has been handled (sent or dropped) once the queue is empty.
-    await eventually(() => copse.db.select().from(fedifyQueue).all().length === 0);
+    await eventually(() => queuedMessages(copse.db).length === 0);
     expect(announced(blocked, first.iri)).toBe(false);
 
     copse.db.delete(domainBlocks).where(eq(domainBlocks.domain, blocked.host)).run();

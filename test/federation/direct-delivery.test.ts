@@ -1,13 +1,12 @@
-import type { KvKey } from "@fedify/fedify";
+import type { KvKey, KvStore } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fedifyQueue } from "../../src/db/schema/index.ts";
 import { upsertRemoteActor } from "../../src/domain/actors.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
-import { SqliteKvStore } from "../../src/federation/kv.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { publishTopic } from "../helpers/publish.ts";
+import { instanceKv, queuedMessages } from "../helpers/queue-rows.ts";
 
 // Copse sends the plain case of a delivery itself (src/federation/direct-delivery.ts): a server
 // with no failures on record that reads draft-cavage signatures. Everything else goes to
@@ -42,7 +41,8 @@ describe("deliveries sent by Copse's own sender", () => {
   let peer: FakePeer;
   let garden: Community;
   let strictGarden: Community;
-  let kv: SqliteKvStore;
+  let kv: KvStore;
+  let closeKv: () => Promise<void>;
 
   const announcesOf = (iri: string) =>
     peer.activities("Announce").filter((a) => JSON.stringify(a.body).includes(iri));
@@ -63,11 +63,11 @@ describe("deliveries sent by Copse's own sender", () => {
     strictGarden = strict.createCommunity("garden", await strict.createUser("alice"), "public");
     addMember(copse, garden, peer, pat);
     addMember(strict, strictGarden, peer, pat);
-    kv = new SqliteKvStore(copse.db);
+    ({ kv, close: closeKv } = instanceKv(copse));
   });
 
   afterAll(async () => {
-    await Promise.all([copse?.close(), strict?.close(), peer?.close()]);
+    await Promise.all([copse?.close(), strict?.close(), peer?.close(), closeKv?.()]);
   });
 
   it("signs a plain delivery in draft-cavage, sends it itself and remembers the format", async () => {
@@ -111,7 +111,7 @@ describe("deliveries sent by Copse's own sender", () => {
 
   it("drops a delivery to a private address instead of handing it to Fedify's sender", async () => {
     const topic = await publishTopic(strict, strictGarden, "Bin collections");
-    await eventually(() => strict.db.select().from(fedifyQueue).all().length === 0);
+    await eventually(() => queuedMessages(strict.db).length === 0);
     // The same member of the permissive instance's community did get that instance's posts.
     expect(announcesOf(strictGarden.actor.iri)).toEqual([]);
     expect(announcesOf(topic.iri)).toEqual([]);

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../src/db/client.ts";
-import { fedifyQueue, items } from "../../src/db/schema/index.ts";
+import { items } from "../../src/db/schema/index.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
 import { findItemByIri, groupsOfItem } from "../../src/domain/items.ts";
 import { requestMembership } from "../../src/domain/membership.ts";
 import { fetchAndStoreActor } from "../../src/federation/lookup.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { drained } from "../helpers/queue-rows.ts";
 
 // A member on another server posts a Note full of markup that would run, track or restyle if
 // shown as is. Whatever arrives, what Copse stores in body_html is put on pages unescaped, so
@@ -75,27 +75,6 @@ const FORBIDDEN: [RegExp, string][] = [
 /** The href and src values of some HTML. */
 function urlsIn(html: string): string[] {
   return [...html.matchAll(/\s(?:href|src)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until the queue has nothing left to run now (the inbox and what it sent on). */
-async function drained(db: Db, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (Date.now() < deadline) {
-    const due = db
-      .select()
-      .from(fedifyQueue)
-      .all()
-      .filter((r) => r.availableAt <= Date.now() + 100);
-    quiet = due.length === 0 ? quiet + 1 : 0;
-    if (quiet >= 3) return;
-    // A row stays until its handler has finished (and what it sent is queued by then), so
-    // three empty looks 10 ms apart are enough; 40 ms apart, the wait cost ~0.1 s a delivery.
-    await pause(10);
-  }
-  throw new Error("The queue did not drain within 20 s");
 }
 
 describe("hostile HTML from a remote member", () => {

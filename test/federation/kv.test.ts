@@ -3,7 +3,7 @@ import type { KvKey } from "@fedify/fedify";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { durationToMilliseconds, SqliteKvStore } from "../../src/federation/kv.ts";
-import { freshDb } from "../helpers/db.ts";
+import { freshSqliteDb } from "../helpers/db.ts";
 import { collect, describeKvContract, sortByKey } from "../helpers/kv-contract.ts";
 
 // vitest's fake timers also try to fake the global Temporal, which the polyfill does not allow,
@@ -24,7 +24,8 @@ describe("SqliteKvStore", () => {
   let kv: SqliteKvStore;
 
   beforeEach(() => {
-    db = freshDb();
+    // SQLite's own store and queue, in every run: PostgreSQL's are tested in postgres-*.test.ts.
+    db = freshSqliteDb();
     kv = new SqliteKvStore(db);
   });
 

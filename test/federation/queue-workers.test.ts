@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { SqliteMessageQueue } from "../../src/federation/queue.ts";
 import { claimIsOrphaned } from "../../src/federation/queue-claims.ts";
-import { freshDb } from "../helpers/db.ts";
+import { freshSqliteDb } from "../helpers/db.ts";
 import { listen, rows, stopAll, waitFor } from "../helpers/queue-harness.ts";
 
 // Several worker processes listen on one SQLite file: a listener takes back the claims of
@@ -38,7 +38,8 @@ describe("SqliteMessageQueue with several listening processes", () => {
   let db: Db;
 
   beforeEach(() => {
-    db = freshDb();
+    // SQLite's own store and queue, in every run: PostgreSQL's are tested in postgres-*.test.ts.
+    db = freshSqliteDb();
   });
 
   afterEach(async () => {

@@ -3,7 +3,7 @@ import { testMessageQueue } from "@fedify/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "../../src/federation/queue.ts";
-import { freshDb } from "../helpers/db.ts";
+import { freshSqliteDb } from "../helpers/db.ts";
 import { gate, listen, rows, sleep, stopAll, waitFor } from "../helpers/queue-harness.ts";
 
 describe("SqliteMessageQueue", () => {
@@ -12,7 +12,8 @@ describe("SqliteMessageQueue", () => {
     new SqliteMessageQueue(db, { pollIntervalMs: 50, ...options });
 
   beforeEach(() => {
-    db = freshDb();
+    // SQLite's own store and queue, in every run: PostgreSQL's are tested in postgres-*.test.ts.
+    db = freshSqliteDb();
   });
 
   afterEach(async () => {

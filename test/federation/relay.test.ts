@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fedifyQueue } from "../../src/db/schema/index.ts";
 import type { AccountWithActor } from "../../src/domain/accounts.ts";
 import type { Community } from "../../src/domain/communities.ts";
 import { findItemByIri, type ItemRow } from "../../src/domain/items.ts";
@@ -10,6 +9,7 @@ import { joinCommunity } from "../../src/federation/membership.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "../helpers/fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 import { publishTopic } from "../helpers/publish.ts";
+import { queuedMessages } from "../helpers/queue-rows.ts";
 
 const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 
@@ -154,7 +154,7 @@ describe("a community relaying its members' activities", () => {
       (await peer.deliver(`${somerset.origin}/ap/inbox`, forged, { as: mona.path })).status,
     ).toBe(202);
     // The queue has handled it once nothing of it waits; then it is in neither database.
-    await eventually(() => somerset.db.select().from(fedifyQueue).all().length === 0);
+    await eventually(() => queuedMessages(somerset.db).length === 0);
     expect(findItemByIri(somerset.db, noteId)).toBeUndefined();
     expect(findItemByIri(sunderland.db, noteId)).toBeUndefined();
     expect(announcesOf(noteId)).toEqual([]);

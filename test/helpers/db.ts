@@ -13,6 +13,15 @@ export function freshDb(): Db {
     closeAfterTest(() => db.$client.close());
     return db;
   }
+  return freshSqliteDb();
+}
+
+/**
+ * Opens a fresh in-memory SQLite database with every migration applied, whichever database the
+ * run is on: for the tests of SQLite's own queue and key-value store, which a PostgreSQL
+ * instance replaces with the queue backend's (src/federation/postgres, tested on its own).
+ */
+export function freshSqliteDb(): Db {
   const db = openDatabase(":memory:");
   runMigrations(db);
   return db;

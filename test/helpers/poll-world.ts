@@ -9,6 +9,7 @@ import { joinCommunity } from "../../src/federation/membership.ts";
 import type { WebClient } from "./client.ts";
 import { type FakeActor, type FakePeer, startFakePeer } from "./fake-peer.ts";
 import { eventually, startTestInstance, type TestInstance } from "./instances.ts";
+import { queuedMessages } from "./queue-rows.ts";
 import { signedIn } from "./sign-in.ts";
 
 // The world the federated poll tests share: Somerset (A) hosts Alice's public "garden", Bob
@@ -47,13 +48,12 @@ export function totals(instance: TestInstance, iri: string): { voters: number; c
 
 /** Waits until an instance has handled every queued activity (only inbound ones if asked). */
 export async function queueIdle(instance: TestInstance, only?: "inbox"): Promise<void> {
-  const where = only ? ` where message like '%"type":"inbox"%'` : "";
-  await eventually(() => {
-    const row = instance.db.$client
-      .prepare(`select count(*) as n from fedify_queue${where}`)
-      .get() as { n: number };
-    return row.n === 0;
-  });
+  await eventually(
+    () =>
+      !queuedMessages(instance.db).some(
+        (row) => only === undefined || row.message.includes('"type":"inbox"'),
+      ),
+  );
 }
 
 /** Starts the world above, with Bob an active member of the garden. */

@@ -14,12 +14,12 @@ import type pg from "pg";
 export const WAITING = "(waiting)";
 
 /**
- * Serialises schema creation across processes (CREATE TABLE IF NOT EXISTS can race). Not the
- * key the synchronous data client's write transactions take (0x636f707365, sync-client.ts): an
- * asynchronous schema creation holding that key while the process blocks in a synchronous write
- * waiting for it would deadlock the process.
+ * Serialises schema creation across processes (CREATE TABLE IF NOT EXISTS can race). It must
+ * not be the data connection's write lock (src/db/postgres/sync-client.ts), which is taken in
+ * the same database when the queue follows the data there: a process whose pool held this lock
+ * while its main thread waited for that one would wait on itself until the bridge gave up.
  */
-const SCHEMA_LOCK = 0x636f70736571; // "copseq"
+export const SCHEMA_LOCK = 0x636f707371; // "copsq"
 
 // `key` sorts by byte ("C" collation) so that a prefix listing is an exact range over the
 // primary key whatever the database's collation (see PostgresKvStore.list). Messages are kept
@@ -36,7 +36,6 @@ CREATE TABLE IF NOT EXISTS fedify_queue (
   claimed_by text,
   lease_until timestamptz
 );
-ALTER TABLE fedify_queue ADD COLUMN IF NOT EXISTS holder_pid integer;
 CREATE INDEX IF NOT EXISTS fedify_queue_ready_idx
   ON fedify_queue (channel, available_at, id) WHERE claimed_by IS NULL;
 CREATE INDEX IF NOT EXISTS fedify_queue_ordering_idx

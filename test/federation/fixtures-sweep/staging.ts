@@ -1,13 +1,7 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "../../../src/db/client.ts";
-import {
-  actors,
-  fedifyQueue,
-  itemGroups,
-  items,
-  memberships,
-} from "../../../src/db/schema/index.ts";
+import { actors, itemGroups, items, memberships } from "../../../src/db/schema/index.ts";
 import type { ActorRow } from "../../../src/domain/actors.ts";
 import { type ItemRow, insertItem, newItemIri, tombstoneItem } from "../../../src/domain/items.ts";
 import {
@@ -20,6 +14,7 @@ import { fetchAndStoreActor } from "../../../src/federation/lookup.ts";
 import { joinRemoteCommunity } from "../../../src/federation/membership.ts";
 import { type FakePeer, rewrite } from "../../helpers/fake-peer.ts";
 import type { TestInstance } from "../../helpers/instances.ts";
+import { drained } from "../../helpers/queue-rows.ts";
 import type { Case } from "./cases.ts";
 import {
   ACTOR_TYPES,
@@ -48,39 +43,22 @@ import { fixture, type Json } from "./fixtures.ts";
 //    held, a pending Follow that an Accept answers); then the activity is delivered, signed
 //    with HTTP Signatures by its actor, and the queue is drained before the outcome is read.
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Waits until the queue has nothing left to run now (inbox handling and the deliveries it
- * caused). Messages put back for a later retry are returned: a listener that threw leaves one.
- */
-export async function drained(db: Db, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
-  while (Date.now() < deadline) {
-    const rows = db.select().from(fedifyQueue).all();
-    const due = rows.filter((r) => r.availableAt <= Date.now() + 100);
-    if (due.length === 0) {
-      quiet += 1;
-      if (quiet >= 3) return rows;
-    } else quiet = 0;
-    // A row stays until its handler has finished (and what it sent is queued by then), so
-    // three empty looks 10 ms apart are enough; 40 ms apart, the wait cost ~0.1 s a delivery.
-    await pause(10);
-  }
-  throw new Error("The queue did not drain within 20 s");
-}
-
 /** What "nothing changed" compares: items, their groups, memberships and local actors. */
 export function snapshot(db: Db) {
   return {
+    // In id order: PostgreSQL returns rows in no particular order without ORDER BY.
     items: db
       .select()
       .from(items)
+      .orderBy(asc(items.id))
       .all()
       .map(({ activityAt: _, ...row }) => row),
-    itemGroups: db.select().from(itemGroups).all(),
-    memberships: db.select().from(memberships).all(),
+    itemGroups: db
+      .select()
+      .from(itemGroups)
+      .orderBy(asc(itemGroups.itemId), asc(itemGroups.groupId))
+      .all(),
+    memberships: db.select().from(memberships).orderBy(asc(memberships.id)).all(),
     localActors: db
       .select({
         id: actors.id,
@@ -92,6 +70,7 @@ export function snapshot(db: Db) {
       })
       .from(actors)
       .where(eq(actors.isLocal, true))
+      .orderBy(asc(actors.id))
       .all(),
   };
 }
