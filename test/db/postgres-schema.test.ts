@@ -401,7 +401,7 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
     await migratePostgres(schema.pool);
     expect(await count()).toBe(before);
     const triggers = await schema.pool.query(
-      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'items'::regclass AND NOT tgisinternal",
+      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'items'::regclass AND NOT tgisinternal ORDER BY tgname",
     );
     expect(triggers.rows).toEqual([
       { tgname: "item_groups_keys_update" },
