@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS fedify_queue (
   claimed_by text,
   lease_until timestamptz
 );
+ALTER TABLE fedify_queue ADD COLUMN IF NOT EXISTS holder_pid integer;
 CREATE INDEX IF NOT EXISTS fedify_queue_ready_idx
   ON fedify_queue (channel, available_at, id) WHERE claimed_by IS NULL;
 CREATE INDEX IF NOT EXISTS fedify_queue_ordering_idx
