@@ -2,7 +2,11 @@
 // process that holds their connections (bridge-worker.ts).
 
 /** What the main thread asks the PostgreSQL thread to do, on one of its connections. */
-export type BridgeRequest = { connection: number } & (
+export type BridgeRequest = {
+  connection: number;
+  /** The request's number, which its answer carries back. */
+  seq?: number;
+} & (
   | { op: "open"; url: string; migrationsFolder: string }
   | {
       op: "query";
@@ -17,6 +21,7 @@ export type BridgeRequest = { connection: number } & (
 );
 
 /** The answer: rows as arrays with their column names, or PostgreSQL's error. */
-export type BridgeReply =
+export type BridgeReply = { seq?: number } & (
   | { ok: true; columns: string[]; rows: unknown[][]; rowCount: number }
-  | { ok: false; message: string; code?: string; detail?: string; constraint?: string };
+  | { ok: false; message: string; code?: string; detail?: string; constraint?: string }
+);

@@ -224,7 +224,7 @@ port.on("message", (request: BridgeRequest) => {
   answer(request)
     .catch(failure)
     .then((result) => {
-      port.postMessage(result);
+      port.postMessage({ ...result, seq: request.seq });
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });

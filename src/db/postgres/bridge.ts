@@ -59,6 +59,7 @@ class BridgeThread {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private nextConnection = 1;
+  private seq = 0;
   /** Set when the thread stopped answering; a new one is made for later connections. */
   dead = false;
 
@@ -87,8 +88,9 @@ class BridgeThread {
   /** Sends one request and waits for its answer; PostgreSQL's errors are thrown. */
   call(request: BridgeRequest): Extract<BridgeReply, { ok: true }> {
     if (this.dead) throw new Error("The PostgreSQL thread has stopped");
+    const seq = ++this.seq;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(request);
+    this.port.postMessage({ ...request, seq });
     if (Atomics.wait(this.flag, 0, 0, ANSWER_TIMEOUT_MS) === "timed-out") {
       // Its answer, should it ever come, would be taken for the next request's.
       this.dead = true;
@@ -96,7 +98,7 @@ class BridgeThread {
       void this.worker.terminate();
       throw new Error(`PostgreSQL did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
     }
-    const reply = this.receive() as BridgeReply;
+    const reply = this.receive(seq);
     if (!reply.ok) {
       const code = (reply.code && SQLITE_CODES[reply.code]) ?? `POSTGRES_${reply.code ?? "ERROR"}`;
       // The statement (never its values) says which of the code's queries failed.
@@ -110,11 +112,19 @@ class BridgeThread {
    * Takes the answer off the port. The flag is raised only after the answer is posted, so it
    * is there; should the port still be handing it over, it is looked for again briefly.
    */
-  private receive(): unknown {
-    for (let attempt = 0; attempt < 1_000; attempt++) {
+  private receive(seq: number): BridgeReply {
+    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+    while (Date.now() < deadline) {
       const message = receiveMessageOnPort(this.port);
-      if (message) return message.message;
-      Atomics.wait(this.flag, 0, 1, 1);
+      if (!message) {
+        Atomics.wait(this.flag, 0, 1, 1);
+        continue;
+      }
+      const reply = message.message as BridgeReply;
+      // Each answer carries its request's number, so an answer can never be taken for
+      // another's; one left over from an earlier request is dropped (and would be a bug).
+      if (reply.seq === seq) return reply;
+      console.warn(`PostgreSQL bridge: dropped answer ${reply.seq} while waiting for ${seq}`);
     }
     throw new Error("The PostgreSQL thread raised its flag but posted no answer");
   }
