@@ -6,7 +6,7 @@ import type { Db } from "../../src/db/client.ts";
 import { leaseHolder, takeLease } from "../../src/domain/leases.ts";
 import { type JobContext, JobRunner, type Task } from "../../src/jobs/runner.ts";
 import { freshDb } from "../helpers/db.ts";
-import { gate, sleep } from "../helpers/queue-harness.ts";
+import { gate, waitFor } from "../helpers/queue-harness.ts";
 
 // Several worker processes each run a JobRunner on one database; a task's lease makes each of
 // its runs happen in one of them. Two runners over one database stand in for two processes
@@ -34,6 +34,14 @@ function digestTask(runs: string[], opened?: Promise<void>): Task {
   };
 }
 
+/** When the lease `name` runs out, as stored. */
+function expiryOf(db: Db, name: string): number {
+  const row = db.$client.prepare("SELECT expires_at FROM leases WHERE name = ?").get(name) as
+    | { expires_at: number }
+    | undefined;
+  return row?.expires_at ?? 0;
+}
+
 describe("JobRunner across processes", () => {
   it("runs a due task in one of two runners, and not again in the other once it is done", async () => {
     const db = freshDb();
@@ -59,11 +67,15 @@ describe("JobRunner across processes", () => {
     const db = freshDb();
     const runs: string[] = [];
     const hold = gate();
-    const a = new JobRunner(contextOn(db), [digestTask(runs, hold.opened)], { leaseMs: 60 });
-    const b = new JobRunner(contextOn(db), [digestTask(runs)], { leaseMs: 60 });
+    // A lease of 900 ms, renewed every 300 ms: B could slip in only if this process stalled
+    // for 600 ms between A's last renewal and B's try, so a busy machine does not fail the test.
+    const leaseMs = 900;
+    const a = new JobRunner(contextOn(db), [digestTask(runs, hold.opened)], { leaseMs });
+    const b = new JobRunner(contextOn(db), [digestTask(runs)], { leaseMs });
     const first = a.runDue();
-    // Several lease lengths pass while A works; its renewals keep B out.
-    await sleep(250);
+    // More than a lease length passes while A works: only its renewals keep B out.
+    const firstExpiry = expiryOf(db, "task:digest");
+    await waitFor(() => expiryOf(db, "task:digest") > firstExpiry + leaseMs);
     await b.runDue();
     expect(runs).toEqual(["digest"]);
     hold.open();
