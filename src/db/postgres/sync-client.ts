@@ -63,6 +63,8 @@ export class PostgresStatement {
   private rawMode = false;
   private plucking = false;
   private readonly translated: Translated;
+  /** Whether the statement inserts, updates or deletes (decided once, not on every run). */
+  private readonly writes: boolean;
 
   constructor(
     private readonly db: PostgresDatabase,
@@ -70,6 +72,7 @@ export class PostgresStatement {
   ) {
     this.translated = db.translation(source);
     this.reader = READS.test(source) || /\breturning\b/i.test(source);
+    this.writes = WRITES.test(source);
   }
 
   /** Rows as arrays of values instead of objects. */
@@ -147,9 +150,9 @@ export class PostgresStatement {
       op: "query",
       text,
       values,
-      guard: this.db.inTransaction && WRITES.test(this.source),
+      guard: this.db.inTransaction && this.writes,
     });
-    if (WRITES.test(this.source)) this.db.changes += reply.rowCount;
+    if (this.writes) this.db.changes += reply.rowCount;
     return { ...reply, rows: reply.rows.map((row) => row.map(fromWire)) };
   }
 
