@@ -1,5 +1,5 @@
 import "../../src/temporal.ts";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, loadConfig } from "../../src/config.ts";
@@ -12,9 +12,10 @@ import {
 } from "../../src/domain/accounts.ts";
 import { type Community, createCommunity } from "../../src/domain/communities.ts";
 import type { CopseContext } from "../../src/federation/context.ts";
-import { type RunningInstance, startInstance } from "../../src/instance.ts";
+import { databasePath, type RunningInstance, startInstance } from "../../src/instance.ts";
 import { configureLogging } from "../../src/logging.ts";
 import { freePort } from "./free-port.ts";
+import { migratedSqliteImage } from "./sqlite-template.ts";
 import { freshPostgresUrl, TEST_DATABASE } from "./test-database.ts";
 
 // COPSE_TEST_LOG=debug (or info, warning...) shows the instances' logs while debugging a test.
@@ -95,6 +96,12 @@ export async function startTestInstance(
     ...databaseFor(dataDir),
     ...env,
   });
+  // A new data directory on SQLite starts from a copy of the worker's migrated database (start-up
+  // still runs the migrator, which finds nothing to do, and makes the instance actor).
+  const file = databasePath(dataDir);
+  if (!options.dataDir && !config.databaseUrl && !existsSync(file)) {
+    writeFileSync(file, migratedSqliteImage());
+  }
   const running = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
   return {
     ...running,
