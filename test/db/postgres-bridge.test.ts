@@ -109,6 +109,27 @@ describeWithPostgres("the synchronous PostgreSQL client", () => {
     expect(db.changes).toBe(before + 2);
   });
 
+  it("plans a full-text statement with its words each time, and prepares the others once", () => {
+    db.exec("CREATE TABLE items_fts (rowid bigint PRIMARY KEY, document tsvector NOT NULL)");
+    db.exec("INSERT INTO items_fts VALUES (1, to_tsvector('english', 'practice makes perfect'))");
+    const search = db.prepare("SELECT rowid FROM items_fts WHERE items_fts MATCH ?").pluck();
+    const lookup = db.prepare("SELECT title FROM notes WHERE id = ?").pluck();
+    // More runs than the five after which PostgreSQL may switch a named statement to a plan
+    // made without the values.
+    for (let i = 0; i < 7; i++) {
+      expect(search.all('"practice"')).toEqual([1]);
+      expect(search.all('"perfectly" OR "absent"')).toEqual([1]);
+      expect(lookup.get(1)).toBe("Alpha");
+    }
+    const prepared = db
+      .prepare("SELECT statement FROM pg_prepared_statements")
+      .pluck()
+      .all() as string[];
+    expect(prepared.some((text) => text.includes("FROM notes WHERE id"))).toBe(true);
+    expect(prepared.filter((text) => text.includes("to_tsquery"))).toEqual([]);
+    db.exec("DROP TABLE items_fts");
+  });
+
   it("reports PostgreSQL's own message for SQL it does not understand, and stays usable", () => {
     expect(() => db.prepare("SELECT no_such_function(1)").get()).toThrow(/no_such_function/);
     expect(db.prepare("SELECT count(*) FROM notes").pluck().get()).toBe(4);

@@ -14,6 +14,8 @@ export type BridgeRequest = {
       values: unknown[];
       /** Run inside a savepoint, so a failure leaves the open transaction usable. */
       guard: boolean;
+      /** Planned afresh with the values bound, every time (never a named, generic plan). */
+      planWithValues?: boolean;
     }
   | { op: "exec"; text: string }
   | { op: "migrate" }

@@ -151,6 +151,7 @@ export class PostgresStatement {
       text,
       values,
       guard: this.db.inTransaction && this.writes,
+      planWithValues: this.translated.fullTextParams.length > 0,
     });
     if (this.writes) this.db.changes += reply.rowCount;
     return { ...reply, rows: reply.rows.map((row) => row.map(fromWire)) };
