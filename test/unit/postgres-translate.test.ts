@@ -70,6 +70,22 @@ describe("translating SQLite's dialect for PostgreSQL", () => {
     expect(castJsonLists(t.text, ["[1,2]"])).toContain("SELECT e::bigint FROM");
     expect(castJsonLists(t.text, ['["a"]'])).toContain("SELECT e FROM");
     expect(castJsonLists(t.text, ["[1.5]"])).toContain("e::double precision");
+    // Each list is typed by its own parameter, a named one used twice by its first number.
+    const two = translate(
+      "SELECT * FROM t WHERE kind = @kind AND id IN (SELECT value FROM json_each(@ids)) AND total(n) > ? AND name IN (SELECT value FROM json_each(@names)) AND parent IN (SELECT value FROM json_each(@ids))",
+    );
+    expect(two.params).toEqual([
+      { name: "kind" },
+      { name: "ids" },
+      { index: 0 },
+      { name: "names" },
+    ]);
+    const cast = castJsonLists(two.text, ["topic", "[1,2]", 3, '["a"]']);
+    expect(cast).toContain("coalesce(sum(n), 0) > $3");
+    expect(
+      cast.match(/SELECT e::bigint FROM jsonb_array_elements_text\(\(\$2\)::jsonb\)/g),
+    ).toHaveLength(2);
+    expect(cast).toContain("SELECT e FROM jsonb_array_elements_text(($4)::jsonb)");
   });
 
   it("rewrites FTS5 MATCH, bm25 and snippet into PostgreSQL's full-text search", () => {

@@ -88,14 +88,19 @@ export function translate(sql: string): Translated {
   let inValues = false;
   let valuesDepth = 0;
   const named = new Map<string, number>();
-  // Closing parentheses of aggregates over a comparison, where its cast to a number ends.
-  const booleanAggregateEnds = new Set<number>();
+  // What a rewritten call's closing parenthesis becomes (by token index): the end of a cast
+  // of a comparison to a number, of total()'s coalesce, of json_each's subquery. The tokens
+  // between are translated in this same pass, parameters and all.
+  const closers = new Map<number, () => string>();
+  // The number of the parameter written last (a named one used again keeps its first number).
+  let lastParam = 0;
 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const word = lower(t);
-    if (booleanAggregateEnds.has(i)) {
-      out.push(")::int)");
+    const closer = closers.get(i);
+    if (closer) {
+      out.push(closer());
       continue;
     }
     if (t.kind === "param") {
@@ -104,10 +109,12 @@ export function translate(sql: string): Translated {
       else if (t.text.startsWith("?")) source = { index: Number(t.text.slice(1)) - 1 };
       else source = { name: t.text.slice(1) };
       if ("name" in source && named.has(source.name)) {
-        out.push(`$${named.get(source.name)}`);
+        lastParam = named.get(source.name) as number;
+        out.push(`$${lastParam}`);
         continue;
       }
       params.push(source);
+      lastParam = params.length;
       if ("name" in source) named.set(source.name, params.length);
       if (t.fullText) fullTextParams.push(params.length);
       out.push(`$${params.length}`);
@@ -202,15 +209,14 @@ export function translate(sql: string): Translated {
         isCondition(tokens.slice(after + 1, close))
       ) {
         out.push(`${t.text}((`);
-        booleanAggregateEnds.add(close);
+        closers.set(close, () => ")::int)");
         i = after;
         continue;
       }
       if (word === "total") {
-        const inner = translateSlice(tokens.slice(after + 1, close), params, named, positional);
-        positional = inner.positional;
-        out.push(`coalesce(sum(${inner.text}), 0)`);
-        i = close;
+        out.push("coalesce(sum(");
+        closers.set(close, () => "), 0)");
+        i = after;
         continue;
       }
       if (word === "unixepoch") {
@@ -225,45 +231,23 @@ export function translate(sql: string): Translated {
       }
       if (word === "json_each") {
         // `json_each(?)` yields a column `value`: the array's elements, as text or numbers.
-        const inner = translateSlice(tokens.slice(after + 1, close), params, named, positional);
-        positional = inner.positional;
         hasJsonLists = true;
-        // The element type is only known from the value bound at run time: the marker is
+        // The element type is only known from the value bound at run time: the marker, which
+        // names the list's parameter (the last one written before the closing parenthesis), is
         // replaced then (see castJsonLists), since comparing a number column with text fails.
-        out.push(
-          `(SELECT e${jsonCastMark(params.length)} FROM jsonb_array_elements_text((${inner.text})::jsonb) AS e) AS json_each(value)`,
-        );
-        i = close;
+        const opening = out.length;
+        out.push("");
+        closers.set(close, () => {
+          out[opening] = `(SELECT e${jsonCastMark(lastParam)} FROM jsonb_array_elements_text((`;
+          return ")::jsonb) AS e) AS json_each(value)";
+        });
+        i = after;
         continue;
       }
     }
     out.push(t.text);
   }
   return { text: out.join(""), params, hasJsonLists, fullTextParams };
-}
-
-/** Translates a run of tokens that is part of a larger statement, sharing its parameters. */
-function translateSlice(
-  tokens: Token[],
-  params: ParamSource[],
-  named: Map<string, number>,
-  positional: number,
-): { text: string; positional: number } {
-  const inner = translate(tokens.map((t) => t.text).join(""));
-  let next = positional;
-  const renumbered = inner.text.replace(/\$(\d+)/g, (_m, n: string) => {
-    const source = inner.params[Number(n) - 1] as ParamSource;
-    if ("name" in source) {
-      const known = named.get(source.name);
-      if (known !== undefined) return `$${known}`;
-      params.push(source);
-      named.set(source.name, params.length);
-      return `$${params.length}`;
-    }
-    params.push({ index: next++ });
-    return `$${params.length}`;
-  });
-  return { text: renumbered, positional: next };
 }
 
 /** Replaces the last term written (an identifier, possibly qualified) with `lower(term)`. */
