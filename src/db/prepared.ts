@@ -1,3 +1,4 @@
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 
 // Drizzle builds a query's SQL text afresh on every call, walking the table's columns and
@@ -21,4 +22,12 @@ export function preparedQuery<Q>(build: (db: Db) => Q): (db: Db) => Q {
     }
     return query;
   };
+}
+
+/**
+ * `column IN (the ids bound as a JSON array under ids)`: one prepared statement serves lists
+ * of any length, where drizzle's inArray writes a new statement for each length.
+ */
+export function inIdList(column: SQLWrapper): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
 import { cachedUntilChange } from "../db/generation.ts";
-import { preparedQuery } from "../db/prepared.ts";
+import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import type { ItemKind, ItemRow } from "./items.ts";
@@ -152,7 +152,7 @@ function sortedTopicIds(
 }
 
 /** Items whose ids are in a JSON array bound as `ids` (prepared once, whatever the count). */
-const idInList = sql`${items.id} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
+const idInList = inIdList(items.id);
 
 // The newest live reply of each topic and the reply count, by correlated subqueries on the
 // live-thread index (written out in SQL: Drizzle cannot alias a table inside a raw subquery).

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { preparedQuery } from "../db/prepared.ts";
+import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { memoRead, readMemoOpen, rememberReads } from "../db/read-memo.ts";
 import { actors, itemGroups } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -51,7 +51,7 @@ const groupsOfItemsQuery = preparedQuery((db) =>
     .select({ itemId: itemGroups.itemId, actor: actors })
     .from(itemGroups)
     .innerJoin(actors, eq(itemGroups.groupId, actors.id))
-    .where(sql`${itemGroups.itemId} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`)
+    .where(inIdList(itemGroups.itemId))
     .orderBy(itemGroups.itemId, itemGroups.groupId)
     .prepare(),
 );

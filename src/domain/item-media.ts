@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { preparedQuery } from "../db/prepared.ts";
+import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { itemImages, itemLinks } from "../db/schema/index.ts";
 import { type PreparedImage, prepareImage, storeImageFile } from "./images/prepare.ts";
 import type { FileStore } from "./storage/store.ts";
@@ -86,18 +86,27 @@ export function mediaOfItems(db: Db, itemIds: number[]): Map<number, ItemMedia> 
     }
     return media;
   };
-  for (const link of db.select().from(itemLinks).where(inArray(itemLinks.itemId, itemIds)).all()) {
+  const ids = JSON.stringify(itemIds);
+  for (const link of linksOfItems(db).all({ ids })) {
     entry(link.itemId).link = { href: link.href, title: link.title };
   }
-  const images = db
-    .select()
-    .from(itemImages)
-    .where(inArray(itemImages.itemId, itemIds))
-    .orderBy(asc(itemImages.id))
-    .all();
+  const images = imagesOfItems(db).all({ ids });
   for (const image of images) entry(image.itemId).images.push(image);
   return result;
 }
+
+// Prepared once per database: every list and thread page asks for its posts' media.
+const linksOfItems = preparedQuery((db) =>
+  db.select().from(itemLinks).where(inIdList(itemLinks.itemId)).prepare(),
+);
+const imagesOfItems = preparedQuery((db) =>
+  db
+    .select()
+    .from(itemImages)
+    .where(inIdList(itemImages.itemId))
+    .orderBy(asc(itemImages.id))
+    .prepare(),
+);
 
 /** One stored picture, for serving. */
 export function getItemImage(db: Db, id: number): ItemImageRow | undefined {

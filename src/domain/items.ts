@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { preparedQuery } from "../db/prepared.ts";
+import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { memoRead } from "../db/read-memo.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -388,11 +388,13 @@ export function authorsOf(db: Db, rows: ItemRow[]): Map<number, ActorRow> {
   const ids = [...new Set(rows.map((r) => r.authorId))];
   if (ids.length === 0) return new Map();
   return new Map(
-    db
-      .select()
-      .from(actors)
-      .where(inArray(actors.id, ids))
-      .all()
+    actorsById(db)
+      .all({ ids: JSON.stringify(ids) })
       .map((a) => [a.id, a]),
   );
 }
+
+// Prepared once per database: every list and thread page names its posts' authors.
+const actorsById = preparedQuery((db) =>
+  db.select().from(actors).where(inIdList(actors.id)).prepare(),
+);

@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { votes } from "../db/schema/index.ts";
 import { canView, groupsOfItem, type ItemRow } from "./items.ts";
 import { isActiveMember } from "./membership.ts";
@@ -11,6 +12,27 @@ import { isBannedFromItem } from "./moderation/members.ts";
 
 /** Up or down. */
 export type VoteValue = 1 | -1;
+
+// Prepared once per database: every thread and list page tallies its posts' votes.
+const talliesOf = preparedQuery((db) =>
+  db
+    .select({
+      itemId: votes.itemId,
+      up: sql<number>`sum(case when ${votes.value} > 0 then 1 else 0 end)`,
+      down: sql<number>`sum(case when ${votes.value} < 0 then 1 else 0 end)`,
+    })
+    .from(votes)
+    .where(inIdList(votes.itemId))
+    .groupBy(votes.itemId)
+    .prepare(),
+);
+const viewerVotesOn = preparedQuery((db) =>
+  db
+    .select({ itemId: votes.itemId, value: votes.value })
+    .from(votes)
+    .where(and(inIdList(votes.itemId), eq(votes.actorId, sql.placeholder("viewer"))))
+    .prepare(),
+);
 
 /** What a page shows about the votes on one item. */
 export interface VoteTally {
@@ -121,25 +143,12 @@ export function voteTallies(
 ): Map<number, VoteTally> {
   const result = new Map<number, VoteTally>(itemIds.map((id) => [id, { ...EMPTY }]));
   if (itemIds.length === 0) return result;
-  const rows = db
-    .select({
-      itemId: votes.itemId,
-      up: sql<number>`sum(case when ${votes.value} > 0 then 1 else 0 end)`,
-      down: sql<number>`sum(case when ${votes.value} < 0 then 1 else 0 end)`,
-    })
-    .from(votes)
-    .where(inArray(votes.itemId, itemIds))
-    .groupBy(votes.itemId)
-    .all();
-  for (const row of rows) {
+  const ids = JSON.stringify(itemIds);
+  for (const row of talliesOf(db).all({ ids })) {
     result.set(row.itemId, { up: row.up, down: row.down, score: row.up - row.down, mine: null });
   }
   if (viewerId) {
-    const mine = db
-      .select({ itemId: votes.itemId, value: votes.value })
-      .from(votes)
-      .where(and(inArray(votes.itemId, itemIds), eq(votes.actorId, viewerId)))
-      .all();
+    const mine = viewerVotesOn(db).all({ ids, viewer: viewerId });
     for (const vote of mine) result.get(vote.itemId)!.mine = vote.value as VoteValue;
   }
   return result;
