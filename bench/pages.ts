@@ -57,6 +57,10 @@ async function startPagesServer(): Promise<PagesServer> {
     { label: "home", path: "/" },
     { label: "community page", path: big },
     { label: "forum list", path: `${big}/forum` },
+    // Sorted by title and, signed in, the viewer's own topics (anonymous visitors get the
+    // default order for "mine").
+    { label: "forum list by title", path: `${big}/forum?sort=az` },
+    { label: "forum list, my topics", path: `${big}/forum?sort=mine` },
     { label: "topic with 100 replies", path: `${big}/forum/${seed.topicId}` },
     { label: "search (word in every item)", path: "/search?q=practice" },
     { label: "forum RSS feed", path: `/feeds${big}/forum.rss` },
