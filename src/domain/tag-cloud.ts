@@ -33,10 +33,10 @@ type CloudCount = { name: string; display: string; count: number };
 /** A community's non-public listed item, tagged, that is also linked to other communities. */
 type CrossPosted = { itemId: number; groups: number[]; tags: CloudCount[] };
 
-/** What a community adds to the clouds of those who may see its non-public items. */
-interface NonPublicPart {
-  counts: CloudCount[];
-  crossPosted: CrossPosted[];
+/** A community's counts of its listed items, public and not. */
+interface GroupCounts {
+  public: CloudCount[];
+  other: CloudCount[];
 }
 
 /**
@@ -53,7 +53,7 @@ export function tagCloud(
   if (viewerId !== null && viewerId !== undefined) {
     if (group !== undefined && isActiveMember(db, group, viewerId)) {
       // A member sees every listed item of the community, plus their own drafts there.
-      addCounts(counts, nonPublicPart(db, group).counts);
+      addCounts(counts, groupCounts(db, group).other);
       addCounts(counts, countOwnDrafts(db, group, viewerId));
     } else {
       const memberOf = new Set(activeGroupsOf(db, viewerId));
@@ -82,9 +82,8 @@ function addCounts(counts: Map<string, CloudCount>, rows: CloudCount[], times = 
 function addMembersCounts(db: Db, counts: Map<string, CloudCount>, memberOf: Set<number>) {
   const shared = new Map<number, CrossPosted>();
   for (const g of memberOf) {
-    const part = nonPublicPart(db, g);
-    addCounts(counts, part.counts);
-    for (const item of part.crossPosted) shared.set(item.itemId, item);
+    addCounts(counts, groupCounts(db, g).other);
+    for (const item of crossPostedOf(db, g)) shared.set(item.itemId, item);
   }
   for (const item of shared.values()) {
     const seenIn = item.groups.filter((g) => memberOf.has(g)).length;
@@ -102,7 +101,7 @@ function addSeenElsewhere(
   group: number,
   memberOf: Set<number>,
 ) {
-  for (const item of nonPublicPart(db, group).crossPosted) {
+  for (const item of crossPostedOf(db, group)) {
     if (item.groups.some((g) => g !== group && memberOf.has(g))) addCounts(counts, item.tags);
   }
 }
@@ -123,14 +122,14 @@ function toCloud(rows: CloudCount[]): CloudTag[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const publicParts = cachedUntilChange<number | "site", CloudCount[]>(200);
-const nonPublicParts = cachedUntilChange<number, NonPublicPart>(200);
+const siteCounts = cachedUntilChange<"site", CloudCount[]>(1);
+const groupParts = cachedUntilChange<number, GroupCounts>(200);
+const crossPostedParts = cachedUntilChange<number, CrossPosted[]>(200);
 
 /** Every tag on the live published public items, site-wide or of one community. */
 function publicCounts(db: Db, group: number | undefined): CloudCount[] {
-  if (group !== undefined)
-    return publicParts(db, group, () => countGroupCloud(db, group, "public"));
-  return publicParts(
+  if (group !== undefined) return groupCounts(db, group).public;
+  return siteCounts(
     db,
     "site",
     () =>
@@ -144,32 +143,36 @@ function publicCounts(db: Db, group: number | undefined): CloudCount[] {
   );
 }
 
-/** A community's counts of its non-public listed items, and those also linked elsewhere. */
-function nonPublicPart(db: Db, group: number): NonPublicPart {
-  return nonPublicParts(db, group, () => ({
-    counts: countGroupCloud(db, group, "other"),
-    crossPosted: crossPosted(db, group),
-  }));
+/**
+ * Every tag on the community's live published items, public ones and the others apart, from
+ * the community's copy of its items' state (item_groups_listed_idx), so no wide item row is
+ * read. The join order is fixed: each tagging is looked up in that index, where the planner
+ * would otherwise walk all of the community's items to find the tagged few.
+ */
+function groupCounts(db: Db, groupId: number): GroupCounts {
+  return groupParts(db, groupId, () => {
+    const rows = db.$client
+      .prepare(
+        `SELECT t.name, t.display, CASE WHEN ig.visibility = 'public' THEN 1 ELSE 0 END AS is_public,
+           COUNT(DISTINCT tg.item_id) AS count
+         FROM tags t CROSS JOIN taggings tg ON tg.tag_id = t.id
+         CROSS JOIN item_groups ig INDEXED BY item_groups_listed_idx
+           ON ig.item_id = tg.item_id AND ig.group_id = @group
+         WHERE ig.live = 1 AND ig.status = 'published'
+         GROUP BY t.id, t.name, t.display, is_public`,
+      )
+      .all({ group: groupId }) as (CloudCount & { is_public: number })[];
+    const counts = (open: number) =>
+      rows
+        .filter((r) => Number(r.is_public) === open)
+        .map((r) => ({ name: r.name, display: r.display, count: Number(r.count) }));
+    return { public: counts(1), other: counts(0) };
+  });
 }
 
-/**
- * Every tag on the community's live published items of one kind of visibility, from the
- * community's copy of its items' state (item_groups_listed_idx), so no wide item row is read.
- * The join order is fixed: each tagging is looked up in that index, where the planner would
- * otherwise walk all of the community's items to find the tagged few.
- */
-function countGroupCloud(db: Db, groupId: number, visibility: "public" | "other"): CloudCount[] {
-  return db.$client
-    .prepare(
-      `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count
-       FROM tags t CROSS JOIN taggings tg ON tg.tag_id = t.id
-       CROSS JOIN item_groups ig INDEXED BY item_groups_listed_idx
-         ON ig.item_id = tg.item_id AND ig.group_id = @group
-       WHERE ig.live = 1 AND ig.status = 'published'
-         AND ig.visibility ${visibility === "public" ? "=" : "<>"} 'public'
-       GROUP BY t.id`,
-    )
-    .all({ group: groupId }) as CloudCount[];
+/** The community's cross-posted non-public items (below), kept until the database changes. */
+function crossPostedOf(db: Db, groupId: number): CrossPosted[] {
+  return crossPostedParts(db, groupId, () => crossPosted(db, groupId));
 }
 
 /**
