@@ -57,6 +57,14 @@ async function startPagesServer(): Promise<PagesServer> {
     { label: "home", path: "/" },
     { label: "community page", path: big },
     { label: "forum list", path: `${big}/forum` },
+    // Sorted by title and, signed in, the viewer's own topics (anonymous visitors get the
+    // default order for "mine").
+    { label: "forum list by title", path: `${big}/forum?sort=az` },
+    { label: "forum list, my topics", path: `${big}/forum?sort=mine` },
+    // The whole site's tag cloud, and a community the signed-in person is not a member of,
+    // whose clouds are not the members' shared one.
+    { label: "tag cloud (whole site)", path: "/tags" },
+    { label: "community page, not a member", path: "/c/area1" },
     { label: "topic with 100 replies", path: `${big}/forum/${seed.topicId}` },
     { label: "search (word in every item)", path: "/search?q=practice" },
     { label: "forum RSS feed", path: `/feeds${big}/forum.rss` },

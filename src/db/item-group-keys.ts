@@ -2,7 +2,8 @@ import type { Db } from "./client.ts";
 
 /**
  * `item_groups` carries copies of each item's sort keys and state (kind, status, visibility,
- * published_at, activity_at, pinned_at and whether it is live), so that a community's newest
+ * published_at, activity_at, pinned_at, whether it is live, its lower-cased title and its
+ * author), so that a community's newest
  * items, its forum topics and its tag cloud come from walking indexes of that table and never
  * read the wide `items` rows. Without them every such list joined each of the community's
  * items to its row and sorted them all: linear in the community's size. Triggers keep the
@@ -17,7 +18,8 @@ function keysOf(row: string): string {
   return `kind = ${row}.kind, status = ${row}.status, visibility = ${row}.visibility,
         published_at = ${row}.published_at, activity_at = ${row}.activity_at,
         pinned_at = ${row}.pinned_at,
-        live = (${row}.deleted_at IS NULL AND ${row}.removed_at IS NULL)`;
+        live = (${row}.deleted_at IS NULL AND ${row}.removed_at IS NULL),
+        title_key = lower(${row}.title), author_id = ${row}.author_id`;
 }
 
 const TRIGGERS: Record<string, string> = {
@@ -29,7 +31,7 @@ const TRIGGERS: Record<string, string> = {
       END`,
   item_groups_keys_update: `CREATE TRIGGER item_groups_keys_update
       AFTER UPDATE OF kind, status, visibility, published_at, activity_at, pinned_at,
-        deleted_at, removed_at
+        deleted_at, removed_at, title, author_id
       ON items BEGIN
         UPDATE item_groups SET ${keysOf("new")} WHERE item_id = new.id;
       END`,

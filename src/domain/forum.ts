@@ -78,78 +78,118 @@ type PageOf = { page: number; pageSize: number };
  * work is the page's, whatever the community's size.
  */
 function currentTopicIds(db: Db, groupId: number, options: PageOf) {
-  const sqlite = db.$client;
-  const from = `FROM item_groups INDEXED BY item_groups_threads_idx
-    WHERE group_id = @group AND kind = 'topic' AND live = 1`;
-  const total = topicCounts(
-    db,
-    groupId,
-    () =>
-      (sqlite.prepare(`SELECT count(*) AS n ${from}`).get({ group: groupId }) as { n: number }).n,
+  const pinned = pinnedTopicIds(db, groupId, "activity_at DESC, item_id DESC");
+  const pageIds = afterPinned(pinned, options, (limit, offset) =>
+    idsOf(
+      db,
+      `SELECT item_id AS id FROM item_groups INDEXED BY item_groups_threads_idx
+       WHERE group_id = @group AND kind = 'topic' AND live = 1 AND pinned_at IS NULL
+       ORDER BY activity_at DESC, item_id DESC LIMIT @limit OFFSET @offset`,
+      { group: groupId, limit, offset },
+    ),
   );
-  const pinned = (
-    sqlite
-      .prepare(
-        `SELECT item_id AS id ${from} AND pinned_at IS NOT NULL
-         ORDER BY pinned_at DESC, activity_at DESC, item_id DESC`,
-      )
-      .all({ group: groupId }) as { id: number }[]
-  ).map((r) => r.id);
-  const offset = (Math.max(1, options.page) - 1) * options.pageSize;
-  const pageIds = pinned.slice(offset, offset + options.pageSize);
-  const rest = options.pageSize - pageIds.length;
-  if (rest > 0) {
-    const others = sqlite
-      .prepare(
-        `SELECT item_id AS id ${from} AND pinned_at IS NULL
-         ORDER BY activity_at DESC, item_id DESC LIMIT @limit OFFSET @offset`,
-      )
-      .all({ group: groupId, limit: rest, offset: Math.max(0, offset - pinned.length) }) as {
-      id: number;
-    }[];
-    pageIds.push(...others.map((r) => r.id));
-  }
-  return { total, pageIds };
+  return { total: topicTotal(db, groupId), pageIds };
 }
 
-// A community's topic count depends on the database alone, so it is kept until the next change.
-const topicCounts = cachedUntilChange<number, number>(200);
-
-/** One page of the topics by title, or of the viewer's own, and how many there are. */
+/**
+ * One page of the topics by title, or of the viewer's own by last activity, pinned ones first,
+ * and how many there are. As for the default order, pinned topics (a few) come whole from
+ * item_groups_threads_idx; the others are walked in order from an index of the community's
+ * unpinned topics and stopped at the page: by title (item_groups_titles_idx, the lower-cased
+ * title copied by triggers) or, for "mine", within the viewer's own entries
+ * (item_groups_authors_idx), which also count the viewer's topics without reading the others.
+ */
 function sortedTopicIds(
   db: Db,
   groupId: number,
   options: PageOf & { sort: TopicSort; viewerId?: number | null },
 ) {
-  // Written in SQL to name the covering index (items_live_threads_idx): SQLite's planner
-  // prefers a narrower index of the same prefix, not knowing that every topic it then reads
-  // from the table costs a chain of overflow pages. With it, sorting and counting a
-  // community's topics read index entries only; the per-topic subqueries in listTopics then
-  // run for the page's rows alone rather than for every topic before the sort.
-  const mine = options.sort === "mine" ? "AND i.author_id = @author" : "";
-  const from = `FROM items i INDEXED BY items_live_threads_idx
-    JOIN item_groups ig ON ig.item_id = i.id
-    WHERE ig.group_id = @group AND i.kind = 'topic' AND i.deleted_at IS NULL
-      AND i.removed_at IS NULL ${mine}`;
-  const params = { group: groupId, author: options.viewerId ?? -1 };
-  const total = (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n;
-  // Pinned topics come first, most recently pinned at the top.
-  const order = options.sort === "az" ? "lower(i.title)" : "i.activity_at DESC";
-  const pageIds = (
-    db.$client
-      .prepare(
-        `SELECT i.id ${from}
-         ORDER BY i.pinned_at IS NULL, i.pinned_at DESC, ${order}, i.id DESC
-         LIMIT @limit OFFSET @offset`,
-      )
-      .all({
-        ...params,
-        limit: options.pageSize,
-        offset: (Math.max(1, options.page) - 1) * options.pageSize,
-      }) as { id: number }[]
-  ).map((r) => r.id);
-  return { total, pageIds };
+  if (options.sort !== "mine") {
+    const pinned = pinnedTopicIds(db, groupId, "title_key, item_id");
+    const pageIds = afterPinned(pinned, options, (limit, offset) =>
+      idsOf(
+        db,
+        `SELECT item_id AS id FROM item_groups INDEXED BY item_groups_titles_idx
+         WHERE group_id = @group AND kind = 'topic' AND live = 1 AND pinned_at IS NULL
+         ORDER BY title_key, item_id LIMIT @limit OFFSET @offset`,
+        { group: groupId, limit, offset },
+      ),
+    );
+    return { total: topicTotal(db, groupId), pageIds };
+  }
+  const author = options.viewerId ?? -1;
+  const pinned = pinnedTopicIds(db, groupId, "activity_at DESC, item_id DESC", author);
+  const from = `FROM item_groups INDEXED BY item_groups_authors_idx
+    WHERE group_id = @group AND author_id = @author AND kind = 'topic' AND live = 1
+      AND pinned_at IS NULL`;
+  const unpinned = (
+    db.$client.prepare(`SELECT count(*) AS n ${from}`).get({ group: groupId, author }) as {
+      n: number;
+    }
+  ).n;
+  const pageIds = afterPinned(pinned, options, (limit, offset) =>
+    idsOf(
+      db,
+      `SELECT item_id AS id ${from} ORDER BY activity_at DESC, item_id DESC
+       LIMIT @limit OFFSET @offset`,
+      { group: groupId, author, limit, offset },
+    ),
+  );
+  return { total: pinned.length + unpinned, pageIds };
 }
+
+/**
+ * A community's pinned live topics (a few), most recently pinned first and then in `order`
+ * (which ends with the id, so ties have one order); only those by `author` when given.
+ */
+function pinnedTopicIds(db: Db, groupId: number, order: string, author?: number): number[] {
+  return idsOf(
+    db,
+    `SELECT item_id AS id FROM item_groups INDEXED BY item_groups_threads_idx
+     WHERE group_id = @group AND kind = 'topic' AND live = 1 AND pinned_at IS NOT NULL
+       ${author === undefined ? "" : "AND author_id = @author"}
+     ORDER BY pinned_at DESC, ${order}`,
+    author === undefined ? { group: groupId } : { group: groupId, author },
+  );
+}
+
+/** The page's ids: the pinned ones that fall on it, then `rest` from where they end. */
+function afterPinned(
+  pinned: number[],
+  options: PageOf,
+  rest: (limit: number, offset: number) => number[],
+): number[] {
+  const offset = (Math.max(1, options.page) - 1) * options.pageSize;
+  const pageIds = pinned.slice(offset, offset + options.pageSize);
+  const left = options.pageSize - pageIds.length;
+  if (left > 0) pageIds.push(...rest(left, Math.max(0, offset - pinned.length)));
+  return pageIds;
+}
+
+/** The `id` column of a query's rows. */
+function idsOf(db: Db, query: string, params: Record<string, number>): number[] {
+  return (db.$client.prepare(query).all(params) as { id: number }[]).map((r) => r.id);
+}
+
+/** How many live topics a community has, from item_groups_threads_idx alone. */
+function topicTotal(db: Db, groupId: number): number {
+  return topicCounts(
+    db,
+    groupId,
+    () =>
+      (
+        db.$client
+          .prepare(
+            `SELECT count(*) AS n FROM item_groups INDEXED BY item_groups_threads_idx
+             WHERE group_id = @group AND kind = 'topic' AND live = 1`,
+          )
+          .get({ group: groupId }) as { n: number }
+      ).n,
+  );
+}
+
+// A community's topic count depends on the database alone, so it is kept until the next change.
+const topicCounts = cachedUntilChange<number, number>(200);
 
 /** Items whose ids are in a JSON array bound as `ids` (prepared once, whatever the count). */
 const idInList = inIdList(items.id);

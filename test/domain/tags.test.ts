@@ -10,13 +10,13 @@ import { ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
 import { composeItem, deleteItem } from "../../src/domain/items.ts";
 import { decideMembership, requestMembership } from "../../src/domain/membership.ts";
 import { findPeople, suggestPeople } from "../../src/domain/people-finder.ts";
+import { tagCloud } from "../../src/domain/tag-cloud.ts";
 import {
   addTag,
   itemsWithTag,
   parseTags,
   removeTag,
   saveRemoteHashtags,
-  tagCloud,
   tagsOfItem,
 } from "../../src/domain/tags.ts";
 import { freshDb } from "../helpers/db.ts";

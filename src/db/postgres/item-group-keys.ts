@@ -14,8 +14,13 @@ function keysOf(row: string): string {
   return `kind = ${row}.kind, status = ${row}.status, visibility = ${row}.visibility,
     published_at = ${row}.published_at, activity_at = ${row}.activity_at,
     pinned_at = ${row}.pinned_at,
-    live = CASE WHEN ${row}.deleted_at IS NULL AND ${row}.removed_at IS NULL THEN 1 ELSE 0 END`;
+    live = CASE WHEN ${row}.deleted_at IS NULL AND ${row}.removed_at IS NULL THEN 1 ELSE 0 END,
+    title_key = lower(${row}.title), author_id = ${row}.author_id`;
 }
+
+/** The columns of `items` whose change is copied (the update trigger's column list). */
+const WATCHED = `kind, status, visibility, published_at, activity_at, pinned_at,
+        deleted_at, removed_at, title, author_id`;
 
 function triggersSql(s: string): string {
   const literal = s.replaceAll("'", "''");
@@ -29,9 +34,10 @@ CREATE OR REPLACE FUNCTION ${s}.item_groups_keys_new_link() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
   SELECT i.kind, i.status, i.visibility, i.published_at, i.activity_at, i.pinned_at,
-      CASE WHEN i.deleted_at IS NULL AND i.removed_at IS NULL THEN 1 ELSE 0 END
+      CASE WHEN i.deleted_at IS NULL AND i.removed_at IS NULL THEN 1 ELSE 0 END,
+      lower(i.title), i.author_id
     INTO NEW.kind, NEW.status, NEW.visibility, NEW.published_at, NEW.activity_at,
-      NEW.pinned_at, NEW.live
+      NEW.pinned_at, NEW.live, NEW.title_key, NEW.author_id
     FROM ${s}.items i WHERE i.id = NEW.item_id;
   RETURN NEW;
 END
@@ -53,8 +59,7 @@ BEGIN${ensure(
     "item_groups_keys_update",
     "items",
     `CREATE TRIGGER item_groups_keys_update
-      AFTER UPDATE OF kind, status, visibility, published_at, activity_at, pinned_at,
-        deleted_at, removed_at ON ${s}.items
+      AFTER UPDATE OF ${WATCHED} ON ${s}.items
       FOR EACH ROW EXECUTE FUNCTION ${s}.item_groups_keys_item_changed()`,
   )}
 END
@@ -62,20 +67,25 @@ $do$;`;
 }
 
 /**
- * Creates the functions and triggers if missing; when the triggers are new, fills the copies
- * of the links written before them.
+ * Creates the functions and triggers if missing, or replaces the update trigger when it
+ * watches other columns than these (a database from before the title and author were copied);
+ * when the triggers are new or replaced, fills the copies of the links written before them.
  */
 export async function ensurePostgresItemGroupKeys(
   client: pg.ClientBase,
   schema: string,
 ): Promise<void> {
   const s = quoteIdent(schema);
-  const { rows } = await client.query<{ n: string }>(
-    `SELECT count(*) AS n FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname = 'item_groups_keys_insert'`,
-    [`${s}.item_groups`],
+  const { rows } = await client.query<{ definition: string }>(
+    `SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger
+      WHERE tgrelid = $1::regclass AND tgname = 'item_groups_keys_update'`,
+    [`${s}.items`],
   );
+  const current = rows[0]?.definition.includes("author_id") === true;
+  if (rows.length > 0 && !current)
+    await client.query(`DROP TRIGGER item_groups_keys_update ON ${s}.items`);
   await client.query(triggersSql(s));
-  if (Number(rows[0]?.n ?? 0) === 0) {
+  if (!current) {
     await client.query(
       `UPDATE ${s}.item_groups g SET ${keysOf("i")} FROM ${s}.items i WHERE i.id = g.item_id`,
     );

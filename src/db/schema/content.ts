@@ -120,6 +120,10 @@ export const itemGroups = sqliteTable(
     visibility: text("visibility"),
     /** 1 while the item is neither deleted nor removed by a facilitator. */
     live: integer("live", { mode: "boolean" }),
+    /** The title lower-cased (the database's lower()), the forum list's key when sorted by title. */
+    titleKey: text("title_key"),
+    /** The item's author, so a community's topics by one person are a range of an index. */
+    authorId: integer("author_id"),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.groupId] }),
@@ -133,6 +137,19 @@ export const itemGroups = sqliteTable(
     index("item_groups_threads_idx")
       .on(t.groupId, t.kind, t.pinnedAt, t.activityAt, t.itemId)
       .where(sql`live = 1`),
+    // The same topics unpinned, by title (the forum list sorted A to Z): pinned ones are few
+    // and come from item_groups_threads_idx, so this index leaves them out and is walked in
+    // title order from the page's start on either database. pinned_at, always null here, is
+    // the last column only so that SQLite sees the index as covering (it checks the columns
+    // the query names, and the query names pinned_at).
+    index("item_groups_titles_idx")
+      .on(t.groupId, t.kind, t.titleKey, t.itemId, t.pinnedAt)
+      .where(sql`live = 1 AND pinned_at IS NULL`),
+    // One person's unpinned topics in a community by last activity ("my topics"), covering, so
+    // the page and the count read that person's entries alone.
+    index("item_groups_authors_idx")
+      .on(t.groupId, t.authorId, t.kind, t.activityAt, t.itemId, t.pinnedAt)
+      .where(sql`live = 1 AND pinned_at IS NULL`),
     // Whether an item is listed (live and published) in a community, and to whom, without
     // its row: what a community's tag cloud asks of each tagged item.
     index("item_groups_listed_idx")

@@ -20,7 +20,7 @@ import { findMembership, isFacilitator, listMembers } from "../../domain/members
 import { lastReasonFor } from "../../domain/moderation/log.ts";
 import { flaggedFeedCount } from "../../domain/news/feeds.ts";
 import { communityPagePath } from "../../domain/paths.ts";
-import { tagCloud } from "../../domain/tags.ts";
+import { tagCloud } from "../../domain/tag-cloud.ts";
 import { LookupError, resolveActor } from "../../federation/lookup.ts";
 import { decideRequest, joinCommunity, leaveCommunity } from "../../federation/membership.ts";
 import { logger } from "../../logging.ts";

@@ -6,14 +6,8 @@ import { itemPathOf } from "../../domain/item-links.ts";
 import { canView, getItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { type FinderField, type FoundPerson, findPeople } from "../../domain/people-finder.ts";
 import { type SearchQuery, type SearchType, search } from "../../domain/search.ts";
-import {
-  addTag,
-  findTag,
-  itemsWithTag,
-  parseTags,
-  removeTag,
-  tagCloud,
-} from "../../domain/tags.ts";
+import { tagCloud } from "../../domain/tag-cloud.ts";
+import { addTag, findTag, itemsWithTag, parseTags, removeTag } from "../../domain/tags.ts";
 import { parseHandle, resolveActor } from "../../federation/lookup.ts";
 import { publishItemChange } from "../../federation/publish.ts";
 import { sendRemoteTagging } from "../../federation/tags.ts";

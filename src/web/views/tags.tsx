@@ -1,12 +1,7 @@
 import type { Db } from "../../db/client.ts";
 import type { ItemRow } from "../../domain/items.ts";
-import {
-  type CloudTag,
-  canRemoveAnyTag,
-  canTag,
-  type ItemTag,
-  tagsOfItem,
-} from "../../domain/tags.ts";
+import type { CloudTag } from "../../domain/tag-cloud.ts";
+import { canRemoveAnyTag, canTag, type ItemTag, tagsOfItem } from "../../domain/tags.ts";
 import { Button, CsrfField, TextInput } from "./components.tsx";
 import type { PageContext } from "./layout.tsx";
 

@@ -4,7 +4,7 @@ import type { RecentItem } from "../../../domain/forum.ts";
 import { itemPlacePath } from "../../../domain/item-links.ts";
 import type { MemberEntry, Membership } from "../../../domain/membership.ts";
 import { communityPagePath } from "../../../domain/paths.ts";
-import type { CloudTag } from "../../../domain/tags.ts";
+import type { CloudTag } from "../../../domain/tag-cloud.ts";
 import { FlaggedFeedsNotice } from "../../news/views/news-notice.tsx";
 import { PollClosingNote, type PollClosingTimes } from "../../polls/views/poll-closing.tsx";
 import { CommunityPlace, type Lineage, SubCommunities } from "../community-tree.tsx";

@@ -1,4 +1,5 @@
-import type { CloudTag, TaggedItem } from "../../../domain/tags.ts";
+import type { CloudTag } from "../../../domain/tag-cloud.ts";
+import type { TaggedItem } from "../../../domain/tags.ts";
 import { Pagination } from "../components.tsx";
 import { FeedLinks, tagFeedRef } from "../feed-links.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
