@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import { isPostgresLocation } from "../db/client.ts";
 import { advanceIdentities, migratePostgres } from "../db/postgres/migrate.ts";
 import { quoteIdent } from "../db/postgres/search-index.ts";
+import { OriginMismatchError, originRecordedIn } from "../domain/origin.ts";
 import { databasePath, NoDatabaseError } from "../instance-db.ts";
 import { DataDirInUseError, serverHolding } from "../server-lock.ts";
 import {
@@ -53,6 +54,12 @@ export async function migrateToPostgres(
   const source = new Database(path, { readonly: true, fileMustExist: true });
   source.defaultSafeIntegers(true);
   try {
+    // Checked first, as every start checks it: a copy made under the wrong settings would only
+    // fail at the server's first start on PostgreSQL.
+    const recorded = originRecordedIn(source);
+    if (recorded !== undefined && recorded !== config.origin) {
+      throw new OriginMismatchError(recorded, config.origin);
+    }
     const plan = copyPlan();
     for (const table of plan) {
       const missing = missingColumns(source, table);

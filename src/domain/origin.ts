@@ -27,7 +27,17 @@ export class OriginMismatchError extends Error {
 
 /** The origin this database was created under, or undefined for a database never started. */
 export function recordedOrigin(db: Db): string | undefined {
-  const row = db.$client
+  return originRecordedIn(db.$client);
+}
+
+/** A SQL connection as far as reading one row goes (Copse's, or a bare better-sqlite3 one). */
+interface RowReader {
+  prepare(sql: string): { get(...params: unknown[]): unknown };
+}
+
+/** recordedOrigin for a bare connection: the move to PostgreSQL reads the SQLite file read-only. */
+export function originRecordedIn(connection: RowReader): string | undefined {
+  const row = connection
     .prepare("SELECT iri FROM actors WHERE is_local = 1 AND handle = ? AND type = 'Application'")
     .get(INSTANCE_ACTOR) as { iri: string } | undefined;
   return row ? new URL(row.iri).origin : undefined;

@@ -18,6 +18,7 @@ import { storeUpload } from "../../src/domain/files.ts";
 import { listTopics } from "../../src/domain/forum.ts";
 import { composeItem, getItem, type ItemRow } from "../../src/domain/items.ts";
 import { listMembers, requestMembership } from "../../src/domain/membership.ts";
+import { OriginMismatchError } from "../../src/domain/origin.ts";
 import { blankPollForm } from "../../src/domain/polls/form.ts";
 import { composePoll, optionsOf, pollResults } from "../../src/domain/polls/polls.ts";
 import { castVote } from "../../src/domain/polls/votes.ts";
@@ -251,6 +252,24 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
       /Could not connect to PostgreSQL at postgres:\/\/copse:\*\*\*@127\.0\.0\.1:1/,
     );
     expect(sha256(dbFile)).toBe(before);
+  });
+
+  it("refuses settings naming another origin than the database's, and changes nothing", async () => {
+    const before = sha256(dbFile);
+    const elsewhere = loadConfig({
+      COPSE_DATA_DIR: dataDir,
+      COPSE_ORIGIN: "https://other.example",
+    });
+    await expect(
+      migrateToPostgres(elsewhere, target.url, { force: false }, output().out),
+    ).rejects.toThrow(OriginMismatchError);
+    await expect(
+      migrateToPostgres(elsewhere, target.url, { force: false }, output().out),
+    ).rejects.toThrow(
+      `This database belongs to ${ORIGIN}, but COPSE_ORIGIN is https://other.example`,
+    );
+    expect(sha256(dbFile)).toBe(before);
+    expect(await tablesOn(target)).toBe(0);
   });
 
   it("refuses while a server holds the data directory", async () => {
