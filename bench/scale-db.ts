@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { build, isStale } from "../scripts/build.mjs";
 import {
+  asAdmin,
   clusterUnavailable,
   clusterUrl,
   createRunDir,
@@ -80,16 +80,6 @@ export async function benchStores(): Promise<BenchStores> {
       if (runDir) removeRunDir(runDir);
     },
   };
-}
-
-async function asAdmin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The process counts to measure: BENCH_PROCESSES=1,2,4 by default. */

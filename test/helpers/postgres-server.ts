@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { freePort } from "./free-port.ts";
 
 // A throwaway PostgreSQL cluster for the tests: copied from one that Debian's initdb made once
@@ -229,4 +230,15 @@ function templateCluster(owner: { uid: number; gid: number } | undefined): strin
   }
   rmSync(work, { recursive: true, force: true });
   return template;
+}
+
+/** Runs one statement on its own connection (making or dropping a schema, say). */
+export async function asAdmin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

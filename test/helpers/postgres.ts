@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe } from "vitest";
 import {
+  asAdmin,
   clusterUnavailable,
   clusterUrl,
   createRunDir,
@@ -74,14 +75,4 @@ export async function freshSchema(): Promise<TestSchema> {
       await asAdmin(base, `DROP SCHEMA ${name} CASCADE`);
     },
   };
-}
-
-async function asAdmin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
