@@ -77,14 +77,50 @@ async function startPagesServer(): Promise<PagesServer> {
   ].map((target) => ({ ...target, headers: { ...target.headers, ...member } }));
   // BENCH_PAGES=search,feed loads only the pages whose labels contain one of those words.
   const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
+  const stopWrites = federationBookkeeping(copse);
   return {
     copse,
     targets: targets.filter((t) => only.length === 0 || only.some((w) => t.label.includes(w))),
     close: async () => {
+      stopWrites();
       await copse.close({ graceMs: 0 });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * BENCH_BOOKKEEPING=<writes a second> writes what a fan-out writes while the pages load, on the
+ * server's own connection as its queue workers do: a delivery's queue row enqueued and deleted,
+ * and the peer's remembered signature format, in turn. A federating instance does this all the
+ * time; it changes no page. Returns how to stop.
+ */
+function federationBookkeeping(copse: RunningInstance): () => void {
+  const perSecond = Number(process.env.BENCH_BOOKKEEPING) || 0;
+  if (perSecond <= 0) return () => {};
+  console.log(`pages: ${perSecond} queue and key-value writes a second meanwhile`);
+  const sqlite = copse.db.$client;
+  const enqueue = sqlite.prepare(
+    "INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('bench', '{}', ?, 0)",
+  );
+  const dequeue = sqlite.prepare("DELETE FROM fedify_queue WHERE id = ?");
+  const remember = sqlite.prepare(
+    "INSERT OR REPLACE INTO fedify_kv (key, value) VALUES (?, '\"draft-cavage\"')",
+  );
+  let n = 0;
+  // Every 10 ms, the writes due by then (timers are coarse under load, so catch up).
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
+    for (; n < due; n++) {
+      if (n % 2 === 0) {
+        dequeue.run(enqueue.run(Number.MAX_SAFE_INTEGER).lastInsertRowid);
+      } else {
+        remember.run(`["bench-format","https://peer${n % 1000}.test"]`);
+      }
+    }
+  }, 10);
+  return () => clearInterval(timer);
 }
 
 /** A cookie header for a new session of a seeded person's account. */

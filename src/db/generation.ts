@@ -1,22 +1,53 @@
+import { READ_CHANGE_COUNT } from "./change-counter.ts";
 import type { Db } from "./client.ts";
 import { isPostgres } from "./dialect.ts";
+import { READ_POSTGRES_CHANGE_COUNT } from "./postgres/change-counter.ts";
 import type { PostgresDatabase } from "./postgres/sync-client.ts";
 
-// A cheap stamp that changes whenever the database may have changed: total_changes() counts
-// the rows this connection has inserted, updated or deleted since it opened, and data_version
-// changes when another connection (the admin command line, say) commits. A value computed
-// from the database and stored with the stamp it was computed at is still right while the
-// stamp is unchanged, so a cache keyed by it needs no other invalidation.
+// A cheap stamp that changes whenever something a page is made of may have changed: a count of
+// changes that triggers raise on every table but the bookkeeping ones (the queue, the
+// key-value store, leases... whose writes change no page), committed with the change it
+// counts (change-counter.ts; on PostgreSQL postgres/change-counter.ts). A value computed from
+// the database and stored with the stamp it was computed at is still right while the stamp is
+// unchanged, so a cache keyed by it needs no other invalidation.
 
-/** The database's current change stamp (see above). */
-export function changeStamp(db: Db): string {
+const counterReads = new WeakMap<object, { get(): unknown } | null>();
+
+/**
+ * The database's current change stamp (see above), or null inside a transaction: a value read
+ * there may include writes that are then rolled back, which would take the count back to a
+ * number a later, different change reaches again (on PostgreSQL the count moves only at
+ * commit), so nothing is kept from inside one.
+ */
+export function changeStamp(db: Db): string | null {
   if (isPostgres(db)) {
-    // On PostgreSQL the write-ahead log's position moves with every commit by any process.
     const client = db.$client as unknown as PostgresDatabase;
+    if (client.inTransaction) return null;
+    let read = counterReads.get(client);
+    if (read === undefined) {
+      const hasCounter = client.prepare("SELECT to_regclass('copse_changes') IS NOT NULL").pluck();
+      read = hasCounter.get() ? client.prepare(READ_POSTGRES_CHANGE_COUNT).pluck() : null;
+      counterReads.set(client, read);
+    }
+    if (read !== null) return String(read.get());
+    // A schema made by other means than the migrator: the write-ahead log's position, which
+    // every commit moves, and this connection's own writes.
     const position = client.prepare("SELECT pg_current_wal_lsn()::text").pluck().get();
     return `${position}:${client.changes}`;
   }
   const sqlite = db.$client;
+  if (sqlite.inTransaction) return null;
+  let read = counterReads.get(sqlite);
+  if (read === undefined) {
+    // A database never migrated by this version (a test's bare schema) has no counter: every
+    // write counts then, as before the counter existed.
+    const hasCounter = sqlite
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'copse_changes'")
+      .get();
+    read = hasCounter ? sqlite.prepare(READ_CHANGE_COUNT).pluck() : null;
+    counterReads.set(sqlite, read);
+  }
+  if (read !== null) return String(read.get());
   const local = sqlite.prepare("SELECT total_changes() AS n").pluck().get() as number;
   const other = sqlite.pragma("data_version", { simple: true }) as number;
   return `${other}:${local}`;
@@ -36,6 +67,7 @@ export function cachedUntilChange<K, V>(maxKeys: number): (db: Db, key: K, compu
       byDb.set(db, cache);
     }
     const stamp = changeStamp(db);
+    if (stamp === null) return compute();
     const hit = cache.get(key);
     if (hit && hit.stamp === stamp) return hit.value;
     const value = compute();

@@ -1,5 +1,6 @@
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { projectPath } from "../project-root.ts";
+import { ensureChangeCounter } from "./change-counter.ts";
 import type { Db } from "./client.ts";
 import { isPostgres } from "./dialect.ts";
 import { ensureItemGroupKeys } from "./item-group-keys.ts";
@@ -19,4 +20,6 @@ export function runMigrations(db: Db): void {
   migrate(db, { migrationsFolder });
   ensureSearchIndex(db);
   ensureItemGroupKeys(db);
+  // Last, so that the tables and triggers made above are counted too.
+  ensureChangeCounter(db);
 }

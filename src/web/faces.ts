@@ -60,7 +60,10 @@ export function faceLookup(db: Db): FaceLookup {
     if (faces === undefined) {
       const stamp = changeStamp(db);
       let entry = shared.get(db);
-      if (entry === undefined || entry.stamp !== stamp || entry.faces.size > MAX_SHARED) {
+      if (stamp === null) {
+        // Inside a transaction: this request's own look-ups only, shared with no other.
+        entry = { stamp: "", faces: new Map() };
+      } else if (entry === undefined || entry.stamp !== stamp || entry.faces.size > MAX_SHARED) {
         entry = { stamp, faces: new Map() };
         shared.set(db, entry);
       }

@@ -25,10 +25,13 @@ export class StampedCache {
     private readonly maxBytes: number,
   ) {}
 
-  /** The response kept under `key`, if it was made at `stamp` less than `maxAgeMs` ago. */
-  get(key: string, stamp: string, maxAgeMs: number): KeptResponse | undefined {
+  /**
+   * The response kept under `key`, if it was made at `stamp` less than `maxAgeMs` ago (never
+   * when the stamp is null: the database could not say it is unchanged).
+   */
+  get(key: string, stamp: string | null, maxAgeMs: number): KeptResponse | undefined {
     const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined || stamp === null) return undefined;
     if (entry.stamp !== stamp || Date.now() - entry.keptAt >= maxAgeMs) {
       this.#forget(key);
       return undefined;
@@ -39,9 +42,12 @@ export class StampedCache {
     return entry;
   }
 
-  /** Keeps a response made at `stamp`; one larger than a sixteenth of the budget is not kept. */
-  set(key: string, stamp: string, response: KeptResponse): void {
-    if (response.body.length > this.maxBytes / 16) return;
+  /**
+   * Keeps a response made at `stamp`; one larger than a sixteenth of the budget is not kept,
+   * nor one made without a stamp.
+   */
+  set(key: string, stamp: string | null, response: KeptResponse): void {
+    if (stamp === null || response.body.length > this.maxBytes / 16) return;
     this.#forget(key);
     this.#entries.set(key, { ...response, stamp, keptAt: Date.now() });
     this.#bytes += response.body.length;

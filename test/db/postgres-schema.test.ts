@@ -404,6 +404,7 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
       "SELECT tgname FROM pg_trigger WHERE tgrelid = 'items'::regclass AND NOT tgisinternal ORDER BY tgname",
     );
     expect(triggers.rows).toEqual([
+      { tgname: "copse_changes" },
       { tgname: "item_groups_keys_update" },
       { tgname: "items_fts_sync" },
       { tgname: "items_title_fts_sync" },

@@ -2,6 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import type pg from "pg";
 import { projectPath } from "../../project-root.ts";
+import { ensurePostgresChangeCounter } from "./change-counter.ts";
 import { ensurePostgresItemGroupKeys } from "./item-group-keys.ts";
 import { ensurePostgresSearchIndex, quoteIdent } from "./search-index.ts";
 
@@ -48,6 +49,8 @@ export async function migratePostgres(
       try {
         await ensurePostgresSearchIndex(connection, schema);
         await ensurePostgresItemGroupKeys(connection, schema);
+        // Last, so that every table made above is counted.
+        await ensurePostgresChangeCounter(connection, schema);
         await connection.query("COMMIT");
       } catch (error) {
         await connection.query("ROLLBACK");

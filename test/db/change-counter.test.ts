@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BOOKKEEPING_TABLES } from "../../src/db/change-counter.ts";
+import { type Db, openDatabase } from "../../src/db/client.ts";
+import { cachedUntilChange, changeStamp } from "../../src/db/generation.ts";
+import { runMigrations } from "../../src/db/migrate.ts";
+import { freshDb, freshSqliteDb } from "../helpers/db.ts";
+import { freshPostgresUrl, TEST_DATABASE } from "../helpers/test-database.ts";
+
+// The change stamp (src/db/change-counter.ts, src/db/postgres/change-counter.ts): raised by
+// what pages are made of, untouched by the queue, the key-value store and the other
+// bookkeeping a federating instance writes all the time. Run on the suite's database.
+
+/** An account's actor row, the smallest content write there is. */
+function addActor(db: Db, handle: string): void {
+  db.$client
+    .prepare(
+      `INSERT INTO actors (iri, type, handle, host, is_local) VALUES (?, 'Person', ?, 'elsewhere.test', 0)`,
+    )
+    .run(`https://elsewhere.test/u/${handle}`, handle);
+}
+
+/**
+ * Writes to bookkeeping tables that a delivery, an inbox post or a job renewal touches (on
+ * PostgreSQL the queue and key-value store are the queue backend's, on other connections).
+ */
+function bookkeep(db: Db, n: number): void {
+  const sqlite = db.$client;
+  if (TEST_DATABASE === "sqlite") {
+    sqlite
+      .prepare(
+        `INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', 0, 0)`,
+      )
+      .run();
+    sqlite.prepare("DELETE FROM fedify_queue").run();
+    sqlite
+      .prepare("INSERT OR REPLACE INTO fedify_kv (key, value) VALUES (?, '1')")
+      .run(`["k",${n}]`);
+  }
+  sqlite
+    .prepare("INSERT INTO inbox_seen (activity_iri, received_at) VALUES (?, 0)")
+    .run(`urn:x:${n}`);
+  sqlite.prepare("DELETE FROM inbox_seen WHERE activity_iri = ?").run(`urn:x:${n}`);
+}
+
+/** Two connections to one new database: a web process's and a worker's. */
+function twoConnections(dirs: string[]): [Db, Db] {
+  if (TEST_DATABASE === "postgres") {
+    const url = freshPostgresUrl();
+    return [openDatabase(url), openDatabase(url)];
+  }
+  const dir = mkdtempSync(join(tmpdir(), "copse-changes-"));
+  dirs.push(dir);
+  const path = join(dir, "copse.db");
+  const web = openDatabase(path);
+  runMigrations(web);
+  const worker = openDatabase(path);
+  runMigrations(worker);
+  return [web, worker];
+}
+
+/** The tables with the change count's triggers. */
+function countedTables(db: Db): Set<string> {
+  const sql =
+    TEST_DATABASE === "postgres"
+      ? "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = 'copse_changes' AND c.relnamespace = current_schema()::regnamespace"
+      : "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'copse_changes_%'";
+  return new Set(db.$client.prepare(sql).pluck().all() as string[]);
+}
+
+/** The ordinary tables of the schema, full-text ones left out (written by triggers). */
+function allTables(db: Db): string[] {
+  const sql =
+    TEST_DATABASE === "postgres"
+      ? "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'";
+  return (db.$client.prepare(sql).pluck().all() as string[]).filter(
+    (name) => !/fts|^sqlite_|^__|^copse_changes$/.test(name),
+  );
+}
+
+describe("the change stamp", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("counts every table but the bookkeeping ones, new tables included at the next start", () => {
+    const db = freshDb();
+    const triggers = countedTables(db);
+    const tables = allTables(db);
+    expect(tables.length).toBeGreaterThan(40);
+    for (const table of tables) {
+      expect(triggers.has(table), table).toBe(!BOOKKEEPING_TABLES.has(table));
+    }
+  });
+
+  it("counts a table made by a later version at its first start", () => {
+    // SQLite makes the triggers at each start. PostgreSQL makes them whenever migrations run,
+    // which is how a new table comes: the test above checks the migrated schema's tables.
+    const db = freshSqliteDb();
+    db.$client.exec("CREATE TABLE later_feature (id INTEGER PRIMARY KEY)");
+    runMigrations(db);
+    const before = changeStamp(db);
+    db.$client.prepare("INSERT INTO later_feature (id) VALUES (1)").run();
+    expect(changeStamp(db)).not.toBe(before);
+  });
+
+  it("changes with content and stays put through the queue, key-value store and inbox records", () => {
+    const db = freshDb();
+    const first = changeStamp(db);
+    expect(first).not.toBeNull();
+    for (let n = 0; n < 5; n++) bookkeep(db, n);
+    expect(changeStamp(db)).toBe(first);
+    addActor(db, "ann");
+    const second = changeStamp(db);
+    expect(second).not.toBe(first);
+    db.$client.prepare("UPDATE actors SET name = 'Ann' WHERE handle = 'ann'").run();
+    expect(changeStamp(db)).not.toBe(second);
+  });
+
+  it("sees another connection's commits, but not its queue work", () => {
+    const [web, worker] = twoConnections(dirs);
+    const first = changeStamp(web);
+    bookkeep(worker, 1);
+    expect(changeStamp(web)).toBe(first);
+    addActor(worker, "bea");
+    expect(changeStamp(web)).not.toBe(first);
+    web.$client.close();
+    worker.$client.close();
+  });
+
+  it("keeps nothing computed inside a transaction, which a rollback could take back", () => {
+    const db = freshDb();
+    const sqlite = db.$client;
+    const count = () => sqlite.prepare("SELECT count(*) FROM actors").pluck().get() as number;
+    addActor(db, "first");
+    const cached = cachedUntilChange<"n", number>(1);
+    const base = cached(db, "n", count);
+    try {
+      sqlite.transaction(() => {
+        addActor(db, "undone");
+        expect(changeStamp(db)).toBeNull();
+        // Computed with the row that is about to be rolled back.
+        expect(cached(db, "n", count)).toBe(base + 1);
+        throw new Error("roll back");
+      })();
+    } catch (error) {
+      expect((error as Error).message).toBe("roll back");
+    }
+    // A different change takes the counter to the number it had inside the transaction (the
+    // inbox record between changes nothing): a value kept from inside would be served now.
+    sqlite.prepare("INSERT INTO inbox_seen (activity_iri, received_at) VALUES ('urn:y', 0)").run();
+    sqlite.prepare("DELETE FROM actors WHERE handle = 'first'").run();
+    expect(cached(db, "n", count)).toBe(base - 1);
+  });
+});
