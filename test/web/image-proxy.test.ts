@@ -86,6 +86,19 @@ describe("the image proxy", () => {
     );
   });
 
+  it("treats addresses starting // or /\\ as another server's, as browsers do", () => {
+    const page = rewritePageImages(
+      copse.db,
+      copse.origin,
+      '<img src="//elsewhere.example/b.png" alt="B"><img src="/\\elsewhere.example/c.png" alt="C">',
+    );
+    for (const name of ["b", "c"]) {
+      const address = new URL(`//elsewhere.example/${name}.png`, copse.origin).href;
+      expect(page).toContain(`src="${proxyPath(copse.db, address).replace(/&/g, "&amp;")}"`);
+    }
+    expect(page).not.toContain('src="/\\');
+  });
+
   it("allows pictures from this server only in its Content-Security-Policy", async () => {
     const response = await fetch(`${copse.origin}/`);
     const policy = response.headers.get("content-security-policy") ?? "";

@@ -80,7 +80,11 @@ export function rewritePageImages(db: Db, origin: string, html: string): string 
   const remote = new Map<string, string>();
   for (const match of html.matchAll(IMG)) {
     const src = SRC.exec(match[1]!)?.[2];
-    const url = src === undefined ? null : remoteAddress(decode(src), origin);
+    // Most pictures on a page are this server's (faces, uploads), written as paths: no need to
+    // parse those as addresses (a URL each, for each of a thread's hundred faces). "//" and
+    // "/\" start another server's address, as URLs and browsers read them.
+    if (src === undefined || (src[0] === "/" && src[1] !== "/" && src[1] !== "\\")) continue;
+    const url = remoteAddress(decode(src), origin);
     if (url) remote.set(src!, url);
   }
   if (remote.size === 0) return html;
