@@ -28,6 +28,7 @@ import {
 import type { AppEnv } from "../env.ts";
 import { federationContext } from "../federation.ts";
 import { formFields } from "../forms.ts";
+import { fragmentCache } from "../fragment-cache.ts";
 import { postExtras } from "../post-extras.ts";
 import { pageContext, render } from "../render.ts";
 import { requestedThreadPage } from "../thread-paging.ts";
@@ -188,6 +189,8 @@ export function forumRoutes(): Hono<AppEnv> {
    */
   function topicPage(c: C, access: CommunityAccess, topic: ItemRow, draft?: ReplyDraft) {
     const { db } = c.get("deps");
+    // Before anything is read, so that no part is kept under a newer stamp than its rows.
+    const part = fragmentCache(db, c.get("csrfToken") ?? "");
     const viewer = c.get("account")?.actor;
     const shown = requestedThreadPage(c, topic, { last: draft !== undefined });
     const onPage = new Set(shown.replies.map((r) => r.id));
@@ -218,6 +221,7 @@ export function forumRoutes(): Hono<AppEnv> {
         facilitates={(access.canModerate && access.group.isLocal) || access.facilitatesRemote}
         extras={postExtras(db, posts, viewer?.id)}
         draft={draft}
+        part={part}
       />,
       draft?.error ? 422 : 200,
     );

@@ -1,6 +1,7 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
+import type { RenderPart } from "../../fragment-cache.ts";
 import { Button, CsrfField, Tag, Textarea } from "../../views/components.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { Byline, ItemBody, When } from "../../views/pages/items.tsx";
@@ -36,39 +37,69 @@ function Post(props: {
   pagePath: string;
   /** Posts on earlier pages that replies on this one answer, by id. */
   earlier: Map<number, ItemRow>;
+  /** Renders the post's own part, or reuses it (src/web/fragment-cache.ts). */
+  part: RenderPart;
 }) {
   const { item, extras } = props;
   const author = props.authors.get(item.authorId);
   const answers = props.children.get(item.id) ?? [];
   const answered = item.parentId ? props.earlier.get(item.parentId) : undefined;
   const answeredAuthor = answered ? props.authors.get(answered.authorId) : undefined;
+  const mayVote = extras ? extras.mayVote(item) : false;
+  const mayModerate = props.mayModerate(item);
+  // Everything the post's part depends on besides the database, which the part is kept only
+  // as long as is unchanged: the page it is on, what this viewer may do with it, and how they
+  // voted on it. The form token is put in on the way out.
+  const key = [
+    "forum-post",
+    item.id,
+    answered?.id ?? 0,
+    props.pagePath,
+    props.canPost,
+    mayModerate,
+    props.moderationPath ?? "",
+    props.reportPath ?? "",
+    extras === undefined ? "no extras" : mayVote,
+    extras?.votes.get(item.id)?.mine ?? "",
+  ].join("|");
+  const article = props.part(key, (csrfToken) => (
+    <article aria-labelledby={`item-${item.id}-by`}>
+      <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
+        {author ? <Byline actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
+        {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
+      </p>
+      {answered ? (
+        <p class="govuk-body-s copse-post__context">
+          <a class="govuk-link" href={replyPath(props.topicPath, answered.id)}>
+            In reply to a post by{" "}
+            {answeredAuthor ? answeredAuthor.name || answeredAuthor.handle : "someone"}
+          </a>
+        </p>
+      ) : null}
+      <ItemBody item={item} />
+      {item.deletedAt ? null : <PostMedia media={extras?.media.get(item.id)} />}
+      {extras && !item.deletedAt ? (
+        <PostVotes
+          itemId={item.id}
+          tally={extras.votes.get(item.id)}
+          csrfToken={mayVote ? csrfToken : null}
+          returnTo={props.pagePath}
+        />
+      ) : null}
+      <PostActions
+        item={item}
+        topicPath={props.topicPath}
+        canPost={props.canPost}
+        mayModerate={mayModerate}
+        moderationPath={props.moderationPath}
+        reportPath={props.reportPath}
+        csrfToken={csrfToken}
+      />
+    </article>
+  ));
   return (
     <li class="copse-post" id={`item-${item.id}`}>
-      <article aria-labelledby={`item-${item.id}-by`}>
-        <p class="govuk-body-s copse-post__meta" id={`item-${item.id}-by`}>
-          {author ? <Byline actor={author} /> : "Someone"} wrote <When date={item.publishedAt} />
-          {item.updatedAt.getTime() !== item.publishedAt.getTime() ? " (edited)" : ""}
-        </p>
-        {answered ? (
-          <p class="govuk-body-s copse-post__context">
-            <a class="govuk-link" href={replyPath(props.topicPath, answered.id)}>
-              In reply to a post by{" "}
-              {answeredAuthor ? answeredAuthor.name || answeredAuthor.handle : "someone"}
-            </a>
-          </p>
-        ) : null}
-        <ItemBody item={item} />
-        {item.deletedAt ? null : <PostMedia media={extras?.media.get(item.id)} />}
-        {extras && !item.deletedAt ? (
-          <PostVotes
-            itemId={item.id}
-            tally={extras.votes.get(item.id)}
-            csrfToken={extras.mayVote(item) ? props.ctx.csrfToken : null}
-            returnTo={props.pagePath}
-          />
-        ) : null}
-        <PostActions {...props} />
-      </article>
+      {article}
       {answers.length > 0 ? (
         <ul class="copse-thread">
           {answers.map((answer) => (
@@ -82,15 +113,15 @@ function Post(props: {
 
 /** Reply (a disclosure that works without JavaScript), edit and delete for one post. */
 function PostActions(props: {
-  ctx: PageContext;
   item: ItemRow;
   topicPath: string;
   canPost: boolean;
-  mayModerate: (item: ItemRow) => boolean;
+  mayModerate: boolean;
   moderationPath: string | null;
   reportPath: string | null;
+  csrfToken: string;
 }) {
-  const { item, ctx } = props;
+  const { item } = props;
   return (
     <div class="copse-post__actions">
       {/* The topic is answered in the reply box under the thread; replies are answered here. */}
@@ -101,7 +132,7 @@ function PostActions(props: {
           </summary>
           <div class="govuk-details__text">
             <form method="post" action={`${props.topicPath}/reply`} novalidate>
-              <CsrfField token={ctx.csrfToken} />
+              <CsrfField token={props.csrfToken} />
               <input type="hidden" name="parent" value={String(item.id)} />
               <Textarea name="body" id={`reply-${item.id}`} label="Your reply" rows={4} />
               <Button>Post reply</Button>
@@ -109,7 +140,7 @@ function PostActions(props: {
           </div>
         </details>
       ) : null}
-      {props.mayModerate(item) ? (
+      {props.mayModerate ? (
         <p class="govuk-body-s">
           <a class="govuk-link" href={`${props.topicPath}/edit?item=${item.id}`}>
             Edit<span class="govuk-visually-hidden"> this post</span>
@@ -123,7 +154,7 @@ function PostActions(props: {
         <ModerationLinks item={item} path={`${props.moderationPath}/${item.id}`} />
       ) : null}
       {/* Authors and facilitators have their own means; everyone else may report a post. */}
-      {props.reportPath && !props.mayModerate(item) ? (
+      {props.reportPath && !props.mayModerate ? (
         <p class="govuk-body-s">
           <a class="govuk-link" href={`${props.reportPath}/${item.id}`}>
             Report<span class="govuk-visually-hidden"> this post</span>
@@ -180,6 +211,8 @@ export function TopicPage(props: {
   extras?: PostExtras;
   /** A reply being written, sent back with its preview or its error. */
   draft?: ReplyDraft;
+  /** Renders (or reuses) each post's own part (src/web/fragment-cache.ts). */
+  part: RenderPart;
 }) {
   const { topic, access, page, totalPages } = props;
   const canPost = access.canPost && !topic.lockedAt && !topic.removedAt;
@@ -214,6 +247,7 @@ export function TopicPage(props: {
     extras: props.extras,
     pagePath: threadPagePath(topicPath, page),
     earlier: props.earlier,
+    part: props.part,
   };
   const place = { page, totalPages, total: props.total };
   const pagination = (
