@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { actors, messages } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { ValidationError } from "./errors.ts";
@@ -198,13 +199,18 @@ export function markConversationRead(db: Db, personId: number, otherId: number):
 
 /** How many messages a person has not read yet, for the header. */
 export function unreadMessageCount(db: Db, personId: number): number {
-  const row = db
-    .select({ n: sql<number>`count(*)` })
-    .from(messages)
-    .where(and(eq(messages.recipientId, personId), isNull(messages.readAt)))
-    .get();
-  return Number(row?.n ?? 0);
+  // In the header of every page a person sees, so kept until the database changes.
+  return unreadCounts(db, personId, () => {
+    const row = db
+      .select({ n: sql<number>`count(*)` })
+      .from(messages)
+      .where(and(eq(messages.recipientId, personId), isNull(messages.readAt)))
+      .get();
+    return Number(row?.n ?? 0);
+  });
 }
+
+const unreadCounts = cachedUntilChange<number, number>(5_000);
 
 /** Whether an id is the followers collection of an actor this instance knows. */
 export function isKnownFollowersCollection(db: Db, iri: string): boolean {

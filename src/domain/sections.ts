@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { communitySections } from "../db/schema/index.ts";
 
 /** The sections a community can have; facilitators switch each on or off. */
@@ -23,16 +24,23 @@ export function isSectionId(value: string): value is SectionId {
 
 /** Which sections a community shows; every section is on until a facilitator switches it off. */
 export function enabledSections(db: Db, groupId: number): Set<SectionId> {
-  const off = new Set(
-    db
-      .select()
-      .from(communitySections)
-      .where(and(eq(communitySections.groupId, groupId), eq(communitySections.enabled, false)))
-      .all()
-      .map((row) => row.section),
-  );
-  return new Set(SECTIONS.map((s) => s.id).filter((id) => !off.has(id)));
+  // Read on every page of a community (its tabs), so kept until the database changes; each
+  // caller gets its own set.
+  const on = sectionsOn(db, groupId, () => {
+    const off = new Set(
+      db
+        .select()
+        .from(communitySections)
+        .where(and(eq(communitySections.groupId, groupId), eq(communitySections.enabled, false)))
+        .all()
+        .map((row) => row.section),
+    );
+    return SECTIONS.map((s) => s.id).filter((id) => !off.has(id));
+  });
+  return new Set(on);
 }
+
+const sectionsOn = cachedUntilChange<number, SectionId[]>(500);
 
 /** Saves which sections a community shows (the rest are switched off). */
 export function setEnabledSections(

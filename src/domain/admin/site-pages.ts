@@ -1,5 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { cachedUntilChange } from "../../db/generation.ts";
 import { instanceSettings } from "../../db/schema/index.ts";
 import { ValidationError } from "../errors.ts";
 import { renderMarkdown } from "../html.ts";
@@ -57,11 +58,17 @@ const DEFAULTS: Record<SitePageId, (instanceName: string) => string> = {
 
 /** Who runs the instance, as the footer says it; empty until an administrator says. */
 export function siteOperator(db: Db): string {
-  return (
-    db.select().from(instanceSettings).where(eq(instanceSettings.key, OPERATOR_KEY)).get()?.value ??
-    ""
+  // In every page's footer: read once per change of the database, not once per page.
+  return operators(
+    db,
+    "operator",
+    () =>
+      db.select().from(instanceSettings).where(eq(instanceSettings.key, OPERATOR_KEY)).get()
+        ?.value ?? "",
   );
 }
+
+const operators = cachedUntilChange<"operator", string>(1);
 
 /** A page's Markdown: what the administrators wrote, or the default, and which it is. */
 export function sitePageSource(

@@ -159,15 +159,21 @@ export function formatTimeOfDay(hour: number, minute: number): string {
 }
 
 /** The short name of a time zone at an instant, e.g. "GMT" or "BST" for Europe/London. */
-export function timeZoneAbbreviation(at: Date, timeZone: string): string {
+export const timeZoneAbbreviation = keptByInstant(function timeZoneAbbreviation(
+  at: Date,
+  timeZone: string,
+): string {
   const part = new Intl.DateTimeFormat("en-GB", { timeZone, timeZoneName: "short" })
     .formatToParts(at)
     .find((p) => p.type === "timeZoneName");
   return part?.value ?? timeZone;
-}
+});
 
 /** A date in the event's time zone, e.g. "Tuesday 3 March 2026". */
-export function formatLocalDate(at: Date, timeZone: string): string {
+export const formatLocalDate = keptByInstant(function formatLocalDate(
+  at: Date,
+  timeZone: string,
+): string {
   return new Intl.DateTimeFormat("en-GB", {
     timeZone,
     weekday: "long",
@@ -177,13 +183,16 @@ export function formatLocalDate(at: Date, timeZone: string): string {
   })
     .format(at)
     .replace(",", "");
-}
+});
 
 /** A time of day in the event's time zone, e.g. "2:30pm". */
-export function formatLocalTime(at: Date, timeZone: string): string {
+export const formatLocalTime = keptByInstant(function formatLocalTime(
+  at: Date,
+  timeZone: string,
+): string {
   const zoned = Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(timeZone);
   return formatTimeOfDay(zoned.hour, zoned.minute);
-}
+});
 
 /**
  * When an event happens, in its own time zone: "Tuesday 3 March 2026, 10am to 12:30pm (GMT)",
@@ -199,4 +208,25 @@ export function formatEventTimes(startsAt: Date, endsAt: Date, timeZone: string)
       ? formatLocalTime(endsAt, timeZone)
       : `${endDate}, ${formatLocalTime(endsAt, timeZone)}`;
   return `${start} to ${end} (${zone})`;
+}
+
+/**
+ * Keeps what `format` made for each instant and time zone. Each call made an Intl formatter
+ * (or a Temporal conversion) afresh, some 30 µs, and a community's page shows the same few
+ * events' times on every view.
+ */
+function keptByInstant(
+  format: (at: Date, timeZone: string) => string,
+): (at: Date, timeZone: string) => string {
+  const kept = new Map<string, string>();
+  return (at, timeZone) => {
+    const key = `${at.getTime()} ${timeZone}`;
+    let text = kept.get(key);
+    if (text === undefined) {
+      text = format(at, timeZone);
+      if (kept.size >= 5_000) kept.clear();
+      kept.set(key, text);
+    }
+    return text;
+  };
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, isNotNull, lt, lte, notInArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { cachedUntilChange } from "../../db/generation.ts";
 import { newsEntries, newsFeeds } from "../../db/schema/index.ts";
 import type { ParsedEntry } from "./parse.ts";
 
@@ -49,13 +50,18 @@ export function dueFeeds(db: Db, now: number, limit: number): NewsFeedRow[] {
 
 /** How many of a community's feeds are flagged as failing. */
 export function flaggedFeedCount(db: Db, groupId: number): number {
-  const row = db
-    .select({ n: count() })
-    .from(newsFeeds)
-    .where(and(eq(newsFeeds.groupId, groupId), isNotNull(newsFeeds.flaggedAt)))
-    .get();
-  return row?.n ?? 0;
+  // Shown to facilitators on each page of the community, so kept until the database changes.
+  return flaggedCounts(db, groupId, () => {
+    const row = db
+      .select({ n: count() })
+      .from(newsFeeds)
+      .where(and(eq(newsFeeds.groupId, groupId), isNotNull(newsFeeds.flaggedAt)))
+      .get();
+    return row?.n ?? 0;
+  });
 }
+
+const flaggedCounts = cachedUntilChange<number, number>(500);
 
 /** Stops following a feed; its entries go with it. */
 export function removeFeed(db: Db, feedId: number): void {
