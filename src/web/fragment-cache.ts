@@ -16,7 +16,7 @@ import { changeStamp } from "../db/generation.ts";
 const TOKEN_MARKER = "\u0000csrf\u0000";
 
 /** Parts kept per database, at most this many (a part is one to two kilobytes). */
-const MAX_PARTS = 4_000;
+const MAX_PARTS = 2_000;
 
 interface Kept {
   stamp: string;

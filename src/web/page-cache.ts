@@ -11,10 +11,11 @@ import { keptHeaders, StampedCache } from "./stamped-cache.ts";
 // mail or on social media brings hundreds of readers to one page within minutes. Every one of
 // them sees the same page, yet each was rendered afresh (3-10 ms of CPU at 100,000 items). A
 // page rendered for one such visitor is therefore kept and served to the next, for as long as
-// the database has not changed since it was rendered (the change stamp counts every write by
-// this process and every commit by another), and a few seconds at most, so times written
-// relative to now ("5 minutes ago") and events starting stay close to true. Signed-in people
-// always get a fresh page: theirs differ by membership, notifications and drafts.
+// the database has not changed since it was rendered (the change stamp counts every change,
+// by any process, to what pages are made of: src/db/change-counter.ts), and a few seconds at
+// most, so times written relative to now ("5 minutes ago") and events starting stay close to
+// true. Signed-in people always get a fresh page: theirs differ by membership, notifications
+// and drafts.
 //
 // A page carries one thing of its visitor's own: the masked CSRF token of the text-size form
 // in its footer. It is kept as a marker and the current visitor's token put in its place, so
