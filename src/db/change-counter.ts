@@ -13,7 +13,8 @@ import type { Db } from "./client.ts";
 // below. New tables get their triggers at the next start (ensureChangeCounter), so a table
 // added later is counted unless it is named here on purpose. The counter commits with the
 // change it counts, so a reader never sees the new count with the old rows, in this process or
-// any other sharing the file.
+// any other sharing the file. The count can go back only with the file (a restore, which is
+// made with every process stopped, so no value kept from before it survives).
 
 /** Tables whose writes change nothing a cached value or a kept page is made of. */
 export const BOOKKEEPING_TABLES: ReadonlySet<string> = new Set([
