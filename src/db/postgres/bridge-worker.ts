@@ -186,15 +186,18 @@ async function upToDate({ client, migrationsFolder }: Connection): Promise<boole
   ) as { entries: { when: number }[] };
   const newest = journal.entries.at(-1)?.when;
   const found = await client.query<[number, number]>({
-    // Every object migrate.ts makes beside the migrations: the full-text tables and the
-    // triggers that keep item_groups' copies (the last one made), in their current version
-    // (the update trigger watches author_id since the author is copied; item-group-keys.ts
-    // replaces an older one).
+    // Every object migrate.ts makes beside the migrations: the full-text tables, the
+    // triggers that keep item_groups' copies, in their current version (the update trigger
+    // watches author_id since the author is copied; item-group-keys.ts replaces an older
+    // one), and the tag counts' triggers (tag-counts.ts: the last one made, named here so that
+    // this check needs none of the migrator's code).
     text: `SELECT to_regclass('__drizzle_migrations') IS NOT NULL,
       to_regclass('actors_fts') IS NOT NULL AND to_regclass('items_fts') IS NOT NULL
         AND to_regclass('items_title_fts') IS NOT NULL
         AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'item_groups_keys_update'
-          AND tgrelid = to_regclass('items') AND pg_get_triggerdef(oid) LIKE '%author_id%')`,
+          AND tgrelid = to_regclass('items') AND pg_get_triggerdef(oid) LIKE '%author_id%')
+        AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'tag_counts_item_delete'
+          AND tgrelid = to_regclass('items'))`,
     rowMode: "array",
   });
   const [migrated, searchable] = found.rows[0] ?? [0, 0];
