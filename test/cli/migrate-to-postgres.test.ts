@@ -32,6 +32,7 @@ import { createWikiPage, editWikiPage, listRevisions } from "../../src/domain/wi
 import { openInstanceDatabase } from "../../src/instance-db.ts";
 import { DataDirInUseError, LOCK_FILE_NAME } from "../../src/server-lock.ts";
 import { describeWithPostgres, freshSchema, type TestSchema } from "../helpers/postgres.ts";
+import { KEPT_TAG_COUNTS } from "../helpers/tag-counts.ts";
 
 // `npm run admin -- migrate-to-postgres URL` on an instance with real content, made by the
 // domain functions the pages call: the copy on PostgreSQL must read the same through the same
@@ -172,14 +173,9 @@ function reads(db: Db, world: World) {
     lateThread: threadPage(db, getItem(db, world.late.id)!, world.bob.actor.id, 1),
     tags: tagsOfItem(db, world.topic.id),
     // Not copied: kept on PostgreSQL by its triggers as the taggings and links arrive.
-    tagCounts: (
-      db.$client
-        .prepare(
-          `SELECT group_id, is_public, tag_id, item_count FROM tag_counts WHERE item_count <> 0
-           ORDER BY group_id, is_public, tag_id`,
-        )
-        .all() as Record<string, unknown>[]
-    ).map((row) => Object.values(row).map(Number)),
+    tagCounts: (db.$client.prepare(KEPT_TAG_COUNTS).all() as Record<string, unknown>[]).map((row) =>
+      Object.values(row).map(Number),
+    ),
     cloud: tagCloud(db, world.bob.actor.id),
     members: listMembers(db, world.garden.id),
     revisions: listRevisions(db, world.wiki.id),

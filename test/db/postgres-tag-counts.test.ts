@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { migratePostgres } from "../../src/db/postgres/migrate.ts";
 import { eventually } from "../helpers/instances.ts";
 import { describeWithPostgres, freshSchema, type TestSchema } from "../helpers/postgres.ts";
+import { FRESH_TAG_COUNTS, KEPT_TAG_COUNTS } from "../helpers/tag-counts.ts";
 
 // Several processes write to one PostgreSQL database at once. The triggers keeping the tag
 // counts (src/db/postgres/tag-counts.ts) lock an item's row before counting a change to it, so
@@ -24,25 +25,7 @@ async function keptAndAfresh() {
     (await schema.pool.query({ text: sql, rowMode: "array" })).rows.map((r: unknown[]) =>
       r.map(Number),
     );
-  const kept = await rows(
-    `SELECT group_id, is_public, tag_id, item_count FROM tag_counts WHERE item_count <> 0
-     ORDER BY 1, 2, 3`,
-  );
-  const afresh = await rows(
-    `SELECT * FROM (
-       SELECT 0 AS group_id, 1 AS is_public, tg.tag_id, count(DISTINCT tg.item_id)
-       FROM taggings tg JOIN items i ON i.id = tg.item_id
-       WHERE i.deleted_at IS NULL AND i.removed_at IS NULL AND i.status = 'published'
-         AND i.visibility = 'public' GROUP BY tg.tag_id
-       UNION ALL
-       SELECT ig.group_id, CASE WHEN i.visibility = 'public' THEN 1 ELSE 0 END, tg.tag_id,
-         count(DISTINCT tg.item_id)
-       FROM taggings tg JOIN item_groups ig ON ig.item_id = tg.item_id
-       JOIN items i ON i.id = ig.item_id
-       WHERE i.deleted_at IS NULL AND i.removed_at IS NULL AND i.status = 'published'
-       GROUP BY 1, 2, 3) c ORDER BY 1, 2, 3`,
-  );
-  return { kept, afresh };
+  return { kept: await rows(KEPT_TAG_COUNTS), afresh: await rows(FRESH_TAG_COUNTS) };
 }
 
 /**
