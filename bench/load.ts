@@ -88,7 +88,13 @@ export async function loadPage(
   base: URL,
   host: string,
   target: LoadTarget,
-  options: { requests: number; connections: number; warmUp: number },
+  options: {
+    requests: number;
+    connections: number;
+    warmUp: number;
+    /** Called as each measured request is sent, with its number from 0 (writes under load). */
+    beforeRequest?: (n: number) => void;
+  },
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   try {
@@ -101,6 +107,7 @@ export async function loadPage(
     const cpuBefore = process.cpuUsage();
     const worker = async () => {
       while (next < options.requests) {
+        options.beforeRequest?.(next);
         next++;
         const at = performance.now();
         const answer = await get(agent, base, target, host);

@@ -10,12 +10,16 @@ import { BENCH_ORIGIN } from "./bench-db.ts";
 import { formatResults, type LoadResult, type LoadTarget, loadPage } from "./load.ts";
 import { copySeed, pagesSeed } from "./pages-seed.ts";
 import { measurePhase } from "./profile.ts";
+import { topicWriter } from "./writer.ts";
 
 // `npm run bench -- pages`: the pages of issue 12 under load, on a real server over loopback,
 // with 100,000 items. BENCH_REQUESTS changes how many requests each page gets (default 500),
 // BENCH_PAGES which pages are loaded and BENCH_ITEMS the size of the seed (bench/pages-seed.ts).
 // `npm run bench -- pages-one` sends the same pages one request at a time, which is what to
 // run under `node --cpu-prof` to see where a single request spends its time.
+// BENCH_WRITE_EVERY=N writes a tagged topic into the big community every N requests (bench/
+// writer.ts), as a busy instance changes under its readers: what is kept until the database
+// changes is then worked out again, and the figures show what that costs the pages.
 
 const CONNECTIONS = 10;
 const REQUESTS = Number(process.env.BENCH_REQUESTS) || 500;
@@ -24,6 +28,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS) || 500;
 interface PagesServer {
   copse: RunningInstance;
   targets: LoadTarget[];
+  /** Writes a tagged topic every BENCH_WRITE_EVERY requests (none when unset). */
+  write?: (n: number) => void;
   close(): Promise<void>;
 }
 
@@ -78,8 +84,12 @@ async function startPagesServer(): Promise<PagesServer> {
   // BENCH_PAGES=search,feed loads only the pages whose labels contain one of those words.
   const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
   const stopWrites = federationBookkeeping(copse);
+  const every = Number(process.env.BENCH_WRITE_EVERY) || 0;
+  const writeTopic = every > 0 ? topicWriter(copse.db, seed.bigHandle) : undefined;
+  if (writeTopic) console.log(`pages: a tagged topic written every ${every} requests`);
   return {
     copse,
+    write: writeTopic && ((n) => n % every === 0 && writeTopic()),
     targets: targets.filter((t) => only.length === 0 || only.some((w) => t.label.includes(w))),
     close: async () => {
       stopWrites();
@@ -150,6 +160,7 @@ export async function benchPages(): Promise<void> {
         requests: REQUESTS,
         connections: CONNECTIONS,
         warmUp: 5,
+        beforeRequest: server.write,
       });
       await meter.stop();
       // One line as each page finishes, so a slow run shows where it is.

@@ -12,6 +12,7 @@ import { benchSearch } from "./search.ts";
 import { benchSigning } from "./signing.ts";
 import { benchSoak } from "./soak.ts";
 import { benchStartup } from "./startup.ts";
+import { benchTagWrites } from "./tag-writes.ts";
 import { benchJoinRoundTrip, benchWeb } from "./web.ts";
 
 // `npm run bench`: every benchmark prints its own figures. Machines are noisy: compare medians
@@ -35,6 +36,7 @@ const benches: Record<string, () => Promise<void>> = {
   soak: benchSoak,
   "scale-pages": benchScalePages,
   "scale-fanout": benchScaleFanout,
+  "tag-writes": benchTagWrites,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -14,9 +14,11 @@ import * as schema from "../db/schema/index.ts";
 /**
  * Tables not copied: Fedify's queue and key-value store are other tables on PostgreSQL, of
  * their own shape (src/federation/postgres/schema.ts). The cache may be dropped; queued
- * messages hold the move back (migrate-to-postgres.ts).
+ * messages hold the move back (migrate-to-postgres.ts). The tag counts are kept on PostgreSQL
+ * by its triggers as the taggings and links arrive (src/db/postgres/tag-counts.ts): copied
+ * too, they would be counted twice.
  */
-export const NOT_COPIED: ReadonlySet<string> = new Set(["fedify_kv", "fedify_queue"]);
+export const NOT_COPIED: ReadonlySet<string> = new Set(["fedify_kv", "fedify_queue", "tag_counts"]);
 
 /** Rows per INSERT statement, fewer for wide tables (PostgreSQL takes 65,535 parameters). */
 export const BATCH_ROWS = 500;

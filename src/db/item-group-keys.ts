@@ -1,4 +1,5 @@
 import type { Db } from "./client.ts";
+import { ensureSqliteTriggers } from "./sqlite-triggers.ts";
 
 /**
  * `item_groups` carries copies of each item's sort keys and state (kind, status, visibility,
@@ -42,21 +43,9 @@ const TRIGGERS: Record<string, string> = {
  * then fills the copies of rows written before they existed.
  */
 export function ensureItemGroupKeys(db: Db): void {
-  const sqlite = db.$client;
-  const stored = sqlite.prepare(
-    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-  );
-  const current = Object.entries(TRIGGERS).every(
-    ([name, sql]) => (stored.pluck().get(name) as string | undefined) === sql,
-  );
-  if (current) return;
-  sqlite.transaction(() => {
-    for (const [name, sql] of Object.entries(TRIGGERS)) {
-      sqlite.exec(`DROP TRIGGER IF EXISTS ${name}`);
-      sqlite.exec(sql);
-    }
-    sqlite.exec(
+  ensureSqliteTriggers(db, TRIGGERS, () =>
+    db.$client.exec(
       `UPDATE item_groups SET ${keysOf("i")} FROM items i WHERE i.id = item_groups.item_id`,
-    );
-  })();
+    ),
+  );
 }

@@ -1,14 +1,12 @@
 import type { Db } from "../db/client.ts";
 import { cachedUntilChange } from "../db/generation.ts";
 import { isActiveMember } from "./membership.ts";
-import { visibleItemSql } from "./visible-items.ts";
 
 // A tag cloud counts the tagged items a viewer may see (visible-items.ts): the live published
 // public items, the live published items of the communities the viewer is an active member of,
 // and the viewer's own live items. Counting that afresh for each signed-in view reads every
 // tagging and its item (52 ms at 1,000,000 items), so the cloud is put together from parts
-// that depend on the database alone, each kept until the database next changes and shared by
-// everyone they concern:
+// that depend on the database alone, shared by everyone they concern:
 // - the public counts, site-wide or of one community (what an anonymous visitor sees);
 // - each community's counts of its non-public items (shared by its members), with the few of
 //   those items that are also linked to other communities, so an item seen through two of the
@@ -16,6 +14,9 @@ import { visibleItemSql } from "./visible-items.ts";
 //   in this one's cloud;
 // and, for each view, the viewer's memberships and own unlisted items (drafts, or items the
 // viewer can see only as their author), which are read through indexes on the viewer's rows.
+// The counts are kept by triggers in tag_counts and the cross-posts marked in item_groups
+// (src/db/tag-counts.ts), so each part costs a few rows whatever the instance's size and
+// however often it changes; each is also kept until the database next changes.
 // A community's non-public counts are added only for a community the viewer is an active
 // member of as the view is made, so a private community's tags never reach anyone else.
 
@@ -126,48 +127,39 @@ const siteCounts = cachedUntilChange<"site", CloudCount[]>(1);
 const groupParts = cachedUntilChange<number, GroupCounts>(200);
 const crossPostedParts = cachedUntilChange<number, CrossPosted[]>(200);
 
+/** The whole site's counts in tag_counts (src/db/tag-counts.ts). */
+const SITE = 0;
+
 /** Every tag on the live published public items, site-wide or of one community. */
 function publicCounts(db: Db, group: number | undefined): CloudCount[] {
   if (group !== undefined) return groupCounts(db, group).public;
-  return siteCounts(
-    db,
-    "site",
-    () =>
-      db.$client
-        .prepare(
-          `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count
-         FROM taggings tg JOIN tags t ON t.id = tg.tag_id JOIN items i ON i.id = tg.item_id
-         WHERE ${visibleItemSql("i")} GROUP BY t.id`,
-        )
-        .all({ viewer: -1 }) as CloudCount[],
-  );
+  return siteCounts(db, "site", () => keptCounts(db, SITE, 1));
 }
 
 /**
- * Every tag on the community's live published items, public ones and the others apart, from
- * the community's copy of its items' state (item_groups_listed_idx), so no wide item row is
- * read. The join order is fixed: each tagging is looked up in that index, where the planner
- * would otherwise walk all of the community's items to find the tagged few.
+ * A scope's counts as the triggers keep them (src/db/tag-counts.ts): a range of the table's
+ * key, one row per tag, however many items the instance holds.
+ */
+function keptCounts(db: Db, group: number, isPublic: 0 | 1): CloudCount[] {
+  const rows = db.$client
+    .prepare(
+      `SELECT t.name, t.display, c.item_count AS count
+       FROM tag_counts c JOIN tags t ON t.id = c.tag_id
+       WHERE c.group_id = ? AND c.is_public = ? AND c.item_count > 0`,
+    )
+    .all(group, isPublic) as CloudCount[];
+  return rows.map((r) => ({ name: r.name, display: r.display, count: Number(r.count) }));
+}
+
+/**
+ * Every tag on the community's live published items, public ones and the others apart,
+ * kept until the database changes (two reads of kept counts, but shared by every view).
  */
 function groupCounts(db: Db, groupId: number): GroupCounts {
-  return groupParts(db, groupId, () => {
-    const rows = db.$client
-      .prepare(
-        `SELECT t.name, t.display, CASE WHEN ig.visibility = 'public' THEN 1 ELSE 0 END AS is_public,
-           COUNT(DISTINCT tg.item_id) AS count
-         FROM tags t CROSS JOIN taggings tg ON tg.tag_id = t.id
-         CROSS JOIN item_groups ig INDEXED BY item_groups_listed_idx
-           ON ig.item_id = tg.item_id AND ig.group_id = @group
-         WHERE ig.live = 1 AND ig.status = 'published'
-         GROUP BY t.id, t.name, t.display, is_public`,
-      )
-      .all({ group: groupId }) as (CloudCount & { is_public: number })[];
-    const counts = (open: number) =>
-      rows
-        .filter((r) => Number(r.is_public) === open)
-        .map((r) => ({ name: r.name, display: r.display, count: Number(r.count) }));
-    return { public: counts(1), other: counts(0) };
-  });
+  return groupParts(db, groupId, () => ({
+    public: keptCounts(db, groupId, 1),
+    other: keptCounts(db, groupId, 0),
+  }));
 }
 
 /** The community's cross-posted non-public items (below), kept until the database changes. */
@@ -177,17 +169,19 @@ function crossPostedOf(db: Db, groupId: number): CrossPosted[] {
 
 /**
  * The community's non-public listed tagged items that are also linked to other communities
- * (cross-posts, few), with all their communities and tags.
+ * (cross-posts, few), with all their communities and tags: walked from the community's
+ * entries in item_groups_cross_posted_idx (the links the triggers mark), not its taggings.
  */
 function crossPosted(db: Db, groupId: number): CrossPosted[] {
   const rows = db.$client
     .prepare(
       `SELECT ig.item_id AS itemId, o.group_id AS otherId, t.name, t.display
-       FROM tags t CROSS JOIN taggings tg ON tg.tag_id = t.id
-       CROSS JOIN item_groups ig INDEXED BY item_groups_listed_idx
-         ON ig.item_id = tg.item_id AND ig.group_id = @group
+       FROM item_groups ig INDEXED BY item_groups_cross_posted_idx
        CROSS JOIN item_groups o ON o.item_id = ig.item_id AND o.group_id <> @group
-       WHERE ig.live = 1 AND ig.status = 'published' AND ig.visibility <> 'public'`,
+       CROSS JOIN taggings tg ON tg.item_id = ig.item_id
+       CROSS JOIN tags t ON t.id = tg.tag_id
+       WHERE ig.group_id = @group AND ig.cross_posted = 1 AND ig.live = 1
+         AND ig.status = 'published' AND ig.visibility <> 'public'`,
     )
     .all({ group: groupId }) as {
     itemId: number;

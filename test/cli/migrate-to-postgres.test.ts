@@ -25,12 +25,14 @@ import { castVote } from "../../src/domain/polls/votes.ts";
 import { rateDocument, ratingSummary } from "../../src/domain/ratings.ts";
 import { search } from "../../src/domain/search.ts";
 import { localFileStore } from "../../src/domain/storage/store.ts";
+import { tagCloud } from "../../src/domain/tag-cloud.ts";
 import { addTag, tagsOfItem } from "../../src/domain/tags.ts";
 import { threadPage } from "../../src/domain/thread-pages.ts";
 import { createWikiPage, editWikiPage, listRevisions } from "../../src/domain/wiki/wiki.ts";
 import { openInstanceDatabase } from "../../src/instance-db.ts";
 import { DataDirInUseError, LOCK_FILE_NAME } from "../../src/server-lock.ts";
 import { describeWithPostgres, freshSchema, type TestSchema } from "../helpers/postgres.ts";
+import { KEPT_TAG_COUNTS } from "../helpers/tag-counts.ts";
 
 // `npm run admin -- migrate-to-postgres URL` on an instance with real content, made by the
 // domain functions the pages call: the copy on PostgreSQL must read the same through the same
@@ -170,6 +172,11 @@ function reads(db: Db, world: World) {
     thread: threadPage(db, topic, world.bob.actor.id, 1),
     lateThread: threadPage(db, getItem(db, world.late.id)!, world.bob.actor.id, 1),
     tags: tagsOfItem(db, world.topic.id),
+    // Not copied: kept on PostgreSQL by its triggers as the taggings and links arrive.
+    tagCounts: (db.$client.prepare(KEPT_TAG_COUNTS).all() as Record<string, unknown>[]).map((row) =>
+      Object.values(row).map(Number),
+    ),
+    cloud: tagCloud(db, world.bob.actor.id),
     members: listMembers(db, world.garden.id),
     revisions: listRevisions(db, world.wiki.id),
     poll: pollResults(db, getItem(db, world.poll.id)!, new Date("2030-01-01T00:00:00Z")),
@@ -328,6 +335,7 @@ describeWithPostgres("migrate-to-postgres", { timeout: 180_000 }, () => {
       expect(there.poll?.voters).toBe(2);
       expect(there.rating.average).toBe(4.5);
       expect(there.keys).toHaveLength(1);
+      expect(there.tagCounts.length).toBeGreaterThan(0);
       // The full-text index was filled on PostgreSQL by its triggers.
       const found = (db: Db, q: string) => {
         const results = search(db, world.bob.actor.id, { q });

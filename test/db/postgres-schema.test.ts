@@ -408,6 +408,8 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
       { tgname: "item_groups_keys_update" },
       { tgname: "items_fts_sync" },
       { tgname: "items_title_fts_sync" },
+      { tgname: "tag_counts_item_delete" },
+      { tgname: "tag_counts_item_update" },
     ]);
   });
 });

@@ -1,15 +1,25 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
+import { runMigrations } from "../../src/db/migrate.ts";
 import { createAccount } from "../../src/domain/accounts.ts";
 import type { ActorRow } from "../../src/domain/actors.ts";
+import { addItemGroups, composeEntry, editEntry } from "../../src/domain/blog.ts";
 import { createCommunity } from "../../src/domain/communities.ts";
-import { composeItem, deleteItem, type ItemRow } from "../../src/domain/items.ts";
+import {
+  composeItem,
+  deleteItem,
+  getItem,
+  type ItemRow,
+  unlinkItemFromGroup,
+} from "../../src/domain/items.ts";
 import { decideMembership, leaveGroup, requestMembership } from "../../src/domain/membership.ts";
-import { removeItem } from "../../src/domain/moderation/content.ts";
+import { removeItem, restoreItem } from "../../src/domain/moderation/content.ts";
 import { tagCloud } from "../../src/domain/tag-cloud.ts";
-import { addTag } from "../../src/domain/tags.ts";
+import { addTag, removeTag } from "../../src/domain/tags.ts";
 import { visibleItemSql } from "../../src/domain/visible-items.ts";
 import { freshDb } from "../helpers/db.ts";
+import { FRESH_TAG_COUNTS, KEPT_TAG_COUNTS } from "../helpers/tag-counts.ts";
+import { TEST_DATABASE } from "../helpers/test-database.ts";
 
 // Signed-in clouds are put together from parts kept until the database changes (public
 // counts, each community's non-public counts and cross-posts) plus the viewer's memberships
@@ -22,6 +32,7 @@ let db: Db;
 const people: Record<string, number> = {};
 const actors: Record<string, ActorRow> = {};
 const groups: Record<string, number> = {};
+const communities: Record<string, ActorRow> = {};
 
 /** Tag names and counts by name, counted from the items the viewer may see. */
 function expected(viewer: number | undefined, group?: number): [string, number][] {
@@ -58,7 +69,37 @@ function expectEveryCloudRight() {
   }
 }
 
+/**
+ * The counts the triggers keep (src/db/tag-counts.ts) against the same counted afresh from
+ * the items themselves (not item_groups' copies), and the cross-post marks against the links.
+ */
+function expectCountsKept() {
+  const rows = (sql: string) =>
+    (db.$client.prepare(sql).all() as Record<string, unknown>[]).map((r) =>
+      Object.values(r).map(Number),
+    );
+  const kept = rows(KEPT_TAG_COUNTS);
+  const afresh = rows(FRESH_TAG_COUNTS);
+  expect(kept).toEqual(afresh);
+  const marks = rows(
+    `SELECT item_id, group_id, cross_posted,
+       CASE WHEN (SELECT count(*) FROM item_groups o WHERE o.item_id = ig.item_id) > 1
+         THEN 1 ELSE 0 END AS expected
+     FROM item_groups ig ORDER BY item_id, group_id`,
+  );
+  for (const [item, group, mark, expected] of marks) {
+    expect(mark, `cross_posted of item ${item} in ${group}`).toBe(expected);
+  }
+}
+
+/** Both checks: the kept counts, and every cloud made from them. */
+function expectAllRight() {
+  expectCountsKept();
+  expectEveryCloudRight();
+}
+
 let secretPost: ItemRow;
+let openPost: ItemRow;
 
 beforeAll(async () => {
   db = freshDb();
@@ -86,6 +127,7 @@ beforeAll(async () => {
   groups.open = open.id;
   groups.secret = secret.id;
   groups.club = club.id;
+  Object.assign(communities, { open, secret, club });
   const join = (group: number, who: string) => {
     const m = requestMembership(db, { groupId: group, memberId: people[who]! });
     if (m.state === "pending")
@@ -119,7 +161,7 @@ beforeAll(async () => {
     for (const tag of tags) addTag(db, item, people[author]!, tag);
     return item;
   };
-  post("alice", [open], ["housing", "parks"]);
+  openPost = post("alice", [open], ["housing", "parks"]);
   post("bob", [open], ["housing"]);
   secretPost = post("bob", [secret], ["secretword", "housing"]);
   post("alice", [secret], ["secretword"]);
@@ -171,5 +213,152 @@ describe("tag clouds for signed-in viewers", () => {
     leaveGroup(db, groups.secret!, people.carol!);
     expect(cloud(people.carol).map(([name]) => name)).not.toContain("secretword");
     expectEveryCloudRight();
+  });
+});
+
+describe("tag counts kept by triggers", () => {
+  const item = (row: ItemRow) => getItem(db, row.id)!;
+  const alice = () => people.alice!;
+  const open = () => ({ id: groups.open! });
+
+  it("start equal to a fresh count", () => {
+    expectCountsKept();
+    // Carol comes back to the secret community (she left it above), to see into both.
+    requestMembership(db, { groupId: groups.secret!, memberId: people.carol! });
+    decideMembership(db, {
+      groupId: groups.secret!,
+      memberId: people.carol!,
+      byActorId: alice(),
+      approve: true,
+    });
+    expectAllRight();
+  });
+
+  it("follow tags added and removed, counting an item once however many put a tag on it", () => {
+    addTag(db, item(openPost), people.bob!, "housing");
+    addTag(db, item(openPost), people.bob!, "newtag");
+    expect(cloud(undefined, groups.open)).toContainEqual(["newtag", 1]);
+    expectAllRight();
+    // Bob takes his own tagging of "housing" away; Alice's stays.
+    removeTag(db, item(openPost), people.bob!, "housing");
+    expect(cloud(undefined, groups.open)).toContainEqual(["housing", 2]);
+    expectAllRight();
+    // A facilitator takes "parks" away altogether, everyone's taggings of it at once.
+    addTag(db, item(openPost), people.bob!, "parks");
+    removeTag(db, item(openPost), alice(), "parks");
+    expect(cloud(undefined).map(([name]) => name)).not.toContain("parks");
+    expectAllRight();
+  });
+
+  it("follow a draft published, linked to a second community, withdrawn and made public", () => {
+    const fields = (groupIds: number[], status: "draft" | "published") => ({
+      title: "An entry",
+      summary: "",
+      body: "text",
+      groupIds,
+      status,
+    });
+    const draft = composeEntry(db, ORIGIN, actors.alice!, fields([groups.secret!], "draft"));
+    addTag(db, draft, alice(), "blogword");
+    expectAllRight();
+    // Published into the private community: members-only, counted for its members.
+    const published = editEntry(
+      db,
+      ORIGIN,
+      item(draft),
+      alice(),
+      fields([groups.secret!], "published"),
+    );
+    expect(published.after.visibility).toBe("members");
+    expect(cloud(people.carol, groups.secret)).toContainEqual(["blogword", 1]);
+    expectAllRight();
+    // Linked to a second private community: Carol, in both, counts it once.
+    editEntry(
+      db,
+      ORIGIN,
+      item(draft),
+      alice(),
+      fields([groups.secret!, groups.club!], "published"),
+    );
+    expect(cloud(people.carol)).toContainEqual(["blogword", 1]);
+    expect(cloud(people.eve, groups.secret)).toContainEqual(["blogword", 1]);
+    expectAllRight();
+    // Withdrawn (a draft again), then published publicly in the open community alone.
+    editEntry(db, ORIGIN, item(draft), alice(), fields([groups.secret!, groups.club!], "draft"));
+    expect(cloud(people.carol).map(([name]) => name)).not.toContain("blogword");
+    expectAllRight();
+    editEntry(db, ORIGIN, item(draft), alice(), fields([groups.open!], "published"));
+    expect(cloud(undefined)).toContainEqual(["blogword", 1]);
+    expectAllRight();
+  });
+
+  it("follow an item linked to another community and taken out of it", () => {
+    addItemGroups(db, openPost.id, [groups.club!]);
+    expect(cloud(undefined, groups.club)).toContainEqual(["newtag", 1]);
+    expectAllRight();
+    expect(unlinkItemFromGroup(db, item(openPost), groups.club!)).toBe(1);
+    expect(cloud(undefined, groups.club)).toEqual([]);
+    expectAllRight();
+  });
+
+  it("follow a facilitator removing and restoring an item, and its author deleting it", () => {
+    const action = () => ({
+      item: item(openPost),
+      groupId: open().id,
+      byActorId: alice(),
+      reason: "r",
+    });
+    removeItem(db, action());
+    expect(cloud(undefined).map(([name]) => name)).not.toContain("newtag");
+    expectAllRight();
+    restoreItem(db, action());
+    expect(cloud(undefined)).toContainEqual(["newtag", 1]);
+    expectAllRight();
+    deleteItem(db, item(openPost), alice());
+    expect(cloud(undefined).map(([name]) => name)).not.toContain("newtag");
+    expectAllRight();
+  });
+
+  it("follow items and tags deleted outright, whatever order the cascades take", () => {
+    // Rows deleted by SQL (a purge, or an account's items going with it): the deletion
+    // cascades to the taggings and links, which the triggers see after the item row is gone.
+    const everywhere = composeItem(db, ORIGIN, {
+      kind: "topic",
+      author: actors.alice!,
+      groups: [communities.open!],
+      title: "Public, in two communities",
+      body: "text",
+    });
+    addItemGroups(db, everywhere.id, [groups.club!]);
+    addTag(db, everywhere, alice(), "purged");
+    expect(cloud(undefined)).toContainEqual(["purged", 1]);
+    expectAllRight();
+    for (const id of [everywhere.id, secretPost.id]) {
+      db.$client.prepare("DELETE FROM items WHERE id = ?").run(id);
+    }
+    expect(cloud(undefined).map(([name]) => name)).not.toContain("purged");
+    expect(cloud(people.bob, groups.open).map(([name]) => name)).not.toContain("secretword");
+    expectAllRight();
+    db.$client.prepare("DELETE FROM tags WHERE name = ?").run("allotments");
+    expectAllRight();
+    // No code moves a tagging to another tag, but SQL could (a merge of two tags).
+    db.$client
+      .prepare(
+        `UPDATE taggings SET tag_id = (SELECT id FROM tags WHERE name = 'housing')
+         WHERE tag_id = (SELECT id FROM tags WHERE name = 'shared')`,
+      )
+      .run();
+    expect(cloud(people.carol).map(([name]) => name)).not.toContain("shared");
+    expectAllRight();
+  });
+
+  it("are counted afresh by a start that finds their triggers missing (an upgrade)", () => {
+    db.$client.prepare("DELETE FROM tag_counts").run();
+    db.$client.prepare("UPDATE item_groups SET cross_posted = 0").run();
+    const on = TEST_DATABASE === "postgres" ? " ON items" : "";
+    db.$client.exec(`DROP TRIGGER tag_counts_item_delete${on}`);
+    runMigrations(db);
+    expectAllRight();
+    expect(cloud(undefined).length).toBeGreaterThan(0);
   });
 });

@@ -187,14 +187,17 @@ async function upToDate({ client, migrationsFolder }: Connection): Promise<boole
   const newest = journal.entries.at(-1)?.when;
   const found = await client.query<[number, number]>({
     // Every object migrate.ts makes beside the migrations: the full-text tables, the
-    // triggers that keep item_groups' copies in their current version (the update trigger
-    // watches author_id since the author is copied; item-group-keys.ts replaces an older one),
-    // and the change count's triggers (change-counter.ts).
+    // triggers that keep item_groups' copies, in their current version (the update trigger
+    // watches author_id since the author is copied; item-group-keys.ts replaces an older
+    // one), the tag counts' triggers (tag-counts.ts) and the change count's (change-counter.ts,
+    // made last), named here so that this check needs none of the migrator's code.
     text: `SELECT to_regclass('__drizzle_migrations') IS NOT NULL,
       to_regclass('actors_fts') IS NOT NULL AND to_regclass('items_fts') IS NOT NULL
         AND to_regclass('items_title_fts') IS NOT NULL
         AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'item_groups_keys_update'
           AND tgrelid = to_regclass('items') AND pg_get_triggerdef(oid) LIKE '%author_id%')
+        AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'tag_counts_item_delete'
+          AND tgrelid = to_regclass('items'))
         AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'copse_changes'
           AND tgrelid = to_regclass('items'))`,
     rowMode: "array",

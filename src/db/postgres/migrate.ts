@@ -5,10 +5,12 @@ import { projectPath } from "../../project-root.ts";
 import { ensurePostgresChangeCounter } from "./change-counter.ts";
 import { ensurePostgresItemGroupKeys } from "./item-group-keys.ts";
 import { ensurePostgresSearchIndex, quoteIdent } from "./search-index.ts";
+import { ensurePostgresTagCounts } from "./tag-counts.ts";
 
 // Copse's tables on PostgreSQL: the migrations drizzle-kit wrote into migrations/postgres from
 // the generated schema (scripts/postgres-schema.ts), then what migrations cannot hold, the
-// full-text tables and their triggers (search-index.ts). Everything goes into the connection's
+// full-text tables and their triggers (search-index.ts), the triggers keeping item_groups'
+// copies (item-group-keys.ts) and the tag counts (tag-counts.ts). Everything goes into the connection's
 // current schema (the first of its search_path), drizzle's bookkeeping table included, so that
 // several instances, or the tests' one schema per file, can share a database.
 
@@ -49,6 +51,8 @@ export async function migratePostgres(
       try {
         await ensurePostgresSearchIndex(connection, schema);
         await ensurePostgresItemGroupKeys(connection, schema);
+        // After the copies: the tag counts read them.
+        await ensurePostgresTagCounts(connection, schema);
         // Last, so that every table made above is counted.
         await ensurePostgresChangeCounter(connection, schema);
         await connection.query("COMMIT");

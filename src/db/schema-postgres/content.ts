@@ -31,6 +31,7 @@ export const itemGroups = pgTable(
     live: bigint("live", { mode: "number" }),
     titleKey: text("title_key"),
     authorId: bigint("author_id", { mode: "number" }),
+    crossPosted: bigint("cross_posted", { mode: "number" }).notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.groupId] }),
@@ -41,6 +42,7 @@ export const itemGroups = pgTable(
     index("item_groups_authors_idx").on(t.groupId, t.authorId, t.kind, t.activityAt, t.itemId, t.pinnedAt).where(sql`live = 1 AND pinned_at IS NULL`),
     index("item_groups_listed_idx").on(t.itemId, t.groupId, t.visibility).where(sql`live = 1 AND status = 'published'`),
     index("item_groups_drafts_idx").on(t.groupId, t.itemId).where(sql`status <> 'published'`),
+    index("item_groups_cross_posted_idx").on(t.groupId, t.itemId).where(sql`cross_posted = 1 AND live = 1 AND status = 'published' AND visibility <> 'public'`),
   ],
 );
 

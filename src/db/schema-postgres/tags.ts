@@ -2,9 +2,22 @@
 // do not edit. Change the sqlite schema, then run `npm run db:generate`.
 
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, bigint, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigint, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { actors } from "./actors.ts";
 import { items } from "./content.ts";
+
+export const tagCounts = pgTable(
+  "tag_counts",
+  {
+    groupId: bigint("group_id", { mode: "number" }).notNull(),
+    isPublic: bigint("is_public", { mode: "number" }).notNull(),
+    tagId: bigint("tag_id", { mode: "number" }).notNull(),
+    itemCount: bigint("item_count", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.isPublic, t.tagId] }),
+  ],
+);
 
 export const taggings = pgTable(
   "taggings",

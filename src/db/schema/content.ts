@@ -124,6 +124,11 @@ export const itemGroups = sqliteTable(
     titleKey: text("title_key"),
     /** The item's author, so a community's topics by one person are a range of an index. */
     authorId: integer("author_id"),
+    /**
+     * 1 when the item is linked to other communities too (cross-posted), kept by triggers
+     * (src/db/tag-counts.ts): a tag cloud's few cross-posts are then read from an index.
+     */
+    crossPosted: integer("cross_posted").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.groupId] }),
@@ -157,6 +162,13 @@ export const itemGroups = sqliteTable(
       .where(sql`live = 1 AND status = 'published'`),
     // A community's drafts (few), for adding a viewer's own to what members see counted.
     index("item_groups_drafts_idx").on(t.groupId, t.itemId).where(sql`status <> 'published'`),
+    // A community's listed non-public items that are linked to other communities too (few):
+    // the ones a tag cloud must not count twice, or counts through another community.
+    index("item_groups_cross_posted_idx")
+      .on(t.groupId, t.itemId)
+      .where(
+        sql`cross_posted = 1 AND live = 1 AND status = 'published' AND visibility <> 'public'`,
+      ),
   ],
 );
 
