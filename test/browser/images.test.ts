@@ -21,10 +21,20 @@ describeInBrowser("pictures in posts, in a browser", () => {
   let png: Buffer;
 
   /** Whether an <img> on the page has loaded a real picture. */
-  const loaded = (page: Page, alt: string) =>
-    page
-      .getByRole("img", { name: alt })
-      .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  // Pictures in posts load lazily, so the page's load event does not wait for them: the
+  // picture is brought into view and its own load (or error) awaited.
+  const loaded = async (page: Page, alt: string) => {
+    const picture = page.getByRole("img", { name: alt });
+    await picture.scrollIntoViewIfNeeded();
+    return picture.evaluate((img: HTMLImageElement) =>
+      img.complete
+        ? img.naturalWidth > 0
+        : new Promise<boolean>((resolve) => {
+            img.addEventListener("load", () => resolve(img.naturalWidth > 0), { once: true });
+            img.addEventListener("error", () => resolve(false), { once: true });
+          }),
+    );
+  };
 
   /** Chooses a picture in the form's file field and describes it. */
   const choosePicture = async (page: Page, alt: string) => {
