@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "../helpers/client.ts";
-import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instances.ts";
+import { signedIn } from "../helpers/sign-in.ts";
 
 // A topic's posts are rendered once and reused for everyone whose choices are the same
 // (src/web/fragment-cache.ts). These check that what one viewer may do, and how they voted,
@@ -19,22 +20,15 @@ describe("posts kept between viewers of a topic", () => {
   let topicPath: string;
   let replyId: number;
 
-  async function signedIn(handle: string): Promise<WebClient> {
-    const web = new WebClient(copse.origin);
-    const { response } = await web.post("/signin", { login: handle, password: TEST_PASSWORD });
-    expect(response.status).toBe(303);
-    return web;
-  }
-
   beforeAll(async () => {
     copse = await startTestInstance("Fragments");
     const a = await copse.createUser("alice");
     await copse.createUser("bob");
     await copse.createUser("carol");
     copse.createCommunity("garden", a, "public");
-    alice = await signedIn("alice");
-    bob = await signedIn("bob");
-    carol = await signedIn("carol");
+    alice = await signedIn(copse, "alice");
+    bob = await signedIn(copse, "bob");
+    carol = await signedIn(copse, "carol");
     expect((await bob.post("/c/garden/join", {})).response.status).toBe(303);
     const created = await alice.post("/c/garden/forum/new", {
       title: "Salt stocks",
@@ -105,7 +99,7 @@ describe("posts kept between viewers of a topic", () => {
   it("shows a vote as pressed to the voter alone, and the new score to all", async () => {
     // Dave and Bob are both plain members: the same choices but for their votes.
     await copse.createUser("dave");
-    const dave = await signedIn("dave");
+    const dave = await signedIn(copse, "dave");
     expect((await dave.post("/c/garden/join", {})).response.status).toBe(303);
     const topicId = topicPath.split("/").pop()!;
     const voted = await dave.post(`/items/${topicId}/vote`, { vote: "up", return: topicPath });
