@@ -6,6 +6,7 @@ import { BOOKKEEPING_TABLES } from "../../src/db/change-counter.ts";
 import { type Db, openDatabase } from "../../src/db/client.ts";
 import { cachedUntilChange, changeStamp } from "../../src/db/generation.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
+import { writeBookkeeping } from "../helpers/bookkeeping.ts";
 import { freshDb, freshSqliteDb } from "../helpers/db.ts";
 import { freshPostgresUrl, TEST_DATABASE } from "../helpers/test-database.ts";
 
@@ -20,29 +21,6 @@ function addActor(db: Db, handle: string): void {
       `INSERT INTO actors (iri, type, handle, host, is_local) VALUES (?, 'Person', ?, 'elsewhere.test', 0)`,
     )
     .run(`https://elsewhere.test/u/${handle}`, handle);
-}
-
-/**
- * Writes to bookkeeping tables that a delivery, an inbox post or a job renewal touches (on
- * PostgreSQL the queue and key-value store are the queue backend's, on other connections).
- */
-function bookkeep(db: Db, n: number): void {
-  const sqlite = db.$client;
-  if (TEST_DATABASE === "sqlite") {
-    sqlite
-      .prepare(
-        `INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', 0, 0)`,
-      )
-      .run();
-    sqlite.prepare("DELETE FROM fedify_queue").run();
-    sqlite
-      .prepare("INSERT OR REPLACE INTO fedify_kv (key, value) VALUES (?, '1')")
-      .run(`["k",${n}]`);
-  }
-  sqlite
-    .prepare("INSERT INTO inbox_seen (activity_iri, received_at) VALUES (?, 0)")
-    .run(`urn:x:${n}`);
-  sqlite.prepare("DELETE FROM inbox_seen WHERE activity_iri = ?").run(`urn:x:${n}`);
 }
 
 /** Two connections to one new database: a web process's and a worker's. */
@@ -112,7 +90,7 @@ describe("the change stamp", () => {
     const db = freshDb();
     const first = changeStamp(db);
     expect(first).not.toBeNull();
-    for (let n = 0; n < 5; n++) bookkeep(db, n);
+    for (let n = 0; n < 5; n++) writeBookkeeping(db, n);
     expect(changeStamp(db)).toBe(first);
     addActor(db, "ann");
     const second = changeStamp(db);
@@ -124,7 +102,7 @@ describe("the change stamp", () => {
   it("sees another connection's commits, but not its queue work", () => {
     const [web, worker] = twoConnections(dirs);
     const first = changeStamp(web);
-    bookkeep(worker, 1);
+    writeBookkeeping(worker, 1);
     expect(changeStamp(web)).toBe(first);
     addActor(worker, "bea");
     expect(changeStamp(web)).not.toBe(first);

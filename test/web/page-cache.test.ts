@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CACHE_HEADER } from "../../src/web/page-cache.ts";
+import { writeBookkeeping } from "../helpers/bookkeeping.ts";
 import { WebClient } from "../helpers/client.ts";
 import { startTestInstance, TEST_PASSWORD, type TestInstance } from "../helpers/instances.ts";
-import { TEST_DATABASE } from "../helpers/test-database.ts";
 
 /** The masked CSRF token a page's forms carry. */
 function formToken(html: string): string {
@@ -69,27 +69,7 @@ describe("pages kept for visitors who are not signed in", () => {
       return { headers: page.response.headers, body: page.body };
     };
     await untilKept(visit);
-    const sqlite = copse.db.$client;
-    for (let n = 0; n < 20; n++) {
-      // What each delivery of a fan-out writes on SQLite (on PostgreSQL the queue backend's
-      // own connections write these): its queue row claimed and deleted, and the server's
-      // remembered signature format.
-      if (TEST_DATABASE === "sqlite") {
-        const { lastInsertRowid } = sqlite
-          .prepare(
-            "INSERT INTO fedify_queue (channel, message, available_at, created_at) VALUES ('outbox', '{}', ?, 0)",
-          )
-          .run(Date.now() + 3_600_000);
-        sqlite.prepare("DELETE FROM fedify_queue WHERE id = ?").run(lastInsertRowid);
-        sqlite
-          .prepare("INSERT OR REPLACE INTO fedify_kv (key, value) VALUES (?, '\"draft-cavage\"')")
-          .run(`["bench-format","https://peer${n}.test"]`);
-      }
-      // An incoming activity's id, recorded against replays.
-      sqlite
-        .prepare("INSERT INTO inbox_seen (activity_iri, received_at) VALUES (?, ?)")
-        .run(`https://peer${n}.test/activities/${n}`, Date.now());
-    }
+    for (let n = 0; n < 20; n++) writeBookkeeping(copse.db, n);
     const after = await visit();
     expect(after.headers.get(CACHE_HEADER)).toBe("hit");
   });

@@ -1,5 +1,6 @@
 import "../../temporal.ts";
 import type { FieldError } from "../errors.ts";
+import { keptResults } from "../kept-results.ts";
 
 // Event times are typed as a local date and time in the organiser's time zone ("10am on 3
 // March, London time") and stored as UTC instants. Temporal does the conversion, so daylight
@@ -218,15 +219,6 @@ export function formatEventTimes(startsAt: Date, endsAt: Date, timeZone: string)
 function keptByInstant(
   format: (at: Date, timeZone: string) => string,
 ): (at: Date, timeZone: string) => string {
-  const kept = new Map<string, string>();
-  return (at, timeZone) => {
-    const key = `${at.getTime()} ${timeZone}`;
-    let text = kept.get(key);
-    if (text === undefined) {
-      text = format(at, timeZone);
-      if (kept.size >= 5_000) kept.clear();
-      kept.set(key, text);
-    }
-    return text;
-  };
+  const kept = keptResults<string, string>(5_000);
+  return (at, timeZone) => kept(`${at.getTime()} ${timeZone}`, () => format(at, timeZone));
 }

@@ -1,5 +1,6 @@
 import type { ActorRow } from "../../../domain/actors.ts";
 import type { ItemRow } from "../../../domain/items.ts";
+import { keptResults } from "../../../domain/kept-results.ts";
 import { mentionHref } from "../../../domain/mentions.ts";
 import { communityPagePath } from "../../../domain/paths.ts";
 import { WithAvatar } from "../avatar.tsx";
@@ -59,24 +60,15 @@ const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", {
 
 // Formatting a date in a time zone costs Intl some 10 µs, and a thread of 100 replies shows
 // 100 dates on every view; the same dates come back on the next view, so recent ones are kept.
-const formattedDates = new Map<number, string>();
-const MAX_FORMATTED_DATES = 10_000;
-
-/** A date as DATE_FORMAT writes it, from the dates kept above when it is one of them. */
-function formatDate(date: Date): string {
-  const time = date.getTime();
-  let text = formattedDates.get(time);
-  if (text === undefined) {
-    text = DATE_FORMAT.format(date);
-    if (formattedDates.size >= MAX_FORMATTED_DATES) formattedDates.clear();
-    formattedDates.set(time, text);
-  }
-  return text;
-}
+const formattedDates = keptResults<number, string>(10_000);
 
 /** A date in UK style, with the machine-readable time for assistive technology. */
 export function When(props: { date: Date }) {
-  return <time datetime={props.date.toISOString()}>{formatDate(props.date)}</time>;
+  return (
+    <time datetime={props.date.toISOString()}>
+      {formattedDates(props.date.getTime(), () => DATE_FORMAT.format(props.date))}
+    </time>
+  );
 }
 
 /** An item's body. The HTML was cleaned by the allow-list sanitizer before it was stored. */
