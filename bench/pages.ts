@@ -8,7 +8,7 @@ import { freePort } from "../test/helpers/free-port.ts";
 import { TEST_STYLESHEET_DIR } from "../test/helpers/instances.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { formatResults, type LoadResult, type LoadTarget, loadPage } from "./load.ts";
-import { copySeed, pagesSeed } from "./pages-seed.ts";
+import { copySeed, type PagesSeed, pagesSeed } from "./pages-seed.ts";
 import { measurePhase } from "./profile.ts";
 import { topicWriter } from "./writer.ts";
 
@@ -33,6 +33,40 @@ interface PagesServer {
   close(): Promise<void>;
 }
 
+/**
+ * The pages of the issue 12 table on a seeded database, as `headers` (a session's cookie, say)
+ * would request them; BENCH_PAGES=search,feed keeps only the pages whose labels contain one of
+ * those words.
+ */
+export function pageTargets(seed: PagesSeed, headers: Record<string, string>): LoadTarget[] {
+  const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
+  const big = `/c/${seed.bigHandle}`;
+  return [
+    { label: "home", path: "/" },
+    { label: "community page", path: big },
+    { label: "forum list", path: `${big}/forum` },
+    // Sorted by title and, signed in, the viewer's own topics (anonymous visitors get the
+    // default order for "mine").
+    { label: "forum list by title", path: `${big}/forum?sort=az` },
+    { label: "forum list, my topics", path: `${big}/forum?sort=mine` },
+    // The whole site's tag cloud, and a community the signed-in person is not a member of,
+    // whose clouds are not the members' shared one.
+    { label: "tag cloud (whole site)", path: "/tags" },
+    { label: "community page, not a member", path: "/c/area1" },
+    { label: "topic with 100 replies", path: `${big}/forum/${seed.topicId}` },
+    { label: "search (word in every item)", path: "/search?q=practice" },
+    { label: "forum RSS feed", path: `/feeds${big}/forum.rss` },
+    { label: "people finder", path: "/people?q=person" },
+    {
+      label: "Group actor JSON",
+      path: `/ap/actors/${seed.bigHandle}`,
+      headers: { accept: "application/activity+json" },
+    },
+  ]
+    .map((target) => ({ ...target, headers: { ...target.headers, ...headers } }))
+    .filter((t) => only.length === 0 || only.some((w) => t.label.includes(w)));
+}
+
 async function startPagesServer(): Promise<PagesServer> {
   let started = performance.now();
   const seed = pagesSeed();
@@ -55,34 +89,10 @@ async function startPagesServer(): Promise<PagesServer> {
   started = performance.now();
   const copse = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
   console.log(`pages: server started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const big = `/c/${seed.bigHandle}`;
   // BENCH_SIGNED_IN=1 loads every page as a member of the big community (not a facilitator),
   // whose pages are never kept for others (src/web/page-cache.ts) and are rendered each time.
   const member = process.env.BENCH_SIGNED_IN ? signedInAs(copse, "p6") : {};
-  const targets: LoadTarget[] = [
-    { label: "home", path: "/" },
-    { label: "community page", path: big },
-    { label: "forum list", path: `${big}/forum` },
-    // Sorted by title and, signed in, the viewer's own topics (anonymous visitors get the
-    // default order for "mine").
-    { label: "forum list by title", path: `${big}/forum?sort=az` },
-    { label: "forum list, my topics", path: `${big}/forum?sort=mine` },
-    // The whole site's tag cloud, and a community the signed-in person is not a member of,
-    // whose clouds are not the members' shared one.
-    { label: "tag cloud (whole site)", path: "/tags" },
-    { label: "community page, not a member", path: "/c/area1" },
-    { label: "topic with 100 replies", path: `${big}/forum/${seed.topicId}` },
-    { label: "search (word in every item)", path: "/search?q=practice" },
-    { label: "forum RSS feed", path: `/feeds${big}/forum.rss` },
-    { label: "people finder", path: "/people?q=person" },
-    {
-      label: "Group actor JSON",
-      path: `/ap/actors/${seed.bigHandle}`,
-      headers: { accept: "application/activity+json" },
-    },
-  ].map((target) => ({ ...target, headers: { ...target.headers, ...member } }));
-  // BENCH_PAGES=search,feed loads only the pages whose labels contain one of those words.
-  const only = (process.env.BENCH_PAGES ?? "").split(",").filter(Boolean);
+  const targets = pageTargets(seed, member);
   const stopWrites = federationBookkeeping(copse);
   const every = Number(process.env.BENCH_WRITE_EVERY) || 0;
   const writeTopic = every > 0 ? topicWriter(copse.db, seed.bigHandle) : undefined;
@@ -90,7 +100,7 @@ async function startPagesServer(): Promise<PagesServer> {
   return {
     copse,
     write: writeTopic && ((n) => n % every === 0 && writeTopic()),
-    targets: targets.filter((t) => only.length === 0 || only.some((w) => t.label.includes(w))),
+    targets,
     close: async () => {
       stopWrites();
       await copse.close({ graceMs: 0 });

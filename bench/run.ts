@@ -6,6 +6,7 @@ import { benchInbox } from "./inbox.ts";
 import { benchLive } from "./live.ts";
 import { benchMetrics } from "./metrics.ts";
 import { benchPages, benchPagesOneAtATime } from "./pages.ts";
+import { benchPagesProcesses } from "./pages-processes.ts";
 import { benchQueue } from "./queue.ts";
 import { benchScaleFanout, benchScalePages } from "./scale.ts";
 import { benchSearch } from "./search.ts";
@@ -29,6 +30,7 @@ const benches: Record<string, () => Promise<void>> = {
   live: benchLive,
   pages: benchPages,
   "pages-one": benchPagesOneAtATime,
+  "pages-processes": benchPagesProcesses,
   signing: benchSigning,
   fanout: benchFanout,
   inbox: benchInbox,

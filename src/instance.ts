@@ -2,7 +2,7 @@ import "./temporal.ts";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import type { Config } from "./config.ts";
 import { doesBackgroundWork, servesHttp } from "./config-role.ts";
 import type { Db } from "./db/client.ts";
@@ -139,11 +139,16 @@ async function startHttp(
   // take an extra hash's time; on libuv's threads, so the first page need not wait for it.
   dummyPasswordHash().catch((error) => log.error("Could not hash a password: {error}", { error }));
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s),
+  const server = createAdaptorServer({ fetch: app.fetch });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // Web processes may share one port (Linux's SO_REUSEPORT; elsewhere Node ignores it): the
+    // kernel hands each new connection to one of them, so a machine runs one per core without
+    // a load balancer in front. A process of role `all` keeps its data directory, and so its
+    // port, to itself.
+    server.listen({ port: config.port, host: config.host, reusePort: config.role === "web" }, () =>
+      resolve(),
     );
-    s.once("error", reject);
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
