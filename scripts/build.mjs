@@ -24,12 +24,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "build");
 const stamp = join(outDir, ".built");
 /**
- * The entry points: the server, the admin command line, the stylesheet's compiler, and the
- * thread that holds a PostgreSQL database connection (src/db/postgres/bridge.ts).
+ * The entry points: the server, the admin command line, the demo (`npm run demo`), the
+ * stylesheet's compiler, and the thread that holds a PostgreSQL database connection
+ * (src/db/postgres/bridge.ts).
  */
 const ENTRIES = [
   "src/main.ts",
   "src/cli/admin.ts",
+  "src/cli/demo.ts",
   "src/web/assets/css.ts",
   "src/db/postgres/bridge-worker.ts",
 ];

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/instances.ts";
 
 // `npm run demo` as a real process, since the process is the point: it must start three
-// instances, seed them over real federation, print how to sign in, and stop on SIGTERM.
+// instances, seed them over real federation, print how to sign in, and stop on SIGTERM. It runs
+// the built demo (build/cli/demo.js, made by test/global-setup.ts), as the npm script does.
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -22,9 +24,18 @@ describe("npm run demo", () => {
   let output = "";
   let ready: Ready;
 
+  it("runs the built demo with Node itself, as started here", () => {
+    const { scripts } = JSON.parse(readFileSync(`${projectRoot}/package.json`, "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts.demo).toMatch(
+      /&& exec "\$\(node scripts\/ensure-node\.mjs --which\)" --enable-source-maps build\/cli\/demo\.js$/,
+    );
+  });
+
   beforeAll(async () => {
     const { PATH, HOME } = process.env;
-    demo = spawn(process.execPath, ["--import", "tsx", "src/cli/demo.ts", "--port", "0"], {
+    demo = spawn(process.execPath, ["--enable-source-maps", "build/cli/demo.js", "--port", "0"], {
       cwd: projectRoot,
       env: { PATH, HOME },
       stdio: ["ignore", "pipe", "pipe"],
