@@ -11,6 +11,7 @@ import {
 import type { Db } from "../../src/db/client.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
+import { DERIVED_OBJECTS_MARK } from "../../src/db/postgres/derived-objects.ts";
 import {
   advanceIdentities,
   migratePostgres,
@@ -403,6 +404,11 @@ describeWithPostgres("PostgreSQL full-text tables", () => {
     const triggers = await schema.pool.query(
       "SELECT tgname FROM pg_trigger WHERE tgrelid = 'items'::regclass AND NOT tgisinternal ORDER BY tgname",
     );
+    // Marked as made, so that later starts skip the migrator (derived-objects.ts).
+    const mark = await schema.pool.query(
+      "SELECT obj_description(oid, 'pg_trigger') AS mark FROM pg_trigger WHERE tgrelid = 'items'::regclass AND tgname = 'copse_changes'",
+    );
+    expect(mark.rows).toEqual([{ mark: DERIVED_OBJECTS_MARK }]);
     expect(triggers.rows).toEqual([
       { tgname: "copse_changes" },
       { tgname: "item_groups_keys_update" },

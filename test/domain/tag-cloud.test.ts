@@ -357,6 +357,10 @@ describe("tag counts kept by triggers", () => {
     db.$client.prepare("UPDATE item_groups SET cross_posted = 0").run();
     const on = TEST_DATABASE === "postgres" ? " ON items" : "";
     db.$client.exec(`DROP TRIGGER tag_counts_item_delete${on}`);
+    // A database from before the tag counts has no mark of the current derived objects
+    // either (src/db/postgres/derived-objects.ts).
+    if (TEST_DATABASE === "postgres")
+      db.$client.exec("COMMENT ON TRIGGER copse_changes ON items IS NULL");
     runMigrations(db);
     expectAllRight();
     expect(cloud(undefined).length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type MessagePort, workerData } from "node:worker_threads";
 import type pg from "pg";
 import type { BridgeReply, BridgeRequest } from "./bridge-protocol.ts";
+import { HAS_DERIVED_OBJECTS_MARK } from "./derived-objects.ts";
 
 // The thread that talks to PostgreSQL for the process's synchronous clients (see bridge.ts).
 // It holds their connections and answers one request at a time: the main thread waits for
@@ -177,8 +178,9 @@ async function migrate(connection: Connection): Promise<void> {
 }
 
 /**
- * Whether the newest migration is applied and the full-text tables exist: then every start
- * after the first needs neither the migrator's code nor its lock.
+ * Whether the newest migration is applied and the derived objects are made and current
+ * (derived-objects.ts): then every start after the first needs neither the migrator's code
+ * nor its lock.
  */
 async function upToDate({ client, migrationsFolder }: Connection): Promise<boolean> {
   const journal = JSON.parse(
@@ -186,24 +188,11 @@ async function upToDate({ client, migrationsFolder }: Connection): Promise<boole
   ) as { entries: { when: number }[] };
   const newest = journal.entries.at(-1)?.when;
   const found = await client.query<[number, number]>({
-    // Every object migrate.ts makes beside the migrations: the full-text tables, the
-    // triggers that keep item_groups' copies, in their current version (the update trigger
-    // watches author_id since the author is copied; item-group-keys.ts replaces an older
-    // one), the tag counts' triggers (tag-counts.ts) and the change count's (change-counter.ts,
-    // made last), named here so that this check needs none of the migrator's code.
-    text: `SELECT to_regclass('__drizzle_migrations') IS NOT NULL,
-      to_regclass('actors_fts') IS NOT NULL AND to_regclass('items_fts') IS NOT NULL
-        AND to_regclass('items_title_fts') IS NOT NULL
-        AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'item_groups_keys_update'
-          AND tgrelid = to_regclass('items') AND pg_get_triggerdef(oid) LIKE '%author_id%')
-        AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'tag_counts_item_delete'
-          AND tgrelid = to_regclass('items'))
-        AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'copse_changes'
-          AND tgrelid = to_regclass('items'))`,
+    text: `SELECT to_regclass('__drizzle_migrations') IS NOT NULL, ${HAS_DERIVED_OBJECTS_MARK}`,
     rowMode: "array",
   });
-  const [migrated, searchable] = found.rows[0] ?? [0, 0];
-  if (!migrated || !searchable || newest === undefined) return false;
+  const [migrated, marked] = found.rows[0] ?? [0, 0];
+  if (!migrated || !marked || newest === undefined) return false;
   const applied = await client.query<[number | null]>({
     text: "SELECT max(created_at) FROM __drizzle_migrations",
     rowMode: "array",

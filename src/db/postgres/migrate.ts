@@ -3,6 +3,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import type pg from "pg";
 import { projectPath } from "../../project-root.ts";
 import { ensurePostgresChangeCounter } from "./change-counter.ts";
+import { markDerivedObjectsSql } from "./derived-objects.ts";
 import { ensurePostgresItemGroupKeys } from "./item-group-keys.ts";
 import { ensurePostgresSearchIndex, quoteIdent } from "./search-index.ts";
 import { ensurePostgresTagCounts } from "./tag-counts.ts";
@@ -55,6 +56,8 @@ export async function migratePostgres(
         await ensurePostgresTagCounts(connection, schema);
         // Last, so that every table made above is counted.
         await ensurePostgresChangeCounter(connection, schema);
+        // Then the mark that all of them are made, which later starts check for.
+        await connection.query(markDerivedObjectsSql(quoteIdent(schema)));
         await connection.query("COMMIT");
       } catch (error) {
         await connection.query("ROLLBACK");
