@@ -14,12 +14,15 @@ import type { PostgresDatabase } from "./postgres/sync-client.ts";
 const counterReads = new WeakMap<object, { get(): unknown } | null>();
 
 /**
- * The database's current change stamp (see above), or null inside a transaction: a value read
- * there may include writes that are then rolled back, which would take the count back to a
- * number a later, different change reaches again (on PostgreSQL the count moves only at
- * commit), so nothing is kept from inside one.
+ * The database's current change stamp (see above), or null inside a transaction (or given
+ * Drizzle's transaction object): a value read there may include writes that are then rolled
+ * back, which would take the count back to a number a later, different change reaches again
+ * (on PostgreSQL the count moves only at commit), so nothing is kept from inside one.
  */
 export function changeStamp(db: Db): string | null {
+  // Drizzle's transaction object, which domain code passes where a database goes, has no
+  // client of its own: it is a transaction too.
+  if (db.$client === undefined) return null;
   if (isPostgres(db)) {
     const client = db.$client as unknown as PostgresDatabase;
     if (client.inTransaction) return null;

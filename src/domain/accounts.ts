@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, not, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { preparedQuery } from "../db/prepared.ts";
 import { accounts, actors, sessions, setupTokens } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
@@ -144,7 +145,7 @@ export function findAccount(db: Db, handleOrEmail: string): AccountWithActor | u
     id: row.account.id,
     email: row.account.email,
     isAdmin: row.account.isAdmin,
-    actor: row.actor,
+    actor: { ...row.actor },
   };
 }
 
@@ -206,7 +207,8 @@ export function accountForSession(
   token: string,
   now = Date.now(),
 ): AccountWithActor | undefined {
-  const row = sessionAccount(db).get({ tokenHash: hashSecretToken(token) });
+  const tokenHash = hashSecretToken(token);
+  const row = sessionRows(db, tokenHash, () => sessionAccount(db).get({ tokenHash }));
   if (!row) return undefined;
   if (row.session.expiresAt.getTime() <= now) {
     db.delete(sessions).where(eq(sessions.tokenHash, row.session.tokenHash)).run();
@@ -216,11 +218,18 @@ export function accountForSession(
     id: row.account.id,
     email: row.account.email,
     isAdmin: row.account.isAdmin,
-    actor: row.actor,
+    actor: { ...row.actor },
   };
 }
 
-// Every signed-in request asks, so the query is prepared once.
+// Every signed-in request asks, so the query is prepared once, and its answer is kept until the
+// database changes (src/db/generation.ts): whatever would change it (signing out, a suspension,
+// an edited profile) is such a change. The expiry is checked above on every request. The actor
+// is copied out, since requests share the kept row.
+const sessionRows = cachedUntilChange<string, ReturnType<ReturnType<typeof sessionAccount>["get"]>>(
+  2_000,
+);
+
 const sessionAccount = preparedQuery((db) =>
   db
     .select({ session: sessions, account: accounts, actor: actors })

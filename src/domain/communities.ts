@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { preparedQuery } from "../db/prepared.ts";
 import { actors, communities, memberships } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
@@ -124,10 +125,18 @@ export function createCommunity(
   });
 }
 
+// Every page of a community looks it up by handle, and often again by its actor; the answer
+// is the same until the database changes (src/db/generation.ts), so it is kept till then. What
+// is kept is frozen: every request shares it.
+const byHandle = cachedUntilChange<string, Community | undefined>(1_000);
+const byActorId = cachedUntilChange<number, Community | undefined>(1_000);
+
 /** Finds a local community by handle. */
 export function findCommunity(db: Db, handle: string): Community | undefined {
-  const row = communityByHandle(db).get({ handle });
-  return row ? toCommunity(row) : undefined;
+  return byHandle(db, handle, () => {
+    const row = communityByHandle(db).get({ handle });
+    return row ? frozenCommunity(row) : undefined;
+  });
 }
 
 const communityByHandle = preparedQuery((db) =>
@@ -148,8 +157,16 @@ export function getCommunity(db: Db, handle: string): Community {
 
 /** Finds the local community backed by a Group actor id. */
 export function findCommunityByActorId(db: Db, actorId: number): Community | undefined {
-  const row = communityByActorId(db).get({ actorId });
-  return row ? toCommunity(row) : undefined;
+  return byActorId(db, actorId, () => {
+    const row = communityByActorId(db).get({ actorId });
+    return row ? frozenCommunity(row) : undefined;
+  });
+}
+
+/** A community made from its row, frozen (with its actor) because it is shared. */
+function frozenCommunity(row: Parameters<typeof toCommunity>[0]): Community {
+  const community = toCommunity({ ...row, actor: Object.freeze(row.actor) });
+  return Object.freeze(community);
 }
 
 const communityByActorId = preparedQuery((db) =>

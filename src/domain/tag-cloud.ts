@@ -213,7 +213,15 @@ function activeGroupsOf(db: Db, actorId: number): number[] {
 }
 
 /** The tags on the viewer's own live drafts in a community. */
+// A member's own drafts in a community, kept until the database changes (read only: addCounts
+// copies each row).
+const ownDrafts = cachedUntilChange<string, CloudCount[]>(2_000);
+
 function countOwnDrafts(db: Db, groupId: number, viewerId: number): CloudCount[] {
+  return ownDrafts(db, `${groupId}:${viewerId}`, () => ownDraftCounts(db, groupId, viewerId));
+}
+
+function ownDraftCounts(db: Db, groupId: number, viewerId: number): CloudCount[] {
   return db.$client
     .prepare(
       `SELECT t.name, t.display, COUNT(DISTINCT tg.item_id) AS count

@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/client.ts";
+import {
+  accountForSession,
+  createAccount,
+  createSession,
+  deleteSession,
+} from "../../src/domain/accounts.ts";
+import {
+  type Community,
+  createCommunity,
+  findCommunity,
+  findCommunityByActorId,
+} from "../../src/domain/communities.ts";
+import { updateProfile } from "../../src/domain/profiles.ts";
+import { freshDb } from "../helpers/db.ts";
+
+// Look-ups every page makes (the viewer's session, the community) are kept until the database
+// changes (src/db/generation.ts). What is kept must never outlive a change, must not be shared
+// in a way one request could spoil for the next, and must not be kept from inside a transaction.
+
+const ORIGIN = "https://copse.test";
+let db: Db;
+let garden: Community;
+let aliceId: number;
+let aliceActorId: number;
+
+beforeAll(async () => {
+  db = freshDb();
+  const alice = await createAccount(db, ORIGIN, {
+    handle: "alice",
+    email: "alice@e.org",
+    password: "correct horse battery",
+  });
+  aliceId = alice.id;
+  aliceActorId = alice.actor.id;
+  garden = createCommunity(db, ORIGIN, {
+    handle: "garden",
+    name: "Garden",
+    description: "",
+    visibility: "public",
+    ownerActorId: alice.actor.id,
+  });
+});
+
+describe("a community looked up by handle or actor", () => {
+  it("is kept while nothing changes, and is frozen since requests share it", () => {
+    const first = findCommunity(db, "garden")!;
+    expect(findCommunity(db, "garden")).toBe(first);
+    expect(findCommunityByActorId(db, garden.actor.id)).toBe(
+      findCommunityByActorId(db, garden.actor.id),
+    );
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.actor)).toBe(true);
+    expect(findCommunity(db, "nowhere")).toBeUndefined();
+  });
+
+  it("shows a change at once", () => {
+    const before = findCommunity(db, "garden")!;
+    db.$client.prepare("UPDATE communities SET rules = 'Be kind' WHERE id = ?").run(garden.id);
+    const after = findCommunity(db, "garden")!;
+    expect(after).not.toBe(before);
+    expect(after.rules).toBe("Be kind");
+    expect(findCommunityByActorId(db, garden.actor.id)!.rules).toBe("Be kind");
+  });
+
+  it("is read afresh inside a transaction, and nothing read there is kept", () => {
+    const outside = findCommunity(db, "garden")!;
+    expect(() =>
+      db.transaction((tx) => {
+        db.$client
+          .prepare("UPDATE communities SET rules = 'Rolled back' WHERE id = ?")
+          .run(garden.id);
+        // Drizzle's transaction object, as domain code passes it, and the database itself.
+        expect(findCommunity(tx as unknown as Db, "garden")!.rules).toBe("Rolled back");
+        expect(findCommunity(db, "garden")!.rules).toBe("Rolled back");
+        tx.rollback();
+      }),
+    ).toThrow("Rollback");
+    expect(findCommunity(db, "garden")!.rules).toBe(outside.rules);
+  });
+});
+
+describe("the account behind a session", () => {
+  it("is kept while nothing changes, its actor copied for each request", () => {
+    const token = createSession(db, aliceId);
+    const first = accountForSession(db, token)!;
+    first.actor.name = "Spoiled by one request";
+    const second = accountForSession(db, token)!;
+    expect(second.actor.name).not.toBe("Spoiled by one request");
+    expect(second.id).toBe(aliceId);
+  });
+
+  it("shows a new name at once, and none once signed out", () => {
+    const token = createSession(db, aliceId);
+    expect(accountForSession(db, token)!.actor.name).not.toBe("Alice Renamed");
+    updateProfile(db, aliceActorId, {
+      name: "Alice Renamed",
+      jobTitle: "",
+      organisation: "",
+      bio: "",
+    });
+    expect(accountForSession(db, token)!.actor.name).toBe("Alice Renamed");
+    deleteSession(db, token);
+    expect(accountForSession(db, token)).toBeUndefined();
+  });
+
+  it("is refused once expired, though kept", () => {
+    const token = createSession(db, aliceId);
+    expect(accountForSession(db, token)).toBeDefined();
+    expect(accountForSession(db, token, Date.now() + 366 * 86_400_000)).toBeUndefined();
+  });
+});
