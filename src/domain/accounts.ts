@@ -145,7 +145,7 @@ export function findAccount(db: Db, handleOrEmail: string): AccountWithActor | u
     id: row.account.id,
     email: row.account.email,
     isAdmin: row.account.isAdmin,
-    actor: { ...row.actor },
+    actor: row.actor,
   };
 }
 

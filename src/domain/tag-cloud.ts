@@ -212,11 +212,11 @@ function activeGroupsOf(db: Db, actorId: number): number[] {
   ).map((r) => r.id);
 }
 
-/** The tags on the viewer's own live drafts in a community. */
 // A member's own drafts in a community, kept until the database changes (read only: addCounts
 // copies each row).
 const ownDrafts = cachedUntilChange<string, CloudCount[]>(2_000);
 
+/** The tags on the viewer's own live drafts in a community. */
 function countOwnDrafts(db: Db, groupId: number, viewerId: number): CloudCount[] {
   return ownDrafts(db, `${groupId}:${viewerId}`, () => ownDraftCounts(db, groupId, viewerId));
 }
