@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { items } from "../db/schema/index.ts";
 import { groupsOfItem, type ItemRow } from "./items.ts";
 import { isFacilitator } from "./membership.ts";
@@ -48,6 +49,41 @@ export function threadPage(
   requestedPage: number,
   perPage = REPLIES_PER_PAGE,
 ): ThreadPage {
+  // Viewers differ only in which removed replies they see; in a thread without any, all see
+  // the same page, which is then kept once for all of them.
+  const viewer = viewerId && hasRemovedReplies(db, root.id) ? viewerId : "anyone";
+  const key = `${root.id}:${viewer}:${requestedPage}:${perPage}`;
+  return keptPages(db, key, () => readThreadPage(db, root, viewerId, requestedPage, perPage));
+}
+
+// Every view of a thread reads its page of replies (a count and up to 50 whole rows, through
+// Drizzle's query builder each time); the page is the same until the database changes
+// (src/db/generation.ts), so it is kept till then, frozen since requests share it. At most 200
+// pages: 50 replies of a few kilobytes each make a page some 100-200 KB.
+const keptPages = cachedUntilChange<string, ThreadPage>(200);
+const removedIn = cachedUntilChange<number, boolean>(2_000);
+
+/** Whether any reply of a thread has been removed by a facilitator (and not deleted). */
+function hasRemovedReplies(db: Db, rootId: number): boolean {
+  return removedIn(db, rootId, () =>
+    Boolean(
+      db.$client
+        .prepare(
+          `SELECT 1 FROM items WHERE root_id = ? AND id <> root_id
+             AND removed_at IS NOT NULL AND deleted_at IS NULL LIMIT 1`,
+        )
+        .get(rootId),
+    ),
+  );
+}
+
+function readThreadPage(
+  db: Db,
+  root: ItemRow,
+  viewerId: number | null | undefined,
+  requestedPage: number,
+  perPage: number,
+): ThreadPage {
   const where = visibleReplies(db, root, viewerId);
   const total = db.select({ n: count() }).from(items).where(where).get()?.n ?? 0;
   const totalPages = pageCount(total, perPage);
@@ -60,7 +96,8 @@ export function threadPage(
     .limit(perPage)
     .offset((page - 1) * perPage)
     .all();
-  return { replies, page, totalPages, total };
+  for (const reply of replies) Object.freeze(reply);
+  return Object.freeze({ replies: Object.freeze(replies) as ItemRow[], page, totalPages, total });
 }
 
 /** The page of a thread a reply is on, for this viewer; 1 when it is not in the thread. */

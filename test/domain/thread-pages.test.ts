@@ -126,4 +126,25 @@ describe("pages of a thread", () => {
     const parents = threadPostsById(db, topic, [replies[0]!.id, replies[1]!.id]);
     expect([...parents.keys()]).toEqual([replies[1]!.id]);
   });
+
+  it("keeps a page until a change, shared by viewers only while no reply is removed", async () => {
+    const { db, alice, bob, carol, topic, replies } = await thread(3);
+    // Everyone sees the same page, kept once (and frozen, since requests share it).
+    const first = threadPage(db, topic, carol.id, 1);
+    expect(threadPage(db, topic, bob.id, 1)).toBe(first);
+    expect(threadPage(db, topic, null, 1)).toBe(first);
+    expect(Object.isFrozen(first.replies)).toBe(true);
+    expect(Object.isFrozen(first.replies[0])).toBe(true);
+    // A removal is a change: the kept page is not shown again to anyone who may not see it.
+    db.update(items).set({ removedAt: new Date() }).where(eq(items.id, replies[0]!.id)).run();
+    const ids = (viewer: number | null) =>
+      threadPage(db, topic, viewer, 1).replies.map((r) => r.id);
+    expect(ids(carol.id)).toEqual([replies[1]!.id, replies[2]!.id]);
+    expect(ids(null)).toEqual([replies[1]!.id, replies[2]!.id]);
+    expect(ids(bob.id)).toEqual(replies.map((r) => r.id));
+    expect(ids(alice.id)).toEqual(replies.map((r) => r.id));
+    // Asked again in the other order, from the kept pages: still each viewer's own.
+    expect(ids(alice.id)).toEqual(replies.map((r) => r.id));
+    expect(ids(carol.id)).toEqual([replies[1]!.id, replies[2]!.id]);
+  });
 });
