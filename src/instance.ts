@@ -142,13 +142,12 @@ async function startHttp(
   const server = createAdaptorServer({ fetch: app.fetch });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    // Web processes may share one port (Linux's SO_REUSEPORT; elsewhere Node ignores it): the
-    // kernel hands each new connection to one of them, so a machine runs one per core without
-    // a load balancer in front. A process of role `all` keeps its data directory, and so its
-    // port, to itself.
-    server.listen({ port: config.port, host: config.host, reusePort: config.role === "web" }, () =>
-      resolve(),
-    );
+    // Web processes on Linux may share one port (SO_REUSEPORT): the kernel hands each new
+    // connection to one of them, so a machine runs one per core without a load balancer in
+    // front. Elsewhere (macOS, Windows) Node refuses the option outright, so it is only asked
+    // for on Linux. A process of role `all` keeps its data directory, and so its port, to itself.
+    const reusePort = config.role === "web" && process.platform === "linux";
+    server.listen({ port: config.port, host: config.host, reusePort }, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
