@@ -31,6 +31,23 @@ export function listTopics(
   groupId: number,
   options: { sort: TopicSort; viewerId?: number | null; page: number; pageSize: number },
 ): { topics: TopicSummary[]; total: number } {
+  // Only "mine" depends on the viewer; every other order is the same list for everyone.
+  const viewer = options.sort === "mine" ? (options.viewerId ?? 0) : "";
+  const key = `${groupId}:${options.sort}:${viewer}:${options.page}:${options.pageSize}`;
+  return keptLists(db, key, () => readTopicList(db, groupId, options));
+}
+
+// Each view of a forum reads its page of topics with their authors, reply counts and last
+// replies (four statements, whole rows); the page is the same until the database changes
+// (src/db/generation.ts), so it is kept till then, frozen since requests share it. At most 200
+// pages of some 25-100 KB each.
+const keptLists = cachedUntilChange<string, { topics: TopicSummary[]; total: number }>(200);
+
+function readTopicList(
+  db: Db,
+  groupId: number,
+  options: { sort: TopicSort; viewerId?: number | null; page: number; pageSize: number },
+): { topics: TopicSummary[]; total: number } {
   const { total, pageIds } =
     options.sort === "current"
       ? currentTopicIds(db, groupId, options)
@@ -53,19 +70,17 @@ export function listTopics(
           .all({ ids: JSON.stringify(lastIds) })
           .map((r) => [r.id, r]),
   );
-  return {
-    total,
-    topics: rows.map((r) => {
-      const last = r.lastReplyId !== null ? lastReplies.get(r.lastReplyId) : undefined;
-      return {
-        topic: r.topic,
-        author: r.author,
-        replies: r.replies,
-        lastActivityAt: last?.at ?? r.topic.publishedAt,
-        lastActivityBy: last?.by ?? r.author,
-      };
-    }),
-  };
+  const topics = rows.map((r) => {
+    const last = r.lastReplyId !== null ? lastReplies.get(r.lastReplyId) : undefined;
+    return Object.freeze({
+      topic: Object.freeze(r.topic),
+      author: Object.freeze(r.author),
+      replies: r.replies,
+      lastActivityAt: last?.at ?? r.topic.publishedAt,
+      lastActivityBy: Object.freeze(last?.by ?? r.author),
+    });
+  });
+  return Object.freeze({ total, topics: Object.freeze(topics) as TopicSummary[] });
 }
 
 /** Where a page of a list starts and how long it is. */

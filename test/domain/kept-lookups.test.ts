@@ -12,6 +12,8 @@ import {
   findCommunity,
   findCommunityByActorId,
 } from "../../src/domain/communities.ts";
+import { listTopics } from "../../src/domain/forum.ts";
+import { insertItem } from "../../src/domain/items.ts";
 import { updateProfile } from "../../src/domain/profiles.ts";
 import { freshDb } from "../helpers/db.ts";
 
@@ -109,5 +111,32 @@ describe("the account behind a session", () => {
     const token = createSession(db, aliceId);
     expect(accountForSession(db, token)).toBeDefined();
     expect(accountForSession(db, token, Date.now() + 366 * 86_400_000)).toBeUndefined();
+  });
+});
+
+describe("a forum's page of topics", () => {
+  it("is kept for everyone while nothing changes, and shows a new topic at once", () => {
+    const topic = (n: number) =>
+      insertItem(db, {
+        kind: "topic",
+        iri: `${ORIGIN}/ap/items/kept-${n}`,
+        authorId: aliceActorId,
+        groupIds: [garden.actor.id],
+        parentId: null,
+        title: `Topic ${n}`,
+        bodyHtml: "<p>Hello</p>",
+        visibility: "public",
+        isLocal: true,
+        publishedAt: new Date(Date.UTC(2026, 0, n)),
+      });
+    topic(1);
+    const options = { sort: "current" as const, page: 1, pageSize: 25 };
+    const first = listTopics(db, garden.actor.id, { ...options, viewerId: aliceActorId });
+    expect(listTopics(db, garden.actor.id, { ...options, viewerId: null })).toBe(first);
+    expect(Object.isFrozen(first.topics)).toBe(true);
+    const second = topic(2);
+    const after = listTopics(db, garden.actor.id, { ...options, viewerId: null });
+    expect(after.total).toBe(first.total + 1);
+    expect(after.topics[0]!.topic.id).toBe(second.id);
   });
 });
