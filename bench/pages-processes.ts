@@ -5,11 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, builtPath, isStale } from "../scripts/build.mjs";
 import { openDatabase } from "../src/db/client.ts";
-import { createSession } from "../src/domain/accounts.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { formatResults, type LoadResult, loadPage } from "./load.ts";
-import { pageTargets } from "./pages.ts";
+import { pageTargets, signedInAs } from "./pages.ts";
 import { copySeed, pagesSeed } from "./pages-seed.ts";
 import { signaturesPerSecond } from "./signing.ts";
 import { cpuMs, NODE_FLAGS } from "./startup.ts";
@@ -50,12 +49,7 @@ export async function benchPagesProcesses(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "copse-bench-processes-"));
   copySeed(seed.path, dataDir);
   const db = openDatabase(join(dataDir, "copse.db"));
-  const account = db.$client
-    .prepare(
-      "SELECT accounts.id AS id FROM accounts JOIN actors ON actors.id = accounts.actor_id WHERE actors.handle = 'p6'",
-    )
-    .get() as { id: number };
-  const cookie = `copse_session=${createSession(db, account.id)}`;
+  const member = signedInAs(db, "p6");
   db.$client.close();
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -79,7 +73,7 @@ export async function benchPagesProcesses(): Promise<void> {
           `\npages-processes: ${count} web process(es) on one port, ${seed.items.toLocaleString("en")} items, ${REQUESTS} requests a page over ${CONNECTIONS} connections, signed in as a member; signing ${signing.toFixed(0)} signatures/s`,
         );
         const results: LoadResult[] = [];
-        for (const target of pageTargets(seed, { cookie })) {
+        for (const target of pageTargets(seed, member)) {
           const before = processes.map((p) => cpuMs(p.pid!));
           const result = await loadPage(base, host, target, {
             requests: REQUESTS,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
+import type { Db } from "../src/db/client.ts";
 import { createSession } from "../src/domain/accounts.ts";
 import { type RunningInstance, startInstance } from "../src/instance.ts";
 import { freePort } from "../test/helpers/free-port.ts";
@@ -91,7 +92,7 @@ async function startPagesServer(): Promise<PagesServer> {
   console.log(`pages: server started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // BENCH_SIGNED_IN=1 loads every page as a member of the big community (not a facilitator),
   // whose pages are never kept for others (src/web/page-cache.ts) and are rendered each time.
-  const member = process.env.BENCH_SIGNED_IN ? signedInAs(copse, "p6") : {};
+  const member = process.env.BENCH_SIGNED_IN ? signedInAs(copse.db, "p6") : {};
   const targets = pageTargets(seed, member);
   const stopWrites = federationBookkeeping(copse);
   const every = Number(process.env.BENCH_WRITE_EVERY) || 0;
@@ -144,13 +145,13 @@ function federationBookkeeping(copse: RunningInstance): () => void {
 }
 
 /** A cookie header for a new session of a seeded person's account. */
-function signedInAs(copse: RunningInstance, handle: string): Record<string, string> {
-  const row = copse.db.$client
+export function signedInAs(db: Db, handle: string): Record<string, string> {
+  const row = db.$client
     .prepare(
       "SELECT accounts.id AS id FROM accounts JOIN actors ON actors.id = accounts.actor_id WHERE actors.handle = ?",
     )
     .get(handle) as { id: number };
-  return { cookie: `copse_session=${createSession(copse.db, row.id)}` };
+  return { cookie: `copse_session=${createSession(db, row.id)}` };
 }
 
 /** Loads each page of the issue 12 table in turn and prints req/s, p50, p99 and sizes. */
