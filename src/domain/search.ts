@@ -2,6 +2,7 @@ import type { Db } from "../db/client.ts";
 import { itemHrefsOf } from "./item-links.ts";
 import type { ItemRow } from "./items.ts";
 import { rankMatches } from "./search-rank.ts";
+import { markedExtract, searchTerms } from "./search-snippets.ts";
 import { viewerParam, visibleItemSql } from "./visible-items.ts";
 
 /**
@@ -160,36 +161,20 @@ function shownGroup(column: "handle" | "host" | "name"): string {
 }
 
 /**
- * Highlighted extracts for one page of hits. FTS5 makes them only for rows matching its query,
- * and a prefix query ("plan"*) must merge the index entries of every word it could stand for
- * before it can find one row: seconds for a common word. So extracts come from the whole words
- * typed, any of them (fast: FTS5 seeks straight to each row), and a row matched only by a
- * prefix shows the start of its text instead.
+ * Highlighted extracts for one page of hits, made from their text (search-snippets.ts says why
+ * not by FTS5); a hit none of whose words match (found by its title, or by a word's stem)
+ * shows the start of its text instead.
  */
 function snippetsOf(db: Db, q: string, ids: number[]): Map<number, string> {
-  const exact = ftsQuery(q, { any: true });
-  const found = new Map<number, string>();
-  const list = JSON.stringify(ids);
-  if (exact) {
-    const rows = db.$client
-      .prepare(
-        `SELECT rowid AS id, snippet(items_fts, 1, char(2), char(3), '…', 24) AS snippet
-         FROM items_fts WHERE items_fts MATCH @match
-           AND rowid IN (SELECT value FROM json_each(@ids))`,
-      )
-      .all({ match: exact, ids: list }) as { id: number; snippet: string }[];
-    for (const r of rows) found.set(r.id, r.snippet);
-  }
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length === 0) return found;
-  const starts = db.$client
+  const terms = searchTerms(q);
+  const rows = db.$client
     .prepare(
-      `SELECT rowid AS id, substr(body, 1, 200) AS body FROM items_fts
-       WHERE rowid IN (SELECT value FROM json_each(@ids))`,
+      `SELECT rowid AS id, body FROM items_fts WHERE rowid IN (SELECT value FROM json_each(@ids))`,
     )
-    .all({ ids: JSON.stringify(missing) }) as { id: number; body: string }[];
-  for (const r of starts) found.set(r.id, leadingWords(r.body ?? ""));
-  return found;
+    .all({ ids: JSON.stringify(ids) }) as { id: number; body: string | null }[];
+  return new Map(
+    rows.map((r) => [r.id, markedExtract(r.body ?? "", terms) ?? leadingWords(r.body ?? "")]),
+  );
 }
 
 /** The first two dozen words of a text, with an ellipsis when there is more. */

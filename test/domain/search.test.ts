@@ -78,7 +78,7 @@ describe("search", () => {
     expect(searchItems(db, null, { q: "roads" }).total).toBe(0);
   });
 
-  it("highlights any whole word typed, and shows the start of the text for a prefix alone", async () => {
+  it("highlights the words typed and the words they begin, and the start of the text otherwise", async () => {
     const { db, open, post } = await setUp();
     post(
       open,
@@ -88,10 +88,16 @@ describe("search", () => {
     const both = searchItems(db, null, { q: "gritting e-mail" });
     expect(both.total).toBe(1);
     expect(both.hits[0]!.snippet).toContain(`${SNIPPET_START}gritting${SNIPPET_END}`);
-    // "depo" matches "depot" by prefix only: no extract can be highlighted, so the start shows.
+    // "depo" matches "depot" by prefix, and the extract marks the word it begins.
     const prefix = searchItems(db, null, { q: "depo" });
     expect(prefix.total).toBe(1);
     expect(prefix.hits[0]!.snippet).toBe(
+      `Our ${SNIPPET_START}depot${SNIPPET_END} staff cover the gritting rota and the e-mail inbox every night.`,
+    );
+    // "covering" matches "cover" by its stem alone: nothing can be marked, so the start shows.
+    const stem = searchItems(db, null, { q: "covering" });
+    expect(stem.total).toBe(1);
+    expect(stem.hits[0]!.snippet).toBe(
       "Our depot staff cover the gritting rota and the e-mail inbox every night.",
     );
     expect(ftsQuery("gritting e-mail", { any: true })).toBe('"gritting" OR "e mail"');
