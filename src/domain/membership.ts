@@ -1,5 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { cachedUntilChange } from "../db/generation.ts";
 import { preparedQuery } from "../db/prepared.ts";
 import { memoRead } from "../db/read-memo.ts";
 import { accounts, actors, memberships } from "../db/schema/index.ts";
@@ -357,8 +358,27 @@ export function listMembershipsOf(
   db: Db,
   memberId: number,
 ): { membership: Membership; group: ActorRow }[] {
-  return membershipsOfQuery(db).all({ memberId });
+  // Every signed-in home page lists them: kept until a change, frozen as requests share them.
+  return keptMembershipsOf(
+    db,
+    memberId,
+    () =>
+      Object.freeze(
+        membershipsOfQuery(db)
+          .all({ memberId })
+          .map((r) =>
+            Object.freeze({
+              membership: Object.freeze(r.membership),
+              group: Object.freeze(r.group),
+            }),
+          ),
+      ) as { membership: Membership; group: ActorRow }[],
+  );
 }
+
+const keptMembershipsOf = cachedUntilChange<number, { membership: Membership; group: ActorRow }[]>(
+  2_000,
+);
 
 // The home page and every profile show it, so the query is prepared once.
 const membershipsOfQuery = preparedQuery((db) =>

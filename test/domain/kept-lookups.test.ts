@@ -14,6 +14,9 @@ import {
 } from "../../src/domain/communities.ts";
 import { listTopics } from "../../src/domain/forum.ts";
 import { insertItem } from "../../src/domain/items.ts";
+import { listMembershipsOf } from "../../src/domain/membership.ts";
+import { profileChecklist } from "../../src/domain/onboarding.ts";
+import { replacePersonTags } from "../../src/domain/person-details.ts";
 import { updateProfile } from "../../src/domain/profiles.ts";
 import { freshDb } from "../helpers/db.ts";
 
@@ -138,5 +141,44 @@ describe("a forum's page of topics", () => {
     const after = listTopics(db, garden.actor.id, { ...options, viewerId: null });
     expect(after.total).toBe(first.total + 1);
     expect(after.topics[0]!.topic.id).toBe(second.id);
+  });
+});
+
+describe("a person's own home page look-ups", () => {
+  it("keeps the profile checklist until the profile changes, frozen", () => {
+    const first = profileChecklist(db, aliceActorId);
+    expect(profileChecklist(db, aliceActorId)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    expect(first.find((s) => s.id === "job")!.done).toBe(false);
+    updateProfile(db, aliceActorId, {
+      name: "Alice",
+      jobTitle: "Highways officer",
+      organisation: "Somerset Council",
+      bio: "",
+    });
+    expect(profileChecklist(db, aliceActorId).find((s) => s.id === "job")!.done).toBe(true);
+    expect(profileChecklist(db, aliceActorId).find((s) => s.id === "expertise")!.done).toBe(false);
+    replacePersonTags(db, aliceActorId, "expertise", ["gritting"]);
+    expect(profileChecklist(db, aliceActorId).find((s) => s.id === "expertise")!.done).toBe(true);
+  });
+
+  it("keeps the list of communities until it changes, frozen", () => {
+    const first = listMembershipsOf(db, aliceActorId);
+    expect(listMembershipsOf(db, aliceActorId)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first[0]!.group)).toBe(true);
+    expect(Object.isFrozen(first[0]!.membership)).toBe(true);
+    createCommunity(db, ORIGIN, {
+      handle: "allotments",
+      name: "Allotments",
+      description: "",
+      visibility: "public",
+      ownerActorId: aliceActorId,
+    });
+    expect(listMembershipsOf(db, aliceActorId).map((m) => m.group.handle)).toEqual([
+      "allotments",
+      "garden",
+    ]);
   });
 });
