@@ -11,7 +11,7 @@ import { formatResults, type LoadResult, loadPage } from "./load.ts";
 import { pageTargets, signedInAs } from "./pages.ts";
 import { copySeed, pagesSeed } from "./pages-seed.ts";
 import { signaturesPerSecond } from "./signing.ts";
-import { cpuMs, NODE_FLAGS } from "./startup.ts";
+import { cpuMs, NODE_FLAGS, START_ENV } from "./startup.ts";
 
 // `npm run bench -- pages-processes`: the pages of issue 12, signed in as a member, served by
 // built web processes (node build/main.js, role web) sharing one port, first one and then two
@@ -25,7 +25,7 @@ const CONNECTIONS = 10;
 /** Starts a built web process and resolves once it says it is running. */
 async function startWeb(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...NODE_FLAGS, builtPath("src/main.ts")], {
-    env: { ...env, COPSE_ROLE: "web" },
+    env: { ...START_ENV, ...env, COPSE_ROLE: "web" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

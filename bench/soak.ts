@@ -6,7 +6,14 @@ import { freePort } from "../test/helpers/free-port.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { loadPage } from "./load.ts";
 import { signaturesPerSecond } from "./signing.ts";
-import { cpuMs, existingDatabase, NODE_FLAGS, startServer, treeMemory } from "./startup.ts";
+import {
+  cpuMs,
+  existingDatabase,
+  NODE_FLAGS,
+  START_ENV,
+  startServer,
+  treeMemory,
+} from "./startup.ts";
 
 // `npm run bench -- soak`: whether the server's memory stays flat under a steady load. The
 // built server (node with `npm start`'s flags, as the image and the systemd unit run it) on
@@ -72,7 +79,9 @@ export async function benchSoak(): Promise<void> {
     const signing = await signaturesPerSecond();
     console.log(
       `soak: ${MINUTES} min, a round of ${ROUND_REQUESTS} requests (10 connections) every ` +
-        `${ROUND_SECONDS} s, node ${NODE_FLAGS.join(" ")} build/main.js; signing ` +
+        `${ROUND_SECONDS} s, ${Object.entries(START_ENV)
+          .map(([name, value]) => `${name}=${value} `)
+          .join("")}node ${NODE_FLAGS.join(" ")} build/main.js; signing ` +
         `${signing.toFixed(0)} signatures/s on one core in the same run`,
     );
     const server = await startServer(

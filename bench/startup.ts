@@ -22,13 +22,13 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5);
 const BURST = Number(process.env.BENCH_REQUESTS ?? 300);
 const root = join(import.meta.dirname, "..");
+const scripts = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 /** The flags an npm script of package.json gives Node. */
 function nodeFlags(script: "start" | "admin"): string[] {
-  const scripts = (
-    JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-      scripts: Record<string, string>;
-    }
-  ).scripts;
   return scripts[script]!.split(" ").filter(
     (word) => word.startsWith("--") && !['--which)"', "--if-stale", "--quiet"].includes(word),
   );
@@ -37,6 +37,16 @@ function nodeFlags(script: "start" | "admin"): string[] {
 export const NODE_FLAGS = nodeFlags("start");
 /** The flags `npm run admin` gives Node. */
 const ADMIN_FLAGS = nodeFlags("admin");
+/**
+ * The environment `npm start` sets for Node where the caller has not (`NAME=${NAME:-value}`
+ * before its `exec`, such as glibc's MALLOC_ARENA_MAX), so benchmarks run the server as it runs.
+ */
+export const START_ENV: Record<string, string> = Object.fromEntries(
+  [...scripts.start!.matchAll(/\b([A-Z_]+)=\$\{\1:-([^}]*)\}/g)].map(([, name, value]) => [
+    name!,
+    process.env[name!] ?? value!,
+  ]),
+);
 
 /** The resident memory of a process and every process below it, by name, in bytes. */
 export function treeMemory(pid: number): { name: string; rss: number }[] {
@@ -109,7 +119,11 @@ export async function startServer(
   env: NodeJS.ProcessEnv,
 ): Promise<Started> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...START_ENV, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk) => {
     stderr += chunk;
