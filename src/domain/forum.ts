@@ -252,6 +252,22 @@ const roots = alias(items, "roots");
 
 /** The newest items of any kind in a community, for its home page's "what's new". */
 export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[] {
+  // Every view of a community page shows it, the same for every viewer: kept until a change,
+  // frozen as requests share it.
+  return keptRecent(db, `${groupId}:${limit}`, () => {
+    const recent = readRecentInGroup(db, groupId, limit);
+    for (const r of recent) {
+      Object.freeze(r.item);
+      Object.freeze(r.author);
+      Object.freeze(r);
+    }
+    return Object.freeze(recent) as RecentItem[];
+  });
+}
+
+const keptRecent = cachedUntilChange<string, RecentItem[]>(1_000);
+
+function readRecentInGroup(db: Db, groupId: number, limit: number): RecentItem[] {
   // The community's copy of its items' keys (item_groups_recent_idx) is walked newest first
   // and stopped at the page: joining every item of the community to its row and sorting them
   // was linear in the community's size, and walking the instance's items newest first looking

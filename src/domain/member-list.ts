@@ -9,6 +9,13 @@ import type { MemberEntry, MembershipState } from "./membership.ts";
 
 /** How many members (or requests, with `state`) a group has, by its (group, state) index. */
 export function countMembers(db: Db, groupId: number, state: MembershipState = "active"): number {
+  // Every community page shows it: kept until a change.
+  return memberCounts(db, `${groupId}:${state}`, () => readMemberCount(db, groupId, state));
+}
+
+const memberCounts = cachedUntilChange<string, number>(2_000);
+
+function readMemberCount(db: Db, groupId: number, state: MembershipState): number {
   return (
     db
       .select({ n: count() })

@@ -138,6 +138,22 @@ function matchesAll(text: string, words: string[]): boolean {
  * from private communities, so the finder leaks nothing about them.
  */
 export function findPeople(db: Db, q: string, field: FinderField = "any"): FoundPerson[] {
+  // The answer depends on the words and the field alone, never on who asks, and the same
+  // searches come back (a service, an organisation): kept until a change, frozen as shared.
+  return keptFinds(db, `${field}\u0000${q}`, () => {
+    const people = readPeople(db, q, field);
+    for (const person of people) {
+      for (const reason of person.reasons) Object.freeze(reason);
+      Object.freeze(person.reasons);
+      Object.freeze(person);
+    }
+    return Object.freeze(people) as FoundPerson[];
+  });
+}
+
+const keptFinds = cachedUntilChange<string, FoundPerson[]>(500);
+
+function readPeople(db: Db, q: string, field: FinderField): FoundPerson[] {
   const words = wordsOf(q);
   if (words.length === 0) return [];
   const sqlite = db.$client;

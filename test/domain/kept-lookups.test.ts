@@ -12,10 +12,12 @@ import {
   findCommunity,
   findCommunityByActorId,
 } from "../../src/domain/communities.ts";
-import { listTopics } from "../../src/domain/forum.ts";
+import { listTopics, recentInGroup } from "../../src/domain/forum.ts";
 import { insertItem } from "../../src/domain/items.ts";
-import { listMembershipsOf } from "../../src/domain/membership.ts";
+import { countMembers } from "../../src/domain/member-list.ts";
+import { listMembershipsOf, requestMembership } from "../../src/domain/membership.ts";
 import { profileChecklist } from "../../src/domain/onboarding.ts";
+import { findPeople } from "../../src/domain/people-finder.ts";
 import { replacePersonTags } from "../../src/domain/person-details.ts";
 import { updateProfile } from "../../src/domain/profiles.ts";
 import { freshDb } from "../helpers/db.ts";
@@ -29,6 +31,7 @@ let db: Db;
 let garden: Community;
 let aliceId: number;
 let aliceActorId: number;
+let bobActorId: number;
 
 beforeAll(async () => {
   db = freshDb();
@@ -39,6 +42,13 @@ beforeAll(async () => {
   });
   aliceId = alice.id;
   aliceActorId = alice.actor.id;
+  bobActorId = (
+    await createAccount(db, ORIGIN, {
+      handle: "bob",
+      email: "bob@e.org",
+      password: "correct horse battery",
+    })
+  ).actor.id;
   garden = createCommunity(db, ORIGIN, {
     handle: "garden",
     name: "Garden",
@@ -180,5 +190,58 @@ describe("a person's own home page look-ups", () => {
       "allotments",
       "garden",
     ]);
+  });
+});
+
+describe("what every community page and people search show, the same for everyone", () => {
+  it("keeps a community's member count and newest items until a change", () => {
+    const count = countMembers(db, garden.actor.id);
+    const recent = recentInGroup(db, garden.actor.id, 10);
+    expect(recentInGroup(db, garden.actor.id, 10)).toBe(recent);
+    expect(Object.isFrozen(recent)).toBe(true);
+    expect(Object.isFrozen(recent[0]!.item)).toBe(true);
+    expect(Object.isFrozen(recent[0]!.author)).toBe(true);
+    insertItem(db, {
+      kind: "topic",
+      iri: `${ORIGIN}/ap/items/kept-newest`,
+      authorId: aliceActorId,
+      groupIds: [garden.actor.id],
+      parentId: null,
+      title: "The newest topic",
+      bodyHtml: "<p>Hello</p>",
+      visibility: "public",
+      isLocal: true,
+      publishedAt: new Date(Date.UTC(2027, 0, 1)),
+    });
+    expect(recentInGroup(db, garden.actor.id, 10)[0]!.item.title).toBe("The newest topic");
+    expect(countMembers(db, garden.actor.id)).toBe(count);
+    requestMembership(db, { groupId: garden.actor.id, memberId: bobActorId });
+    expect(countMembers(db, garden.actor.id)).toBe(count + 1);
+  });
+
+  it("keeps a people search's answer until a change, frozen", async () => {
+    const first = findPeople(db, "highways");
+    expect(findPeople(db, "highways")).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first[0]!.reasons)).toBe(true);
+    expect(first.map((p) => p.handle)).toEqual(["alice"]);
+    // Another field is another question.
+    expect(findPeople(db, "highways", "name")).toEqual([]);
+    const carol = await createAccount(db, ORIGIN, {
+      handle: "carol",
+      email: "carol@e.org",
+      password: "correct horse battery",
+    });
+    updateProfile(db, carol.actor.id, {
+      name: "Carol",
+      jobTitle: "Highways engineer",
+      organisation: "Devon Council",
+      bio: "",
+    });
+    expect(
+      findPeople(db, "highways")
+        .map((p) => p.handle)
+        .sort(),
+    ).toEqual(["alice", "carol"]);
   });
 });
