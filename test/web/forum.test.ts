@@ -89,10 +89,20 @@ describe("the forum pages", () => {
     const mine = await alice.get("/c/garden/forum?sort=mine");
     expect(mine.body).toContain("Winter gritting");
     expect(mine.body).not.toContain("Zebra crossings");
+    // The table is kept between views (fragment-cache.ts), but "my topics" is each viewer's own,
+    // in either order of asking, and a new topic shows at once.
+    const bobsOwn = await bob.get("/c/garden/forum?sort=mine");
+    expect(bobsOwn.body).toContain("Zebra crossings");
+    expect(bobsOwn.body).not.toContain("Winter gritting");
+    expect((await alice.get("/c/garden/forum?sort=mine")).body).not.toContain("Zebra crossings");
+    await alice.post("/c/garden/forum/new", { title: "Street trees", body: "Details." });
+    expect((await alice.get("/c/garden/forum?sort=mine")).body).toContain("Street trees");
+    expect((await bob.get("/c/garden/forum?sort=az&size=10")).body).toContain("Street trees");
     const firstPage = await bob.get("/c/garden/forum?sort=az&size=10&page=1");
-    expect(firstPage.body).toContain("Topics (4)");
-    // The newest activity comes first by default: Bob's last topic.
+    expect(firstPage.body).toContain("Topics (5)");
+    // The newest activity comes first by default: Alice's last topic, then Bob's.
     const current = await bob.get("/c/garden/forum");
+    expect(current.body.indexOf("Street trees")).toBeLessThan(current.body.indexOf("Potholes"));
     expect(current.body.indexOf("Potholes")).toBeLessThan(current.body.indexOf("Winter gritting"));
   });
 

@@ -98,6 +98,8 @@ export function forumRoutes(): Hono<AppEnv> {
     const size = Number(c.req.query("size"));
     const pageSize = (PAGE_SIZES as readonly number[]).includes(size) ? size : 25;
     const page = Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1);
+    // Before anything is read, so that no part is kept under a newer stamp than its rows.
+    const part = fragmentCache(c.get("deps").db, c.get("csrfToken") ?? "");
     const { topics, total } = listTopics(c.get("deps").db, access.group.id, {
       sort,
       viewerId: c.get("account")?.actor.id,
@@ -114,6 +116,7 @@ export function forumRoutes(): Hono<AppEnv> {
         sort={sort}
         page={page}
         pageSize={pageSize}
+        part={part}
       />,
     );
   });

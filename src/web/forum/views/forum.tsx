@@ -1,6 +1,7 @@
 import { PAGE_SIZES, type TopicSort, type TopicSummary } from "../../../domain/forum.ts";
 import type { ItemRow } from "../../../domain/items.ts";
 import type { CommunityAccess } from "../../community-access.tsx";
+import type { RenderPart } from "../../fragment-cache.ts";
 import {
   Button,
   ButtonLink,
@@ -36,6 +37,8 @@ export function ForumPage(props: {
   sort: TopicSort;
   page: number;
   pageSize: number;
+  /** Renders the table of topics, or reuses it (src/web/fragment-cache.ts). */
+  part: RenderPart;
 }) {
   const { access, sort, page, pageSize } = props;
   const base = `${access.path}/forum`;
@@ -65,30 +68,45 @@ export function ForumPage(props: {
           {sort === "mine" ? "You have not started any topics here." : "No topics yet."}
         </p>
       ) : (
-        <Table
-          caption={`Topics (${props.total})`}
-          captionSize="m"
-          head={["Topic", "Started by", "Replies", "Last update"]}
-          numericColumns={[2]}
-          rows={props.topics.map((t) => [
-            <>
-              {t.topic.pinnedAt ? (
+        // The table is the same for every viewer but in "my topics", whose list is the viewer's
+        // own: kept while the database is unchanged (src/web/fragment-cache.ts).
+        props.part(
+          [
+            "forum-topics",
+            access.group.id,
+            base,
+            sort,
+            page,
+            pageSize,
+            sort === "mine" ? (props.ctx.user?.handle ?? "") : "",
+          ].join("|"),
+          () => (
+            <Table
+              caption={`Topics (${props.total})`}
+              captionSize="m"
+              head={["Topic", "Started by", "Replies", "Last update"]}
+              numericColumns={[2]}
+              rows={props.topics.map((t) => [
                 <>
-                  <Tag colour="turquoise">Pinned</Tag>{" "}
-                </>
-              ) : null}
-              <a class="govuk-link" href={`${base}/${t.topic.id}`}>
-                {t.topic.title}
-              </a>
-              {t.topic.lockedAt ? <span class="govuk-body-s"> (locked)</span> : null}
-            </>,
-            <Byline actor={t.author} />,
-            String(t.replies),
-            <>
-              <When date={t.lastActivityAt} /> by <ActorLink actor={t.lastActivityBy} />
-            </>,
-          ])}
-        />
+                  {t.topic.pinnedAt ? (
+                    <>
+                      <Tag colour="turquoise">Pinned</Tag>{" "}
+                    </>
+                  ) : null}
+                  <a class="govuk-link" href={`${base}/${t.topic.id}`}>
+                    {t.topic.title}
+                  </a>
+                  {t.topic.lockedAt ? <span class="govuk-body-s"> (locked)</span> : null}
+                </>,
+                <Byline actor={t.author} />,
+                String(t.replies),
+                <>
+                  <When date={t.lastActivityAt} /> by <ActorLink actor={t.lastActivityBy} />
+                </>,
+              ])}
+            />
+          ),
+        )
       )}
       <Pagination currentPage={Math.min(page, totalPages)} totalPages={totalPages} hrefFor={href} />
       <FeedLinks feed={communityFeedRef(access, "forum")} />
