@@ -80,3 +80,40 @@ export function cachedUntilChange<K, V>(maxKeys: number): (db: Db, key: K, compu
     return value;
   };
 }
+
+/**
+ * Values by id kept per database until its change stamp moves, for look-ups that a page makes
+ * for many ids at once (the authors of a page of posts, their communities): `read` gets the
+ * ids not kept and returns a value for each it finds, and an id it finds nothing for is asked
+ * again next time. At most `maxIds` are kept, all forgotten at once past that. Values are
+ * shared between requests, so keep them frozen.
+ */
+export function keptByIdUntilChange<V>(
+  maxIds: number,
+): (db: Db, ids: readonly number[], read: (missing: number[]) => Map<number, V>) => Map<number, V> {
+  const byDb = new WeakMap<Db, { stamp: string; values: Map<number, V> }>();
+  return (db, ids, read) => {
+    const stamp = changeStamp(db);
+    if (stamp === null) return read([...new Set(ids)]);
+    let kept = byDb.get(db);
+    if (kept === undefined || kept.stamp !== stamp) {
+      kept = { stamp, values: new Map() };
+      byDb.set(db, kept);
+    }
+    const found = new Map<number, V>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const value = kept.values.get(id);
+      if (value !== undefined) found.set(id, value);
+      else if (!found.has(id)) missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    const fresh = read([...new Set(missing)]);
+    if (kept.values.size + fresh.size > maxIds) kept.values.clear();
+    for (const [id, value] of fresh) {
+      kept.values.set(id, value);
+      found.set(id, value);
+    }
+    return found;
+  };
+}

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { keptByIdUntilChange } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { memoRead, readMemoOpen, rememberReads } from "../db/read-memo.ts";
 import { actors, itemGroups } from "../db/schema/index.ts";
@@ -26,25 +27,31 @@ export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
  */
 export function readGroupsOfItemsAhead(db: Db, itemIds: number[]): void {
   if (itemIds.length === 0 || !readMemoOpen(db)) return;
-  const byItem = new Map<number, ActorRow[]>(itemIds.map((id) => [id, []]));
-  for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(itemIds) })) {
-    byItem.get(row.itemId)?.push(row.actor);
-  }
   rememberReads(
     db,
-    [...byItem].map(([id, groups]) => [`groupsOfItem:${id}`, groups]),
+    [...groupsOfItems(db, itemIds)].map(([id, groups]) => [`groupsOfItem:${id}`, groups]),
   );
 }
 
-/** The communities of many items in one query, by item id (each item's in the usual order). */
+/**
+ * The communities of many items in one query, by item id (each item's in the usual order).
+ * Every page of posts asks for them: kept until a change, frozen as requests share them.
+ */
 export function groupsOfItems(db: Db, itemIds: number[]): Map<number, ActorRow[]> {
-  const byItem = new Map<number, ActorRow[]>(itemIds.map((id) => [id, []]));
-  if (itemIds.length === 0) return byItem;
-  for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(itemIds) })) {
-    byItem.get(row.itemId)?.push(row.actor);
-  }
-  return byItem;
+  if (itemIds.length === 0) return new Map();
+  const kept = keptGroups(db, itemIds, (missing) => {
+    const byItem = new Map<number, ActorRow[]>(missing.map((id) => [id, []]));
+    for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(missing) })) {
+      byItem.get(row.itemId)?.push(Object.freeze(row.actor));
+    }
+    for (const groups of byItem.values()) Object.freeze(groups);
+    return byItem;
+  });
+  // In the order asked, as callers list them.
+  return new Map(itemIds.map((id) => [id, kept.get(id) ?? []]));
 }
+
+const keptGroups = keptByIdUntilChange<ActorRow[]>(5_000);
 
 const groupsOfItemsQuery = preparedQuery((db) =>
   db

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { keptByIdUntilChange } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { memoRead } from "../db/read-memo.ts";
 import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
@@ -387,12 +388,21 @@ export function threadItems(db: Db, rootId: number): ItemRow[] {
 export function authorsOf(db: Db, rows: ItemRow[]): Map<number, ActorRow> {
   const ids = [...new Set(rows.map((r) => r.authorId))];
   if (ids.length === 0) return new Map();
-  return new Map(
-    actorsById(db)
-      .all({ ids: JSON.stringify(ids) })
-      .map((a) => [a.id, a]),
+  // Every page of posts names their authors, mostly the same people: kept until a change,
+  // frozen as requests share them.
+  return keptAuthors(
+    db,
+    ids,
+    (missing) =>
+      new Map(
+        actorsById(db)
+          .all({ ids: JSON.stringify(missing) })
+          .map((a) => [a.id, Object.freeze(a)]),
+      ),
   );
 }
+
+const keptAuthors = keptByIdUntilChange<ActorRow>(5_000);
 
 // Prepared once per database: every list and thread page names its posts' authors.
 const actorsById = preparedQuery((db) =>

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BOOKKEEPING_TABLES } from "../../src/db/change-counter.ts";
 import { type Db, openDatabase } from "../../src/db/client.ts";
-import { cachedUntilChange, changeStamp } from "../../src/db/generation.ts";
+import { cachedUntilChange, changeStamp, keptByIdUntilChange } from "../../src/db/generation.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
 import { writeBookkeeping } from "../helpers/bookkeeping.ts";
 import { freshDb, freshSqliteDb } from "../helpers/db.ts";
@@ -133,5 +133,38 @@ describe("the change stamp", () => {
     sqlite.prepare("INSERT INTO inbox_seen (activity_iri, received_at) VALUES ('urn:y', 0)").run();
     sqlite.prepare("DELETE FROM actors WHERE handle = 'first'").run();
     expect(cached(db, "n", count)).toBe(base - 1);
+  });
+
+  it("keeps values by id, reading only the ids not kept, until a change", () => {
+    const db = freshDb();
+    const asked: number[][] = [];
+    const kept = keptByIdUntilChange<string>(3);
+    // Finds every id but 99, as a look-up of rows by id would.
+    const read = (missing: number[]) => {
+      asked.push(missing);
+      return new Map(missing.filter((id) => id !== 99).map((id) => [id, `value ${id}`]));
+    };
+    expect([...kept(db, [1, 2, 1], read)]).toEqual([
+      [1, "value 1"],
+      [2, "value 2"],
+    ]);
+    expect(asked).toEqual([[1, 2]]);
+    // Only the new id is read; one found nowhere is asked for again each time.
+    expect(kept(db, [2, 3, 99], read).get(3)).toBe("value 3");
+    expect(kept(db, [1, 99], read).has(99)).toBe(false);
+    expect(asked).toEqual([[1, 2], [3, 99], [99]]);
+    // A change forgets them all.
+    addActor(db, "changed");
+    kept(db, [1], read);
+    expect(asked.at(-1)).toEqual([1]);
+    // Past the limit, all are forgotten at once, and the new ones kept.
+    kept(db, [4, 5, 6], read);
+    kept(db, [1, 4], read);
+    expect(asked.at(-1)).toEqual([1]);
+    // Inside a transaction nothing is kept or reused.
+    db.$client.transaction(() => {
+      kept(db, [4], read);
+      expect(asked.at(-1)).toEqual([4]);
+    })();
   });
 });

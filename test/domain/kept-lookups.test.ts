@@ -13,7 +13,8 @@ import {
   findCommunityByActorId,
 } from "../../src/domain/communities.ts";
 import { listTopics, recentInGroup } from "../../src/domain/forum.ts";
-import { insertItem } from "../../src/domain/items.ts";
+import { groupsOfItems } from "../../src/domain/item-groups.ts";
+import { authorsOf, insertItem } from "../../src/domain/items.ts";
 import { countMembers } from "../../src/domain/member-list.ts";
 import { listMembershipsOf, requestMembership } from "../../src/domain/membership.ts";
 import { profileChecklist } from "../../src/domain/onboarding.ts";
@@ -243,5 +244,26 @@ describe("what every community page and people search show, the same for everyon
         .map((p) => p.handle)
         .sort(),
     ).toEqual(["alice", "carol"]);
+  });
+});
+
+describe("the authors and communities of a page of posts", () => {
+  it("are kept until a change, frozen, and a renamed author shows at once", () => {
+    const [topic] = listTopics(db, garden.actor.id, {
+      sort: "current",
+      page: 1,
+      pageSize: 1,
+    }).topics;
+    const item = topic!.topic;
+    const authors = authorsOf(db, [item]);
+    expect(Object.isFrozen(authors.get(item.authorId))).toBe(true);
+    expect(authorsOf(db, [item]).get(item.authorId)).toBe(authors.get(item.authorId));
+    const groups = groupsOfItems(db, [item.id]).get(item.id)!;
+    expect(groups.map((g) => g.handle)).toEqual(["garden"]);
+    expect(Object.isFrozen(groups)).toBe(true);
+    expect(groupsOfItems(db, [item.id]).get(item.id)).toBe(groups);
+    db.$client.prepare("UPDATE actors SET name = 'Alice Renamed' WHERE id = ?").run(aliceActorId);
+    expect(authorsOf(db, [item]).get(aliceActorId)!.name).toBe("Alice Renamed");
+    expect(groupsOfItems(db, [item.id]).get(item.id)).not.toBe(groups);
   });
 });
