@@ -34,15 +34,22 @@ const KEPT_HEADERS = ["content-type", "cache-control", "content-language", "link
  * revoking a token is a write, which starts the cache afresh).
  */
 const KEPT_TYPES = /^(?:text\/html|application\/(?:rss|atom)\+xml)\b/;
+/** The addresses of feeds (routes/feeds.ts). */
+const FEED_PATH = /^\/feeds\/.+\.(?:rss|atom)$/;
 
-/** Serves pages to visitors who are not signed in from pages kept while nothing changed. */
+/**
+ * Serves pages to visitors who are not signed in (and feeds without a token to anyone) from
+ * pages kept while nothing changed.
+ */
 export function anonymousPageCache(): MiddlewareHandler<AppEnv> {
   // A thousand pages, 16 MB at most (pages are 5-50 KB): memory the server keeps on purpose.
   const pages = new StampedCache(1_000, 16 * 1024 * 1024);
   return async (c, next) => {
     const { config, db } = c.get("deps");
     const maxAgeMs = config.pageCacheSeconds * 1000;
-    if (maxAgeMs === 0 || c.req.method !== "GET" || c.get("account") !== null || hasFlash(c)) {
+    if (maxAgeMs === 0 || c.req.method !== "GET" || hasFlash(c)) return next();
+    // Feeds ignore the session (routes/feeds.ts): one without a token is anyone's, whoever asks.
+    if (c.get("account") !== null && !(FEED_PATH.test(c.req.path) && !c.req.query("token"))) {
       return next();
     }
     // The URL includes the query (a page number, a search) and the text size changes the page.

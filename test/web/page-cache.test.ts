@@ -142,6 +142,18 @@ describe("pages kept for visitors who are not signed in", () => {
     expect(again.status).toBe(304);
   });
 
+  it("serves a feed without a token from the kept copy to people signed in too", async () => {
+    // Feeds ignore the session, so a member's browser gets the same feed as a reader.
+    let kept: Awaited<ReturnType<WebClient["get"]>> | undefined;
+    for (let attempt = 0; attempt < 50 && kept === undefined; attempt++) {
+      const answer = await alice.get("/feeds/c/garden/forum.rss");
+      if (answer.response.headers.get(CACHE_HEADER) === "hit") kept = answer;
+    }
+    expect(kept?.body).toContain("Gritting routes for the new year");
+    // The signed-in pages themselves are still never kept.
+    expect((await alice.get("/c/garden")).response.headers.get(CACHE_HEADER)).toBeNull();
+  });
+
   it("does not keep a page that sets a cookie of its own or answers an error", async () => {
     const missing = await new WebClient(copse.origin).get("/c/no-such-community");
     expect(missing.response.status).toBe(404);
