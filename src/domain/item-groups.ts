@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { keptByIdUntilChange } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
@@ -13,11 +13,11 @@ import type { ActorRow } from "./actors.ts";
 /** The groups an item is published into. */
 export function groupsOfItem(db: Db, itemId: number): ActorRow[] {
   // Asked several times for each post of a page (who may see, vote on, edit it): remembered
-  // while a page renders (src/db/read-memo.ts).
-  return memoRead(db, `groupsOfItem:${itemId}`, () =>
-    groupsOfItemQuery(db)
-      .all({ itemId })
-      .map((r) => r.actor),
+  // while a page renders (src/db/read-memo.ts), and kept until a change (groupsOfItems).
+  return memoRead(
+    db,
+    `groupsOfItem:${itemId}`,
+    () => groupsOfItems(db, [itemId]).get(itemId) ?? [],
   );
 }
 
@@ -60,16 +60,5 @@ const groupsOfItemsQuery = preparedQuery((db) =>
     .innerJoin(actors, eq(itemGroups.groupId, actors.id))
     .where(inIdList(itemGroups.itemId))
     .orderBy(itemGroups.itemId, itemGroups.groupId)
-    .prepare(),
-);
-
-const groupsOfItemQuery = preparedQuery((db) =>
-  db
-    .select({ actor: actors })
-    .from(itemGroups)
-    .innerJoin(actors, eq(itemGroups.groupId, actors.id))
-    .where(eq(itemGroups.itemId, sql.placeholder("itemId")))
-    // The primary key's order, which SQLite follows anyway; said, so PostgreSQL answers alike.
-    .orderBy(itemGroups.groupId)
     .prepare(),
 );

@@ -3,8 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { keptByIdUntilChange } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
-import { memoRead } from "../db/read-memo.ts";
-import { accounts, actors, itemGroups, items } from "../db/schema/index.ts";
+import { actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
 import { findCommunityByActorId } from "./communities.ts";
 import { acceptsContributions } from "./community-state.ts";
@@ -17,6 +16,7 @@ import { recordMentions, renderWithMentions } from "./mentions.ts";
 // Where an item is published lives in item-groups.ts; most callers have always found it here.
 export { groupsOfItem, readGroupsOfItemsAhead } from "./item-groups.ts";
 
+import { isAdministrator } from "./administrators.ts";
 import { assertMayStartThread } from "./moderation/announcement.ts";
 
 /** A row of the items table. */
@@ -285,11 +285,7 @@ export function canModerate(db: Db, item: ItemRow, actorId: number): boolean {
   if (item.authorId === actorId) return true;
   if (groupsOfItem(db, item.id).some((g) => g.isLocal && isFacilitator(db, g.id, actorId)))
     return true;
-  return memoRead(
-    db,
-    `isAdmin:${actorId}`,
-    () => db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true,
-  );
+  return isAdministrator(db, actorId);
 }
 
 /** A local person edits an item's title and body (author or facilitator only). */

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { accounts, taggings, tags } from "../db/schema/index.ts";
+import { taggings, tags } from "../db/schema/index.ts";
+import { isAdministrator } from "./administrators.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { canView, groupsOfItem, type ItemRow } from "./items.ts";
 import { isActiveMember, isFacilitator } from "./membership.ts";
@@ -104,7 +105,7 @@ export function addTag(db: Db, item: ItemRow, taggerId: number, raw: string): Ta
 export function canRemoveAnyTag(db: Db, item: ItemRow, actorId: number): boolean {
   if (groupsOfItem(db, item.id).some((g) => g.isLocal && isFacilitator(db, g.id, actorId)))
     return true;
-  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+  return isAdministrator(db, actorId);
 }
 
 /**

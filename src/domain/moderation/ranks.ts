@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, communities, memberships } from "../../db/schema/index.ts";
+import { communities, memberships } from "../../db/schema/index.ts";
 import { logger } from "../../logging.ts";
+import { isAdministrator } from "../administrators.ts";
 import { type FieldError, ForbiddenError, ValidationError } from "../errors.ts";
 import { findMembership, type Membership } from "../membership.ts";
 
@@ -20,7 +21,7 @@ export function mayModerateGroup(db: Db, groupId: number, actorId: ActingActor):
   if (actorId === null) return true;
   const m = findMembership(db, groupId, actorId);
   if (m?.state === "active" && m.role === "facilitator") return true;
-  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+  return isAdministrator(db, actorId);
 }
 
 /** Throws ForbiddenError (and logs why) unless the actor may moderate the community. */
@@ -96,7 +97,7 @@ export function outranks(
   const own = findMembership(db, groupId, actorId);
   if (own?.state !== "active" || own.role !== "facilitator") {
     // An instance admin who is not a facilitator here acts for the instance.
-    return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+    return isAdministrator(db, actorId);
   }
   return seniority(db, groupId, own) < seniority(db, groupId, target);
 }

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, reports } from "../../db/schema/index.ts";
+import { reports } from "../../db/schema/index.ts";
 import { getActor } from "../actors.ts";
+import { isAdministrator } from "../administrators.ts";
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { canView, getItem, groupsOfItem } from "../items.ts";
 import { type ActingActor, assertMayModerateGroup } from "./ranks.ts";
@@ -130,7 +131,7 @@ export function receiveReports(db: Db, input: ReceivedReport): ReportRow[] {
 /** Whether an actor is an administrator of this instance. */
 function isAdmin(db: Db, actorId: ActingActor): boolean {
   if (actorId === null) return true;
-  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+  return isAdministrator(db, actorId);
 }
 
 /** Whether someone may see and act on a report: its community's facilitators, or an admin. */

@@ -1,7 +1,6 @@
 import { aliasedTable, and, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
-  accounts,
   communities,
   itemMentions,
   items,
@@ -10,6 +9,7 @@ import {
   reports,
 } from "../../db/schema/index.ts";
 import { communityNoticesFor } from "../admin/communities.ts";
+import { isAdministrator } from "../administrators.ts";
 import { canView } from "../items.ts";
 
 // Notifications are worked out from what already records them (requests, reports, replies,
@@ -67,7 +67,7 @@ function facilitatedGroupIds(db: Db, actorId: number): number[] {
 }
 
 function isAdmin(db: Db, actorId: number): boolean {
-  return db.select().from(accounts).where(eq(accounts.actorId, actorId)).get()?.isAdmin === true;
+  return isAdministrator(db, actorId);
 }
 
 /** Requests to join and open reports in the communities a person runs (every report for admins). */
