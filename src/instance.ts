@@ -68,9 +68,19 @@ export async function startInstance(
   }
   const queueBackend = openQueueBackend(config, db);
   const federation = createInstanceFederation(config, db, queueBackend);
-  const http = servesHttp(config.role)
-    ? await startHttp(config, db, federation, queueBackend, options)
-    : undefined;
+  let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  try {
+    http = servesHttp(config.role)
+      ? await startHttp(config, db, federation, queueBackend, options)
+      : undefined;
+  } catch (error) {
+    // The port is taken, say: let go of what was opened, so the data directory can be used
+    // again at once (by a caller that tries another port) and nothing holds the process open.
+    await queueBackend.close().catch(() => undefined);
+    db.$client.close();
+    unlock();
+    throw error;
+  }
   const queueController = new AbortController();
   const background = doesBackgroundWork(config.role);
   const queueDone = background

@@ -83,6 +83,25 @@ export async function startTestInstance(
   env: Record<string, string> = {},
   options: { dataDir?: string; port?: number } = {},
 ): Promise<TestInstance> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name, env, options);
+    } catch (error) {
+      // Another process took the port between freePort() and listen (a busy machine runs many
+      // at once): try another. Only where this helper chose the port and the directory, since
+      // the database remembers the origin, and so the port, it was first started with.
+      const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+      if (!taken || attempt === 5 || options.port !== undefined || options.dataDir !== undefined)
+        throw error;
+    }
+  }
+}
+
+async function startOnce(
+  name: string,
+  env: Record<string, string>,
+  options: { dataDir?: string; port?: number },
+): Promise<TestInstance> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `copse-${name.toLowerCase()}-`));
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
@@ -102,7 +121,13 @@ export async function startTestInstance(
   if (!options.dataDir && !config.databaseUrl && !existsSync(file)) {
     writeFileSync(file, migratedSqliteImage());
   }
-  const running = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
+  let running: Awaited<ReturnType<typeof startInstance>>;
+  try {
+    running = await startInstance(config, { stylesheetCacheDir: TEST_STYLESHEET_DIR });
+  } catch (error) {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...running,
     origin,
