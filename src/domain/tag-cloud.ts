@@ -241,6 +241,16 @@ function ownDraftCounts(db: Db, groupId: number, viewerId: number): CloudCount[]
  * the viewer's items (items_author_idx), not the instance's.
  */
 function countOwnUnlisted(db: Db, viewerId: number, groupId: number | undefined): CloudCount[] {
+  // Asked on each view of a community the viewer is not in, and of the site's cloud: kept
+  // until a change, like the drafts above (read only: addCounts copies each row).
+  return ownUnlisted(db, `${viewerId}:${groupId ?? ""}`, () =>
+    ownUnlistedCounts(db, viewerId, groupId),
+  );
+}
+
+const ownUnlisted = cachedUntilChange<string, CloudCount[]>(2_000);
+
+function ownUnlistedCounts(db: Db, viewerId: number, groupId: number | undefined): CloudCount[] {
   const inGroup =
     groupId === undefined
       ? ""

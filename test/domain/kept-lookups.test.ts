@@ -21,6 +21,8 @@ import { profileChecklist } from "../../src/domain/onboarding.ts";
 import { findPeople } from "../../src/domain/people-finder.ts";
 import { replacePersonTags } from "../../src/domain/person-details.ts";
 import { updateProfile } from "../../src/domain/profiles.ts";
+import { tagCloud } from "../../src/domain/tag-cloud.ts";
+import { addTag } from "../../src/domain/tags.ts";
 import { freshDb } from "../helpers/db.ts";
 
 // Look-ups every page makes (the viewer's session, the community) are kept until the database
@@ -265,5 +267,32 @@ describe("the authors and communities of a page of posts", () => {
     db.$client.prepare("UPDATE actors SET name = 'Alice Renamed' WHERE id = ?").run(aliceActorId);
     expect(authorsOf(db, [item]).get(aliceActorId)!.name).toBe("Alice Renamed");
     expect(groupsOfItems(db, [item.id]).get(item.id)).not.toBe(groups);
+  });
+});
+
+describe("the tags of a viewer's own unlisted items in a cloud", () => {
+  it("are kept per viewer until a change, and a new draft's tag shows at once", () => {
+    const names = (viewer: number) => tagCloud(db, viewer).map((t) => t.name);
+    expect(names(aliceActorId)).not.toContain("secret-plans");
+    const draft = insertItem(db, {
+      kind: "topic",
+      iri: `${ORIGIN}/ap/items/kept-draft`,
+      authorId: aliceActorId,
+      groupIds: [garden.actor.id],
+      parentId: null,
+      title: "Not yet",
+      bodyHtml: "<p>Draft</p>",
+      visibility: "public",
+      status: "draft",
+      isLocal: true,
+      publishedAt: new Date(Date.UTC(2027, 0, 2)),
+    });
+    // Read before the tag, so a kept answer would miss it.
+    expect(names(aliceActorId)).not.toContain("secret-plans");
+    addTag(db, draft, aliceActorId, "secret plans");
+    expect(names(aliceActorId)).toContain("secret-plans");
+    // Someone else's cloud never shows another's draft.
+    expect(names(bobActorId)).not.toContain("secret-plans");
+    expect(names(aliceActorId)).toContain("secret-plans");
   });
 });

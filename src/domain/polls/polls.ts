@@ -6,7 +6,6 @@ import {
   desc,
   eq,
   gt,
-  inArray,
   isNull,
   lte,
   notInArray,
@@ -14,6 +13,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { inIdList, preparedQuery } from "../../db/prepared.ts";
 import { actors, itemGroups, items, pollOptions, polls, pollVotes } from "../../db/schema/index.ts";
 import type { ActorRow } from "../actors.ts";
 import { findCommunityByActorId } from "../communities.ts";
@@ -94,14 +94,20 @@ export function getPoll(db: Db, itemId: number): PollRow | undefined {
 export function pollEndTimes(db: Db, itemIds: number[]): Map<number, Date> {
   if (itemIds.length === 0) return new Map();
   return new Map(
-    db
-      .select({ itemId: polls.itemId, endsAt: polls.endsAt })
-      .from(polls)
-      .where(inArray(polls.itemId, itemIds))
-      .all()
+    pollEndsQuery(db)
+      .all({ ids: JSON.stringify(itemIds) })
       .map((r) => [r.itemId, r.endsAt]),
   );
 }
+
+// Every community page asks it of its newest items: prepared once, for lists of any length.
+const pollEndsQuery = preparedQuery((db) =>
+  db
+    .select({ itemId: polls.itemId, endsAt: polls.endsAt })
+    .from(polls)
+    .where(inIdList(polls.itemId))
+    .prepare(),
+);
 
 /** A poll's options in the order they were given. */
 export function optionsOf(db: Db, itemId: number): PollOptionRow[] {
