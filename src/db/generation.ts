@@ -117,3 +117,15 @@ export function keptByIdUntilChange<V>(
     return found;
   };
 }
+
+/**
+ * Freezes a value kept for many requests, with every plain object and array inside it, so no
+ * request can change what the next is given; dates, maps and other objects are left as they
+ * are. Returns the value itself.
+ */
+export function frozen<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return value;
+  for (const inner of Object.values(value)) frozen(inner);
+  return Object.freeze(value);
+}

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { cachedUntilChange } from "../db/generation.ts";
+import { cachedUntilChange, frozen } from "../db/generation.ts";
 import { preparedQuery } from "../db/prepared.ts";
 import { actors, communities, memberships } from "../db/schema/index.ts";
 import { type ActorRow, findLocalActor, handleProblem, insertLocalActor } from "./actors.ts";
@@ -165,8 +165,7 @@ export function findCommunityByActorId(db: Db, actorId: number): Community | und
 
 /** A community made from its row, frozen (with its actor) because it is shared. */
 function frozenCommunity(row: Parameters<typeof toCommunity>[0]): Community {
-  const community = toCommunity({ ...row, actor: Object.freeze(row.actor) });
-  return Object.freeze(community);
+  return frozen(toCommunity(row));
 }
 
 const communityByActorId = preparedQuery((db) =>

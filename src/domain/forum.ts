@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
-import { cachedUntilChange } from "../db/generation.ts";
+import { cachedUntilChange, frozen } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -72,15 +72,15 @@ function readTopicList(
   );
   const topics = rows.map((r) => {
     const last = r.lastReplyId !== null ? lastReplies.get(r.lastReplyId) : undefined;
-    return Object.freeze({
-      topic: Object.freeze(r.topic),
-      author: Object.freeze(r.author),
+    return {
+      topic: r.topic,
+      author: r.author,
       replies: r.replies,
       lastActivityAt: last?.at ?? r.topic.publishedAt,
-      lastActivityBy: Object.freeze(last?.by ?? r.author),
-    });
+      lastActivityBy: last?.by ?? r.author,
+    };
   });
-  return Object.freeze({ total, topics: Object.freeze(topics) as TopicSummary[] });
+  return frozen({ total, topics });
 }
 
 /** Where a page of a list starts and how long it is. */
@@ -254,15 +254,7 @@ const roots = alias(items, "roots");
 export function recentInGroup(db: Db, groupId: number, limit = 10): RecentItem[] {
   // Every view of a community page shows it, the same for every viewer: kept until a change,
   // frozen as requests share it.
-  return keptRecent(db, `${groupId}:${limit}`, () => {
-    const recent = readRecentInGroup(db, groupId, limit);
-    for (const r of recent) {
-      Object.freeze(r.item);
-      Object.freeze(r.author);
-      Object.freeze(r);
-    }
-    return Object.freeze(recent) as RecentItem[];
-  });
+  return keptRecent(db, `${groupId}:${limit}`, () => frozen(readRecentInGroup(db, groupId, limit)));
 }
 
 const keptRecent = cachedUntilChange<string, RecentItem[]>(1_000);

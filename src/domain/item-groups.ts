@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { keptByIdUntilChange } from "../db/generation.ts";
+import { frozen, keptByIdUntilChange } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { memoRead, readMemoOpen, rememberReads } from "../db/read-memo.ts";
 import { actors, itemGroups } from "../db/schema/index.ts";
@@ -42,9 +42,9 @@ export function groupsOfItems(db: Db, itemIds: number[]): Map<number, ActorRow[]
   const kept = keptGroups(db, itemIds, (missing) => {
     const byItem = new Map<number, ActorRow[]>(missing.map((id) => [id, []]));
     for (const row of groupsOfItemsQuery(db).all({ ids: JSON.stringify(missing) })) {
-      byItem.get(row.itemId)?.push(Object.freeze(row.actor));
+      byItem.get(row.itemId)?.push(row.actor);
     }
-    for (const groups of byItem.values()) Object.freeze(groups);
+    for (const groups of byItem.values()) frozen(groups);
     return byItem;
   });
   // In the order asked, as callers list them.

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { keptByIdUntilChange } from "../db/generation.ts";
+import { frozen, keptByIdUntilChange } from "../db/generation.ts";
 import { inIdList, preparedQuery } from "../db/prepared.ts";
 import { actors, itemGroups, items } from "../db/schema/index.ts";
 import type { ActorRow } from "./actors.ts";
@@ -393,7 +393,7 @@ export function authorsOf(db: Db, rows: ItemRow[]): Map<number, ActorRow> {
       new Map(
         actorsById(db)
           .all({ ids: JSON.stringify(missing) })
-          .map((a) => [a.id, Object.freeze(a)]),
+          .map((a) => [a.id, frozen(a)]),
       ),
   );
 }

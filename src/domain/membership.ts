@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { cachedUntilChange } from "../db/generation.ts";
+import { cachedUntilChange, frozen } from "../db/generation.ts";
 import { preparedQuery } from "../db/prepared.ts";
 import { memoRead } from "../db/read-memo.ts";
 import { accounts, actors, memberships } from "../db/schema/index.ts";
@@ -359,21 +359,7 @@ export function listMembershipsOf(
   memberId: number,
 ): { membership: Membership; group: ActorRow }[] {
   // Every signed-in home page lists them: kept until a change, frozen as requests share them.
-  return keptMembershipsOf(
-    db,
-    memberId,
-    () =>
-      Object.freeze(
-        membershipsOfQuery(db)
-          .all({ memberId })
-          .map((r) =>
-            Object.freeze({
-              membership: Object.freeze(r.membership),
-              group: Object.freeze(r.group),
-            }),
-          ),
-      ) as { membership: Membership; group: ActorRow }[],
-  );
+  return keptMembershipsOf(db, memberId, () => frozen(membershipsOfQuery(db).all({ memberId })));
 }
 
 const keptMembershipsOf = cachedUntilChange<number, { membership: Membership; group: ActorRow }[]>(

@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { cachedUntilChange } from "../db/generation.ts";
+import { cachedUntilChange, frozen } from "../db/generation.ts";
 import {
   accounts,
   actors,
@@ -86,11 +86,7 @@ export function adminChecklist(db: Db, setup: InstanceSetup): ChecklistStep[] {
 /** The profile steps that help colleagues find a person, with which are done. */
 export function profileChecklist(db: Db, actorId: number): ChecklistStep[] {
   // Every signed-in home page shows it, and it is three queries: kept until a change.
-  return keptChecklists(db, actorId, () => {
-    const steps = readProfileChecklist(db, actorId);
-    for (const step of steps) Object.freeze(step);
-    return Object.freeze(steps) as ChecklistStep[];
-  });
+  return keptChecklists(db, actorId, () => frozen(readProfileChecklist(db, actorId)));
 }
 
 const keptChecklists = cachedUntilChange<number, ChecklistStep[]>(2_000);

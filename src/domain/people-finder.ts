@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { cachedUntilChange } from "../db/generation.ts";
+import { cachedUntilChange, frozen } from "../db/generation.ts";
 import { SERVICE_AREAS } from "./person-details.ts";
 import { ftsQuery } from "./search.ts";
 import { MAX_COUNTED } from "./search-rank.ts";
@@ -140,15 +140,7 @@ function matchesAll(text: string, words: string[]): boolean {
 export function findPeople(db: Db, q: string, field: FinderField = "any"): FoundPerson[] {
   // The answer depends on the words and the field alone, never on who asks, and the same
   // searches come back (a service, an organisation): kept until a change, frozen as shared.
-  return keptFinds(db, `${field}\u0000${q}`, () => {
-    const people = readPeople(db, q, field);
-    for (const person of people) {
-      for (const reason of person.reasons) Object.freeze(reason);
-      Object.freeze(person.reasons);
-      Object.freeze(person);
-    }
-    return Object.freeze(people) as FoundPerson[];
-  });
+  return keptFinds(db, `${field}\u0000${q}`, () => frozen(readPeople(db, q, field)));
 }
 
 const keptFinds = cachedUntilChange<string, FoundPerson[]>(500);

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { cachedUntilChange } from "../db/generation.ts";
+import { cachedUntilChange, frozen } from "../db/generation.ts";
 import { items } from "../db/schema/index.ts";
 import { groupsOfItem, type ItemRow } from "./items.ts";
 import { isFacilitator } from "./membership.ts";
@@ -96,8 +96,7 @@ function readThreadPage(
     .limit(perPage)
     .offset((page - 1) * perPage)
     .all();
-  for (const reply of replies) Object.freeze(reply);
-  return Object.freeze({ replies: Object.freeze(replies) as ItemRow[], page, totalPages, total });
+  return frozen({ replies, page, totalPages, total });
 }
 
 /** The page of a thread a reply is on, for this viewer; 1 when it is not in the thread. */

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BOOKKEEPING_TABLES } from "../../src/db/change-counter.ts";
 import { type Db, openDatabase } from "../../src/db/client.ts";
-import { cachedUntilChange, changeStamp, keptByIdUntilChange } from "../../src/db/generation.ts";
+import {
+  cachedUntilChange,
+  changeStamp,
+  frozen,
+  keptByIdUntilChange,
+} from "../../src/db/generation.ts";
 import { runMigrations } from "../../src/db/migrate.ts";
 import { writeBookkeeping } from "../helpers/bookkeeping.ts";
 import { freshDb, freshSqliteDb } from "../helpers/db.ts";
@@ -166,5 +171,24 @@ describe("the change stamp", () => {
       kept(db, [4], read);
       expect(asked.at(-1)).toEqual([4]);
     })();
+  });
+
+  it("freezes a kept value with the plain objects and arrays in it, and nothing else", () => {
+    const when = new Date(0);
+    const byId = new Map<number, string>();
+    const value = { rows: [{ actor: { name: "Alice" }, when, byId }], total: 1 };
+    expect(frozen(value)).toBe(value);
+    expect(Object.isFrozen(value)).toBe(true);
+    expect(Object.isFrozen(value.rows)).toBe(true);
+    expect(Object.isFrozen(value.rows[0])).toBe(true);
+    expect(Object.isFrozen(value.rows[0]!.actor)).toBe(true);
+    expect(() => {
+      (value.rows[0]!.actor as { name: string }).name = "Spoiled";
+    }).toThrow(TypeError);
+    // Dates and maps are no plain objects: left as they are.
+    expect(Object.isFrozen(when)).toBe(false);
+    expect(Object.isFrozen(byId)).toBe(false);
+    expect(frozen(null)).toBeNull();
+    expect(frozen(3)).toBe(3);
   });
 });
