@@ -61,6 +61,28 @@ beforeAll(async () => {
   });
 });
 
+/** A topic of Alice's in the garden, published on `publishedAt`. */
+function gardenTopic(
+  slug: string,
+  title: string,
+  publishedAt: Date,
+  status: "published" | "draft" = "published",
+) {
+  return insertItem(db, {
+    kind: "topic",
+    iri: `${ORIGIN}/ap/items/kept-${slug}`,
+    authorId: aliceActorId,
+    groupIds: [garden.actor.id],
+    parentId: null,
+    title,
+    bodyHtml: "<p>Hello</p>",
+    visibility: "public",
+    status,
+    isLocal: true,
+    publishedAt,
+  });
+}
+
 describe("a community looked up by handle or actor", () => {
   it("is kept while nothing changes, and is frozen since requests share it", () => {
     const first = findCommunity(db, "garden")!;
@@ -133,18 +155,7 @@ describe("the account behind a session", () => {
 describe("a forum's page of topics", () => {
   it("is kept for everyone while nothing changes, and shows a new topic at once", () => {
     const topic = (n: number) =>
-      insertItem(db, {
-        kind: "topic",
-        iri: `${ORIGIN}/ap/items/kept-${n}`,
-        authorId: aliceActorId,
-        groupIds: [garden.actor.id],
-        parentId: null,
-        title: `Topic ${n}`,
-        bodyHtml: "<p>Hello</p>",
-        visibility: "public",
-        isLocal: true,
-        publishedAt: new Date(Date.UTC(2026, 0, n)),
-      });
+      gardenTopic(String(n), `Topic ${n}`, new Date(Date.UTC(2026, 0, n)));
     topic(1);
     const options = { sort: "current" as const, page: 1, pageSize: 25 };
     const first = listTopics(db, garden.actor.id, { ...options, viewerId: aliceActorId });
@@ -204,18 +215,7 @@ describe("what every community page and people search show, the same for everyon
     expect(Object.isFrozen(recent)).toBe(true);
     expect(Object.isFrozen(recent[0]!.item)).toBe(true);
     expect(Object.isFrozen(recent[0]!.author)).toBe(true);
-    insertItem(db, {
-      kind: "topic",
-      iri: `${ORIGIN}/ap/items/kept-newest`,
-      authorId: aliceActorId,
-      groupIds: [garden.actor.id],
-      parentId: null,
-      title: "The newest topic",
-      bodyHtml: "<p>Hello</p>",
-      visibility: "public",
-      isLocal: true,
-      publishedAt: new Date(Date.UTC(2027, 0, 1)),
-    });
+    gardenTopic("newest", "The newest topic", new Date(Date.UTC(2027, 0, 1)));
     expect(recentInGroup(db, garden.actor.id, 10)[0]!.item.title).toBe("The newest topic");
     expect(countMembers(db, garden.actor.id)).toBe(count);
     requestMembership(db, { groupId: garden.actor.id, memberId: bobActorId });
@@ -274,19 +274,7 @@ describe("the tags of a viewer's own unlisted items in a cloud", () => {
   it("are kept per viewer until a change, and a new draft's tag shows at once", () => {
     const names = (viewer: number) => tagCloud(db, viewer).map((t) => t.name);
     expect(names(aliceActorId)).not.toContain("secret-plans");
-    const draft = insertItem(db, {
-      kind: "topic",
-      iri: `${ORIGIN}/ap/items/kept-draft`,
-      authorId: aliceActorId,
-      groupIds: [garden.actor.id],
-      parentId: null,
-      title: "Not yet",
-      bodyHtml: "<p>Draft</p>",
-      visibility: "public",
-      status: "draft",
-      isLocal: true,
-      publishedAt: new Date(Date.UTC(2027, 0, 2)),
-    });
+    const draft = gardenTopic("draft", "Not yet", new Date(Date.UTC(2027, 0, 2)), "draft");
     // Read before the tag, so a kept answer would miss it.
     expect(names(aliceActorId)).not.toContain("secret-plans");
     addTag(db, draft, aliceActorId, "secret plans");
