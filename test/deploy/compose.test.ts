@@ -354,10 +354,11 @@ describe("Dockerfile", () => {
     ).scripts.start!;
     // npm start execs Node itself (found by ensure-node.mjs), so no launcher stays alive.
     expect(start).toMatch(
-      /&& MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} exec "\$\(node scripts\/ensure-node\.mjs --which\)" --enable-source-maps --max-semi-space-size=8 build\/main\.js$/,
+      /&& MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-2\} MALLOC_TRIM_THRESHOLD_=\$\{MALLOC_TRIM_THRESHOLD_:-131072\} exec "\$\(node scripts\/ensure-node\.mjs --which\)" --enable-source-maps --max-semi-space-size=8 build\/main\.js$/,
     );
-    // And with the same allocator setting, which npm start gives unless the caller has one.
+    // And with the same allocator settings, which npm start gives unless the caller has them.
     expect(named("ENV").join(" ")).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
+    expect(named("ENV").join(" ")).toMatch(/\bMALLOC_TRIM_THRESHOLD_=131072\b/);
     expect(JSON.parse(cmd!.slice("CMD".length))).toEqual([
       "node",
       "--enable-source-maps",

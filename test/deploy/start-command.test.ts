@@ -61,10 +61,14 @@ describe.skipIf(!existsSync("/proc/self/exe"))("npm start", { timeout: 180_000 }
     const execStart = /^ExecStart=(\S+) (.*)$/m.exec(unit);
     expect(execStart?.[1]).toMatch(/\/node$/);
     expect(scripts.start!.endsWith(`--which)" ${execStart?.[2]}`)).toBe(true);
-    // With the same allocator setting that npm start gives Node (unless the caller sets one).
-    const arenas = /^Environment=MALLOC_ARENA_MAX=(\d+)$/m.exec(unit)?.[1];
-    expect(arenas).toBeDefined();
-    expect(scripts.start).toContain(`MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-${arenas}} exec`);
+    // With the same allocator settings that npm start gives Node (unless the caller sets them).
+    const allocator = [...scripts.start!.matchAll(/\b(MALLOC_[A-Z_]+)=\$\{\1:-([^}]*)\}/g)].map(
+      ([, name, value]) => `${name}=${value}`,
+    );
+    expect(allocator).toEqual(["MALLOC_ARENA_MAX=2", "MALLOC_TRIM_THRESHOLD_=131072"]);
+    expect([...unit.matchAll(/^Environment=(MALLOC_[A-Z_]+=\S+)$/gm)].map((m) => m[1])).toEqual(
+      allocator,
+    );
   });
 
   it("prints, with --which, a Node new enough to run Copse", () => {
@@ -111,9 +115,10 @@ describe.skipIf(!existsSync("/proc/self/exe"))("npm start", { timeout: 180_000 }
       // sh replaced itself with Node: the process started is Node, and it started no other.
       expect(readlinkSync(`/proc/${server.pid}/exe`)).toBe(realpathSync(node));
       expect(childrenOf(server.pid!)).toEqual([]);
-      // glibc read its arena limit from the server's own environment.
+      // glibc read its arena limit and trim threshold from the server's own environment.
       const environment = readFileSync(`/proc/${server.pid}/environ`, "utf8").split("\0");
       expect(environment).toContain("MALLOC_ARENA_MAX=2");
+      expect(environment).toContain("MALLOC_TRIM_THRESHOLD_=131072");
       // The stylesheet was compiled by the build, not at this start.
       expect(output).not.toMatch(/Compiled stylesheet/);
     } finally {
