@@ -11,6 +11,7 @@ import {
 } from "../domain/membership.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
+import { sendAsGroup } from "./relay.ts";
 
 const log = logger("federation", "membership");
 
@@ -57,7 +58,7 @@ export async function sendMembershipDecision(
     to: new URL(member.iri),
     object: requestActivity(membership, group, member),
   });
-  await ctx.sendActivity({ identifier: group.handle }, recipientOf(member), answer);
+  await sendAsGroup(ctx, group, member, answer);
   log.info("Sent {answer} for {member} to join {group}", {
     answer: accepted ? "Accept" : "Reject",
     member: member.iri,
@@ -78,7 +79,7 @@ export async function sendRefusal(
     to: new URL(member.iri),
     object: request,
   });
-  await ctx.sendActivity({ identifier: group.handle }, recipientOf(member), reject);
+  await sendAsGroup(ctx, group, member, reject);
 }
 
 /** A local person asks a remote community to join; pending until the community answers. */

@@ -114,20 +114,60 @@ export async function relayToFollowers(
   group: ActorRow,
   activity: Activity,
 ): Promise<void> {
-  const outbox = outboxes.get(ctx.federation);
-  if (outbox === undefined) {
+  if (!outboxes.has(ctx.federation)) {
     await ctx.sendActivity({ identifier: group.handle }, "followers", activity, {
       preferSharedInbox: true,
       excludeBaseUris: [new URL(ctx.origin)],
     });
     return;
   }
-  const inboxes = followerInboxes(ctx, group);
+  await queueGroupActivity(ctx, group, activity, followerInboxes(ctx, group));
+}
+
+/**
+ * Sends a group's own answer to one person on another server (the Accept or Reject of their
+ * Follow): like a relay, the group's activity is HTTP-signed by the group and needs no Linked
+ * Data signature or integrity proof, so it takes the same path. It goes to the person's own
+ * inbox, as Fedify sends to a single recipient.
+ */
+export async function sendAsGroup(
+  ctx: CopseContext,
+  group: ActorRow,
+  recipient: ActorRow,
+  activity: Activity,
+): Promise<void> {
+  const inbox = recipient.inboxUrl ?? recipient.sharedInboxUrl;
+  if (!outboxes.has(ctx.federation) || inbox === null) {
+    await ctx.sendActivity(
+      { identifier: group.handle },
+      {
+        id: new URL(recipient.iri),
+        inboxId: recipient.inboxUrl ? new URL(recipient.inboxUrl) : null,
+        endpoints: recipient.sharedInboxUrl
+          ? { sharedInbox: new URL(recipient.sharedInboxUrl) }
+          : null,
+      },
+      activity,
+    );
+    return;
+  }
+  const shared = recipient.inboxUrl === null ? 1 : 0;
+  await queueGroupActivity(ctx, group, activity, [{ inbox, shared }]);
+}
+
+/** Serialises a group's activity once and queues one delivery of it per inbox. */
+async function queueGroupActivity(
+  ctx: CopseContext,
+  group: ActorRow,
+  activity: Activity,
+  inboxes: MemberInbox[],
+): Promise<void> {
+  const outbox = outboxes.get(ctx.federation)!;
   if (inboxes.length === 0) return;
   const key = await senderKeyOf(ctx, group);
   for (const transform of ACTIVITY_TRANSFORMERS) activity = transform(activity, ctx);
   if (activity.id === null || activity.actorId === null) {
-    throw new TypeError("A relayed activity needs an id and an actor");
+    throw new TypeError("A group's activity needs an id and an actor to be queued");
   }
   // Serialised once; each queued delivery carries the same JSON, signed per request.
   const json = await activity.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });

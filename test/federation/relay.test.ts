@@ -15,7 +15,7 @@ const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 
 // A community passes on what its members on other servers do as its own Announce, signed by
 // the group over HTTP and with no Linked Data signature or integrity proof
-// (src/federation/relay.ts). Somerset hosts the community; its members are Bob on another
+// (src/federation/relay.ts); it answers their Follows the same way. Somerset hosts the community; its members are Bob on another
 // Copse instance (Sunderland) and Mona on a Mastodon-shaped peer, which verifies each
 // delivery's HTTP signature itself. Mona's reply and vote reach Bob only through the group.
 describe("a community relaying its members' activities", () => {
@@ -64,6 +64,20 @@ describe("a community relaying its members' activities", () => {
   });
   afterAll(async () => {
     await Promise.all([somerset?.close(), sunderland?.close(), peer?.close()]);
+  });
+
+  it("answers a Follow from another server the same way: HTTP-signed by the group, no proof", async () => {
+    // Bob's instance (above) took its Accept by this path too: his membership became active.
+    const [accept] = peer.activities("Accept");
+    expect(accept!.path).toBe("/users/mona/inbox");
+    expect(accept!.signer).toBe(`${garden.actor.iri}#main-key`);
+    expect(accept!.body).toMatchObject({
+      type: "Accept",
+      actor: garden.actor.iri,
+      object: { type: "Follow", id: peer.url("/follows/1"), actor: mona.id },
+    });
+    expect(accept!.body.signature).toBeUndefined();
+    expect(accept!.body.proof).toBeUndefined();
   });
 
   it("passes on a reply from another server, which the other member's Copse accepts", async () => {
