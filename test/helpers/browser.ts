@@ -178,8 +178,19 @@ export async function expectNoA11yViolations(
 /** Saves a full-page PNG to test-results/screenshots/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  return path;
+  // Chromium now and then answers "Unable to capture screenshot" when asked before the page's
+  // first frame is composited (seen once in a full run, on the first page of a fresh tab).
+  // The picture is for people reading the results, not an assertion, so it is asked for again;
+  // a page that can never be captured still fails on the third try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    } catch (error) {
+      if (attempt === 3 || !/Unable to capture screenshot/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /** Clicks something that loads a new page (a link or a form's button) and waits for it to load. */
