@@ -18,6 +18,8 @@ interface Entry extends KeptResponse {
 export class StampedCache {
   readonly #entries = new Map<string, Entry>();
   #bytes = 0;
+  /** The stamp of the newest response kept, so older ones can be let go at once. */
+  #stamp: string | null = null;
 
   /** Keeps at most `maxEntries` responses and `maxBytes` of bodies (counted in characters). */
   constructor(
@@ -48,6 +50,15 @@ export class StampedCache {
    */
   set(key: string, stamp: string | null, response: KeptResponse): void {
     if (stamp === null || response.body.length > this.maxBytes / 16) return;
+    // A response made at another stamp can never be served again (get() asks for the current
+    // one), but it would stay until pushed out by size: on a busy instance, where every post
+    // moves the stamp, that was the whole budget (16 MB of pages) held by dead entries. So a
+    // new stamp lets the others go. Two requests racing with an older and a newer stamp can
+    // only make pages be rendered again, never a stale one served.
+    if (stamp !== this.#stamp) {
+      for (const [other, entry] of this.#entries) if (entry.stamp !== stamp) this.#forget(other);
+      this.#stamp = stamp;
+    }
     this.#forget(key);
     this.#entries.set(key, { ...response, stamp, keptAt: Date.now() });
     this.#bytes += response.body.length;
