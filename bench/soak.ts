@@ -6,6 +6,7 @@ import { freePort } from "../test/helpers/free-port.ts";
 import { BENCH_ORIGIN } from "./bench-db.ts";
 import { loadPage } from "./load.ts";
 import { signaturesPerSecond } from "./signing.ts";
+import { readAll, soakChurn } from "./soak-churn.ts";
 import {
   cpuMs,
   existingDatabase,
@@ -26,6 +27,8 @@ import {
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
 const ROUND_REQUESTS = Number(process.env.BENCH_SOAK_ROUND ?? 200);
 const ROUND_SECONDS = 10;
+/** Topics written each round, with other topic pages read (bench/soak-churn.ts); 0: none. */
+const WRITES = Number(process.env.BENCH_SOAK_WRITES ?? 0);
 
 /** What each round asks for: each path gets an equal share of the round's requests. */
 const TARGETS = [
@@ -81,7 +84,9 @@ export async function benchSoak(): Promise<void> {
       `soak: ${MINUTES} min, a round of ${ROUND_REQUESTS} requests (10 connections) every ` +
         `${ROUND_SECONDS} s, ${Object.entries(START_ENV)
           .map(([name, value]) => `${name}=${value} `)
-          .join("")}node ${NODE_FLAGS.join(" ")} build/main.js; signing ` +
+          .join("")}node ${NODE_FLAGS.join(" ")} build/main.js; ` +
+        (WRITES > 0 ? `${WRITES} topic(s) written and other topic pages read each round; ` : "") +
+        `signing ` +
         `${signing.toFixed(0)} signatures/s on one core in the same run`,
     );
     const server = await startServer(
@@ -90,6 +95,7 @@ export async function benchSoak(): Promise<void> {
       env,
     );
     const pid = server.process.pid!;
+    const churn = WRITES > 0 ? soakChurn(dataDir, WRITES) : undefined;
     const base = new URL(`http://127.0.0.1:${env.PORT}/`);
     const host = new URL(BENCH_ORIGIN).host;
     try {
@@ -110,6 +116,7 @@ export async function benchSoak(): Promise<void> {
           });
           if (result.status !== 200) unexpected.push(`${target.label} ${result.status}`);
         }
+        if (churn) unexpected.push(...(await readAll(base, host, churn.round())));
         for (let i = 0; i < Math.floor(ROUND_REQUESTS / (TARGETS.length + 1)); i += 10) {
           const answers = await Promise.all(
             Array.from({ length: 10 }, () => unsignedInboxPost(base, host)),
@@ -142,6 +149,7 @@ export async function benchSoak(): Promise<void> {
           `${(cpuMs(pid) / 1000).toFixed(0)} s of CPU`,
       );
     } finally {
+      churn?.close();
       await server.stop();
     }
   } finally {
