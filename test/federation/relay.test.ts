@@ -15,9 +15,10 @@ const AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
 
 // A community passes on what its members on other servers do as its own Announce, signed by
 // the group over HTTP and with no Linked Data signature or integrity proof
-// (src/federation/relay.ts); it answers their Follows the same way. Somerset hosts the community; its members are Bob on another
-// Copse instance (Sunderland) and Mona on a Mastodon-shaped peer, which verifies each
-// delivery's HTTP signature itself. Mona's reply and vote reach Bob only through the group.
+// (src/federation/relay.ts), and answers their Follows the same way. Somerset hosts the
+// community; its members are Bob on another Copse instance (Sunderland) and Mona on a
+// Mastodon-shaped peer, which verifies each delivery's HTTP signature itself. Mona's reply
+// and vote reach Bob only through the group.
 describe("a community relaying its members' activities", () => {
   let somerset: TestInstance;
   let sunderland: TestInstance;
