@@ -2,8 +2,8 @@ import { Delete, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { DeletedAccount } from "../domain/account/deletion.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { recipientOf } from "./membership.ts";
 import { publishItemChange } from "./publish.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "account-deletion");
 

@@ -5,8 +5,9 @@ import { groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { logger } from "../logging.ts";
 import { announceNewPost } from "./announces.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
 import { announceToMembers, localItemObject, publishItemChange } from "./publish.ts";
+import { recipientOf } from "./recipients.ts";
 import { addressing } from "./vocab/items.ts";
 
 const log = logger("federation", "blog");

@@ -9,7 +9,8 @@ import {
 } from "../domain/contacts.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "contacts");
 

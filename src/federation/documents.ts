@@ -3,7 +3,8 @@ import { type ActorRow, getActor } from "../domain/actors.ts";
 import { groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "documents");
 

@@ -16,7 +16,8 @@ import { checkRemoteMemberAction, liveItemsOf } from "../domain/moderation/membe
 import type { ActingActor } from "../domain/moderation/ranks.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 import { fetchRemoteObject } from "./remote-object.ts";
 
 // A facilitator whose account is here acts on a community hosted on another server. Nothing

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { Recipient } from "@fedify/vocab";
 import { Accept, Follow, Join, Reject, Undo } from "@fedify/vocab";
 import type { ActorRow } from "../domain/actors.ts";
 import {
@@ -11,18 +10,10 @@ import {
 } from "../domain/membership.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
+import { recipientOf } from "./recipients.ts";
 import { sendAsGroup } from "./relay.ts";
 
 const log = logger("federation", "membership");
-
-/** The delivery address of a stored actor. */
-export function recipientOf(actor: ActorRow): Recipient {
-  return {
-    id: new URL(actor.iri),
-    inboxId: actor.inboxUrl ? new URL(actor.inboxUrl) : null,
-    endpoints: actor.sharedInboxUrl ? { sharedInbox: new URL(actor.sharedInboxUrl) } : null,
-  };
-}
 
 /** A fresh, fragment-free id for an activity this instance sends. */
 export function newActivityIri(ctx: CopseContext, kind: string): URL {

@@ -11,7 +11,7 @@ import {
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
 import { LookupError, resolveActor } from "./lookup.ts";
-import { recipientOf } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 // Mentions travel as Mastodon expects: the object's `tag` holds a Mention (href the actor id,
 // name `@handle@host`), a public object names the mentioned people in `cc`, and their servers

@@ -4,7 +4,8 @@ import { type ActorRow, findActorByIri, getActor } from "../domain/actors.ts";
 import { findMessageByIri, isParticipant, type MessageRow } from "../domain/messages.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "messages");
 

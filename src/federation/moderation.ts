@@ -30,8 +30,9 @@ import {
   sendRemotePin,
   sendRemoteRemoval,
 } from "./facilitator-sends.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
 import { announceToMembers } from "./publish.ts";
+import { recipientOf } from "./recipients.ts";
 import { replyPolicy } from "./vocab/reply-policy.ts";
 
 // Web handlers call these: each runs the domain rule, then tells other servers what changed,

@@ -8,8 +8,9 @@ import { pollsWithUnsentTotals, totalsSent } from "../domain/polls/totals.ts";
 import { castVote, type PollVoteRow, remoteVotersOf } from "../domain/polls/votes.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
 import { localItemObject, publishItemChange } from "./publish.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "polls");
 

@@ -5,7 +5,8 @@ import { listMembershipsOf } from "../domain/membership.ts";
 import { logger } from "../logging.ts";
 import { localActorObject } from "./actors.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "profiles");
 

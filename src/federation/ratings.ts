@@ -3,8 +3,9 @@ import { type ActorRow, getActor } from "../domain/actors.ts";
 import type { ItemRow } from "../domain/items.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
 import { publishItemChange } from "./publish.ts";
+import { recipientOf } from "./recipients.ts";
 
 // Star ratings of documents (FEDERATION.md, Documents). The document's own server is the home
 // of its ratings: a person elsewhere sends their stars there as a Note shaped like a

@@ -11,6 +11,7 @@ import { type ActorRow, getActorKeys } from "../domain/actors.ts";
 import { type MemberInbox, remoteMemberInboxes } from "../domain/membership.ts";
 import { logger } from "../logging.ts";
 import type { ContextData, CopseContext, CopseFederation } from "./context.ts";
+import { recipientOf } from "./recipients.ts";
 import { keepListsAsArrays } from "./vocab/lists.ts";
 
 const log = logger("federation", "relay");
@@ -138,17 +139,7 @@ export async function sendAsGroup(
 ): Promise<void> {
   const inbox = recipient.inboxUrl ?? recipient.sharedInboxUrl;
   if (!outboxes.has(ctx.federation) || inbox === null) {
-    await ctx.sendActivity(
-      { identifier: group.handle },
-      {
-        id: new URL(recipient.iri),
-        inboxId: recipient.inboxUrl ? new URL(recipient.inboxUrl) : null,
-        endpoints: recipient.sharedInboxUrl
-          ? { sharedInbox: new URL(recipient.sharedInboxUrl) }
-          : null,
-      },
-      activity,
-    );
+    await ctx.sendActivity({ identifier: group.handle }, recipientOf(recipient), activity);
     return;
   }
   const shared = recipient.inboxUrl === null ? 1 : 0;

@@ -4,7 +4,8 @@ import { getItem } from "../domain/items.ts";
 import { fileReport, markReportSent, type ReportRow } from "../domain/moderation/reports.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 // A local person's report. A community hosted here has its queue in this database; one hosted
 // elsewhere is sent the report as a Flag, in Lemmy's shape, which Lemmy, Mbin and Copse read.

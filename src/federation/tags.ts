@@ -4,7 +4,8 @@ import { groupsOfItem, type ItemRow } from "../domain/items.ts";
 import { normaliseTag } from "../domain/tags.ts";
 import { logger } from "../logging.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 const log = logger("federation", "tags");
 

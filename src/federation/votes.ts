@@ -5,7 +5,8 @@ import type { VoteRow, VoteValue } from "../domain/votes.ts";
 import { logger } from "../logging.ts";
 import { groupAnnounce, sendToFollowers } from "./announces.ts";
 import type { CopseContext } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
+import { recipientOf } from "./recipients.ts";
 
 // Votes travel as Lemmy sends them (crates/apub/activities/src/protocol/voting/vote.rs:
 // `Like` or `Dislike` with `id`, `actor`, `object` the post or comment, and `audience` the

@@ -17,8 +17,9 @@ import {
 import { logger } from "../logging.ts";
 import { signerMayReadGroup } from "./authorize.ts";
 import type { CopseContext, CopseFederation } from "./context.ts";
-import { newActivityIri, recipientOf } from "./membership.ts";
+import { newActivityIri } from "./membership.ts";
 import { announceToMembers } from "./publish.ts";
+import { recipientOf } from "./recipients.ts";
 import {
   newPageProposalActivity,
   proposalActivity,

@@ -15,7 +15,7 @@ import { isBanned } from "../../src/domain/moderation/members.ts";
 import { listReports } from "../../src/domain/moderation/reports.ts";
 import { lemmyLock, moderationAddressing } from "../../src/federation/facilitator-sends.ts";
 import { resolveActor } from "../../src/federation/lookup.ts";
-import { joinCommunity, newActivityIri, recipientOf } from "../../src/federation/membership.ts";
+import { joinCommunity, newActivityIri } from "../../src/federation/membership.ts";
 import {
   banFromCommunity,
   changeFacilitator,
@@ -25,6 +25,7 @@ import {
   unbanFromCommunity,
 } from "../../src/federation/moderation.ts";
 import { publishItemChange } from "../../src/federation/publish.ts";
+import { recipientOf } from "../../src/federation/recipients.ts";
 import { reportToCommunity } from "../../src/federation/reports.ts";
 import { eventually, startTestInstance, type TestInstance } from "../helpers/instances.ts";
 

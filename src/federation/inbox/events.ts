@@ -20,7 +20,8 @@ import {
 import { findItemByIri, getItem, groupsOfItem, type ItemRow } from "../../domain/items.ts";
 import { logger } from "../../logging.ts";
 import type { ContextData } from "../context.ts";
-import { newActivityIri, recipientOf } from "../membership.ts";
+import { newActivityIri } from "../membership.ts";
+import { recipientOf } from "../recipients.ts";
 import { remoteActorData } from "../vocab/actors.ts";
 import { remoteEventDetails } from "../vocab/events.ts";
 
